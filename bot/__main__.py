@@ -1,0 +1,242 @@
+"""Command line: `python -m bot [run|commands|check|invite]`. Settings are built once, here."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sqlite3
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import discord
+
+from bot import __version__
+from bot.clock import SystemClock
+from bot.content import Content, ContentError
+from bot.db import DatabaseTooNewError, Store
+from bot.db.connection import load_migrations
+from bot.logs import configure_logging
+from bot.permissions import REQUIRED, application_id_from_token, invite_url
+from bot.settings import Settings, SettingsError, load_or_create_secret_key
+
+log = logging.getLogger("bot")
+
+EXIT_CONFIG = 2
+
+NO_TOKEN = """\
+Rebound can't start yet: DISCORD_TOKEN is not set. The bot needs its own Discord bot token to
+log in. Get one at https://discord.com/developers/applications: pick (or create) your
+application, open the Bot page and press Reset Token, then copy it. Put it in a file named .env
+in the project folder as a line DISCORD_TOKEN=your-token (copy .env.example to start), or set
+DISCORD_TOKEN in the environment, and run the command again. Nothing was created or changed."""
+
+TOKEN_REJECTED = """\
+Rebound can't start: Discord rejected the token in DISCORD_TOKEN (it may have been reset,
+copied with a missing character, or belong to another application). Open
+https://discord.com/developers/applications, choose your application, press Reset Token on the
+Bot page, and put the new token in .env as DISCORD_TOKEN=... Nothing else was changed."""
+
+UNREACHABLE = """\
+Rebound couldn't reach Discord ({reason}). Check this machine's internet connection and try
+again; the bot keeps no partial state, so starting again is safe."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Rebound, the Discord bot.")
+    parser.add_argument("--version", action="version", version=f"rebound {__version__}")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="connect to Discord and run the bot (the default)")
+    sub.add_parser("commands", help="print the JSON list of application commands the bot syncs")
+    sub.add_parser("check", help="validate settings, content files and the database")
+    invite = sub.add_parser("invite", help="print the invite URL with the least permissions")
+    invite.add_argument("--client-id", help="the application id (default: read from the token)")
+    args = parser.parse_args(argv)
+
+    try:
+        settings = Settings.load()
+    except SettingsError as exc:
+        print(f"Rebound's settings need a fix: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+
+    command = args.command or "run"
+    if command == "commands":
+        return print_commands(settings)
+    if command == "check":
+        return check(settings)
+    if command == "invite":
+        return print_invite(settings, args.client_id)
+    return run(settings)
+
+
+# -- run ------------------------------------------------------------------------------------------
+
+
+def run(settings: Settings) -> int:
+    if not settings.discord_token:
+        print(NO_TOKEN, file=sys.stderr)
+        return EXIT_CONFIG
+    configure_logging(settings.log_level)
+    try:
+        content = Content.load(settings.content_dir)
+    except ContentError as exc:
+        print(f"Rebound's content files need a fix: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    try:
+        return asyncio.run(_run(settings, content))
+    except KeyboardInterrupt:
+        log.info("Stopped by keyboard interrupt")
+        return 0
+
+
+async def _run(settings: Settings, content: Content) -> int:
+    from bot.app import Bot  # imported late: it imports every feature
+    from bot.scheduling import Scheduler
+
+    assert settings.discord_token is not None
+    try:
+        store = await Store.open(settings.db_path)
+    except DatabaseTooNewError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_CONFIG
+    secret_key = load_or_create_secret_key(settings)
+    clock = SystemClock()
+    async with store:
+        scheduler = Scheduler(store, clock, tick_seconds=settings.tick_seconds)
+        bot = Bot(
+            settings=settings,
+            store=store,
+            clock=clock,
+            scheduler=scheduler,
+            secret_key=secret_key,
+            content=content,
+        )
+        try:
+            async with bot:
+                await bot.start(settings.discord_token)
+        except discord.LoginFailure:
+            print(TOKEN_REJECTED, file=sys.stderr)
+            return EXIT_CONFIG
+        except discord.PrivilegedIntentsRequired:  # cannot happen: Rebound asks for none
+            print("Discord refused the bot's intents; please report this.", file=sys.stderr)
+            return EXIT_CONFIG
+        except (OSError, discord.GatewayNotFound) as exc:
+            print(UNREACHABLE.format(reason=type(exc).__name__), file=sys.stderr)
+            return 1
+    return 0
+
+
+# -- commands -------------------------------------------------------------------------------------
+
+
+def print_commands(settings: Settings) -> int:
+    payload = asyncio.run(command_payload(settings))
+    print(json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=True))
+    return 0
+
+
+async def command_payload(settings: Settings) -> list[dict[str, Any]]:
+    """Build the bot offline (in-memory store, no token) and ask its tree for the payload."""
+    from bot.app import Bot
+    from bot.clock import SystemClock
+    from bot.scheduling import Scheduler
+
+    logging.disable(logging.INFO)  # stdout must be only the JSON
+    try:
+        async with await Store.open(":memory:") as store:
+            clock = SystemClock()
+            bot = Bot(
+                settings=settings,
+                store=store,
+                clock=clock,
+                scheduler=Scheduler(store, clock),
+                secret_key=b"offline-command-listing-needs-no-secret",
+            )
+            await bot.load_features()
+            payload = bot.command_payload()
+            await bot.close()
+            return payload
+    finally:
+        logging.disable(logging.NOTSET)
+
+
+# -- check ----------------------------------------------------------------------------------------
+
+
+def check(settings: Settings) -> int:
+    problems = 0
+    print(f"Rebound {__version__}")
+    print("Settings: OK")
+    for key, value in settings.describe().items():
+        print(f"  {key}: {value}")
+    if not settings.discord_token:
+        print("  note: DISCORD_TOKEN is not set; `run` will explain where to get it.")
+
+    try:
+        content = Content.load(settings.content_dir)
+    except ContentError as exc:
+        problems += 1
+        print(f"Content: PROBLEM — {exc}")
+    else:
+        summary = content.summary()
+        print(f"Content: OK — {summary['affirmations']} affirmations over {summary['steps']} steps")
+        for step, count in summary["per_step"].items():
+            print(f"  {step}: {count}")
+
+    problems += _check_database(settings.db_path)
+    print("All good." if problems == 0 else f"{problems} problem(s) found.")
+    return 0 if problems == 0 else 1
+
+
+def _check_database(path: Path) -> int:
+    """Inspect without changing anything: read-only, no migrations applied."""
+    latest = load_migrations()[-1][0]
+    if not path.exists():
+        print(f"Database: not created yet at {path}; the first run creates it (schema {latest}).")
+        return 0
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            integrity = conn.execute("PRAGMA quick_check").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        print(f"Database: PROBLEM — {path} could not be read ({exc}).")
+        return 1
+    if version > latest:
+        print(f"Database: PROBLEM — schema {version} is newer than this code knows ({latest}).")
+        return 1
+    if integrity != "ok":
+        print(f"Database: PROBLEM — integrity check says: {integrity}")
+        return 1
+    pending = latest - version
+    note = f", {pending} migration(s) will apply on the next run" if pending else ""
+    print(f"Database: OK — {path}, schema {version}{note}.")
+    return 0
+
+
+# -- invite ---------------------------------------------------------------------------------------
+
+
+def print_invite(settings: Settings, client_id: str | None) -> int:
+    resolved = client_id or application_id_from_token(settings.discord_token)
+    if resolved is None:
+        print(
+            "No application id yet (set DISCORD_TOKEN or pass --client-id, found on the "
+            "application's General Information page). With CLIENT_ID filled in:"
+        )
+        resolved = "CLIENT_ID"
+    print(invite_url(resolved))
+    print("\nPermissions it asks for, and why:")
+    for name, reason in REQUIRED:
+        print(f"  - {name.replace('_', ' ').title()}: {reason}")
+    print("\nIt asks for no privileged intents and never needs Administrator.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,159 @@
+"""One aiosqlite connection per process, serialised by a lock, with explicit transactions.
+
+SQLite allows one writer at a time; a single connection behind an asyncio lock keeps every
+transaction whole (no interleaving of two coroutines' statements) and makes "claim in the same
+transaction that records it ran" straightforward.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+BUSY_TIMEOUT_MS = 5000
+
+Params = Sequence[Any] | dict[str, Any]
+
+
+class DatabaseTooNewError(RuntimeError):
+    """The database was written by a newer Rebound; refuse rather than corrupt it."""
+
+
+def load_migrations() -> list[tuple[int, str, str]]:
+    """(number, file name, SQL) for every bundled migration, in order, numbers without gaps."""
+    folder = resources.files("bot.db") / "migrations"
+    found: list[tuple[int, str, str]] = []
+    for entry in folder.iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    found.sort()
+    for expected, (number, name, _) in enumerate(found, start=1):
+        if number != expected:
+            raise RuntimeError(
+                f"Migration {name} is out of sequence; expected number {expected:04d}"
+            )
+    return found
+
+
+class Store:
+    def __init__(self, connection: aiosqlite.Connection, path: str) -> None:
+        self._conn = connection
+        self._lock = asyncio.Lock()
+        self.path = path
+
+    @classmethod
+    async def open(cls, path: Path | str) -> Store:
+        """Open (creating if needed) the database and apply pending migrations."""
+        target = str(path)
+        if target != ":memory:":
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+        conn = await aiosqlite.connect(target, isolation_level=None)
+        conn.row_factory = aiosqlite.Row
+        try:
+            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if target != ":memory:":
+                await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+            store = cls(conn, target)
+            await store._migrate()
+        except BaseException:
+            await conn.close()
+            raise
+        return store
+
+    async def close(self) -> None:
+        await self._conn.close()
+
+    async def __aenter__(self) -> Store:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def schema_version(self) -> int:
+        row = await self.fetchone("PRAGMA user_version")
+        return int(row[0]) if row else 0
+
+    async def _migrate(self) -> None:
+        migrations = load_migrations()
+        latest = migrations[-1][0] if migrations else 0
+        cursor = await self._conn.execute("PRAGMA user_version")
+        row = await cursor.fetchone()
+        current = int(row[0]) if row else 0
+        if current > latest:
+            raise DatabaseTooNewError(
+                f"The database at {self.path} is at schema version {current}, but this "
+                f"Rebound only knows up to {latest}. It was written by a newer version: "
+                "upgrade Rebound, or point REBOUND_DB_PATH at another file. Nothing was changed."
+            )
+        pending = [m for m in migrations if m[0] > current]
+        if not pending:
+            return
+        # executescript() would COMMIT first, so the script carries its own BEGIN/COMMIT:
+        # every pending migration lands together, or none does.
+        script = "BEGIN IMMEDIATE;\n"
+        for number, name, sql in pending:
+            script += f"-- {name}\n{sql}\nPRAGMA user_version = {number};\n"
+        script += "COMMIT;\n"
+        try:
+            await self._conn.executescript(script)
+        except Exception:
+            if self._conn.in_transaction:
+                await self._conn.execute("ROLLBACK")
+            raise
+        log.info(
+            "Database migrated from schema %d to %d (%s)",
+            current,
+            latest,
+            ", ".join(name for _, name, _ in pending),
+        )
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK if the block raises. Not re-entrant."""
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            else:
+                await self._conn.execute("COMMIT")
+
+    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+        async with self._lock:
+            cursor = await self._conn.execute(sql, params)
+            return await cursor.fetchone()
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        async with self._lock:
+            cursor = await self._conn.execute(sql, params)
+            return list(await cursor.fetchall())
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one statement in its own transaction; returns the number of rows changed."""
+        async with self.transaction() as conn:
+            cursor = await conn.execute(sql, params)
+            return cursor.rowcount
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        async with self.transaction() as conn:
+            await conn.executemany(sql, rows)
+
+    async def integrity_check(self) -> list[str]:
+        rows = await self.fetchall("PRAGMA integrity_check")
+        return [str(r[0]) for r in rows]

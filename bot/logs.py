@@ -1,0 +1,24 @@
+"""Logging: one line per event; discord.py's loggers never below INFO (at DEBUG they log every
+gateway payload and request body, which would carry member ids and story text)."""
+
+from __future__ import annotations
+
+import logging
+
+FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+# Loggers that print raw payloads at DEBUG.
+PAYLOAD_LOGGERS = ("discord", "discord.gateway", "discord.http", "discord.webhook", "discord.state")
+
+
+def clamp_discord_loggers() -> None:
+    for name in PAYLOAD_LOGGERS:
+        logger = logging.getLogger(name)
+        if logger.getEffectiveLevel() < logging.INFO:
+            logger.setLevel(logging.INFO)
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(level=level, format=FORMAT, force=True)
+    # APScheduler logs every tick at INFO ("Running job ..."); that is noise, not events.
+    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.getLogger().level))
+    clamp_discord_loggers()

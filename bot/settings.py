@@ -1,0 +1,193 @@
+"""Frozen, validated settings built once in main from YAML defaults, .env and the environment.
+
+Precedence, lowest first: the YAML defaults file, the `.env` file, the process environment.
+Nothing here runs at import time; `Settings.load()` is called by the CLI.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from dotenv import dotenv_values
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CONTENT_DIR = PROJECT_ROOT / "data"
+DEFAULTS_FILE = CONTENT_DIR / "settings.yaml"
+SECRET_KEY_FILE_NAME = "secret.key"
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+log = logging.getLogger(__name__)
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names the key and what it should be."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    discord_token: str | None = field(repr=False)
+    secret_key: str | None = field(repr=False)
+    dev_guild_id: int | None
+    data_dir: Path
+    db_path: Path
+    content_dir: Path
+    log_level: str
+    tick_seconds: float
+    affirmation_grace_minutes: int
+    guild_ready_timeout: float = 2.0
+
+    @classmethod
+    def load(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        *,
+        env_file: Path | None = None,
+        defaults_file: Path | None = None,
+    ) -> Settings:
+        """Build settings; raises SettingsError naming the first bad key."""
+        env = dict(os.environ if environ is None else environ)
+        env_path = Path(env.get("REBOUND_ENV_FILE", env_file or PROJECT_ROOT / ".env"))
+        file_values = {k: v for k, v in dotenv_values(env_path).items() if v is not None}
+        merged: dict[str, str] = {**file_values, **env}
+
+        defaults_path = Path(merged.get("REBOUND_CONFIG", defaults_file or DEFAULTS_FILE))
+        defaults = _read_defaults(defaults_path)
+
+        def pick(env_key: str, yaml_key: str) -> Any:
+            raw = merged.get(env_key)
+            if raw is not None and raw.strip() != "":
+                return raw.strip()
+            return defaults.get(yaml_key)
+
+        token = merged.get("DISCORD_TOKEN", "").strip() or None
+        secret = merged.get("REBOUND_SECRET_KEY", "").strip() or None
+        if secret is not None and len(secret) < 32:
+            raise SettingsError(
+                "REBOUND_SECRET_KEY must be at least 32 characters (generate one with "
+                "`python -c 'import secrets; print(secrets.token_hex(32))'`), or leave it unset "
+                "and Rebound will create one in the data folder."
+            )
+
+        data_dir = Path(pick("REBOUND_DATA_DIR", "data_dir") or CONTENT_DIR).expanduser()
+        if not data_dir.is_absolute():
+            data_dir = PROJECT_ROOT / data_dir
+        db_raw = pick("REBOUND_DB_PATH", "db_path")
+        db_path = Path(db_raw).expanduser() if db_raw else data_dir / "rebound.db"
+        if not db_path.is_absolute():
+            db_path = data_dir / db_path
+
+        level = str(pick("REBOUND_LOG_LEVEL", "log_level") or "INFO").upper()
+        if level not in _LOG_LEVELS:
+            raise SettingsError(
+                f"REBOUND_LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)} (got {level!r})."
+            )
+
+        return cls(
+            discord_token=token,
+            secret_key=secret,
+            dev_guild_id=_snowflake_or_none("DEV_GUILD_ID", merged.get("DEV_GUILD_ID")),
+            data_dir=data_dir,
+            db_path=db_path,
+            content_dir=CONTENT_DIR,
+            log_level=level,
+            tick_seconds=_number(
+                "REBOUND_TICK_SECONDS", pick("REBOUND_TICK_SECONDS", "tick_seconds"), 1, 300, 20
+            ),
+            affirmation_grace_minutes=int(
+                _number(
+                    "REBOUND_AFFIRMATION_GRACE_MINUTES",
+                    pick("REBOUND_AFFIRMATION_GRACE_MINUTES", "affirmation_grace_minutes"),
+                    0,
+                    24 * 60,
+                    180,
+                )
+            ),
+        )
+
+    def describe(self) -> dict[str, str]:
+        """What `python -m bot check` prints: every setting, secrets shown only as set/unset."""
+        return {
+            "DISCORD_TOKEN": "set" if self.discord_token else "not set",
+            "REBOUND_SECRET_KEY": "set" if self.secret_key else "not set (kept in the data folder)",
+            "DEV_GUILD_ID": str(self.dev_guild_id) if self.dev_guild_id else "not set",
+            "data_dir": str(self.data_dir),
+            "db_path": str(self.db_path),
+            "content_dir": str(self.content_dir),
+            "log_level": self.log_level,
+            "tick_seconds": f"{self.tick_seconds:g}",
+            "affirmation_grace_minutes": str(self.affirmation_grace_minutes),
+        }
+
+
+def _read_defaults(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise SettingsError(f"The settings file {path} is not valid YAML: {exc}") from exc
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        raise SettingsError(f"The settings file {path} must be a mapping of key: value.")
+    return loaded
+
+
+def _snowflake_or_none(key: str, raw: str | None) -> int | None:
+    if raw is None or raw.strip() == "":
+        return None
+    text = raw.strip()
+    if not text.isdigit() or not 15 <= len(text) <= 20:
+        raise SettingsError(
+            f"{key} must be a Discord server id: 17 to 20 digits (got {text!r}). "
+            "Right-click the server with Developer Mode on and choose Copy Server ID."
+        )
+    return int(text)
+
+
+def _number(key: str, raw: object, low: float, high: float, default: float) -> float:
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(str(raw))
+    except ValueError:
+        raise SettingsError(
+            f"{key} must be a number between {low:g} and {high:g} (got {raw!r})."
+        ) from None
+    if not low <= value <= high:
+        raise SettingsError(f"{key} must be between {low:g} and {high:g} (got {value:g}).")
+    return value
+
+
+def load_or_create_secret_key(settings: Settings) -> bytes:
+    """The key that pseudonymises authors and encrypts stored identifiers.
+
+    From REBOUND_SECRET_KEY if set; otherwise read from, or on first run created in, the data
+    folder with mode 0600. The key itself is never logged.
+    """
+    if settings.secret_key:
+        return settings.secret_key.encode("utf-8")
+    path = settings.data_dir / SECRET_KEY_FILE_NAME
+    if path.exists():
+        key = path.read_text(encoding="ascii").strip()
+        if len(key) < 32:
+            raise SettingsError(f"The secret key file {path} is damaged (too short).")
+        return key.encode("ascii")
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key + "\n")
+    log.warning(
+        "No REBOUND_SECRET_KEY was set, so a new secret key was created at %s (mode 0600). "
+        "Back it up: without it, anonymous authors can no longer reply as OP.",
+        path,
+    )
+    return key.encode("ascii")

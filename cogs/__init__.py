@@ -1,0 +1,1 @@
+"""Feature packages; each is a discord.py extension loaded by the Bot."""

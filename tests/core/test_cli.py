@@ -1,0 +1,116 @@
+"""`python -m bot` as a member of staff would run it: a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+# Discord's CHAT_INPUT name rule, ^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$, lowercase;
+# \w without "_" is letters and digits (Devanagari and Thai marks included via \w).
+NAME = re.compile(r"^[-_'\w]{1,32}$")
+
+
+def run_cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "REBOUND_"))}
+    clean.update(
+        REBOUND_ENV_FILE=str(tmp_path / "no.env"),
+        REBOUND_DATA_DIR=str(tmp_path / "state"),
+        **env,
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_run_without_token_explains_and_exits_2_creating_nothing(tmp_path: Path) -> None:
+    result = run_cli(tmp_path)
+    assert result.returncode == 2
+    assert "DISCORD_TOKEN is not set" in result.stderr
+    assert "discord.com/developers/applications" in result.stderr
+    assert ".env" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "state").exists()
+
+
+def test_bad_setting_is_named_without_a_traceback(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "check", REBOUND_LOG_LEVEL="shouty")
+    assert result.returncode == 2
+    assert "REBOUND_LOG_LEVEL" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def _check_command(command: dict[str, Any]) -> None:
+    assert command["name"] == command["name"].lower()
+    assert NAME.match(command["name"]), command["name"]
+    assert 1 <= len(command["description"]) <= 100, command["name"]
+    options = command.get("options") or []
+    assert len(options) <= 25
+    for option in options:
+        assert NAME.match(option["name"]) and option["name"] == option["name"].lower()
+        assert 1 <= len(option["description"]) <= 100
+        assert len(option.get("choices") or []) <= 25
+        if option["type"] in (1, 2):
+            _check_command(option)
+
+
+def test_commands_prints_the_sync_payload_with_valid_names(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "commands")
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert isinstance(payload, list)
+    names = [c["name"] for c in payload]
+    assert "about" in names
+    assert len(names) == len(set(names))
+    for command in payload:
+        _check_command(command)
+        assert len(json.dumps(command)) < 8000
+    assert not (tmp_path / "state").exists()
+
+
+def test_check_reports_content_and_a_missing_database(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Content: OK" in result.stdout
+    assert "not created yet" in result.stdout
+    assert not (tmp_path / "state").exists()
+
+
+def test_check_flags_a_database_from_the_future(tmp_path: Path) -> None:
+    import sqlite3
+
+    state = tmp_path / "state"
+    state.mkdir()
+    conn = sqlite3.connect(state / "rebound.db")
+    conn.execute("PRAGMA user_version = 999")
+    conn.close()
+    result = run_cli(tmp_path, "check")
+    assert result.returncode == 1
+    assert "newer than this code" in result.stdout
+
+
+@pytest.mark.parametrize("client_id", ["123456789012345678"])
+def test_invite_lists_least_permissions_with_reasons(tmp_path: Path, client_id: str) -> None:
+    result = run_cli(tmp_path, "invite", "--client-id", client_id)
+    assert result.returncode == 0
+    url = result.stdout.splitlines()[0]
+    assert f"client_id={client_id}" in url
+    assert "applications.commands" in url
+    perms = int(re.search(r"permissions=(\d+)", url).group(1))  # type: ignore[union-attr]
+    administrator = 1 << 3
+    mention_everyone = 1 << 17
+    assert perms & administrator == 0
+    assert perms & mention_everyone == 0
+    assert "Send Messages:" in result.stdout

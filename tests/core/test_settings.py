@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings, SettingsError, load_or_create_secret_key
+
+
+def load(tmp_path: Path, **env: str) -> Settings:
+    return Settings.load(
+        env, env_file=tmp_path / "absent.env", defaults_file=tmp_path / "none.yaml"
+    )
+
+
+def test_defaults_need_no_environment(tmp_path: Path) -> None:
+    settings = load(tmp_path)
+    assert settings.discord_token is None
+    assert settings.log_level == "INFO"
+    assert settings.db_path.name == "rebound.db"
+
+
+def test_environment_overrides_env_file_which_overrides_yaml(tmp_path: Path) -> None:
+    (tmp_path / "d.yaml").write_text("log_level: ERROR\ntick_seconds: 5\n")
+    (tmp_path / ".env").write_text("REBOUND_LOG_LEVEL=WARNING\nDISCORD_TOKEN=from-file\n")
+    settings = Settings.load(
+        {"REBOUND_LOG_LEVEL": "DEBUG"},
+        env_file=tmp_path / ".env",
+        defaults_file=tmp_path / "d.yaml",
+    )
+    assert settings.log_level == "DEBUG"
+    assert settings.discord_token == "from-file"
+    assert settings.tick_seconds == 5
+
+
+def test_settings_are_frozen(tmp_path: Path) -> None:
+    settings = load(tmp_path)
+    with pytest.raises(AttributeError):
+        settings.log_level = "DEBUG"  # type: ignore[misc]
+
+
+def test_token_never_appears_in_repr(tmp_path: Path) -> None:
+    settings = load(tmp_path, DISCORD_TOKEN="very-secret-token-value")
+    assert "very-secret" not in repr(settings)
+    assert settings.describe()["DISCORD_TOKEN"] == "set"
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("REBOUND_LOG_LEVEL", "LOUD"),
+        ("REBOUND_TICK_SECONDS", "soon"),
+        ("REBOUND_TICK_SECONDS", "0"),
+        ("DEV_GUILD_ID", "my-server"),
+        ("REBOUND_AFFIRMATION_GRACE_MINUTES", "-5"),
+        ("REBOUND_SECRET_KEY", "short"),
+    ],
+)
+def test_bad_values_are_rejected_naming_the_key(tmp_path: Path, key: str, value: str) -> None:
+    with pytest.raises(SettingsError, match=key):
+        load(tmp_path, **{key: value})
+
+
+def test_relative_db_path_lives_in_the_data_dir(tmp_path: Path) -> None:
+    settings = load(tmp_path, REBOUND_DATA_DIR=str(tmp_path / "state"), REBOUND_DB_PATH="x.db")
+    assert settings.db_path == tmp_path / "state" / "x.db"
+
+
+def test_secret_key_is_created_once_with_mode_0600(tmp_path: Path) -> None:
+    settings = load(tmp_path, REBOUND_DATA_DIR=str(tmp_path / "state"))
+    first = load_or_create_secret_key(settings)
+    path = tmp_path / "state" / "secret.key"
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert len(first) >= 32
+    assert load_or_create_secret_key(settings) == first
+
+
+def test_secret_key_from_environment_creates_no_file(tmp_path: Path) -> None:
+    settings = load(tmp_path, REBOUND_DATA_DIR=str(tmp_path / "s"), REBOUND_SECRET_KEY="k" * 40)
+    assert load_or_create_secret_key(settings) == b"k" * 40
+    assert not (tmp_path / "s").exists()

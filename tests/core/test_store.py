@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.db import DatabaseTooNewError, Store
+from bot.db.connection import load_migrations
+
+
+async def test_new_database_is_migrated_to_the_latest_schema(tmp_path: Path) -> None:
+    async with await Store.open(tmp_path / "new.db") as store:
+        assert await store.schema_version() == load_migrations()[-1][0]
+        tables = {r["name"] for r in await store.fetchall("SELECT name FROM sqlite_master")}
+    assert {"meta", "scheduled_jobs", "job_runs"} <= tables
+
+
+async def test_pragmas_are_wal_foreign_keys_and_busy_timeout(store: Store) -> None:
+    assert (await store.fetchone("PRAGMA journal_mode"))[0] == "wal"  # type: ignore[index]
+    assert (await store.fetchone("PRAGMA foreign_keys"))[0] == 1  # type: ignore[index]
+    assert (await store.fetchone("PRAGMA busy_timeout"))[0] >= 1000  # type: ignore[index]
+
+
+async def test_tables_are_strict(store: Store) -> None:
+    rows = await store.fetchall("SELECT name, strict FROM pragma_table_list WHERE schema = 'main'")
+    ours = {r["name"]: r["strict"] for r in rows if not r["name"].startswith("sqlite_")}
+    assert ours and all(ours.values()), ours
+
+
+async def test_database_newer_than_the_code_is_refused_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    async with await Store.open(path):
+        pass
+    future = load_migrations()[-1][0] + 1
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {future}")
+    conn.commit()
+    conn.close()
+    with pytest.raises(DatabaseTooNewError, match="newer version"):
+        await Store.open(path)
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == future
+    conn.close()
+
+
+async def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
+    path = tmp_path / "again.db"
+    async with await Store.open(path) as store:
+        await store.execute("INSERT INTO meta (key, value) VALUES ('k', 'v')")
+    async with await Store.open(path) as store:
+        row = await store.fetchone("SELECT value FROM meta WHERE key = 'k'")
+    assert row is not None and row["value"] == "v"
+
+
+async def test_transaction_rolls_back_when_the_block_raises(store: Store) -> None:
+    with pytest.raises(RuntimeError):
+        async with store.transaction() as conn:
+            await conn.execute("INSERT INTO meta (key, value) VALUES ('gone', 'x')")
+            raise RuntimeError("boom")
+    assert await store.fetchone("SELECT 1 FROM meta WHERE key = 'gone'") is None
+
+
+async def test_strict_tables_reject_wrong_types(store: Store) -> None:
+    with pytest.raises(sqlite3.IntegrityError):
+        await store.execute(
+            "INSERT INTO scheduled_jobs (kind, key, rule, next_run_at, occurrence) "
+            "VALUES ('k', 'x', '{}', 'not a number', 'o')"
+        )
+
+
+def test_migrations_are_numbered_without_gaps() -> None:
+    numbers = [n for n, _, _ in load_migrations()]
+    assert numbers == list(range(1, len(numbers) + 1))
