@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -71,6 +72,8 @@ class Bot(commands.Bot):
         self._features_loaded = False
         # Root command name -> id Discord gave it, for clickable mentions in posts.
         self.command_ids: dict[str, int] = {}
+        self.scheduler_started = asyncio.Event()
+        self._scheduler_task: asyncio.Task[None] | None = None
 
     async def load_features(self) -> None:
         """Load every cog once (setup_hook does this; `python -m bot commands` too)."""
@@ -83,10 +86,19 @@ class Bot(commands.Bot):
     async def setup_hook(self) -> None:
         # on_ready can fire many times (every reconnect); everything starts here, once.
         await self.load_features()
-        await self.scheduler.start()
         await self.sync_commands_if_changed()
+        self._scheduler_task = asyncio.create_task(self._start_scheduler_when_ready())
+
+    async def _start_scheduler_when_ready(self) -> None:
+        """Due work waits for the first READY: posting needs the guild cache to check a channel
+        still exists and may be written to, without spending a failing request to find out."""
+        await self.wait_until_ready()
+        await self.scheduler.start()
+        self.scheduler_started.set()
 
     async def close(self) -> None:
+        if self._scheduler_task is not None and not self._scheduler_task.done():
+            self._scheduler_task.cancel()
         await self.scheduler.stop()
         await super().close()
 

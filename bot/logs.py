@@ -1,13 +1,22 @@
-"""Logging: one line per event; discord.py's loggers never below INFO (at DEBUG they log every
-gateway payload and request body, which would carry member ids and story text)."""
+"""Logging: one line per event; payload-logging libraries never below INFO.
+
+At DEBUG, discord.py logs every gateway payload and request body, and aiosqlite every SQL
+statement with its parameters: member ids and story text would reach the log."""
 
 from __future__ import annotations
 
 import logging
 
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
-# Loggers that print raw payloads at DEBUG.
-PAYLOAD_LOGGERS = ("discord", "discord.gateway", "discord.http", "discord.webhook", "discord.state")
+# Loggers that print raw payloads or SQL parameters at DEBUG.
+PAYLOAD_LOGGERS = (
+    "discord",
+    "discord.gateway",
+    "discord.http",
+    "discord.webhook",
+    "discord.state",
+    "aiosqlite",
+)
 
 
 def clamp_discord_loggers() -> None:

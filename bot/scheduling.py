@@ -209,6 +209,19 @@ class Scheduler:
         )
         return cursor.rowcount == 1
 
+    async def reclaim_occurrence(
+        self, conn: aiosqlite.Connection, kind: str, key: str, occurrence: str
+    ) -> bool:
+        """Take back an occurrence that ended without doing its work (missed, failed,
+        interrupted or skipped), e.g. for "post today's now" after a missed morning."""
+        cursor = await conn.execute(
+            "UPDATE job_runs SET status = 'claimed', claimed_at = ?, finished_at = NULL, "
+            "detail = NULL WHERE kind = ? AND key = ? AND occurrence = ? "
+            "AND status IN ('missed', 'failed', 'interrupted', 'skipped')",
+            (to_epoch(self._clock.now()), kind, key, occurrence),
+        )
+        return cursor.rowcount == 1
+
     async def finish_claim(
         self, kind: str, key: str, occurrence: str, outcome: Outcome, detail: str | None = None
     ) -> None:

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,3 +22,33 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
+
+
+@dataclass
+class World:
+    """A small server: an owner, a moderator with Manage Server, a plain member, a channel."""
+
+    fake: Any
+    guild: Any
+    channel: Any
+    mod: Any
+    alice: Any
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[Any]:
+    from tests.fakecord import FakeDiscord
+
+    async with FakeDiscord() as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def world(fake: Any) -> World:
+    import discord
+
+    guild = fake.create_guild("Career Circle")
+    channel = guild.create_text_channel("affirmations")
+    mod = guild.add_member("mod", permissions=discord.Permissions(manage_guild=True).value)
+    alice = guild.add_member("alice")
+    return World(fake, guild, channel, mod, alice)

@@ -1,0 +1,68 @@
+"""The scheduler's view of affirmations: when each post is due, and running it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, time, timedelta
+from typing import Any
+
+from bot.scheduling import DueRun, Occurrence, Outcome
+from cogs.affirmations import logic
+from cogs.affirmations.posting import LATE_AFTER, Poster
+from cogs.affirmations.repository import DM_JOB, GUILD_JOB, AffirmationRepository
+
+
+def rule_schedule(rule: Mapping[str, Any]) -> logic.PostSchedule:
+    hours, minutes = str(rule["time"]).split(":")
+    return logic.PostSchedule.build(
+        time(int(hours), int(minutes)), str(rule["tz"]), logic.DaySet.from_mask(int(rule["days"]))
+    )
+
+
+def make_rule(schedule: logic.PostSchedule) -> dict[str, Any]:
+    return {
+        "time": schedule.local_time.strftime("%H:%M"),
+        "tz": schedule.zone_name,
+        "days": schedule.days.mask,
+    }
+
+
+class _DailyJob:
+    def __init__(self, poster: Poster, repo: AffirmationRepository, grace_minutes: int) -> None:
+        self.poster = poster
+        self.repo = repo
+        self._grace = timedelta(minutes=grace_minutes)
+
+    def next_occurrence(self, rule: Mapping[str, Any], after: Any) -> Occurrence | None:
+        occurrence = logic.next_occurrence(rule_schedule(rule), after)
+        return Occurrence(occurrence.due_at, occurrence.key)
+
+    def grace(self, rule: Mapping[str, Any]) -> timedelta:
+        return self._grace
+
+
+class GuildPostJob(_DailyJob):
+    kind = GUILD_JOB
+
+    async def run(self, run: DueRun) -> tuple[Outcome, str | None]:
+        schedule = await self.repo.schedule(int(run.key))
+        if schedule is None or schedule.paused:
+            return "skipped", "paused"
+        return await self.poster.post_to_guild(
+            schedule,
+            date.fromisoformat(run.occurrence),
+            source="schedule",
+            late=run.lateness > LATE_AFTER,
+        )
+
+
+class DMJob(_DailyJob):
+    kind = DM_JOB
+
+    async def run(self, run: DueRun) -> tuple[Outcome, str | None]:
+        subscription = await self.repo.dm_subscription(int(run.key))
+        if subscription is None or not subscription.active:
+            return "skipped", "stopped"
+        return await self.poster.send_dm(
+            subscription.user_id, date.fromisoformat(run.occurrence), late=run.lateness > LATE_AFTER
+        )

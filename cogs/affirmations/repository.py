@@ -1,0 +1,298 @@
+"""SQL for the affirmations feature. Writes take the caller's transaction connection so a
+feature change and its schedule change land together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time
+from typing import Literal
+
+import aiosqlite
+
+from bot.db import Store
+from bot.scheduling import from_epoch, to_epoch
+from cogs.affirmations.logic import DaySet, Deck, PostSchedule
+
+PauseReason = Literal["by_admin", "channel_missing", "missing_permissions", "bot_removed"]
+GUILD_JOB = "affirmations.guild"
+DM_JOB = "affirmations.dm"
+
+
+def guild_owner(guild_id: int) -> str:
+    return f"guild:{guild_id}"
+
+
+def dm_owner(user_id: int) -> str:
+    return f"dm:{user_id}"
+
+
+def custom_item_id(row_id: int) -> str:
+    return f"c:{row_id}"
+
+
+def _hhmm(value: time) -> str:
+    return value.strftime("%H:%M")
+
+
+def _time(text: str) -> time:
+    hours, minutes = text.split(":")
+    return time(int(hours), int(minutes))
+
+
+@dataclass(frozen=True, slots=True)
+class GuildSchedule:
+    guild_id: int
+    channel_id: int
+    local_time: time
+    timezone: str
+    days: DaySet
+    role_id: int | None
+    paused: bool
+    pause_reason: PauseReason | None
+    paused_at: datetime | None
+
+    def post_schedule(self) -> PostSchedule:
+        return PostSchedule.build(self.local_time, self.timezone, self.days)
+
+
+@dataclass(frozen=True, slots=True)
+class DMSubscription:
+    user_id: int
+    local_time: time
+    timezone: str
+    active: bool
+    stopped_reason: str | None
+    notice_pending: bool
+
+    def post_schedule(self) -> PostSchedule:
+        return PostSchedule.build(self.local_time, self.timezone, DaySet.every_day())
+
+
+@dataclass(frozen=True, slots=True)
+class CustomAffirmation:
+    id: int
+    text: str
+
+    @property
+    def item_id(self) -> str:
+        return custom_item_id(self.id)
+
+
+def _schedule(row: aiosqlite.Row) -> GuildSchedule:
+    return GuildSchedule(
+        guild_id=row["guild_id"],
+        channel_id=row["channel_id"],
+        local_time=_time(row["post_time"]),
+        timezone=row["timezone"],
+        days=DaySet.from_mask(row["days_mask"]),
+        role_id=row["role_id"],
+        paused=bool(row["paused"]),
+        pause_reason=row["pause_reason"],
+        paused_at=from_epoch(row["paused_at"]) if row["paused_at"] is not None else None,
+    )
+
+
+class AffirmationRepository:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # -- server schedules -----------------------------------------------------------------------
+
+    async def schedule(self, guild_id: int) -> GuildSchedule | None:
+        row = await self.store.fetchone(
+            "SELECT * FROM affirmation_schedules WHERE guild_id = ?", (guild_id,)
+        )
+        return _schedule(row) if row else None
+
+    async def schedules_in_channel(self, channel_id: int) -> list[GuildSchedule]:
+        rows = await self.store.fetchall(
+            "SELECT * FROM affirmation_schedules WHERE channel_id = ? AND paused = 0", (channel_id,)
+        )
+        return [_schedule(r) for r in rows]
+
+    async def save_schedule(
+        self, conn: aiosqlite.Connection, schedule: GuildSchedule, now: datetime
+    ) -> None:
+        await conn.execute(
+            "INSERT INTO affirmation_schedules (guild_id, channel_id, post_time, timezone, "
+            "days_mask, role_id, paused, pause_reason, paused_at, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id) DO UPDATE SET "
+            "channel_id = excluded.channel_id, post_time = excluded.post_time, "
+            "timezone = excluded.timezone, days_mask = excluded.days_mask, "
+            "role_id = excluded.role_id, paused = excluded.paused, "
+            "pause_reason = excluded.pause_reason, paused_at = excluded.paused_at, "
+            "updated_at = excluded.updated_at",
+            (
+                schedule.guild_id,
+                schedule.channel_id,
+                _hhmm(schedule.local_time),
+                schedule.timezone,
+                schedule.days.mask,
+                schedule.role_id,
+                int(schedule.paused),
+                schedule.pause_reason,
+                to_epoch(schedule.paused_at) if schedule.paused_at else None,
+                to_epoch(now),
+                to_epoch(now),
+            ),
+        )
+
+    async def pause(
+        self, conn: aiosqlite.Connection, guild_id: int, reason: PauseReason, now: datetime
+    ) -> bool:
+        """Pause a running schedule. False if it was already paused (so notices go out once)."""
+        cursor = await conn.execute(
+            "UPDATE affirmation_schedules SET paused = 1, pause_reason = ?, paused_at = ?, "
+            "updated_at = ? WHERE guild_id = ? AND paused = 0",
+            (reason, to_epoch(now), to_epoch(now), guild_id),
+        )
+        return cursor.rowcount == 1
+
+    async def resume(self, conn: aiosqlite.Connection, guild_id: int, now: datetime) -> None:
+        await conn.execute(
+            "UPDATE affirmation_schedules SET paused = 0, pause_reason = NULL, paused_at = NULL, "
+            "updated_at = ? WHERE guild_id = ?",
+            (to_epoch(now), guild_id),
+        )
+
+    # -- decks ----------------------------------------------------------------------------------
+
+    async def deck(self, conn: aiosqlite.Connection, owner: str) -> Deck:
+        cursor = await conn.execute("SELECT deck FROM affirmation_decks WHERE owner = ?", (owner,))
+        row = await cursor.fetchone()
+        if row is None:
+            return Deck.empty()
+        try:
+            return Deck.from_json(row["deck"])
+        except ValueError:
+            return Deck.empty()
+
+    async def peek_deck(self, owner: str) -> Deck:
+        row = await self.store.fetchone(
+            "SELECT deck FROM affirmation_decks WHERE owner = ?", (owner,)
+        )
+        return Deck.from_json(row["deck"]) if row else Deck.empty()
+
+    async def save_deck(self, conn: aiosqlite.Connection, owner: str, deck: Deck) -> None:
+        await conn.execute(
+            "INSERT INTO affirmation_decks (owner, deck) VALUES (?, ?) "
+            "ON CONFLICT (owner) DO UPDATE SET deck = excluded.deck",
+            (owner, deck.to_json()),
+        )
+
+    # -- the server's own affirmations ----------------------------------------------------------
+
+    async def custom(self, guild_id: int) -> list[CustomAffirmation]:
+        rows = await self.store.fetchall(
+            "SELECT id, text FROM affirmation_custom WHERE guild_id = ? ORDER BY id", (guild_id,)
+        )
+        return [CustomAffirmation(r["id"], r["text"]) for r in rows]
+
+    async def custom_in(self, conn: aiosqlite.Connection, guild_id: int) -> list[CustomAffirmation]:
+        cursor = await conn.execute(
+            "SELECT id, text FROM affirmation_custom WHERE guild_id = ? ORDER BY id", (guild_id,)
+        )
+        return [CustomAffirmation(r["id"], r["text"]) for r in await cursor.fetchall()]
+
+    async def add_custom(
+        self, conn: aiosqlite.Connection, guild_id: int, text: str, normalized: str, now: datetime
+    ) -> int:
+        cursor = await conn.execute(
+            "INSERT INTO affirmation_custom (guild_id, text, normalized, created_at) "
+            "VALUES (?, ?, ?, ?)",
+            (guild_id, text, normalized, to_epoch(now)),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    async def remove_custom(
+        self, conn: aiosqlite.Connection, guild_id: int, row_id: int
+    ) -> str | None:
+        cursor = await conn.execute(
+            "DELETE FROM affirmation_custom WHERE guild_id = ? AND id = ? RETURNING text",
+            (guild_id, row_id),
+        )
+        row = await cursor.fetchone()
+        return str(row["text"]) if row else None
+
+    # -- posts ----------------------------------------------------------------------------------
+
+    async def record_post(
+        self,
+        guild_id: int,
+        local_date: str,
+        item_id: str,
+        channel_id: int,
+        message_id: int,
+        now: datetime,
+        source: Literal["schedule", "now"],
+    ) -> None:
+        await self.store.execute(
+            "INSERT INTO affirmation_posts (guild_id, local_date, item_id, channel_id, "
+            "message_id, posted_at, source) VALUES (?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
+            (guild_id, local_date, item_id, channel_id, message_id, to_epoch(now), source),
+        )
+
+    async def post_on(self, guild_id: int, local_date: str) -> aiosqlite.Row | None:
+        return await self.store.fetchone(
+            "SELECT * FROM affirmation_posts WHERE guild_id = ? AND local_date = ?",
+            (guild_id, local_date),
+        )
+
+    # -- personal DMs ---------------------------------------------------------------------------
+
+    async def dm_subscription(self, user_id: int) -> DMSubscription | None:
+        row = await self.store.fetchone(
+            "SELECT * FROM affirmation_dm_subscriptions WHERE user_id = ?", (user_id,)
+        )
+        if row is None:
+            return None
+        return DMSubscription(
+            user_id=row["user_id"],
+            local_time=_time(row["post_time"]),
+            timezone=row["timezone"],
+            active=bool(row["active"]),
+            stopped_reason=row["stopped_reason"],
+            notice_pending=bool(row["notice_pending"]),
+        )
+
+    async def subscribe_dm(
+        self,
+        conn: aiosqlite.Connection,
+        user_id: int,
+        local_time: time,
+        timezone: str,
+        now: datetime,
+    ) -> None:
+        await conn.execute(
+            "INSERT INTO affirmation_dm_subscriptions (user_id, post_time, timezone, active, "
+            "stopped_reason, notice_pending, created_at, updated_at) "
+            "VALUES (?, ?, ?, 1, NULL, 0, ?, ?) ON CONFLICT (user_id) DO UPDATE SET "
+            "post_time = excluded.post_time, timezone = excluded.timezone, active = 1, "
+            "stopped_reason = NULL, notice_pending = 0, updated_at = excluded.updated_at",
+            (user_id, _hhmm(local_time), timezone, to_epoch(now), to_epoch(now)),
+        )
+
+    async def stop_dm(
+        self,
+        conn: aiosqlite.Connection,
+        user_id: int,
+        reason: Literal["by_member", "dms_closed"],
+        now: datetime,
+    ) -> bool:
+        cursor = await conn.execute(
+            "UPDATE affirmation_dm_subscriptions SET active = 0, stopped_reason = ?, "
+            "notice_pending = ?, updated_at = ? WHERE user_id = ? AND active = 1",
+            (reason, int(reason == "dms_closed"), to_epoch(now), user_id),
+        )
+        return cursor.rowcount == 1
+
+    async def take_dm_notice(self, user_id: int) -> bool:
+        """True once after DMs failed; clears the flag in the same statement."""
+        changed = await self.store.execute(
+            "UPDATE affirmation_dm_subscriptions SET notice_pending = 0 "
+            "WHERE user_id = ? AND notice_pending = 1",
+            (user_id,),
+        )
+        return changed == 1

@@ -1,0 +1,77 @@
+"""A member's personal affirmation DMs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tests.harness import running_bot
+
+START = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
+
+
+def affirmation_dms(world: Any, member: Any) -> list[dict[str, Any]]:
+    return [m for m in world.fake.dm_messages(member) if m.get("embeds")]
+
+
+async def test_dm_on_sends_a_welcome_and_then_one_affirmation_a_day(
+    world: Any, tmp_path: Path
+) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        result = await world.fake.invoke(
+            world.alice,
+            world.channel,
+            "affirmations dm on",
+            time="07:30",
+            timezone="America/New_York",
+        )
+        assert result.ephemeral
+        assert "07:30" in (result.followups[-1]["content"] if result.followups else result.content)
+        assert len(world.fake.dm_messages(world.alice)) == 1  # the welcome
+        await app.advance(days=3)
+        dms = affirmation_dms(world, world.alice)
+        assert len(dms) == 3
+        assert len({d["embeds"][0]["description"] for d in dms}) == 3
+
+
+async def test_dm_off_stops_them(world: Any, tmp_path: Path) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        await world.fake.invoke(
+            world.alice, world.channel, "affirmations dm on", time="08:00", timezone="UTC"
+        )
+        off = await world.fake.invoke(world.alice, world.channel, "affirmations dm off")
+        assert off.ephemeral and "no more" in off.content
+        await app.advance(days=2)
+        assert affirmation_dms(world, world.alice) == []
+
+
+async def test_closed_dms_refuse_dm_on_and_change_nothing(world: Any, tmp_path: Path) -> None:
+    world.fake.close_dms(world.alice)
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        result = await world.fake.invoke(
+            world.alice, world.channel, "affirmations dm on", time="08:00", timezone="UTC"
+        )
+        text = result.followups[-1]["content"] if result.followups else result.content
+        assert "couldn’t send you a DM" in text
+        assert await app.store.fetchone("SELECT 1 FROM affirmation_dm_subscriptions") is None
+
+
+async def test_dms_closed_later_stop_after_one_failure_and_tell_them_next_time(
+    world: Any, tmp_path: Path
+) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        await world.fake.invoke(
+            world.alice, world.channel, "affirmations dm on", time="08:00", timezone="UTC"
+        )
+        world.fake.close_dms(world.alice)
+        before = world.fake.invalid_request_count
+        await app.advance(days=3)
+        assert world.fake.invalid_request_count - before == 1
+        result = await world.fake.invoke(world.alice, world.channel, "about")
+        await world.fake.settle()
+        notices = [f for f in result.followups if "stopped them" in f.get("content", "")]
+        assert len(notices) == 1 and notices[0]["flags"] & 64
+        again = await world.fake.invoke(world.alice, world.channel, "about")
+        await world.fake.settle()
+        assert not [f for f in again.followups if "stopped them" in f.get("content", "")]

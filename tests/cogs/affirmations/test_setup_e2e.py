@@ -1,0 +1,203 @@
+"""/affirmations setup, status and the admin commands, end to end on the local Discord."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import discord
+
+from tests.cogs.affirmations.helpers import posts, setup
+from tests.harness import running_bot
+
+START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # a Monday
+
+
+async def test_setup_confirms_with_the_next_post_as_a_discord_timestamp(
+    world: Any, tmp_path: Path
+) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        result = await setup(app, world, time="08:00", timezone="Europe/Berlin")
+        # 08:00 CET on Monday 2 March is 07:00 UTC.
+        assert f"<t:{int(datetime(2026, 3, 2, 7, 0, tzinfo=UTC).timestamp())}:F>" in result.content
+        status = await world.fake.invoke(world.mod, world.channel, "affirmations status")
+        assert status.ephemeral
+        fields = {f["name"]: f["value"] for f in status.embeds[0]["fields"]}
+        assert "Europe/Berlin" in fields["Time"]
+        assert fields["State"].endswith("Running")
+        expected = int(datetime(2026, 3, 2, 7, 0, tzinfo=UTC).timestamp())
+        assert f"<t:{expected}:F>" in fields["Next post"]
+
+
+async def test_member_without_manage_server_is_refused_and_nothing_changes(
+    world: Any, tmp_path: Path
+) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        result = await world.fake.invoke(
+            world.alice,
+            world.channel,
+            "affirmations setup",
+            channel=world.channel,
+            time="08:00",
+            timezone="UTC",
+        )
+        assert result.ephemeral
+        assert "Manage Server" in result.content
+        assert await app.store.fetchone("SELECT 1 FROM affirmation_schedules") is None
+        assert await app.store.fetchone("SELECT 1 FROM scheduled_jobs") is None
+        for command in ("pause", "resume", "now", "preview", "list"):
+            refused = await world.fake.invoke(world.alice, world.channel, f"affirmations {command}")
+            assert refused.ephemeral and "Manage Server" in refused.content, command
+        assert posts(world.channel) == []
+
+
+async def test_unknown_timezone_gets_a_friendly_error_naming_it(world: Any, tmp_path: Path) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        result = await world.fake.invoke(
+            world.mod,
+            world.channel,
+            "affirmations setup",
+            channel=world.channel,
+            time="08:00",
+            timezone="Mars/Olympus_Mons",
+        )
+        assert result.ephemeral
+        assert "Mars/Olympus_Mons" in result.content
+        assert await app.store.fetchone("SELECT 1 FROM affirmation_schedules") is None
+
+
+async def test_bad_time_gets_a_friendly_error_naming_it(world: Any, tmp_path: Path) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        result = await world.fake.invoke(
+            world.mod,
+            world.channel,
+            "affirmations setup",
+            channel=world.channel,
+            time="25:61",
+            timezone="UTC",
+        )
+        assert result.ephemeral
+        assert "25:61" in result.content
+        assert await app.store.fetchone("SELECT 1 FROM affirmation_schedules") is None
+
+
+async def test_timezone_autocomplete_offers_iana_names(world: Any, tmp_path: Path) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START):
+        choices = await world.fake.autocomplete(
+            world.mod, world.channel, "affirmations setup", focused="timezone", timezone="berlin"
+        )
+        values = [c["value"] for c in choices]
+        assert "Europe/Berlin" in values
+        assert len(values) <= 25
+
+
+async def test_setup_refuses_a_channel_the_bot_cannot_post_in(world: Any, tmp_path: Path) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        world.fake.set_bot_permissions(
+            world.channel, allow=0, deny=discord.Permissions(send_messages=True).value
+        )
+        await world.fake.settle()
+        result = await world.fake.invoke(
+            world.mod,
+            world.channel,
+            "affirmations setup",
+            channel=world.channel,
+            time="08:00",
+            timezone="UTC",
+        )
+        assert result.ephemeral and "Send Messages" in result.content
+        assert await app.store.fetchone("SELECT 1 FROM affirmation_schedules") is None
+
+
+async def test_weekdays_only_skips_the_weekend(world: Any, tmp_path: Path) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        await setup(app, world, days="weekdays")
+        await app.advance(days=7)  # Monday 06:00 to the next Monday 06:00
+        titles = [p["embeds"][0]["title"] for p in posts(world.channel)]
+        assert titles == [
+            "Monday, 2 March",
+            "Tuesday, 3 March",
+            "Wednesday, 4 March",
+            "Thursday, 5 March",
+            "Friday, 6 March",
+        ]
+
+
+async def test_pause_stops_posts_and_resume_brings_them_back(world: Any, tmp_path: Path) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        await setup(app, world)
+        paused = await world.fake.invoke(world.mod, world.channel, "affirmations pause")
+        assert paused.ephemeral and "Paused" in paused.content
+        status = await world.fake.invoke(world.mod, world.channel, "affirmations status")
+        fields = {f["name"]: f["value"] for f in status.embeds[0]["fields"]}
+        assert "Paused by someone with Manage Server" in fields["State"]
+        await app.advance(days=2)
+        assert posts(world.channel) == []
+        resumed = await world.fake.invoke(world.mod, world.channel, "affirmations resume")
+        assert resumed.ephemeral and "<t:" in resumed.content
+        await app.advance(days=1)
+        assert len(posts(world.channel)) == 1
+
+
+async def test_preview_is_private_and_changes_nothing(world: Any, tmp_path: Path) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        await setup(app, world)
+        before = await app.store.fetchall("SELECT * FROM affirmation_decks")
+        result = await world.fake.invoke(world.mod, world.channel, "affirmations preview")
+        assert result.ephemeral
+        assert result.embeds and result.embeds[0]["description"]
+        assert posts(world.channel) == []
+        after = await app.store.fetchall("SELECT * FROM affirmation_decks")
+        assert [tuple(r) for r in before] == [tuple(r) for r in after]
+
+
+async def test_now_posts_immediately_and_counts_as_todays(world: Any, tmp_path: Path) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        await setup(app, world, time="08:00")
+        result = await world.fake.invoke(world.mod, world.channel, "affirmations now")
+        assert result.ephemeral
+        assert len(posts(world.channel)) == 1
+        again = await world.fake.invoke(world.mod, world.channel, "affirmations now")
+        assert again.ephemeral and "already" in again.content
+        await app.advance(hours=4)  # past today's 08:00
+        assert len(posts(world.channel)) == 1
+        await app.advance(days=1)
+        assert len(posts(world.channel)) == 2
+
+
+async def test_own_affirmations_can_be_added_listed_and_removed(world: Any, tmp_path: Path) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        added = await world.fake.invoke(
+            world.mod,
+            world.channel,
+            "affirmations add",
+            text="Our circle has your back, whatever the inbox says today.",
+        )
+        assert added.ephemeral and "#1" in added.content
+        listed = await world.fake.invoke(world.mod, world.channel, "affirmations list")
+        assert "whatever the inbox says" in listed.embeds[0]["description"]
+        duplicate = await world.fake.invoke(
+            world.mod,
+            world.channel,
+            "affirmations add",
+            text="our circle has your back — whatever the inbox says today!",
+        )
+        assert duplicate.ephemeral and "already" in duplicate.content
+        too_long = await world.fake.invoke(
+            world.mod, world.channel, "affirmations add", text="x" * 301
+        )
+        assert too_long.ephemeral and "301" in too_long.content
+        removed = await world.fake.invoke(world.mod, world.channel, "affirmations remove", number=1)
+        assert removed.ephemeral and "Removed #1" in removed.content
+        rows = await app.store.fetchall("SELECT * FROM affirmation_custom")
+        assert rows == []
+
+
+async def test_mass_mentions_in_own_affirmations_are_refused(world: Any, tmp_path: Path) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        result = await world.fake.invoke(
+            world.mod, world.channel, "affirmations add", text="Good morning @everyone, go get it"
+        )
+        assert result.ephemeral
+        assert await app.store.fetchone("SELECT 1 FROM affirmation_custom") is None
