@@ -14,6 +14,7 @@ import discord
 from discord.ext import commands
 
 import cogs
+from bot.anonymity import Anonymizer
 from bot.clock import Clock
 from bot.content import Content
 from bot.db import Store
@@ -66,7 +67,8 @@ class Bot(commands.Bot):
         self.store = store
         self.clock = clock
         self.scheduler = scheduler
-        self.secret_key = secret_key
+        # Features derive pseudonyms and sealed tokens from this; the raw key stays here.
+        self.anonymizer = Anonymizer(secret_key)
         self.content = content or Content.load(settings.content_dir)
         self.started_at: datetime = clock.now()
         self._features_loaded = False

@@ -38,7 +38,7 @@ READY_TIMEOUT = 20.0
 _MAX_STEPS = 100_000
 
 
-def test_settings(data_dir: Path, **overrides: Any) -> Settings:
+def harness_settings(data_dir: Path, **overrides: Any) -> Settings:
     base = Settings(
         discord_token=None,
         secret_key=TEST_SECRET,
@@ -167,7 +167,7 @@ async def running_bot(
 ) -> AsyncIterator[RunningBot]:
     """The real bot, connected to `fake` and ready, with a fake clock starting at `now`."""
     clock = ManualClock(now or DEFAULT_START)
-    app = RunningBot(fake, test_settings(Path(data_dir), **setting_overrides), clock)
+    app = RunningBot(fake, harness_settings(Path(data_dir), **setting_overrides), clock)
     await app.start()
     try:
         yield app

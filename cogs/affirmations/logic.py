@@ -431,7 +431,9 @@ class DaySet:
         """Read "every day"/"daily", "weekdays", "weekends", "mon,wed,fri", "Mon Wed Fri",
         "monday, thursday", "tue-thu", "fri-mon" (ranges wrap past Sunday), "mon to fri".
         """
-        cleaned = " ".join(text.split()).casefold()
+        # "every_day" and "week days" are how people type choices they have seen elsewhere.
+        cleaned = " ".join(text.replace("_", " ").split()).casefold()
+        cleaned = re.sub(r"\bweek (days|ends)\b", r"week\1", cleaned)
         if not cleaned:
             raise InvalidInput(f"I need at least one day to post on — {_DAYS_EXAMPLE}.")
         if cleaned in _EVERY_DAY_WORDS:

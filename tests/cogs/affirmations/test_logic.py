@@ -1002,3 +1002,11 @@ def test_is_duplicate_finds_a_normalized_match() -> None:
     existing = ["A no is not a verdict on you.", "Rest is allowed."]
     assert is_duplicate("a NO is not a verdict on you", existing)
     assert not is_duplicate("A no is one afternoon.", existing)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("every_day", "every day"), ("week days", "weekdays"), ("Week_Ends", "weekends")],
+)
+def test_dayset_parse_accepts_choice_spellings(text: str, expected: str) -> None:
+    assert DaySet.parse(text).describe() == expected
