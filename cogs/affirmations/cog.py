@@ -7,12 +7,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
+import aiosqlite
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import UserFacingError
-from bot.scheduling import from_epoch
+from bot.scheduling import Occurrence, from_epoch
 from cogs.affirmations import logic
 from cogs.affirmations.jobs import DMJob, GuildPostJob, make_rule
 from cogs.affirmations.posting import Poster
@@ -172,6 +173,14 @@ class AffirmationsCog(commands.Cog):
         self.bot.scheduler.unregister(GUILD_JOB)
         self.bot.scheduler.unregister(DM_JOB)
 
+    async def _schedule_next(
+        self, conn: aiosqlite.Connection, schedule: GuildSchedule
+    ) -> Occurrence | None:
+        """(Re)create the server's job from its schedule, inside the caller's transaction."""
+        return await self.bot.scheduler.put_job(
+            conn, GUILD_JOB, str(schedule.guild_id), make_rule(schedule.post_schedule())
+        )
+
     async def _schedule_or_explain(self, guild: discord.Guild) -> GuildSchedule:
         schedule = await self.repo.schedule(guild.id)
         if schedule is None:
@@ -224,9 +233,7 @@ class AffirmationsCog(commands.Cog):
         )
         async with self.bot.store.transaction() as conn:
             await self.repo.save_schedule(conn, schedule, now)
-            nxt = await self.bot.scheduler.put_job(
-                conn, GUILD_JOB, str(guild.id), make_rule(schedule.post_schedule())
-            )
+            nxt = await self._schedule_next(conn, schedule)
         assert nxt is not None
         text = SETUP_DONE.format(
             channel=channel.mention,
@@ -320,9 +327,7 @@ class AffirmationsCog(commands.Cog):
             nxt = await self.bot.scheduler.next_run(GUILD_JOB, str(guild.id))
             if nxt is None:  # running but unscheduled cannot normally happen; repair it
                 async with self.bot.store.transaction() as conn:
-                    nxt = await self.bot.scheduler.put_job(
-                        conn, GUILD_JOB, str(guild.id), make_rule(schedule.post_schedule())
-                    )
+                    nxt = await self._schedule_next(conn, schedule)
             assert nxt is not None
             raise UserFacingError(
                 NOT_PAUSED.format(
@@ -336,9 +341,7 @@ class AffirmationsCog(commands.Cog):
             raise UserFacingError(CANNOT_POST_THERE.format(channel=f"<#{schedule.channel_id}>"))
         async with self.bot.store.transaction() as conn:
             await self.repo.resume(conn, guild.id, self.bot.clock.now())
-            nxt = await self.bot.scheduler.put_job(
-                conn, GUILD_JOB, str(guild.id), make_rule(schedule.post_schedule())
-            )
+            nxt = await self._schedule_next(conn, schedule)
         assert nxt is not None
         await interaction.response.send_message(
             RESUMED.format(next_full=_stamp(nxt.due_at, "F"), next_rel=_stamp(nxt.due_at, "R")),
