@@ -20,6 +20,7 @@ DESCRIPTION = (
     "Rebound helps this community get up again after a job rejection: a morning affirmation, "
     "anonymous stories with encouragement threads, and gentle check-ins."
 )
+SUMMARY = "Rebound {version} · up {uptime} · latency {latency} · {servers} server{plural}"
 PRIVACY = (
     "• **Affirmation settings:** the channel, time, time zone and days a server chose; your own "
     "time and zone if you turn on affirmation DMs.\n"
@@ -57,12 +58,20 @@ class AboutCog(commands.Cog):
         name="about", description="What Rebound is, how it's doing, and what it stores."
     )
     async def about(self, interaction: discord.Interaction[Bot]) -> None:
+        uptime = format_uptime(self.bot.clock.now() - self.bot.started_at)
+        latency = format_latency(self.bot.latency)
+        servers = len(self.bot.guilds)
         embed = discord.Embed(title=TITLE, description=DESCRIPTION, colour=discord.Colour.teal())
         embed.add_field(name="Version", value=__version__)
-        embed.add_field(
-            name="Up for", value=format_uptime(self.bot.clock.now() - self.bot.started_at)
-        )
-        embed.add_field(name="Latency", value=format_latency(self.bot.latency))
-        embed.add_field(name="Servers", value=str(len(self.bot.guilds)))
+        embed.add_field(name="Up for", value=uptime)
+        embed.add_field(name="Latency", value=latency)
+        embed.add_field(name="Servers", value=str(servers))
         embed.add_field(name="What Rebound stores, and why", value=PRIVACY, inline=False)
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        summary = SUMMARY.format(
+            version=__version__,
+            uptime=uptime,
+            latency=latency,
+            servers=servers,
+            plural="" if servers == 1 else "s",
+        )
+        await interaction.response.send_message(summary, embed=embed, ephemeral=True)

@@ -104,6 +104,8 @@ DM_STOPPED_NOTICE = (
     "A small heads-up: I couldn’t deliver your affirmation DM (your DMs seem closed), so I’ve "
     "stopped them. /affirmations dm on starts them again whenever you like."
 )
+STATUS_TITLE = "**Morning affirmations**"
+STATUS_NEXT_PAUSED = "Next post: none while paused — /affirmations resume starts it again."
 PAUSE_REASONS = {
     "by_admin": "paused by someone with Manage Server",
     "channel_missing": "paused — the channel was deleted or I can no longer see it",
@@ -266,43 +268,29 @@ class AffirmationsCog(commands.Cog):
     async def status(self, interaction: discord.Interaction[Bot]) -> None:
         guild = _require_guild(interaction)
         schedule = await self._schedule_or_explain(guild)
-        embed = discord.Embed(title="Morning affirmations", colour=discord.Colour.teal())
-        embed.add_field(name="Channel", value=f"<#{schedule.channel_id}>")
-        embed.add_field(name="Time", value=f"{schedule.local_time:%H:%M} ({schedule.timezone})")
-        embed.add_field(name="Days", value=schedule.days.describe())
+        lines = [
+            STATUS_TITLE,
+            f"Channel: <#{schedule.channel_id}>",
+            f"Time: {schedule.local_time:%H:%M} ({schedule.timezone}), {schedule.days.describe()}",
+        ]
         if schedule.role_id:
-            embed.add_field(name="Mentions", value=f"<@&{schedule.role_id}>")
+            lines.append(f"Mentions: <@&{schedule.role_id}>")
         if schedule.paused:
             reason = PAUSE_REASONS.get(schedule.pause_reason or "", "paused")
-            since = f" since {_stamp(schedule.paused_at, 'f')}" if schedule.paused_at else ""
-            embed.add_field(
-                name="State", value=f"⏸️ {reason[:1].upper()}{reason[1:]}{since}.", inline=False
-            )
-            embed.add_field(
-                name="Next post",
-                value="None while paused — /affirmations resume starts it again.",
-                inline=False,
-            )
+            since = f" (since {_stamp(schedule.paused_at, 'f')})" if schedule.paused_at else ""
+            lines.append(f"State: ⏸️ {reason[:1].upper()}{reason[1:]}{since}.")
+            lines.append(STATUS_NEXT_PAUSED)
         else:
+            lines.append("State: ▶️ Running")
             nxt = await self.bot.scheduler.next_run(GUILD_JOB, str(guild.id))
-            embed.add_field(name="State", value="▶️ Running", inline=False)
             if nxt is not None:
-                embed.add_field(
-                    name="Next post",
-                    value=f"{_stamp(nxt.due_at, 'F')} ({_stamp(nxt.due_at, 'R')})",
-                    inline=False,
-                )
+                lines.append(f"Next post: {_stamp(nxt.due_at, 'F')} ({_stamp(nxt.due_at, 'R')})")
         today = logic.local_today(self.bot.clock.now(), schedule.timezone).isoformat()
         posted = await self.repo.post_on(guild.id, today)
-        embed.add_field(
-            name="Today",
-            value=f"Posted {_stamp(from_epoch(posted['posted_at']), 't')}"
-            if posted
-            else "Not posted yet",
-        )
-        custom = await self.repo.custom(guild.id)
-        embed.add_field(name="Server’s own", value=str(len(custom)))
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        when = _stamp(from_epoch(posted["posted_at"]), "t") if posted else None
+        lines.append(f"Today: posted at {when}" if when else "Today: not posted yet")
+        lines.append(f"This server’s own affirmations: {len(await self.repo.custom(guild.id))}")
+        await interaction.response.send_message("\n".join(lines), ephemeral=True)
 
     # -- server: pause, resume, preview, now ----------------------------------------------------
 

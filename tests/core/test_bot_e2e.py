@@ -43,6 +43,7 @@ async def test_about_answers_ephemerally_with_version_and_privacy(
         names = [f["name"] for f in embed["fields"]]
         assert {"Version", "Up for", "Latency", "Servers"} <= set(names)
         assert "stores" in names[-1]
+        assert result.content.startswith("Rebound ") and "1 server" in result.content
         assert world.channel.messages == []
 
 

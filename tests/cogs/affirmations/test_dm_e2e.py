@@ -75,3 +75,24 @@ async def test_dms_closed_later_stop_after_one_failure_and_tell_them_next_time(
         again = await world.fake.invoke(world.alice, world.channel, "about")
         await world.fake.settle()
         assert not [f for f in again.followups if "stopped them" in f.get("content", "")]
+
+
+async def test_dm_on_works_from_the_bots_dms_too(world: Any, tmp_path: Path) -> None:
+    dm = world.fake.dm_channel(world.alice)
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        result = await world.fake.invoke(
+            world.alice, dm, "affirmations dm on", time="09:00", timezone="Asia/Kolkata"
+        )
+        assert result.ephemeral
+        await app.advance(days=1)
+        assert len(affirmation_dms(world, world.alice)) == 1
+
+
+async def test_server_commands_in_a_dm_explain_kindly(world: Any, tmp_path: Path) -> None:
+    dm = world.fake.dm_channel(world.mod)
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        result = await world.fake.invoke(world.mod, dm, "affirmations status")
+        assert result.ephemeral and "inside a server" in result.content
+        refused = await world.fake.invoke(world.mod, dm, "affirmations pause")
+        assert refused.ephemeral and "server" in refused.content
+        assert await app.store.fetchone("SELECT 1 FROM affirmation_schedules") is None

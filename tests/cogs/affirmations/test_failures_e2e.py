@@ -25,7 +25,8 @@ def notices(world: Any, system: Any) -> list[dict[str, Any]]:
 
 async def status_state(world: Any, where: Any = None) -> str:
     status = await world.fake.invoke(world.mod, where or world.channel, "affirmations status")
-    return {f["name"]: f["value"] for f in status.embeds[0]["fields"]}["State"]
+    (state,) = [line for line in status.content.splitlines() if line.startswith("State:")]
+    return state
 
 
 async def test_deleted_channel_pauses_with_one_notice_and_no_retry_loop(
