@@ -18,6 +18,7 @@ from bot.anonymity import Anonymizer
 from bot.clock import Clock
 from bot.content import Content
 from bot.db import Store
+from bot.pacing import Pacer
 from bot.scheduling import Scheduler
 from bot.settings import Settings
 from bot.tree import ReboundTree
@@ -69,6 +70,8 @@ class Bot(commands.Bot):
         self.scheduler = scheduler
         # Features derive pseudonyms and sealed tokens from this; the raw key stays here.
         self.anonymizer = Anonymizer(secret_key)
+        # Bulk, scheduled sends wait their turn here; replies to interactions never do.
+        self.pacer = Pacer(settings.post_rate_per_second)
         self.content = content or Content.load(settings.content_dir)
         self.started_at: datetime = clock.now()
         self._features_loaded = False

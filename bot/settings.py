@@ -41,6 +41,7 @@ class Settings:
     log_level: str
     tick_seconds: float
     affirmation_grace_minutes: int
+    post_rate_per_second: float = 40.0
     guild_ready_timeout: float = 2.0
 
     @classmethod
@@ -109,6 +110,13 @@ class Settings:
                     180,
                 )
             ),
+            post_rate_per_second=_number(
+                "REBOUND_POST_RATE",
+                pick("REBOUND_POST_RATE", "post_rate_per_second"),
+                1,
+                50,
+                40,
+            ),
         )
 
     def describe(self) -> dict[str, str]:
@@ -123,6 +131,7 @@ class Settings:
             "log_level": self.log_level,
             "tick_seconds": f"{self.tick_seconds:g}",
             "affirmation_grace_minutes": str(self.affirmation_grace_minutes),
+            "post_rate_per_second": f"{self.post_rate_per_second:g}",
         }
 
 

@@ -157,6 +157,7 @@ class Poster:
         else:
             content, mentions = None, discord.AllowedMentions.none()
         channel = self.bot.get_partial_messageable(schedule.channel_id, guild_id=schedule.guild_id)
+        await self.bot.pacer.wait()
         try:
             message = await channel.send(content=content, embed=embed, allowed_mentions=mentions)
         except discord.NotFound:
@@ -220,6 +221,7 @@ class Poster:
     ) -> tuple[Outcome, str | None]:
         drawn = await self.draw_for_member(user_id)
         embed = self.embed_for(drawn, local_date, late=late, personal=True)
+        await self.bot.pacer.wait()
         try:
             dm = await self.bot.create_dm(discord.Object(user_id))
             await dm.send(embed=embed, allowed_mentions=discord.AllowedMentions.none())

@@ -56,6 +56,7 @@ def test_token_never_appears_in_repr(tmp_path: Path) -> None:
         ("DEV_GUILD_ID", "my-server"),
         ("REBOUND_AFFIRMATION_GRACE_MINUTES", "-5"),
         ("REBOUND_SECRET_KEY", "short"),
+        ("REBOUND_POST_RATE", "51"),
     ],
 )
 def test_bad_values_are_rejected_naming_the_key(tmp_path: Path, key: str, value: str) -> None:
