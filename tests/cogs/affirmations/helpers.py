@@ -17,11 +17,18 @@ def texts(channel: Any) -> list[str]:
     return [m["embeds"][0]["description"] for m in posts(channel)]
 
 
-async def setup(app: RunningBot, world: Any, **options: Any) -> Any:
+async def try_setup(world: Any, member: Any = None, **options: Any) -> Any:
+    """Run /affirmations setup (as the moderator unless told otherwise); sensible defaults."""
     options.setdefault("channel", world.channel)
     options.setdefault("time", "08:00")
     options.setdefault("timezone", "UTC")
-    result = await app.fake.invoke(world.mod, world.channel, "affirmations setup", **options)
+    return await world.fake.invoke(
+        member or world.mod, world.channel, "affirmations setup", **options
+    )
+
+
+async def setup(app: RunningBot, world: Any, **options: Any) -> Any:
+    result = await try_setup(world, **options)
     assert result.ephemeral
     assert result.content and "All set" in result.content, result.content
     return result

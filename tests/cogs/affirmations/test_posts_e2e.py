@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.content import Content
 from bot.settings import CONTENT_DIR
-from tests.cogs.affirmations.helpers import posts, setup, texts
+from tests.cogs.affirmations.helpers import posts, setup, texts, try_setup
 from tests.harness import running_bot
 
 START = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)  # Monday
@@ -67,15 +67,7 @@ async def test_configured_role_is_the_only_mention_allowed(world: Any, tmp_path:
 
 async def test_everyone_role_is_refused_as_a_mention(world: Any, tmp_path: Path) -> None:
     async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
-        result = await world.fake.invoke(
-            world.mod,
-            world.channel,
-            "affirmations setup",
-            channel=world.channel,
-            time="08:00",
-            timezone="UTC",
-            role=world.guild.everyone_role,
-        )
+        result = await try_setup(world, role=world.guild.everyone_role)
         assert result.ephemeral
         assert await app.store.fetchone("SELECT 1 FROM affirmation_schedules") is None
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import discord
 
-from tests.cogs.affirmations.helpers import posts, setup
+from tests.cogs.affirmations.helpers import posts, setup, try_setup
 from tests.harness import running_bot
 
 START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # a Monday
@@ -33,14 +33,7 @@ async def test_member_without_manage_server_is_refused_and_nothing_changes(
     world: Any, tmp_path: Path
 ) -> None:
     async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
-        result = await world.fake.invoke(
-            world.alice,
-            world.channel,
-            "affirmations setup",
-            channel=world.channel,
-            time="08:00",
-            timezone="UTC",
-        )
+        result = await try_setup(world, world.alice)
         assert result.ephemeral
         assert "Manage Server" in result.content
         assert await app.store.fetchone("SELECT 1 FROM affirmation_schedules") is None
@@ -53,14 +46,7 @@ async def test_member_without_manage_server_is_refused_and_nothing_changes(
 
 async def test_unknown_timezone_gets_a_friendly_error_naming_it(world: Any, tmp_path: Path) -> None:
     async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
-        result = await world.fake.invoke(
-            world.mod,
-            world.channel,
-            "affirmations setup",
-            channel=world.channel,
-            time="08:00",
-            timezone="Mars/Olympus_Mons",
-        )
+        result = await try_setup(world, timezone="Mars/Olympus_Mons")
         assert result.ephemeral
         assert "Mars/Olympus_Mons" in result.content
         assert await app.store.fetchone("SELECT 1 FROM affirmation_schedules") is None
@@ -68,14 +54,7 @@ async def test_unknown_timezone_gets_a_friendly_error_naming_it(world: Any, tmp_
 
 async def test_bad_time_gets_a_friendly_error_naming_it(world: Any, tmp_path: Path) -> None:
     async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
-        result = await world.fake.invoke(
-            world.mod,
-            world.channel,
-            "affirmations setup",
-            channel=world.channel,
-            time="25:61",
-            timezone="UTC",
-        )
+        result = await try_setup(world, time="25:61")
         assert result.ephemeral
         assert "25:61" in result.content
         assert await app.store.fetchone("SELECT 1 FROM affirmation_schedules") is None
@@ -97,14 +76,7 @@ async def test_setup_refuses_a_channel_the_bot_cannot_post_in(world: Any, tmp_pa
             world.channel, allow=0, deny=discord.Permissions(send_messages=True).value
         )
         await world.fake.settle()
-        result = await world.fake.invoke(
-            world.mod,
-            world.channel,
-            "affirmations setup",
-            channel=world.channel,
-            time="08:00",
-            timezone="UTC",
-        )
+        result = await try_setup(world)
         assert result.ephemeral and "Send Messages" in result.content
         assert await app.store.fetchone("SELECT 1 FROM affirmation_schedules") is None
 
