@@ -23,6 +23,7 @@ from cogs.affirmations.repository import (
     AffirmationRepository,
     GuildSchedule,
 )
+from cogs.affirmations.views import ListPageButton, list_page, page_count
 
 if TYPE_CHECKING:
     from bot.app import Bot
@@ -31,7 +32,6 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MAX_CUSTOM_PER_SERVER = 200
-LIST_PAGE_SIZE = 10
 
 # -- what members read ----------------------------------------------------------------------------
 GROUP_DESCRIPTION = "A morning affirmation for this server, and one by DM for you."
@@ -81,8 +81,6 @@ NO_SUCH_ITEM = (
 LIST_EMPTY = (
     "This server hasn’t added its own affirmations yet. /affirmations add puts one in the rotation."
 )
-LIST_TITLE = "This server’s own affirmations"
-LIST_FOOTER = "Page {page} of {pages} · {count} in all · bundled affirmations rotate too"
 PAGE_OUT_OF_RANGE = "There are only {pages} page(s). Try page 1 to {pages}."
 DM_ON = (
     "You’re set: a personal affirmation by DM every day at **{time}** ({zone}). First one: "
@@ -168,10 +166,12 @@ class AffirmationsCog(commands.Cog):
         self.dm_job = DMJob(self.poster, self.repo, grace)
 
     async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(ListPageButton)
         self.bot.scheduler.register(self.guild_job)
         self.bot.scheduler.register(self.dm_job)
 
     async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(ListPageButton)
         self.bot.scheduler.unregister(GUILD_JOB)
         self.bot.scheduler.unregister(DM_JOB)
 
@@ -440,24 +440,21 @@ class AffirmationsCog(commands.Cog):
         return choices[:25]
 
     @affirmations.command(name="list", description="Page through your server's own affirmations.")
-    @app_commands.describe(page="Which page (10 per page)")
+    @app_commands.describe(page="Which page to start on (10 per page)")
     @manager_only
     async def list_command(self, interaction: discord.Interaction[Bot], page: int = 1) -> None:
         guild = _require_guild(interaction)
         items = await self.repo.custom(guild.id)
         if not items:
             raise UserFacingError(LIST_EMPTY)
-        pages = (len(items) + LIST_PAGE_SIZE - 1) // LIST_PAGE_SIZE
+        pages = page_count(len(items))
         if not 1 <= page <= pages:
             raise UserFacingError(PAGE_OUT_OF_RANGE.format(pages=pages))
-        chunk = items[(page - 1) * LIST_PAGE_SIZE : page * LIST_PAGE_SIZE]
-        embed = discord.Embed(
-            title=LIST_TITLE,
-            description="\n".join(f"**#{item.id}** · {item.text}" for item in chunk),
-            colour=discord.Colour.teal(),
-        )
-        embed.set_footer(text=LIST_FOOTER.format(page=page, pages=pages, count=len(items)))
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        embed, view = list_page(items, page)
+        if view is None:
+            await interaction.response.send_message(embed=embed, ephemeral=True)
+        else:
+            await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
     # -- a member's own DMs ---------------------------------------------------------------------
 

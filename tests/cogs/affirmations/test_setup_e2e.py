@@ -172,3 +172,25 @@ async def test_mass_mentions_in_own_affirmations_are_refused(world: Any, tmp_pat
         )
         assert result.ephemeral
         assert await app.store.fetchone("SELECT 1 FROM affirmation_custom") is None
+
+
+async def test_list_pages_with_buttons_that_survive_a_restart(world: Any, tmp_path: Path) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        for n in range(1, 24):
+            added = await world.fake.invoke(
+                world.mod, world.channel, "affirmations add", text=f"Small step number {n} counts."
+            )
+            assert added.content and f"#{n}" in added.content
+        first = await world.fake.invoke(world.mod, world.channel, "affirmations list")
+        assert first.ephemeral
+        assert "Page 1 of 3" in first.embeds[0]["footer"]["text"]
+        await app.restart()  # the buttons are DynamicItems: no in-memory view is needed
+        second = await world.fake.click(world.mod, first.message, label="Next ›")
+        assert "Page 2 of 3" in second.embeds[0]["footer"]["text"]
+        assert "#11" in second.embeds[0]["description"]
+        third = await world.fake.click(world.mod, second.message, label="Next ›")
+        assert "#23" in third.embeds[0]["description"]
+        buttons = {b["label"]: b for row in third.components for b in row["components"]}
+        assert buttons["Next ›"].get("disabled") is True
+        assert all(len(b["custom_id"]) <= 100 for b in buttons.values())
+        assert all(b["custom_id"].startswith("affirmations:list:") for b in buttons.values())
