@@ -66,6 +66,10 @@ POSTED_NOW = (
 )
 ALREADY_POSTED = "Today’s affirmation is already up in {channel} — a fresh one comes tomorrow."
 POST_FAILED = "I couldn’t post in {channel} ({why}). The schedule is paused until that’s fixed."
+NOW_TRY_AGAIN = (
+    "Discord didn’t take the post in {channel} just now. Nothing is paused — "
+    "try /affirmations now again in a minute."
+)
 PREVIEW_NOTE = "A preview, only for you — nothing was posted."
 ADDED = (
     "Added #{number} to this server’s affirmations. It joins the rotation before the deck runs out."
@@ -372,12 +376,13 @@ class AffirmationsCog(commands.Cog):
             GUILD_JOB, str(guild.id), today.isoformat(), outcome, detail
         )
         if outcome == "done":
-            await interaction.followup.send(POSTED_NOW.format(channel=channel), ephemeral=True)
-        else:
-            why = PAUSE_REASONS.get(detail or "", "Discord said no").split("— ")[-1]
-            await interaction.followup.send(
-                POST_FAILED.format(channel=channel, why=why), ephemeral=True
-            )
+            text = POSTED_NOW.format(channel=channel)
+        elif detail in PAUSE_REASONS:
+            why = PAUSE_REASONS[detail].split("— ")[-1]
+            text = POST_FAILED.format(channel=channel, why=why)
+        else:  # a passing Discord error: nothing paused, today is still free to try again
+            text = NOW_TRY_AGAIN.format(channel=channel)
+        await interaction.followup.send(text, ephemeral=True)
 
     # -- server: its own affirmations -----------------------------------------------------------
 
