@@ -39,7 +39,9 @@ class World:
 async def fake() -> AsyncIterator[Any]:
     from tests.fakecord import FakeDiscord
 
-    async with FakeDiscord() as emulator:
+    # Every emulator response is checked against Discord's spec too, so the bot is tested
+    # against what Discord would really send.
+    async with FakeDiscord(validate_responses=True) as emulator:
         yield emulator
 
 
