@@ -88,15 +88,8 @@ LIST_EMPTY = (
 PAGE_OUT_OF_RANGE = "There are only {pages} page(s). Try page 1 to {pages}."
 DM_ON = (
     "You’re set: a personal affirmation by DM every day at **{time}** ({zone}). First one: "
-    "{next_full}. /affirmations dm off stops them anytime."
-)
-DM_WELCOME = (
-    "Hi! This is where your daily affirmation from Rebound will arrive, at {time} ({zone}). "
-    "If you ever want a break, /affirmations dm off stops them — no questions asked."
-)
-DM_CLOSED = (
-    "I couldn’t send you a DM — your direct messages seem to be closed to me. Allow DMs from "
-    "this server’s members (Privacy Settings) and try again. Nothing was changed."
+    "{next_full}. They need DMs from this server’s members to be open (Privacy Settings). "
+    "/affirmations dm off stops them anytime."
 )
 DM_OFF = (
     "Done — no more affirmation DMs. Take care of yourself; /affirmations dm on brings them back."
@@ -473,13 +466,8 @@ class AffirmationsCog(commands.Cog):
     async def dm_on(self, interaction: discord.Interaction[Bot], time: str, timezone: str) -> None:
         local_time = parsed(logic.parse_time, time)
         zone_name = parsed(logic.canonical_timezone_name, timezone)
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        welcome = DM_WELCOME.format(time=local_time.strftime("%H:%M"), zone=zone_name)
-        try:
-            await interaction.user.send(welcome, allowed_mentions=discord.AllowedMentions.none())
-        except discord.HTTPException:
-            await interaction.followup.send(DM_CLOSED, ephemeral=True)
-            return
+        # No test DM here: a member's DMs are only tried at delivery time. If they are closed
+        # then, the DMs stop after that one failure and the member is told on their next command.
         schedule = logic.PostSchedule.build(local_time, zone_name, logic.DaySet.every_day())
         async with self.bot.store.transaction() as conn:
             await self.repo.subscribe_dm(
@@ -489,7 +477,7 @@ class AffirmationsCog(commands.Cog):
                 conn, DM_JOB, str(interaction.user.id), make_rule(schedule)
             )
         assert nxt is not None
-        await interaction.followup.send(
+        await interaction.response.send_message(
             DM_ON.format(
                 time=local_time.strftime("%H:%M"), zone=zone_name, next_full=_stamp(nxt.due_at, "F")
             ),

@@ -15,9 +15,7 @@ def affirmation_dms(world: Any, member: Any) -> list[dict[str, Any]]:
     return [m for m in world.fake.dm_messages(member) if m.get("embeds")]
 
 
-async def test_dm_on_sends_a_welcome_and_then_one_affirmation_a_day(
-    world: Any, tmp_path: Path
-) -> None:
+async def test_dm_on_sends_one_affirmation_a_day_at_their_time(world: Any, tmp_path: Path) -> None:
     async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
         result = await world.fake.invoke(
             world.alice,
@@ -27,11 +25,12 @@ async def test_dm_on_sends_a_welcome_and_then_one_affirmation_a_day(
             timezone="America/New_York",
         )
         assert result.ephemeral
-        assert "07:30" in (result.followups[-1]["content"] if result.followups else result.content)
-        assert len(world.fake.dm_messages(world.alice)) == 1  # the welcome
+        assert result.content and "07:30" in result.content
+        assert world.fake.dm_messages(world.alice) == []
         await app.advance(days=3)
         dms = affirmation_dms(world, world.alice)
         assert len(dms) == 3
+        assert len(world.fake.dm_messages(world.alice)) == 3
         assert len({d["embeds"][0]["description"] for d in dms}) == 3
 
 
@@ -46,15 +45,23 @@ async def test_dm_off_stops_them(world: Any, tmp_path: Path) -> None:
         assert affirmation_dms(world, world.alice) == []
 
 
-async def test_closed_dms_refuse_dm_on_and_change_nothing(world: Any, tmp_path: Path) -> None:
+async def test_dms_closed_from_the_start_stop_after_the_first_delivery(
+    world: Any, tmp_path: Path
+) -> None:
     world.fake.close_dms(world.alice)
     async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
         result = await world.fake.invoke(
             world.alice, world.channel, "affirmations dm on", time="08:00", timezone="UTC"
         )
-        text = result.followups[-1]["content"] if result.followups else result.content
-        assert "couldn’t send you a DM" in text
-        assert await app.store.fetchone("SELECT 1 FROM affirmation_dm_subscriptions") is None
+        assert result.ephemeral
+        await app.advance(days=3)
+        failures = [r for r in world.fake.requests if r.status == 403]
+        assert len(failures) == 1
+        row = await app.store.fetchone(
+            "SELECT active, stopped_reason FROM affirmation_dm_subscriptions"
+        )
+        assert row is not None and (row["active"], row["stopped_reason"]) == (0, "dms_closed")
+        assert await app.store.fetchone("SELECT 1 FROM scheduled_jobs") is None
 
 
 async def test_dms_closed_later_stop_after_one_failure_and_tell_them_next_time(
