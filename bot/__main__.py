@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import signal
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import discord
+import yarl
 
 from bot import __version__
 from bot.clock import SystemClock
@@ -103,6 +105,7 @@ async def _run(settings: Settings, content: Content) -> int:
         print(str(exc), file=sys.stderr)
         return EXIT_CONFIG
     secret_key = load_or_create_secret_key(settings)
+    point_at_discord(settings)
     clock = SystemClock()
     async with store:
         scheduler = Scheduler(store, clock, tick_seconds=settings.tick_seconds)
@@ -114,6 +117,9 @@ async def _run(settings: Settings, content: Content) -> int:
             secret_key=secret_key,
             content=content,
         )
+        stopping = asyncio.get_running_loop()
+        # systemd, Docker and friends stop services with SIGTERM: close cleanly, like Ctrl+C.
+        stopping.add_signal_handler(signal.SIGTERM, lambda: asyncio.ensure_future(bot.close()))
         try:
             async with bot:
                 await bot.start(settings.discord_token)
@@ -127,6 +133,21 @@ async def _run(settings: Settings, content: Content) -> int:
             print(UNREACHABLE.format(reason=type(exc).__name__), file=sys.stderr)
             return 1
     return 0
+
+
+def point_at_discord(settings: Settings) -> None:
+    """Use another address for Discord when configured (a proxy, or a local Discord).
+
+    discord.py keeps Discord's addresses in two class attributes; there is no client option.
+    """
+    if settings.discord_api_base:
+        discord.http.Route.BASE = settings.discord_api_base
+        log.warning(
+            "Talking to Discord's API at %s instead of discord.com", settings.discord_api_base
+        )
+    if settings.discord_gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+        log.warning("Using the gateway at %s", settings.discord_gateway_url)
 
 
 # -- commands -------------------------------------------------------------------------------------

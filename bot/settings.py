@@ -42,6 +42,9 @@ class Settings:
     tick_seconds: float
     affirmation_grace_minutes: int
     post_rate_per_second: float = 40.0
+    # Where Discord is. Only for an HTTP proxy in front of Discord, or a local Discord in tests.
+    discord_api_base: str | None = None
+    discord_gateway_url: str | None = None
     guild_ready_timeout: float = 2.0
 
     @classmethod
@@ -90,8 +93,21 @@ class Settings:
                 f"REBOUND_LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)} (got {level!r})."
             )
 
+        api_base = merged.get("REBOUND_DISCORD_API_BASE", "").strip() or None
+        if api_base is not None and not api_base.startswith(("http://", "https://")):
+            raise SettingsError(
+                f"REBOUND_DISCORD_API_BASE must be an http(s):// URL (got {api_base!r})."
+            )
+        gateway = merged.get("REBOUND_DISCORD_GATEWAY", "").strip() or None
+        if gateway is not None and not gateway.startswith(("ws://", "wss://")):
+            raise SettingsError(
+                f"REBOUND_DISCORD_GATEWAY must be a ws(s):// URL (got {gateway!r})."
+            )
+
         return cls(
             discord_token=token,
+            discord_api_base=api_base.rstrip("/") if api_base else None,
+            discord_gateway_url=gateway,
             secret_key=secret,
             dev_guild_id=_snowflake_or_none("DEV_GUILD_ID", merged.get("DEV_GUILD_ID")),
             data_dir=data_dir,
@@ -132,6 +148,8 @@ class Settings:
             "tick_seconds": f"{self.tick_seconds:g}",
             "affirmation_grace_minutes": str(self.affirmation_grace_minutes),
             "post_rate_per_second": f"{self.post_rate_per_second:g}",
+            "discord_api_base": self.discord_api_base or "Discord (default)",
+            "discord_gateway_url": self.discord_gateway_url or "Discord (default)",
         }
 
 
