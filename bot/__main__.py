@@ -54,6 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("run", help="connect to Discord and run the bot (the default)")
     sub.add_parser("commands", help="print the JSON list of application commands the bot syncs")
     sub.add_parser("check", help="validate settings, content files and the database")
+    backup = sub.add_parser("backup", help="copy the database safely, even while the bot runs")
+    backup.add_argument("--to", type=Path, help="the file to write (default: data/backups/…)")
     invite = sub.add_parser("invite", help="print the invite URL with the least permissions")
     invite.add_argument("--client-id", help="the application id (default: read from the token)")
     args = parser.parse_args(argv)
@@ -71,6 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return check(settings)
     if command == "invite":
         return print_invite(settings, args.client_id)
+    if command == "backup":
+        return backup_database(settings, args.to)
     return run(settings)
 
 
@@ -237,6 +241,38 @@ def _check_database(path: Path) -> int:
     pending = latest - version
     note = f", {pending} migration(s) will apply on the next run" if pending else ""
     print(f"Database: OK — {path}, schema {version}{note}.")
+    return 0
+
+
+# -- backup ---------------------------------------------------------------------------------------
+
+
+def backup_database(settings: Settings, target: Path | None) -> int:
+    """SQLite's online backup: a consistent copy even while the bot is writing."""
+    if not settings.db_path.exists():
+        print(f"There is no database at {settings.db_path} yet, so there is nothing to back up.")
+        return 1
+    stamp = SystemClock().now().strftime("%Y%m%d-%H%M%S")
+    destination = target or settings.data_dir / "backups" / f"rebound-{stamp}.db"
+    if destination.exists():
+        print(f"{destination} already exists; choose another name with --to.", file=sys.stderr)
+        return 1
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    source = sqlite3.connect(f"file:{settings.db_path}?mode=ro", uri=True)
+    try:
+        copy = sqlite3.connect(destination)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+    finally:
+        source.close()
+    destination.chmod(0o600)
+    print(f"Backed up {settings.db_path} to {destination}.")
+    print(
+        "Keep the secret key (REBOUND_SECRET_KEY or data/secret.key) with it: without the key, "
+        "anonymous authors cannot be recognised again."
+    )
     return 0
 
 

@@ -114,3 +114,31 @@ def test_invite_lists_least_permissions_with_reasons(tmp_path: Path, client_id: 
     assert perms & administrator == 0
     assert perms & mention_everyone == 0
     assert "Send Messages:" in result.stdout
+
+
+def test_backup_copies_the_database_consistently(tmp_path: Path) -> None:
+    import sqlite3
+
+    state = tmp_path / "state"
+    state.mkdir()
+    conn = sqlite3.connect(state / "rebound.db")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("CREATE TABLE t (x INTEGER)")
+    conn.execute("INSERT INTO t VALUES (42)")
+    conn.commit()  # left open, as a running bot would
+    target = tmp_path / "copy.db"
+    result = run_cli(tmp_path, "backup", "--to", str(target))
+    conn.close()
+    assert result.returncode == 0, result.stderr
+    copy = sqlite3.connect(target)
+    assert copy.execute("SELECT x FROM t").fetchall() == [(42,)]
+    copy.close()
+    assert oct(target.stat().st_mode & 0o777) == oct(0o600)
+    assert "secret key" in result.stdout
+
+
+def test_backup_without_a_database_says_so(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "backup")
+    assert result.returncode == 1
+    assert "nothing to back up" in result.stdout
+    assert not (tmp_path / "state").exists()
