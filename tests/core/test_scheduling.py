@@ -177,3 +177,24 @@ async def test_unregistered_kinds_are_left_alone(store: Store, clock: ManualCloc
     clock.set(START + timedelta(hours=2))
     assert await scheduler.run_due() == []
     assert handler.ran == []
+
+
+async def test_apscheduler_ticks_run_due_work_on_their_own(
+    store: Store, clock: ManualClock
+) -> None:
+    """The real tick, not the harness: APScheduler calls run_due every tick_seconds."""
+    handler = Hourly()
+    scheduler = Scheduler(store, clock, tick_seconds=0.2)
+    scheduler.register(handler)
+    async with store.transaction() as conn:
+        await scheduler.put_job(conn, handler.kind, "a", {})
+    await scheduler.start()
+    try:
+        clock.set(START + timedelta(hours=1))
+        for _ in range(50):
+            if handler.ran:
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        await scheduler.stop()
+    assert handler.ran == ["2026-03-02T13"]
