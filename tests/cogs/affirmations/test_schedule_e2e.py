@@ -165,3 +165,20 @@ async def test_days_of_downtime_post_at_most_once_on_return(world: Any, tmp_path
             "SELECT occurrence, status FROM job_runs ORDER BY occurrence"
         )
         assert [r["status"] for r in statuses] == ["missed"] * 4 + ["done"]
+
+
+async def test_changing_the_time_after_todays_post_waits_for_tomorrow(
+    world: Any, tmp_path: Path
+) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=utc(2026, 3, 2, 7, 0)) as app:
+        await setup(app, world, time="08:00", timezone="UTC")
+        await app.advance_to(utc(2026, 3, 2, 9, 0))
+        assert len(posts(world.channel)) == 1
+        await setup(app, world, time="20:00", timezone="Europe/Berlin")
+        await app.advance_to(utc(2026, 3, 2, 23, 59))
+        assert len(posts(world.channel)) == 1  # 20:00 Berlin today: already posted today
+        await app.advance_to(utc(2026, 3, 3, 23, 59))
+        assert await posted_at(app, world.guild.id) == {
+            "2026-03-02": utc(2026, 3, 2, 8, 0),
+            "2026-03-03": utc(2026, 3, 3, 19, 0),
+        }
