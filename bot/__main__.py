@@ -121,9 +121,10 @@ async def _run(settings: Settings, content: Content) -> int:
             secret_key=secret_key,
             content=content,
         )
-        stopping = asyncio.get_running_loop()
         # systemd, Docker and friends stop services with SIGTERM: close cleanly, like Ctrl+C.
-        stopping.add_signal_handler(signal.SIGTERM, lambda: asyncio.ensure_future(bot.close()))
+        asyncio.get_running_loop().add_signal_handler(
+            signal.SIGTERM, lambda: asyncio.ensure_future(bot.close())
+        )
         try:
             async with bot:
                 await bot.start(settings.discord_token)

@@ -19,7 +19,7 @@ PAYLOAD_LOGGERS = (
 )
 
 
-def clamp_discord_loggers() -> None:
+def clamp_payload_loggers() -> None:
     for name in PAYLOAD_LOGGERS:
         logger = logging.getLogger(name)
         if logger.getEffectiveLevel() < logging.INFO:
@@ -30,4 +30,4 @@ def configure_logging(level: str) -> None:
     logging.basicConfig(level=level, format=FORMAT, force=True)
     # APScheduler logs every tick at INFO ("Running job ..."); that is noise, not events.
     logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.getLogger().level))
-    clamp_discord_loggers()
+    clamp_payload_loggers()

@@ -180,6 +180,18 @@ class Scheduler:
     async def remove_job(self, conn: aiosqlite.Connection, kind: str, key: str) -> None:
         await conn.execute("DELETE FROM scheduled_jobs WHERE kind = ? AND key = ?", (kind, key))
 
+    async def _move_job(
+        self, conn: aiosqlite.Connection, kind: str, key: str, nxt: Occurrence | None
+    ) -> None:
+        """Point a job at its next occurrence, or drop it when its schedule has ended."""
+        if nxt is None:
+            await self.remove_job(conn, kind, key)
+            return
+        await conn.execute(
+            "UPDATE scheduled_jobs SET next_run_at = ?, occurrence = ? WHERE kind = ? AND key = ?",
+            (to_epoch(nxt.due_at), nxt.label, kind, key),
+        )
+
     async def claim_occurrence(
         self,
         conn: aiosqlite.Connection,
@@ -188,7 +200,7 @@ class Scheduler:
         occurrence: str,
         *,
         due_at: datetime,
-        status: Literal["claimed", "done", "skipped"] = "claimed",
+        status: Literal["claimed", "done", "skipped", "missed"] = "claimed",
         detail: str | None = None,
     ) -> bool:
         """Claim one occurrence by hand (e.g. "post today's now"). False if it was already taken."""
@@ -300,41 +312,26 @@ class Scheduler:
                 grace = handler.grace(rule)
                 for _ in range(_MAX_CATCH_UP):
                     run = DueRun(row["kind"], row["key"], due.label, due.due_at, now, rule)
-                    status = "claimed" if now - due.due_at <= grace else "missed"
+                    on_time = now - due.due_at <= grace
                     taken = await self.claim_occurrence(
-                        conn, run.kind, run.key, run.occurrence, due_at=due.due_at, status="claimed"
+                        conn,
+                        run.kind,
+                        run.key,
+                        run.occurrence,
+                        due_at=due.due_at,
+                        status="claimed" if on_time else "missed",
+                        detail=None if on_time else "past the grace window",
                     )
-                    if taken and status == "missed":
-                        await conn.execute(
-                            "UPDATE job_runs SET status = 'missed', finished_at = ?, detail = ? "
-                            "WHERE kind = ? AND key = ? AND occurrence = ?",
-                            (now_s, "past the grace window", run.kind, run.key, run.occurrence),
-                        )
-                        missed.append(run)
-                    elif taken:
-                        claimed.append(run)
+                    if taken:
+                        (claimed if on_time else missed).append(run)
                     nxt = handler.next_occurrence(rule, due.due_at)
-                    if nxt is None:
-                        await self.remove_job(conn, run.kind, run.key)
+                    if nxt is None or nxt.due_at > now:
+                        await self._move_job(conn, run.kind, run.key, nxt)
                         break
                     due = nxt
-                    if due.due_at > now:
-                        await conn.execute(
-                            "UPDATE scheduled_jobs SET next_run_at = ?, occurrence = ? "
-                            "WHERE kind = ? AND key = ?",
-                            (to_epoch(due.due_at), due.label, run.kind, run.key),
-                        )
-                        break
                 else:  # still behind after many occurrences: jump to the future
                     nxt = handler.next_occurrence(rule, now)
-                    if nxt is None:
-                        await self.remove_job(conn, row["kind"], row["key"])
-                    else:
-                        await conn.execute(
-                            "UPDATE scheduled_jobs SET next_run_at = ?, occurrence = ? "
-                            "WHERE kind = ? AND key = ?",
-                            (to_epoch(nxt.due_at), nxt.label, row["kind"], row["key"]),
-                        )
+                    await self._move_job(conn, row["kind"], row["key"], nxt)
         for run in missed:
             log.info(
                 "Scheduled %s run for %s was missed (past its grace window)",

@@ -27,7 +27,7 @@ from bot.app import Bot
 from bot.clock import ManualClock
 from bot.content import Content
 from bot.db import Store
-from bot.logs import clamp_discord_loggers
+from bot.logs import clamp_payload_loggers
 from bot.scheduling import Scheduler
 from bot.settings import CONTENT_DIR, Settings
 from tests.fakecord import FakeDiscord
@@ -90,7 +90,7 @@ class RunningBot:
         return self.clock.now()
 
     async def start(self) -> None:
-        clamp_discord_loggers()
+        clamp_payload_loggers()
         self._store = await Store.open(self.settings.db_path)
         scheduler = Scheduler(self._store, self.clock, tick_seconds=self.settings.tick_seconds)
         self._bot = Bot(
