@@ -161,6 +161,10 @@ class AffirmationsCog(commands.Cog):
         grace = bot.settings.affirmation_grace_minutes
         self.guild_job = GuildPostJob(self.poster, self.repo, grace)
         self.dm_job = DMJob(self.poster, self.repo, grace)
+        # Duplicate keys of the bundled affirmations, so /affirmations add refuses a copy.
+        self._bundled_keys = frozenset(
+            logic.normalize_for_duplicate_check(a.text) for a in bot.content.affirmations
+        )
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(ListPageButton)
@@ -286,7 +290,7 @@ class AffirmationsCog(commands.Cog):
         posted = await self.repo.post_on(guild.id, today)
         when = _stamp(from_epoch(posted["posted_at"]), "t") if posted else None
         lines.append(f"Today: posted at {when}" if when else "Today: not posted yet")
-        lines.append(f"This server’s own affirmations: {len(await self.repo.custom(guild.id))}")
+        lines.append(f"This server’s own affirmations: {await self.repo.custom_count(guild.id)}")
         await interaction.response.send_message("\n".join(lines), ephemeral=True)
 
     # -- server: pause, resume, preview, now ----------------------------------------------------
@@ -388,16 +392,13 @@ class AffirmationsCog(commands.Cog):
         guild = _require_guild(interaction)
         cleaned = parsed(logic.validate_custom_text, text)
         normalized = logic.normalize_for_duplicate_check(cleaned)
-        bundled = {
-            logic.normalize_for_duplicate_check(a.text) for a in self.bot.content.affirmations
-        }
-        if normalized in bundled:
+        if normalized in self._bundled_keys:
             raise UserFacingError(DUPLICATE)
         async with self.bot.store.transaction() as conn:
-            existing = await self.repo.custom_in(conn, guild.id)
-            if any(logic.normalize_for_duplicate_check(c.text) == normalized for c in existing):
+            count, duplicate = await self.repo.custom_stats(conn, guild.id, normalized)
+            if duplicate:
                 raise UserFacingError(DUPLICATE)
-            if len(existing) >= MAX_CUSTOM_PER_SERVER:
+            if count >= MAX_CUSTOM_PER_SERVER:
                 raise UserFacingError(TOO_MANY)
             number = await self.repo.add_custom(
                 conn, guild.id, cleaned, normalized, self.bot.clock.now()

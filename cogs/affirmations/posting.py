@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Literal
 
+import aiosqlite
 import discord
 
 from bot.scheduling import Outcome
@@ -60,34 +61,36 @@ class Poster:
         self.bot = bot
         self.repo = repo
         self.rng = random.Random()
+        self._bundled_ids = tuple(a.id for a in bot.content.affirmations)
 
     # -- choosing what to post ------------------------------------------------------------------
 
     async def draw_for_guild(self, guild_id: int) -> Drawn:
         """Take the next card from the server's deck (bundled plus the server's own)."""
-        async with self.bot.store.transaction() as conn:
-            custom = {c.item_id: c.text for c in await self.repo.custom_in(conn, guild_id)}
-            pool = [a.id for a in self.bot.content.affirmations] + list(custom)
-            owner = guild_owner(guild_id)
-            item_id, deck = draw(await self.repo.deck(conn, owner), pool, self.rng)
-            await self.repo.save_deck(conn, owner, deck)
-        return Drawn(item_id, self._text(item_id, custom))
+        return await self._draw(guild_owner(guild_id), guild_id)
 
     async def draw_for_member(self, user_id: int) -> Drawn:
+        """Take the next card from a member's own deck (bundled affirmations only)."""
+        return await self._draw(dm_owner(user_id), None)
+
+    async def _draw(self, owner: str, guild_id: int | None) -> Drawn:
         async with self.bot.store.transaction() as conn:
-            pool = [a.id for a in self.bot.content.affirmations]
-            owner = dm_owner(user_id)
-            item_id, deck = draw(await self.repo.deck(conn, owner), pool, self.rng)
+            custom = {} if guild_id is None else await self._custom(conn, guild_id)
+            deck = await self.repo.deck(conn, owner)
+            item_id, deck = draw(deck, [*self._bundled_ids, *custom], self.rng)
             await self.repo.save_deck(conn, owner, deck)
-        return Drawn(item_id, self._text(item_id, {}))
+        return Drawn(item_id, self._text(item_id, custom))
 
     async def peek_for_guild(self, guild_id: int) -> Drawn:
         """What the next post would use, without moving the deck (for /affirmations preview)."""
-        custom = {c.item_id: c.text for c in await self.repo.custom(guild_id)}
-        pool = [a.id for a in self.bot.content.affirmations] + list(custom)
-        deck = await self.repo.peek_deck(guild_owner(guild_id))
-        item_id, _ = draw(deck, pool, random.Random(self.rng.random()))
+        async with self.bot.store.transaction() as conn:
+            custom = await self._custom(conn, guild_id)
+            deck = await self.repo.deck(conn, guild_owner(guild_id))
+        item_id, _ = draw(deck, [*self._bundled_ids, *custom], random.Random(self.rng.random()))
         return Drawn(item_id, self._text(item_id, custom))
+
+    async def _custom(self, conn: aiosqlite.Connection, guild_id: int) -> dict[str, str]:
+        return {c.item_id: c.text for c in await self.repo.custom_in(conn, guild_id)}
 
     def _text(self, item_id: str, custom: dict[str, str]) -> str:
         if item_id in custom:

@@ -18,6 +18,9 @@ GUILD_JOB = "affirmations.guild"
 DM_JOB = "affirmations.dm"
 
 
+_CUSTOM_SQL = "SELECT id, text FROM affirmation_custom WHERE guild_id = ? ORDER BY id"
+
+
 def guild_owner(guild_id: int) -> str:
     return f"guild:{guild_id}"
 
@@ -158,6 +161,7 @@ class AffirmationRepository:
     # -- decks ----------------------------------------------------------------------------------
 
     async def deck(self, conn: aiosqlite.Connection, owner: str) -> Deck:
+        """The stored deck; a missing or unreadable one starts afresh rather than failing a post."""
         cursor = await conn.execute("SELECT deck FROM affirmation_decks WHERE owner = ?", (owner,))
         row = await cursor.fetchone()
         if row is None:
@@ -166,12 +170,6 @@ class AffirmationRepository:
             return Deck.from_json(row["deck"])
         except ValueError:
             return Deck.empty()
-
-    async def peek_deck(self, owner: str) -> Deck:
-        row = await self.store.fetchone(
-            "SELECT deck FROM affirmation_decks WHERE owner = ?", (owner,)
-        )
-        return Deck.from_json(row["deck"]) if row else Deck.empty()
 
     async def save_deck(self, conn: aiosqlite.Connection, owner: str, deck: Deck) -> None:
         await conn.execute(
@@ -183,16 +181,32 @@ class AffirmationRepository:
     # -- the server's own affirmations ----------------------------------------------------------
 
     async def custom(self, guild_id: int) -> list[CustomAffirmation]:
-        rows = await self.store.fetchall(
-            "SELECT id, text FROM affirmation_custom WHERE guild_id = ? ORDER BY id", (guild_id,)
-        )
+        rows = await self.store.fetchall(_CUSTOM_SQL, (guild_id,))
         return [CustomAffirmation(r["id"], r["text"]) for r in rows]
 
     async def custom_in(self, conn: aiosqlite.Connection, guild_id: int) -> list[CustomAffirmation]:
-        cursor = await conn.execute(
-            "SELECT id, text FROM affirmation_custom WHERE guild_id = ? ORDER BY id", (guild_id,)
-        )
+        """The same, inside the caller's transaction."""
+        cursor = await conn.execute(_CUSTOM_SQL, (guild_id,))
         return [CustomAffirmation(r["id"], r["text"]) for r in await cursor.fetchall()]
+
+    async def custom_count(self, guild_id: int) -> int:
+        row = await self.store.fetchone(
+            "SELECT COUNT(*) FROM affirmation_custom WHERE guild_id = ?", (guild_id,)
+        )
+        return int(row[0]) if row else 0
+
+    async def custom_stats(
+        self, conn: aiosqlite.Connection, guild_id: int, normalized: str
+    ) -> tuple[int, bool]:
+        """(how many the server has, whether one with this normalized text is among them)."""
+        cursor = await conn.execute(
+            "SELECT COUNT(*), COALESCE(SUM(normalized = ?), 0) FROM affirmation_custom "
+            "WHERE guild_id = ?",
+            (normalized, guild_id),
+        )
+        row = await cursor.fetchone()
+        assert row is not None
+        return int(row[0]), bool(row[1])
 
     async def add_custom(
         self, conn: aiosqlite.Connection, guild_id: int, text: str, normalized: str, now: datetime
