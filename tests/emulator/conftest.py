@@ -100,10 +100,8 @@ class World:
     mod: FakeMember
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    async with FakeDiscord(validate_responses=True) as emulator:
-        yield emulator
+# `fake` (a FakeDiscord that also checks its own responses against the spec) comes from
+# tests/conftest.py; the emulator's tests use a richer `world` with a forum.
 
 
 @pytest.fixture
