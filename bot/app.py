@@ -19,6 +19,7 @@ from bot.clock import Clock
 from bot.content import Content
 from bot.db import Store
 from bot.pacing import Pacer
+from bot.privacy import PrivacyRegistry
 from bot.scheduling import Scheduler
 from bot.settings import Settings
 from bot.tree import ReboundTree
@@ -73,6 +74,8 @@ class Bot(commands.Bot):
         # Bulk, scheduled sends wait their turn here; replies to interactions never do.
         self.pacer = Pacer(settings.post_rate_per_second)
         self.content = content or Content.load(settings.content_dir)
+        # Every feature registers what it stores about members here (see bot/privacy.py).
+        self.privacy = PrivacyRegistry()
         self.started_at: datetime = clock.now()
         self._features_loaded = False
         # Root command name -> id Discord gave it, for clickable mentions in posts.
