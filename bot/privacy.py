@@ -4,7 +4,8 @@ Every feature that stores anything about a member registers one `PersonalData` p
 `PrivacyRegistry` (the Bot owns one: `bot.privacy`). A provider answers for its own tables only:
 
 - `export` returns readable rows (named fields, ISO 8601 times) per table;
-- `delete` removes them and says how many rows per table.
+- `delete` removes them and says how many rows per table;
+- `delete_guild` removes everything kept for a server the bot left (after the retention period).
 
 Anonymous features find the member's rows through the member's keyed pseudonyms (`Subject`
 carries a function that derives them), never through an id stored in clear.
@@ -43,6 +44,11 @@ class PersonalData(Protocol):
 
     async def delete(self, conn: aiosqlite.Connection, subject: Subject) -> dict[str, int]:
         """Remove every row about the member; the number removed per table."""
+        ...
+
+    async def delete_guild(self, conn: aiosqlite.Connection, guild_id: int) -> dict[str, int]:
+        """Remove everything kept for one server (the bot left it and the retention period
+        passed); the number removed per table."""
         ...
 
 
