@@ -13,6 +13,7 @@ import aiosqlite
 import discord
 
 from bot.scheduling import Outcome
+from cogs.affirmations.content import AffirmationContent
 from cogs.affirmations.logic import draw
 from cogs.affirmations.render import action_line, affirmation_embed
 from cogs.affirmations.repository import (
@@ -61,7 +62,8 @@ class Poster:
         self.bot = bot
         self.repo = repo
         self.rng = random.Random()
-        self._bundled_ids = tuple(a.id for a in bot.content.affirmations)
+        self.content = AffirmationContent.of(bot.content)
+        self._bundled_ids = tuple(a.id for a in self.content.affirmations)
 
     # -- choosing what to post ------------------------------------------------------------------
 
@@ -95,7 +97,7 @@ class Poster:
     def _text(self, item_id: str, custom: dict[str, str]) -> str:
         if item_id in custom:
             return custom[item_id]
-        bundled = self.bot.content.affirmation(item_id)
+        bundled = self.content.affirmation(item_id)
         if bundled is None:  # cannot happen: the pool is built from the same content
             raise LookupError("drawn an affirmation that is not in the pool")
         return bundled.text
@@ -103,7 +105,7 @@ class Poster:
     def embed_for(
         self, drawn: Drawn, local_date: date, *, late: bool, personal: bool
     ) -> discord.Embed:
-        step = self.bot.content.step_for_weekday(local_date.weekday())
+        step = self.content.step_for_weekday(local_date.weekday())
         return affirmation_embed(
             text=drawn.text,
             step=step,

@@ -7,53 +7,52 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import (
+from bot.content import ContentError, normalize_text
+from bot.settings import CONTENT_DIR
+from cogs.affirmations.content import (
     MAX_AFFIRMATION_CHARS,
     MIN_PER_STEP,
     STEP_KEYS,
     TONES,
-    Content,
-    ContentError,
+    AffirmationContent,
     load_affirmations,
     load_steps,
-    normalize_text,
 )
-from bot.settings import CONTENT_DIR
 
 
 @pytest.fixture(scope="module")
-def content() -> Content:
-    return Content.load(CONTENT_DIR)
+def content() -> AffirmationContent:
+    return AffirmationContent.load(CONTENT_DIR)
 
 
-def test_every_yaml_file_in_data_parses(content: Content) -> None:
+def test_every_yaml_file_in_data_parses(content: AffirmationContent) -> None:
     import yaml
 
     for path in CONTENT_DIR.glob("*.yaml"):
         assert yaml.safe_load(path.read_text(encoding="utf-8")) is not None, path.name
 
 
-def test_at_least_250_affirmations_and_25_per_step(content: Content) -> None:
+def test_at_least_250_affirmations_and_25_per_step(content: AffirmationContent) -> None:
     assert len(content.affirmations) >= 250
     per_step = Counter(a.step for a in content.affirmations)
     assert set(per_step) == set(STEP_KEYS)
     assert min(per_step.values()) >= MIN_PER_STEP
 
 
-def test_affirmations_are_within_length_and_tagged(content: Content) -> None:
+def test_affirmations_are_within_length_and_tagged(content: AffirmationContent) -> None:
     for item in content.affirmations:
         assert len(item.text) <= MAX_AFFIRMATION_CHARS, item.id
         assert item.tone in TONES
     assert {a.tone for a in content.affirmations} == set(TONES)
 
 
-def test_no_duplicates_ignoring_case_and_punctuation(content: Content) -> None:
+def test_no_duplicates_ignoring_case_and_punctuation(content: AffirmationContent) -> None:
     norms = [normalize_text(a.text) for a in content.affirmations]
     assert len(norms) == len(set(norms))
     assert len({a.id for a in content.affirmations}) == len(content.affirmations)
 
 
-def test_one_step_per_weekday_with_a_call_to_action(content: Content) -> None:
+def test_one_step_per_weekday_with_a_call_to_action(content: AffirmationContent) -> None:
     assert [s.weekday for s in content.steps] == list(range(7))
     assert content.step_for_weekday(0).key == "affirm_yourself"
     assert content.step_for_weekday(6).key == "share_your_journey"
