@@ -14,7 +14,16 @@ from discord.ext import commands
 
 from bot.errors import UserFacingError
 from bot.scheduling import Occurrence, from_epoch
+from bot.timekeeping import (
+    DaySet,
+    LocalSchedule,
+    canonical_timezone_name,
+    local_today,
+    parse_time,
+    timezone_suggestions,
+)
 from cogs.affirmations import logic
+from cogs.affirmations.content import AffirmationContent
 from cogs.affirmations.jobs import DMJob, GuildPostJob, make_rule
 from cogs.affirmations.posting import Poster
 from cogs.affirmations.repository import (
@@ -137,7 +146,7 @@ manager_only = app_commands.check(_is_manager)
 async def timezone_autocomplete(
     interaction: discord.Interaction[Bot], current: str
 ) -> list[app_commands.Choice[str]]:
-    return [app_commands.Choice(name=z, value=z) for z in logic.timezone_suggestions(current)]
+    return [app_commands.Choice(name=z, value=z) for z in timezone_suggestions(current)]
 
 
 def parsed(func: Callable[[str], T], text: str) -> T:
@@ -163,7 +172,8 @@ class AffirmationsCog(commands.Cog):
         self.dm_job = DMJob(self.poster, self.repo, grace)
         # Duplicate keys of the bundled affirmations, so /affirmations add refuses a copy.
         self._bundled_keys = frozenset(
-            logic.normalize_for_duplicate_check(a.text) for a in bot.content.affirmations
+            logic.normalize_for_duplicate_check(a.text)
+            for a in AffirmationContent.of(bot.content).affirmations
         )
 
     async def cog_load(self) -> None:
@@ -213,9 +223,9 @@ class AffirmationsCog(commands.Cog):
         role: discord.Role | None = None,
     ) -> None:
         guild = _require_guild(interaction)
-        local_time = parsed(logic.parse_time, time)
-        zone_name = parsed(logic.canonical_timezone_name, timezone)
-        day_set = parsed(logic.DaySet.parse, days) if days else logic.DaySet.every_day()
+        local_time = parsed(parse_time, time)
+        zone_name = parsed(canonical_timezone_name, timezone)
+        day_set = parsed(DaySet.parse, days) if days else DaySet.every_day()
         if role is not None and role.is_default():
             raise UserFacingError(EVERYONE_ROLE)
         perms = channel.permissions_for(guild.me)
@@ -286,7 +296,7 @@ class AffirmationsCog(commands.Cog):
             nxt = await self.bot.scheduler.next_run(GUILD_JOB, str(guild.id))
             if nxt is not None:
                 lines.append(f"Next post: {_stamp(nxt.due_at, 'F')} ({_stamp(nxt.due_at, 'R')})")
-        today = logic.local_today(self.bot.clock.now(), schedule.timezone).isoformat()
+        today = local_today(self.bot.clock.now(), schedule.timezone).isoformat()
         posted = await self.repo.post_on(guild.id, today)
         when = _stamp(from_epoch(posted["posted_at"]), "t") if posted else None
         lines.append(f"Today: posted at {when}" if when else "Today: not posted yet")
@@ -345,7 +355,7 @@ class AffirmationsCog(commands.Cog):
         guild = _require_guild(interaction)
         schedule = await self.repo.schedule(guild.id)
         zone = schedule.timezone if schedule else "UTC"
-        today = logic.local_today(self.bot.clock.now(), zone)
+        today = local_today(self.bot.clock.now(), zone)
         drawn = await self.poster.peek_for_guild(guild.id)
         embed = self.poster.embed_for(drawn, today, late=False, personal=False)
         await interaction.response.send_message(PREVIEW_NOTE, embed=embed, ephemeral=True)
@@ -357,7 +367,7 @@ class AffirmationsCog(commands.Cog):
     async def now(self, interaction: discord.Interaction[Bot]) -> None:
         guild = _require_guild(interaction)
         schedule = await self._schedule_or_explain(guild)
-        today = logic.local_today(self.bot.clock.now(), schedule.timezone)
+        today = local_today(self.bot.clock.now(), schedule.timezone)
         channel = f"<#{schedule.channel_id}>"
         async with self.bot.store.transaction() as conn:
             claimed = await self.bot.scheduler.claim_occurrence(
@@ -465,11 +475,11 @@ class AffirmationsCog(commands.Cog):
         timezone="Your time zone, e.g. America/New_York (start typing a city)",
     )
     async def dm_on(self, interaction: discord.Interaction[Bot], time: str, timezone: str) -> None:
-        local_time = parsed(logic.parse_time, time)
-        zone_name = parsed(logic.canonical_timezone_name, timezone)
+        local_time = parsed(parse_time, time)
+        zone_name = parsed(canonical_timezone_name, timezone)
         # No test DM here: a member's DMs are only tried at delivery time. If they are closed
         # then, the DMs stop after that one failure and the member is told on their next command.
-        schedule = logic.PostSchedule.build(local_time, zone_name, logic.DaySet.every_day())
+        schedule = LocalSchedule.build(local_time, zone_name, DaySet.every_day())
         async with self.bot.store.transaction() as conn:
             await self.repo.subscribe_dm(
                 conn, interaction.user.id, local_time, zone_name, self.bot.clock.now()
