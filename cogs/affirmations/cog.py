@@ -18,10 +18,12 @@ from bot.timekeeping import (
     DaySet,
     LocalSchedule,
     canonical_timezone_name,
+    day_set_suggestions,
     local_today,
     parse_time,
     timezone_suggestions,
 )
+from bot.ui import choices, is_manager, require_manage_guild, safe_autocomplete
 from cogs.affirmations import logic
 from cogs.affirmations.content import AffirmationContent
 from cogs.affirmations.jobs import DMJob, GuildPostJob, make_rule
@@ -116,7 +118,6 @@ PAUSE_REASONS = {
     "missing_permissions": "paused — I’m missing permission to post in the channel",
     "bot_removed": "paused — Rebound was removed from the server",
 }
-DAY_CHOICES = ("every day", "weekdays", "weekends", "mon,wed,fri", "tue,thu")
 
 
 def _stamp(instant: datetime, style: str) -> str:
@@ -129,24 +130,17 @@ def _require_guild(interaction: discord.Interaction[Bot]) -> discord.Guild:
     return interaction.guild
 
 
-async def _is_manager(interaction: discord.Interaction[Bot]) -> bool:
-    if interaction.guild is None:
-        raise app_commands.NoPrivateMessage()
-    if not interaction.permissions.manage_guild:
-        raise app_commands.MissingPermissions(["manage_guild"])
-    return True
+# Manage Server (read server-wide), checked on every admin subcommand. Not also set as the
+# group's default_member_permissions: Discord applies that to a top-level command and every
+# subcommand, which would hide /affirmations dm from the members it is for.
+manager_only = require_manage_guild
 
 
-# Manage Server, checked server-side on every admin subcommand. Not also set as the group's
-# default_member_permissions: Discord applies that to a top-level command and every subcommand,
-# which would hide /affirmations dm from the members it is for.
-manager_only = app_commands.check(_is_manager)
-
-
+@safe_autocomplete
 async def timezone_autocomplete(
     interaction: discord.Interaction[Bot], current: str
 ) -> list[app_commands.Choice[str]]:
-    return [app_commands.Choice(name=z, value=z) for z in timezone_suggestions(current)]
+    return choices((zone, zone) for zone in timezone_suggestions(current))
 
 
 def parsed(func: Callable[[str], T], text: str) -> T:
@@ -267,11 +261,11 @@ class AffirmationsCog(commands.Cog):
     setup_command.autocomplete("timezone")(timezone_autocomplete)
 
     @setup_command.autocomplete("days")
+    @safe_autocomplete
     async def _days_choices(
         self, interaction: discord.Interaction[Bot], current: str
     ) -> list[app_commands.Choice[str]]:
-        options = [d for d in DAY_CHOICES if d.startswith(current.strip().lower())] or [current]
-        return [app_commands.Choice(name=d, value=d) for d in options if d][:25]
+        return choices((days, days) for days in day_set_suggestions(current))
 
     @affirmations.command(
         name="status", description="See the schedule, the next post, and whether it's paused."
@@ -434,19 +428,21 @@ class AffirmationsCog(commands.Cog):
         )
 
     @remove.autocomplete("number")
+    @safe_autocomplete
     async def _custom_choices(
         self, interaction: discord.Interaction[Bot], current: str
     ) -> list[app_commands.Choice[int]]:
-        if interaction.guild is None:
+        # The server's own affirmations are for its admins: nobody else gets them, not even
+        # through autocomplete (Discord sends it to anyone who can see the command).
+        if interaction.guild is None or not is_manager(interaction):
             return []
         needle = current.strip().lstrip("#").casefold()
-        choices = []
+        found = []
         for item in await self.repo.custom(interaction.guild.id):
-            label = f"#{item.id} · {item.text}"
-            if needle and needle not in label.casefold():
-                continue
-            choices.append(app_commands.Choice(name=label[:100], value=item.id))
-        return choices[:25]
+            label = f"#{item.id} · {logic.one_line(item.text)}"
+            if not needle or needle in label.casefold():
+                found.append((label, item.id))
+        return choices(found)
 
     @affirmations.command(name="list", description="Page through your server's own affirmations.")
     @app_commands.describe(page="Which page to start on (10 per page)")
