@@ -19,6 +19,7 @@ from bot.anonymity import Anonymizer
 from bot.clock import Clock
 from bot.content import Content
 from bot.db import Store
+from bot.logs import clamp_payload_loggers
 from bot.pacing import Pacer
 from bot.privacy import PrivacyRegistry
 from bot.scheduling import Scheduler
@@ -72,6 +73,7 @@ class Bot(commands.AutoShardedBot):
     ) -> None:
         intents = bot_intents()
         silence_voice_warnings()
+        clamp_payload_loggers()  # every library logger exists now: ids get redacted in all
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,

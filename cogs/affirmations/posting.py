@@ -126,7 +126,7 @@ class Poster:
             text=drawn.text,
             step=step,
             local_date=local_date,
-            action=action_line(step, self._mention_for),
+            action=action_line(step, self._mention_for, personal=personal),
             late=late,
             personal=personal,
         )

@@ -19,12 +19,17 @@ _DESCRIPTION_LIMIT = 4096
 _FIELD_LIMIT = 1024
 
 
-def action_line(step: Step, mention_for: Callable[[str, str], str | None]) -> str:
+def action_line(
+    step: Step, mention_for: Callable[[str, str], str | None], *, personal: bool = False
+) -> str:
     """The call to action, pointing at the server's own feature when it is installed.
 
     `mention_for(feature, command)` returns a clickable command mention, or None when that
-    feature is not available, in which case the step's plain fallback is used.
+    feature is not available, in which case the step's plain fallback is used. A personal DM
+    gets the step's personal line: its reader already has DMs on and is not in a channel.
     """
+    if personal:
+        return step.action.personal
     mention = mention_for(step.action.feature, step.action.command)
     return step.action.text.replace("{command}", mention) if mention else step.action.fallback
 
