@@ -139,6 +139,7 @@ async def test_custom_numbers_are_per_server_and_never_reused(world: Any, tmp_pa
         row = await app.store.fetchone(
             "SELECT deck FROM affirmation_decks WHERE owner = ?", (f"guild:{world.guild.id}",)
         )
+        assert row is not None
         deck = json.loads(row["deck"])
         assert "n:4" in deck["remaining"] or "n:4" in deck["drawn"]
         assert "n:3" not in deck["remaining"]
@@ -178,6 +179,7 @@ async def test_fixed_offset_zones_are_refused_with_a_hint(world: Any, tmp_path: 
         assert all(c["value"] not in {"EST", "EST5EDT"} for c in est)
         await setup(app, world, timezone="US/Eastern")
         row = await app.store.fetchone("SELECT timezone FROM affirmation_schedules")
+        assert row is not None
         assert row["timezone"] == "America/New_York"
 
 
@@ -244,6 +246,7 @@ async def test_line_breaks_are_kept_and_a_flag_counts_once(world: Any, tmp_path:
             world.mod, world.channel, "affirmations add", text="One step.\nThen another one."
         )
         row = await app.store.fetchone("SELECT text FROM affirmation_custom WHERE number = 2")
+        assert row is not None
         assert row["text"] == "One step.\nThen another one."
 
 
@@ -305,6 +308,7 @@ async def test_setup_changes_only_what_is_given_and_shows_current_values(
         await world.fake.invoke(world.mod, world.channel, "affirmations setup", time="07:30")
         await world.fake.invoke(world.mod, world.channel, "affirmations setup", channel=other)
         row = await app.store.fetchone("SELECT * FROM affirmation_schedules")
+        assert row is not None
         assert (row["post_time"], row["timezone"], row["days_mask"], row["channel_id"]) == (
             "07:30",
             "Europe/Berlin",
