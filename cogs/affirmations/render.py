@@ -8,12 +8,9 @@ from datetime import date
 import discord
 
 from cogs.affirmations.content import Step
+from cogs.affirmations.messages import DM_FOOTER, LATE_NOTE, SERVER_FOOTER, STEP_HEADING
 
 COLOUR = discord.Colour.from_rgb(94, 170, 168)
-STEP_HEADING = "Today’s step · {title}"
-LATE_NOTE = "Posted a little later than planned today."
-DM_FOOTER = "Your daily affirmation · /affirmations dm off stops these anytime"
-SERVER_FOOTER = "Rebound · one step at a time"
 # Discord's embed limits; content is validated shorter, this is a last guard.
 _DESCRIPTION_LIMIT = 4096
 _FIELD_LIMIT = 1024
