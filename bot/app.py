@@ -50,6 +50,13 @@ def paced_request(url: yarl.URL) -> bool:
     return not url.path.startswith((f"{base.path}/interactions/", f"{base.path}/webhooks/"))
 
 
+def silence_voice_warnings() -> None:
+    """Rebound never joins voice, so discord.py's start-up warnings that the voice libraries
+    (PyNaCl, davey) are missing are noise that makes a healthy start look broken."""
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
+
+
 def bot_intents() -> discord.Intents:
     """No privileged intents: no members, no message content, no presences."""
     intents = discord.Intents.none()
@@ -76,6 +83,7 @@ class Bot(commands.AutoShardedBot):
         intents = bot_intents()
         # Every request under the bot token waits its turn here (not interaction replies).
         pacer = Pacer(settings.post_rate_per_second)
+        silence_voice_warnings()
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,

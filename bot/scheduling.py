@@ -52,6 +52,7 @@ import aiosqlite
 from bot.clock import Clock
 from bot.db import Store
 from bot.settings import Settings
+from bot.timekeeping import Occurrence, is_within_grace, require_aware
 
 log = logging.getLogger(__name__)
 
@@ -97,14 +98,6 @@ class RetryLater(Exception):
         super().__init__(detail)
         self.detail = detail
         self.after = after
-
-
-@dataclass(frozen=True, slots=True)
-class Occurrence:
-    """One due run of a schedule: the UTC instant and the label that makes it unique."""
-
-    due_at: datetime
-    label: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,9 +158,7 @@ Housekeeper = Callable[[aiosqlite.Connection, datetime], Awaitable[int]]
 
 
 def to_epoch(instant: datetime) -> int:
-    if instant.tzinfo is None:
-        raise ValueError("naive datetimes are not allowed here")
-    return int(instant.timestamp())
+    return int(require_aware(instant).timestamp())
 
 
 def from_epoch(seconds: int) -> datetime:
@@ -680,7 +671,7 @@ class Scheduler:
         grace = handler.grace(rule)
         for _ in range(_MAX_CATCH_UP):
             run = DueRun(row["kind"], row["key"], due.label, due.due_at, now, rule)
-            on_time = now - due.due_at <= grace
+            on_time = is_within_grace(due, now, grace)
             taken = await self.claim_occurrence(
                 conn,
                 run.kind,

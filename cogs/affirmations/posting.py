@@ -12,8 +12,11 @@ from typing import TYPE_CHECKING, Literal
 import aiosqlite
 import discord
 
-from bot.scheduling import Outcome, RetryLater, make_nonce
+from bot.guild_settings import GuildSettingsRepository
+from bot.notices import notify_admins
+from bot.scheduling import Outcome, make_nonce
 from bot.sending import FailureReason, PermanentFailure
+from cogs.affirmations.content import AffirmationContent
 from cogs.affirmations.logic import draw
 from cogs.affirmations.render import action_line, affirmation_embed
 from cogs.affirmations.repository import (
@@ -35,17 +38,17 @@ log = logging.getLogger(__name__)
 # A post more than this late says so in its footer.
 LATE_AFTER = timedelta(minutes=5)
 
-# Sent once when a schedule pauses itself, to the system channel or else the owner's DMs.
+# Sent once when a schedule pauses itself, as an admin notice (bot/notices.py).
 PAUSE_NOTICES: dict[PauseReason, str] = {
     "channel_missing": (
         "Rebound’s morning affirmations in **{server}** are paused: the channel they were going "
         "to ({channel}) was deleted or I can no longer see it. Someone with Manage Server can "
-        "pick a new one with `/affirmations setup`."
+        "pick a new one with {setup}."
     ),
     "missing_permissions": (
         "Rebound’s morning affirmations in **{server}** are paused: I no longer have permission "
         "to post in {channel} (I need View Channel, Send Messages and Embed Links there). Once "
-        "that’s fixed, `/affirmations resume` starts them again."
+        "that’s fixed, {resume} starts them again."
     ),
     "by_admin": "",
     "bot_removed": "",
@@ -71,7 +74,8 @@ class Poster:
         self.bot = bot
         self.repo = repo
         self.rng = random.Random()
-        self._bundled_ids = tuple(a.id for a in bot.content.affirmations)
+        self.content = AffirmationContent.of(bot.content)
+        self._bundled_ids = tuple(a.id for a in self.content.affirmations)
 
     # -- choosing what to post ------------------------------------------------------------------
 
@@ -105,7 +109,7 @@ class Poster:
     def _text(self, item_id: str, custom: dict[str, str]) -> str:
         if item_id in custom:
             return custom[item_id]
-        bundled = self.bot.content.affirmation(item_id)
+        bundled = self.content.affirmation(item_id)
         if bundled is None:  # cannot happen: the pool is built from the same content
             raise LookupError("drawn an affirmation that is not in the pool")
         return bundled.text
@@ -113,7 +117,7 @@ class Poster:
     def embed_for(
         self, drawn: Drawn, local_date: date, *, late: bool, personal: bool
     ) -> discord.Embed:
-        step = self.bot.content.step_for_weekday(local_date.weekday())
+        step = self.content.step_for_weekday(local_date.weekday())
         return affirmation_embed(
             text=drawn.text,
             step=step,
@@ -217,29 +221,26 @@ class Poster:
         return changed
 
     async def notify_server(self, schedule: GuildSchedule, template: str, *, nonce: str) -> None:
-        """System channel if it works, else the owner's DMs; paced like every scheduled send,
-        one attempt each (a notice that cannot be delivered now is not worth a retry loop)."""
+        """An admin notice (bot/notices.py): the notices channel, else the owner's DMs, else the
+        system channel; paced like every scheduled send, one attempt each."""
         guild = self.bot.get_guild(schedule.guild_id)
         if guild is None:
             return
-        text = template.format(server=guild.name, channel=f"<#{schedule.channel_id}>")
-        system = guild.system_channel
-        if system is not None and system.id != schedule.channel_id:
-            perms = system.permissions_for(guild.me)
-            if perms.view_channel and perms.send_messages:
-                try:
-                    await self.bot.sender.send(
-                        system.id, nonce=nonce, guild_id=guild.id, content=text
-                    )
-                    return
-                except (PermanentFailure, RetryLater) as exc:
-                    log.info("System channel notice failed (%s); trying the owner", exc)
-        if guild.owner_id is None:
-            return
-        try:
-            await self.bot.sender.send_dm(guild.owner_id, nonce=nonce, content=text)
-        except (PermanentFailure, RetryLater) as exc:
-            log.info("Could not tell the server about the pause (%s)", exc)
+        text = template.format(
+            server=guild.name,
+            channel=f"<#{schedule.channel_id}>",
+            setup=self.bot.command_mention("affirmations setup"),
+            resume=self.bot.command_mention("affirmations resume"),
+        )
+        await notify_admins(
+            self.bot,
+            GuildSettingsRepository(self.bot.store),
+            self.bot.sender,
+            schedule.guild_id,
+            text,
+            nonce=nonce,
+            avoid_channel_id=schedule.channel_id,
+        )
 
     # -- posting to a member --------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ import contextlib
 import json
 import logging
 import secrets
+import time
 import zlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -94,6 +95,11 @@ class GatewayConnection:
     def send(self, frame: str) -> None:
         self.queue.put_nowait(frame)
 
+    @property
+    def pending_frames(self) -> int:
+        """Frames queued but not yet written to the socket."""
+        return self.queue.qsize()
+
     def send_json(self, payload: JSON) -> None:
         self.send(json.dumps(payload, separators=(",", ":"), ensure_ascii=False))
 
@@ -152,6 +158,8 @@ class GatewayHub:
         self._changed = asyncio.Condition()
         self.ready_count = 0
         self.resume_count = 0
+        # When the last event was dispatched (settle() waits for the bot to react to it).
+        self.last_dispatch = 0.0
         state.hub = self
 
     # -- waiting --------------------------------------------------------------------------------
@@ -174,6 +182,7 @@ class GatewayHub:
 
     # -- dispatch -------------------------------------------------------------------------------
     def dispatch(self, event: str, data: Any, *, intent: int | None = None) -> None:
+        self.last_dispatch = time.monotonic()
         data_json = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
         stripped_json: str | None = None
         guild_id = _event_guild_id(event, data)
@@ -208,6 +217,7 @@ class GatewayHub:
                 session.push(event, data_json)
 
     def dispatch_guild_create(self, guild: FakeGuild, *, joined: bool = True) -> None:
+        self.last_dispatch = time.monotonic()
         for session in self.live_sessions:
             if not session.intents & GUILDS or not session.owns(guild.id, self.state):
                 continue
