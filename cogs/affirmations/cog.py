@@ -118,7 +118,7 @@ DM_STOPPED_NOTICE = (
     "stopped them. /affirmations dm on starts them again whenever you like."
 )
 STATUS_TITLE = "**Morning affirmations**"
-STATUS_SENDING = "Today: being sent (Discord was slow to answer; it goes out within the hour)"
+STATUS_SENDING = "Today: being sent (if Discord is slow to answer, I keep trying for a while)"
 STATUS_NEXT_PAUSED = "Next post: none while paused — /affirmations resume starts it again."
 PAUSE_REASONS = {
     "by_admin": "paused by someone with Manage Server",
