@@ -126,17 +126,21 @@ class DiscordPublisher:
     async def delete_post(self, story: Story) -> None:
         """The post and what hangs off it: a forum post is its thread; a thread started on a
         text-channel post goes too."""
-        try:
-            if story.thread_id is not None:
+        thread_gone = False
+        if story.thread_id is not None:
+            try:
                 await self.bot.http.delete_channel(story.thread_id)
-            if story.message_id is not None and story.thread_id != story.message_id:
-                assert story.channel_id is not None
-                await self.delete_message(story.channel_id, story.message_id)
-        except discord.NotFound:
-            pass  # already gone: that is what was wanted
-        except discord.HTTPException as exc:
-            log.warning("Deleting a story post failed (HTTP %s)", exc.status)
-            raise
+                thread_gone = True
+            except discord.NotFound:
+                thread_gone = True  # already gone: that is what was wanted
+            except discord.Forbidden:
+                # Without Manage Threads the thread stays; its first message (ours) still goes.
+                log.info("No permission to delete a story's thread; deleting its message")
+        if story.message_id is None or (thread_gone and story.thread_id == story.message_id):
+            return
+        where = story.thread_id if story.thread_id == story.message_id else story.channel_id
+        assert where is not None
+        await self.delete_message(where, story.message_id)
 
     async def delete_message(self, channel_id: int, message_id: int) -> None:
         with contextlib.suppress(discord.NotFound):
