@@ -40,6 +40,11 @@ class DiscordPublisher:
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
 
+    def announce_posted(self, story: Story) -> None:
+        """Other features hear of every new post as the event `story_posted` (a listener
+        `on_story_posted(self, story: Story)`), e.g. to open its encouragement thread."""
+        self.bot.dispatch("story_posted", story)
+
     def guild_name(self, guild_id: int) -> str:
         guild = self.bot.get_guild(guild_id)
         return guild.name if guild else "your server"

@@ -101,6 +101,8 @@ class Publisher(Protocol):
 
     def guild_name(self, guild_id: int) -> str: ...
 
+    def announce_posted(self, story: Story) -> None: ...
+
 
 class DeliverJob:
     """The scheduler's handle on a story: one due run posts it (or sends it for review)."""
@@ -376,10 +378,12 @@ class StoryService:
         posted = replace(
             story,
             status="posted",
+            posted_at=now,
             channel_id=result.channel_id,
             message_id=result.message_id,
             thread_id=result.thread_id,
         )
+        self.publisher.announce_posted(posted)
         if story.queue_message_id is not None:
             await self._dm_author(
                 posted,

@@ -299,3 +299,20 @@ async def test_a_post_interrupted_mid_run_is_posted_once_after_restart(
         await app.restart()
         await app.advance(minutes=5)
         assert len(posts(w.stories)) == 1
+
+
+async def test_other_features_hear_of_each_new_post(world: Any, tmp_path: Path) -> None:
+    w = story_world(world)
+    heard: list[Any] = []
+
+    async def on_story_posted(story: Any) -> None:
+        heard.append(story)
+
+    async with running_bot(w.fake, data_dir=tmp_path) as app:
+        app.bot.add_listener(on_story_posted)
+        await configure(w)
+        await share_and_post(app, w, w.alice)
+        (story,) = heard
+        (post,) = posts(w.stories)
+        assert story.status == "posted" and story.number == 1
+        assert (story.channel_id, story.message_id) == (w.stories.id, int(post["id"]))
