@@ -62,18 +62,7 @@ class StoriesAdminCog(commands.Cog, name="Stories admin"):
             raise UserFacingError(msg.CANNOT_POST_IN.format(channel=channel.mention))
 
     @stories.command(name="settings", description=msg.SETTINGS_DESCRIPTION)
-    @app_commands.describe(
-        channel="Where stories are posted: a text channel, or a forum (posts tagged by stage)",
-        mod_channel="A private channel for moderators: the approval queue and reports",
-        approval="Hold every story for a moderator's approval before it is posted",
-        links="Allow links in stories (invite links are never allowed)",
-        max_delay="Longest random delay before a story appears, in seconds (default 90)",
-        cooldown="Minutes a member waits between two stories (default 30)",
-        daily_limit="Stories a member may share in 24 hours (default 3)",
-        crisis_stories="Stories with crisis words: post as usual, or hold for a moderator",
-        crisis_words="Your own crisis phrases, comma-separated (added to the built-in list)",
-        crisis_note="One line of your own support info shown with the resources",
-    )
+    @app_commands.describe(**msg.SETTINGS_OPTIONS)
     @manager_only
     async def settings_command(
         self,
@@ -151,10 +140,7 @@ class StoriesAdminCog(commands.Cog, name="Stories admin"):
         return logic.neutralise_mentions("\n".join(lines))[0]
 
     @stories.command(name="unblock", description=msg.UNBLOCK_DESCRIPTION)
-    @app_commands.describe(
-        anon="The author's Anon tag as moderators saw it, like 7F3K",
-        everyone="Lift every block in this server",
-    )
+    @app_commands.describe(**msg.UNBLOCK_OPTIONS)
     @manager_only
     async def unblock(
         self,
