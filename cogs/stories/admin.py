@@ -42,6 +42,32 @@ async def _is_manager(interaction: discord.Interaction[Bot]) -> bool:
 manager_only = app_commands.check(_is_manager)
 
 
+StoriesChannel = discord.TextChannel | discord.ForumChannel
+
+
+class StoriesChannelOption(app_commands.Transformer):
+    """A text or forum channel. Declared by hand because discord.py's ForumChannel also offers
+    media channels (type 16), which stories do not support and Discord's API spec lacks."""
+
+    @property
+    def type(self) -> discord.AppCommandOptionType:
+        return discord.AppCommandOptionType.channel
+
+    @property
+    def channel_types(self) -> list[discord.ChannelType]:
+        return [discord.ChannelType.text, discord.ChannelType.news, discord.ChannelType.forum]
+
+    async def transform(  # type: ignore[override]  # discord.py types it Interaction[Client]
+        self, interaction: discord.Interaction[Bot], value: object, /
+    ) -> StoriesChannel:
+        channel_id = getattr(value, "id", None)
+        guild = interaction.guild
+        channel = guild.get_channel(channel_id) if guild and channel_id else None
+        if not isinstance(channel, discord.TextChannel | discord.ForumChannel):
+            raise UserFacingError(msg.CHANNEL_KIND)
+        return channel
+
+
 class StoriesAdminCog(commands.Cog, name="Stories admin"):
     stories = app_commands.Group(
         name="stories",
@@ -67,7 +93,7 @@ class StoriesAdminCog(commands.Cog, name="Stories admin"):
     async def settings_command(
         self,
         interaction: discord.Interaction[Bot],
-        channel: discord.TextChannel | discord.ForumChannel | None = None,
+        channel: app_commands.Transform[StoriesChannel, StoriesChannelOption] | None = None,
         mod_channel: discord.TextChannel | None = None,
         approval: bool | None = None,
         links: bool | None = None,
