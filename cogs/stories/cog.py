@@ -29,7 +29,6 @@ from cogs.stories.views import (
     ShareModal,
     StoryButton,
     ack_view,
-    confirm_delete_view,
     mine_view,
     nudge_view,
     report_view,
@@ -41,7 +40,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-AUTHOR_ACTIONS = frozenset({"edit", "post", "dm", "delete", "erase"})
+AUTHOR_ACTIONS = frozenset({"edit", "post", "dm", "delete"})
 MODERATOR_ACTIONS = frozenset({"approve", "reject", "block", "unblock", "remove", "dismiss"})
 
 
@@ -187,15 +186,12 @@ class StoriesCog(commands.Cog, name=COG_NAME):
             note = msg.DM_OPTED_IN if added else msg.DM_ALREADY
             await interaction.response.edit_message(content=f"{base}\n\n{note}", view=None)
         elif action == "delete":
-            story = await self.service.own(public_id, guild.id, user_id)
-            await interaction.response.send_message(
-                msg.DELETE_CONFIRM.format(label=label(story)),
-                view=confirm_delete_view(story),
-                ephemeral=True,
+            story = await self.service.delete_own(public_id, guild.id, user_id)
+            left = await self.service.mine(guild.id, user_id)
+            await interaction.response.edit_message(
+                content=f"{msg.DELETED.format(label=label(story))}\n\n{mine_text(left)}",
+                view=mine_view(left),
             )
-        elif action == "erase":
-            await self.service.delete_own(public_id, guild.id, user_id)
-            await interaction.response.edit_message(content=msg.DELETED, view=None)
         else:
             await self._moderate(interaction, guild, action, public_id)
 

@@ -194,9 +194,7 @@ MINE_STATUS = {
 MINE_NOTE = "   A moderator’s note: “{note}”"
 MINE_UNNUMBERED = "Your story"
 DELETE = "Delete {n}"
-DELETE_CONFIRM = "Delete {label} for good? The post and everything I kept about it goes."
-DELETE_YES = "Yes, delete it"
-DELETED = "Deleted. It’s gone from the channel and from my records."
+DELETED = "Deleted {label}: it’s gone from the channel and from my records."
 
 # -- /stories settings, unblock, blocked --------------------------------------------------------
 SETTINGS_TITLE = "**Anonymous stories here**"

@@ -156,12 +156,6 @@ def mine_view(stories: Sequence[Story]) -> discord.ui.View | None:
     return _view(*buttons[:25]) if buttons else None
 
 
-def confirm_delete_view(story: Story) -> discord.ui.View:
-    return _view(
-        StoryButton("erase", story.public_id, label=msg.DELETE_YES, style=ButtonStyle.danger)
-    )
-
-
 # -- modals ---------------------------------------------------------------------------------------
 
 
