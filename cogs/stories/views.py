@@ -161,18 +161,22 @@ def mine_view(stories: Sequence[Story]) -> discord.ui.View | None:
 
 class ShareModal(BaseModal):
     """What happened, the stage, what I'm taking from it, what would help, a name to keep out.
+    The fields have plain custom_ids (what_happened, stage, takeaway, help, company): they are
+    the same for everyone and carry nothing personal.
     With `draft`, the fields come back filled in (the "Edit" of the identifying-info nudge)."""
 
     def __init__(self, draft: Story | None = None) -> None:
         super().__init__(title=msg.MODAL_TITLE, timeout=15 * 60)
         self.draft_id = draft.public_id if draft else None
         self.story = discord.ui.TextInput[Any](
+            custom_id="what_happened",
             style=discord.TextStyle.paragraph,
             placeholder=msg.FIELD_STORY_PLACEHOLDER,
             max_length=logic.STORY_FORM_MAX,
             default=draft.body if draft else None,
         )
         self.stage = discord.ui.Select[Any](
+            custom_id="stage",
             placeholder=msg.FIELD_STAGE_PLACEHOLDER,
             options=[
                 discord.SelectOption(
@@ -182,12 +186,14 @@ class ShareModal(BaseModal):
             ],
         )
         self.takeaway = discord.ui.TextInput[Any](
+            custom_id="takeaway",
             style=discord.TextStyle.paragraph,
             required=False,
             max_length=logic.TAKEAWAY_MAX_INPUT,
             default=(draft.takeaway or None) if draft else None,
         )
         self.help = discord.ui.Select[Any](
+            custom_id="help",
             placeholder=msg.FIELD_HELP_PLACEHOLDER,
             min_values=0,
             required=False,
@@ -199,6 +205,7 @@ class ShareModal(BaseModal):
             ],
         )
         self.company = discord.ui.TextInput[Any](
+            custom_id="company",
             required=False,
             max_length=logic.COMPANY_MAX_INPUT,
             default=(draft.watch_terms or None) if draft else None,
@@ -226,6 +233,7 @@ class RejectModal(BaseModal):
         super().__init__(title=msg.REJECT_MODAL_TITLE, timeout=15 * 60)
         self.public_id = public_id
         self.note = discord.ui.TextInput[Any](
+            custom_id="note",
             label=msg.REJECT_FIELD,
             style=discord.TextStyle.paragraph,
             placeholder=msg.REJECT_PLACEHOLDER,
@@ -243,6 +251,7 @@ class ReportModal(BaseModal):
         super().__init__(title=msg.REPORT_MODAL_TITLE, timeout=15 * 60)
         self.public_id = public_id
         self.reason = discord.ui.TextInput[Any](
+            custom_id="reason",
             label=msg.REPORT_FIELD,
             style=discord.TextStyle.paragraph,
             placeholder=msg.REPORT_PLACEHOLDER,

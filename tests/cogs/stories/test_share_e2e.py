@@ -333,3 +333,23 @@ async def test_other_features_hear_of_each_new_post(world: Any, tmp_path: Path) 
         (post,) = posts(w.stories)
         assert story.status == "posted" and story.number == 1
         assert (story.channel_id, story.message_id) == (w.stories.id, int(post["id"]))
+
+
+async def test_the_form_fields_can_be_answered_by_their_plain_custom_ids(
+    world: Any, tmp_path: Path
+) -> None:
+    w = story_world(world)
+    async with running_bot(w.fake, data_dir=tmp_path) as app:
+        await configure(w)
+        opened = await open_share(w, w.alice)
+        answer = await w.fake.submit_modal(
+            w.alice,
+            w.channel,
+            opened,
+            {"what_happened": STORY, "stage": ["technical"], "help": ["advice"]},
+        )
+        assert msg.ACK_FOOTER in answer.content
+        await app.advance(seconds=120)
+        fields = {f["name"]: f["value"] for f in posts(w.stories)[0]["embeds"][0]["fields"]}
+        assert fields[msg.POST_STAGE] == "Technical"
+        assert fields[msg.POST_HELP] == "Advice welcome"
