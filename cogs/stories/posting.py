@@ -70,21 +70,10 @@ class DiscordPublisher:
         view = story_post_view(story)
         try:
             if isinstance(channel, discord.ForumChannel):
-                forum = channel
-                tag_id = logic.match_forum_tag(
-                    story.stage, [(t.id, t.name) for t in forum.available_tags]
+                thread_id, message_id = await self.bot.sender.call(
+                    lambda: self._forum_post(channel, story, embed, view)
                 )
-                tag = forum.get_tag(tag_id) if tag_id else None
-                created = await self.bot.sender.call(
-                    lambda: forum.create_thread(
-                        name=logic.thread_title(story.number or 0, story.stage),
-                        embed=embed,
-                        view=view,
-                        applied_tags=[tag] if tag else [],
-                        allowed_mentions=NO_MENTIONS,
-                    )
-                )
-                return Posted(forum.id, created.message.id, created.thread.id)
+                return Posted(channel.id, message_id, thread_id)
             message = await self.bot.sender.send(
                 channel.id,
                 nonce=nonce_for(story, "post"),
@@ -96,6 +85,31 @@ class DiscordPublisher:
         except PermanentFailure as failure:
             log.warning("Posting a story failed for good (%s)", failure.reason)
             return Failed(failure.reason)
+
+    async def _forum_post(
+        self, forum: discord.ForumChannel, story: Story, embed: discord.Embed, view: discord.ui.View
+    ) -> tuple[int, int]:
+        """(thread id, starter message id) of the story's forum post, tagged with its stage.
+
+        Forum posts take no nonce: an attempt after Discord created the post but answered with
+        an error finds it by its title ("Story #N" is unique per server) instead of posting a
+        second one."""
+        assert story.number is not None
+        title = logic.thread_title(story.number, story.stage)
+        me = self.bot.user.id if self.bot.user else None
+        for thread in forum.threads:
+            if thread.name == title and thread.owner_id == me:
+                return thread.id, thread.id
+        tag_id = logic.match_forum_tag(story.stage, [(t.id, t.name) for t in forum.available_tags])
+        tag = forum.get_tag(tag_id) if tag_id else None
+        created = await forum.create_thread(
+            name=title,
+            embed=embed,
+            view=view,
+            applied_tags=[tag] if tag else [],
+            allowed_mentions=NO_MENTIONS,
+        )
+        return created.thread.id, created.message.id
 
     async def send_to_queue(self, story: Story, settings: StorySettings) -> Posted | Failed:
         self.bot.sender.check_guild_available(story.guild_id)

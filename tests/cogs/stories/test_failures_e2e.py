@@ -25,6 +25,14 @@ async def wait_used(fault: Any) -> None:
             await asyncio.sleep(0.05)
 
 
+async def posted_story(app: Any) -> None:
+    """Until the bot has recorded the story as posted (its runs work in the background)."""
+    query = "SELECT 1 FROM stories WHERE status = 'posted'"
+    async with asyncio.timeout(10):
+        while await app.store.fetchone(query) is None:  # noqa: ASYNC110 (polls the bot's store)
+            await asyncio.sleep(0.05)
+
+
 async def test_a_passing_discord_error_is_retried_later_and_never_doubled(
     world: Any, tmp_path: Path
 ) -> None:
@@ -83,3 +91,23 @@ async def test_a_report_without_a_moderator_channel_tells_the_owner(
         assert thanks.content == msg.REPORT_THANKS
         (notice,) = w.fake.dm_messages(w.guild.owner)
         assert "no moderator channel is set" in notice["content"]
+
+
+async def test_a_forum_post_created_despite_an_error_is_not_posted_twice(
+    world: Any, tmp_path: Path
+) -> None:
+    w = story_world(world)
+    forum = w.guild.create_forum_channel("stories-forum", tags=["Final round"])
+    async with running_bot(w.fake, data_dir=tmp_path) as app:
+        await configure(w, channel=forum)
+        fault = w.fake.fail_next(
+            "POST", f"/channels/{forum.id}/threads", status=503, count=3, after_store=True
+        )
+        with w.fake.expect_rejections():
+            await share(w, w.alice)
+            await posted_story(app)
+        assert fault.used == 1  # the quick retry found the post Discord had made
+        await app.advance(minutes=10)
+        (thread,) = forum.threads
+        row = await app.store.fetchone("SELECT status, thread_id FROM stories")
+        assert row is not None and (row["status"], row["thread_id"]) == ("posted", thread.id)
