@@ -20,6 +20,7 @@ from bot.anonymity import Anonymizer
 from bot.clock import Clock
 from bot.content import Content
 from bot.db import Store
+from bot.logs import clamp_payload_loggers
 from bot.pacing import Pacer
 from bot.privacy import PrivacyRegistry
 from bot.scheduling import Scheduler
@@ -84,6 +85,7 @@ class Bot(commands.AutoShardedBot):
         silence_voice_warnings()
         # Every request under the bot token waits its turn here (not interaction replies).
         pacer = Pacer(settings.post_rate_per_second)
+        clamp_payload_loggers()  # every library logger exists now: ids get redacted in all
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
