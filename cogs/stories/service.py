@@ -31,6 +31,7 @@ from bot.scheduling import (
     make_nonce,
     to_epoch,
 )
+from bot.text import has_visible_content
 from bot.ui import discord_timestamp
 from cogs.stories import logic
 from cogs.stories import messages as msg
@@ -217,7 +218,7 @@ class StoryService:
         await self.repo.delete_stale_drafts(self.clock.now() - DRAFT_LIFETIME)
         author = self.author_of(guild_id, user_id)
         body = draft.body.strip()
-        if not body:
+        if not has_visible_content(body):  # blank, or only invisible characters
             raise UserFacingError(msg.EMPTY_STORY)
         too_long = len(body) > logic.STORY_MAX_CHARS
         shortened = confirmed and too_long
