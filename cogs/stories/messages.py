@@ -215,6 +215,9 @@ LINKS_ALLOWED, LINKS_BLOCKED = "allowed", "left out"
 CRISIS_POLICIES = {"post": "posted as usual", "hold": "held for a moderator"}
 NONE_WORDS = "none"
 SETTINGS_SAVED = "Saved."
+RETRYING_FAILED = (
+    "{count} story(ies) that couldn’t be posted in the old channel will go up in a moment."
+)
 CLEAR_WORDS = ("none", "clear", "-")
 APPROVAL_NEEDS_MOD_CHANNEL = (
     "Approval needs a moderator channel to send stories to. Add mod_channel: too."

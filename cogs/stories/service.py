@@ -200,6 +200,12 @@ class StoryService:
             raise UserFacingError(msg.DAILY_LIMIT.format(count=settings.daily_limit, when=when))
         return settings
 
+    @staticmethod
+    def needs_review(settings: StorySettings, *, crisis: bool) -> bool:
+        """Approval for every story, or crisis stories held for a moderator."""
+        held = crisis and settings.crisis_policy == "hold" and settings.mod_channel_id is not None
+        return settings.holds_for_review or held
+
     def crisis_phrases(self, settings: StorySettings) -> tuple[str, ...]:
         return (*self.crisis.phrases, *settings.crisis_words)
 
@@ -235,9 +241,7 @@ class StoryService:
                 full_text, logic.parse_watch_terms(draft.watch)
             )
         crisis = logic.crisis_match(full_text, self.crisis_phrases(settings))
-        review = settings.holds_for_review or (
-            crisis and settings.crisis_policy == "hold" and settings.mod_channel_id is not None
-        )
+        review = self.needs_review(settings, crisis=crisis)
         now = self.clock.now()
         values: dict[str, Any] = {
             "body": body,
@@ -365,6 +369,23 @@ class StoryService:
         if recovered:
             log.warning("%d story post(s) were interrupted; scheduled them again", recovered)
         return recovered
+
+    async def retry_failed(self, guild_id: int) -> int:
+        """After an admin picked a new channel: stories of the last week that failed for want
+        of one go out again (posts, or to the queue if they were waiting for review)."""
+        now = self.clock.now()
+        settings = await self.repo.settings(guild_id)
+        stories = await self.repo.failed_since(guild_id, now - POST_GRACE)
+        for story in stories:
+            approved = story.queue_message_id is not None
+            review = not approved and self.needs_review(settings, crisis=story.crisis)
+            status = "pending" if review else "scheduled"
+            async with self.store.transaction() as conn:
+                await self.repo.move(conn, story.id, "failed", status=status, due_at=now)
+                await self.schedule(conn, story.public_id, now, f"retry-{to_epoch(now)}")
+        if stories:
+            log.info("%d failed story post(s) will be tried again", len(stories))
+        return len(stories)
 
     async def deliver(self, public_id: str) -> tuple[Outcome, str | None]:
         """Post a scheduled story, or send a story awaiting review to the moderators. Raises
