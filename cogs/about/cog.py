@@ -33,7 +33,8 @@ PRIVACY_LINES = {
     ),
     "stories": (
         "• **Stories:** the text you share, posted without your name. Who wrote it is kept only "
-        "as a keyed pseudonym — moderators and the bot's host can't read it back to you."
+        "as a keyed pseudonym — moderators can't read it back to you. Only if you ask for DMs "
+        "about a story is your id also kept, encrypted, so the bot can message you."
     ),
     "streaks": "• **Check-ins:** the dates and counts you log, so streaks can be worked out.",
 }
