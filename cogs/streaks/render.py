@@ -65,13 +65,12 @@ def checkin_reply(outcome: CheckinOutcome, channel_mention: str | None, rng: ran
     frozen = freeze_line(outcome.freezes_used)
     if frozen:
         lines.append(frozen)
-    if outcome.milestone is not None:
-        if channel_mention:
-            lines.append(
-                m.MILESTONE_ANNOUNCED.format(milestone=outcome.milestone, channel=channel_mention)
-            )
-        else:
-            lines.append(m.MILESTONE_NOT_SHARED.format(milestone=outcome.milestone))
+    if outcome.milestone is not None and channel_mention:
+        lines.append(
+            m.MILESTONE_ANNOUNCED.format(milestone=outcome.milestone, channel=channel_mention)
+        )
+    elif outcome.reached is not None:
+        lines.append(m.MILESTONE_NOT_SHARED.format(milestone=outcome.reached))
     else:
         nxt = logic.next_milestone(outcome.snapshot.state.current)
         if nxt is not None and outcome.created:

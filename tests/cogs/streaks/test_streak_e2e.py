@@ -96,8 +96,9 @@ async def test_milestones_are_announced_only_for_members_who_opted_in(
             if n:
                 await app.advance(days=1)
             reply = await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
-            await world.fake.invoke(world.mod, world.channel, "checkin", applications=1)
-        assert "That’s 3 days" in reply.content
+            quiet = await world.fake.invoke(world.mod, world.channel, "checkin", applications=1)
+        assert "That’s 3 days! I shared it" in reply.content
+        assert "That’s 3 days!" in quiet.content and "shared" not in quiet.content
         posts = [m for m in world.channel.messages if "3-day" in m["content"]]
         assert len(posts) == 1 and f"<@{world.alice.id}>" in posts[0]["content"]
         assert posts[0]["mentions"] == []
