@@ -182,7 +182,7 @@ class StreaksCog(commands.Cog, name="Streaks"):
         member: discord.abc.User,
         channel_id: int,
     ) -> None:
-        """Announce the milestone; if Discord refuses, release it so the next check-in retries."""
+        """Announce the milestone; if Discord refuses, the next check-in of this streak retries."""
         channel = self.bot.get_partial_messageable(channel_id, guild_id=guild_id)
         message_id = None
         try:

@@ -129,6 +129,9 @@ class StreakService:
                         conn, guild_id, user_id, run_start, m, now
                     ):
                         milestone = m
+            if created and run_start and wanted and milestone is None:
+                # A post Discord refused earlier in this streak is tried again now.
+                milestone = await self.repo.unposted_celebration(conn, guild_id, user_id, run_start)
             used = logic.freezes_used_since(after.state, after.profile.freeze_told_through)
             if used:
                 await self.repo.set_freeze_told(conn, guild_id, user_id, used[-1])

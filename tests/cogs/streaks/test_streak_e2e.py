@@ -200,3 +200,25 @@ async def test_streak_data_is_registered_for_privacy_export_and_delete(
                 await providers[name].delete(conn, subject)
         for table in ("streak_checkins", "streak_profiles", "member_settings"):
             assert await app.store.fetchone(f"SELECT 1 FROM {table}") is None
+
+
+async def test_a_refused_milestone_post_is_tried_again_at_the_next_check_in(
+    world: Any, tmp_path: Path
+) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        await world.fake.invoke(
+            world.mod, world.channel, "accountability channel", channel=world.channel
+        )
+        await world.fake.invoke(world.alice, world.channel, "streak settings", celebrate=True)
+        await check_in_daily(app, world, world.alice, 2)
+        await app.advance(days=1)
+        world.fake.fail_next("POST", f"/channels/{world.channel.id}/messages", status=403)
+        with world.fake.expect_rejections():
+            await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
+        assert [m for m in world.channel.messages if "3-day" in m["content"]] == []
+        await app.advance(days=1)
+        await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
+        assert len([m for m in world.channel.messages if "3-day" in m["content"]]) == 1
+        await app.advance(days=1)
+        await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
+        assert len([m for m in world.channel.messages if "3-day" in m["content"]]) == 1
