@@ -12,6 +12,8 @@ from discord.ext import commands
 
 from bot.errors import UserFacingError
 from bot.member_settings import resolve_timezone
+from bot.timekeeping import InvalidInput, parse_time
+from bot.ui import TimestampStyle, discord_timestamp, require_manage_guild
 from cogs.accountability import logic
 from cogs.accountability import messages as m
 from cogs.accountability.jobs import WeeklyPromptJob
@@ -23,7 +25,6 @@ from cogs.accountability.repository import (
     Week,
 )
 from cogs.accountability.views import GoalsModal, ReviewModal, WeekButton, one_button
-from cogs.affirmations.logic import InvalidInput, parse_time
 from cogs.streaks.repository import accountability_channel, set_accountability_channel
 
 if TYPE_CHECKING:
@@ -32,21 +33,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def _stamp(instant: datetime, style: str) -> str:
-    return discord.utils.format_dt(instant, style=style)  # type: ignore[arg-type]
+def _stamp(instant: datetime, style: TimestampStyle) -> str:
+    return discord_timestamp(instant, style)
 
 
 def _week_label(week_of: str) -> str:
     day = date.fromisoformat(week_of)
     return f"{day:%A} {day.day} {day:%B}"
-
-
-async def _is_manager(interaction: discord.Interaction[Bot]) -> bool:
-    if interaction.guild is None:
-        raise app_commands.NoPrivateMessage()
-    if not interaction.permissions.manage_guild:
-        raise app_commands.MissingPermissions(["manage_guild"])
-    return True
 
 
 class AccountabilityCog(commands.Cog, name="Accountability"):
@@ -187,7 +180,7 @@ class AccountabilityCog(commands.Cog, name="Accountability"):
         description="Where milestones, shared summaries and private check-in threads go.",
     )
     @app_commands.describe(channel="The accountability channel")
-    @app_commands.check(_is_manager)
+    @require_manage_guild
     async def channel(
         self, interaction: discord.Interaction[Bot], channel: discord.TextChannel
     ) -> None:

@@ -15,9 +15,15 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.scheduling import DueRun, Occurrence, Outcome
+from bot.sending import PermanentFailure
 from cogs.accountability import logic
 from cogs.accountability import messages as m
-from cogs.accountability.repository import WEEKLY_JOB, AccountabilityRepository, Subscription
+from cogs.accountability.repository import (
+    WEEKLY_JOB,
+    AccountabilityRepository,
+    Subscription,
+    Week,
+)
 from cogs.accountability.views import one_button
 from cogs.streaks.repository import accountability_channel
 
@@ -56,44 +62,57 @@ class WeeklyPromptJob:
         server = f" in **{guild.name}**" if guild is not None else ""
         text = (m.PROMPT_LATER if later else m.PROMPT_FIRST).format(server=server)
         view = one_button("open", week.id, m.BUTTON_START)
-        await self.bot.pacer.wait()
         try:
-            dm = await self.bot.create_dm(discord.Object(subscription.user_id))
-            await dm.send(text, view=view, allowed_mentions=discord.AllowedMentions.none())
-        except (discord.Forbidden, discord.NotFound):
-            return await self._in_thread(subscription, week.id, run.occurrence, text)
-        except discord.HTTPException as exc:
-            return "failed", f"http_{exc.status}"
+            # The nonce makes a re-send of this run (after a crash or a retry) show only once.
+            await self.bot.sender.send_dm(
+                subscription.user_id, nonce=run.nonce, content=text, view=view
+            )
+        except PermanentFailure as failure:
+            if failure.reason != "dms_closed":
+                return "failed", failure.reason
+            return await self._in_thread(subscription, week, run, text)
         await self.repo.mark_delivered(week.id, "dm", None)
         return "done", None
 
     async def _in_thread(
-        self, subscription: Subscription, week_id: int, week_of: str, text: str
+        self, subscription: Subscription, week: Week, run: DueRun, text: str
     ) -> tuple[Outcome, str | None]:
-        """DMs closed: a private thread in the accountability channel, with only them added."""
+        """DMs closed: a private thread in the accountability channel, with only them added.
+        A retry of the same run finds the thread it stored and does not open a second one."""
         channel_id = await accountability_channel(self.bot.store, subscription.guild_id)
         channel = self.bot.get_channel(channel_id) if channel_id else None
         if not isinstance(channel, discord.TextChannel):
             log.info("Weekly check-in not delivered: DMs closed and no accountability channel")
             return "failed", "dms_closed"
         member = discord.Object(subscription.user_id)
+        thread_id = week.thread_id
         try:
-            thread = await channel.create_thread(
-                name=m.THREAD_NAME.format(day=f"{date.fromisoformat(week_of):%d %b}"),
-                type=discord.ChannelType.private_thread,
-                invitable=False,
-                auto_archive_duration=10080,
-            )
-            await thread.add_user(member)
-            await thread.send(
-                m.PROMPT_IN_THREAD.format(member=f"<@{subscription.user_id}>") + "\n" + text,
-                view=one_button("open", week_id, m.BUTTON_START),
+            if thread_id is None:
+                name = m.THREAD_NAME.format(day=f"{date.fromisoformat(week.week_of):%d %b}")
+                thread = await self.bot.sender.call(
+                    lambda: channel.create_thread(
+                        name=name,
+                        type=discord.ChannelType.private_thread,
+                        invitable=False,
+                        auto_archive_duration=10080,
+                    )
+                )
+                thread_id = thread.id
+                await self.repo.mark_delivered(week.id, "thread", thread_id)
+                await self.bot.sender.call(lambda: thread.add_user(member))
+            await self.bot.sender.send(
+                thread_id,
+                nonce=run.nonce_for("thread"),
+                guild_id=subscription.guild_id,
+                content=m.PROMPT_IN_THREAD.format(member=f"<@{subscription.user_id}>")
+                + "\n"
+                + text,
+                view=one_button("open", week.id, m.BUTTON_START),
                 allowed_mentions=discord.AllowedMentions(
                     everyone=False, roles=False, users=[member], replied_user=False
                 ),
             )
-        except discord.HTTPException as exc:
-            log.warning("Weekly check-in thread failed (HTTP %s)", exc.status)
-            return "failed", f"thread_http_{exc.status}"
-        await self.repo.mark_delivered(week_id, "thread", thread.id)
+        except PermanentFailure as failure:
+            log.warning("Weekly check-in thread failed (%s)", failure.reason)
+            return "failed", f"thread_{failure.reason}"
         return "done", "thread"

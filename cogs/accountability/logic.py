@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from cogs.affirmations.logic import DaySet, PostSchedule, next_occurrence
+from bot.timekeeping import DaySet, LocalSchedule, next_occurrence
 
 MAX_GOALS = 3
 GOAL_MAX = 200
@@ -39,9 +39,9 @@ class WeeklyRule:
 
 def next_prompt(rule: WeeklyRule, after: datetime) -> tuple[datetime, str]:
     """The first prompt strictly after ``after``: (UTC instant, its local date as a label)."""
-    schedule = PostSchedule.build(rule.local_time, rule.zone, DaySet.of([rule.weekday]))
+    schedule = LocalSchedule.build(rule.local_time, rule.zone, DaySet.of([rule.weekday]))
     occurrence = next_occurrence(schedule, after)
-    return occurrence.due_at, occurrence.key
+    return occurrence.due_at, occurrence.label
 
 
 def clean_goals(texts: Sequence[str | None]) -> list[str]:

@@ -32,6 +32,7 @@ class Week:
     reviewed: bool
     reflection: str | None
     shared_message_id: int | None
+    thread_id: int | None
 
 
 def _subscription(row: aiosqlite.Row) -> Subscription:
@@ -54,6 +55,7 @@ def _week(row: aiosqlite.Row) -> Week:
         reviewed=row["reviewed_at"] is not None,
         reflection=row["reflection"],
         shared_message_id=row["shared_message_id"],
+        thread_id=row["thread_id"],
     )
 
 

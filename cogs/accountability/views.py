@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.ui import BaseModal, custom_id, guarded_callback
 from cogs.accountability import logic
 from cogs.accountability import messages as m
-from cogs.streaks.views import friendly_error
 
 if TYPE_CHECKING:
     from bot.app import Bot
@@ -33,7 +33,9 @@ class WeekButton(
     def __init__(self, action: str, week_id: int, label: str) -> None:
         style = discord.ButtonStyle.secondary if action == "share" else discord.ButtonStyle.primary
         super().__init__(
-            discord.ui.Button(label=label, custom_id=f"acct:{action}:{week_id}", style=style)
+            discord.ui.Button(
+                label=label, custom_id=custom_id("acct", action, week_id), style=style
+            )
         )
         self.action = action
         self.week_id = week_id
@@ -49,15 +51,13 @@ class WeekButton(
         label = item.label if isinstance(item, discord.ui.Button) else None
         return cls(match["action"], int(match["week"]), label or "")
 
+    @guarded_callback
     async def callback(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
         cog = interaction.client.get_cog("Accountability")
         handle = getattr(cog, "on_week_button", None)
-        try:
-            if handle is None:
-                raise RuntimeError("accountability is not loaded")
-            await handle(interaction, self.action, self.week_id)
-        except Exception as exc:
-            await friendly_error(interaction, exc)
+        if handle is None:
+            raise RuntimeError("accountability is not loaded")
+        await handle(interaction, self.action, self.week_id)
 
 
 def one_button(action: str, week_id: int, label: str) -> discord.ui.View:
@@ -66,20 +66,22 @@ def one_button(action: str, week_id: int, label: str) -> discord.ui.View:
     return view
 
 
-class ReviewModal(discord.ui.Modal):
+class ReviewModal(BaseModal):
     """Last week's goals, each done / partly / not yet, and a line of reflection."""
 
     def __init__(
         self, week_id: int, previous_id: int, goals: Sequence[logic.Goal], handler: ReviewHandler
     ) -> None:
-        super().__init__(title=m.REVIEW_TITLE, custom_id=f"acct:review:{week_id}", timeout=1800)
+        super().__init__(
+            title=m.REVIEW_TITLE, custom_id=custom_id("acct", "review", week_id), timeout=1800
+        )
         self.week_id = week_id
         self.previous_id = previous_id
         self.handler = handler
         self.selects: dict[int, discord.ui.Select[ReviewModal]] = {}
         for goal in goals[: logic.MAX_GOALS]:
             select: discord.ui.Select[ReviewModal] = discord.ui.Select(
-                custom_id=f"acct:review-goal:{goal.position}",
+                custom_id=custom_id("acct", "review-goal", goal.position),
                 options=[
                     discord.SelectOption(label=logic.REVIEW_LABELS[value], value=value)
                     for value in logic.REVIEWS
@@ -106,17 +108,14 @@ class ReviewModal(discord.ui.Modal):
             interaction, self.week_id, self.previous_id, reviews, self.reflection.value
         )
 
-    async def on_error(  # type: ignore[override]
-        self, interaction: discord.Interaction[Bot], error: Exception
-    ) -> None:
-        await friendly_error(interaction, error)
 
-
-class GoalsModal(discord.ui.Modal):
+class GoalsModal(BaseModal):
     """Up to three goals for the week (the first one required)."""
 
     def __init__(self, week_id: int, existing: Sequence[str], handler: GoalsHandler) -> None:
-        super().__init__(title=m.GOALS_TITLE, custom_id=f"acct:goals-modal:{week_id}", timeout=1800)
+        super().__init__(
+            title=m.GOALS_TITLE, custom_id=custom_id("acct", "goals-modal", week_id), timeout=1800
+        )
         self.week_id = week_id
         self.handler = handler
         self.fields: list[discord.ui.TextInput[GoalsModal]] = []
@@ -133,8 +132,3 @@ class GoalsModal(discord.ui.Modal):
 
     async def on_submit(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
         await self.handler(interaction, self.week_id, [f.value for f in self.fields])
-
-    async def on_error(  # type: ignore[override]
-        self, interaction: discord.Interaction[Bot], error: Exception
-    ) -> None:
-        await friendly_error(interaction, error)
