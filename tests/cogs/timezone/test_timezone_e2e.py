@@ -108,3 +108,24 @@ async def test_the_weekly_check_in_follows_a_zone_change(world: Any, tmp_path: P
         nxt = await app.bot.scheduler.next_run("accountability.weekly", "1")
         assert nxt is not None
         assert nxt.due_at == datetime(2026, 3, 9, 0, 0, tzinfo=UTC)  # 09:00 in Tokyo
+
+
+async def test_the_servers_default_zone_applies_until_a_member_sets_their_own(
+    world: Any, tmp_path: Path
+) -> None:
+    from bot.guild_settings import GuildSettingsRepository
+
+    # 23:30 UTC on Monday 2 March is already Tuesday in Tokyo.
+    async with running_bot(
+        world.fake, data_dir=tmp_path, now=datetime(2026, 3, 2, 23, 30, tzinfo=UTC)
+    ) as app:
+        await GuildSettingsRepository(app.store).set_default_timezone(
+            world.guild.id, "Asia/Tokyo", app.now
+        )
+        shown = await world.fake.invoke(world.alice, world.channel, "timezone show")
+        assert "server’s default" in shown.content and "Asia/Tokyo" in shown.content
+        r = await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
+        assert "Tuesday 3 March" in r.content
+        await world.fake.invoke(world.mod, world.channel, "timezone set", timezone="UTC")
+        r = await world.fake.invoke(world.mod, world.channel, "checkin", applications=1)
+        assert "Monday 2 March" in r.content
