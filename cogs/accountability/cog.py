@@ -151,7 +151,7 @@ class AccountabilityCog(commands.Cog, name="Accountability"):
         lines = [m.GOALS_HEADER]
         if not weeks:
             nxt = await self.bot.scheduler.next_run(WEEKLY_JOB, str(sub.id))
-            when = _stamp(nxt.due_at, "R") if nxt else "soon"
+            when = _stamp(nxt.due_at, "R") if nxt else m.SOON
             lines.append(m.GOALS_NONE_YET.format(next_rel=when))
         for week in weeks:
             lines.append(m.GOALS_WEEK.format(week=_week_label(week.week_of)))
@@ -159,7 +159,7 @@ class AccountabilityCog(commands.Cog, name="Accountability"):
             if not goals:
                 lines.append(m.GOALS_NOT_SET)
             for goal in goals:
-                review = f" — {logic.REVIEW_LABELS[goal.review]}" if goal.review else ""
+                review = f" — {m.REVIEW_LABELS[goal.review]}" if goal.review else ""
                 lines.append(f"{goal.position}. {goal.text}{review}")
             if week.reflection:
                 lines.append(f"> {week.reflection}")

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 from bot.timekeeping import DaySet, LocalSchedule, next_occurrence
+from cogs.accountability import messages as m
 
 MAX_GOALS = 3
 GOAL_MAX = 200
 REFLECTION_MAX = 300
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 REVIEWS = ("done", "partly", "not_yet")
-REVIEW_LABELS = {"done": "Done ✅", "partly": "Partly 🌓", "not_yet": "Not yet 🌱"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,13 +79,13 @@ def summary_lines(
     """The body of a summary: last week's review (if any), then this week's goals."""
     lines: list[str] = []
     if previous and any(g.review for g in previous):
-        lines.append("**Last week**")
+        lines.append(m.SUMMARY_LAST_WEEK)
         lines.extend(
-            f"• {g.text} — {REVIEW_LABELS[g.review]}" for g in previous if g.review is not None
+            f"• {g.text} — {m.REVIEW_LABELS[g.review]}" for g in previous if g.review is not None
         )
         if reflection:
             lines.append(f"> {reflection}")
     if goals:
-        lines.append("**This week**")
+        lines.append(m.SUMMARY_THIS_WEEK)
         lines.extend(f"{g.position}. {g.text}" for g in goals)
     return lines

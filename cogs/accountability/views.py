@@ -83,7 +83,7 @@ class ReviewModal(BaseModal):
             select: discord.ui.Select[ReviewModal] = discord.ui.Select(
                 custom_id=custom_id("acct", "review-goal", goal.position),
                 options=[
-                    discord.SelectOption(label=logic.REVIEW_LABELS[value], value=value)
+                    discord.SelectOption(label=m.REVIEW_LABELS[value], value=value)
                     for value in logic.REVIEWS
                 ],
             )

@@ -156,7 +156,7 @@ class StreaksCog(commands.Cog, name="Streaks"):
             )
         except StreakRefusal as refusal:
             day = refusal.details.get("day")
-            label = render.day_label(day) if isinstance(day, date) else "That day"
+            label = render.day_label(day) if isinstance(day, date) else m.THAT_DAY
             raise UserFacingError(m.ALREADY_COUNTED.format(day=label)) from None
         mention = f"<#{channel_id}>" if channel_id else None
         await interaction.response.send_message(

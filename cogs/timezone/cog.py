@@ -34,7 +34,7 @@ def local_clock(now: datetime, zone: str) -> str:
     from zoneinfo import ZoneInfo
 
     local = now.astimezone(ZoneInfo(zone))
-    return f"{local:%H:%M} on {local:%A}"
+    return m.LOCAL_CLOCK.format(time=f"{local:%H:%M}", weekday=f"{local:%A}")
 
 
 @safe_autocomplete
