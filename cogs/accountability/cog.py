@@ -42,6 +42,9 @@ def _week_label(week_of: str) -> str:
     return f"{day:%A} {day.day} {day:%B}"
 
 
+SUMMARY_WORDS = logic.SummaryWords(m.SUMMARY_LAST_WEEK, m.SUMMARY_THIS_WEEK, m.REVIEW_LABELS)
+
+
 class AccountabilityCog(commands.Cog, name="Accountability"):
     accountability = app_commands.Group(
         name="accountability", description=m.GROUP_DESCRIPTION, guild_only=True
@@ -282,7 +285,10 @@ class AccountabilityCog(commands.Cog, name="Accountability"):
         previous = await self.repo.previous_week(week)
         prev_goals = await self.repo.goals(previous.id) if previous else []
         lines = logic.summary_lines(
-            await self.repo.goals(week.id), prev_goals, previous.reflection if previous else None
+            await self.repo.goals(week.id),
+            prev_goals,
+            previous.reflection if previous else None,
+            SUMMARY_WORDS,
         )
         return "\n".join(lines)
 

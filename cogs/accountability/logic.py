@@ -7,12 +7,11 @@ scheduler's occurrence label), which makes it happen once per week across restar
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 
 from bot.timekeeping import DaySet, LocalSchedule, next_occurrence
-from cogs.accountability import messages as m
 
 MAX_GOALS = 3
 GOAL_MAX = 200
@@ -73,19 +72,31 @@ class Goal:
     review: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class SummaryWords:
+    """The words a summary uses (from messages.py: logic stays free of wording)."""
+
+    last_week: str
+    this_week: str
+    reviews: Mapping[str, str]
+
+
 def summary_lines(
-    goals: Sequence[Goal], previous: Sequence[Goal], reflection: str | None
+    goals: Sequence[Goal],
+    previous: Sequence[Goal],
+    reflection: str | None,
+    words: SummaryWords,
 ) -> list[str]:
     """The body of a summary: last week's review (if any), then this week's goals."""
     lines: list[str] = []
     if previous and any(g.review for g in previous):
-        lines.append(m.SUMMARY_LAST_WEEK)
+        lines.append(words.last_week)
         lines.extend(
-            f"• {g.text} — {m.REVIEW_LABELS[g.review]}" for g in previous if g.review is not None
+            f"• {g.text} — {words.reviews[g.review]}" for g in previous if g.review is not None
         )
         if reflection:
             lines.append(f"> {reflection}")
     if goals:
-        lines.append(m.SUMMARY_THIS_WEEK)
+        lines.append(words.this_week)
         lines.extend(f"{g.position}. {g.text}" for g in goals)
     return lines

@@ -51,6 +51,9 @@ def test_summary_has_last_weeks_review_then_this_weeks_goals() -> None:
         [Goal(1, "Two interviews", None)],
         [Goal(1, "Apply to 5", "done"), Goal(2, "Coffee chat", "not_yet")],
         "Mornings work",
+        logic.SummaryWords(
+            "**Last week**", "**This week**", {"done": "Done ✅", "not_yet": "Not yet 🌱"}
+        ),
     )
     assert lines == [
         "**Last week**",
