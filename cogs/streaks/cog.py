@@ -19,7 +19,7 @@ from bot.ui import choices, discord_timestamp, safe_autocomplete
 from cogs.streaks import heatmap, logic, render
 from cogs.streaks import messages as m
 from cogs.streaks.privacy import StreaksPrivacy
-from cogs.streaks.repository import Counts, accountability_channel
+from cogs.streaks.repository import Counts, accountability_channel, set_accountability_channel
 from cogs.streaks.service import CheckinOutcome, StreakRefusal, StreakService
 from cogs.streaks.views import CheckinModal, SettingsButton, settings_view
 
@@ -145,7 +145,7 @@ class StreaksCog(commands.Cog, name="Streaks"):
         self, interaction: discord.Interaction[Bot], counts: Counts, yesterday: bool
     ) -> None:
         guild_id = _guild_id(interaction)
-        channel_id = await accountability_channel(self.bot.store, guild_id)
+        channel_id = await self._postable_channel(guild_id)
         try:
             outcome = await self.service.checkin(
                 guild_id,
@@ -166,6 +166,17 @@ class StreaksCog(commands.Cog, name="Streaks"):
         )
         if outcome.milestone is not None and channel_id is not None:
             await self._celebrate(outcome, guild_id, interaction.user, channel_id)
+
+    async def _postable_channel(self, guild_id: int) -> int | None:
+        """The accountability channel, if the cache says a post there can work (no doomed
+        requests: a deleted channel or a missing permission is seen before sending)."""
+        channel_id = await accountability_channel(self.bot.store, guild_id)
+        guild = self.bot.get_guild(guild_id)
+        channel = guild.get_channel(channel_id) if guild and channel_id else None
+        if channel is None or guild is None:
+            return None
+        perms = channel.permissions_for(guild.me)
+        return channel_id if perms.view_channel and perms.send_messages else None
 
     async def _celebrate(
         self,
@@ -345,6 +356,13 @@ class StreaksCog(commands.Cog, name="Streaks"):
         await interaction.response.edit_message(content=f"{m.SETTINGS_SAVED}\n{text}", view=view)
 
     # -- events ---------------------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        """The accountability channel was deleted: forget it (a new one can be chosen)."""
+        if await accountability_channel(self.bot.store, channel.guild.id) == channel.id:
+            async with self.bot.store.transaction() as conn:
+                await set_accountability_channel(conn, channel.guild.id, None, self.bot.clock.now())
 
     @commands.Cog.listener()
     async def on_member_timezone_changed(self, user_id: int) -> None:

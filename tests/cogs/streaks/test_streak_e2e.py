@@ -222,3 +222,36 @@ async def test_a_refused_milestone_post_is_tried_again_at_the_next_check_in(
         await app.advance(days=1)
         await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
         assert len([m for m in world.channel.messages if "3-day" in m["content"]]) == 1
+
+
+async def test_a_deleted_accountability_channel_is_forgotten_and_nothing_is_sent_there(
+    world: Any, tmp_path: Path
+) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        await world.fake.invoke(
+            world.mod, world.channel, "accountability channel", channel=world.channel
+        )
+        await world.fake.invoke(world.alice, world.channel, "streak settings", celebrate=True)
+        other = world.guild.create_text_channel("chat")
+        world.fake.delete_channel(world.channel)
+        await world.fake.settle()
+        assert (
+            await app.store.fetchone("SELECT accountability_channel_id FROM streak_guild_settings")
+            == (None,)
+            or (
+                await app.store.fetchone(
+                    "SELECT accountability_channel_id FROM streak_guild_settings"
+                )
+            )[0]
+            is None
+        )
+        before = len(world.fake.requests)
+        for n in range(3):
+            if n:
+                await app.advance(days=1)
+            r = await world.fake.invoke(world.alice, other, "checkin", applications=1)
+        assert "That’s 3 days!" in r.content and "shared" not in r.content
+        posts = [
+            q for q in world.fake.requests[before:] if q.method == "POST" and "/messages" in q.path
+        ]
+        assert posts == []
