@@ -235,16 +235,10 @@ async def test_a_deleted_accountability_channel_is_forgotten_and_nothing_is_sent
         other = world.guild.create_text_channel("chat")
         world.fake.delete_channel(world.channel)
         await world.fake.settle()
-        assert (
-            await app.store.fetchone("SELECT accountability_channel_id FROM streak_guild_settings")
-            == (None,)
-            or (
-                await app.store.fetchone(
-                    "SELECT accountability_channel_id FROM streak_guild_settings"
-                )
-            )[0]
-            is None
+        row = await app.store.fetchone(
+            "SELECT accountability_channel_id FROM streak_guild_settings"
         )
+        assert row is not None and row[0] is None
         before = len(world.fake.requests)
         for n in range(3):
             if n:
