@@ -20,6 +20,7 @@ from bot.anonymity import Anonymizer
 from bot.clock import Clock
 from bot.content import Content
 from bot.db import Store
+from bot.logs import clamp_payload_loggers
 from bot.pacing import Pacer
 from bot.privacy import PrivacyRegistry
 from bot.scheduling import Scheduler
@@ -82,6 +83,7 @@ class Bot(commands.AutoShardedBot):
     ) -> None:
         intents = bot_intents()
         silence_voice_warnings()
+        clamp_payload_loggers()  # every library logger exists now: ids get redacted in all
         # Every request under the bot token waits its turn here (not interaction replies).
         pacer = Pacer(settings.post_rate_per_second)
         super().__init__(

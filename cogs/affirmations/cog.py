@@ -12,7 +12,6 @@ from discord.ext import commands
 
 from bot.errors import UserFacingError
 from bot.member_settings import resolve_timezone
-from bot.scheduling import Occurrence
 from bot.timekeeping import (
     DaySet,
     canonical_timezone_name,
@@ -27,6 +26,7 @@ from cogs.affirmations import messages as say
 from cogs.affirmations.content import AffirmationContent
 from cogs.affirmations.jobs import DMJob, GuildPostJob
 from cogs.affirmations.posting import Poster
+from cogs.affirmations.replies import current_settings_text, next_stamps, status_text
 from cogs.affirmations.repository import DM_JOB, GUILD_JOB, AffirmationRepository, GuildSchedule
 from cogs.affirmations.service import AffirmationService
 from cogs.affirmations.views import ListPageButton, list_page, page_count
@@ -40,13 +40,6 @@ log = logging.getLogger(__name__)
 # group's default_member_permissions: Discord applies that to a top-level command and every
 # subcommand, which would hide /affirmations dm from the members it is for.
 manager_only = require_manage_guild
-
-
-def _next(occurrence: Occurrence) -> dict[str, str]:
-    return {
-        "next_full": discord_timestamp(occurrence.due_at, "F"),
-        "next_rel": discord_timestamp(occurrence.due_at, "R"),
-    }
 
 
 def _require_guild(interaction: discord.Interaction[Bot]) -> discord.Guild:
@@ -147,7 +140,12 @@ class AffirmationsCog(commands.Cog):
         guild = _require_guild(interaction)
         current = await self.service.schedule(guild.id)
         if current is not None and not any((channel, time, timezone, days, role, no_role)):
-            await self._reply(interaction, self._current_settings(current))
+            await self._reply(
+                interaction,
+                current_settings_text(
+                    current, setup=self.bot.command_mention("affirmations setup")
+                ),
+            )
             return
         zone_text = timezone or (current.timezone if current else None)
         zone_text = zone_text or await self.service.default_timezone(guild.id)
@@ -185,7 +183,7 @@ class AffirmationsCog(commands.Cog):
             time=format_time(local_time),
             zone=zone_name,
             days=day_set.describe(),
-            **_next(nxt),
+            **next_stamps(nxt),
         )
         mentionable = (
             role is None or role.mentionable or guild.me.guild_permissions.mention_everyone
@@ -193,19 +191,6 @@ class AffirmationsCog(commands.Cog):
         if role is not None and not mentionable:
             text += say.ROLE_NOT_MENTIONABLE.format(role=role.mention)
         await self._reply(interaction, text)
-
-    def _current_settings(self, schedule: GuildSchedule) -> str:
-        role = (
-            say.SETUP_ROLE_PART.format(role=f"<@&{schedule.role_id}>") if schedule.role_id else ""
-        )
-        return self._say(
-            say.SETUP_CURRENT,
-            channel=f"<#{schedule.channel_id}>",
-            time=format_time(schedule.local_time),
-            zone=schedule.timezone,
-            days=schedule.days.describe(),
-            role=role,
-        )
 
     @setup_command.autocomplete("timezone")
     @safe_autocomplete
@@ -236,39 +221,15 @@ class AffirmationsCog(commands.Cog):
     async def status(self, interaction: discord.Interaction[Bot]) -> None:
         guild = _require_guild(interaction)
         schedule = await self._schedule_or_explain(guild)
-        lines = [
-            say.STATUS_TITLE,
-            say.STATUS_CHANNEL.format(channel=f"<#{schedule.channel_id}>"),
-            say.STATUS_TIME.format(
-                time=format_time(schedule.local_time),
-                zone=schedule.timezone,
-                days=schedule.days.describe(),
-            ),
-        ]
-        if schedule.role_id:
-            lines.append(say.STATUS_ROLE.format(role=f"<@&{schedule.role_id}>"))
-        if schedule.paused:
-            reason = say.PAUSE_REASONS.get(schedule.pause_reason or "", "paused")
-            since = (
-                f" (since {discord_timestamp(schedule.paused_at)})" if schedule.paused_at else ""
-            )
-            lines.append(
-                say.STATUS_PAUSED.format(reason=reason[:1].upper() + reason[1:], since=since)
-            )
-            lines.append(self._say(say.STATUS_NEXT_PAUSED))
-        else:
-            lines.append(say.STATUS_RUNNING)
-            nxt = await self.service.next_post(guild.id)
-            if nxt is not None:  # the instant the scheduler will really post at
-                lines.append(say.STATUS_NEXT.format(**_next(nxt)))
-        today = await self.service.today_state(schedule)
-        if today.state == "posted" and today.posted_at is not None:
-            lines.append(say.STATUS_POSTED.format(at=discord_timestamp(today.posted_at, "t")))
-        else:
-            sending = today.state == "sending"
-            lines.append(say.STATUS_SENDING if sending else say.STATUS_NOT_POSTED)
-        lines.append(say.STATUS_CUSTOM.format(count=await self.repo.custom_count(guild.id)))
-        await self._reply(interaction, "\n".join(lines))
+        nxt = None if schedule.paused else await self.service.next_post(guild.id)
+        text = status_text(
+            schedule,
+            nxt,
+            await self.service.today_state(schedule),
+            await self.repo.custom_count(guild.id),
+            resume=self.bot.command_mention("affirmations resume"),
+        )
+        await self._reply(interaction, text)
 
     # -- server: pause, resume, preview, now ----------------------------------------------------
 
@@ -289,14 +250,14 @@ class AffirmationsCog(commands.Cog):
         schedule = await self._schedule_or_explain(_require_guild(interaction))
         if not schedule.paused:
             nxt = await self.service.running_next_post(schedule)
-            raise UserFacingError(say.NOT_PAUSED.format(**_next(nxt)))
+            raise UserFacingError(say.NOT_PAUSED.format(**next_stamps(nxt)))
         blocked = self.poster.blocker(schedule)
         if blocked == "channel_missing":
             raise UserFacingError(self._say(say.RESUME_CHANNEL_GONE))
         if blocked == "missing_permissions":
             raise UserFacingError(say.CANNOT_POST_THERE.format(channel=f"<#{schedule.channel_id}>"))
         nxt = await self.service.resume(schedule)
-        await self._reply(interaction, say.RESUMED.format(**_next(nxt)))
+        await self._reply(interaction, say.RESUMED.format(**next_stamps(nxt)))
 
     @affirmations.command(
         name="preview", description="See exactly what the next post will be, privately."
@@ -462,7 +423,7 @@ class AffirmationsCog(commands.Cog):
             say.DM_STATUS_ON,
             time=format_time(subscription.local_time),
             zone=subscription.timezone,
-            **_next(nxt),
+            **next_stamps(nxt),
         )
         await self._reply(interaction, text)
 

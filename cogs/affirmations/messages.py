@@ -132,3 +132,25 @@ PAUSE_REASONS = {
     "missing_permissions": "paused — I’m missing permission to post in the channel",
     "bot_removed": "paused — Rebound was removed from the server",
 }
+
+# -- posts and admin notices ------------------------------------------------------------------
+STEP_HEADING = "Today’s step · {title}"
+LATE_NOTE = "Posted a little later than planned today."
+DM_FOOTER = "Your daily affirmation · /affirmations dm off stops these anytime"
+SERVER_FOOTER = "Rebound · one step at a time"
+
+# Sent once when a schedule pauses itself, as an admin notice (bot/notices.py).
+PAUSE_NOTICES: dict[str, str] = {
+    "channel_missing": (
+        "Rebound’s morning affirmations in **{server}** are paused: the channel they were going "
+        "to ({channel}) was deleted or I can no longer see it. Someone with Manage Server can "
+        "pick a new one with {setup}."
+    ),
+    "missing_permissions": (
+        "Rebound’s morning affirmations in **{server}** are paused: I no longer have permission "
+        "to post in {channel} (I need View Channel, Send Messages and Embed Links there). Once "
+        "that’s fixed, {resume} starts them again."
+    ),
+    "by_admin": "",
+    "bot_removed": "",
+}

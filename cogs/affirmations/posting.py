@@ -18,6 +18,7 @@ from bot.scheduling import Outcome, make_nonce
 from bot.sending import FailureReason, PermanentFailure
 from cogs.affirmations.content import AffirmationContent
 from cogs.affirmations.logic import arrange, draw
+from cogs.affirmations.messages import PAUSE_NOTICES
 from cogs.affirmations.render import action_line, affirmation_embed
 from cogs.affirmations.repository import (
     DM_JOB,
@@ -37,23 +38,6 @@ log = logging.getLogger(__name__)
 
 # A post more than this late says so in its footer.
 LATE_AFTER = timedelta(minutes=5)
-
-# Sent once when a schedule pauses itself, as an admin notice (bot/notices.py).
-PAUSE_NOTICES: dict[PauseReason, str] = {
-    "channel_missing": (
-        "Rebound’s morning affirmations in **{server}** are paused: the channel they were going "
-        "to ({channel}) was deleted or I can no longer see it. Someone with Manage Server can "
-        "pick a new one with {setup}."
-    ),
-    "missing_permissions": (
-        "Rebound’s morning affirmations in **{server}** are paused: I no longer have permission "
-        "to post in {channel} (I need View Channel, Send Messages and Embed Links there). Once "
-        "that’s fixed, {resume} starts them again."
-    ),
-    "by_admin": "",
-    "bot_removed": "",
-}
-
 
 # Which of Discord's permanent refusals pauses a server's schedule, and as what.
 PAUSE_FOR: dict[FailureReason, PauseReason] = {
@@ -126,7 +110,7 @@ class Poster:
             text=drawn.text,
             step=step,
             local_date=local_date,
-            action=action_line(step, self._mention_for),
+            action=action_line(step, self._mention_for, personal=personal),
             late=late,
             personal=personal,
         )
