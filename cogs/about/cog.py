@@ -21,7 +21,8 @@ FEATURE_BLURBS = {
     "affirmations": "a morning affirmation (and one by DM if you like)",
     "stories": "anonymous rejection stories",
     "encouragement": "peer encouragement threads",
-    "streaks": "accountability streaks and weekly check-ins",
+    "streaks": "accountability streaks",
+    "accountability": "weekly check-ins on your goals",
 }
 DESCRIPTION = "Rebound helps this community get up again after a job rejection: {features}."
 SUMMARY = "Rebound {version} · up {uptime} · latency {latency} · {servers} server{plural}"
@@ -34,7 +35,15 @@ PRIVACY_LINES = {
         "• **Stories:** the text you share, posted without your name. Who wrote it is kept only "
         "as a keyed pseudonym — moderators and the bot's host can't read it back to you."
     ),
-    "streaks": "• **Check-ins:** the dates and counts you log, so streaks can be worked out.",
+    "streaks": (
+        "• **Check-ins:** the dates, counts and notes you log, your streak choices (rest days, "
+        "pauses, celebrations, leaderboard) and the /timezone you set, so days end at your "
+        "midnight."
+    ),
+    "accountability": (
+        "• **Weekly check-ins:** your day and time, and the goals, reviews and reflections you "
+        "write."
+    ),
 }
 PRIVACY_NEVER = (
     "• **Never:** message content you didn't send to Rebound, your member list, or your presence. "

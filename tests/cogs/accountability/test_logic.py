@@ -63,3 +63,10 @@ def test_summary_has_last_weeks_review_then_this_weeks_goals() -> None:
         "**This week**",
         "1. Two interviews",
     ]
+
+
+def test_the_invite_asks_for_what_the_thread_fallback_needs() -> None:
+    from bot.permissions import needed
+
+    asked = dict(needed(["accountability"]))
+    assert {"create_private_threads", "send_messages_in_threads", "send_messages"} <= set(asked)
