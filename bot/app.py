@@ -80,13 +80,6 @@ def throttle_bucket_sweep(http: discord.http.HTTPClient) -> None:
     http._try_clear_expired_ratelimits = throttled  # type: ignore[method-assign]
 
 
-def silence_voice_warnings() -> None:
-    """Rebound never joins voice, so discord.py's start-up warnings that the voice libraries
-    (PyNaCl, davey) are missing are noise that makes a healthy start look broken."""
-    discord.VoiceClient.warn_nacl = False
-    discord.VoiceClient.warn_dave = False
-
-
 def bot_intents() -> discord.Intents:
     """No privileged intents: no members, no message content, no presences."""
     intents = discord.Intents.none()
@@ -115,9 +108,6 @@ class Bot(commands.AutoShardedBot):
         clamp_payload_loggers()  # every library logger exists now: ids get redacted in all
         # Every request under the bot token waits its turn here (not interaction replies).
         pacer = Pacer(settings.post_rate_per_second)
-        # Every request under the bot token waits its turn here (not interaction replies).
-        pacer = Pacer(settings.post_rate_per_second)
-        silence_voice_warnings()
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
