@@ -249,3 +249,18 @@ async def test_a_deleted_accountability_channel_is_forgotten_and_nothing_is_sent
             q for q in world.fake.requests[before:] if q.method == "POST" and "/messages" in q.path
         ]
         assert posts == []
+
+
+async def test_resume_ends_a_pause_early(world: Any, tmp_path: Path) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        nothing = await world.fake.invoke(world.alice, world.channel, "streak resume")
+        assert nothing.ephemeral and "nothing to resume" in nothing.content
+        await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
+        await world.fake.invoke(world.alice, world.channel, "streak pause", days=7)
+        await app.advance(days=2)
+        r = await world.fake.invoke(world.alice, world.channel, "streak resume")
+        assert r.ephemeral and "Welcome back" in r.content
+        row = await app.store.fetchone("SELECT start_date, end_date FROM streak_pauses")
+        assert row is not None and tuple(row) == ("2026-03-02", "2026-03-03")
+        show = await world.fake.invoke(world.alice, world.channel, "streak show")
+        assert "**Current streak:** 1 day" in show.content and "Paused until" not in show.content
