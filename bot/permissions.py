@@ -25,7 +25,7 @@ REQUIRED: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (
         "embed_links",
         "posts are tidy embeds",
-        ("affirmations", "stories", "encouragement", "streaks"),
+        ("affirmations", "stories", "encouragement", "streaks", "accountability"),
     ),
     (
         "send_messages_in_threads",

@@ -22,7 +22,7 @@ FEATURE_BLURBS = {
     "stories": "anonymous rejection stories",
     "encouragement": "peer encouragement threads",
     "streaks": "accountability streaks",
-    "accountability": "weekly check-ins on your goals",
+    "accountability": "weekly accountability check-ins",
 }
 DESCRIPTION = "Rebound helps this community get up again after a job rejection: {features}."
 SUMMARY = "Rebound {version} · up {uptime} · latency {latency} · {servers} server{plural}"
