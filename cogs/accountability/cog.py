@@ -11,7 +11,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import UserFacingError
-from bot.member_settings import resolve_timezone
 from bot.timekeeping import InvalidInput, parse_time
 from bot.ui import TimestampStyle, discord_timestamp, require_manage_guild
 from cogs.accountability import logic
@@ -20,10 +19,10 @@ from cogs.accountability.jobs import WeeklyPromptJob
 from cogs.accountability.privacy import AccountabilityPrivacy
 from cogs.accountability.repository import (
     WEEKLY_JOB,
-    AccountabilityRepository,
     Subscription,
     Week,
 )
+from cogs.accountability.service import AccountabilityService
 from cogs.accountability.views import GoalsModal, ReviewModal, WeekButton, one_button
 from cogs.streaks.repository import accountability_channel, set_accountability_channel
 
@@ -52,7 +51,8 @@ class AccountabilityCog(commands.Cog, name="Accountability"):
 
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
-        self.repo = AccountabilityRepository(bot.store)
+        self.service = AccountabilityService(bot.store, bot.clock, bot.scheduler)
+        self.repo = self.service.repo
         self.job = WeeklyPromptJob(bot, self.repo)
         self.privacy = AccountabilityPrivacy()
 
@@ -94,20 +94,15 @@ class AccountabilityCog(commands.Cog, name="Accountability"):
             local_time = parse_time(time)
         except InvalidInput:
             raise UserFacingError(m.BAD_TIME.format(value=time[:30])) from None
-        zone = (await resolve_timezone(self.bot.store, interaction.user.id, guild_id)).name
-        rule = logic.WeeklyRule(int(day.value), local_time, zone)
-        async with self.bot.store.transaction() as conn:
-            sub_id = await self.repo.subscribe(
-                conn, guild_id, interaction.user.id, rule, self.bot.clock.now()
-            )
-            nxt = await self.bot.scheduler.put_job(conn, WEEKLY_JOB, str(sub_id), rule.to_rule())
-        assert nxt is not None
+        rule, nxt = await self.service.join(
+            guild_id, interaction.user.id, int(day.value), local_time
+        )
         channel_id = await accountability_channel(self.bot.store, guild_id)
         await interaction.response.send_message(
             m.JOINED.format(
                 day=m.DAY_NAMES[rule.weekday],
                 time=local_time.strftime("%H:%M"),
-                zone=zone,
+                zone=rule.zone,
                 first_full=_stamp(nxt.due_at, "F"),
                 first_rel=_stamp(nxt.due_at, "R"),
                 channel=f"<#{channel_id}>" if channel_id else m.NO_CHANNEL_YET,
@@ -118,10 +113,7 @@ class AccountabilityCog(commands.Cog, name="Accountability"):
     @accountability.command(name="leave", description="Stop your weekly check-ins.")
     async def leave(self, interaction: discord.Interaction[Bot]) -> None:
         sub = await self._subscription(interaction)
-        async with self.bot.store.transaction() as conn:
-            left = await self.repo.leave(conn, sub.id, self.bot.clock.now())
-            await self.bot.scheduler.remove_job(conn, WEEKLY_JOB, str(sub.id))
-        if not left:
+        if not await self.service.leave(sub):
             raise UserFacingError(m.NOT_JOINED)
         await interaction.response.send_message(m.LEFT, ephemeral=True)
 
@@ -132,7 +124,7 @@ class AccountabilityCog(commands.Cog, name="Accountability"):
         sub = await self._subscription(interaction)
         if not sub.active:
             raise UserFacingError(m.STATUS_LEFT)
-        nxt = await self.bot.scheduler.next_run(WEEKLY_JOB, str(sub.id))
+        nxt = await self.service.next_prompt(sub)
         weeks = len(await self.repo.weeks(sub.id, limit=1000))
         due = nxt.due_at if nxt else self.bot.clock.now()
         await interaction.response.send_message(
@@ -153,7 +145,7 @@ class AccountabilityCog(commands.Cog, name="Accountability"):
         weeks = await self.repo.weeks(sub.id)
         lines = [m.GOALS_HEADER]
         if not weeks:
-            nxt = await self.bot.scheduler.next_run(WEEKLY_JOB, str(sub.id))
+            nxt = await self.service.next_prompt(sub)
             when = _stamp(nxt.due_at, "R") if nxt else m.SOON
             lines.append(m.GOALS_NONE_YET.format(next_rel=when))
         for week in weeks:
@@ -244,12 +236,7 @@ class AccountabilityCog(commands.Cog, name="Accountability"):
         reflection: str,
     ) -> None:
         await self._owned_week(interaction, week_id)
-        try:
-            cleaned = logic.clean_reflection(reflection)
-        except ValueError:
-            cleaned = reflection.strip()[: logic.REFLECTION_MAX]
-        await self.repo.save_review(previous_id, reviews, cleaned, self.bot.clock.now())
-        counts = {value: sum(1 for r in reviews.values() if r == value) for value in logic.REVIEWS}
+        counts = await self.service.save_review(previous_id, reviews, reflection)
         await interaction.response.send_message(
             m.REVIEW_SAVED.format(
                 done=counts["done"],
@@ -265,11 +252,10 @@ class AccountabilityCog(commands.Cog, name="Accountability"):
     ) -> None:
         week, sub = await self._owned_week(interaction, week_id)
         try:
-            goals = logic.clean_goals(texts)
+            await self.service.save_goals(week, texts)
         except ValueError:
             raise UserFacingError(m.GOALS_NEED_ONE) from None
-        await self.repo.save_goals(week.id, goals, self.bot.clock.now())
-        summary = await self._summary(week)
+        summary = await self.service.summary(week, SUMMARY_WORDS)
         view = await self._share_view(sub, await self.repo.week(week.id))
         text = m.GOALS_SAVED.format(week=_week_label(week.week_of), summary=summary)
         if view is None:
@@ -280,17 +266,6 @@ class AccountabilityCog(commands.Cog, name="Accountability"):
             await interaction.response.send_message(
                 text, view=view, allowed_mentions=discord.AllowedMentions.none()
             )
-
-    async def _summary(self, week: Week) -> str:
-        previous = await self.repo.previous_week(week)
-        prev_goals = await self.repo.goals(previous.id) if previous else []
-        lines = logic.summary_lines(
-            await self.repo.goals(week.id),
-            prev_goals,
-            previous.reflection if previous else None,
-            SUMMARY_WORDS,
-        )
-        return "\n".join(lines)
 
     async def _share_view(self, sub: Subscription, week: Week | None) -> discord.ui.View | None:
         if week is None or not week.goals_set or week.shared_message_id is not None:
@@ -313,7 +288,7 @@ class AccountabilityCog(commands.Cog, name="Accountability"):
         channel_id = await accountability_channel(self.bot.store, sub.guild_id)
         if channel_id is None:
             raise UserFacingError(m.SHARE_NO_CHANNEL)
-        summary = await self._summary(week)
+        summary = await self.service.summary(week, SUMMARY_WORDS)
         channel = self.bot.get_partial_messageable(channel_id, guild_id=sub.guild_id)
         post = m.SHARE_POST.format(member=f"<@{sub.user_id}>", summary=summary)
         try:
@@ -331,12 +306,4 @@ class AccountabilityCog(commands.Cog, name="Accountability"):
     @commands.Cog.listener()
     async def on_member_timezone_changed(self, user_id: int) -> None:
         """Their weekly check-in keeps its local day and time in the new zone."""
-        now = self.bot.clock.now()
-        for sub in await self.repo.subscriptions_of(user_id):
-            zone = (await resolve_timezone(self.bot.store, user_id, sub.guild_id)).name
-            if zone == sub.rule.zone:
-                continue
-            rule = logic.WeeklyRule(sub.rule.weekday, sub.rule.local_time, zone)
-            async with self.bot.store.transaction() as conn:
-                await self.repo.set_zone(conn, sub.id, zone, now)
-                await self.bot.scheduler.put_job(conn, WEEKLY_JOB, str(sub.id), rule.to_rule())
+        await self.service.follow_zone(user_id)
