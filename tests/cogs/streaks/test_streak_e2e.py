@@ -78,6 +78,8 @@ async def test_leaderboard_shows_only_members_who_opted_in(world: Any, tmp_path:
         assert f"<@{world.mod.id}>" not in board
         by_streak = embed["fields"][0]["value"].splitlines()
         assert by_streak[0] == f"1. <@{bob.id}> — 2 days"
+        by_week = embed["fields"][1]["value"].splitlines()
+        assert by_week == [f"1. <@{bob.id}> — 2 of 7", f"2. <@{world.alice.id}> — 1 of 7"]
         # Leaving the board takes effect at once.
         await world.fake.invoke(bob, world.channel, "streak settings", leaderboard=False)
         r = await world.fake.invoke(world.mod, world.channel, "streak leaderboard")
@@ -264,3 +266,22 @@ async def test_resume_ends_a_pause_early(world: Any, tmp_path: Path) -> None:
         assert row is not None and tuple(row) == ("2026-03-02", "2026-03-03")
         show = await world.fake.invoke(world.alice, world.channel, "streak show")
         assert "**Current streak:** 1 day" in show.content and "Paused until" not in show.content
+
+
+async def test_a_servers_streak_data_goes_with_the_server(world: Any, tmp_path: Path) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        await world.fake.invoke(
+            world.mod, world.channel, "accountability channel", channel=world.channel
+        )
+        await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
+        await world.fake.invoke(
+            world.alice, world.channel, "accountability join", day=0, time="9:00"
+        )
+        providers = {p.feature: p for p in app.bot.privacy.all()}
+        async with app.store.transaction() as conn:
+            removed = await providers["streaks"].delete_guild(conn, world.guild.id)
+            removed |= await providers["accountability"].delete_guild(conn, world.guild.id)
+        assert removed["streak_checkins"] == 1 and removed["streak_guild_settings"] == 1
+        assert removed["accountability_subscriptions"] == 1
+        for table in ("streak_checkins", "streak_profiles", "accountability_subscriptions"):
+            assert await app.store.fetchone(f"SELECT 1 FROM {table}") is None
