@@ -11,12 +11,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Final, Literal
 from zoneinfo import ZoneInfo
 
 # Discord's limits and ours.
 THREAD_NAME_LIMIT = 100
 # One week: the longest auto-archive Discord offers (minutes).
-AUTO_ARCHIVE_MINUTES = 10080
+AUTO_ARCHIVE_MINUTES: Final[Literal[10080]] = 10080
 ENCOURAGEMENT_LIMIT = 1000
 REPLY_LIMIT = 1000
 # A display name shown as a signature; Discord's own limit is 32, nicknames included.
@@ -110,7 +111,7 @@ def excerpt(text: str, limit: int = DIGEST_EXCERPT_LENGTH) -> str:
 
 
 def thread_name(label: str, stage: str | None) -> str:
-    """"Story #42 · Onsite" — what the thread is about, never who wrote it; 1–100 characters."""
+    """ "Story #42 · Onsite" — what the thread is about, never who wrote it; 1–100 characters."""
     label = " ".join(label.split()) or "A story"
     stage = " ".join((stage or "").split())
     name = f"{label} · {stage}" if stage else label

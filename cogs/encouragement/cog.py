@@ -1,0 +1,98 @@
+"""Peer encouragement: thin handlers for /reply and /encouragement, and the story events."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.errors import UserFacingError
+from cogs.encouragement import messages as m
+from cogs.encouragement.authors import StoriesTableAuthors
+from cogs.encouragement.jobs import DigestJob, RoundupJob
+from cogs.encouragement.privacy import EncouragementPersonalData
+from cogs.encouragement.repository import DIGEST_JOB, ROUNDUP_JOB, EncouragementRepository
+from cogs.encouragement.service import EncouragementService
+from cogs.encouragement.views import EncourageButton, MeTooButton, ReplyModal
+
+if TYPE_CHECKING:
+    from bot.app import Bot
+
+log = logging.getLogger(__name__)
+
+
+async def _is_manager(interaction: discord.Interaction[Bot]) -> bool:
+    if interaction.guild is None:
+        raise app_commands.NoPrivateMessage()
+    if not interaction.permissions.manage_guild:
+        raise app_commands.MissingPermissions(["manage_guild"])
+    return True
+
+
+class EncouragementCog(commands.Cog, name="Encouragement"):
+    encouragement = app_commands.Group(
+        name="encouragement", description=m.GROUP_DESCRIPTION, guild_only=True
+    )
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+        self.repo = EncouragementRepository(bot.store)
+        self.service = EncouragementService(
+            bot, self.repo, StoriesTableAuthors(bot.store, bot.anonymizer)
+        )
+        self.privacy = EncouragementPersonalData()
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(EncourageButton, MeTooButton)
+        self.bot.scheduler.register(DigestJob(self.service))
+        self.bot.scheduler.register(RoundupJob(self.service))
+        self.bot.privacy.register(self.privacy)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(EncourageButton, MeTooButton)
+        self.bot.scheduler.unregister(DIGEST_JOB)
+        self.bot.scheduler.unregister(ROUNDUP_JOB)
+        self.bot.privacy.unregister(self.privacy.feature)
+
+    # -- story events (dispatched by the stories feature) ---------------------------------------
+
+    @commands.Cog.listener()
+    async def on_story_posted(
+        self, story_id: int, message: discord.Message, label: str, stage: str | None
+    ) -> None:
+        await self.service.attach(story_id, message, label, stage)
+
+    @commands.Cog.listener()
+    async def on_story_deleted(self, story_id: int) -> None:
+        await self.service.story_removed(story_id)
+
+    # -- /reply ---------------------------------------------------------------------------------
+
+    @app_commands.command(
+        name="reply", description="Reply in your story's thread as “OP (anonymous)”."
+    )
+    @app_commands.guild_only()
+    async def reply(self, interaction: discord.Interaction[Bot]) -> None:
+        if interaction.guild is None or interaction.channel_id is None:
+            raise UserFacingError(m.SERVER_ONLY)
+        story_id = await self.service.story_for_reply(
+            interaction.channel_id, interaction.guild.id, interaction.user.id
+        )
+        await interaction.response.send_modal(ReplyModal(story_id))
+
+    # -- /encouragement roundup -----------------------------------------------------------------
+
+    @encouragement.command(
+        name="roundup", description="Turn the weekly “you were not alone” roundup on or off."
+    )
+    @app_commands.describe(enabled="Post the roundup in the stories channel on Monday mornings")
+    @app_commands.check(_is_manager)
+    async def roundup(self, interaction: discord.Interaction[Bot], enabled: bool) -> None:
+        assert interaction.guild is not None
+        await self.service.set_roundup(interaction.guild.id, enabled)
+        await interaction.response.send_message(
+            m.ROUNDUP_ON if enabled else m.ROUNDUP_OFF, ephemeral=True
+        )

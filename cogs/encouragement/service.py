@@ -1,0 +1,355 @@
+"""The use cases of peer encouragement: a thread for each posted story, kind words, me-toos,
+OP replies, the author's digest and the weekly roundup.
+
+Anonymity rules kept here: everything the bot posts goes out with `channel.send`/`thread.send`
+(never as an interaction response or followup, which Discord marks with the user), with
+mentions disabled; members are stored only as keyed pseudonyms; the author is only ever found
+through the stories feature (keyed pseudonym to check, sealed id to DM), and never logged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.errors import UserFacingError
+from bot.scheduling import Outcome, to_epoch
+from cogs.encouragement import logic
+from cogs.encouragement import messages as m
+from cogs.encouragement.authors import StoryAuthors
+from cogs.encouragement.repository import (
+    DIGEST_JOB,
+    ROUNDUP_JOB,
+    EncouragementRepository,
+    StoryThread,
+    pseudonym_scope,
+)
+from cogs.encouragement.views import has_encouragement_buttons, with_story_items
+
+if TYPE_CHECKING:
+    from bot.app import Bot
+
+log = logging.getLogger(__name__)
+
+NONE = discord.AllowedMentions.none()
+
+
+def send_nonce(kind: str, key: str, occurrence: str) -> str:
+    """A nonce derived from what the message is for: a retried send is not doubled
+    (Discord keeps the first message with the same nonce for a few minutes)."""
+    return hashlib.sha256(f"{kind}\x00{key}\x00{occurrence}".encode()).hexdigest()[:25]
+
+
+class EncouragementService:
+    def __init__(self, bot: Bot, repo: EncouragementRepository, authors: StoryAuthors) -> None:
+        self.bot = bot
+        self.repo = repo
+        self.authors = authors
+
+    # -- a story was posted ---------------------------------------------------------------------
+
+    async def attach(
+        self, story_id: int, message: discord.Message, label: str, stage: str | None
+    ) -> None:
+        """Give a freshly posted story its thread and its buttons. Safe to repeat."""
+        guild = message.guild
+        if guild is None:
+            return
+        channel = message.channel
+        in_forum = isinstance(channel, discord.Thread) and isinstance(
+            channel.parent, discord.ForumChannel
+        )
+        parent_id = channel.parent_id if isinstance(channel, discord.Thread) else channel.id
+        now = self.bot.clock.now()
+        wants_roundup = await self._roundup_missing(guild.id)
+        zone = await self._zone(guild.id)
+        async with self.bot.store.transaction() as conn:
+            await self.repo.add_story(
+                conn,
+                story_id=story_id,
+                guild_id=guild.id,
+                channel_id=parent_id or channel.id,
+                message_id=message.id,
+                label=label,
+                stage=stage,
+                now=now,
+            )
+            if wants_roundup:
+                await self.bot.scheduler.put_job(conn, ROUNDUP_JOB, str(guild.id), {"zone": zone})
+        known = await self.repo.story(story_id)
+        if known is not None and known.thread_id is not None:
+            return
+        try:
+            if in_forum:
+                assert isinstance(channel, discord.Thread)
+                thread = channel
+                if thread.auto_archive_duration != logic.AUTO_ARCHIVE_MINUTES:
+                    await thread.edit(auto_archive_duration=logic.AUTO_ARCHIVE_MINUTES)
+            else:
+                thread = await message.create_thread(
+                    name=logic.thread_name(label, stage),
+                    auto_archive_duration=logic.AUTO_ARCHIVE_MINUTES,
+                )
+            await self.repo.set_thread(story_id, thread.id)
+            if not has_encouragement_buttons(message):
+                await message.edit(view=with_story_items(message, story_id, 0))
+        except discord.HTTPException as exc:
+            log.warning("Could not open the encouragement thread of a story (HTTP %s)", exc.status)
+
+    async def _roundup_missing(self, guild_id: int) -> bool:
+        """The server wants roundups and has none scheduled yet."""
+        return (
+            await self.repo.roundup_enabled(guild_id)
+            and await self.bot.scheduler.next_run(ROUNDUP_JOB, str(guild_id)) is None
+        )
+
+    async def _zone(self, guild_id: int) -> str:
+        """The server's time zone for the roundup's Monday morning (UTC until one is set)."""
+        return "UTC"
+
+    async def story_removed(self, story_id: int) -> None:
+        await self.repo.forget_story(story_id)
+
+    # -- kind words -----------------------------------------------------------------------------
+
+    async def _thread_of(self, story: StoryThread) -> discord.Thread:
+        if story.thread_id is None:
+            raise UserFacingError(m.THREAD_NOT_READY)
+        channel = self.bot.get_channel(story.thread_id)
+        if not isinstance(channel, discord.Thread):
+            try:
+                fetched = await self.bot.fetch_channel(story.thread_id)
+            except discord.NotFound:
+                raise UserFacingError(m.STORY_GONE) from None
+            except discord.HTTPException:
+                raise UserFacingError(m.THREAD_UNREACHABLE) from None
+            if not isinstance(fetched, discord.Thread):
+                raise UserFacingError(m.STORY_GONE)
+            channel = fetched
+        return channel
+
+    async def _story(self, story_id: int, guild_id: int) -> StoryThread:
+        story = await self.repo.story(story_id)
+        if story is None or story.guild_id != guild_id:
+            raise UserFacingError(m.STORY_GONE)
+        return story
+
+    async def _post_in_thread(self, thread: discord.Thread, content: str) -> discord.Message:
+        try:
+            return await thread.send(content, allowed_mentions=NONE)
+        except discord.HTTPException as exc:
+            log.warning("Could not post in a story thread (HTTP %s)", exc.status)
+            raise UserFacingError(m.THREAD_UNREACHABLE) from None
+
+    async def encourage(
+        self, story_id: int, guild_id: int, user_id: int, text: str, display_name: str | None
+    ) -> str:
+        """Post kind words in the story's thread, signed with `display_name` or "a member".
+        Returns the link to the posted message."""
+        try:
+            words = logic.clean_message(
+                text, limit=logic.ENCOURAGEMENT_LIMIT, what="message of encouragement"
+            )
+        except logic.InvalidInput as exc:
+            raise UserFacingError(str(exc)) from None
+        story = await self._story(story_id, guild_id)
+        thread = await self._thread_of(story)
+        signature = logic.signature(display_name)
+        posted = await self._post_in_thread(
+            thread, m.ENCOURAGEMENT_POST.format(signature=signature, text=words)
+        )
+        now = self.bot.clock.now()
+        wants_digest = await self.authors.wants_digest(story_id)
+        pending = await self.bot.scheduler.next_run(DIGEST_JOB, str(story_id))
+        async with self.bot.store.transaction() as conn:
+            await self.repo.add_encouragement(
+                conn,
+                story_id=story_id,
+                guild_id=guild_id,
+                pseudonym=self.bot.anonymizer.pseudonym(pseudonym_scope(guild_id), user_id),
+                signature=None if display_name is None else signature,
+                body=words if wants_digest else None,
+                message_id=posted.id,
+                now=now,
+            )
+            if wants_digest and pending is None:
+                due = logic.digest_due_at(now, story.digest_sent_at)
+                await self.bot.scheduler.put_job(
+                    conn, DIGEST_JOB, str(story_id), {"at": to_epoch(due)}
+                )
+        return posted.jump_url
+
+    # -- me too ---------------------------------------------------------------------------------
+
+    async def toggle_me_too(
+        self, story_id: int, guild_id: int, user_id: int
+    ) -> logic.MeTooChange | None:
+        """Add or take back the member's "me too"; None when the story is gone."""
+        if await self.repo.story(story_id) is None:
+            return None
+        pseudonym = self.bot.anonymizer.pseudonym(pseudonym_scope(guild_id), user_id)
+        async with self.bot.store.transaction() as conn:
+            counted = await self.repo.has_me_too(conn, story_id, pseudonym)
+            before = await self.repo.me_too_count(conn, story_id)
+            change = logic.toggle_me_too(counted, before)
+            await self.repo.set_me_too(
+                conn, story_id, guild_id, pseudonym, on=change.added, now=self.bot.clock.now()
+            )
+            count = await self.repo.me_too_count(conn, story_id)
+        return logic.MeTooChange(added=change.added, count=count)
+
+    # -- OP replies -----------------------------------------------------------------------------
+
+    async def story_for_reply(self, channel_id: int, guild_id: int, user_id: int) -> int:
+        """The story whose thread this is, if the member wrote it; else a kind refusal."""
+        story = await self.repo.story_by_thread(channel_id)
+        if story is None or story.guild_id != guild_id:
+            raise UserFacingError(m.REPLY_OUTSIDE_THREAD)
+        if not await self.authors.is_author(story.story_id, guild_id, user_id):
+            raise UserFacingError(m.REPLY_NOT_AUTHOR)
+        return story.story_id
+
+    async def reply_as_op(self, story_id: int, guild_id: int, user_id: int, text: str) -> None:
+        story = await self._story(story_id, guild_id)
+        # Checked again on submit: the modal could be older than a change of authorship data.
+        if not await self.authors.is_author(story_id, guild_id, user_id):
+            raise UserFacingError(m.REPLY_NOT_AUTHOR)
+        try:
+            words = logic.clean_message(text, limit=logic.REPLY_LIMIT, what="reply")
+        except logic.InvalidInput as exc:
+            raise UserFacingError(str(exc)) from None
+        thread = await self._thread_of(story)
+        await self._post_in_thread(thread, m.OP_REPLY_POST.format(text=words))
+
+    # -- the author's digest --------------------------------------------------------------------
+
+    async def send_digest(self, story_id: int, occurrence: str) -> tuple[Outcome, str | None]:
+        story = await self.repo.story(story_id)
+        if story is None:
+            return "skipped", "story gone"
+        now = self.bot.clock.now()
+        if not logic.digest_allowed(now, story.digest_sent_at):
+            # Something scheduled it early: come back when the hour is up.
+            assert story.digest_sent_at is not None
+            due = story.digest_sent_at + logic.DIGEST_MIN_GAP
+            async with self.bot.store.transaction() as conn:
+                await self.bot.scheduler.put_job(
+                    conn, DIGEST_JOB, str(story_id), {"at": to_epoch(due)}, after=now
+                )
+            return "skipped", "within the hour"
+        items = await self.repo.undigested(story_id)
+        if not items:
+            return "skipped", "nothing new"
+        recipient = await self.authors.digest_recipient(story_id)
+        if recipient is None:
+            await self.repo.drop_undigested_text(story_id, now)
+            return "skipped", "author opted out"
+        guild = self.bot.get_guild(story.guild_id)
+        link = (
+            f"https://discord.com/channels/{story.guild_id}/{story.thread_id}"
+            if story.thread_id
+            else ""
+        )
+        me_toos = await self.repo.me_too_count(None, story_id)
+        text = render_digest(
+            label=story.label,
+            server=guild.name if guild else "your server",
+            items=[(i.body or "", i.signature) for i in items],
+            me_toos=me_toos,
+            link=link,
+        )
+        await self.bot.pacer.wait()
+        try:
+            user = await self.bot.fetch_user(recipient)
+            await user.send(
+                text, allowed_mentions=NONE, nonce=send_nonce(DIGEST_JOB, str(story_id), occurrence)
+            )
+        except discord.Forbidden:
+            # DMs closed: keep the words for a later digest? No — nobody can tell either way,
+            # and text waiting forever is data kept for nothing.
+            await self.repo.drop_undigested_text(story_id, now)
+            return "skipped", "DMs closed"
+        async with self.bot.store.transaction() as conn:
+            await self.repo.mark_digested(conn, story_id, [i.id for i in items], now)
+        return "done", f"{len(items)} item(s)"
+
+    # -- the weekly roundup ---------------------------------------------------------------------
+
+    async def set_roundup(self, guild_id: int, enabled: bool) -> None:
+        missing = await self.bot.scheduler.next_run(ROUNDUP_JOB, str(guild_id)) is None
+        zone = await self._zone(guild_id)
+        async with self.bot.store.transaction() as conn:
+            await self.repo.set_roundup_enabled(conn, guild_id, enabled, self.bot.clock.now())
+            if enabled and missing:
+                await self.bot.scheduler.put_job(conn, ROUNDUP_JOB, str(guild_id), {"zone": zone})
+            elif not enabled:
+                await self.bot.scheduler.remove_job(conn, ROUNDUP_JOB, str(guild_id))
+
+    async def post_roundup(self, guild_id: int, week: str, zone: str) -> tuple[Outcome, str | None]:
+        if not await self.repo.roundup_enabled(guild_id):
+            return "skipped", "turned off"
+        if await self.repo.roundup_posted(guild_id, week):
+            return "skipped", "already posted"
+        start, end = logic.week_window(week, zone)
+        counts = await self.repo.week_counts(guild_id, start, end)
+        if counts.empty:
+            return "skipped", "a quiet week"
+        channel_id = await self.repo.latest_channel(guild_id)
+        channel = self.bot.get_channel(channel_id) if channel_id else None
+        if channel is None:
+            return "skipped", "no stories channel"
+        text = render_roundup(counts)
+        nonce = send_nonce(ROUNDUP_JOB, str(guild_id), week)
+        await self.bot.pacer.wait()
+        try:
+            if isinstance(channel, discord.ForumChannel):
+                name = m.ROUNDUP_THREAD_NAME.format(date=start.strftime("%-d %B"))
+                created = await channel.create_thread(
+                    name=name,
+                    content=text,
+                    allowed_mentions=NONE,
+                    auto_archive_duration=logic.AUTO_ARCHIVE_MINUTES,
+                )
+                message_id = created.message.id
+            elif isinstance(channel, discord.TextChannel):
+                message_id = (await channel.send(text, allowed_mentions=NONE, nonce=nonce)).id
+            else:
+                return "skipped", "no stories channel"
+        except discord.HTTPException as exc:
+            return "failed", f"HTTP {exc.status}"
+        await self.repo.record_roundup(guild_id, week, counts, message_id, self.bot.clock.now())
+        return "done", None
+
+
+def render_digest(
+    *, label: str, server: str, items: list[tuple[str, str | None]], me_toos: int, link: str
+) -> str:
+    """The digest DM: excerpts signed by name or "a member", never anything else about them."""
+    lines = [m.DIGEST_HEADER.format(label=label, server=discord.utils.escape_markdown(server))]
+    for body, signature in items[: logic.DIGEST_EXCERPTS]:
+        lines.append(
+            m.DIGEST_ITEM.format(excerpt=logic.excerpt(body), signature=signature or "a member")
+        )
+    if len(items) > logic.DIGEST_EXCERPTS:
+        lines.append(m.DIGEST_MORE.format(count=len(items) - logic.DIGEST_EXCERPTS))
+    if me_toos:
+        lines.append(m.DIGEST_ME_TOO_ONE if me_toos == 1 else m.DIGEST_ME_TOO.format(count=me_toos))
+    if link:
+        lines.append(m.DIGEST_LINK.format(link=link))
+    lines.append(f"-# {m.DIGEST_FOOTER}")
+    return "\n".join(lines)[:2000]
+
+
+def _plural(forms: tuple[str, str], count: int) -> str:
+    return forms[0] if count == 1 else forms[1].format(count=count)
+
+
+def render_roundup(counts: logic.RoundupCounts) -> str:
+    return m.ROUNDUP_BODY.format(
+        stories=_plural(m.ROUNDUP_STORIES, counts.stories),
+        encouragements=_plural(m.ROUNDUP_WORDS, counts.encouragements),
+        me_toos=_plural(m.ROUNDUP_ME_TOOS, counts.me_toos),
+    )

@@ -1,0 +1,224 @@
+"""The buttons encouragement adds to a story post, and its two modals.
+
+custom_ids are "enc:<action>:<story id>": the opaque story id only, never a member. The buttons
+are DynamicItems, so they work on every story ever posted, across restarts.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+
+from bot.errors import UserFacingError
+from bot.tree import message_for, send_ephemeral
+from cogs.encouragement import messages as m
+from cogs.encouragement.logic import ENCOURAGEMENT_LIMIT, REPLY_LIMIT
+
+if TYPE_CHECKING:
+    from bot.app import Bot
+    from cogs.encouragement.service import EncouragementService
+
+log = logging.getLogger(__name__)
+
+WRITE_PREFIX = "enc:write:"
+ME_TOO_PREFIX = "enc:metoo:"
+_NAMED, _ANONYMOUS = "named", "anonymous"
+
+
+def _service(interaction: discord.Interaction[Bot]) -> EncouragementService:
+    cog: Any = interaction.client.get_cog("Encouragement")
+    return cog.service
+
+
+def me_too_label(count: int) -> str:
+    return m.ME_TOO_BUTTON_COUNTED.format(count=count) if count else m.ME_TOO_BUTTON
+
+
+class EncourageButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=r"enc:write:(?P<story>[0-9]{1,19})",
+):
+    def __init__(self, story_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=m.ENCOURAGE_BUTTON,
+                emoji="💬",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"{WRITE_PREFIX}{story_id}",
+            )
+        )
+        self.story_id = story_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> EncourageButton:
+        return cls(int(match["story"]))
+
+    async def callback(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
+        await interaction.response.send_modal(EncourageModal(self.story_id))
+
+
+class MeTooButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=r"enc:metoo:(?P<story>[0-9]{1,19})",
+):
+    def __init__(self, story_id: int, count: int = 0) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=me_too_label(count),
+                emoji="🤝",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"{ME_TOO_PREFIX}{story_id}",
+            )
+        )
+        self.story_id = story_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> MeTooButton:
+        return cls(int(match["story"]))
+
+    async def callback(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
+        if interaction.guild is None or interaction.message is None:
+            await send_ephemeral(interaction, m.SERVER_ONLY)
+            return
+        change = await _service(interaction).toggle_me_too(
+            self.story_id, interaction.guild.id, interaction.user.id
+        )
+        if change is None:
+            await send_ephemeral(interaction, m.STORY_GONE)
+            return
+        # The count on the post changes as the click's own answer (no extra request, no ping).
+        await interaction.response.edit_message(
+            view=with_story_items(interaction.message, self.story_id, change.count)
+        )
+        await interaction.followup.send(
+            m.ME_TOO_ADDED if change.added else m.ME_TOO_REMOVED, ephemeral=True
+        )
+
+
+def story_items(story_id: int, me_too_count: int = 0) -> list[discord.ui.Item[Any]]:
+    """The buttons encouragement puts on a story post (next to the stories feature's own)."""
+    return [EncourageButton(story_id), MeTooButton(story_id, me_too_count)]
+
+
+def has_encouragement_buttons(message: discord.Message) -> bool:
+    return any(
+        getattr(child, "custom_id", None) and str(child.custom_id).startswith(WRITE_PREFIX)
+        for row in message.components
+        for child in getattr(row, "children", ())
+    )
+
+
+def with_story_items(message: discord.Message, story_id: int, me_too_count: int) -> discord.ui.View:
+    """The post's current buttons (Report and whatever else it has), with ours added or, if
+    already there, the Me too count brought up to date."""
+    view = discord.ui.View.from_message(message, timeout=None)
+    assert isinstance(view, discord.ui.View)
+    mine = {f"{WRITE_PREFIX}{story_id}", f"{ME_TOO_PREFIX}{story_id}"}
+    present = False
+    for child in view.children:
+        if isinstance(child, discord.ui.Button) and child.custom_id in mine:
+            present = True
+            if child.custom_id.startswith(ME_TOO_PREFIX):
+                child.label = me_too_label(me_too_count)
+    if not present:
+        for item in story_items(story_id, me_too_count):
+            view.add_item(item)
+    # Only the components are wanted: the DynamicItems answer the clicks, so this copy must not
+    # be kept in discord.py's view store (a stopped view is not).
+    view.stop()
+    return view
+
+
+class _Modal(discord.ui.Modal):
+    """Errors take the tree's friendly path: one kind sentence, ephemeral."""
+
+    async def on_error(  # type: ignore[override]
+        self, interaction: discord.Interaction[Bot], error: Exception
+    ) -> None:
+        text, kind = message_for(
+            error
+            if isinstance(error, app_commands.AppCommandError)
+            else app_commands.AppCommandError(str(type(error).__name__))
+        )
+        if kind == "internal":
+            log.error("An encouragement modal failed", exc_info=error)
+        await send_ephemeral(interaction, text)
+
+
+class EncourageModal(_Modal):
+    def __init__(self, story_id: int) -> None:
+        super().__init__(title=m.ENCOURAGE_TITLE, timeout=None)
+        self.story_id = story_id
+        self.words: discord.ui.TextInput[EncourageModal] = discord.ui.TextInput(
+            label=m.ENCOURAGE_FIELD,
+            style=discord.TextStyle.paragraph,
+            placeholder=m.ENCOURAGE_PLACEHOLDER,
+            max_length=ENCOURAGEMENT_LIMIT,
+        )
+        self.sign: discord.ui.Select[EncourageModal] = discord.ui.Select(
+            options=[
+                discord.SelectOption(label=m.SIGN_NAMED, value=_NAMED, default=True),
+                discord.SelectOption(
+                    label=m.SIGN_ANONYMOUS, value=_ANONYMOUS, description=m.SIGN_ANONYMOUS_HINT
+                ),
+            ],
+            min_values=1,
+            max_values=1,
+            required=False,
+        )
+        self.add_item(self.words)
+        self.add_item(discord.ui.Label(text=m.SIGN_FIELD, component=self.sign))
+
+    @property
+    def anonymous(self) -> bool:
+        return _ANONYMOUS in self.sign.values
+
+    async def on_submit(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
+        if interaction.guild is None:
+            raise UserFacingError(m.SERVER_ONLY)
+        # Posting takes a moment; the acknowledgement is private and names nobody.
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        display = None if self.anonymous else interaction.user.display_name
+        link = await _service(interaction).encourage(
+            self.story_id, interaction.guild.id, interaction.user.id, self.words.value, display
+        )
+        text = m.ENCOURAGED_ANONYMOUSLY if self.anonymous else m.ENCOURAGED
+        await interaction.followup.send(text.format(link=link), ephemeral=True)
+
+
+class ReplyModal(_Modal):
+    def __init__(self, story_id: int) -> None:
+        super().__init__(title=m.REPLY_TITLE, timeout=None)
+        self.story_id = story_id
+        self.words: discord.ui.TextInput[ReplyModal] = discord.ui.TextInput(
+            label=m.REPLY_FIELD,
+            style=discord.TextStyle.paragraph,
+            placeholder=m.REPLY_PLACEHOLDER,
+            max_length=REPLY_LIMIT,
+        )
+        self.add_item(self.words)
+
+    async def on_submit(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
+        if interaction.guild is None:
+            raise UserFacingError(m.SERVER_ONLY)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await _service(interaction).reply_as_op(
+            self.story_id, interaction.guild.id, interaction.user.id, self.words.value
+        )
+        await interaction.followup.send(m.REPLIED, ephemeral=True)

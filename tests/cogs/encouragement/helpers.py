@@ -1,0 +1,73 @@
+"""Shared steps for the encouragement end-to-end tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+
+from tests.harness import RunningBot
+
+
+async def post_story_directly(
+    app: RunningBot,
+    channel: Any,
+    *,
+    story_id: int,
+    label: str = "Story #1",
+    stage: str | None = "Onsite",
+    text: str = "It ended after the final round.",
+    tags: list[Any] | None = None,
+) -> dict[str, Any]:
+    """Post a story as the stories feature does (bot post, then the "story_posted" event)."""
+    target = app.bot.get_channel(channel.id)
+    if isinstance(target, discord.ForumChannel):
+        applied = [t for t in target.available_tags if t.id in {x.id for x in tags or []}]
+        created = await target.create_thread(
+            name=f"{label} · {stage}", content=text, applied_tags=applied
+        )
+        message = created.message
+    else:
+        assert isinstance(target, discord.TextChannel)
+        message = await target.send(text)
+    app.bot.dispatch("story_posted", story_id, message, label, stage)
+    await app.fake.settle()
+    found = app.fake.message(message.id)
+    assert found is not None
+    return found
+
+
+def encourage_id(story_id: int) -> str:
+    return f"enc:write:{story_id}"
+
+
+def me_too_id(story_id: int) -> str:
+    return f"enc:metoo:{story_id}"
+
+
+def button(message: dict[str, Any], custom_id: str) -> dict[str, Any]:
+    for row in message.get("components") or []:
+        for comp in row.get("components") or []:
+            if comp.get("custom_id") == custom_id:
+                return dict(comp)
+    raise AssertionError(f"no button {custom_id!r} on the message")
+
+
+async def encourage(
+    fake: Any,
+    guild: Any,
+    member: Any,
+    post: dict[str, Any],
+    story_id: int,
+    text: str,
+    *,
+    anonymous: bool,
+) -> Any:
+    """Click Encourage on the post and submit the modal."""
+    opened = await fake.click(member, post, custom_id=encourage_id(story_id))
+    assert opened.modal is not None
+    channel = guild.get_channel(int(post["channel_id"]))
+    choice = ["anonymous"] if anonymous else ["named"]
+    return await fake.submit_modal(
+        member, channel, opened, {"Your message": text, "How to sign it": choice}
+    )
