@@ -4,6 +4,7 @@ pseudonym) and "who gets the digest?" (the sealed member id, only if they opted 
 
 from __future__ import annotations
 
+import hmac
 import logging
 from typing import Protocol
 
@@ -26,7 +27,10 @@ class StoryAuthors(Protocol):
 
 
 class StoriesTableAuthors:
-    """Reads the stories table (owned by cogs/stories) by story id; read-only."""
+    """Reads the stories table (owned by cogs/stories) by story id, read-only: `author` is the
+    keyed pseudonym of scope "stories:<guild>", `sealed_author` the member id sealed with
+    context "story-dm:<guild>:<public id>", present only when the author asked for DMs about
+    the story (the digest's opt-in)."""
 
     def __init__(self, store: Store, anonymizer: Anonymizer) -> None:
         self.store = store
@@ -35,8 +39,7 @@ class StoriesTableAuthors:
     async def _row(self, story_id: int) -> aiosqlite.Row | None:
         try:
             return await self.store.fetchone(
-                "SELECT guild_id, author_pseudonym, author_sealed, notify_encouragement "
-                "FROM stories WHERE id = ?",
+                "SELECT guild_id, public_id, author, sealed_author FROM stories WHERE id = ?",
                 (story_id,),
             )
         except aiosqlite.OperationalError:
@@ -48,15 +51,20 @@ class StoriesTableAuthors:
         if row is None or row["guild_id"] != guild_id:
             return False
         mine = self.anonymizer.pseudonym(f"stories:{guild_id}", user_id)
-        return bool(row["author_pseudonym"]) and mine == row["author_pseudonym"]
+        return hmac.compare_digest(mine, str(row["author"]))
 
     async def wants_digest(self, story_id: int) -> bool:
         row = await self._row(story_id)
-        return bool(row and row["notify_encouragement"] and row["author_sealed"])
+        return bool(row and row["sealed_author"])
 
     async def digest_recipient(self, story_id: int) -> int | None:
         row = await self._row(story_id)
-        if not (row and row["notify_encouragement"] and row["author_sealed"]):
+        if not (row and row["sealed_author"]):
             return None
-        plain = self.anonymizer.unseal(row["author_sealed"], context=f"story-author:{story_id}")
-        return int(plain.decode()) if plain else None
+        plain = self.anonymizer.unseal(
+            row["sealed_author"], context=f"story-dm:{row['guild_id']}:{row['public_id']}"
+        )
+        if plain is None:
+            log.warning("A sealed author token did not open (wrong key or tampered)")
+            return None
+        return int(plain.decode())

@@ -61,9 +61,14 @@ class EncouragementCog(commands.Cog, name="Encouragement"):
 
     @commands.Cog.listener()
     async def on_story_posted(
-        self, story_id: int, message: discord.Message, label: str, stage: str | None
+        self,
+        story_id: int,
+        public_id: str,
+        message: discord.Message,
+        label: str,
+        stage: str | None,
     ) -> None:
-        await self.service.attach(story_id, message, label, stage)
+        await self.service.attach(story_id, public_id, message, label, stage)
 
     @commands.Cog.listener()
     async def on_story_deleted(self, story_id: int) -> None:

@@ -24,6 +24,7 @@ def pseudonym_scope(guild_id: int) -> str:
 @dataclass(frozen=True, slots=True)
 class StoryThread:
     story_id: int
+    public_id: str
     guild_id: int
     channel_id: int
     message_id: int
@@ -47,6 +48,7 @@ class Encouragement:
 def _story(row: aiosqlite.Row) -> StoryThread:
     return StoryThread(
         story_id=row["story_id"],
+        public_id=row["public_id"],
         guild_id=row["guild_id"],
         channel_id=row["channel_id"],
         message_id=row["message_id"],
@@ -59,7 +61,8 @@ def _story(row: aiosqlite.Row) -> StoryThread:
 
 
 _STORY_COLUMNS = (
-    "story_id, guild_id, channel_id, message_id, thread_id, label, stage, posted_at, digest_sent_at"
+    "story_id, public_id, guild_id, channel_id, message_id, thread_id, label, stage, "
+    "posted_at, digest_sent_at"
 )
 
 
@@ -74,6 +77,7 @@ class EncouragementRepository:
         conn: aiosqlite.Connection,
         *,
         story_id: int,
+        public_id: str,
         guild_id: int,
         channel_id: int,
         message_id: int,
@@ -83,9 +87,10 @@ class EncouragementRepository:
     ) -> bool:
         """Record a posted story; False when it was already known (a repeated event)."""
         cursor = await conn.execute(
-            "INSERT INTO encouragement_stories (story_id, guild_id, channel_id, message_id, "
-            "label, stage, posted_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            (story_id, guild_id, channel_id, message_id, label, stage, to_epoch(now)),
+            "INSERT INTO encouragement_stories (story_id, public_id, guild_id, channel_id, "
+            "message_id, label, stage, posted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
+            (story_id, public_id, guild_id, channel_id, message_id, label, stage, to_epoch(now)),
         )
         return cursor.rowcount == 1
 
@@ -98,6 +103,13 @@ class EncouragementRepository:
     async def story(self, story_id: int) -> StoryThread | None:
         row = await self.store.fetchone(
             f"SELECT {_STORY_COLUMNS} FROM encouragement_stories WHERE story_id = ?", (story_id,)
+        )
+        return _story(row) if row else None
+
+    async def story_by_public_id(self, public_id: str) -> StoryThread | None:
+        row = await self.store.fetchone(
+            f"SELECT {_STORY_COLUMNS} FROM encouragement_stories WHERE public_id = ?",
+            (public_id,),
         )
         return _story(row) if row else None
 

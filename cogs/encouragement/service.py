@@ -52,7 +52,12 @@ class EncouragementService:
     # -- a story was posted ---------------------------------------------------------------------
 
     async def attach(
-        self, story_id: int, message: discord.Message, label: str, stage: str | None
+        self,
+        story_id: int,
+        public_id: str,
+        message: discord.Message,
+        label: str,
+        stage: str | None,
     ) -> None:
         """Give a freshly posted story its thread and its buttons. Safe to repeat."""
         guild = message.guild
@@ -70,6 +75,7 @@ class EncouragementService:
             await self.repo.add_story(
                 conn,
                 story_id=story_id,
+                public_id=public_id,
                 guild_id=guild.id,
                 channel_id=parent_id or channel.id,
                 message_id=message.id,
@@ -95,7 +101,7 @@ class EncouragementService:
                 )
             await self.repo.set_thread(story_id, thread.id)
             if not has_encouragement_buttons(message):
-                await message.edit(view=with_story_items(message, story_id, 0))
+                await message.edit(view=with_story_items(message, public_id, 0))
         except discord.HTTPException as exc:
             log.warning("Could not open the encouragement thread of a story (HTTP %s)", exc.status)
 
@@ -131,8 +137,8 @@ class EncouragementService:
             channel = fetched
         return channel
 
-    async def _story(self, story_id: int, guild_id: int) -> StoryThread:
-        story = await self.repo.story(story_id)
+    async def _story(self, public_id: str, guild_id: int) -> StoryThread:
+        story = await self.repo.story_by_public_id(public_id)
         if story is None or story.guild_id != guild_id:
             raise UserFacingError(m.STORY_GONE)
         return story
@@ -145,7 +151,7 @@ class EncouragementService:
             raise UserFacingError(m.THREAD_UNREACHABLE) from None
 
     async def encourage(
-        self, story_id: int, guild_id: int, user_id: int, text: str, display_name: str | None
+        self, public_id: str, guild_id: int, user_id: int, text: str, display_name: str | None
     ) -> str:
         """Post kind words in the story's thread, signed with `display_name` or "a member".
         Returns the link to the posted message."""
@@ -155,7 +161,8 @@ class EncouragementService:
             )
         except logic.InvalidInput as exc:
             raise UserFacingError(str(exc)) from None
-        story = await self._story(story_id, guild_id)
+        story = await self._story(public_id, guild_id)
+        story_id = story.story_id
         thread = await self._thread_of(story)
         signature = logic.signature(display_name)
         posted = await self._post_in_thread(
@@ -185,11 +192,13 @@ class EncouragementService:
     # -- me too ---------------------------------------------------------------------------------
 
     async def toggle_me_too(
-        self, story_id: int, guild_id: int, user_id: int
+        self, public_id: str, guild_id: int, user_id: int
     ) -> logic.MeTooChange | None:
         """Add or take back the member's "me too"; None when the story is gone."""
-        if await self.repo.story(story_id) is None:
+        story = await self.repo.story_by_public_id(public_id)
+        if story is None or story.guild_id != guild_id:
             return None
+        story_id = story.story_id
         pseudonym = self.bot.anonymizer.pseudonym(pseudonym_scope(guild_id), user_id)
         async with self.bot.store.transaction() as conn:
             counted = await self.repo.has_me_too(conn, story_id, pseudonym)
@@ -203,19 +212,19 @@ class EncouragementService:
 
     # -- OP replies -----------------------------------------------------------------------------
 
-    async def story_for_reply(self, channel_id: int, guild_id: int, user_id: int) -> int:
+    async def story_for_reply(self, channel_id: int, guild_id: int, user_id: int) -> str:
         """The story whose thread this is, if the member wrote it; else a kind refusal."""
         story = await self.repo.story_by_thread(channel_id)
         if story is None or story.guild_id != guild_id:
             raise UserFacingError(m.REPLY_OUTSIDE_THREAD)
         if not await self.authors.is_author(story.story_id, guild_id, user_id):
             raise UserFacingError(m.REPLY_NOT_AUTHOR)
-        return story.story_id
+        return story.public_id
 
-    async def reply_as_op(self, story_id: int, guild_id: int, user_id: int, text: str) -> None:
-        story = await self._story(story_id, guild_id)
-        # Checked again on submit: the modal could be older than a change of authorship data.
-        if not await self.authors.is_author(story_id, guild_id, user_id):
+    async def reply_as_op(self, public_id: str, guild_id: int, user_id: int, text: str) -> None:
+        story = await self._story(public_id, guild_id)
+        # Checked again on submit: the story may have been deleted meanwhile.
+        if not await self.authors.is_author(story.story_id, guild_id, user_id):
             raise UserFacingError(m.REPLY_NOT_AUTHOR)
         try:
             words = logic.clean_message(text, limit=logic.REPLY_LIMIT, what="reply")

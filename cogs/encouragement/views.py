@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 WRITE_PREFIX = "enc:write:"
 ME_TOO_PREFIX = "enc:metoo:"
+# The stories feature's opaque story id (random, URL-safe); never a member id.
+PUBLIC_ID = r"[A-Za-z0-9_-]{8,32}"
 _NAMED, _ANONYMOUS = "named", "anonymous"
 
 
@@ -40,18 +42,18 @@ def me_too_label(count: int) -> str:
 
 class EncourageButton(
     discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=r"enc:write:(?P<story>[0-9]{1,19})",
+    template=rf"enc:write:(?P<story>{PUBLIC_ID})",
 ):
-    def __init__(self, story_id: int) -> None:
+    def __init__(self, public_id: str) -> None:
         super().__init__(
             discord.ui.Button(
                 label=m.ENCOURAGE_BUTTON,
                 emoji="💬",
                 style=discord.ButtonStyle.primary,
-                custom_id=f"{WRITE_PREFIX}{story_id}",
+                custom_id=f"{WRITE_PREFIX}{public_id}",
             )
         )
-        self.story_id = story_id
+        self.public_id = public_id
 
     @classmethod
     async def from_custom_id(
@@ -61,26 +63,26 @@ class EncourageButton(
         match: re.Match[str],
         /,
     ) -> EncourageButton:
-        return cls(int(match["story"]))
+        return cls(match["story"])
 
     async def callback(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
-        await interaction.response.send_modal(EncourageModal(self.story_id))
+        await interaction.response.send_modal(EncourageModal(self.public_id))
 
 
 class MeTooButton(
     discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=r"enc:metoo:(?P<story>[0-9]{1,19})",
+    template=rf"enc:metoo:(?P<story>{PUBLIC_ID})",
 ):
-    def __init__(self, story_id: int, count: int = 0) -> None:
+    def __init__(self, public_id: str, count: int = 0) -> None:
         super().__init__(
             discord.ui.Button(
                 label=me_too_label(count),
                 emoji="🤝",
                 style=discord.ButtonStyle.secondary,
-                custom_id=f"{ME_TOO_PREFIX}{story_id}",
+                custom_id=f"{ME_TOO_PREFIX}{public_id}",
             )
         )
-        self.story_id = story_id
+        self.public_id = public_id
 
     @classmethod
     async def from_custom_id(
@@ -90,30 +92,30 @@ class MeTooButton(
         match: re.Match[str],
         /,
     ) -> MeTooButton:
-        return cls(int(match["story"]))
+        return cls(match["story"])
 
     async def callback(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
         if interaction.guild is None or interaction.message is None:
             await send_ephemeral(interaction, m.SERVER_ONLY)
             return
         change = await _service(interaction).toggle_me_too(
-            self.story_id, interaction.guild.id, interaction.user.id
+            self.public_id, interaction.guild.id, interaction.user.id
         )
         if change is None:
             await send_ephemeral(interaction, m.STORY_GONE)
             return
         # The count on the post changes as the click's own answer (no extra request, no ping).
         await interaction.response.edit_message(
-            view=with_story_items(interaction.message, self.story_id, change.count)
+            view=with_story_items(interaction.message, self.public_id, change.count)
         )
         await interaction.followup.send(
             m.ME_TOO_ADDED if change.added else m.ME_TOO_REMOVED, ephemeral=True
         )
 
 
-def story_items(story_id: int, me_too_count: int = 0) -> list[discord.ui.Item[Any]]:
+def story_items(public_id: str, me_too_count: int = 0) -> list[discord.ui.Item[Any]]:
     """The buttons encouragement puts on a story post (next to the stories feature's own)."""
-    return [EncourageButton(story_id), MeTooButton(story_id, me_too_count)]
+    return [EncourageButton(public_id), MeTooButton(public_id, me_too_count)]
 
 
 def has_encouragement_buttons(message: discord.Message) -> bool:
@@ -124,12 +126,14 @@ def has_encouragement_buttons(message: discord.Message) -> bool:
     )
 
 
-def with_story_items(message: discord.Message, story_id: int, me_too_count: int) -> discord.ui.View:
+def with_story_items(
+    message: discord.Message, public_id: str, me_too_count: int
+) -> discord.ui.View:
     """The post's current buttons (Report and whatever else it has), with ours added or, if
     already there, the Me too count brought up to date."""
     view = discord.ui.View.from_message(message, timeout=None)
     assert isinstance(view, discord.ui.View)
-    mine = {f"{WRITE_PREFIX}{story_id}", f"{ME_TOO_PREFIX}{story_id}"}
+    mine = {f"{WRITE_PREFIX}{public_id}", f"{ME_TOO_PREFIX}{public_id}"}
     present = False
     for child in view.children:
         if isinstance(child, discord.ui.Button) and child.custom_id in mine:
@@ -137,7 +141,7 @@ def with_story_items(message: discord.Message, story_id: int, me_too_count: int)
             if child.custom_id.startswith(ME_TOO_PREFIX):
                 child.label = me_too_label(me_too_count)
     if not present:
-        for item in story_items(story_id, me_too_count):
+        for item in story_items(public_id, me_too_count):
             view.add_item(item)
     # Only the components are wanted: the DynamicItems answer the clicks, so this copy must not
     # be kept in discord.py's view store (a stopped view is not).
@@ -162,9 +166,9 @@ class _Modal(discord.ui.Modal):
 
 
 class EncourageModal(_Modal):
-    def __init__(self, story_id: int) -> None:
+    def __init__(self, public_id: str) -> None:
         super().__init__(title=m.ENCOURAGE_TITLE, timeout=None)
-        self.story_id = story_id
+        self.public_id = public_id
         self.words: discord.ui.TextInput[EncourageModal] = discord.ui.TextInput(
             label=m.ENCOURAGE_FIELD,
             style=discord.TextStyle.paragraph,
@@ -196,16 +200,16 @@ class EncourageModal(_Modal):
         await interaction.response.defer(ephemeral=True, thinking=True)
         display = None if self.anonymous else interaction.user.display_name
         link = await _service(interaction).encourage(
-            self.story_id, interaction.guild.id, interaction.user.id, self.words.value, display
+            self.public_id, interaction.guild.id, interaction.user.id, self.words.value, display
         )
         text = m.ENCOURAGED_ANONYMOUSLY if self.anonymous else m.ENCOURAGED
         await interaction.followup.send(text.format(link=link), ephemeral=True)
 
 
 class ReplyModal(_Modal):
-    def __init__(self, story_id: int) -> None:
+    def __init__(self, public_id: str) -> None:
         super().__init__(title=m.REPLY_TITLE, timeout=None)
-        self.story_id = story_id
+        self.public_id = public_id
         self.words: discord.ui.TextInput[ReplyModal] = discord.ui.TextInput(
             label=m.REPLY_FIELD,
             style=discord.TextStyle.paragraph,
@@ -219,6 +223,6 @@ class ReplyModal(_Modal):
             raise UserFacingError(m.SERVER_ONLY)
         await interaction.response.defer(ephemeral=True, thinking=True)
         await _service(interaction).reply_as_op(
-            self.story_id, interaction.guild.id, interaction.user.id, self.words.value
+            self.public_id, interaction.guild.id, interaction.user.id, self.words.value
         )
         await interaction.followup.send(m.REPLIED, ephemeral=True)

@@ -6,7 +6,8 @@
 
 -- One row per posted story that has (or is getting) its encouragement thread.
 CREATE TABLE encouragement_stories (
-    story_id        INTEGER PRIMARY KEY,   -- the stories feature's opaque story id
+    story_id        INTEGER PRIMARY KEY,   -- stories.id
+    public_id       TEXT    NOT NULL UNIQUE, -- stories.public_id: the opaque id in custom_ids
     guild_id        INTEGER NOT NULL,
     channel_id      INTEGER NOT NULL,      -- the stories channel (text or forum)
     message_id      INTEGER NOT NULL,      -- the story post (forum: the post's starter message)

@@ -30,19 +30,24 @@ async def post_story_directly(
     else:
         assert isinstance(target, discord.TextChannel)
         message = await target.send(text)
-    app.bot.dispatch("story_posted", story_id, message, label, stage)
+    app.bot.dispatch("story_posted", story_id, public_id(story_id), message, label, stage)
     await app.fake.settle()
     found = app.fake.message(message.id)
     assert found is not None
     return found
 
 
+def public_id(story_id: int) -> str:
+    """A stand-in for the stories feature's random public id (16 URL-safe characters)."""
+    return f"pub{story_id:013d}"
+
+
 def encourage_id(story_id: int) -> str:
-    return f"enc:write:{story_id}"
+    return f"enc:write:{public_id(story_id)}"
 
 
 def me_too_id(story_id: int) -> str:
-    return f"enc:metoo:{story_id}"
+    return f"enc:metoo:{public_id(story_id)}"
 
 
 def button(message: dict[str, Any], custom_id: str) -> dict[str, Any]:

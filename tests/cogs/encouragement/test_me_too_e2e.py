@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.cogs.encouragement.helpers import button, me_too_id, post_story_directly
+from tests.cogs.encouragement.helpers import button, encourage_id, me_too_id, post_story_directly
 from tests.harness import running_bot
 
 
@@ -33,7 +33,7 @@ async def test_me_too_counts_once_per_member_and_toggles(world: Any, tmp_path: P
         stored = " ".join(str(tuple(r)) for r in rows)
         assert str(world.alice.id) not in stored and str(bob.id) not in stored
         # The Encourage button is still there after the count changed.
-        assert button(fake.message(post["id"]), "enc:write:3")["label"] == "Encourage"
+        assert button(fake.message(post["id"]), encourage_id(3))["label"] == "Encourage"
 
 
 async def test_me_too_survives_a_restart(world: Any, tmp_path: Path) -> None:
