@@ -117,6 +117,19 @@ class EncouragementService:
         return "UTC"
 
     async def story_removed(self, story_id: int) -> None:
+        """The story was deleted: its thread goes too (a forum post is the story itself and is
+        deleted with it), and so do its kind words and me-toos."""
+        story = await self.repo.story(story_id)
+        if story is None:
+            return
+        in_forum = isinstance(self.bot.get_channel(story.channel_id), discord.ForumChannel)
+        if story.thread_id is not None and not in_forum:
+            try:
+                await self.bot.http.delete_channel(story.thread_id)
+            except discord.NotFound:
+                pass
+            except discord.HTTPException as exc:
+                log.warning("Could not delete a removed story's thread (HTTP %s)", exc.status)
         await self.repo.forget_story(story_id)
 
     # -- kind words -----------------------------------------------------------------------------

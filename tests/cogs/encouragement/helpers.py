@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import discord
@@ -30,8 +31,7 @@ async def post_story_directly(
     else:
         assert isinstance(target, discord.TextChannel)
         message = await target.send(text)
-    app.bot.dispatch("story_posted", story_id, public_id(story_id), message, label, stage)
-    await app.fake.settle()
+    await dispatched(app, "story_posted", story_id, public_id(story_id), message, label, stage)
     found = app.fake.message(message.id)
     assert found is not None
     return found
@@ -76,3 +76,14 @@ async def encourage(
     return await fake.submit_modal(
         member, channel, opened, {"Your message": text, "How to sign it": choice}
     )
+
+
+async def dispatched(app: RunningBot, event: str, *args: Any) -> None:
+    """Dispatch a bot event and wait until its listeners have finished (and the bot settled)."""
+    before = {t for t in asyncio.all_tasks() if t.get_name().startswith("discord.py: on_")}
+    app.bot.dispatch(event, *args)
+    await asyncio.sleep(0)
+    mine = {t for t in asyncio.all_tasks() if t.get_name().startswith("discord.py: on_")} - before
+    if mine:
+        await asyncio.wait(mine, timeout=10)
+    await app.fake.settle()

@@ -5,7 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.cogs.encouragement.helpers import button, encourage, encourage_id, post_story_directly
+from tests.cogs.encouragement.helpers import (
+    button,
+    encourage,
+    encourage_id,
+    me_too_id,
+    post_story_directly,
+)
 from tests.harness import running_bot
 
 
@@ -31,3 +37,14 @@ async def test_forum_story_keeps_its_tags_and_gets_encouragement(
         assert thread.messages[-1]["content"].endswith("Sending strength.")
         assert "a member" in thread.messages[-1]["content"]
         assert thread.applied_tags == [forum.tag("Onsite").id]
+
+
+async def test_me_too_on_a_forum_post_updates_its_starter_message(
+    world: Any, tmp_path: Path
+) -> None:
+    fake = world.fake
+    forum = world.guild.create_forum_channel("stories", tags=["Onsite"])
+    async with running_bot(fake, data_dir=tmp_path) as app:
+        post = await post_story_directly(app, forum, story_id=4, label="Story #4")
+        await fake.click(world.alice, fake.message(post["id"]), custom_id=me_too_id(4))
+        assert button(fake.message(post["id"]), me_too_id(4))["label"] == "Me too · 1"

@@ -7,6 +7,7 @@ from typing import Any
 
 from tests.cogs.encouragement.helpers import (
     button,
+    dispatched,
     encourage,
     encourage_id,
     me_too_id,
@@ -55,3 +56,17 @@ async def test_encourage_named_and_anonymous(world: Any, tmp_path: Path) -> None
         assert "interaction_metadata" not in unsigned and "interaction" not in unsigned
         bodies = [str(r.json) for r in fake.requests if r.path.endswith("/messages")]
         assert not any(str(world.alice.id) in b for b in bodies)
+
+
+async def test_a_deleted_story_takes_its_thread_and_kind_words_along(
+    world: Any, tmp_path: Path
+) -> None:
+    fake = world.fake
+    async with running_bot(fake, data_dir=tmp_path) as app:
+        post = await post_story_directly(app, world.channel, story_id=8)
+        await encourage(fake, world.guild, world.alice, post, 8, "Hang in there.", anonymous=True)
+        await dispatched(app, "story_deleted", 8)
+        thread = world.guild.get_channel(int(post["id"]))
+        assert thread is None or thread.deleted
+        assert await app.store.fetchall("SELECT * FROM encouragements") == []
+        assert await app.store.fetchall("SELECT * FROM encouragement_stories") == []
