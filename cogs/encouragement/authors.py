@@ -43,7 +43,7 @@ class StoriesTableAuthors:
                 (story_id,),
             )
         except aiosqlite.OperationalError:
-            log.warning("The stories table is not available; treating the author as unknown")
+            log.warning("The stories table is not available yet; nobody counts as a story's writer")
             return None
 
     async def is_author(self, story_id: int, guild_id: int, user_id: int) -> bool:
@@ -65,6 +65,6 @@ class StoriesTableAuthors:
             row["sealed_author"], context=f"story-dm:{row['guild_id']}:{row['public_id']}"
         )
         if plain is None:
-            log.warning("A sealed author token did not open (wrong key or tampered)")
+            log.warning("A sealed story token did not open (wrong key or tampered)")
             return None
         return int(plain.decode())
