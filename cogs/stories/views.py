@@ -19,6 +19,7 @@ import discord
 from discord import app_commands
 
 from bot.tree import message_for, send_ephemeral
+from cogs.encouragement.views import story_items as encouragement_items
 from cogs.stories import logic
 from cogs.stories import messages as msg
 from cogs.stories.repository import Story
@@ -128,7 +129,14 @@ def _view(*buttons: StoryButton) -> discord.ui.View:
 
 def story_post_view(story: Story) -> discord.ui.View:
     """The buttons under a public story post. Other features add theirs here."""
-    return _view(StoryButton("report", story.public_id, label=msg.REPORT))
+    view = discord.ui.View(timeout=None)
+    # Peer encouragement's Encourage and Me too (custom_ids "enc:<action>:<public id>") first.
+    for item in (
+        *encouragement_items(story.public_id),
+        StoryButton("report", story.public_id, label=msg.REPORT),
+    ):
+        view.add_item(item)
+    return view
 
 
 def ack_view(story: Story) -> discord.ui.View:

@@ -1,0 +1,88 @@
+"""Peer encouragement on stories shared through the real /share flow, end to end."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from cogs.stories import messages as stories_msg
+from tests.cogs.encouragement.helpers import encourage_post, shared_story, story_public_id
+from tests.cogs.stories.helpers import configure, story_world
+from tests.harness import running_bot
+
+
+def sent_bodies(fake: Any) -> str:
+    return "\n".join(
+        f"{r.path} {json.dumps(r.json) if r.json is not None else ''}" for r in fake.requests
+    )
+
+
+async def test_a_shared_story_gets_its_thread_and_buttons(world: Any, tmp_path: Path) -> None:
+    w = story_world(world)
+    async with running_bot(w.fake, data_dir=tmp_path) as app:
+        await configure(w)
+        post, thread = await shared_story(app, w, w.alice)
+        assert thread.parent is w.stories
+        assert thread.name == "Story #1 · Final round"
+        assert thread.auto_archive_duration == 10080
+        labels = [c["label"] for row in post["components"] for c in row["components"]]
+        assert labels == ["Encourage", "Me too", stories_msg.REPORT]
+        assert story_public_id(post)
+
+
+async def test_encourage_named_and_anonymous_on_a_shared_story(world: Any, tmp_path: Path) -> None:
+    w = story_world(world)
+    carol = w.guild.add_member("carol", nick="Carol C.")
+    async with running_bot(w.fake, data_dir=tmp_path) as app:
+        await configure(w)
+        post, thread = await shared_story(app, w, w.alice)
+
+        named = await encourage_post(
+            w, carol, post, "Final round is huge. Proud of you.", anonymous=False
+        )
+        assert named.ephemeral
+        assert thread.messages[-1]["content"] == (
+            "💬 **Encouragement from Carol C.**\nFinal round is huge. Proud of you."
+        )
+
+        anon = await encourage_post(w, w.bob, post, "<@&1> @here you are not alone", anonymous=True)
+        assert anon.ephemeral
+        last = thread.messages[-1]
+        assert last["content"].startswith("💬 **Encouragement from a member**\n")
+        assert last["mention_everyone"] is False and last["mention_roles"] == []
+        assert "interaction_metadata" not in last
+        # Neither the author nor the anonymous encourager appears in anything the bot sent.
+        bodies = sent_bodies(w.fake)
+        for secret in (str(w.alice.id), str(w.bob.id), "bob"):
+            assert secret not in bodies
+
+
+async def test_op_reply_by_the_author_and_refused_for_anyone_else(
+    world: Any, tmp_path: Path
+) -> None:
+    w = story_world(world)
+    async with running_bot(w.fake, data_dir=tmp_path) as app:
+        await configure(w)
+        _post, thread = await shared_story(app, w, w.alice)
+
+        opened = await w.fake.invoke(w.alice, thread, "reply")
+        assert opened.modal is not None
+        done = await w.fake.submit_modal(
+            w.alice, thread, opened, {"Your reply": "Thank you all, this helps more than you know."}
+        )
+        assert done.ephemeral
+        reply = thread.messages[-1]
+        assert reply["content"] == (
+            "🗨️ **OP (anonymous)**\nThank you all, this helps more than you know."
+        )
+        assert "interaction_metadata" not in reply and "interaction" not in reply
+        assert str(w.alice.id) not in sent_bodies(w.fake)
+
+        refused = await w.fake.invoke(w.bob, thread, "reply")
+        assert refused.modal is None and refused.ephemeral
+        assert "Only the person who shared this story" in (refused.content or "")
+
+        elsewhere = await w.fake.invoke(w.alice, w.channel, "reply")
+        assert elsewhere.ephemeral and "inside a story’s thread" in (elsewhere.content or "")
+        assert len(thread.messages) == 1  # the refused attempts posted nothing
