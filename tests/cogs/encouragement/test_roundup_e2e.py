@@ -6,10 +6,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tests.cogs.encouragement.helpers import encourage, me_too_id, post_story_directly
+from tests.cogs.encouragement.helpers import (
+    encourage_post,
+    post_story_directly,
+    shared_story,
+    story_public_id,
+)
+from tests.cogs.stories.helpers import configure, story_world
 from tests.harness import running_bot
 
 MONDAY = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # ISO week 2026-W10 starts that day
+SECRET_STORY = "The recruiter at Northwind called me on my birthday to say no, after five rounds."
 
 
 def roundups(channel: Any) -> list[dict[str, Any]]:
@@ -19,45 +26,46 @@ def roundups(channel: Any) -> list[dict[str, Any]]:
 async def test_roundup_counts_the_week_and_runs_once_across_a_restart(
     world: Any, tmp_path: Path
 ) -> None:
-    fake, bob = world.fake, world.guild.add_member("bob")
+    w = story_world(world)
+    fake = w.fake
     async with running_bot(fake, data_dir=tmp_path, now=MONDAY) as app:
-        first = await post_story_directly(
-            app, world.channel, story_id=1, text="The story nobody should be able to quote"
-        )
+        await configure(w)
+        first, _ = await shared_story(app, w, w.alice, text=SECRET_STORY)
         await app.advance(days=1)
-        await post_story_directly(app, world.channel, story_id=2, label="Story #2")
-        await encourage(fake, world.guild, bob, first, 1, "You are not alone.", anonymous=False)
-        for member in (world.alice, bob, world.mod):
-            await fake.click(member, fake.message(first["id"]), custom_id=me_too_id(1))
+        await shared_story(app, w, w.bob)
+        await encourage_post(w, w.bob, first, "You are not alone.", anonymous=False)
+        for member in (w.alice, w.bob, w.mod):
+            me_too = f"enc:metoo:{story_public_id(first)}"
+            await fake.click(member, fake.message(first["id"]), custom_id=me_too)
 
         # Monday 2 March 09:00 covered the week before (nothing happened): no post.
-        assert roundups(world.channel) == []
+        assert roundups(w.stories) == []
 
         await app.advance_to(datetime(2026, 3, 9, 8, 0, tzinfo=UTC))
-        assert roundups(world.channel) == []
+        assert roundups(w.stories) == []
         # Down over the due time; the start-up sweep posts it once.
         await app.stop()
         app.clock.set(datetime(2026, 3, 9, 9, 30, tzinfo=UTC))
         await app.start()
-        posted = roundups(world.channel)
+        posted = roundups(w.stories)
         assert len(posted) == 1
         text = posted[0]["content"]
         assert "2 stories were shared" in text
         assert "1 message of encouragement was sent" in text
         assert "“me too” was said 3 times" in text
         # Counts only: no names, no ids, no story text.
-        for secret in ("bob", "alice", str(bob.id), "nobody should be able to quote"):
-            assert secret not in text.lower()
+        for secret in ("bob", "alice", str(w.bob.id), str(w.alice.id), SECRET_STORY[:30]):
+            assert secret not in text
         assert posted[0]["mention_everyone"] is False and posted[0]["mentions"] == []
 
         await app.restart()
         await app.advance_to(datetime(2026, 3, 15, 23, 0, tzinfo=UTC))
-        assert len(roundups(world.channel)) == 1
+        assert len(roundups(w.stories)) == 1
 
         # The next week counts only its own activity.
-        await post_story_directly(app, world.channel, story_id=3, label="Story #3")
+        await shared_story(app, w, w.mod)
         await app.advance_to(datetime(2026, 3, 16, 10, 0, tzinfo=UTC))
-        latest = roundups(world.channel)
+        latest = roundups(w.stories)
         assert len(latest) == 2
         assert "1 story was shared" in latest[-1]["content"]
         assert "0 messages of encouragement were sent" in latest[-1]["content"]

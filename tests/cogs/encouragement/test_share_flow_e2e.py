@@ -86,3 +86,66 @@ async def test_op_reply_by_the_author_and_refused_for_anyone_else(
         elsewhere = await w.fake.invoke(w.alice, w.channel, "reply")
         assert elsewhere.ephemeral and "inside a story’s thread" in (elsewhere.content or "")
         assert len(thread.messages) == 1  # the refused attempts posted nothing
+
+
+async def test_forum_stories_keep_their_tag_and_encouragement_lands_in_the_post(
+    world: Any, tmp_path: Path
+) -> None:
+    w = story_world(world)
+    forum = w.guild.create_forum_channel("stories-forum", tags=["Onsite", "Final round"])
+    w.stories = forum
+    async with running_bot(w.fake, data_dir=tmp_path) as app:
+        await configure(w, channel=forum)
+        post, thread = await shared_story(app, w, w.alice)
+        assert thread.parent is forum and len(forum.threads) == 1
+        assert thread.applied_tags == [forum.tag("Final round").id]
+        assert thread.auto_archive_duration == 10080
+
+        await encourage_post(w, w.bob, post, "The final round! That says so much.", anonymous=True)
+        assert thread.messages[-1]["content"].endswith("The final round! That says so much.")
+        assert "a member" in thread.messages[-1]["content"]
+        assert thread.applied_tags == [forum.tag("Final round").id]
+
+        await w.fake.click(
+            w.bob, w.fake.message(post["id"]), custom_id=f"enc:metoo:{story_public_id(post)}"
+        )
+        labels = [
+            c["label"]
+            for row in w.fake.message(post["id"])["components"]
+            for c in row["components"]
+        ]
+        assert "Me too · 1" in labels and stories_msg.REPORT in labels
+
+
+async def test_me_too_on_a_shared_story_counts_each_member_once(world: Any, tmp_path: Path) -> None:
+    w = story_world(world)
+    async with running_bot(w.fake, data_dir=tmp_path) as app:
+        await configure(w)
+        post, _thread = await shared_story(app, w, w.alice)
+        me_too = f"enc:metoo:{story_public_id(post)}"
+
+        def label() -> str:
+            comps = w.fake.message(post["id"])["components"]
+            return next(
+                c["label"]
+                for row in comps
+                for c in row["components"]
+                if c.get("custom_id") == me_too
+            )
+
+        for member, expected in (
+            (w.bob, "Me too · 1"),
+            (w.mod, "Me too · 2"),
+            (w.bob, "Me too · 1"),
+            (w.bob, "Me too · 2"),
+        ):
+            answer = await w.fake.click(member, w.fake.message(post["id"]), custom_id=me_too)
+            assert answer.followups and answer.followups[0]["flags"] & 64
+            assert label() == expected
+        # Still reportable, and no member id anywhere in what the bot sent.
+        assert stories_msg.REPORT in [
+            c["label"]
+            for row in w.fake.message(post["id"])["components"]
+            for c in row["components"]
+        ]
+        assert str(w.bob.id) not in sent_bodies(w.fake)
