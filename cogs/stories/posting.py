@@ -76,7 +76,6 @@ class DiscordPublisher:
                     applied_tags=[tag] if tag else [],
                     allowed_mentions=NO_MENTIONS,
                 )
-                self._announce(story, created.message)
                 return Posted(channel.id, created.message.id, created.thread.id)
             assert isinstance(channel, discord.TextChannel)
             message = await channel.send(
@@ -85,22 +84,10 @@ class DiscordPublisher:
                 allowed_mentions=NO_MENTIONS,
                 nonce=nonce_for(story, "s"),
             )
-            self._announce(story, message)
             return Posted(channel.id, message.id)
         except discord.HTTPException as exc:
             log.warning("Posting a story failed (HTTP %s)", exc.status)
             return _failure(exc)
-
-    def _announce(self, story: Story, message: discord.Message) -> None:
-        """Tell other features a story is up (peer encouragement opens its thread)."""
-        self.bot.dispatch(
-            "story_posted",
-            story.id,
-            story.public_id,
-            message,
-            render.label(story),
-            logic.STAGE_LABELS.get(story.stage),
-        )
 
     async def send_to_queue(self, story: Story, settings: StorySettings) -> Posted | Failed:
         channel = self._writable(settings.mod_channel_id)
