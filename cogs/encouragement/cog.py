@@ -17,6 +17,8 @@ from cogs.encouragement.privacy import EncouragementPersonalData
 from cogs.encouragement.repository import DIGEST_JOB, ROUNDUP_JOB, EncouragementRepository
 from cogs.encouragement.service import EncouragementService
 from cogs.encouragement.views import EncourageButton, MeTooButton, ReplyModal
+from cogs.stories.logic import STAGE_LABELS, story_label
+from cogs.stories.repository import Story
 
 if TYPE_CHECKING:
     from bot.app import Bot
@@ -60,15 +62,22 @@ class EncouragementCog(commands.Cog, name="Encouragement"):
     # -- story events (dispatched by the stories feature) ---------------------------------------
 
     @commands.Cog.listener()
-    async def on_story_posted(
-        self,
-        story_id: int,
-        public_id: str,
-        message: discord.Message,
-        label: str,
-        stage: str | None,
-    ) -> None:
-        await self.service.attach(story_id, public_id, message, label, stage)
+    async def on_story_posted(self, story: Story) -> None:
+        """The stories feature posted a story (text-channel message or forum post)."""
+        if story.message_id is None or story.channel_id is None or story.number is None:
+            return
+        # A forum post's starter message has the post's (the thread's) id.
+        forum_post = story.thread_id if story.thread_id == story.message_id else None
+        await self.service.attach(
+            story_id=story.id,
+            public_id=story.public_id,
+            guild_id=story.guild_id,
+            channel_id=story.channel_id,
+            message_id=story.message_id,
+            forum_post_id=forum_post,
+            label=story_label(story.number),
+            stage=STAGE_LABELS.get(story.stage),
+        )
 
     @commands.Cog.listener()
     async def on_story_deleted(self, story_id: int) -> None:

@@ -27,7 +27,6 @@ from cogs.encouragement.repository import (
     StoryThread,
     pseudonym_scope,
 )
-from cogs.encouragement.views import has_encouragement_buttons, with_story_items
 
 if TYPE_CHECKING:
     from bot.app import Bot
@@ -53,55 +52,56 @@ class EncouragementService:
 
     async def attach(
         self,
+        *,
         story_id: int,
         public_id: str,
-        message: discord.Message,
+        guild_id: int,
+        channel_id: int,
+        message_id: int,
+        forum_post_id: int | None,
         label: str,
         stage: str | None,
     ) -> None:
-        """Give a freshly posted story its thread and its buttons. Safe to repeat."""
-        guild = message.guild
-        if guild is None:
-            return
-        channel = message.channel
-        in_forum = isinstance(channel, discord.Thread) and isinstance(
-            channel.parent, discord.ForumChannel
-        )
-        parent_id = channel.parent_id if isinstance(channel, discord.Thread) else channel.id
+        """Give a freshly posted story its thread: one on the message in a text channel, the
+        post itself in a forum. Safe to repeat (a repeated event changes nothing)."""
         now = self.bot.clock.now()
-        wants_roundup = await self._roundup_missing(guild.id)
-        zone = await self._zone(guild.id)
+        wants_roundup = await self._roundup_missing(guild_id)
+        zone = await self._zone(guild_id)
         async with self.bot.store.transaction() as conn:
             await self.repo.add_story(
                 conn,
                 story_id=story_id,
                 public_id=public_id,
-                guild_id=guild.id,
-                channel_id=parent_id or channel.id,
-                message_id=message.id,
+                guild_id=guild_id,
+                channel_id=channel_id,
+                message_id=message_id,
                 label=label,
                 stage=stage,
                 now=now,
             )
             if wants_roundup:
-                await self.bot.scheduler.put_job(conn, ROUNDUP_JOB, str(guild.id), {"zone": zone})
+                await self.bot.scheduler.put_job(conn, ROUNDUP_JOB, str(guild_id), {"zone": zone})
         known = await self.repo.story(story_id)
         if known is not None and known.thread_id is not None:
             return
         try:
-            if in_forum:
-                assert isinstance(channel, discord.Thread)
-                thread = channel
-                if thread.auto_archive_duration != logic.AUTO_ARCHIVE_MINUTES:
-                    await thread.edit(auto_archive_duration=logic.AUTO_ARCHIVE_MINUTES)
+            if forum_post_id is not None:
+                thread_id = forum_post_id
+                # A forum post keeps the forum's default; a story's stays open for a week.
+                await self.bot.http.edit_channel(
+                    forum_post_id, auto_archive_duration=logic.AUTO_ARCHIVE_MINUTES
+                )
             else:
-                thread = await message.create_thread(
+                channel = self.bot.get_channel(channel_id)
+                if not isinstance(channel, discord.TextChannel):
+                    log.info("A story's channel is gone; no encouragement thread for it")
+                    return
+                thread = await channel.get_partial_message(message_id).create_thread(
                     name=logic.thread_name(label, stage),
                     auto_archive_duration=logic.AUTO_ARCHIVE_MINUTES,
                 )
-            await self.repo.set_thread(story_id, thread.id)
-            if not has_encouragement_buttons(message):
-                await message.edit(view=with_story_items(message, public_id, 0))
+                thread_id = thread.id
+            await self.repo.set_thread(story_id, thread_id)
         except discord.HTTPException as exc:
             log.warning("Could not open the encouragement thread of a story (HTTP %s)", exc.status)
 

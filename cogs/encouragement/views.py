@@ -118,14 +118,6 @@ def story_items(public_id: str, me_too_count: int = 0) -> list[discord.ui.Item[A
     return [EncourageButton(public_id), MeTooButton(public_id, me_too_count)]
 
 
-def has_encouragement_buttons(message: discord.Message) -> bool:
-    return any(
-        getattr(child, "custom_id", None) and str(child.custom_id).startswith(WRITE_PREFIX)
-        for row in message.components
-        for child in getattr(row, "children", ())
-    )
-
-
 def with_story_items(
     message: discord.Message, public_id: str, me_too_count: int
 ) -> discord.ui.View:

@@ -215,8 +215,10 @@ def identifying_details(text: str, watch_terms: Iterable[str] = ()) -> tuple[str
         if re.search(rf"(?<!\w){re.escape(_fold(term))}(?!\w)", folded):
             found.add("company")
             break
-    without_emails = _EMAIL.sub(" ", text)
-    if without_emails != text:
+    # Mention syntax and links carry long numbers that are neither phones nor dates.
+    plain = _URL.sub(" ", re.sub(r"<(?:@[!&]?|#)\d+>", " ", text))
+    without_emails = _EMAIL.sub(" ", plain)
+    if without_emails != plain:
         found.add("email")
     without_dates = without_emails
     for pattern in _FULL_DATES:

@@ -12,6 +12,22 @@ GROUP_DESCRIPTION = "Anonymous stories: settings and moderation."
 SETTINGS_DESCRIPTION = "Where stories go, approval, links, pacing and crisis handling."
 UNBLOCK_DESCRIPTION = "Let a blocked author share again (by the Anon tag moderators saw)."
 BLOCKED_DESCRIPTION = "How many authors are blocked from sharing (never who)."
+SETTINGS_OPTIONS = {
+    "channel": "Where stories are posted: a text channel, or a forum (posts tagged by stage)",
+    "mod_channel": "A private channel for moderators: the approval queue and reports",
+    "approval": "Hold every story for a moderator's approval before it is posted",
+    "links": "Allow links in stories (invite links are never allowed)",
+    "max_delay": "Longest random delay before a story appears, in seconds (default 90)",
+    "cooldown": "Minutes a member waits between two stories (default 30)",
+    "daily_limit": "Stories a member may share in 24 hours (default 3)",
+    "crisis_stories": "Stories with crisis words: post as usual, or hold for a moderator",
+    "crisis_words": "Your own crisis phrases, comma-separated (added to the built-in list)",
+    "crisis_note": "One line of your own support info shown with the resources",
+}
+UNBLOCK_OPTIONS = {
+    "anon": "The author's Anon tag as moderators saw it, like 7F3K",
+    "everyone": "Lift every block in this server",
+}
 
 # -- the modal ----------------------------------------------------------------------------------
 MODAL_TITLE = "Share your story anonymously"

@@ -40,6 +40,11 @@ class DiscordPublisher:
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
 
+    def announce_posted(self, story: Story) -> None:
+        """Other features hear of every new post as the event `story_posted` (a listener
+        `on_story_posted(self, story: Story)`), e.g. to open its encouragement thread."""
+        self.bot.dispatch("story_posted", story)
+
     def guild_name(self, guild_id: int) -> str:
         guild = self.bot.get_guild(guild_id)
         return guild.name if guild else "your server"
@@ -126,19 +131,23 @@ class DiscordPublisher:
     async def delete_post(self, story: Story) -> None:
         """The post and what hangs off it: a forum post is its thread; a thread started on a
         text-channel post goes too."""
-        # Peer encouragement drops its thread, kind words and me-toos of the story.
+        # Peer encouragement drops the story's thread record, kind words and me-toos.
         self.bot.dispatch("story_deleted", story.id)
-        try:
-            if story.thread_id is not None:
+        thread_gone = False
+        if story.thread_id is not None:
+            try:
                 await self.bot.http.delete_channel(story.thread_id)
-            if story.message_id is not None and story.thread_id != story.message_id:
-                assert story.channel_id is not None
-                await self.delete_message(story.channel_id, story.message_id)
-        except discord.NotFound:
-            pass  # already gone: that is what was wanted
-        except discord.HTTPException as exc:
-            log.warning("Deleting a story post failed (HTTP %s)", exc.status)
-            raise
+                thread_gone = True
+            except discord.NotFound:
+                thread_gone = True  # already gone: that is what was wanted
+            except discord.Forbidden:
+                # Without Manage Threads the thread stays; its first message (ours) still goes.
+                log.info("No permission to delete a story's thread; deleting its message")
+        if story.message_id is None or (thread_gone and story.thread_id == story.message_id):
+            return
+        where = story.thread_id if story.thread_id == story.message_id else story.channel_id
+        assert where is not None
+        await self.delete_message(where, story.message_id)
 
     async def delete_message(self, channel_id: int, message_id: int) -> None:
         with contextlib.suppress(discord.NotFound):

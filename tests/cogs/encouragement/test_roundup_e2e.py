@@ -8,7 +8,6 @@ from typing import Any
 
 from tests.cogs.encouragement.helpers import (
     encourage_post,
-    post_story_directly,
     shared_story,
     story_public_id,
 )
@@ -72,9 +71,12 @@ async def test_roundup_counts_the_week_and_runs_once_across_a_restart(
 
 
 async def test_roundup_can_be_turned_off(world: Any, tmp_path: Path) -> None:
-    fake = world.fake
+    w = story_world(world)
+    fake = w.fake
     async with running_bot(fake, data_dir=tmp_path, now=MONDAY) as app:
-        await post_story_directly(app, world.channel, story_id=1)
+        await configure(w)
+        await shared_story(app, w, w.alice)
+        await encourage_post(w, w.bob, (await _first_post(w)), "Hugs.", anonymous=True)
         refused = await fake.invoke(
             world.alice, world.channel, "encouragement roundup", enabled=False
         )
@@ -82,6 +84,13 @@ async def test_roundup_can_be_turned_off(world: Any, tmp_path: Path) -> None:
         off = await fake.invoke(world.mod, world.channel, "encouragement roundup", enabled=False)
         assert off.ephemeral and "off" in (off.content or "")
         await app.advance_to(datetime(2026, 3, 9, 10, 0, tzinfo=UTC))
-        assert roundups(world.channel) == []
+        assert roundups(w.stories) == []
         on = await fake.invoke(world.mod, world.channel, "encouragement roundup", enabled=True)
         assert on.ephemeral and "on" in (on.content or "")
+        await encourage_post(w, w.bob, (await _first_post(w)), "Still here.", anonymous=True)
+        await app.advance_to(datetime(2026, 3, 16, 10, 0, tzinfo=UTC))
+        assert len(roundups(w.stories)) == 1  # back on: the next Monday has one
+
+
+async def _first_post(w: Any) -> dict[str, Any]:
+    return next(m for m in w.stories.messages if m.get("embeds"))

@@ -149,3 +149,38 @@ async def test_me_too_on_a_shared_story_counts_each_member_once(world: Any, tmp_
             for c in row["components"]
         ]
         assert str(w.bob.id) not in sent_bodies(w.fake)
+
+
+async def test_me_too_survives_a_restart(world: Any, tmp_path: Path) -> None:
+    w = story_world(world)
+    async with running_bot(w.fake, data_dir=tmp_path) as app:
+        await configure(w)
+        post, _thread = await shared_story(app, w, w.alice)
+        me_too = f"enc:metoo:{story_public_id(post)}"
+        await w.fake.click(w.bob, w.fake.message(post["id"]), custom_id=me_too)
+        await app.restart()
+        await w.fake.click(w.mod, w.fake.message(post["id"]), custom_id=me_too)
+        comps = w.fake.message(post["id"])["components"]
+        assert "Me too · 2" in [c["label"] for row in comps for c in row["components"]]
+
+
+async def test_deleting_a_story_takes_its_thread_and_kind_words_along(
+    world: Any, tmp_path: Path
+) -> None:
+    w = story_world(world)
+    async with running_bot(w.fake, data_dir=tmp_path) as app:
+        await configure(w)
+        post, thread = await shared_story(app, w, w.alice)
+        await encourage_post(w, w.bob, post, "Hang in there.", anonymous=True)
+        await w.fake.click(
+            w.bob, w.fake.message(post["id"]), custom_id=f"enc:metoo:{story_public_id(post)}"
+        )
+
+        mine = await w.fake.invoke(w.alice, w.channel, "mystories")
+        confirm = await w.fake.click(w.alice, mine.message, label="Delete 1")
+        await w.fake.click(w.alice, confirm.message, label=stories_msg.DELETE_YES)
+        await w.fake.settle()
+
+        assert thread.deleted
+        for table in ("encouragement_stories", "encouragements", "encouragement_me_too"):
+            assert await app.store.fetchall(f"SELECT * FROM {table}") == [], table

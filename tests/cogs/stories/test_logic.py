@@ -181,6 +181,7 @@ def test_nudges_leave_ordinary_text_alone() -> None:
     text = "Third final round this year. In 2023 2024 I had 12 interviews, 5 rounds each."
     assert identifying_details(text, ["Initech"]) == ()
     assert identifying_details("It was in March 2026, a Tuesday") == ()
+    assert identifying_details("<@123456789012345678> see https://x.org/12345678901") == ()
 
 
 def test_company_names_match_whole_words_only() -> None:
