@@ -11,11 +11,11 @@ from discord.ext import commands
 
 from bot.errors import UserFacingError
 from cogs.encouragement import messages as m
-from cogs.encouragement.authors import StoriesTableAuthors
 from cogs.encouragement.jobs import DigestJob, RoundupJob
 from cogs.encouragement.privacy import EncouragementPersonalData
 from cogs.encouragement.repository import DIGEST_JOB, ROUNDUP_JOB, EncouragementRepository
 from cogs.encouragement.service import EncouragementService
+from cogs.encouragement.stories_data import StoriesTable
 from cogs.encouragement.views import EncourageButton, MeTooButton, ReplyModal
 from cogs.stories.logic import STAGE_LABELS, story_label
 from cogs.stories.repository import Story
@@ -42,9 +42,7 @@ class EncouragementCog(commands.Cog, name="Encouragement"):
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
         self.repo = EncouragementRepository(bot.store)
-        self.service = EncouragementService(
-            bot, self.repo, StoriesTableAuthors(bot.store, bot.anonymizer)
-        )
+        self.service = EncouragementService(bot, self.repo, StoriesTable(bot.store, bot.anonymizer))
         self.privacy = EncouragementPersonalData()
 
     async def cog_load(self) -> None:

@@ -14,6 +14,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Final, Literal
 from zoneinfo import ZoneInfo
 
+# The stories feature's sanitiser is the one rule for member text posted around stories.
+from cogs.stories import logic as stories_logic
+
 # Discord's limits and ours.
 THREAD_NAME_LIMIT = 100
 # One week: the longest auto-archive Discord offers (minutes).
@@ -48,22 +51,10 @@ def _require_aware(instant: datetime, what: str) -> None:
 # Text
 # --------------------------------------------------------------------------------------------
 
-_ZERO_WIDTH = "\u200b"
-# <@123>, <@!123>, <@&123>, <#123>, and the bare words that ping many people.
-_MENTION = re.compile(r"<(@[!&]?|#)(\d+)>")
-_MASS = re.compile(r"@(everyone|here)", re.IGNORECASE)
-_INVITE = re.compile(
-    r"(?:https?://)?(?:www\.)?(?:discord(?:app)?\.com/invite|discord\.gg|dsc\.gg)/\S+",
-    re.IGNORECASE,
-)
 _CONTROL = {"Cc", "Cf", "Co", "Cs"}
-
-
-def neutralize(text: str) -> str:
-    """Mention syntax stays readable but can never resolve or ping (mentions are also disabled
-    on every send; this keeps the text from *looking* like a ping)."""
-    text = _MENTION.sub(lambda m: f"<{m.group(1)}{_ZERO_WIDTH}{m.group(2)}>", text)
-    return _MASS.sub(lambda m: f"@{_ZERO_WIDTH}{m.group(1)}", text)
+# What a kind word may take in a post after mentions are neutralised (they grow a little):
+# under Discord's 2,000 characters with the "Encouragement from <name>" line.
+POST_BODY_LIMIT = 1800
 
 
 def _strip_controls(text: str) -> str:
@@ -72,9 +63,10 @@ def _strip_controls(text: str) -> str:
     ).replace("\t", " ")
 
 
-def clean_message(text: str, *, limit: int, what: str) -> str:
-    """A member's kind words, ready to post: trimmed, within `limit`, no invite links, no
-    active mention syntax, at most two blank lines in a row. Raises InvalidInput."""
+def clean_message(text: str, *, limit: int, what: str, links_allowed: bool) -> str:
+    """A member's kind words, ready to post with the stories sanitiser's rules: trimmed, within
+    `limit`, no invite links (nor other links unless the server allows them in stories), mention
+    syntax visible but inert, at most one blank line in a row. Raises InvalidInput."""
     cleaned = _strip_controls(unicodedata.normalize("NFC", text)).strip()
     cleaned = re.sub(r"\n{3,}", "\n\n", cleaned)
     if not cleaned:
@@ -84,9 +76,15 @@ def clean_message(text: str, *, limit: int, what: str) -> str:
             f"Your {what} is {len(cleaned):,} characters; the limit is {limit:,}. "
             "Could you shorten it a little?"
         )
-    if _INVITE.search(cleaned):
+    safe = stories_logic.sanitise(cleaned, limit=POST_BODY_LIMIT, links_allowed=links_allowed)
+    if safe.invites_removed:
         raise InvalidInput(f"Server invite links can’t go in a {what}. Could you take it out?")
-    return neutralize(cleaned)
+    if safe.links_removed:
+        raise InvalidInput(
+            f"This server keeps links out of stories and their threads. Could you post your "
+            f"{what} without it?"
+        )
+    return safe.text
 
 
 def signature(display_name: str | None) -> str:
@@ -95,8 +93,13 @@ def signature(display_name: str | None) -> str:
     if display_name is None:
         return "a member"
     name = " ".join(_strip_controls(display_name).split())[:SIGNATURE_LIMIT]
-    name = neutralize(re.sub(r"([\\*_~`|>\[\]()#-])", r"\\\1", name))
-    return name or "a member"
+    name, _ = stories_logic.neutralise_mentions(name)
+    return discord_escape(name) or "a member"
+
+
+def discord_escape(text: str) -> str:
+    """Markdown characters shown as themselves."""
+    return re.sub(r"([\\*_~`|>\[\]()#-])", r"\\\1", text)
 
 
 def excerpt(text: str, limit: int = DIGEST_EXCERPT_LENGTH) -> str:

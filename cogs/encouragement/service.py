@@ -19,7 +19,6 @@ from bot.errors import UserFacingError
 from bot.scheduling import Outcome, to_epoch
 from cogs.encouragement import logic
 from cogs.encouragement import messages as m
-from cogs.encouragement.authors import StoryAuthors
 from cogs.encouragement.repository import (
     DIGEST_JOB,
     ROUNDUP_JOB,
@@ -27,6 +26,7 @@ from cogs.encouragement.repository import (
     StoryThread,
     pseudonym_scope,
 )
+from cogs.encouragement.stories_data import StoriesData
 
 if TYPE_CHECKING:
     from bot.app import Bot
@@ -43,10 +43,10 @@ def send_nonce(kind: str, key: str, occurrence: str) -> str:
 
 
 class EncouragementService:
-    def __init__(self, bot: Bot, repo: EncouragementRepository, authors: StoryAuthors) -> None:
+    def __init__(self, bot: Bot, repo: EncouragementRepository, stories: StoriesData) -> None:
         self.bot = bot
         self.repo = repo
-        self.authors = authors
+        self.stories = stories
 
     # -- a story was posted ---------------------------------------------------------------------
 
@@ -170,7 +170,10 @@ class EncouragementService:
         Returns the link to the posted message."""
         try:
             words = logic.clean_message(
-                text, limit=logic.ENCOURAGEMENT_LIMIT, what="message of encouragement"
+                text,
+                limit=logic.ENCOURAGEMENT_LIMIT,
+                what="message of encouragement",
+                links_allowed=await self.stories.links_allowed(guild_id),
             )
         except logic.InvalidInput as exc:
             raise UserFacingError(str(exc)) from None
@@ -182,7 +185,7 @@ class EncouragementService:
             thread, m.ENCOURAGEMENT_POST.format(signature=signature, text=words)
         )
         now = self.bot.clock.now()
-        wants_digest = await self.authors.wants_digest(story_id)
+        wants_digest = await self.stories.wants_digest(story_id)
         pending = await self.bot.scheduler.next_run(DIGEST_JOB, str(story_id))
         async with self.bot.store.transaction() as conn:
             await self.repo.add_encouragement(
@@ -230,17 +233,22 @@ class EncouragementService:
         story = await self.repo.story_by_thread(channel_id)
         if story is None or story.guild_id != guild_id:
             raise UserFacingError(m.REPLY_OUTSIDE_THREAD)
-        if not await self.authors.is_author(story.story_id, guild_id, user_id):
+        if not await self.stories.is_author(story.story_id, guild_id, user_id):
             raise UserFacingError(m.REPLY_NOT_AUTHOR)
         return story.public_id
 
     async def reply_as_op(self, public_id: str, guild_id: int, user_id: int, text: str) -> None:
         story = await self._story(public_id, guild_id)
         # Checked again on submit: the story may have been deleted meanwhile.
-        if not await self.authors.is_author(story.story_id, guild_id, user_id):
+        if not await self.stories.is_author(story.story_id, guild_id, user_id):
             raise UserFacingError(m.REPLY_NOT_AUTHOR)
         try:
-            words = logic.clean_message(text, limit=logic.REPLY_LIMIT, what="reply")
+            words = logic.clean_message(
+                text,
+                limit=logic.REPLY_LIMIT,
+                what="reply",
+                links_allowed=await self.stories.links_allowed(guild_id),
+            )
         except logic.InvalidInput as exc:
             raise UserFacingError(str(exc)) from None
         thread = await self._thread_of(story)
@@ -265,7 +273,7 @@ class EncouragementService:
         items = await self.repo.undigested(story_id)
         if not items:
             return "skipped", "nothing new"
-        recipient = await self.authors.digest_recipient(story_id)
+        recipient = await self.stories.digest_recipient(story_id)
         if recipient is None:
             await self.repo.drop_undigested_text(story_id, now)
             return "skipped", "author opted out"
@@ -319,7 +327,9 @@ class EncouragementService:
         counts = await self.repo.week_counts(guild_id, start, end)
         if counts.empty:
             return "skipped", "a quiet week"
-        channel_id = await self.repo.latest_channel(guild_id)
+        channel_id = await self.stories.stories_channel(guild_id) or await self.repo.latest_channel(
+            guild_id
+        )
         channel = self.bot.get_channel(channel_id) if channel_id else None
         if channel is None:
             return "skipped", "no stories channel"

@@ -1,6 +1,7 @@
-"""What encouragement needs to know about a story's author, answered by the stories feature's
-table without ever revealing who the author is: "is this member the author?" (by keyed
-pseudonym) and "who gets the digest?" (the sealed member id, only if they opted in)."""
+"""What encouragement reads from the stories feature's tables (read-only): about a story's
+author without ever revealing who it is — "is this member the author?" (by keyed pseudonym) and
+"who gets the digest?" (the sealed member id, only if they opted in) — and the server's stories
+settings (the stories channel, whether links are allowed)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from bot.db import Store
 log = logging.getLogger(__name__)
 
 
-class StoryAuthors(Protocol):
+class StoriesData(Protocol):
     async def is_author(self, story_id: int, guild_id: int, user_id: int) -> bool: ...
 
     async def wants_digest(self, story_id: int) -> bool: ...
@@ -25,8 +26,12 @@ class StoryAuthors(Protocol):
         """The author's member id, unsealed only now and only if they want digests."""
         ...
 
+    async def links_allowed(self, guild_id: int) -> bool: ...
 
-class StoriesTableAuthors:
+    async def stories_channel(self, guild_id: int) -> int | None: ...
+
+
+class StoriesTable:
     """Reads the stories table (owned by cogs/stories) by story id, read-only: `author` is the
     keyed pseudonym of scope "stories:<guild>", `sealed_author` the member id sealed with
     context "story-dm:<guild>:<public id>", present only when the author asked for DMs about
@@ -68,3 +73,20 @@ class StoriesTableAuthors:
             log.warning("A sealed story token did not open (wrong key or tampered)")
             return None
         return int(plain.decode())
+
+    async def _settings(self, guild_id: int) -> aiosqlite.Row | None:
+        try:
+            return await self.store.fetchone(
+                "SELECT channel_id, links_allowed FROM story_settings WHERE guild_id = ?",
+                (guild_id,),
+            )
+        except aiosqlite.OperationalError:
+            return None
+
+    async def links_allowed(self, guild_id: int) -> bool:
+        row = await self._settings(guild_id)
+        return bool(row and row["links_allowed"])
+
+    async def stories_channel(self, guild_id: int) -> int | None:
+        row = await self._settings(guild_id)
+        return int(row["channel_id"]) if row and row["channel_id"] else None
