@@ -16,7 +16,13 @@ from cogs.encouragement.privacy import EncouragementPersonalData
 from cogs.encouragement.repository import DIGEST_JOB, ROUNDUP_JOB, EncouragementRepository
 from cogs.encouragement.service import EncouragementService
 from cogs.encouragement.stories_data import StoriesTable
-from cogs.encouragement.views import EncourageButton, MeTooButton, ReplyModal
+from cogs.encouragement.views import (
+    DigestsButton,
+    DigestToggle,
+    EncourageButton,
+    MeTooButton,
+    ReplyModal,
+)
 from cogs.stories.logic import STAGE_LABELS, story_label
 from cogs.stories.repository import Story
 
@@ -46,13 +52,13 @@ class EncouragementCog(commands.Cog, name="Encouragement"):
         self.privacy = EncouragementPersonalData()
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(EncourageButton, MeTooButton)
+        self.bot.add_dynamic_items(EncourageButton, MeTooButton, DigestsButton, DigestToggle)
         self.bot.scheduler.register(DigestJob(self.service))
         self.bot.scheduler.register(RoundupJob(self.service))
         self.bot.privacy.register(self.privacy)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(EncourageButton, MeTooButton)
+        self.bot.remove_dynamic_items(EncourageButton, MeTooButton, DigestsButton, DigestToggle)
         self.bot.scheduler.unregister(DIGEST_JOB)
         self.bot.scheduler.unregister(ROUNDUP_JOB)
         self.bot.privacy.unregister(self.privacy.feature)

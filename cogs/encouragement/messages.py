@@ -54,6 +54,17 @@ DIGEST_FOOTER = (
     "/mystories turns them off."
 )
 
+# -- digest choices in /mystories ---------------------------------------------------------------
+DIGESTS_BUTTON = "Encouragement DMs"
+DIGESTS_TITLE = (
+    "**Encouragement DMs** (only you can see this): a short digest of new kind words on each "
+    "story, at most one an hour. Press a story to switch."
+)
+DIGESTS_NONE = "None of your stories is up yet, so there’s nothing to switch."
+DIGEST_TOGGLE_ON = "{label}: on"
+DIGEST_TOGGLE_OFF = "{label}: off"
+DIGEST_NOT_YOURS = "Only the person who shared this story can change its DMs."
+
 # -- weekly roundup ------------------------------------------------------------------------------
 ROUNDUP_TITLE = "You were not alone this week"
 ROUNDUP_BODY = (

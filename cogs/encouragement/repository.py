@@ -33,6 +33,7 @@ class StoryThread:
     stage: str | None
     posted_at: datetime
     digest_sent_at: datetime | None
+    digest_muted: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,12 +58,13 @@ def _story(row: aiosqlite.Row) -> StoryThread:
         stage=row["stage"],
         posted_at=from_epoch(row["posted_at"]),
         digest_sent_at=from_epoch(row["digest_sent_at"]) if row["digest_sent_at"] else None,
+        digest_muted=bool(row["digest_muted"]),
     )
 
 
 _STORY_COLUMNS = (
     "story_id, public_id, guild_id, channel_id, message_id, thread_id, label, stage, "
-    "posted_at, digest_sent_at"
+    "posted_at, digest_sent_at, digest_muted"
 )
 
 
@@ -105,6 +107,12 @@ class EncouragementRepository:
             f"SELECT {_STORY_COLUMNS} FROM encouragement_stories WHERE story_id = ?", (story_id,)
         )
         return _story(row) if row else None
+
+    async def set_digest_muted(self, story_id: int, muted: bool) -> None:
+        await self.store.execute(
+            "UPDATE encouragement_stories SET digest_muted = ? WHERE story_id = ?",
+            (int(muted), story_id),
+        )
 
     async def story_by_public_id(self, public_id: str) -> StoryThread | None:
         row = await self.store.fetchone(

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import discord
 
@@ -34,6 +35,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NONE = discord.AllowedMentions.none()
+
+
+@dataclass(frozen=True, slots=True)
+class DigestChoice:
+    public_id: str
+    label: str
+    on: bool
 
 
 def send_nonce(kind: str, key: str, occurrence: str) -> str:
@@ -185,7 +193,7 @@ class EncouragementService:
             thread, m.ENCOURAGEMENT_POST.format(signature=signature, text=words)
         )
         now = self.bot.clock.now()
-        wants_digest = await self.stories.wants_digest(story_id)
+        wants_digest = await self._digest_on(story)
         pending = await self.bot.scheduler.next_run(DIGEST_JOB, str(story_id))
         async with self.bot.store.transaction() as conn:
             await self.repo.add_encouragement(
@@ -273,7 +281,7 @@ class EncouragementService:
         items = await self.repo.undigested(story_id)
         if not items:
             return "skipped", "nothing new"
-        recipient = await self.stories.digest_recipient(story_id)
+        recipient = None if story.digest_muted else await self.stories.digest_recipient(story_id)
         if recipient is None:
             await self.repo.drop_undigested_text(story_id, now)
             return "skipped", "author opted out"
@@ -305,6 +313,41 @@ class EncouragementService:
         async with self.bot.store.transaction() as conn:
             await self.repo.mark_digested(conn, story_id, [i.id for i in items], now)
         return "done", f"{len(items)} item(s)"
+
+    async def _digest_on(self, story: StoryThread) -> bool:
+        return not story.digest_muted and await self.stories.wants_digest(story.story_id)
+
+    async def digest_choices(self, guild_id: int, user_id: int) -> list[DigestChoice]:
+        """The member's posted stories and whether each sends them digests (for /mystories)."""
+        choices = []
+        for own in await self._stories_service().mine(guild_id, user_id):
+            story = await self.repo.story(own.id)
+            if story is None or own.status != "posted":
+                continue
+            choices.append(DigestChoice(story.public_id, story.label, await self._digest_on(story)))
+        return choices
+
+    async def toggle_digest(self, public_id: str, guild_id: int, user_id: int) -> bool:
+        """Turn the author's digest for one story on or off; returns the new state."""
+        story = await self._story(public_id, guild_id)
+        if not await self.stories.is_author(story.story_id, guild_id, user_id):
+            raise UserFacingError(m.DIGEST_NOT_YOURS)
+        if await self._digest_on(story):
+            await self.repo.set_digest_muted(story.story_id, True)
+            await self.repo.drop_undigested_text(story.story_id, self.bot.clock.now())
+            async with self.bot.store.transaction() as conn:
+                await self.bot.scheduler.remove_job(conn, DIGEST_JOB, str(story.story_id))
+            return False
+        # The stories feature keeps the sealed id (the "DM me about this story" choice).
+        await self._stories_service().opt_in_dm(public_id, guild_id, user_id)
+        await self.repo.set_digest_muted(story.story_id, False)
+        return True
+
+    def _stories_service(self) -> Any:
+        cog: Any = self.bot.get_cog("Stories")
+        if cog is None:
+            raise UserFacingError(m.STORY_GONE)
+        return cog.service
 
     # -- the weekly roundup ---------------------------------------------------------------------
 

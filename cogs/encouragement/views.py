@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -20,7 +21,7 @@ from cogs.encouragement.logic import ENCOURAGEMENT_LIMIT, REPLY_LIMIT
 
 if TYPE_CHECKING:
     from bot.app import Bot
-    from cogs.encouragement.service import EncouragementService
+    from cogs.encouragement.service import DigestChoice, EncouragementService
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +112,89 @@ class MeTooButton(
         await interaction.followup.send(
             m.ME_TOO_ADDED if change.added else m.ME_TOO_REMOVED, ephemeral=True
         )
+
+
+class DigestsButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=r"enc:digests"
+):
+    """In /mystories: opens the member's own list of digest switches (carries no id at all)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=m.DIGESTS_BUTTON, style=discord.ButtonStyle.secondary, custom_id="enc:digests"
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> DigestsButton:
+        return cls()
+
+    async def callback(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
+        if interaction.guild is None:
+            await send_ephemeral(interaction, m.SERVER_ONLY)
+            return
+        choices = await _service(interaction).digest_choices(
+            interaction.guild.id, interaction.user.id
+        )
+        if not choices:
+            await send_ephemeral(interaction, m.DIGESTS_NONE)
+            return
+        await interaction.response.send_message(
+            m.DIGESTS_TITLE, view=digest_switches(choices), ephemeral=True
+        )
+
+
+class DigestToggle(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=rf"enc:digest:(?P<story>{PUBLIC_ID})",
+):
+    def __init__(self, public_id: str, label: str = "", on: bool = False) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=(m.DIGEST_TOGGLE_ON if on else m.DIGEST_TOGGLE_OFF).format(label=label),
+                style=discord.ButtonStyle.success if on else discord.ButtonStyle.secondary,
+                custom_id=f"enc:digest:{public_id}",
+            )
+        )
+        self.public_id = public_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> DigestToggle:
+        return cls(match["story"])
+
+    async def callback(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
+        if interaction.guild is None:
+            await send_ephemeral(interaction, m.SERVER_ONLY)
+            return
+        service = _service(interaction)
+        try:
+            await service.toggle_digest(self.public_id, interaction.guild.id, interaction.user.id)
+        except UserFacingError as exc:
+            await send_ephemeral(interaction, exc.message)
+            return
+        choices = await service.digest_choices(interaction.guild.id, interaction.user.id)
+        await interaction.response.edit_message(view=digest_switches(choices))
+
+
+def digest_switches(choices: Sequence[DigestChoice]) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for choice in choices[:25]:
+        view.add_item(DigestToggle(choice.public_id, choice.label, choice.on))
+    view.stop()  # the DynamicItems answer; no need to keep this copy
+    return view
 
 
 def story_items(public_id: str, me_too_count: int = 0) -> list[discord.ui.Item[Any]]:

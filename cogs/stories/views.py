@@ -19,6 +19,7 @@ import discord
 from discord import app_commands
 
 from bot.tree import message_for, send_ephemeral
+from cogs.encouragement.views import DigestsButton as EncouragementDigestsButton
 from cogs.encouragement.views import story_items as encouragement_items
 from cogs.stories import logic
 from cogs.stories import messages as msg
@@ -175,7 +176,12 @@ def mine_view(stories: Sequence[Story]) -> discord.ui.View | None:
         StoryButton("delete", story.public_id, label=msg.DELETE.format(n=n))
         for n, story in enumerate(stories, start=1)
     ]
-    return _view(*buttons[:25]) if buttons else None
+    if not buttons:
+        return None
+    view = _view(*buttons[:24])
+    # Peer encouragement: switch the DM digest of kind words per story ("enc:digests").
+    view.add_item(EncouragementDigestsButton())
+    return view
 
 
 def confirm_delete_view(story: Story) -> discord.ui.View:

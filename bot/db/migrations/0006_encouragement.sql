@@ -15,7 +15,9 @@ CREATE TABLE encouragement_stories (
     label           TEXT    NOT NULL,      -- "Story #42"
     stage           TEXT,                  -- "Onsite"
     posted_at       INTEGER NOT NULL,
-    digest_sent_at  INTEGER                -- the last author digest for this story
+    digest_sent_at  INTEGER,               -- the last author digest for this story
+    digest_muted    INTEGER NOT NULL DEFAULT 0 CHECK (digest_muted IN (0, 1))
+                                           -- the author turned digests off in /mystories
 ) STRICT;
 CREATE UNIQUE INDEX encouragement_stories_thread ON encouragement_stories (thread_id);
 CREATE INDEX encouragement_stories_guild ON encouragement_stories (guild_id, posted_at);

@@ -65,3 +65,29 @@ async def test_no_digest_without_the_opt_in(world: Any, tmp_path: Path) -> None:
         # Nothing of the kind words waits around for a digest that will never go.
         rows = await app.store.fetchall("SELECT body FROM encouragements")
         assert [r["body"] for r in rows] == [None]
+
+
+async def test_digest_can_be_switched_in_mystories(world: Any, tmp_path: Path) -> None:
+    w = story_world(world)
+    async with running_bot(w.fake, data_dir=tmp_path) as app:
+        await configure(w)
+        post, _thread = await shared_story(app, w, w.alice)  # no DM opt-in at share time
+
+        mine = await w.fake.invoke(w.alice, w.channel, "mystories")
+        switches = await w.fake.click(w.alice, mine.message, label="Encouragement DMs")
+        assert switches.ephemeral
+        turned_on = await w.fake.click(w.alice, switches.message, label="Story #1: off")
+        assert [c["label"] for row in turned_on.components for c in row["components"]] == [
+            "Story #1: on"
+        ]
+        await encourage_post(w, w.bob, post, "Proud of you for sharing.", anonymous=False)
+        await app.advance(minutes=11)
+        assert len(w.fake.dm_messages(w.alice)) == 1
+
+        turned_off = await w.fake.click(w.alice, turned_on.message, label="Story #1: on")
+        assert [c["label"] for row in turned_off.components for c in row["components"]] == [
+            "Story #1: off"
+        ]
+        await encourage_post(w, w.bob, post, "Thinking of you.", anonymous=False)
+        await app.advance(hours=2)
+        assert len(w.fake.dm_messages(w.alice)) == 1
