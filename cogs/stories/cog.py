@@ -69,9 +69,17 @@ def ack_text(result: Submitted) -> str:
 
 
 def nudge_text(result: Submitted) -> str:
-    details = [msg.NUDGE_DETAILS[kind] for kind in result.nudges]
-    listed = details[0] if len(details) == 1 else ", ".join(details[:-1]) + " and " + details[-1]
-    return f"{msg.NUDGE_INTRO.format(details=listed)}\n{msg.NUDGE_OUTRO}"
+    lines = []
+    if logic.TOO_LONG in result.nudges:
+        lines.append(msg.TOO_LONG.format(count=len(result.story.body), limit=logic.STORY_MAX_CHARS))
+    details = [msg.NUDGE_DETAILS[k] for k in result.nudges if k != logic.TOO_LONG]
+    if details:
+        listed = details[0] if len(details) == 1 else f"{', '.join(details[:-1])} and {details[-1]}"
+        lines.append(msg.NUDGE_INTRO.format(details=listed))
+        if logic.TOO_LONG not in result.nudges:
+            lines.append(msg.NUDGE_EDIT_OR_POST)
+    lines.append(msg.NUDGE_OUTRO)
+    return "\n".join(lines)
 
 
 class StoriesCog(commands.Cog, name=COG_NAME):
@@ -113,9 +121,10 @@ class StoriesCog(commands.Cog, name=COG_NAME):
         self, interaction: discord.Interaction[Bot], modal: ShareModal
     ) -> None:
         guild = _guild(interaction)
-        stage = modal.stage.values[0] if modal.stage.values else ""
+        # Discord requires the stage; should it ever be missing, the story is not lost for it.
+        stage = modal.stage.values[0] if modal.stage.values else logic.UNSPECIFIED_STAGE
         if stage not in logic.STAGE_LABELS:
-            raise UserFacingError(msg.FIELD_STAGE_PLACEHOLDER + ", please.")
+            stage = logic.UNSPECIFIED_STAGE
         draft = Draft(
             body=modal.story.value,
             stage=stage,
@@ -134,7 +143,8 @@ class StoriesCog(commands.Cog, name=COG_NAME):
         """The ephemeral answer to a submission: the nudge, or the acknowledgement (and, for
         crisis words, a second private message with support resources)."""
         if result.is_draft:
-            text, view = nudge_text(result), nudge_view(result.story)
+            too_long = logic.TOO_LONG in result.nudges
+            text, view = nudge_text(result), nudge_view(result.story, too_long=too_long)
         else:
             text, view = ack_text(result), ack_view(result.story)
         if edit:

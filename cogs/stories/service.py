@@ -212,19 +212,26 @@ class StoryService:
         settings = await self.check_can_share(guild_id, user_id)
         await self.repo.delete_stale_drafts(self.clock.now() - DRAFT_LIFETIME)
         author = self.author_of(guild_id, user_id)
-        full_text = f"{draft.body}\n{draft.takeaway or ''}"
-        nudges = (
-            ()
-            if confirmed
-            else logic.identifying_details(full_text, logic.parse_watch_terms(draft.watch))
-        )
+        body = draft.body.strip()
+        if not body:
+            raise UserFacingError(msg.EMPTY_STORY)
+        too_long = len(body) > logic.STORY_MAX_CHARS
+        shortened = confirmed and too_long
+        if shortened:
+            body = logic.trim(body, logic.STORY_MAX_CHARS)[0]
+        full_text = f"{body}\n{draft.takeaway or ''}"
+        nudges: tuple[str, ...] = ()
+        if not confirmed:
+            nudges = ((logic.TOO_LONG,) if too_long else ()) + logic.identifying_details(
+                full_text, logic.parse_watch_terms(draft.watch)
+            )
         crisis = logic.crisis_match(full_text, self.crisis_phrases(settings))
         review = settings.holds_for_review or (
             crisis and settings.crisis_policy == "hold" and settings.mod_channel_id is not None
         )
         now = self.clock.now()
         values: dict[str, Any] = {
-            "body": draft.body,
+            "body": body,
             "stage": draft.stage,
             "takeaway": draft.takeaway or None,
             "help": draft.help or None,
@@ -268,7 +275,10 @@ class StoryService:
         assert story is not None
         if not nudges:
             log.info("A story was submitted (%s)", "for review" if review else "scheduled")
-        return Submitted(story, settings, nudges, self._notes(story, settings), review)
+        notes = self._notes(story, settings)
+        if shortened and "trimmed" not in notes:
+            notes = (*notes, "trimmed")
+        return Submitted(story, settings, nudges, notes, review)
 
     def _notes(self, story: Story, settings: StorySettings) -> tuple[str, ...]:
         shown = logic.sanitise(
