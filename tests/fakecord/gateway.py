@@ -8,6 +8,7 @@ import contextlib
 import json
 import logging
 import secrets
+import time
 import zlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -83,6 +84,11 @@ class GatewayConnection:
     def send(self, frame: str) -> None:
         self.queue.put_nowait(frame)
 
+    @property
+    def pending_frames(self) -> int:
+        """Frames queued but not yet written to the socket."""
+        return self.queue.qsize()
+
     def send_json(self, payload: JSON) -> None:
         self.send(json.dumps(payload, separators=(",", ":"), ensure_ascii=False))
 
@@ -141,6 +147,8 @@ class GatewayHub:
         self._changed = asyncio.Condition()
         self.ready_count = 0
         self.resume_count = 0
+        # When the last event was dispatched (settle() waits for the bot to react to it).
+        self.last_dispatch = 0.0
         state.hub = self
 
     # -- waiting --------------------------------------------------------------------------------
@@ -163,6 +171,7 @@ class GatewayHub:
 
     # -- dispatch -------------------------------------------------------------------------------
     def dispatch(self, event: str, data: Any, *, intent: int | None = None) -> None:
+        self.last_dispatch = time.monotonic()
         data_json = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
         stripped_json: str | None = None
         for session in self.live_sessions:
@@ -188,6 +197,7 @@ class GatewayHub:
         return not any(m.get("id") == bot_id for m in data.get("mentions", []))
 
     def dispatch_guild_create(self, guild: FakeGuild, *, joined: bool = True) -> None:
+        self.last_dispatch = time.monotonic()
         for session in self.live_sessions:
             if not session.intents & GUILDS:
                 continue
