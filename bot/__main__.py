@@ -112,7 +112,7 @@ async def _run(settings: Settings, content: Content) -> int:
     point_at_discord(settings)
     clock = SystemClock()
     async with store:
-        scheduler = Scheduler(store, clock, tick_seconds=settings.tick_seconds)
+        scheduler = Scheduler.from_settings(store, clock, settings)
         bot = Bot(
             settings=settings,
             store=store,

@@ -54,11 +54,14 @@ async def notify_admins(
     *,
     send: Send = send_plain,
     avoid_channel_id: int | None = None,
+    before_request: Callable[[], Awaitable[None]] | None = None,
 ) -> NoticeRoute | None:
     """Tell a server's admins ``text``; returns where it went (None: nowhere could take it).
 
     ``avoid_channel_id``: a channel the notice must not land in (say, the public channel a
     paused feature was posting to), should it also be the system channel.
+    ``before_request``: awaited before a request ``send`` does not make itself (opening the
+    owner's DM), so a paced sender paces that one too.
     """
     guild = client.get_guild(guild_id)
     if guild is None:
@@ -74,6 +77,8 @@ async def notify_admins(
                 log.info("Notices channel refused an admin notice (HTTP %s)", exc.status)
     if guild.owner_id is not None:
         try:
+            if before_request is not None:
+                await before_request()
             dm = await client.create_dm(discord.Object(guild.owner_id))
             await send(dm, text)
             return "owner_dm"

@@ -9,13 +9,34 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Final, Literal
+from typing import Final, Literal, Protocol
 from zoneinfo import ZoneInfo
 
-# The stories feature's sanitiser is the one rule for member text posted around stories.
-from cogs.stories import logic as stories_logic
+from bot.inputs import InvalidInput
+
+__all__ = ["InvalidInput"]  # re-exported: the one bad-input type, from the core
+
+
+class Sanitised(Protocol):
+    """What the stories feature's sanitiser returns (cogs.stories.logic.Sanitised)."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def invites_removed(self) -> int: ...
+
+    @property
+    def links_removed(self) -> int: ...
+
+
+# The stories feature's rules for member text, handed in (so this module stays pure and the
+# rule lives once): sanitise(text, limit=, links_allowed=) and neutralise_mentions(text).
+Sanitise = Callable[..., Sanitised]
+Neutralise = Callable[[str], tuple[str, int]]
 
 # Discord's limits and ours.
 THREAD_NAME_LIMIT = 100
@@ -36,10 +57,6 @@ DIGEST_EXCERPT_LENGTH = 200
 # The roundup goes out on Mondays at this local hour, about the week that just ended.
 ROUNDUP_WEEKDAY = 0
 ROUNDUP_HOUR = 9
-
-
-class InvalidInput(ValueError):
-    """Bad input from a member; ``str(error)`` is one friendly sentence meant for them."""
 
 
 def _require_aware(instant: datetime, what: str) -> None:
@@ -63,7 +80,9 @@ def _strip_controls(text: str) -> str:
     ).replace("\t", " ")
 
 
-def clean_message(text: str, *, limit: int, what: str, links_allowed: bool) -> str:
+def clean_message(
+    text: str, *, limit: int, what: str, links_allowed: bool, sanitise: Sanitise
+) -> str:
     """A member's kind words, ready to post with the stories sanitiser's rules: trimmed, within
     `limit`, no invite links (nor other links unless the server allows them in stories), mention
     syntax visible but inert, at most one blank line in a row. Raises InvalidInput."""
@@ -76,7 +95,7 @@ def clean_message(text: str, *, limit: int, what: str, links_allowed: bool) -> s
             f"Your {what} is {len(cleaned):,} characters; the limit is {limit:,}. "
             "Could you shorten it a little?"
         )
-    safe = stories_logic.sanitise(cleaned, limit=POST_BODY_LIMIT, links_allowed=links_allowed)
+    safe = sanitise(cleaned, limit=POST_BODY_LIMIT, links_allowed=links_allowed)
     if safe.invites_removed:
         raise InvalidInput(f"Server invite links can’t go in a {what}. Could you take it out?")
     if safe.links_removed:
@@ -87,13 +106,13 @@ def clean_message(text: str, *, limit: int, what: str, links_allowed: bool) -> s
     return safe.text
 
 
-def signature(display_name: str | None) -> str:
+def signature(display_name: str | None, neutralise: Neutralise) -> str:
     """How a kind word is signed: the member's display name, or "a member" when anonymous.
     The name is shown as plain text: no markdown, no mention syntax, no line breaks."""
     if display_name is None:
         return "a member"
     name = " ".join(_strip_controls(display_name).split())[:SIGNATURE_LIMIT]
-    name, _ = stories_logic.neutralise_mentions(name)
+    name, _ = neutralise(name)
     return discord_escape(name) or "a member"
 
 

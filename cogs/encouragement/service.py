@@ -28,6 +28,7 @@ from cogs.encouragement.repository import (
     pseudonym_scope,
 )
 from cogs.encouragement.stories_data import StoriesData
+from cogs.stories import logic as stories_logic
 
 if TYPE_CHECKING:
     from bot.app import Bot
@@ -182,13 +183,14 @@ class EncouragementService:
                 limit=logic.ENCOURAGEMENT_LIMIT,
                 what="message of encouragement",
                 links_allowed=await self.stories.links_allowed(guild_id),
+                sanitise=stories_logic.sanitise,
             )
         except logic.InvalidInput as exc:
             raise UserFacingError(str(exc)) from None
         story = await self._story(public_id, guild_id)
         story_id = story.story_id
         thread = await self._thread_of(story)
-        signature = logic.signature(display_name)
+        signature = logic.signature(display_name, stories_logic.neutralise_mentions)
         posted = await self._post_in_thread(
             thread, m.ENCOURAGEMENT_POST.format(signature=signature, text=words)
         )
@@ -256,6 +258,7 @@ class EncouragementService:
                 limit=logic.REPLY_LIMIT,
                 what="reply",
                 links_allowed=await self.stories.links_allowed(guild_id),
+                sanitise=stories_logic.sanitise,
             )
         except logic.InvalidInput as exc:
             raise UserFacingError(str(exc)) from None

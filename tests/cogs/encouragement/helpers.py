@@ -14,12 +14,12 @@ async def shared_story(
 ) -> tuple[dict[str, Any], Any]:
     """Share a story through /share as `member` (optionally asking for DMs about it), let the
     runner post it, and return the post and its thread (the forum post itself in a forum)."""
+    before = {m["id"] for m in _story_posts(w)}
     answer = await share(w, member, **share_fields)
     assert answer.ephemeral and stories_msg.ACK_FOOTER in (answer.content or ""), answer.content
     if dm:
         opted = await w.fake.click(member, answer.message, label=stories_msg.DM_OPT_IN)
         assert opted.ephemeral
-    before = {m["id"] for m in _story_posts(w)}
     await app.advance(seconds=120)
     (post,) = [m for m in _story_posts(w) if m["id"] not in before]
     thread = w.guild.get_channel(int(post["id"]))

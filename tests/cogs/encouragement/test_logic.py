@@ -10,6 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cogs.encouragement import logic
+from cogs.stories.logic import neutralise_mentions, sanitise
+
+
+def sign(name: str | None) -> str:
+    return logic.signature(name, neutralise_mentions)
+
 
 ACTIVE_MENTION = re.compile(r"<(@[!&]?|#)\d+>|@(everyone|here)", re.IGNORECASE)
 
@@ -40,32 +46,47 @@ def test_thread_name_fits_discords_limit() -> None:
 
 def test_kind_words_are_trimmed_and_kept() -> None:
     assert logic.clean_message(
-        "  You’ve got this.\n\n\n\nReally.  ", limit=1000, what="note", links_allowed=False
+        "  You’ve got this.\n\n\n\nReally.  ",
+        limit=1000,
+        what="note",
+        links_allowed=False,
+        sanitise=sanitise,
     ) == ("You’ve got this.\n\nReally.")
 
 
 def test_empty_and_too_long_kind_words_are_refused_kindly() -> None:
     with pytest.raises(logic.InvalidInput, match="empty"):
-        logic.clean_message(" \n ", limit=1000, what="note", links_allowed=False)
+        logic.clean_message(" \n ", limit=1000, what="note", links_allowed=False, sanitise=sanitise)
     with pytest.raises(logic.InvalidInput, match="1,001 characters"):
-        logic.clean_message("a" * 1001, limit=1000, what="note", links_allowed=False)
+        logic.clean_message(
+            "a" * 1001, limit=1000, what="note", links_allowed=False, sanitise=sanitise
+        )
 
 
 def test_invite_links_are_refused_even_where_links_are_allowed() -> None:
     with pytest.raises(logic.InvalidInput, match="invite"):
-        logic.clean_message("join discord.gg/abc", limit=1000, what="note", links_allowed=True)
+        logic.clean_message(
+            "join discord.gg/abc", limit=1000, what="note", links_allowed=True, sanitise=sanitise
+        )
 
 
 def test_other_links_follow_the_servers_stories_setting() -> None:
     text = "this helped me: https://example.org/guide"
     with pytest.raises(logic.InvalidInput, match="links"):
-        logic.clean_message(text, limit=1000, what="note", links_allowed=False)
-    assert logic.clean_message(text, limit=1000, what="note", links_allowed=True) == text
+        logic.clean_message(text, limit=1000, what="note", links_allowed=False, sanitise=sanitise)
+    assert (
+        logic.clean_message(text, limit=1000, what="note", links_allowed=True, sanitise=sanitise)
+        == text
+    )
 
 
 def test_mentions_are_neutralised_visibly() -> None:
     out = logic.clean_message(
-        "@everyone hi <@123> <@&4> <#5> @here", limit=1000, what="note", links_allowed=False
+        "@everyone hi <@123> <@&4> <#5> @here",
+        limit=1000,
+        what="note",
+        links_allowed=False,
+        sanitise=sanitise,
     )
     assert ACTIVE_MENTION.search(out) is None
     assert "everyone" in out and "here" in out
@@ -74,7 +95,9 @@ def test_mentions_are_neutralised_visibly() -> None:
 @given(st.text(max_size=1200))
 def test_cleaned_text_never_holds_active_mentions_or_exceeds_the_limit(text: str) -> None:
     try:
-        out = logic.clean_message(text, limit=1000, what="note", links_allowed=False)
+        out = logic.clean_message(
+            text, limit=1000, what="note", links_allowed=False, sanitise=sanitise
+        )
     except logic.InvalidInput:
         return
     assert ACTIVE_MENTION.search(out) is None
@@ -83,12 +106,12 @@ def test_cleaned_text_never_holds_active_mentions_or_exceeds_the_limit(text: str
 
 
 def test_signature_is_the_display_name_or_a_member() -> None:
-    assert logic.signature("Alice") == "Alice"
-    assert logic.signature(None) == "a member"
-    shown = logic.signature("**bold** @everyone <@123>")
+    assert sign("Alice") == "Alice"
+    assert sign(None) == "a member"
+    shown = sign("**bold** @everyone <@123>")
     assert shown.startswith("\\*\\*bold\\*\\* ")
     assert ACTIVE_MENTION.search(shown) is None and "123" not in shown
-    assert len(logic.signature("n" * 80)) == logic.SIGNATURE_LIMIT
+    assert len(sign("n" * 80)) == logic.SIGNATURE_LIMIT
 
 
 def test_excerpt_ends_on_a_word() -> None:

@@ -16,9 +16,11 @@ async def test_a_passing_discord_error_is_retried_once_not_doubled(
     w = story_world(world)
     async with running_bot(w.fake, data_dir=tmp_path) as app:
         await configure(w)
-        await share(w, w.alice)
+        # The runner may post as soon as the story is stored (no delay), so the fault is
+        # armed first.
         with w.fake.expect_rejections():
             w.fake.fail_next("POST", f"/channels/{w.stories.id}/messages", status=503)
+            await share(w, w.alice)
             await app.advance(seconds=30)
         assert posts(w.stories) == []
         await app.advance(minutes=3)
@@ -34,10 +36,15 @@ async def test_a_deleted_stories_channel_fails_the_story_and_tells_the_owner(
     w = story_world(world)
     async with running_bot(w.fake, data_dir=tmp_path) as app:
         await configure(w)
-        await share(w, w.alice)
-        w.fake.delete_channel(w.stories)
+        # Deleted while the story waits for its random delay (armed before sharing: with no
+        # delay the runner may post as soon as the story is stored).
         await w.fake.settle()
-        await app.advance(minutes=2)
+        w.fake.fail_next(
+            "POST", f"/channels/{w.stories.id}/messages", status=404, code=10003, count=3
+        )
+        with w.fake.expect_rejections():
+            await share(w, w.alice)
+            await app.advance(minutes=2)
         row = await app.store.fetchone("SELECT status FROM stories")
         assert row is not None and row["status"] == "failed"
         (notice,) = w.fake.dm_messages(w.guild.owner)
