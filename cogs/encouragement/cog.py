@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import UserFacingError
+from bot.ui import require_manage_guild
 from cogs.encouragement import messages as m
 from cogs.encouragement.jobs import DigestJob, RoundupJob
 from cogs.encouragement.privacy import EncouragementPersonalData
@@ -30,14 +31,6 @@ if TYPE_CHECKING:
     from bot.app import Bot
 
 log = logging.getLogger(__name__)
-
-
-async def _is_manager(interaction: discord.Interaction[Bot]) -> bool:
-    if interaction.guild is None:
-        raise app_commands.NoPrivateMessage()
-    if not interaction.permissions.manage_guild:
-        raise app_commands.MissingPermissions(["manage_guild"])
-    return True
 
 
 class EncouragementCog(commands.Cog, name="Encouragement"):
@@ -107,7 +100,7 @@ class EncouragementCog(commands.Cog, name="Encouragement"):
         name="roundup", description="Turn the weekly “you were not alone” roundup on or off."
     )
     @app_commands.describe(enabled="Post the roundup in the stories channel on Monday mornings")
-    @app_commands.check(_is_manager)
+    @require_manage_guild
     async def roundup(self, interaction: discord.Interaction[Bot], enabled: bool) -> None:
         assert interaction.guild is not None
         await self.service.set_roundup(interaction.guild.id, enabled)

@@ -30,7 +30,7 @@ class DigestJob:
         return timedelta(days=7)
 
     async def run(self, run: DueRun) -> tuple[Outcome, str | None]:
-        return await self.service.send_digest(int(run.key), run.occurrence)
+        return await self.service.send_digest(int(run.key), run.nonce)
 
 
 class RoundupJob:
@@ -51,5 +51,5 @@ class RoundupJob:
 
     async def run(self, run: DueRun) -> tuple[Outcome, str | None]:
         return await self.service.post_roundup(
-            int(run.key), run.occurrence, str(run.rule.get("zone") or "UTC")
+            int(run.key), run.occurrence, str(run.rule.get("zone") or "UTC"), run.nonce
         )

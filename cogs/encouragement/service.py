@@ -9,7 +9,6 @@ through the stories feature (keyed pseudonym to check, sealed id to DM), and nev
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -17,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.errors import UserFacingError
+from bot.guild_settings import GuildSettingsRepository
 from bot.scheduling import Outcome, to_epoch
+from bot.sending import PermanentFailure
 from cogs.encouragement import logic
 from cogs.encouragement import messages as m
 from cogs.encouragement.repository import (
@@ -43,12 +44,6 @@ class DigestChoice:
     public_id: str
     label: str
     on: bool
-
-
-def send_nonce(kind: str, key: str, occurrence: str) -> str:
-    """A nonce derived from what the message is for: a retried send is not doubled
-    (Discord keeps the first message with the same nonce for a few minutes)."""
-    return hashlib.sha256(f"{kind}\x00{key}\x00{occurrence}".encode()).hexdigest()[:25]
 
 
 class EncouragementService:
@@ -123,7 +118,8 @@ class EncouragementService:
 
     async def _zone(self, guild_id: int) -> str:
         """The server's time zone for the roundup's Monday morning (UTC until one is set)."""
-        return "UTC"
+        settings = await GuildSettingsRepository(self.bot.store).get(guild_id)
+        return settings.default_timezone or "UTC"
 
     async def story_removed(self, story_id: int) -> None:
         """The story was deleted: its thread goes too (a forum post is the story itself and is
@@ -267,7 +263,7 @@ class EncouragementService:
 
     # -- the author's digest --------------------------------------------------------------------
 
-    async def send_digest(self, story_id: int, occurrence: str) -> tuple[Outcome, str | None]:
+    async def send_digest(self, story_id: int, nonce: str) -> tuple[Outcome, str | None]:
         story = await self.repo.story(story_id)
         if story is None:
             return "skipped", "story gone"
@@ -302,13 +298,11 @@ class EncouragementService:
             me_toos=me_toos,
             link=link,
         )
-        await self.bot.pacer.wait()
         try:
-            user = await self.bot.fetch_user(recipient)
-            await user.send(
-                text, allowed_mentions=NONE, nonce=send_nonce(DIGEST_JOB, str(story_id), occurrence)
-            )
-        except discord.Forbidden:
+            # The engine's paced sender: the run's nonce makes a re-send after a crash a no-op;
+            # a passing failure raises RetryLater and the scheduler tries again (same nonce).
+            await self.bot.sender.send_dm(recipient, nonce=nonce, content=text)
+        except PermanentFailure:
             # DMs closed: keep the words for a later digest? No — nobody can tell either way,
             # and text waiting forever is data kept for nothing.
             await self.repo.drop_undigested_text(story_id, now)
@@ -364,7 +358,9 @@ class EncouragementService:
             elif not enabled:
                 await self.bot.scheduler.remove_job(conn, ROUNDUP_JOB, str(guild_id))
 
-    async def post_roundup(self, guild_id: int, week: str, zone: str) -> tuple[Outcome, str | None]:
+    async def post_roundup(
+        self, guild_id: int, week: str, zone: str, nonce: str
+    ) -> tuple[Outcome, str | None]:
         if not await self.repo.roundup_enabled(guild_id):
             return "skipped", "turned off"
         if await self.repo.roundup_posted(guild_id, week):
@@ -380,24 +376,28 @@ class EncouragementService:
         if channel is None:
             return "skipped", "no stories channel"
         text = render_roundup(counts)
-        nonce = send_nonce(ROUNDUP_JOB, str(guild_id), week)
-        await self.bot.pacer.wait()
         try:
             if isinstance(channel, discord.ForumChannel):
+                forum = channel
                 name = m.ROUNDUP_THREAD_NAME.format(date=start.strftime("%-d %B"))
-                created = await channel.create_thread(
-                    name=name,
-                    content=text,
-                    allowed_mentions=NONE,
-                    auto_archive_duration=logic.AUTO_ARCHIVE_MINUTES,
+                created = await self.bot.sender.call(
+                    lambda: forum.create_thread(
+                        name=name,
+                        content=text,
+                        allowed_mentions=NONE,
+                        auto_archive_duration=logic.AUTO_ARCHIVE_MINUTES,
+                    )
                 )
                 message_id = created.message.id
             elif isinstance(channel, discord.TextChannel):
-                message_id = (await channel.send(text, allowed_mentions=NONE, nonce=nonce)).id
+                posted = await self.bot.sender.send(
+                    channel.id, nonce=nonce, guild_id=guild_id, content=text
+                )
+                message_id = posted.id
             else:
                 return "skipped", "no stories channel"
-        except discord.HTTPException as exc:
-            return "failed", f"HTTP {exc.status}"
+        except PermanentFailure as failure:
+            return "failed", failure.reason
         await self.repo.record_roundup(guild_id, week, counts, message_id, self.bot.clock.now())
         return "done", None
 

@@ -6,16 +6,15 @@ are DynamicItems, so they work on every story ever posted, across restarts.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import discord
-from discord import app_commands
 
 from bot.errors import UserFacingError
-from bot.tree import message_for, send_ephemeral
+from bot.tree import send_ephemeral
+from bot.ui import BaseModal, guarded_callback
 from cogs.encouragement import messages as m
 from cogs.encouragement.logic import ENCOURAGEMENT_LIMIT, REPLY_LIMIT
 
@@ -23,7 +22,6 @@ if TYPE_CHECKING:
     from bot.app import Bot
     from cogs.encouragement.service import DigestChoice, EncouragementService
 
-log = logging.getLogger(__name__)
 
 WRITE_PREFIX = "enc:write:"
 ME_TOO_PREFIX = "enc:metoo:"
@@ -66,6 +64,7 @@ class EncourageButton(
     ) -> EncourageButton:
         return cls(match["story"])
 
+    @guarded_callback
     async def callback(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
         await interaction.response.send_modal(EncourageModal(self.public_id))
 
@@ -95,6 +94,7 @@ class MeTooButton(
     ) -> MeTooButton:
         return cls(match["story"])
 
+    @guarded_callback
     async def callback(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
         if interaction.guild is None or interaction.message is None:
             await send_ephemeral(interaction, m.SERVER_ONLY)
@@ -136,6 +136,7 @@ class DigestsButton(
     ) -> DigestsButton:
         return cls()
 
+    @guarded_callback
     async def callback(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
         if interaction.guild is None:
             await send_ephemeral(interaction, m.SERVER_ONLY)
@@ -175,6 +176,7 @@ class DigestToggle(
     ) -> DigestToggle:
         return cls(match["story"])
 
+    @guarded_callback
     async def callback(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
         if interaction.guild is None:
             await send_ephemeral(interaction, m.SERVER_ONLY)
@@ -225,23 +227,7 @@ def with_story_items(
     return view
 
 
-class _Modal(discord.ui.Modal):
-    """Errors take the tree's friendly path: one kind sentence, ephemeral."""
-
-    async def on_error(  # type: ignore[override]
-        self, interaction: discord.Interaction[Bot], error: Exception
-    ) -> None:
-        text, kind = message_for(
-            error
-            if isinstance(error, app_commands.AppCommandError)
-            else app_commands.AppCommandError(str(type(error).__name__))
-        )
-        if kind == "internal":
-            log.error("An encouragement modal failed", exc_info=error)
-        await send_ephemeral(interaction, text)
-
-
-class EncourageModal(_Modal):
+class EncourageModal(BaseModal):
     def __init__(self, public_id: str) -> None:
         super().__init__(title=m.ENCOURAGE_TITLE, timeout=None)
         self.public_id = public_id
@@ -282,7 +268,7 @@ class EncourageModal(_Modal):
         await interaction.followup.send(text.format(link=link), ephemeral=True)
 
 
-class ReplyModal(_Modal):
+class ReplyModal(BaseModal):
     def __init__(self, public_id: str) -> None:
         super().__init__(title=m.REPLY_TITLE, timeout=None)
         self.public_id = public_id
