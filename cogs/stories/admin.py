@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import UserFacingError
+from bot.ui import require_manage_guild
 from cogs.stories import logic
 from cogs.stories import messages as msg
 from cogs.stories.moderation import Moderation
@@ -30,16 +31,30 @@ def _guild(interaction: discord.Interaction[Bot]) -> discord.Guild:
     return interaction.guild
 
 
-async def _is_manager(interaction: discord.Interaction[Bot]) -> bool:
-    """TODO(house-core): bot.ui's require_manage_guild."""
-    if interaction.guild is None:
-        raise app_commands.NoPrivateMessage()
-    if not interaction.permissions.manage_guild:
-        raise app_commands.MissingPermissions(["manage_guild"])
-    return True
+StoriesChannel = discord.TextChannel | discord.ForumChannel
 
 
-manager_only = app_commands.check(_is_manager)
+class StoriesChannelOption(app_commands.Transformer):
+    """A text or forum channel. Declared by hand because discord.py's ForumChannel also offers
+    media channels (type 16), which stories do not support and Discord's API spec lacks."""
+
+    @property
+    def type(self) -> discord.AppCommandOptionType:
+        return discord.AppCommandOptionType.channel
+
+    @property
+    def channel_types(self) -> list[discord.ChannelType]:
+        return [discord.ChannelType.text, discord.ChannelType.news, discord.ChannelType.forum]
+
+    async def transform(  # type: ignore[override]  # discord.py types it Interaction[Client]
+        self, interaction: discord.Interaction[Bot], value: object, /
+    ) -> StoriesChannel:
+        channel_id = getattr(value, "id", None)
+        guild = interaction.guild
+        channel = guild.get_channel(channel_id) if guild and channel_id else None
+        if not isinstance(channel, discord.TextChannel | discord.ForumChannel):
+            raise UserFacingError(msg.CHANNEL_KIND)
+        return channel
 
 
 class StoriesAdminCog(commands.Cog, name="Stories admin"):
@@ -63,11 +78,11 @@ class StoriesAdminCog(commands.Cog, name="Stories admin"):
 
     @stories.command(name="settings", description=msg.SETTINGS_DESCRIPTION)
     @app_commands.describe(**msg.SETTINGS_OPTIONS)
-    @manager_only
+    @require_manage_guild
     async def settings_command(
         self,
         interaction: discord.Interaction[Bot],
-        channel: discord.TextChannel | discord.ForumChannel | None = None,
+        channel: app_commands.Transform[StoriesChannel, StoriesChannelOption] | None = None,
         mod_channel: discord.TextChannel | None = None,
         approval: bool | None = None,
         links: bool | None = None,
@@ -112,10 +127,15 @@ class StoriesAdminCog(commands.Cog, name="Stories admin"):
             raise UserFacingError(msg.APPROVAL_NEEDS_MOD_CHANNEL)
         if updated.crisis_policy == "hold" and updated.mod_channel_id is None:
             raise UserFacingError(msg.HOLD_NEEDS_MOD_CHANNEL)
+        retried = 0
         if changes:
             await self.service.save_settings(updated)
             log.info("Story settings changed (%s)", ", ".join(sorted(changes)))
+            if "channel_id" in changes or "mod_channel_id" in changes:
+                retried = await self.service.retry_failed(guild.id)
         text = self._describe(updated)
+        if retried:
+            text += "\n" + msg.RETRYING_FAILED.format(count=retried)
         await interaction.response.send_message(
             f"{msg.SETTINGS_SAVED}\n{text}" if changes else text, ephemeral=True
         )
@@ -141,7 +161,7 @@ class StoriesAdminCog(commands.Cog, name="Stories admin"):
 
     @stories.command(name="unblock", description=msg.UNBLOCK_DESCRIPTION)
     @app_commands.describe(**msg.UNBLOCK_OPTIONS)
-    @manager_only
+    @require_manage_guild
     async def unblock(
         self,
         interaction: discord.Interaction[Bot],
@@ -172,7 +192,7 @@ class StoriesAdminCog(commands.Cog, name="Stories admin"):
         )
 
     @stories.command(name="blocked", description=msg.BLOCKED_DESCRIPTION)
-    @manager_only
+    @require_manage_guild
     async def blocked(self, interaction: discord.Interaction[Bot]) -> None:
         guild = _guild(interaction)
         count, recent = await self.moderation.block_counts(guild.id)

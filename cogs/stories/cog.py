@@ -11,6 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import UserFacingError
+from bot.ui import is_manager
 from cogs.stories import logic
 from cogs.stories import messages as msg
 from cogs.stories.content import load_crisis
@@ -27,10 +28,8 @@ from cogs.stories.views import (
     ShareModal,
     StoryButton,
     ack_view,
-    confirm_delete_view,
     mine_view,
     nudge_view,
-    report_view,
     unblock_view,
 )
 
@@ -39,7 +38,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-AUTHOR_ACTIONS = frozenset({"edit", "post", "dm", "delete", "erase"})
 MODERATOR_ACTIONS = frozenset({"approve", "reject", "block", "unblock", "remove", "dismiss"})
 
 
@@ -50,8 +48,8 @@ def _guild(interaction: discord.Interaction[Bot]) -> discord.Guild:
 
 
 def _is_moderator(interaction: discord.Interaction[Bot]) -> bool:
-    perms = interaction.permissions
-    return perms.manage_messages or perms.manage_guild
+    """Manage Messages where the button is (the moderators' channel), or Manage Server."""
+    return interaction.permissions.manage_messages or is_manager(interaction)
 
 
 def ack_text(result: Submitted) -> str:
@@ -185,15 +183,12 @@ class StoriesCog(commands.Cog, name=COG_NAME):
             note = msg.DM_OPTED_IN if added else msg.DM_ALREADY
             await interaction.response.edit_message(content=f"{base}\n\n{note}", view=None)
         elif action == "delete":
-            story = await self.service.own(public_id, guild.id, user_id)
-            await interaction.response.send_message(
-                msg.DELETE_CONFIRM.format(label=label(story)),
-                view=confirm_delete_view(story),
-                ephemeral=True,
+            story = await self.service.delete_own(public_id, guild.id, user_id)
+            left = await self.service.mine(guild.id, user_id)
+            await interaction.response.edit_message(
+                content=f"{msg.DELETED.format(label=label(story))}\n\n{mine_text(left)}",
+                view=mine_view(left),
             )
-        elif action == "erase":
-            await self.service.delete_own(public_id, guild.id, user_id)
-            await interaction.response.edit_message(content=msg.DELETED, view=None)
         else:
             await self._moderate(interaction, guild, action, public_id)
 
@@ -207,7 +202,7 @@ class StoriesCog(commands.Cog, name=COG_NAME):
         moderator = interaction.user.mention
         embeds = [decided(e) for e in interaction.message.embeds] if interaction.message else []
         if action == "approve":
-            story = await self.moderation.approve(public_id, guild.id)
+            story, occurrence = await self.moderation.approve(public_id, guild.id)
             settings = await self.service.settings(guild.id)
             await interaction.response.edit_message(
                 content=msg.QUEUE_APPROVED.format(
@@ -216,7 +211,7 @@ class StoriesCog(commands.Cog, name=COG_NAME):
                 embeds=embeds,
                 view=None,
             )
-            await self.service.run_now(story.public_id)
+            await self.service.run_now(story.public_id, occurrence)
         elif action == "reject":
             await interaction.response.send_modal(RejectModal(public_id))
         elif action == "block":
@@ -283,13 +278,7 @@ class StoriesCog(commands.Cog, name=COG_NAME):
             await interaction.response.send_message(msg.REPORT_ALREADY, ephemeral=True)
             return
         await interaction.response.send_message(msg.REPORT_THANKS, ephemeral=True)
-        sent = await self.publisher.send_report(story, settings, reason, report_view(story))
-        if sent is None:
-            await self.publisher.notify_admins(
-                guild.id, msg.NO_MOD_CHANNEL_REPORT.format(server=guild.name)
-            )
-            return
-        await self.service.repo.set_report_message(report_id, sent.channel_id, sent.message_id)
+        await self.moderation.forward_report(story, settings, report_id, reason)
 
     # -- /mystories ----------------------------------------------------------------------------
 

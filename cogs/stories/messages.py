@@ -34,9 +34,9 @@ MODAL_TITLE = "Share your story anonymously"
 FIELD_STORY = "What happened?"
 FIELD_STORY_HINT = "Up to 1,800 characters. Only the story is posted, never your name."
 FIELD_STORY_PLACEHOLDER = "Take your time. Whatever you write is posted without your name."
-FIELD_STAGE = "Where did it end?"
+FIELD_STAGE = "The stage it ended at"
 FIELD_STAGE_PLACEHOLDER = "Pick the stage"
-FIELD_TAKEAWAY = "What I’m taking from it (optional)"
+FIELD_TAKEAWAY = "What I'm taking from it (optional)"
 FIELD_HELP = "What would help now? (optional)"
 FIELD_HELP_PLACEHOLDER = "Leave empty if you’re not sure"
 FIELD_COMPANY = "Company to keep out (optional, never posted)"
@@ -194,9 +194,7 @@ MINE_STATUS = {
 MINE_NOTE = "   A moderator’s note: “{note}”"
 MINE_UNNUMBERED = "Your story"
 DELETE = "Delete {n}"
-DELETE_CONFIRM = "Delete {label} for good? The post and everything I kept about it goes."
-DELETE_YES = "Yes, delete it"
-DELETED = "Deleted. It’s gone from the channel and from my records."
+DELETED = "Deleted {label}: it’s gone from the channel and from my records."
 
 # -- /stories settings, unblock, blocked --------------------------------------------------------
 SETTINGS_TITLE = "**Anonymous stories here**"
@@ -217,6 +215,9 @@ LINKS_ALLOWED, LINKS_BLOCKED = "allowed", "left out"
 CRISIS_POLICIES = {"post": "posted as usual", "hold": "held for a moderator"}
 NONE_WORDS = "none"
 SETTINGS_SAVED = "Saved."
+RETRYING_FAILED = (
+    "{count} story(ies) that couldn’t be posted in the old channel will go up in a moment."
+)
 CLEAR_WORDS = ("none", "clear", "-")
 APPROVAL_NEEDS_MOD_CHANNEL = (
     "Approval needs a moderator channel to send stories to. Add mod_channel: too."

@@ -7,7 +7,7 @@ import logging
 from datetime import timedelta
 
 from bot.errors import UserFacingError
-from bot.scheduling import to_epoch
+from bot.scheduling import make_nonce, to_epoch
 from cogs.stories import logic
 from cogs.stories import messages as msg
 from cogs.stories.repository import POST_JOB, Story, StorySettings
@@ -23,15 +23,15 @@ class Moderation:
         self.store = stories.store
         self.clock = stories.clock
 
-    async def approve(self, public_id: str, guild_id: int) -> Story:
+    async def approve(self, public_id: str, guild_id: int) -> tuple[Story, str]:
+        """Mark a pending story for posting; returns it and the occurrence to run now."""
         story = await self.stories.story(public_id, guild_id)
         now = self.clock.now()
         async with self.store.transaction() as conn:
             if not await self.repo.move(conn, story.id, "pending", status="scheduled", due_at=now):
                 raise UserFacingError(msg.ALREADY_DECIDED)
-            await self.stories.schedule(conn, public_id, now, f"approved-{to_epoch(now)}")
         log.info("A story was approved")
-        return story
+        return story, f"approved-{to_epoch(now)}"
 
     async def reject(self, public_id: str, guild_id: int, note: str | None) -> tuple[Story, bool]:
         """Reject a pending story; True if the author heard the note by DM."""
@@ -51,7 +51,7 @@ class Moderation:
             if shown
             else msg.DM_REJECTED_NO_NOTE.format(server=server)
         )
-        told = await self.stories.dm_author(story, text)
+        told = await self.stories.dm_author(story, text, what="rejected")
         log.info("A story was rejected")
         return story, told
 
@@ -101,6 +101,21 @@ class Moderation:
             log.info("A story was reported")
         return story, await self.repo.settings(guild_id), report_id
 
+    async def forward_report(
+        self, story: Story, settings: StorySettings, report_id: int, reason: str | None
+    ) -> None:
+        """Show a new report to the moderators; without a moderators' channel, ask the admins
+        for one."""
+        nonce = make_nonce(POST_JOB, story.public_id, f"report-{report_id}")
+        publisher = self.stories.publisher
+        sent = await publisher.send_report(story, settings, reason, nonce=nonce)
+        if sent is None:
+            server = publisher.guild_name(story.guild_id)
+            text = msg.NO_MOD_CHANNEL_REPORT.format(server=server)
+            await publisher.notify_admins(story.guild_id, text, nonce=nonce)
+            return
+        await self.repo.set_report_message(report_id, sent.channel_id, sent.message_id)
+
     async def remove(self, public_id: str, guild_id: int) -> Story:
         story = await self.stories.story(public_id, guild_id)
         if story.status != "posted":
@@ -115,6 +130,7 @@ class Moderation:
                 label=logic.story_label(story.number or 0),
                 server=self.stories.publisher.guild_name(guild_id),
             ),
+            what="removed",
         )
         log.info("A story was removed by a moderator")
         return story

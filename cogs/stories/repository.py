@@ -234,6 +234,14 @@ class StoryRepository:
         )
         return [from_epoch(r["submitted_at"]) for r in rows]
 
+    async def failed_since(self, guild_id: int, since: datetime) -> list[Story]:
+        rows = await self.store.fetchall(
+            "SELECT * FROM stories WHERE guild_id = ? AND status = 'failed' "
+            "AND message_id IS NULL AND submitted_at >= ?",
+            (guild_id, to_epoch(since)),
+        )
+        return [_story(r) for r in rows]
+
     async def unfinished(self) -> list[Story]:
         """Stories the runner still owes something: a post, or a place in the queue."""
         rows = await self.store.fetchall(
@@ -241,6 +249,16 @@ class StoryRepository:
             "OR (status = 'pending' AND queue_message_id IS NULL)"
         )
         return [_story(r) for r in rows]
+
+    async def run_in_flight(self, kind: str, key: str, claimed_since: datetime) -> bool:
+        """Whether the scheduler will still run this job by itself: a retry is pending, or a
+        run was claimed recently enough to be re-sent on start (reads the core job_runs)."""
+        row = await self.store.fetchone(
+            "SELECT 1 FROM job_runs WHERE kind = ? AND key = ? AND "
+            "(status = 'pending' OR (status = 'claimed' AND claimed_at >= ?))",
+            (kind, key, to_epoch(claimed_since)),
+        )
+        return row is not None
 
     async def delete(self, conn: aiosqlite.Connection, story_id: int) -> None:
         await conn.execute("DELETE FROM stories WHERE id = ?", (story_id,))

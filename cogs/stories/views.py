@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
-from discord import app_commands
 
-from bot.tree import message_for, send_ephemeral
+from bot.ui import BaseModal, custom_id, guarded_callback
 from cogs.encouragement.views import DigestsButton as EncouragementDigestsButton
 from cogs.encouragement.views import story_items as encouragement_items
 from cogs.stories import logic
@@ -62,19 +61,6 @@ def handlers(interaction: discord.Interaction[Bot]) -> StoryHandlers:
     return cog  # type: ignore[return-value]
 
 
-async def guarded(interaction: discord.Interaction[Bot], work: Awaitable[None]) -> None:
-    """Run a button's or modal's work; failures take the same friendly path as commands."""
-    try:
-        await work
-    except Exception as exc:
-        error = exc if isinstance(exc, app_commands.AppCommandError) else None
-        text, kind = message_for(error or app_commands.AppCommandError(type(exc).__name__))
-        if kind == "internal":
-            ref = text.rsplit(": ", 1)[-1].rstrip(".")
-            log.error("A stories button or form failed (ref %s)", ref, exc_info=exc)
-        await send_ephemeral(interaction, text)
-
-
 class StoryButton(
     discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
     template=rf"story:(?P<action>[a-z]+):(?P<sid>{PUBLIC_ID})",
@@ -92,7 +78,7 @@ class StoryButton(
             discord.ui.Button(
                 label=label,
                 style=style,
-                custom_id=f"story:{action}:{public_id}",
+                custom_id=custom_id("story", action, public_id),
                 disabled=disabled,
             )
         )
@@ -115,10 +101,9 @@ class StoryButton(
             style=button.style if button else ButtonStyle.secondary,
         )
 
+    @guarded_callback
     async def callback(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
-        await guarded(
-            interaction, handlers(interaction).on_button(interaction, self.action, self.public_id)
-        )
+        await handlers(interaction).on_button(interaction, self.action, self.public_id)
 
 
 def _view(*buttons: StoryButton) -> discord.ui.View:
@@ -185,29 +170,27 @@ def mine_view(stories: Sequence[Story]) -> discord.ui.View | None:
     return view
 
 
-def confirm_delete_view(story: Story) -> discord.ui.View:
-    return _view(
-        StoryButton("erase", story.public_id, label=msg.DELETE_YES, style=ButtonStyle.danger)
-    )
-
-
 # -- modals ---------------------------------------------------------------------------------------
 
 
-class ShareModal(discord.ui.Modal):
+class ShareModal(BaseModal):
     """What happened, the stage, what I'm taking from it, what would help, a name to keep out.
+    The fields have plain custom_ids (what_happened, stage, takeaway, help, company): they are
+    the same for everyone and carry nothing personal.
     With `draft`, the fields come back filled in (the "Edit" of the identifying-info nudge)."""
 
     def __init__(self, draft: Story | None = None) -> None:
         super().__init__(title=msg.MODAL_TITLE, timeout=15 * 60)
         self.draft_id = draft.public_id if draft else None
         self.story = discord.ui.TextInput[Any](
+            custom_id="what_happened",
             style=discord.TextStyle.paragraph,
             placeholder=msg.FIELD_STORY_PLACEHOLDER,
             max_length=logic.STORY_FORM_MAX,
             default=draft.body if draft else None,
         )
         self.stage = discord.ui.Select[Any](
+            custom_id="stage",
             placeholder=msg.FIELD_STAGE_PLACEHOLDER,
             options=[
                 discord.SelectOption(
@@ -217,12 +200,14 @@ class ShareModal(discord.ui.Modal):
             ],
         )
         self.takeaway = discord.ui.TextInput[Any](
+            custom_id="takeaway",
             style=discord.TextStyle.paragraph,
             required=False,
             max_length=logic.TAKEAWAY_MAX_INPUT,
             default=(draft.takeaway or None) if draft else None,
         )
         self.help = discord.ui.Select[Any](
+            custom_id="help",
             placeholder=msg.FIELD_HELP_PLACEHOLDER,
             min_values=0,
             required=False,
@@ -234,6 +219,7 @@ class ShareModal(discord.ui.Modal):
             ],
         )
         self.company = discord.ui.TextInput[Any](
+            custom_id="company",
             required=False,
             max_length=logic.COMPANY_MAX_INPUT,
             default=(draft.watch_terms or None) if draft else None,
@@ -253,14 +239,15 @@ class ShareModal(discord.ui.Modal):
         )
 
     async def on_submit(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
-        await guarded(interaction, handlers(interaction).on_share_modal(interaction, self))
+        await handlers(interaction).on_share_modal(interaction, self)
 
 
-class RejectModal(discord.ui.Modal):
+class RejectModal(BaseModal):
     def __init__(self, public_id: str) -> None:
         super().__init__(title=msg.REJECT_MODAL_TITLE, timeout=15 * 60)
         self.public_id = public_id
         self.note = discord.ui.TextInput[Any](
+            custom_id="note",
             label=msg.REJECT_FIELD,
             style=discord.TextStyle.paragraph,
             placeholder=msg.REJECT_PLACEHOLDER,
@@ -270,17 +257,15 @@ class RejectModal(discord.ui.Modal):
         self.add_item(self.note)
 
     async def on_submit(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
-        await guarded(
-            interaction,
-            handlers(interaction).on_reject_modal(interaction, self.public_id, self.note.value),
-        )
+        await handlers(interaction).on_reject_modal(interaction, self.public_id, self.note.value)
 
 
-class ReportModal(discord.ui.Modal):
+class ReportModal(BaseModal):
     def __init__(self, public_id: str) -> None:
         super().__init__(title=msg.REPORT_MODAL_TITLE, timeout=15 * 60)
         self.public_id = public_id
         self.reason = discord.ui.TextInput[Any](
+            custom_id="reason",
             label=msg.REPORT_FIELD,
             style=discord.TextStyle.paragraph,
             placeholder=msg.REPORT_PLACEHOLDER,
@@ -290,7 +275,4 @@ class ReportModal(discord.ui.Modal):
         self.add_item(self.reason)
 
     async def on_submit(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
-        await guarded(
-            interaction,
-            handlers(interaction).on_report_modal(interaction, self.public_id, self.reason.value),
-        )
+        await handlers(interaction).on_report_modal(interaction, self.public_id, self.reason.value)

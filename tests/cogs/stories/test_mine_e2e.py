@@ -6,7 +6,14 @@ from pathlib import Path
 from typing import Any
 
 from cogs.stories import messages as msg
-from tests.cogs.stories.helpers import configure, posts, share, share_and_post, story_world
+from tests.cogs.stories.helpers import (
+    configure,
+    longest_delays,
+    posts,
+    share,
+    share_and_post,
+    story_world,
+)
 from tests.harness import running_bot
 
 
@@ -32,11 +39,9 @@ async def test_delete_removes_the_post_and_the_row(world: Any, tmp_path: Path) -
         await share_and_post(app, w, w.alice)
         assert len(posts(w.stories)) == 1
         mine = await w.fake.invoke(w.alice, w.channel, "mystories")
-        confirm = await w.fake.click(w.alice, mine.message, label="Delete 1")
-        assert confirm.ephemeral and "Story #1" in confirm.content
-        assert len(posts(w.stories)) == 1  # nothing happens before "yes"
-        done = await w.fake.click(w.alice, confirm.message, label=msg.DELETE_YES)
-        assert done.content == msg.DELETED
+        done = await w.fake.click(w.alice, mine.message, label="Delete 1")
+        assert done.content.startswith(msg.DELETED.format(label="Story #1"))
+        assert msg.MINE_EMPTY in done.content  # the list, updated
         assert posts(w.stories) == []
         assert await app.store.fetchone("SELECT 1 FROM stories") is None
 
@@ -49,8 +54,7 @@ async def test_deleting_a_forum_story_deletes_its_post(world: Any, tmp_path: Pat
         await share_and_post(app, w, w.alice)
         (thread,) = forum.threads
         mine = await w.fake.invoke(w.alice, w.channel, "mystories")
-        confirm = await w.fake.click(w.alice, mine.message, label="Delete 1")
-        await w.fake.click(w.alice, confirm.message, label=msg.DELETE_YES)
+        await w.fake.click(w.alice, mine.message, label="Delete 1")
         assert thread.deleted
         assert await app.store.fetchone("SELECT 1 FROM stories") is None
 
@@ -60,11 +64,11 @@ async def test_a_scheduled_story_deleted_before_posting_never_appears(
 ) -> None:
     w = story_world(world)
     async with running_bot(w.fake, data_dir=tmp_path) as app:
+        longest_delays(app)
         await configure(w, max_delay=90)
         await share(w, w.alice)
         mine = await w.fake.invoke(w.alice, w.channel, "mystories")
         assert "appearing within a couple of minutes" in mine.content
-        confirm = await w.fake.click(w.alice, mine.message, label="Delete 1")
-        await w.fake.click(w.alice, confirm.message, label=msg.DELETE_YES)
+        await w.fake.click(w.alice, mine.message, label="Delete 1")
         await app.advance(minutes=5)
         assert posts(w.stories) == []
