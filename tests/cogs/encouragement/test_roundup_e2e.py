@@ -94,3 +94,20 @@ async def test_roundup_can_be_turned_off(world: Any, tmp_path: Path) -> None:
 
 async def _first_post(w: Any) -> dict[str, Any]:
     return next(m for m in w.stories.messages if m.get("embeds"))
+
+
+async def test_roundup_follows_the_servers_default_zone(world: Any, tmp_path: Path) -> None:
+    from bot.guild_settings import GuildSettingsRepository
+
+    w = story_world(world)
+    async with running_bot(w.fake, data_dir=tmp_path, now=MONDAY) as app:
+        await GuildSettingsRepository(app.store).set_default_timezone(
+            w.guild.id, "America/New_York", app.now
+        )
+        await configure(w)
+        await shared_story(app, w, w.alice)
+        # Monday 9 March, 09:00 in New York is 13:00 UTC (daylight saving began on the 8th).
+        await app.advance_to(datetime(2026, 3, 9, 12, 30, tzinfo=UTC))
+        assert roundups(w.stories) == []
+        await app.advance_to(datetime(2026, 3, 9, 13, 30, tzinfo=UTC))
+        assert len(roundups(w.stories)) == 1
