@@ -98,8 +98,8 @@ ACK_TRIMMED = "It was long, so the post ends at a natural break with “…”."
 EMPTY_STORY = "That story came through empty. /share is there whenever you’re ready."
 DM_OPT_IN = "DM me about this story"
 DM_OPTED_IN = (
-    "Okay: I’ll DM you about this story (a moderator’s decision, for example). Your DMs need "
-    "to be open for that."
+    "Okay: I’ll DM you about this story (a moderator’s decision, and a short digest of new "
+    "encouragement at most hourly). Your DMs need to be open for that."
 )
 DM_ALREADY = "You’ll already hear from me about this story by DM."
 

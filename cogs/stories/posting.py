@@ -156,6 +156,8 @@ class DiscordPublisher:
     async def delete_post(self, story: Story) -> None:
         """The post and what hangs off it: a forum post is its thread; a thread started on a
         text-channel post goes too."""
+        # Peer encouragement drops the story's thread record, kind words and me-toos.
+        self.bot.dispatch("story_deleted", story.id)
         thread_gone = False
         if story.thread_id is not None:
             try:
