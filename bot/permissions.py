@@ -42,6 +42,11 @@ REQUIRED: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         "a weekly check-in in a private thread for a member whose DMs are closed",
         ("accountability",),
     ),
+    (
+        "manage_threads",
+        "remove a story's thread or forum post when its author or a moderator deletes the story",
+        ("stories", "encouragement"),
+    ),
     ("attach_files", "streak summaries come as a small image", ("streaks",)),
     (
         "read_message_history",
