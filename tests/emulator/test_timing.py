@@ -62,3 +62,17 @@ async def test_a_late_callback_still_records_its_arrival(fake: FakeDiscord, worl
     assert r.missed_deadline and r.type is None
     assert r.bot_latency is not None and r.bot_latency >= 0.3
     assert r.pending.late_callbacks == 1
+
+
+async def test_start_invoke_puts_many_in_flight_at_once(fake: FakeDiscord, world: World) -> None:
+    client = make_client()
+    async with running(client, fake):
+        await client.tree.sync()
+        started = [await fake.start_invoke(world.alice, world.chan, "pause") for _ in range(20)]
+        assert all(r.type is None for r in started)  # nothing waited for an answer
+        done = await asyncio.gather(*(fake.answered(r) for r in started))
+    assert all(r.type == 4 and not r.missed_deadline for r in done)
+    latencies = [r.bot_latency for r in done]
+    assert all(x is not None and x >= PAUSE for x in latencies)
+    # in flight together: twenty pauses overlap instead of adding up
+    assert max(x for x in latencies if x is not None) < PAUSE * 20
