@@ -1,0 +1,82 @@
+"""What a member does in a load run, and how to count what the bot stored for it.
+
+A scenario is a command (optionally answered with a modal that is then submitted) plus the SQL
+that counts the rows the bot stored for the members who did it. Add one here when a feature
+lands; `benchmarks.interactions` and the kill -9 runs pick it up by name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from benchmarks.harness import read_db
+from tests.fakecord import FakeChannel, FakeMember
+
+Options = Callable[[FakeMember, FakeChannel, int], dict[str, Any]]
+
+
+def _no_options(member: FakeMember, channel: FakeChannel, n: int) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    command: str
+    options: Options = _no_options
+    #: for a command answered with a modal: the values to submit (keyed by label/custom_id)
+    modal_values: Callable[[FakeMember, int], dict[str, Any]] | None = None
+    #: counts rows stored for these member ids; None when the command stores nothing
+    stored_sql: str | None = None
+    #: words an acknowledgement of success contains (case-insensitive), any of them
+    success_words: Sequence[str] = field(default_factory=tuple)
+    #: the command needs Manage Server (run it as the server owner)
+    as_owner: bool = False
+
+    def count_stored(self, db: Path, member_ids: Sequence[int]) -> int | None:
+        if self.stored_sql is None:
+            return None
+        total = 0
+        ids = list(member_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = read_db(db, self.stored_sql.format(ids=marks), chunk)
+            total += int(rows[0][0])
+        return total
+
+    def succeeded(self, text: str | None) -> bool:
+        if not self.success_words:
+            return True
+        lowered = (text or "").lower()
+        return any(w.lower() in lowered for w in self.success_words)
+
+
+def _dm_on(member: FakeMember, channel: FakeChannel, n: int) -> dict[str, Any]:
+    return {"time": f"{7 + n % 3:02d}:{n % 60:02d}", "timezone": "Europe/Berlin"}
+
+
+SCENARIOS: dict[str, Scenario] = {
+    # Answers from memory: the bot's floor for any interaction.
+    "about": Scenario("about", "about"),
+    # A member's own setting, written in one transaction, then acknowledged: the stand-in for
+    # /checkin until the streaks feature is merged (same shape: per member, write then ack).
+    "dm-on": Scenario(
+        "dm-on",
+        "affirmations dm on",
+        options=_dm_on,
+        stored_sql="SELECT COUNT(*) FROM affirmation_dm_subscriptions "
+        "WHERE active = 1 AND user_id IN ({ids})",
+        success_words=("every day", "each day", "daily", "next"),
+    ),
+}
+
+
+def get(name: str) -> Scenario:
+    try:
+        return SCENARIOS[name]
+    except KeyError:
+        raise SystemExit(f"unknown scenario {name!r}; known: {', '.join(SCENARIOS)}") from None
