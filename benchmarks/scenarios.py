@@ -31,6 +31,8 @@ class Scenario:
     modal_values: Callable[[FakeMember, int], dict[str, Any]] | None = None
     #: counts rows stored for these member ids; None when the command stores nothing
     stored_sql: str | None = None
+    #: counts (member, day) groups stored more than once for these member ids
+    doubled_sql: str | None = None
     #: words an acknowledgement of success contains (case-insensitive), any of them
     success_words: Sequence[str] = field(default_factory=tuple)
     #: the command needs Manage Server (run it as the server owner)
@@ -39,20 +41,29 @@ class Scenario:
     def count_stored(self, db: Path, member_ids: Sequence[int]) -> int | None:
         if self.stored_sql is None:
             return None
-        total = 0
-        ids = list(member_ids)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = read_db(db, self.stored_sql.format(ids=marks), chunk)
-            total += int(rows[0][0])
-        return total
+        return _count(db, self.stored_sql, member_ids)
+
+    def count_doubled(self, db: Path, member_ids: Sequence[int]) -> int:
+        if self.doubled_sql is None:
+            return 0
+        return _count(db, self.doubled_sql, member_ids)
 
     def succeeded(self, text: str | None) -> bool:
         if not self.success_words:
             return True
         lowered = (text or "").lower()
         return any(w.lower() in lowered for w in self.success_words)
+
+
+def _count(db: Path, sql: str, member_ids: Sequence[int]) -> int:
+    """Sum of `sql` (a COUNT with `{ids}` for the placeholders) over chunks of member ids."""
+    total = 0
+    ids = list(member_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = read_db(db, sql.format(ids=",".join("?" * len(chunk))), chunk)
+        total += int(rows[0][0])
+    return total
 
 
 def _dm_on(member: FakeMember, channel: FakeChannel, n: int) -> dict[str, Any]:
@@ -70,9 +81,16 @@ SCENARIOS: dict[str, Scenario] = {
         options=_dm_on,
         stored_sql="SELECT COUNT(*) FROM affirmation_dm_subscriptions "
         "WHERE active = 1 AND user_id IN ({ids})",
+        doubled_sql="SELECT COUNT(*) FROM (SELECT key FROM scheduled_jobs "
+        "WHERE kind = 'affirmations.dm' AND key IN ({ids}) GROUP BY key HAVING COUNT(*) > 1)",
         success_words=("every day", "each day", "daily", "next"),
     ),
 }
+
+
+def write_scenario() -> Scenario:
+    """The per-member write that fault runs use: /checkin when it exists, else dm-on."""
+    return SCENARIOS.get("checkin") or SCENARIOS["dm-on"]
 
 
 def get(name: str) -> Scenario:
