@@ -101,7 +101,10 @@ async def run_trials(
         kill_after = rng.uniform(*kill_window)
         results: list[InteractionResult] = []
 
-        async def load(group: list[tuple[FakeMember, FakeChannel]] = group) -> None:
+        async def load(
+            group: list[tuple[FakeMember, FakeChannel]] = group,
+            results: list[InteractionResult] = results,
+        ) -> None:
             began = time.monotonic()
             for i, (member, channel) in enumerate(group):
                 delay = began + i / rate_per_s - time.monotonic()
