@@ -1,0 +1,134 @@
+"""Dead channels: servers whose posting channel was deleted or made unwritable before the next
+post. What the bot spends finding out, and whether each server hears about it once.
+
+Four ways a channel dies, spread evenly over the servers:
+
+- ``deleted``: deleted, and the gateway said so (CHANNEL_DELETE): 0 failing requests allowed;
+- ``unwritable``: the bot lost Send Messages there, the gateway said so (CHANNEL_UPDATE): 0;
+- ``deleted-silently`` / ``unwritable-silently``: the same, but the event never reached the bot
+  (it was lost, or the bot's cache is stale): at most 1 failing request per channel.
+
+Each server must get exactly one notice (system channel, else the owner's DMs, or the notices
+channel of the house core once merged), and nothing more the next day: the schedule is paused,
+not retried. Used by tests/faults/test_dead_channels.py and `benchmarks.faults dead-channels`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from tests.fakecord import FakeChannel, FakeDiscord, FakeGuild
+from tests.fakecord import permissions as P
+from tests.fakecord.permissions import Overwrite
+from tests.harness import running_bot
+
+MODES = ("deleted", "unwritable", "deleted-silently", "unwritable-silently")
+START = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
+DUE = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+
+
+@dataclass
+class DeadServer:
+    guild: FakeGuild
+    channel: FakeChannel
+    mode: str
+    failing_requests: int = 0
+    notices: int = 0
+    posts: int = 0
+
+
+@dataclass
+class DeadChannelReport:
+    servers: list[DeadServer]
+    invalid_requests: int
+    failing_next_day: int
+    notices_next_day: int
+    problems: list[str] = field(default_factory=list)
+
+    def worst_failing(self, mode: str) -> int:
+        return max((s.failing_requests for s in self.servers if s.mode == mode), default=0)
+
+    @property
+    def notice_counts(self) -> Counter[int]:
+        return Counter(s.notices for s in self.servers)
+
+
+def kill_channel(fake: FakeDiscord, channel: FakeChannel, mode: str) -> None:
+    """Break `channel` for the bot the way `mode` says."""
+    bot_id = fake.bot_user.id
+    if mode == "deleted":
+        fake.delete_channel(channel)
+    elif mode == "unwritable":
+        fake.set_bot_permissions(channel, deny=P.SEND_MESSAGES)
+    elif mode == "deleted-silently":
+        channel.deleted = True  # no CHANNEL_DELETE: the bot's cache still has it
+        if channel in channel.guild.channels:
+            channel.guild.channels.remove(channel)
+    elif mode == "unwritable-silently":
+        channel.overwrites[bot_id] = Overwrite(bot_id, P.MEMBER_OVERWRITE, 0, P.SEND_MESSAGES)
+    else:
+        raise ValueError(mode)
+
+
+def _bot_messages_outside(fake: FakeDiscord, server: DeadServer) -> int:
+    """Notices: what the bot sent that server's people anywhere but the dead channel."""
+    count = 0
+    for channel in server.guild.channels:
+        if channel is server.channel:
+            continue
+        count += sum(1 for m in channel.messages if m["author"]["id"] == str(fake.bot_user.id))
+    count += len(fake.dm_messages(server.guild.owner))
+    return count
+
+
+def _failing(fake: FakeDiscord, channel: FakeChannel, since: int) -> int:
+    cid = str(channel.id)
+    return sum(
+        1
+        for r in fake.requests[since:]
+        if r.status is not None and r.status >= 400 and r.status != 429 and cid in r.path
+    )
+
+
+async def run(fake: FakeDiscord, data_dir: Path, servers: int) -> DeadChannelReport:
+    """`servers` servers with the morning affirmation at 08:00 UTC; every channel dies at 07:30."""
+    dead: list[DeadServer] = []
+    for n in range(servers):
+        guild = fake.create_guild(f"Quiet Circle {n}")
+        guild.create_text_channel("general")
+        channel = guild.create_text_channel("affirmations")
+        dead.append(DeadServer(guild, channel, MODES[n % len(MODES)]))
+    async with running_bot(fake, data_dir=data_dir, now=START) as app:
+        for server in dead:
+            r = await fake.invoke(
+                server.guild.owner,
+                server.channel,
+                "affirmations setup",
+                channel=server.channel,
+                time="08:00",
+                timezone="UTC",
+            )
+            assert r.content and "All set" in r.content, r.content
+        await app.advance_to(DUE - timedelta(minutes=30))
+        for server in dead:
+            kill_channel(fake, server.channel, server.mode)
+        await fake.settle()
+        since = len(fake.requests)
+        invalid_before = fake.invalid_request_count
+        await app.advance_to(DUE + timedelta(minutes=5))
+        await fake.settle()
+        for server in dead:
+            server.failing_requests = _failing(fake, server.channel, since)
+            server.notices = _bot_messages_outside(fake, server)
+            server.posts = len(server.channel.messages)
+        invalid = fake.invalid_request_count - invalid_before
+        next_day = len(fake.requests)
+        notices_before = sum(s.notices for s in dead)
+        await app.advance_to(DUE + timedelta(days=1, minutes=5))
+        await fake.settle()
+        failing_next = sum(_failing(fake, s.channel, next_day) for s in dead)
+        notices_next = sum(_bot_messages_outside(fake, s) for s in dead) - notices_before
+    return DeadChannelReport(dead, invalid, failing_next, notices_next, fake.problems())
