@@ -4,6 +4,7 @@ the long one is `python -m benchmarks.faults fuzz`, ≥10,000 inputs)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from tests.fakecord import FakeDiscord
 from tests.fakecord.messages import build_message
@@ -55,7 +56,7 @@ async def test_the_mention_check_flags_what_could_ping(tmp_path: Path) -> None:
         chan = guild.create_text_channel("general")
         role = guild.create_role("job seekers", mentionable=True)
         alice = guild.add_member("alice")
-        bodies = {
+        bodies: dict[str, dict[str, Any]] = {
             "safe": {"content": f"@everyone <@&{role.id}>", "allowed_mentions": {"parse": []}},
             "configured": {
                 "content": f"<@&{role.id}>",
