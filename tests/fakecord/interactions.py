@@ -554,7 +554,9 @@ def modal_submission(modal: JSON, values: dict[str, Any]) -> list[JSON]:
 
     def select(comp: JSON, label: str | None) -> JSON:
         found, value = value_for(comp, label)
-        chosen = list(value) if found else []
+        # Left out: the options the bot marked as default stay selected, as in Discord.
+        default = [o.get("value") for o in comp.get("options") or [] if o.get("default")]
+        chosen = list(value) if found else default
         if comp.get("type") == 3:
             allowed = [o.get("value") for o in comp.get("options") or []]
             bad = [v for v in chosen if v not in allowed]

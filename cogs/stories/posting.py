@@ -1,0 +1,168 @@
+"""The Discord side of stories: posting (channel.send, or a forum post tagged with the stage),
+the moderators' queue, deleting, DMs to authors who asked, notices to admins.
+
+A story is never sent as an interaction response or followup: Discord marks those with the
+member who used the command. Every send disables all mentions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+
+from cogs.stories import logic, render
+from cogs.stories.repository import Story, StorySettings
+from cogs.stories.service import Failed, Posted
+from cogs.stories.views import queue_view, story_post_view
+
+if TYPE_CHECKING:
+    from bot.app import Bot
+
+log = logging.getLogger(__name__)
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+def nonce_for(story: Story, what: str) -> str:
+    """The same story sent twice (a retry after a crash) carries the same nonce, so Discord
+    returns the first message instead of creating a second (enforce_nonce). <= 25 chars."""
+    return f"{what}{story.public_id}"[:25]
+
+
+def _failure(exc: discord.HTTPException) -> Failed:
+    permanent = isinstance(exc, discord.Forbidden | discord.NotFound) or exc.status < 500
+    return Failed(f"http_{exc.status}", permanent=permanent)
+
+
+class DiscordPublisher:
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    def announce_posted(self, story: Story) -> None:
+        """Other features hear of every new post as the event `story_posted` (a listener
+        `on_story_posted(self, story: Story)`), e.g. to open its encouragement thread."""
+        self.bot.dispatch("story_posted", story)
+
+    def guild_name(self, guild_id: int) -> str:
+        guild = self.bot.get_guild(guild_id)
+        return guild.name if guild else "your server"
+
+    def _writable(self, channel_id: int | None) -> discord.abc.GuildChannel | None:
+        """The channel if it exists and the bot may post there (checked on the cache first,
+        so no doomed request counts towards Discord's invalid-request limit)."""
+        channel = self.bot.get_channel(channel_id) if channel_id else None
+        if not isinstance(channel, discord.TextChannel | discord.ForumChannel):
+            return None
+        perms = channel.permissions_for(channel.guild.me)
+        if not (perms.view_channel and perms.send_messages and perms.embed_links):
+            return None
+        return channel
+
+    async def publish(self, story: Story, settings: StorySettings) -> Posted | Failed:
+        channel = self._writable(settings.channel_id)
+        if channel is None:
+            return Failed("channel_unavailable", permanent=True)
+        assert story.number is not None
+        embed = render.post_embed(story, settings)
+        view = story_post_view(story)
+        await self.bot.pacer.wait()
+        try:
+            if isinstance(channel, discord.ForumChannel):
+                tag_id = logic.match_forum_tag(
+                    story.stage, [(t.id, t.name) for t in channel.available_tags]
+                )
+                tag = channel.get_tag(tag_id) if tag_id else None
+                created = await channel.create_thread(
+                    name=logic.thread_title(story.number, story.stage),
+                    embed=embed,
+                    view=view,
+                    applied_tags=[tag] if tag else [],
+                    allowed_mentions=NO_MENTIONS,
+                )
+                return Posted(channel.id, created.message.id, created.thread.id)
+            assert isinstance(channel, discord.TextChannel)
+            message = await channel.send(
+                embed=embed,
+                view=view,
+                allowed_mentions=NO_MENTIONS,
+                nonce=nonce_for(story, "s"),
+            )
+            return Posted(channel.id, message.id)
+        except discord.HTTPException as exc:
+            log.warning("Posting a story failed (HTTP %s)", exc.status)
+            return _failure(exc)
+
+    async def send_to_queue(self, story: Story, settings: StorySettings) -> Posted | Failed:
+        channel = self._writable(settings.mod_channel_id)
+        if not isinstance(channel, discord.TextChannel):
+            return Failed("mod_channel_unavailable", permanent=True)
+        await self.bot.pacer.wait()
+        try:
+            message = await channel.send(
+                embed=render.queue_embed(story, settings),
+                view=queue_view(story),
+                allowed_mentions=NO_MENTIONS,
+                nonce=nonce_for(story, "q"),
+            )
+        except discord.HTTPException as exc:
+            log.warning("Sending a story to the queue failed (HTTP %s)", exc.status)
+            return _failure(exc)
+        return Posted(channel.id, message.id)
+
+    async def send_report(
+        self, story: Story, settings: StorySettings, reason: str | None, view: discord.ui.View
+    ) -> Posted | None:
+        channel = self._writable(settings.mod_channel_id)
+        if not isinstance(channel, discord.TextChannel):
+            return None
+        try:
+            message = await channel.send(
+                embed=render.report_embed(story, settings, reason),
+                view=view,
+                allowed_mentions=NO_MENTIONS,
+            )
+        except discord.HTTPException as exc:
+            log.warning("Sending a report to the moderators failed (HTTP %s)", exc.status)
+            return None
+        return Posted(channel.id, message.id)
+
+    async def delete_post(self, story: Story) -> None:
+        """The post and what hangs off it: a forum post is its thread; a thread started on a
+        text-channel post goes too."""
+        thread_gone = False
+        if story.thread_id is not None:
+            try:
+                await self.bot.http.delete_channel(story.thread_id)
+                thread_gone = True
+            except discord.NotFound:
+                thread_gone = True  # already gone: that is what was wanted
+            except discord.Forbidden:
+                # Without Manage Threads the thread stays; its first message (ours) still goes.
+                log.info("No permission to delete a story's thread; deleting its message")
+        if story.message_id is None or (thread_gone and story.thread_id == story.message_id):
+            return
+        where = story.thread_id if story.thread_id == story.message_id else story.channel_id
+        assert where is not None
+        await self.delete_message(where, story.message_id)
+
+    async def delete_message(self, channel_id: int, message_id: int) -> None:
+        with contextlib.suppress(discord.NotFound):
+            await self.bot.http.delete_message(channel_id, message_id)
+
+    async def dm(self, user_id: int, text: str) -> bool:
+        try:
+            channel = await self.bot.create_dm(discord.Object(user_id))
+            await channel.send(text, allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException as exc:
+            log.info("A story DM could not be delivered (HTTP %s)", exc.status)
+            return False
+        return True
+
+    async def notify_admins(self, guild_id: int, text: str) -> None:
+        """TODO(house-core): bot.notices.notify_admins (notices channel, owner DM, system)."""
+        guild = self.bot.get_guild(guild_id)
+        if guild is None or guild.owner_id is None:
+            return
+        await self.dm(guild.owner_id, text)

@@ -1,0 +1,579 @@
+"""The use cases of anonymous stories: share, deliver, moderate, delete.
+
+Discord work (posting, the queue, DMs) goes through a `Publisher`; everything here is about
+what is stored and when. A story is stored before the member is told it is coming, and posted
+by the scheduler's due-work runner (kind `story_post`, key = the story's opaque id), so a
+restart between the two neither loses nor doubles it.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+import aiosqlite
+import discord
+
+from bot.anonymity import Anonymizer
+from bot.clock import Clock
+from bot.db import Store
+from bot.errors import UserFacingError
+from bot.scheduling import DueRun, Occurrence, Outcome, Scheduler, from_epoch, to_epoch
+from cogs.stories import logic
+from cogs.stories import messages as msg
+from cogs.stories.content import CrisisContent
+from cogs.stories.render import jump_url, label
+from cogs.stories.repository import POST_JOB, Story, StoryRepository, StorySettings
+
+log = logging.getLogger(__name__)
+
+# A story is worth posting late: the scheduler records a run as missed only after this long.
+POST_GRACE = timedelta(days=7)
+RETRY_AFTER = timedelta(minutes=2)
+MAX_ATTEMPTS = 3
+DRAFT_LIFETIME = timedelta(days=1)
+
+
+def stamp(instant: datetime, style: str = "R") -> str:
+    return discord.utils.format_dt(instant, style=style)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """What the member typed in the modal."""
+
+    body: str
+    stage: str
+    takeaway: str | None = None
+    help: str | None = None
+    watch: str | None = None  # company names to keep out; never posted
+
+    @classmethod
+    def of(cls, story: Story) -> Draft:
+        return cls(story.body, story.stage, story.takeaway, story.help, story.watch_terms)
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    story: Story
+    settings: StorySettings
+    nudges: tuple[str, ...] = ()  # non-empty: saved as a draft, nothing scheduled
+    notes: tuple[str, ...] = ()  # what sanitising changed: invites, links, mentions, trimmed
+    review: bool = False
+
+    @property
+    def is_draft(self) -> bool:
+        return bool(self.nudges)
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    channel_id: int
+    message_id: int
+    thread_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    reason: str
+    permanent: bool
+
+
+class Publisher(Protocol):
+    """The Discord side of stories (cogs/stories/posting.py)."""
+
+    async def publish(self, story: Story, settings: StorySettings) -> Posted | Failed: ...
+
+    async def send_to_queue(self, story: Story, settings: StorySettings) -> Posted | Failed: ...
+
+    async def delete_post(self, story: Story) -> None: ...
+
+    async def delete_message(self, channel_id: int, message_id: int) -> None: ...
+
+    async def dm(self, user_id: int, text: str) -> bool: ...
+
+    async def notify_admins(self, guild_id: int, text: str) -> None: ...
+
+    def guild_name(self, guild_id: int) -> str: ...
+
+    def announce_posted(self, story: Story) -> None: ...
+
+
+class DeliverJob:
+    """The scheduler's handle on a story: one due run posts it (or sends it for review)."""
+
+    kind = POST_JOB
+
+    def __init__(self, service: StoryService) -> None:
+        self.service = service
+
+    def next_occurrence(self, rule: Mapping[str, Any], after: datetime) -> Occurrence | None:
+        due = from_epoch(int(rule["due"]))
+        return Occurrence(due, str(rule["step"])) if due > after else None
+
+    def grace(self, rule: Mapping[str, Any]) -> timedelta:
+        return POST_GRACE
+
+    async def run(self, run: DueRun) -> tuple[Outcome, str | None]:
+        return await self.service.deliver(run.key, attempt=int(run.rule.get("attempt", 1)))
+
+
+class StoryService:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        clock: Clock,
+        scheduler: Scheduler,
+        anonymizer: Anonymizer,
+        crisis: CrisisContent,
+        publisher: Publisher,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.store = store
+        self.repo = StoryRepository(store)
+        self.clock = clock
+        self.scheduler = scheduler
+        self.anonymizer = anonymizer
+        self.crisis = crisis
+        self.publisher = publisher
+        # Unpredictable delays: a seeded generator would let someone replay the timing.
+        self.rng = rng or random.SystemRandom()
+        self.job = DeliverJob(self)
+
+    # -- who -----------------------------------------------------------------------------------
+
+    def author_of(self, guild_id: int, user_id: int) -> str:
+        return self.anonymizer.pseudonym(f"stories:{guild_id}", user_id)
+
+    def reporter_of(self, guild_id: int, user_id: int) -> str:
+        return self.anonymizer.pseudonym(f"story-reports:{guild_id}", user_id)
+
+    def _seal_context(self, story: Story) -> str:
+        return f"story-dm:{story.guild_id}:{story.public_id}"
+
+    async def _own_story(self, public_id: str, guild_id: int, user_id: int) -> Story:
+        story = await self.repo.get(public_id)
+        if story is None or story.guild_id != guild_id:
+            raise UserFacingError(msg.STORY_GONE)
+        if not secrets.compare_digest(story.author, self.author_of(guild_id, user_id)):
+            raise UserFacingError(msg.NOT_YOURS)
+        return story
+
+    async def _story(self, public_id: str, guild_id: int) -> Story:
+        story = await self.repo.get(public_id)
+        if story is None or story.guild_id != guild_id:
+            raise UserFacingError(msg.STORY_GONE)
+        return story
+
+    # -- sharing -------------------------------------------------------------------------------
+
+    async def check_can_share(self, guild_id: int, user_id: int) -> StorySettings:
+        """The server's settings, or a kind refusal: not set up, blocked, cooldown, quota."""
+        settings = await self.repo.settings(guild_id)
+        if settings.channel_id is None:
+            raise UserFacingError(msg.NOT_SET_UP)
+        author = self.author_of(guild_id, user_id)
+        if await self.repo.is_blocked(guild_id, author):
+            raise UserFacingError(msg.BLOCKED)
+        now = self.clock.now()
+        times = await self.repo.submission_times(guild_id, author, now - timedelta(days=1))
+        refusal = logic.quota_refusal(now, times, settings.limits)
+        if refusal is not None:
+            when = stamp(refusal.retry_at)
+            if refusal.reason == "cooldown":
+                raise UserFacingError(msg.COOLDOWN.format(when=when))
+            raise UserFacingError(msg.DAILY_LIMIT.format(count=settings.daily_limit, when=when))
+        return settings
+
+    def crisis_phrases(self, settings: StorySettings) -> tuple[str, ...]:
+        return (*self.crisis.phrases, *settings.crisis_words)
+
+    def crisis_text(self, settings: StorySettings) -> str:
+        note = f"{msg.CRISIS_NOTE_LABEL} {settings.crisis_note}" if settings.crisis_note else None
+        return self.crisis.text(note)
+
+    async def submit(
+        self,
+        guild_id: int,
+        user_id: int,
+        draft: Draft,
+        *,
+        draft_id: str | None = None,
+        confirmed: bool = False,
+    ) -> Submitted:
+        """Store the story; schedule it, or keep it as a draft when it could identify the
+        author and they have not said "post anyway" yet."""
+        settings = await self.check_can_share(guild_id, user_id)
+        await self.repo.delete_stale_drafts(self.clock.now() - DRAFT_LIFETIME)
+        author = self.author_of(guild_id, user_id)
+        full_text = f"{draft.body}\n{draft.takeaway or ''}"
+        nudges = (
+            ()
+            if confirmed
+            else logic.identifying_details(full_text, logic.parse_watch_terms(draft.watch))
+        )
+        crisis = logic.crisis_match(full_text, self.crisis_phrases(settings))
+        review = settings.holds_for_review or (
+            crisis and settings.crisis_policy == "hold" and settings.mod_channel_id is not None
+        )
+        now = self.clock.now()
+        values: dict[str, Any] = {
+            "body": draft.body,
+            "stage": draft.stage,
+            "takeaway": draft.takeaway or None,
+            "help": draft.help or None,
+            "crisis": int(crisis),
+        }
+        if nudges:
+            values.update(status="draft", watch_terms=draft.watch or None)
+        else:
+            due = now + logic.posting_delay(self.rng, settings.max_delay_seconds)
+            values.update(
+                status="pending" if review else "scheduled",
+                watch_terms=None,
+                submitted_at=now,
+                due_at=due,
+            )
+        async with self.store.transaction() as conn:
+            if draft_id is not None:
+                existing = await self.repo.get_in(conn, draft_id)
+                if (
+                    existing is None
+                    or existing.status != "draft"
+                    or existing.guild_id != guild_id
+                    or not secrets.compare_digest(existing.author, author)
+                ):
+                    raise UserFacingError(msg.DRAFT_GONE)
+                public_id = draft_id
+                await self.repo.update(conn, existing.id, **values)
+            else:
+                public_id = secrets.token_urlsafe(12)
+                await self.repo.create(
+                    conn,
+                    public_id=public_id,
+                    guild_id=guild_id,
+                    author=author,
+                    created_at=now,
+                    **values,
+                )
+            if not nudges:
+                await self._schedule(conn, public_id, values["due_at"], "first")
+            story = await self.repo.get_in(conn, public_id)
+        assert story is not None
+        if not nudges:
+            log.info("A story was submitted (%s)", "for review" if review else "scheduled")
+        return Submitted(story, settings, nudges, self._notes(story, settings), review)
+
+    def _notes(self, story: Story, settings: StorySettings) -> tuple[str, ...]:
+        shown = logic.sanitise(
+            f"{story.body}\n{story.takeaway or ''}",
+            limit=logic.STORY_POST_LIMIT + logic.TAKEAWAY_POST_LIMIT,
+            links_allowed=settings.links_allowed,
+        )
+        body = logic.sanitise(
+            story.body, limit=logic.STORY_POST_LIMIT, links_allowed=settings.links_allowed
+        )
+        notes = []
+        if shown.invites_removed:
+            notes.append("invites")
+        if shown.links_removed:
+            notes.append("links")
+        if shown.mentions_neutralised:
+            notes.append("mentions")
+        if body.trimmed:
+            notes.append("trimmed")
+        return tuple(notes)
+
+    async def _schedule(
+        self, conn: aiosqlite.Connection, public_id: str, due: datetime, step: str, attempt: int = 1
+    ) -> None:
+        rule = {"due": to_epoch(due), "step": step, "attempt": attempt}
+        await self.scheduler.put_job(
+            conn, POST_JOB, public_id, rule, after=due - timedelta(seconds=1)
+        )
+
+    async def draft(self, public_id: str, guild_id: int, user_id: int) -> Story:
+        story = await self._own_story(public_id, guild_id, user_id)
+        if story.status != "draft":
+            raise UserFacingError(msg.DRAFT_GONE)
+        return story
+
+    async def opt_in_dm(self, public_id: str, guild_id: int, user_id: int) -> bool:
+        """Keep the author's id, sealed, so they can hear about this story. False if already."""
+        story = await self._own_story(public_id, guild_id, user_id)
+        if story.sealed_author is not None:
+            return False
+        sealed = self.anonymizer.seal(str(user_id).encode(), context=self._seal_context(story))
+        async with self.store.transaction() as conn:
+            await self.repo.update(conn, story.id, sealed_author=sealed)
+        return True
+
+    async def _dm_author(self, story: Story, text: str) -> bool:
+        if story.sealed_author is None:
+            return False
+        plain = self.anonymizer.unseal(story.sealed_author, context=self._seal_context(story))
+        if plain is None:
+            log.warning("A sealed DM token did not open (wrong key or tampered)")
+            return False
+        return await self.publisher.dm(int(plain.decode()), text)
+
+    # -- delivering ----------------------------------------------------------------------------
+
+    async def recover(self) -> int:
+        """After a crash between claiming a story's run and recording it, the story is still
+        'scheduled' (or 'pending' without a queue message) but has no job: give it one."""
+        recovered = 0
+        for story in await self.repo.unfinished():
+            if await self.scheduler.next_run(POST_JOB, story.public_id) is not None:
+                continue
+            now = self.clock.now()
+            async with self.store.transaction() as conn:
+                await self._schedule(conn, story.public_id, now, f"recover-{to_epoch(now)}")
+            recovered += 1
+        if recovered:
+            log.warning("%d story post(s) were interrupted; scheduled them again", recovered)
+        return recovered
+
+    async def deliver(self, public_id: str, *, attempt: int = 1) -> tuple[Outcome, str | None]:
+        story = await self.repo.get(public_id)
+        if story is None:
+            return "skipped", "deleted"
+        settings = await self.repo.settings(story.guild_id)
+        if story.status == "scheduled":
+            return await self._publish(story, settings, attempt)
+        if story.status == "pending" and story.queue_message_id is None:
+            return await self._queue(story, settings, attempt)
+        return "skipped", story.status
+
+    async def _publish(
+        self, story: Story, settings: StorySettings, attempt: int
+    ) -> tuple[Outcome, str | None]:
+        if story.number is None:
+            async with self.store.transaction() as conn:
+                number = await self.repo.next_number(conn, story.guild_id, self.clock.now())
+                await self.repo.update(conn, story.id, number=number)
+            story = replace(story, number=number)
+        result = await self.publisher.publish(story, settings)
+        if isinstance(result, Failed):
+            return await self._failed(story, settings, result, attempt, msg.POST_FAILED_NOTICE)
+        now = self.clock.now()
+        async with self.store.transaction() as conn:
+            await self.repo.move(
+                conn,
+                story.id,
+                "scheduled",
+                status="posted",
+                posted_at=now,
+                channel_id=result.channel_id,
+                message_id=result.message_id,
+                thread_id=result.thread_id,
+            )
+        log.info("A story was posted")
+        posted = replace(
+            story,
+            status="posted",
+            posted_at=now,
+            channel_id=result.channel_id,
+            message_id=result.message_id,
+            thread_id=result.thread_id,
+        )
+        self.publisher.announce_posted(posted)
+        if story.queue_message_id is not None:
+            await self._dm_author(
+                posted,
+                msg.DM_APPROVED.format(
+                    server=self.publisher.guild_name(story.guild_id),
+                    label=label(posted),
+                    link=jump_url(posted) or "",
+                ),
+            )
+        return "done", None
+
+    async def _queue(
+        self, story: Story, settings: StorySettings, attempt: int
+    ) -> tuple[Outcome, str | None]:
+        result = await self.publisher.send_to_queue(story, settings)
+        if isinstance(result, Failed):
+            return await self._failed(story, settings, result, attempt, msg.QUEUE_FAILED_NOTICE)
+        async with self.store.transaction() as conn:
+            await self.repo.update(
+                conn,
+                story.id,
+                queue_channel_id=result.channel_id,
+                queue_message_id=result.message_id,
+            )
+        log.info("A story was sent to the moderators' queue")
+        return "done", None
+
+    async def _failed(
+        self,
+        story: Story,
+        settings: StorySettings,
+        failure: Failed,
+        attempt: int,
+        notice: str,
+    ) -> tuple[Outcome, str | None]:
+        if not failure.permanent and attempt < MAX_ATTEMPTS:
+            due = self.clock.now() + RETRY_AFTER
+            async with self.store.transaction() as conn:
+                await self._schedule(conn, story.public_id, due, f"retry-{attempt}", attempt + 1)
+            return "failed", f"{failure.reason}; retrying"
+        async with self.store.transaction() as conn:
+            await self.repo.move(conn, story.id, story.status, status="failed")
+        channel = settings.channel_id if story.status == "scheduled" else settings.mod_channel_id
+        await self.publisher.notify_admins(
+            story.guild_id,
+            notice.format(
+                server=self.publisher.guild_name(story.guild_id),
+                channel=f"<#{channel}>" if channel else msg.NOT_SET,
+            ),
+        )
+        return "failed", failure.reason
+
+    async def run_now(self, public_id: str) -> None:
+        """Run a story's job that was just made due (an approval), without waiting for a tick.
+        TODO(engine-core): Scheduler.run_now(kind, key, occurrence) once it exists."""
+        await self.scheduler.run_due()
+
+    # -- moderation ----------------------------------------------------------------------------
+
+    async def approve(self, public_id: str, guild_id: int) -> Story:
+        story = await self._story(public_id, guild_id)
+        now = self.clock.now()
+        async with self.store.transaction() as conn:
+            if not await self.repo.move(conn, story.id, "pending", status="scheduled", due_at=now):
+                raise UserFacingError(msg.ALREADY_DECIDED)
+            await self._schedule(conn, public_id, now, f"approved-{to_epoch(now)}")
+        log.info("A story was approved")
+        return story
+
+    async def reject(self, public_id: str, guild_id: int, note: str | None) -> tuple[Story, bool]:
+        """Reject a pending story; True if the author heard the note by DM."""
+        story = await self._story(public_id, guild_id)
+        note = " ".join(note.split()) if note and note.strip() else None
+        async with self.store.transaction() as conn:
+            moved = await self.repo.move(
+                conn, story.id, "pending", status="rejected", decision_note=note
+            )
+            if not moved:
+                raise UserFacingError(msg.ALREADY_DECIDED)
+            await self.scheduler.remove_job(conn, POST_JOB, public_id)
+        server = self.publisher.guild_name(guild_id)
+        shown = logic.sanitise(note, limit=400, links_allowed=False).text if note else None
+        text = (
+            msg.DM_REJECTED.format(server=server, note=shown)
+            if shown
+            else msg.DM_REJECTED_NO_NOTE.format(server=server)
+        )
+        told = await self._dm_author(story, text)
+        log.info("A story was rejected")
+        return story, told
+
+    async def block(self, public_id: str, guild_id: int) -> tuple[Story, bool]:
+        """Block the story's author (full pseudonym); a pending story is not posted."""
+        story = await self._story(public_id, guild_id)
+        async with self.store.transaction() as conn:
+            newly = await self.repo.block(conn, guild_id, story.author, self.clock.now())
+            if story.status in ("pending", "scheduled"):
+                await self.repo.move(conn, story.id, story.status, status="rejected")
+                await self.scheduler.remove_job(conn, POST_JOB, public_id)
+        log.info("A story’s writer was blocked")
+        return story, newly
+
+    async def unblock_story_author(self, public_id: str, guild_id: int) -> Story:
+        story = await self._story(public_id, guild_id)
+        await self.repo.unblock(guild_id, story.author)
+        return story
+
+    async def unblock_tag(self, guild_id: int, tag: str) -> int:
+        """Unblock the one blocked author whose short tag is `tag`: the number that matched
+        (0 or more than 1 unblocks nobody)."""
+        matching = [
+            a for a in await self.repo.blocked_authors(guild_id) if logic.anon_tag(a) == tag
+        ]
+        if len(matching) == 1:
+            await self.repo.unblock(guild_id, matching[0])
+        return len(matching)
+
+    async def report(
+        self, public_id: str, guild_id: int, user_id: int, reason: str | None
+    ) -> tuple[Story, StorySettings, int | None]:
+        """Record a report; the report's id, or None if this member already reported it."""
+        story = await self._story(public_id, guild_id)
+        if story.status != "posted":
+            raise UserFacingError(msg.REPORT_NOT_POSTED)
+        reason = reason.strip() if reason and reason.strip() else None
+        async with self.store.transaction() as conn:
+            report_id = await self.repo.add_report(
+                conn, story.id, self.reporter_of(guild_id, user_id), reason, self.clock.now()
+            )
+        if report_id is not None:
+            log.info("A story was reported")
+        return story, await self.repo.settings(guild_id), report_id
+
+    async def remove(self, public_id: str, guild_id: int) -> Story:
+        story = await self._story(public_id, guild_id)
+        if story.status != "posted":
+            raise UserFacingError(msg.ALREADY_DECIDED)
+        await self.publisher.delete_post(story)
+        async with self.store.transaction() as conn:
+            await self.repo.move(conn, story.id, "posted", status="removed")
+            await self.repo.close_reports(conn, story.id, "removed")
+        await self._dm_author(
+            story,
+            msg.DM_REMOVED.format(
+                label=logic.story_label(story.number or 0),
+                server=self.publisher.guild_name(guild_id),
+            ),
+        )
+        log.info("A story was removed by a moderator")
+        return story
+
+    async def dismiss(self, public_id: str, guild_id: int) -> Story:
+        story = await self._story(public_id, guild_id)
+        async with self.store.transaction() as conn:
+            await self.repo.close_reports(conn, story.id, "dismissed")
+        return story
+
+    # -- the author's own stories --------------------------------------------------------------
+
+    async def mine(self, guild_id: int, user_id: int) -> list[Story]:
+        return await self.repo.by_author(guild_id, self.author_of(guild_id, user_id), limit=10)
+
+    async def own(self, public_id: str, guild_id: int, user_id: int) -> Story:
+        return await self._own_story(public_id, guild_id, user_id)
+
+    async def delete_own(self, public_id: str, guild_id: int, user_id: int) -> Story:
+        """Delete the post (and its thread), the queue message, the job and the row."""
+        story = await self._own_story(public_id, guild_id, user_id)
+        if story.status in ("posted", "removed") and story.message_id is not None:
+            await self.publisher.delete_post(story)
+        if story.queue_channel_id and story.queue_message_id:
+            await self.publisher.delete_message(story.queue_channel_id, story.queue_message_id)
+        for report in await self.repo.open_reports(story.id):
+            if report.queue_channel_id and report.queue_message_id:
+                await self.publisher.delete_message(
+                    report.queue_channel_id, report.queue_message_id
+                )
+        async with self.store.transaction() as conn:
+            await self.scheduler.remove_job(conn, POST_JOB, public_id)
+            await self.repo.delete(conn, story.id)
+        log.info("A story was deleted by its writer")
+        return story
+
+    # -- settings ------------------------------------------------------------------------------
+
+    async def settings(self, guild_id: int) -> StorySettings:
+        return await self.repo.settings(guild_id)
+
+    async def save_settings(self, settings: StorySettings) -> None:
+        await self.repo.save_settings(settings, self.clock.now())
+
+    async def block_counts(self, guild_id: int) -> tuple[int, int]:
+        return await self.repo.block_counts(guild_id, self.clock.now() - timedelta(days=30))

@@ -1,0 +1,60 @@
+"""When Discord says no: a passing error is retried, a lost channel is told to the admins."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from cogs.stories import messages as msg
+from tests.cogs.stories.helpers import configure, posts, share, share_and_post, story_world
+from tests.harness import running_bot
+
+
+async def test_a_passing_discord_error_is_retried_once_not_doubled(
+    world: Any, tmp_path: Path
+) -> None:
+    w = story_world(world)
+    async with running_bot(w.fake, data_dir=tmp_path) as app:
+        await configure(w)
+        await share(w, w.alice)
+        with w.fake.expect_rejections():
+            w.fake.fail_next("POST", f"/channels/{w.stories.id}/messages", status=503)
+            await app.advance(seconds=30)
+        assert posts(w.stories) == []
+        await app.advance(minutes=3)
+        (post,) = posts(w.stories)
+        assert post["embeds"][0]["title"] == "Story #1"  # the label was kept for the retry
+        await app.advance(minutes=10)
+        assert len(posts(w.stories)) == 1
+
+
+async def test_a_deleted_stories_channel_fails_the_story_and_tells_the_owner(
+    world: Any, tmp_path: Path
+) -> None:
+    w = story_world(world)
+    async with running_bot(w.fake, data_dir=tmp_path) as app:
+        await configure(w)
+        await share(w, w.alice)
+        w.fake.delete_channel(w.stories)
+        await w.fake.settle()
+        await app.advance(minutes=2)
+        row = await app.store.fetchone("SELECT status FROM stories")
+        assert row is not None and row["status"] == "failed"
+        (notice,) = w.fake.dm_messages(w.guild.owner)
+        assert "couldn’t be posted" in notice["content"]
+        mine = await w.fake.invoke(w.alice, w.channel, "mystories")
+        assert msg.MINE_STATUS["failed"] in mine.content
+
+
+async def test_a_report_without_a_moderator_channel_tells_the_owner(
+    world: Any, tmp_path: Path
+) -> None:
+    w = story_world(world)
+    async with running_bot(w.fake, data_dir=tmp_path) as app:
+        await configure(w)
+        await share_and_post(app, w, w.alice)
+        opened = await w.fake.click(w.bob, posts(w.stories)[0], label=msg.REPORT)
+        thanks = await w.fake.submit_modal(w.bob, w.stories, opened, {})
+        assert thanks.content == msg.REPORT_THANKS
+        (notice,) = w.fake.dm_messages(w.guild.owner)
+        assert "no moderator channel is set" in notice["content"]
