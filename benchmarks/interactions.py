@@ -104,6 +104,8 @@ async def _phase(
             raise RuntimeError(
                 f"/{scenario.command} answered without a modal: {closed[0].content!r}"
             )
+    keys = scenario.keys(people)
+    stored_before = scenario.count_stored(bot.db_path, keys)
     before = bot.sample()
     began = time.monotonic()
     results: list[InteractionResult] = []
@@ -143,7 +145,8 @@ async def _phase(
         for r in results
         if r.type is not None and not r.missed_deadline and scenario.succeeded(r.content)
     )
-    stored = scenario.count_stored(bot.db_path, [m.user.id for m, _ in people])
+    stored_after = scenario.count_stored(bot.db_path, keys)
+    stored = None if stored_after is None else stored_after - (stored_before or 0)
     return Phase(
         label=label,
         count=len(people),
@@ -168,6 +171,9 @@ async def one_run(args: argparse.Namespace, scenario: scenarios.Scenario) -> Run
             async with BotProcess(fake, Path(folder)) as bot:
                 await bot.commands_synced()
                 await bot.ready()
+                if scenario.prepare is not None:
+                    for channel in world.channels:
+                        await scenario.prepare(fake, channel.guild, channel)
                 apply_latency(fake, args.latency_ms)
                 for owner_channel in world.channels[:5]:  # warm the bot's code paths
                     await fake.invoke(owner_channel.guild.owner, owner_channel, "about")

@@ -53,8 +53,12 @@ def spec_path() -> Path:
     env = os.environ.get("DISCORD_API_SPEC")
     if env:
         return Path(env)
+    # <repo>/../shared/..., also from a git worktree nested deeper (e.g. /work/wt/<name>)
     repo_root = Path(__file__).resolve().parents[2]
-    return repo_root.parent / "shared" / "discord-api-spec" / "openapi.json"
+    candidates = [
+        folder / "shared" / "discord-api-spec" / "openapi.json" for folder in repo_root.parents
+    ]
+    return next((c for c in candidates if c.exists()), candidates[0])
 
 
 @dataclass
@@ -86,11 +90,12 @@ class Spec:
         # Discord accepts what matches several branches of a oneOf; validate requests with anyOf
         request_schemas: JSON = _one_of_to_any_of(schemas)
         request_schemas["SnowflakeType"] = _SNOWFLAKE_LENIENT
-        for name in ("Int53Type", "UInt32Type"):
-            if name in request_schemas:
-                request_schemas[name] = _int_lenient(schemas[name])
         self._request_schemas = request_schemas
         self._response_schemas = dict(schemas)
+        # GUILD_MEDIA (16) is a documented channel type the file's enum lacks; discord.py puts
+        # it in channel_types for an option annotated with discord.ForumChannel.
+        for target in (self._request_schemas, self._response_schemas):
+            target["ChannelTypes"] = _with_media_channel(target.get("ChannelTypes"))
         self._request_registry: Registry[Any] | None = None
         self._response_registry: Registry[Any] | None = None
 
@@ -205,6 +210,16 @@ class Spec:
 
     def check_schema(self, name: str, body: Any) -> list[str]:
         return [str(p) for p in problems_from(self.schema_validator(name), body)]
+
+
+def _with_media_channel(schema: Any) -> Any:
+    if not isinstance(schema, dict):
+        return schema
+    key = "anyOf" if "anyOf" in schema else "oneOf"
+    branches = schema.get(key)
+    if not isinstance(branches, list) or any(b.get("const") == 16 for b in branches):
+        return schema
+    return {**schema, key: [*branches, {"title": "GUILD_MEDIA", "const": 16}]}
 
 
 def _one_of_to_any_of(node: Any) -> Any:

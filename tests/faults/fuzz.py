@@ -344,7 +344,7 @@ async def _run_case(fake: FakeDiscord, world: FuzzWorld, case: Case, report: Fuz
         return
     if r.type == 9 and r.modal is not None:
         report.modals += 1
-        values = _modal_values(r, case.modal_text)
+        values = _modal_values(r, case.modal_text, world)
         try:
             submitted = await fake.start_modal(who, channel, r, values)
         except InvocationError:
@@ -355,20 +355,42 @@ async def _run_case(fake: FakeDiscord, world: FuzzWorld, case: Case, report: Fuz
             report.unanswered.append(f"modal of {case!r}")
 
 
-def _modal_values(r: InteractionResult, texts: list[str]) -> dict[str, Any]:
-    """Generated text for every text field of the modal the bot showed, fitted to its limits."""
+def _modal_values(r: InteractionResult, texts: list[str], world: FuzzWorld) -> dict[str, Any]:
+    """Generated text for every text field of the modal the bot showed, fitted to its limits;
+    selects get options (or people, roles, channels) within their min/max values."""
     assert r.modal is not None
     fields: list[JSON] = []
     for top in r.modal.get("components") or []:
         if top.get("type") == 1:
-            fields += [c for c in top.get("components") or [] if c.get("type") == 4]
-        elif top.get("type") == 18 and (top.get("component") or {}).get("type") == 4:
+            fields += list(top.get("components") or [])
+        elif top.get("type") == 18 and isinstance(top.get("component"), dict):
             fields.append(top["component"])
     values: dict[str, Any] = {}
     for i, comp in enumerate(fields):
-        lo = int(comp.get("min_length") or (1 if comp.get("required", True) else 0))
-        hi = int(comp.get("max_length") or 4000)
-        values[comp["custom_id"]] = _fit(texts[i % len(texts)], max(lo, 0), hi)
+        text = texts[i % len(texts)]
+        ctype = comp.get("type")
+        if ctype == 4:
+            lo = int(comp.get("min_length") or (1 if comp.get("required", True) else 0))
+            hi = int(comp.get("max_length") or 4000)
+            values[comp["custom_id"]] = _fit(text, max(lo, 0), hi)
+        elif ctype in (3, 5, 6, 7, 8):
+            pool: list[Any]
+            if ctype == 3:
+                pool = [o["value"] for o in comp.get("options") or []]
+            elif ctype == 5:
+                pool = list(world.members)
+            elif ctype == 6:
+                pool = list(world.roles)
+            elif ctype == 7:
+                pool = [*world.members, *world.roles]
+            else:
+                types = comp.get("channel_types")
+                pool = [c for c in world.channels if not types or c.type in types]
+            lo = int(comp.get("min_values", 1))
+            hi = min(int(comp.get("max_values", 1)), len(pool))
+            want = min(max(lo, len(text) % (hi + 1)), hi)
+            start = len(text) % max(len(pool), 1)
+            values[comp["custom_id"]] = (pool[start:] + pool[:start])[:want]
     return values
 
 
