@@ -34,6 +34,13 @@ def feature_extensions() -> list[str]:
     )
 
 
+def silence_voice_warnings() -> None:
+    """Rebound never joins voice, so discord.py's start-up warnings that the voice libraries
+    (PyNaCl, davey) are missing are noise that makes a healthy start look broken."""
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
+
+
 def bot_intents() -> discord.Intents:
     """No privileged intents: no members, no message content, no presences."""
     intents = discord.Intents.none()
@@ -54,6 +61,7 @@ class Bot(commands.Bot):
         **options: Any,
     ) -> None:
         intents = bot_intents()
+        silence_voice_warnings()
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,

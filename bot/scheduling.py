@@ -29,6 +29,9 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import Clock
 from bot.db import Store
+from bot.timekeeping import Occurrence, is_within_grace, require_aware
+
+__all__ = ["DueRun", "JobHandler", "Occurrence", "RunResult", "Scheduler", "from_epoch", "to_epoch"]
 
 log = logging.getLogger(__name__)
 
@@ -36,14 +39,6 @@ Outcome = Literal["done", "failed", "skipped"]
 # A job that fell very far behind (the bot was off for months) records at most this many
 # missed occurrences per tick before jumping ahead.
 _MAX_CATCH_UP = 400
-
-
-@dataclass(frozen=True, slots=True)
-class Occurrence:
-    """One due run of a schedule: the UTC instant and the label that makes it unique."""
-
-    due_at: datetime
-    label: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,9 +81,7 @@ class JobHandler(Protocol):
 
 
 def to_epoch(instant: datetime) -> int:
-    if instant.tzinfo is None:
-        raise ValueError("naive datetimes are not allowed here")
-    return int(instant.timestamp())
+    return int(require_aware(instant).timestamp())
 
 
 def from_epoch(seconds: int) -> datetime:
@@ -312,7 +305,7 @@ class Scheduler:
                 grace = handler.grace(rule)
                 for _ in range(_MAX_CATCH_UP):
                     run = DueRun(row["kind"], row["key"], due.label, due.due_at, now, rule)
-                    on_time = now - due.due_at <= grace
+                    on_time = is_within_grace(due, now, grace)
                     taken = await self.claim_occurrence(
                         conn,
                         run.kind,

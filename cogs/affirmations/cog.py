@@ -14,7 +14,18 @@ from discord.ext import commands
 
 from bot.errors import UserFacingError
 from bot.scheduling import Occurrence, from_epoch
+from bot.timekeeping import (
+    DaySet,
+    LocalSchedule,
+    canonical_timezone_name,
+    day_set_suggestions,
+    local_today,
+    parse_time,
+    timezone_suggestions,
+)
+from bot.ui import choices, is_manager, require_manage_guild, safe_autocomplete
 from cogs.affirmations import logic
+from cogs.affirmations.content import AffirmationContent
 from cogs.affirmations.jobs import DMJob, GuildPostJob, make_rule
 from cogs.affirmations.posting import Poster
 from cogs.affirmations.repository import (
@@ -107,7 +118,6 @@ PAUSE_REASONS = {
     "missing_permissions": "paused — I’m missing permission to post in the channel",
     "bot_removed": "paused — Rebound was removed from the server",
 }
-DAY_CHOICES = ("every day", "weekdays", "weekends", "mon,wed,fri", "tue,thu")
 
 
 def _stamp(instant: datetime, style: str) -> str:
@@ -120,24 +130,17 @@ def _require_guild(interaction: discord.Interaction[Bot]) -> discord.Guild:
     return interaction.guild
 
 
-async def _is_manager(interaction: discord.Interaction[Bot]) -> bool:
-    if interaction.guild is None:
-        raise app_commands.NoPrivateMessage()
-    if not interaction.permissions.manage_guild:
-        raise app_commands.MissingPermissions(["manage_guild"])
-    return True
+# Manage Server (read server-wide), checked on every admin subcommand. Not also set as the
+# group's default_member_permissions: Discord applies that to a top-level command and every
+# subcommand, which would hide /affirmations dm from the members it is for.
+manager_only = require_manage_guild
 
 
-# Manage Server, checked server-side on every admin subcommand. Not also set as the group's
-# default_member_permissions: Discord applies that to a top-level command and every subcommand,
-# which would hide /affirmations dm from the members it is for.
-manager_only = app_commands.check(_is_manager)
-
-
+@safe_autocomplete
 async def timezone_autocomplete(
     interaction: discord.Interaction[Bot], current: str
 ) -> list[app_commands.Choice[str]]:
-    return [app_commands.Choice(name=z, value=z) for z in logic.timezone_suggestions(current)]
+    return choices((zone, zone) for zone in timezone_suggestions(current))
 
 
 def parsed(func: Callable[[str], T], text: str) -> T:
@@ -163,7 +166,8 @@ class AffirmationsCog(commands.Cog):
         self.dm_job = DMJob(self.poster, self.repo, grace)
         # Duplicate keys of the bundled affirmations, so /affirmations add refuses a copy.
         self._bundled_keys = frozenset(
-            logic.normalize_for_duplicate_check(a.text) for a in bot.content.affirmations
+            logic.normalize_for_duplicate_check(a.text)
+            for a in AffirmationContent.of(bot.content).affirmations
         )
 
     async def cog_load(self) -> None:
@@ -213,9 +217,9 @@ class AffirmationsCog(commands.Cog):
         role: discord.Role | None = None,
     ) -> None:
         guild = _require_guild(interaction)
-        local_time = parsed(logic.parse_time, time)
-        zone_name = parsed(logic.canonical_timezone_name, timezone)
-        day_set = parsed(logic.DaySet.parse, days) if days else logic.DaySet.every_day()
+        local_time = parsed(parse_time, time)
+        zone_name = parsed(canonical_timezone_name, timezone)
+        day_set = parsed(DaySet.parse, days) if days else DaySet.every_day()
         if role is not None and role.is_default():
             raise UserFacingError(EVERYONE_ROLE)
         perms = channel.permissions_for(guild.me)
@@ -257,11 +261,11 @@ class AffirmationsCog(commands.Cog):
     setup_command.autocomplete("timezone")(timezone_autocomplete)
 
     @setup_command.autocomplete("days")
+    @safe_autocomplete
     async def _days_choices(
         self, interaction: discord.Interaction[Bot], current: str
     ) -> list[app_commands.Choice[str]]:
-        options = [d for d in DAY_CHOICES if d.startswith(current.strip().lower())] or [current]
-        return [app_commands.Choice(name=d, value=d) for d in options if d][:25]
+        return choices((days, days) for days in day_set_suggestions(current))
 
     @affirmations.command(
         name="status", description="See the schedule, the next post, and whether it's paused."
@@ -286,7 +290,7 @@ class AffirmationsCog(commands.Cog):
             nxt = await self.bot.scheduler.next_run(GUILD_JOB, str(guild.id))
             if nxt is not None:
                 lines.append(f"Next post: {_stamp(nxt.due_at, 'F')} ({_stamp(nxt.due_at, 'R')})")
-        today = logic.local_today(self.bot.clock.now(), schedule.timezone).isoformat()
+        today = local_today(self.bot.clock.now(), schedule.timezone).isoformat()
         posted = await self.repo.post_on(guild.id, today)
         when = _stamp(from_epoch(posted["posted_at"]), "t") if posted else None
         lines.append(f"Today: posted at {when}" if when else "Today: not posted yet")
@@ -345,7 +349,7 @@ class AffirmationsCog(commands.Cog):
         guild = _require_guild(interaction)
         schedule = await self.repo.schedule(guild.id)
         zone = schedule.timezone if schedule else "UTC"
-        today = logic.local_today(self.bot.clock.now(), zone)
+        today = local_today(self.bot.clock.now(), zone)
         drawn = await self.poster.peek_for_guild(guild.id)
         embed = self.poster.embed_for(drawn, today, late=False, personal=False)
         await interaction.response.send_message(PREVIEW_NOTE, embed=embed, ephemeral=True)
@@ -357,7 +361,7 @@ class AffirmationsCog(commands.Cog):
     async def now(self, interaction: discord.Interaction[Bot]) -> None:
         guild = _require_guild(interaction)
         schedule = await self._schedule_or_explain(guild)
-        today = logic.local_today(self.bot.clock.now(), schedule.timezone)
+        today = local_today(self.bot.clock.now(), schedule.timezone)
         channel = f"<#{schedule.channel_id}>"
         async with self.bot.store.transaction() as conn:
             claimed = await self.bot.scheduler.claim_occurrence(
@@ -424,19 +428,21 @@ class AffirmationsCog(commands.Cog):
         )
 
     @remove.autocomplete("number")
+    @safe_autocomplete
     async def _custom_choices(
         self, interaction: discord.Interaction[Bot], current: str
     ) -> list[app_commands.Choice[int]]:
-        if interaction.guild is None:
+        # The server's own affirmations are for its admins: nobody else gets them, not even
+        # through autocomplete (Discord sends it to anyone who can see the command).
+        if interaction.guild is None or not is_manager(interaction):
             return []
         needle = current.strip().lstrip("#").casefold()
-        choices = []
+        found = []
         for item in await self.repo.custom(interaction.guild.id):
-            label = f"#{item.id} · {item.text}"
-            if needle and needle not in label.casefold():
-                continue
-            choices.append(app_commands.Choice(name=label[:100], value=item.id))
-        return choices[:25]
+            label = f"#{item.id} · {logic.one_line(item.text)}"
+            if not needle or needle in label.casefold():
+                found.append((label, item.id))
+        return choices(found)
 
     @affirmations.command(name="list", description="Page through your server's own affirmations.")
     @app_commands.describe(page="Which page to start on (10 per page)")
@@ -465,11 +471,11 @@ class AffirmationsCog(commands.Cog):
         timezone="Your time zone, e.g. America/New_York (start typing a city)",
     )
     async def dm_on(self, interaction: discord.Interaction[Bot], time: str, timezone: str) -> None:
-        local_time = parsed(logic.parse_time, time)
-        zone_name = parsed(logic.canonical_timezone_name, timezone)
+        local_time = parsed(parse_time, time)
+        zone_name = parsed(canonical_timezone_name, timezone)
         # No test DM here: a member's DMs are only tried at delivery time. If they are closed
         # then, the DMs stop after that one failure and the member is told on their next command.
-        schedule = logic.PostSchedule.build(local_time, zone_name, logic.DaySet.every_day())
+        schedule = LocalSchedule.build(local_time, zone_name, DaySet.every_day())
         async with self.bot.store.transaction() as conn:
             await self.repo.subscribe_dm(
                 conn, interaction.user.id, local_time, zone_name, self.bot.clock.now()

@@ -12,7 +12,10 @@ from typing import TYPE_CHECKING, Literal
 import aiosqlite
 import discord
 
+from bot.guild_settings import GuildSettingsRepository
+from bot.notices import notify_admins
 from bot.scheduling import Outcome
+from cogs.affirmations.content import AffirmationContent
 from cogs.affirmations.logic import draw
 from cogs.affirmations.render import action_line, affirmation_embed
 from cogs.affirmations.repository import (
@@ -33,17 +36,17 @@ log = logging.getLogger(__name__)
 # A post more than this late says so in its footer.
 LATE_AFTER = timedelta(minutes=5)
 
-# Sent once when a schedule pauses itself, to the system channel or else the owner's DMs.
+# Sent once when a schedule pauses itself, as an admin notice (bot/notices.py).
 PAUSE_NOTICES: dict[PauseReason, str] = {
     "channel_missing": (
         "Rebound’s morning affirmations in **{server}** are paused: the channel they were going "
         "to ({channel}) was deleted or I can no longer see it. Someone with Manage Server can "
-        "pick a new one with `/affirmations setup`."
+        "pick a new one with {setup}."
     ),
     "missing_permissions": (
         "Rebound’s morning affirmations in **{server}** are paused: I no longer have permission "
         "to post in {channel} (I need View Channel, Send Messages and Embed Links there). Once "
-        "that’s fixed, `/affirmations resume` starts them again."
+        "that’s fixed, {resume} starts them again."
     ),
     "by_admin": "",
     "bot_removed": "",
@@ -61,7 +64,8 @@ class Poster:
         self.bot = bot
         self.repo = repo
         self.rng = random.Random()
-        self._bundled_ids = tuple(a.id for a in bot.content.affirmations)
+        self.content = AffirmationContent.of(bot.content)
+        self._bundled_ids = tuple(a.id for a in self.content.affirmations)
 
     # -- choosing what to post ------------------------------------------------------------------
 
@@ -95,7 +99,7 @@ class Poster:
     def _text(self, item_id: str, custom: dict[str, str]) -> str:
         if item_id in custom:
             return custom[item_id]
-        bundled = self.bot.content.affirmation(item_id)
+        bundled = self.content.affirmation(item_id)
         if bundled is None:  # cannot happen: the pool is built from the same content
             raise LookupError("drawn an affirmation that is not in the pool")
         return bundled.text
@@ -103,7 +107,7 @@ class Poster:
     def embed_for(
         self, drawn: Drawn, local_date: date, *, late: bool, personal: bool
     ) -> discord.Embed:
-        step = self.bot.content.step_for_weekday(local_date.weekday())
+        step = self.content.step_for_weekday(local_date.weekday())
         return affirmation_embed(
             text=drawn.text,
             step=step,
@@ -195,27 +199,23 @@ class Poster:
         return changed
 
     async def notify_server(self, schedule: GuildSchedule, template: str) -> None:
-        """System channel if it works, else the owner's DMs; one attempt each, no retries."""
+        """An admin notice: the notices channel, else the owner's DMs, else the system channel."""
         guild = self.bot.get_guild(schedule.guild_id)
         if guild is None:
             return
-        text = template.format(server=guild.name, channel=f"<#{schedule.channel_id}>")
-        system = guild.system_channel
-        if system is not None and system.id != schedule.channel_id:
-            perms = system.permissions_for(guild.me)
-            if perms.view_channel and perms.send_messages:
-                try:
-                    await system.send(text, allowed_mentions=discord.AllowedMentions.none())
-                    return
-                except discord.HTTPException as exc:
-                    log.info("System channel notice failed (HTTP %s); trying the owner", exc.status)
-        if guild.owner_id is None:
-            return
-        try:
-            dm = await self.bot.create_dm(discord.Object(guild.owner_id))
-            await dm.send(text, allowed_mentions=discord.AllowedMentions.none())
-        except discord.HTTPException as exc:
-            log.info("Could not tell the server about the pause (HTTP %s)", exc.status)
+        text = template.format(
+            server=guild.name,
+            channel=f"<#{schedule.channel_id}>",
+            setup=self.bot.command_mention("affirmations setup"),
+            resume=self.bot.command_mention("affirmations resume"),
+        )
+        await notify_admins(
+            self.bot,
+            GuildSettingsRepository(self.bot.store),
+            schedule.guild_id,
+            text,
+            avoid_channel_id=schedule.channel_id,
+        )
 
     # -- posting to a member --------------------------------------------------------------------
 

@@ -11,7 +11,8 @@ import aiosqlite
 
 from bot.db import Store
 from bot.scheduling import from_epoch, to_epoch
-from cogs.affirmations.logic import DaySet, Deck, PostSchedule
+from bot.timekeeping import DaySet, LocalSchedule
+from cogs.affirmations.logic import Deck
 
 PauseReason = Literal["by_admin", "channel_missing", "missing_permissions", "bot_removed"]
 GUILD_JOB = "affirmations.guild"
@@ -54,8 +55,8 @@ class GuildSchedule:
     pause_reason: PauseReason | None
     paused_at: datetime | None
 
-    def post_schedule(self) -> PostSchedule:
-        return PostSchedule.build(self.local_time, self.timezone, self.days)
+    def post_schedule(self) -> LocalSchedule:
+        return LocalSchedule.build(self.local_time, self.timezone, self.days)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +68,8 @@ class DMSubscription:
     stopped_reason: str | None
     notice_pending: bool
 
-    def post_schedule(self) -> PostSchedule:
-        return PostSchedule.build(self.local_time, self.timezone, DaySet.every_day())
+    def post_schedule(self) -> LocalSchedule:
+        return LocalSchedule.build(self.local_time, self.timezone, DaySet.every_day())
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,6 +51,8 @@ from .state import FakeState
 from .util import JSON
 
 log = logging.getLogger("fakecord")
+# settle() after a gateway event the bot has not answered yet waits at least this long (s).
+EVENT_REACTION_QUIET = 0.25
 
 
 class FakeDiscord:
@@ -502,16 +504,23 @@ class FakeDiscord:
     # == settling ==================================================================================
     async def settle(self, quiet: float | None = None, timeout: float = 5.0) -> None:  # noqa: ASYNC109
         """Wait until no REST request is in flight and none arrived for ``quiet`` seconds
-        (default ~75 ms), at most ``timeout`` seconds."""
+        (default ~75 ms), at most ``timeout`` seconds. After a gateway event the bot has not
+        answered with a request yet, wait at least EVENT_REACTION_QUIET (250 ms) for it."""
         quiet = self.settle_quiet if quiet is None else quiet
         loop = asyncio.get_running_loop()
         end = loop.time() + timeout
         rec = self.recorder
         while loop.time() < end:
-            idle = time.monotonic() - rec.last_activity
-            if rec.inflight == 0 and idle >= quiet:
+            now = time.monotonic()
+            # A gateway event (CHANNEL_DELETE, GUILD_DELETE …) not yet answered by any request:
+            # the bot may still be reading its database before it reacts, so wait longer.
+            after_event = self.hub.last_dispatch > rec.last_activity
+            wanted = max(quiet, EVENT_REACTION_QUIET) if after_event else quiet
+            idle = now - max(rec.last_activity, self.hub.last_dispatch)
+            unsent = any(c.pending_frames for c in self.hub.connections)
+            if rec.inflight == 0 and not unsent and idle >= wanted:
                 return
-            await asyncio.sleep(max(0.005, quiet - idle) if rec.inflight == 0 else 0.01)
+            await asyncio.sleep(max(0.005, wanted - idle) if rec.inflight == 0 else 0.01)
 
     # == interactions ==============================================================================
     async def _require_bot(self) -> None:

@@ -8,6 +8,7 @@ import contextlib
 import json
 import logging
 import secrets
+import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -90,6 +91,11 @@ class GatewayConnection:
             self._written_hooks[id(frame)] = on_written
         self.queue.put_nowait(frame)
 
+    @property
+    def pending_frames(self) -> int:
+        """Frames queued but not yet written to the socket."""
+        return self.queue.qsize()
+
     def send_json(self, payload: JSON) -> None:
         self.send(json.dumps(payload, separators=(",", ":"), ensure_ascii=False))
 
@@ -151,6 +157,8 @@ class GatewayHub:
         self._changed = asyncio.Condition()
         self.ready_count = 0
         self.resume_count = 0
+        # When the last event was dispatched (settle() waits for the bot to react to it).
+        self.last_dispatch = 0.0
         state.hub = self
 
     # -- waiting --------------------------------------------------------------------------------
@@ -180,6 +188,7 @@ class GatewayHub:
         intent: int | None = None,
         on_written: Callable[[], None] | None = None,
     ) -> None:
+        self.last_dispatch = time.monotonic()
         data_json = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
         stripped_json: str | None = None
         for session in self.live_sessions:
@@ -205,6 +214,7 @@ class GatewayHub:
         return not any(m.get("id") == bot_id for m in data.get("mentions", []))
 
     def dispatch_guild_create(self, guild: FakeGuild, *, joined: bool = True) -> None:
+        self.last_dispatch = time.monotonic()
         for session in self.live_sessions:
             if not session.intents & GUILDS:
                 continue

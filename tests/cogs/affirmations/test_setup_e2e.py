@@ -193,7 +193,7 @@ async def test_list_pages_with_buttons_that_survive_a_restart(world: Any, tmp_pa
         buttons = {b["label"]: b for row in third.components for b in row["components"]}
         assert buttons["Next ›"].get("disabled") is True
         assert all(len(b["custom_id"]) <= 100 for b in buttons.values())
-        assert all(b["custom_id"].startswith("affirmations:list:") for b in buttons.values())
+        assert all(b["custom_id"].startswith("aff:list:") for b in buttons.values())
 
 
 async def test_now_after_a_passing_discord_error_can_be_tried_again(
