@@ -15,7 +15,7 @@ from discord.ext import commands
 
 from bot.errors import UserFacingError
 from bot.member_settings import member_timezone, resolve_timezone, set_member_timezone
-from cogs.affirmations.logic import InvalidInput, canonical_timezone_name, timezone_suggestions
+from bot.timekeeping import InvalidInput, canonical_timezone_name, timezone_suggestions
 from cogs.streaks.privacy import MemberTable, TablesPrivacy
 from cogs.timezone import messages as m
 
