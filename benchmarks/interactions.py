@@ -1,7 +1,7 @@
 """Interaction load: many members use one command at once, then in a steady burst.
 
     .venv/bin/python -m benchmarks.interactions --scenario checkin [--repeats 3]
-        [--wave 500] [--burst 2000] [--burst-seconds 60] [--servers 100] [--latency-ms 0]
+        [--wave 500] [--burst 2000] [--burst-seconds 60] [--servers 100] [--latency-ms 100]
 
 The real bot runs as its own process (`python -m bot`) on the local Discord, which runs here
 with the load driver. Per interaction the emulator records when INTERACTION_CREATE left for the
@@ -23,7 +23,7 @@ from pathlib import Path
 
 from benchmarks import scenarios
 from benchmarks.harness import BotProcess, median, percentile, quiet_logs
-from benchmarks.latency import apply_latency
+from benchmarks.latency import DEFAULT_JITTER_MS, DEFAULT_LATENCY_MS, apply_latency
 from benchmarks.results import Figure, report
 from tests.fakecord import FakeChannel, FakeDiscord, FakeMember, InteractionResult
 
@@ -174,7 +174,7 @@ async def one_run(args: argparse.Namespace, scenario: scenarios.Scenario) -> Run
                 if scenario.prepare is not None:
                     for channel in world.channels:
                         await scenario.prepare(fake, channel.guild, channel)
-                apply_latency(fake, args.latency_ms)
+                apply_latency(fake, args.latency_ms, args.jitter_ms)
                 for owner_channel in world.channels[:5]:  # warm the bot's code paths
                     await fake.invoke(owner_channel.guild.owner, owner_channel, "about")
                 wave = world.members[: args.wave]
@@ -239,7 +239,10 @@ def main() -> None:
     parser.add_argument("--burst", type=int, default=2000)
     parser.add_argument("--burst-seconds", type=float, default=60)
     parser.add_argument("--servers", type=int, default=100)
-    parser.add_argument("--latency-ms", type=float, default=0, help="emulator REST latency")
+    parser.add_argument(
+        "--latency-ms", type=float, default=DEFAULT_LATENCY_MS, help="emulator REST latency"
+    )
+    parser.add_argument("--jitter-ms", type=float, default=DEFAULT_JITTER_MS)
     parser.add_argument("--validate", action="store_true", help="OpenAPI-validate every body")
     parser.add_argument("--no-record", action="store_true", help="print only")
     args = parser.parse_args()

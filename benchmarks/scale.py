@@ -1,7 +1,7 @@
 """Scale at rest: the bot process's memory and ready time with many servers, and what a restart
 with nothing changed asks of Discord.
 
-    .venv/bin/python -m benchmarks.scale [--guilds 2500 10000] [--repeats 3]
+    .venv/bin/python -m benchmarks.scale [--guilds 2500 10000] [--repeats 3] [--latency-ms 100]
 
 Each server has three text channels and a couple of roles (what a small community has). The
 real bot (`python -m bot`) connects to the local Discord; "ready" is its on_ready log line
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.harness import BotProcess, median, quiet_logs
+from benchmarks.latency import DEFAULT_JITTER_MS, DEFAULT_LATENCY_MS, apply_latency
 from benchmarks.results import Figure, report
 from tests.fakecord import FakeDiscord
 
@@ -47,9 +48,10 @@ def build(fake: FakeDiscord, guilds: int) -> None:
         guild.create_role("mentors")
 
 
-async def one_run(guilds: int) -> ScaleRun:
+async def one_run(guilds: int, latency_ms: float, jitter_ms: float) -> ScaleRun:
     async with FakeDiscord(patch=False) as fake:
         fake.rest.spec = None  # nothing here is about bodies; keep the emulator light
+        apply_latency(fake, latency_ms, jitter_ms)
         build(fake, guilds)
         with tempfile.TemporaryDirectory(prefix="rebound-scale-") as folder:
             bot = BotProcess(fake, Path(folder))
@@ -108,6 +110,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--guilds", type=int, nargs="+", default=[2500, 10_000])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--latency-ms", type=float, default=DEFAULT_LATENCY_MS)
+    parser.add_argument("--jitter-ms", type=float, default=DEFAULT_JITTER_MS)
     parser.add_argument("--no-record", action="store_true")
     args = parser.parse_args()
     out: list[Figure] = []
@@ -115,7 +119,7 @@ def main() -> None:
         for guilds in args.guilds:
             runs = []
             for n in range(args.repeats):
-                run = asyncio.run(one_run(guilds))
+                run = asyncio.run(one_run(guilds, args.latency_ms, args.jitter_ms))
                 runs.append(run)
                 print(
                     f"{guilds} guilds run {n + 1}: ready {run.ready_s:.1f} s, rss "
