@@ -42,6 +42,11 @@ copied with a missing character, or belong to another application). Open
 https://discord.com/developers/applications, choose your application, press Reset Token on the
 Bot page, and put the new token in .env as DISCORD_TOKEN=... Nothing else was changed."""
 
+SHARDING_REQUIRED = """\
+Discord refused the connection: this bot is in more servers than one shard may carry (2,500).
+REBOUND_SHARD_COUNT is set too low; leave it empty so Rebound uses Discord's recommendation,
+or raise it (about one shard per 1,000 servers). Nothing was changed."""
+
 UNREACHABLE = """\
 Rebound couldn't reach Discord ({reason}). Check this machine's internet connection and try
 again; the bot keeps no partial state, so starting again is safe."""
@@ -112,7 +117,7 @@ async def _run(settings: Settings, content: Content) -> int:
     point_at_discord(settings)
     clock = SystemClock()
     async with store:
-        scheduler = Scheduler(store, clock, tick_seconds=settings.tick_seconds)
+        scheduler = Scheduler.from_settings(store, clock, settings)
         bot = Bot(
             settings=settings,
             store=store,
@@ -130,6 +135,11 @@ async def _run(settings: Settings, content: Content) -> int:
                 await bot.start(settings.discord_token)
         except discord.LoginFailure:
             print(TOKEN_REJECTED, file=sys.stderr)
+            return EXIT_CONFIG
+        except discord.ConnectionClosed as exc:
+            if exc.code != 4011:
+                raise
+            print(SHARDING_REQUIRED, file=sys.stderr)
             return EXIT_CONFIG
         except discord.PrivilegedIntentsRequired:  # cannot happen: Rebound asks for none
             print("Discord refused the bot's intents; please report this.", file=sys.stderr)

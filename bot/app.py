@@ -7,10 +7,12 @@ import hashlib
 import json
 import logging
 import pkgutil
+import time
 from datetime import datetime
 from typing import Any
 
 import discord
+import yarl
 from discord.ext import commands
 
 import cogs
@@ -21,10 +23,15 @@ from bot.db import Store
 from bot.pacing import Pacer
 from bot.privacy import PrivacyRegistry
 from bot.scheduling import Scheduler
+from bot.sending import Sender, waiting_for_guild
 from bot.settings import Settings
 from bot.tree import ReboundTree
 
 log = logging.getLogger(__name__)
+
+# Discord lets `max_concurrency` shards IDENTIFY per this many seconds (one bucket per
+# shard_id % max_concurrency).
+IDENTIFY_SPACING = 5.0
 
 
 def feature_extensions() -> list[str]:
@@ -41,6 +48,15 @@ def silence_voice_warnings() -> None:
     discord.VoiceClient.warn_dave = False
 
 
+def paced_request(url: yarl.URL) -> bool:
+    """Requests counted against Discord's global limit: the REST API under the bot token, but
+    not interaction callbacks and followups (exempt), the gateway or the CDN."""
+    base = yarl.URL(discord.http.Route.BASE)
+    if (url.host, url.port) != (base.host, base.port) or not url.path.startswith(base.path):
+        return False
+    return not url.path.startswith((f"{base.path}/interactions/", f"{base.path}/webhooks/"))
+
+
 def bot_intents() -> discord.Intents:
     """No privileged intents: no members, no message content, no presences."""
     intents = discord.Intents.none()
@@ -48,7 +64,11 @@ def bot_intents() -> discord.Intents:
     return intents
 
 
-class Bot(commands.Bot):
+class Bot(commands.AutoShardedBot):
+    """Automatic sharding: one gateway connection per shard, as many as Discord recommends
+    (GET /gateway/bot) unless REBOUND_SHARD_COUNT says; Discord refuses one connection for
+    more than 2,500 servers (close code 4011). A small bot simply runs one shard."""
+
     def __init__(
         self,
         *,
@@ -62,6 +82,8 @@ class Bot(commands.Bot):
     ) -> None:
         intents = bot_intents()
         silence_voice_warnings()
+        # Every request under the bot token waits its turn here (not interaction replies).
+        pacer = Pacer(settings.post_rate_per_second)
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -71,6 +93,8 @@ class Bot(commands.Bot):
             member_cache_flags=discord.MemberCacheFlags.from_intents(intents),
             chunk_guilds_at_startup=False,
             guild_ready_timeout=settings.guild_ready_timeout,
+            shard_count=settings.shard_count,
+            http_trace=pacer.trace_config(paced_request),
             **options,
         )
         self.settings = settings
@@ -79,8 +103,10 @@ class Bot(commands.Bot):
         self.scheduler = scheduler
         # Features derive pseudonyms and sealed tokens from this; the raw key stays here.
         self.anonymizer = Anonymizer(secret_key)
-        # Bulk, scheduled sends wait their turn here; replies to interactions never do.
-        self.pacer = Pacer(settings.post_rate_per_second)
+        self.pacer = pacer
+        # Every scheduled send goes through this: paced, idempotent (nonce), retried when the
+        # failure passes (see bot/sending.py for the API features use).
+        self.sender = Sender(self, self.pacer, stopping=scheduler.stopping)
         self.content = content or Content.load(settings.content_dir)
         # Every feature registers what it stores about members here (see bot/privacy.py).
         self.privacy = PrivacyRegistry()
@@ -90,6 +116,8 @@ class Bot(commands.Bot):
         self.command_ids: dict[str, int] = {}
         self.scheduler_started = asyncio.Event()
         self._scheduler_task: asyncio.Task[None] | None = None
+        self._max_concurrency = 1
+        self._identified_at: dict[int, float] = {}
 
     async def load_features(self) -> None:
         """Load every cog once (setup_hook does this; `python -m bot commands` too)."""
@@ -103,6 +131,11 @@ class Bot(commands.Bot):
         # on_ready can fire many times (every reconnect); everything starts here, once.
         await self.load_features()
         await self.sync_commands_if_changed()
+        try:
+            limits = await self.fetch_session_start_limits()
+            self._max_concurrency = max(1, limits.max_concurrency)
+        except discord.HTTPException as exc:
+            log.info("Could not read the session start limits (HTTP %s); one at a time", exc.status)
         self._scheduler_task = asyncio.create_task(self._start_scheduler_when_ready())
 
     async def _start_scheduler_when_ready(self) -> None:
@@ -112,10 +145,26 @@ class Bot(commands.Bot):
         await self.scheduler.start()
         self.scheduler_started.set()
 
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Space IDENTIFYs as Discord asks (max_concurrency per 5 s), not a flat 5 s each."""
+        bucket = (shard_id or 0) % self._max_concurrency
+        last = self._identified_at.get(bucket)
+        if last is not None:
+            wait = IDENTIFY_SPACING - (time.monotonic() - last)
+            if wait > 0:
+                await asyncio.sleep(wait)
+        self._identified_at[bucket] = time.monotonic()
+
     async def close(self) -> None:
         if self._scheduler_task is not None and not self._scheduler_task.done():
             self._scheduler_task.cancel()
         await self.scheduler.stop()
+        if getattr(self, "_AutoShardedClient__queue", None) is None:
+            # Never logged in (`python -m bot commands` builds the bot offline): discord.py's
+            # sharded close needs the queue login creates, so only the cogs are unloaded.
+            for name in list(self.extensions):
+                await self.unload_extension(name)
+            return
         await super().close()
 
     # -- command sync ---------------------------------------------------------------------------
@@ -169,7 +218,16 @@ class Bot(commands.Bot):
     async def on_ready(self) -> None:
         # Informational only: nothing may start here (on_ready repeats after reconnects).
         log.info(
-            "Connected as bot %s to %d server(s)",
+            "Connected as bot %s to %d server(s) on %d shard(s)",
             self.user.id if self.user else "?",
             len(self.guilds),
+            self.shard_count or 1,
         )
+
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        """A server back from an outage: runs that waited for it go now (inside grace)."""
+        if self.scheduler_started.is_set():
+            await self.scheduler.retry_waiting(waiting_for_guild(guild.id))
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self.on_guild_available(guild)

@@ -1,9 +1,22 @@
-"""Keeps bulk sends (a morning's posts to every server) under Discord's global limit.
+"""Keeps the bot's requests under Discord's global limit: 50 per second per bot token.
 
-discord.py only learns of the global limit (50 requests/s) from a 429, and every 429 counts
-towards the 10,000-invalid-requests-per-10-minutes ban. A token bucket in front of scheduled
-sends keeps the bot below the limit instead of bouncing off it. Real time, not the injected
-Clock: this paces requests on the wire, not business time.
+Discord counts every response 429 towards a ban of 10,000 invalid requests per 10 minutes, and
+discord.py only learns of the global limit from a 429. So the pacer sits on the wire itself
+(an aiohttp trace hook discord.py's HTTP client runs before every request): every request the
+bot makes under its token waits here, the morning's posts, opening a DM, admin notices,
+discord.py's own retries, anything a feature sends. Interaction replies do not (Discord exempts
+them, and they have a 3-second deadline). The queue is short because the senders are a small
+pool, so a command's request waits a fraction of a second behind a rush, never the rush.
+
+The rule: requests leave evenly spaced, one per ``(1 s + guard) / rate``; at most ``rate`` in
+any second, with a guard for the moment between leaving here and reaching Discord. (A token
+bucket with a burst lets ``rate + burst`` through in a second: that is how a rate of 48 used to
+collect 429s.) No accepted setting (1 to 50 per second) can exceed the limit.
+
+``hold(seconds)`` stops everything for a while: after a 429 without ``Via`` (Cloudflare, not
+Discord, answered: the IP is being refused) more requests would only extend the ban.
+
+Real time, not the injected Clock: this paces requests on the wire, not business time.
 """
 
 from __future__ import annotations
@@ -11,6 +24,14 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from types import SimpleNamespace
+
+import aiohttp
+from yarl import URL
+
+#: Seconds added to each second: jitter between leaving the pacer and reaching Discord must not
+#: squeeze more than the limit into one of Discord's windows. At 50/s this sends 48 per second.
+GUARD_SECONDS = 0.04
 
 
 class Pacer:
@@ -18,30 +39,50 @@ class Pacer:
         self,
         rate_per_second: float,
         *,
-        burst: int = 10,
+        guard: float = GUARD_SECONDS,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        if rate_per_second <= 0 or burst < 1:
-            raise ValueError("rate and burst must be positive")
+        if rate_per_second < 1 or guard < 0:
+            raise ValueError("the rate must be at least 1 request per second")
         self.rate = rate_per_second
-        self.burst = burst
+        self.interval = (1.0 + guard) / rate_per_second
         self._monotonic = monotonic
         self._sleep = sleep
-        self._tokens = float(burst)
-        self._updated = monotonic()
+        self._next = 0.0
+        self._held_until = 0.0
         self._lock = asyncio.Lock()
-
-    def _refill(self) -> None:
-        now = self._monotonic()
-        self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.rate)
-        self._updated = now
+        #: requests let through so far (benchmarks and tests read it)
+        self.requests = 0
 
     async def wait(self) -> None:
-        """Return when one more request may go out."""
+        """Return when one more request may go out; counts it as sent."""
         async with self._lock:
-            self._refill()
-            if self._tokens < 1:
-                await self._sleep((1 - self._tokens) / self.rate)
-                self._refill()
-            self._tokens -= 1
+            while True:
+                now = self._monotonic()
+                start = max(now, self._next, self._held_until)
+                if start <= now:
+                    break
+                await self._sleep(start - now)
+            self._next = now + self.interval
+            self.requests += 1
+
+    def hold(self, seconds: float) -> None:
+        """Let nothing through for `seconds` (extends, never shortens, a hold in place)."""
+        self._held_until = max(self._held_until, self._monotonic() + seconds)
+
+    def trace_config(self, paced: Callable[[URL], bool]) -> aiohttp.TraceConfig:
+        """An aiohttp trace hook that makes every request for which `paced(url)` holds wait
+        here first (pass it to discord.py as `http_trace`)."""
+
+        async def on_request_start(
+            session: aiohttp.ClientSession,
+            context: SimpleNamespace,
+            params: aiohttp.TraceRequestStartParams,
+        ) -> None:
+            if paced(params.url):
+                await self.wait()
+
+        trace = aiohttp.TraceConfig()
+        trace.on_request_start.append(on_request_start)
+        return trace

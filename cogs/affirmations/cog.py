@@ -81,6 +81,13 @@ NOW_TRY_AGAIN = (
     "Discord didn’t take the post in {channel} just now. Nothing is paused — "
     "try /affirmations now again in a minute."
 )
+NOW_IN_PROGRESS = (
+    "Today’s affirmation for {channel} is being sent right now — it will be there in a moment."
+)
+NOW_WILL_RETRY = (
+    "Discord didn’t take the post in {channel} just now. Nothing is paused — I’ll keep trying "
+    "for a while, and it counts as today’s once it’s up."
+)
 PREVIEW_NOTE = "A preview, only for you — nothing was posted."
 ADDED = (
     "Added #{number} to this server’s affirmations. It joins the rotation before the deck runs out."
@@ -111,6 +118,7 @@ DM_STOPPED_NOTICE = (
     "stopped them. /affirmations dm on starts them again whenever you like."
 )
 STATUS_TITLE = "**Morning affirmations**"
+STATUS_SENDING = "Today: being sent (Discord was slow to answer; it goes out within the hour)"
 STATUS_NEXT_PAUSED = "Next post: none while paused — /affirmations resume starts it again."
 PAUSE_REASONS = {
     "by_admin": "paused by someone with Manage Server",
@@ -174,6 +182,7 @@ class AffirmationsCog(commands.Cog):
         self.bot.add_dynamic_items(ListPageButton)
         self.bot.scheduler.register(self.guild_job)
         self.bot.scheduler.register(self.dm_job)
+        self.bot.scheduler.add_housekeeping(self.repo.prune_posts)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(ListPageButton)
@@ -292,8 +301,12 @@ class AffirmationsCog(commands.Cog):
                 lines.append(f"Next post: {_stamp(nxt.due_at, 'F')} ({_stamp(nxt.due_at, 'R')})")
         today = local_today(self.bot.clock.now(), schedule.timezone).isoformat()
         posted = await self.repo.post_on(guild.id, today)
-        when = _stamp(from_epoch(posted["posted_at"]), "t") if posted else None
-        lines.append(f"Today: posted at {when}" if when else "Today: not posted yet")
+        if posted:
+            lines.append(f"Today: posted at {_stamp(from_epoch(posted['posted_at']), 't')}")
+        elif await self.bot.scheduler.run_state(GUILD_JOB, str(guild.id), today) != "not_done":
+            lines.append(STATUS_SENDING)
+        else:
+            lines.append("Today: not posted yet")
         lines.append(f"This server’s own affirmations: {await self.repo.custom_count(guild.id)}")
         await interaction.response.send_message("\n".join(lines), ephemeral=True)
 
@@ -363,21 +376,22 @@ class AffirmationsCog(commands.Cog):
         schedule = await self._schedule_or_explain(guild)
         today = local_today(self.bot.clock.now(), schedule.timezone)
         channel = f"<#{schedule.channel_id}>"
-        async with self.bot.store.transaction() as conn:
-            claimed = await self.bot.scheduler.claim_occurrence(
-                conn, GUILD_JOB, str(guild.id), today.isoformat(), due_at=self.bot.clock.now()
-            ) or await self.bot.scheduler.reclaim_occurrence(
-                conn, GUILD_JOB, str(guild.id), today.isoformat()
-            )
-        if not claimed:
+        key, occurrence = str(guild.id), today.isoformat()
+        if await self.bot.scheduler.run_state(GUILD_JOB, key, occurrence) == "done":
             raise UserFacingError(ALREADY_POSTED.format(channel=channel))
         await interaction.response.defer(ephemeral=True, thinking=True)
-        outcome, detail = await self.poster.post_to_guild(schedule, today, source="now")
-        await self.bot.scheduler.finish_claim(
-            GUILD_JOB, str(guild.id), today.isoformat(), outcome, detail
-        )
+        # The scheduler's own claim/run/record path, with the day's nonce: if a post for today
+        # already reached Discord (a crash before it was recorded), Discord returns that one.
+        result = await self.bot.scheduler.run_now(GUILD_JOB, key, occurrence)
+        outcome, detail = result.outcome, result.detail
         if outcome == "done":
             text = POSTED_NOW.format(channel=channel)
+        elif outcome == "already_done":
+            text = ALREADY_POSTED.format(channel=channel)
+        elif outcome == "in_progress":
+            text = NOW_IN_PROGRESS.format(channel=channel)
+        elif outcome == "pending":
+            text = NOW_WILL_RETRY.format(channel=channel)
         elif detail in PAUSE_REASONS:
             why = PAUSE_REASONS[detail].split("— ")[-1]
             text = POST_FAILED.format(channel=channel, why=why)

@@ -34,13 +34,14 @@ class GuildPostJob(_DailyJob):
 
     async def run(self, run: DueRun) -> tuple[Outcome, str | None]:
         schedule = await self.repo.schedule(int(run.key))
-        if schedule is None or schedule.paused:
+        if schedule is None or (schedule.paused and not run.manual):
             return "skipped", "paused"
         return await self.poster.post_to_guild(
             schedule,
             date.fromisoformat(run.occurrence),
-            source="schedule",
-            late=run.lateness > LATE_AFTER,
+            nonce=run.nonce,
+            source="now" if run.manual else "schedule",
+            late=not run.manual and run.lateness > LATE_AFTER,
         )
 
 
@@ -52,5 +53,8 @@ class DMJob(_DailyJob):
         if subscription is None or not subscription.active:
             return "skipped", "stopped"
         return await self.poster.send_dm(
-            subscription.user_id, date.fromisoformat(run.occurrence), late=run.lateness > LATE_AFTER
+            subscription,
+            date.fromisoformat(run.occurrence),
+            nonce=run.nonce,
+            late=run.lateness > LATE_AFTER,
         )

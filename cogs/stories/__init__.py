@@ -7,6 +7,9 @@ if TYPE_CHECKING:
 
 
 async def setup(bot: Bot) -> None:
+    from cogs.stories.admin import StoriesAdminCog
     from cogs.stories.cog import StoriesCog
 
-    await bot.add_cog(StoriesCog(bot))
+    stories = StoriesCog(bot)
+    await bot.add_cog(stories)
+    await bot.add_cog(StoriesAdminCog(stories.service, stories.moderation))

@@ -31,12 +31,15 @@ HELP_OPTIONS: tuple[tuple[str, str], ...] = (
     ("advice", "Advice welcome"),
     ("practice", "Interview practice"),
 )
-STAGE_LABELS = dict(STAGES)
+UNSPECIFIED_STAGE = "unspecified"
+STAGE_LABELS = {**dict(STAGES), UNSPECIFIED_STAGE: "Not said"}
 HELP_LABELS = dict(HELP_OPTIONS)
 
-# What the modal accepts (Discord enforces these before the bot sees the text).
-STORY_MAX_INPUT = 1800
-STORY_MIN_INPUT = 20
+# A story holds up to 1,800 characters. The form lets up to Discord's 4,000 through, so that a
+# longer paste reaches the bot and is handled kindly (shorten it, or post it ending at a natural
+# break) instead of being refused by Discord with the text lost.
+STORY_MAX_CHARS = 1800
+STORY_FORM_MAX = 4000
 TAKEAWAY_MAX_INPUT = 600
 COMPANY_MAX_INPUT = 100
 REASON_MAX_INPUT = 400
@@ -188,6 +191,7 @@ _FULL_DATES = (
     re.compile(rf"\b{_MONTHS}\s+{_DAY},?\s+\d{{4}}\b", re.IGNORECASE),
 )
 NUDGE_KINDS = ("company", "email", "phone", "date")
+TOO_LONG = "length"  # the nudge for a story over STORY_MAX_CHARS
 
 
 def parse_watch_terms(raw: str | None) -> tuple[str, ...]:
@@ -285,9 +289,15 @@ def normalise_anon_tag(raw: str) -> str | None:
     return f"Anon {text}"
 
 
+def stage_label(stage: str) -> str:
+    return STAGE_LABELS.get(stage, STAGE_LABELS[UNSPECIFIED_STAGE])
+
+
 def thread_title(number: int, stage: str) -> str:
     """A forum post's title: label and stage (well under Discord's 100 characters)."""
-    return f"{story_label(number)} · {STAGE_LABELS.get(stage, 'Story')}"
+    if stage not in STAGE_LABELS or stage == UNSPECIFIED_STAGE:
+        return story_label(number)
+    return f"{story_label(number)} · {STAGE_LABELS[stage]}"
 
 
 def match_forum_tag(stage: str, tags: Sequence[tuple[int, str]]) -> int | None:

@@ -12,11 +12,27 @@ GROUP_DESCRIPTION = "Anonymous stories: settings and moderation."
 SETTINGS_DESCRIPTION = "Where stories go, approval, links, pacing and crisis handling."
 UNBLOCK_DESCRIPTION = "Let a blocked author share again (by the Anon tag moderators saw)."
 BLOCKED_DESCRIPTION = "How many authors are blocked from sharing (never who)."
+SETTINGS_OPTIONS = {
+    "channel": "Where stories are posted: a text channel, or a forum (posts tagged by stage)",
+    "mod_channel": "A private channel for moderators: the approval queue and reports",
+    "approval": "Hold every story for a moderator's approval before it is posted",
+    "links": "Allow links in stories (invite links are never allowed)",
+    "max_delay": "Longest random delay before a story appears, in seconds (default 90)",
+    "cooldown": "Minutes a member waits between two stories (default 30)",
+    "daily_limit": "Stories a member may share in 24 hours (default 3)",
+    "crisis_stories": "Stories with crisis words: post as usual, or hold for a moderator",
+    "crisis_words": "Your own crisis phrases, comma-separated (added to the built-in list)",
+    "crisis_note": "One line of your own support info shown with the resources",
+}
+UNBLOCK_OPTIONS = {
+    "anon": "The author's Anon tag as moderators saw it, like 7F3K",
+    "everyone": "Lift every block in this server",
+}
 
 # -- the modal ----------------------------------------------------------------------------------
 MODAL_TITLE = "Share your story anonymously"
 FIELD_STORY = "What happened?"
-FIELD_STORY_HINT = "Only the story is posted. Never your name, never your company."
+FIELD_STORY_HINT = "Up to 1,800 characters. Only the story is posted, never your name."
 FIELD_STORY_PLACEHOLDER = "Take your time. Whatever you write is posted without your name."
 FIELD_STAGE = "Where did it end?"
 FIELD_STAGE_PLACEHOLDER = "Pick the stage"
@@ -49,7 +65,13 @@ ALREADY_DECIDED = "Another moderator already handled this one."
 
 # -- the nudge before posting -------------------------------------------------------------------
 NUDGE_INTRO = "Before I post it: your story mentions {details}, which could tell people it’s you."
-NUDGE_OUTRO = "You can edit it, or post it as it is. Nothing is posted until you choose."
+NUDGE_OUTRO = "Nothing is posted until you choose."
+TOO_LONG = (
+    "Your story is {count:,} characters; a story here holds up to {limit:,}. You can edit it, "
+    "or I can post it ending at a natural break before that."
+)
+NUDGE_EDIT_OR_POST = "You can edit it, or post it as it is."
+POST_SHORTENED = "Post it shortened"
 NUDGE_DETAILS = {
     "company": "the company name you gave me",
     "email": "an email address",
@@ -73,6 +95,7 @@ ACK_INVITES = "I left out an invite link: those can’t be posted in stories."
 ACK_LINKS = "I left out links: this server doesn’t allow them in stories."
 ACK_MENTIONS = "Mentions become plain text, so nobody gets pinged."
 ACK_TRIMMED = "It was long, so the post ends at a natural break with “…”."
+EMPTY_STORY = "That story came through empty. /share is there whenever you’re ready."
 DM_OPT_IN = "DM me about this story"
 DM_OPTED_IN = (
     "Okay: I’ll DM you about this story (a moderator’s decision, for example). Your DMs need "

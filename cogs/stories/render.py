@@ -45,7 +45,10 @@ def label(story: Story) -> str:
 
 
 def _fields(embed: discord.Embed, story: Story, settings: StorySettings) -> None:
-    embed.add_field(name=msg.POST_STAGE, value=logic.STAGE_LABELS.get(story.stage, "—"))
+    embed.add_field(
+        name=msg.POST_STAGE,
+        value=logic.stage_label(story.stage),
+    )
     if story.help in logic.HELP_LABELS:
         embed.add_field(name=msg.POST_HELP, value=logic.HELP_LABELS[story.help])
     takeaway = takeaway_text(story, settings)
@@ -113,7 +116,10 @@ def mine_text(stories: Sequence[Story]) -> str:
         if story.status == "posted" and story.posted_at is not None:
             status = status.format(when=discord.utils.format_dt(story.posted_at, "R"))
         line = msg.MINE_LINE.format(
-            n=n, label=label(story), stage=logic.STAGE_LABELS.get(story.stage, "—"), status=status
+            n=n,
+            label=label(story),
+            stage=logic.stage_label(story.stage),
+            status=status,
         )
         url = jump_url(story)
         if story.status == "posted" and url:

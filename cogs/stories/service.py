@@ -165,7 +165,7 @@ class StoryService:
             raise UserFacingError(msg.NOT_YOURS)
         return story
 
-    async def _story(self, public_id: str, guild_id: int) -> Story:
+    async def story(self, public_id: str, guild_id: int) -> Story:
         story = await self.repo.get(public_id)
         if story is None or story.guild_id != guild_id:
             raise UserFacingError(msg.STORY_GONE)
@@ -212,19 +212,26 @@ class StoryService:
         settings = await self.check_can_share(guild_id, user_id)
         await self.repo.delete_stale_drafts(self.clock.now() - DRAFT_LIFETIME)
         author = self.author_of(guild_id, user_id)
-        full_text = f"{draft.body}\n{draft.takeaway or ''}"
-        nudges = (
-            ()
-            if confirmed
-            else logic.identifying_details(full_text, logic.parse_watch_terms(draft.watch))
-        )
+        body = draft.body.strip()
+        if not body:
+            raise UserFacingError(msg.EMPTY_STORY)
+        too_long = len(body) > logic.STORY_MAX_CHARS
+        shortened = confirmed and too_long
+        if shortened:
+            body = logic.trim(body, logic.STORY_MAX_CHARS)[0]
+        full_text = f"{body}\n{draft.takeaway or ''}"
+        nudges: tuple[str, ...] = ()
+        if not confirmed:
+            nudges = ((logic.TOO_LONG,) if too_long else ()) + logic.identifying_details(
+                full_text, logic.parse_watch_terms(draft.watch)
+            )
         crisis = logic.crisis_match(full_text, self.crisis_phrases(settings))
         review = settings.holds_for_review or (
             crisis and settings.crisis_policy == "hold" and settings.mod_channel_id is not None
         )
         now = self.clock.now()
         values: dict[str, Any] = {
-            "body": draft.body,
+            "body": body,
             "stage": draft.stage,
             "takeaway": draft.takeaway or None,
             "help": draft.help or None,
@@ -263,12 +270,15 @@ class StoryService:
                     **values,
                 )
             if not nudges:
-                await self._schedule(conn, public_id, values["due_at"], "first")
+                await self.schedule(conn, public_id, values["due_at"], "first")
             story = await self.repo.get_in(conn, public_id)
         assert story is not None
         if not nudges:
             log.info("A story was submitted (%s)", "for review" if review else "scheduled")
-        return Submitted(story, settings, nudges, self._notes(story, settings), review)
+        notes = self._notes(story, settings)
+        if shortened and "trimmed" not in notes:
+            notes = (*notes, "trimmed")
+        return Submitted(story, settings, nudges, notes, review)
 
     def _notes(self, story: Story, settings: StorySettings) -> tuple[str, ...]:
         shown = logic.sanitise(
@@ -290,7 +300,7 @@ class StoryService:
             notes.append("trimmed")
         return tuple(notes)
 
-    async def _schedule(
+    async def schedule(
         self, conn: aiosqlite.Connection, public_id: str, due: datetime, step: str, attempt: int = 1
     ) -> None:
         rule = {"due": to_epoch(due), "step": step, "attempt": attempt}
@@ -314,7 +324,7 @@ class StoryService:
             await self.repo.update(conn, story.id, sealed_author=sealed)
         return True
 
-    async def _dm_author(self, story: Story, text: str) -> bool:
+    async def dm_author(self, story: Story, text: str) -> bool:
         if story.sealed_author is None:
             return False
         plain = self.anonymizer.unseal(story.sealed_author, context=self._seal_context(story))
@@ -334,7 +344,7 @@ class StoryService:
                 continue
             now = self.clock.now()
             async with self.store.transaction() as conn:
-                await self._schedule(conn, story.public_id, now, f"recover-{to_epoch(now)}")
+                await self.schedule(conn, story.public_id, now, f"recover-{to_epoch(now)}")
             recovered += 1
         if recovered:
             log.warning("%d story post(s) were interrupted; scheduled them again", recovered)
@@ -385,7 +395,7 @@ class StoryService:
         )
         self.publisher.announce_posted(posted)
         if story.queue_message_id is not None:
-            await self._dm_author(
+            await self.dm_author(
                 posted,
                 msg.DM_APPROVED.format(
                     server=self.publisher.guild_name(story.guild_id),
@@ -422,7 +432,7 @@ class StoryService:
         if not failure.permanent and attempt < MAX_ATTEMPTS:
             due = self.clock.now() + RETRY_AFTER
             async with self.store.transaction() as conn:
-                await self._schedule(conn, story.public_id, due, f"retry-{attempt}", attempt + 1)
+                await self.schedule(conn, story.public_id, due, f"retry-{attempt}", attempt + 1)
             return "failed", f"{failure.reason}; retrying"
         async with self.store.transaction() as conn:
             await self.repo.move(conn, story.id, story.status, status="failed")
@@ -440,106 +450,6 @@ class StoryService:
         """Run a story's job that was just made due (an approval), without waiting for a tick.
         TODO(engine-core): Scheduler.run_now(kind, key, occurrence) once it exists."""
         await self.scheduler.run_due()
-
-    # -- moderation ----------------------------------------------------------------------------
-
-    async def approve(self, public_id: str, guild_id: int) -> Story:
-        story = await self._story(public_id, guild_id)
-        now = self.clock.now()
-        async with self.store.transaction() as conn:
-            if not await self.repo.move(conn, story.id, "pending", status="scheduled", due_at=now):
-                raise UserFacingError(msg.ALREADY_DECIDED)
-            await self._schedule(conn, public_id, now, f"approved-{to_epoch(now)}")
-        log.info("A story was approved")
-        return story
-
-    async def reject(self, public_id: str, guild_id: int, note: str | None) -> tuple[Story, bool]:
-        """Reject a pending story; True if the author heard the note by DM."""
-        story = await self._story(public_id, guild_id)
-        note = " ".join(note.split()) if note and note.strip() else None
-        async with self.store.transaction() as conn:
-            moved = await self.repo.move(
-                conn, story.id, "pending", status="rejected", decision_note=note
-            )
-            if not moved:
-                raise UserFacingError(msg.ALREADY_DECIDED)
-            await self.scheduler.remove_job(conn, POST_JOB, public_id)
-        server = self.publisher.guild_name(guild_id)
-        shown = logic.sanitise(note, limit=400, links_allowed=False).text if note else None
-        text = (
-            msg.DM_REJECTED.format(server=server, note=shown)
-            if shown
-            else msg.DM_REJECTED_NO_NOTE.format(server=server)
-        )
-        told = await self._dm_author(story, text)
-        log.info("A story was rejected")
-        return story, told
-
-    async def block(self, public_id: str, guild_id: int) -> tuple[Story, bool]:
-        """Block the story's author (full pseudonym); a pending story is not posted."""
-        story = await self._story(public_id, guild_id)
-        async with self.store.transaction() as conn:
-            newly = await self.repo.block(conn, guild_id, story.author, self.clock.now())
-            if story.status in ("pending", "scheduled"):
-                await self.repo.move(conn, story.id, story.status, status="rejected")
-                await self.scheduler.remove_job(conn, POST_JOB, public_id)
-        log.info("A story’s writer was blocked")
-        return story, newly
-
-    async def unblock_story_author(self, public_id: str, guild_id: int) -> Story:
-        story = await self._story(public_id, guild_id)
-        await self.repo.unblock(guild_id, story.author)
-        return story
-
-    async def unblock_tag(self, guild_id: int, tag: str) -> int:
-        """Unblock the one blocked author whose short tag is `tag`: the number that matched
-        (0 or more than 1 unblocks nobody)."""
-        matching = [
-            a for a in await self.repo.blocked_authors(guild_id) if logic.anon_tag(a) == tag
-        ]
-        if len(matching) == 1:
-            await self.repo.unblock(guild_id, matching[0])
-        return len(matching)
-
-    async def report(
-        self, public_id: str, guild_id: int, user_id: int, reason: str | None
-    ) -> tuple[Story, StorySettings, int | None]:
-        """Record a report; the report's id, or None if this member already reported it."""
-        story = await self._story(public_id, guild_id)
-        if story.status != "posted":
-            raise UserFacingError(msg.REPORT_NOT_POSTED)
-        reason = reason.strip() if reason and reason.strip() else None
-        async with self.store.transaction() as conn:
-            report_id = await self.repo.add_report(
-                conn, story.id, self.reporter_of(guild_id, user_id), reason, self.clock.now()
-            )
-        if report_id is not None:
-            log.info("A story was reported")
-        return story, await self.repo.settings(guild_id), report_id
-
-    async def remove(self, public_id: str, guild_id: int) -> Story:
-        story = await self._story(public_id, guild_id)
-        if story.status != "posted":
-            raise UserFacingError(msg.ALREADY_DECIDED)
-        await self.publisher.delete_post(story)
-        async with self.store.transaction() as conn:
-            await self.repo.move(conn, story.id, "posted", status="removed")
-            await self.repo.close_reports(conn, story.id, "removed")
-        await self._dm_author(
-            story,
-            msg.DM_REMOVED.format(
-                label=logic.story_label(story.number or 0),
-                server=self.publisher.guild_name(guild_id),
-            ),
-        )
-        log.info("A story was removed by a moderator")
-        return story
-
-    async def dismiss(self, public_id: str, guild_id: int) -> Story:
-        story = await self._story(public_id, guild_id)
-        async with self.store.transaction() as conn:
-            await self.repo.close_reports(conn, story.id, "dismissed")
-        return story
 
     # -- the author's own stories --------------------------------------------------------------
 
@@ -574,6 +484,3 @@ class StoryService:
 
     async def save_settings(self, settings: StorySettings) -> None:
         await self.repo.save_settings(settings, self.clock.now())
-
-    async def block_counts(self, guild_id: int) -> tuple[int, int]:
-        return await self.repo.block_counts(guild_id, self.clock.now() - timedelta(days=30))

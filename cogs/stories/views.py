@@ -135,10 +135,11 @@ def ack_view(story: Story) -> discord.ui.View:
     return _view(StoryButton("dm", story.public_id, label=msg.DM_OPT_IN))
 
 
-def nudge_view(story: Story) -> discord.ui.View:
+def nudge_view(story: Story, *, too_long: bool) -> discord.ui.View:
+    post_label = msg.POST_SHORTENED if too_long else msg.POST_ANYWAY
     return _view(
         StoryButton("edit", story.public_id, label=msg.EDIT, style=ButtonStyle.primary),
-        StoryButton("post", story.public_id, label=msg.POST_ANYWAY),
+        StoryButton("post", story.public_id, label=post_label),
     )
 
 
@@ -189,8 +190,7 @@ class ShareModal(discord.ui.Modal):
         self.story = discord.ui.TextInput[Any](
             style=discord.TextStyle.paragraph,
             placeholder=msg.FIELD_STORY_PLACEHOLDER,
-            min_length=logic.STORY_MIN_INPUT,
-            max_length=logic.STORY_MAX_INPUT,
+            max_length=logic.STORY_FORM_MAX,
             default=draft.body if draft else None,
         )
         self.stage = discord.ui.Select[Any](

@@ -14,7 +14,11 @@ from bot.notices import notify_admins
 from tests.harness import running_bot
 
 NOW = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
-TEXT = "Heads-up for the admins of {server}."
+_nonces = iter(range(10_000))
+
+
+def next_nonce() -> str:
+    return f"notice-test-{next(_nonces)}"
 
 
 def texts(messages: list[dict[str, Any]]) -> list[str]:
@@ -27,7 +31,14 @@ async def test_a_configured_notices_channel_gets_the_notice(world: Any, tmp_path
     async with running_bot(world.fake, data_dir=tmp_path, now=NOW) as app:
         settings = GuildSettingsRepository(app.store)
         await settings.set_notices_channel(world.guild.id, notices.id, NOW)
-        route = await notify_admins(app.bot, settings, world.guild.id, "Paused. See </x:1>.")
+        route = await notify_admins(
+            app.bot,
+            settings,
+            app.bot.sender,
+            world.guild.id,
+            "Paused. See </x:1>.",
+            nonce=next_nonce(),
+        )
         await world.fake.settle()
         assert route == "notices_channel"
         assert texts(notices.messages) == ["Paused. See </x:1>."]
@@ -41,7 +52,12 @@ async def test_without_a_notices_channel_the_owner_hears_by_dm(world: Any, tmp_p
     world.guild.set_system_channel(system)
     async with running_bot(world.fake, data_dir=tmp_path, now=NOW) as app:
         route = await notify_admins(
-            app.bot, GuildSettingsRepository(app.store), world.guild.id, "Quiet note."
+            app.bot,
+            GuildSettingsRepository(app.store),
+            app.bot.sender,
+            world.guild.id,
+            "Quiet note.",
+            nonce=next_nonce(),
         )
         await world.fake.settle()
         assert route == "owner_dm"
@@ -56,7 +72,12 @@ async def test_the_system_channel_is_the_last_resort(world: Any, tmp_path: Path)
     async with running_bot(world.fake, data_dir=tmp_path, now=NOW) as app:
         with world.fake.expect_rejections():
             route = await notify_admins(
-                app.bot, GuildSettingsRepository(app.store), world.guild.id, "Last resort."
+                app.bot,
+                GuildSettingsRepository(app.store),
+                app.bot.sender,
+                world.guild.id,
+                "Last resort.",
+                nonce=next_nonce(),
             )
         await world.fake.settle()
         assert route == "system_channel"
@@ -71,7 +92,9 @@ async def test_a_notices_channel_the_bot_cannot_post_in_falls_back_to_the_owner(
     async with running_bot(world.fake, data_dir=tmp_path, now=NOW) as app:
         settings = GuildSettingsRepository(app.store)
         await settings.set_notices_channel(world.guild.id, notices.id, NOW)
-        route = await notify_admins(app.bot, settings, world.guild.id, "Fallback.")
+        route = await notify_admins(
+            app.bot, settings, app.bot.sender, world.guild.id, "Fallback.", nonce=next_nonce()
+        )
         await world.fake.settle()
         assert route == "owner_dm"
         assert notices.messages == []

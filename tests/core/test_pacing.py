@@ -26,28 +26,64 @@ def ticking() -> FakeMonotonic:
     return FakeMonotonic()
 
 
-async def test_a_burst_goes_out_at_once(ticking: FakeMonotonic) -> None:
-    pacer = Pacer(40, burst=10, monotonic=ticking, sleep=ticking.sleep)
-    for _ in range(10):
+async def sent_times(pacer: Pacer, ticking: FakeMonotonic, count: int) -> list[float]:
+    times = []
+    for _ in range(count):
         await pacer.wait()
-    assert ticking.now == 0
+        times.append(ticking.now)
+    return times
 
 
-async def test_after_the_burst_sends_are_spaced_at_the_rate(ticking: FakeMonotonic) -> None:
-    pacer = Pacer(40, burst=10, monotonic=ticking, sleep=ticking.sleep)
-    for _ in range(10 + 80):
-        await pacer.wait()
-    assert ticking.now == pytest.approx(80 / 40)
+@pytest.mark.parametrize("rate", [1, 7, 40, 48, 50])
+async def test_no_window_of_one_second_ever_holds_more_than_the_rate(
+    ticking: FakeMonotonic, rate: int
+) -> None:
+    """The old token bucket let rate + burst through in a second (429s above 40/s)."""
+    pacer = Pacer(rate, monotonic=ticking, sleep=ticking.sleep)
+    times = await sent_times(pacer, ticking, rate * 4)
+    for i, start in enumerate(times):
+        in_window = [t for t in times[i:] if t < start + 1.0]
+        assert len(in_window) <= rate
 
 
-async def test_idle_time_refills_only_up_to_the_burst(ticking: FakeMonotonic) -> None:
-    pacer = Pacer(40, burst=5, monotonic=ticking, sleep=ticking.sleep)
+async def test_a_steady_stream_runs_at_nearly_the_rate(ticking: FakeMonotonic) -> None:
+    pacer = Pacer(50, monotonic=ticking, sleep=ticking.sleep)
+    times = await sent_times(pacer, ticking, 500)
+    assert 500 / times[-1] >= 0.95 * 50
+
+
+async def test_idle_time_does_not_build_a_burst(ticking: FakeMonotonic) -> None:
+    pacer = Pacer(10, monotonic=ticking, sleep=ticking.sleep)
     ticking.now = 100.0
-    for _ in range(6):
-        await pacer.wait()
-    assert ticking.now == pytest.approx(100 + 1 / 40)
+    times = await sent_times(pacer, ticking, 3)
+    assert times[0] == 100.0
+    assert times[1] == pytest.approx(100.0 + pacer.interval)
+    assert pacer.interval > 1 / 10
+
+
+async def test_hold_stops_everything_for_a_while(ticking: FakeMonotonic) -> None:
+    pacer = Pacer(10, monotonic=ticking, sleep=ticking.sleep)
+    pacer.hold(30)
+    await pacer.wait()
+    assert ticking.now == pytest.approx(30)
+    assert pacer.requests == 1
 
 
 def test_nonsense_rates_are_refused() -> None:
     with pytest.raises(ValueError):
         Pacer(0)
+
+
+def test_only_rest_requests_under_the_bot_token_are_paced() -> None:
+    import discord
+    import yarl
+
+    from bot.app import paced_request
+
+    base = discord.http.Route.BASE
+    assert paced_request(yarl.URL(f"{base}/channels/1/messages"))
+    assert paced_request(yarl.URL(f"{base}/users/@me/channels"))
+    assert not paced_request(yarl.URL(f"{base}/interactions/1/tok/callback"))
+    assert not paced_request(yarl.URL(f"{base}/webhooks/1/tok/messages/@original"))
+    assert not paced_request(yarl.URL("wss://gateway.discord.gg/?v=10"))
+    assert not paced_request(yarl.URL("https://cdn.discordapp.com/avatars/1/a.png"))

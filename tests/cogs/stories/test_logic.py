@@ -210,6 +210,7 @@ def test_phrase_lists_parse() -> None:
 def test_labels() -> None:
     assert story_label(42) == "Story #42"
     assert thread_title(7, "final_round") == "Story #7 · Final round"
+    assert thread_title(7, "unspecified") == "Story #7"
     tag = anon_tag("f" * 64)
     assert tag == "Anon ZZZZ"
     assert anon_tag("0" * 64) == "Anon 0000"

@@ -121,24 +121,32 @@ async def test_links_are_posted_when_the_server_allows_them(world: Any, tmp_path
         assert "discord.gg" not in description
 
 
-async def test_text_over_the_limit_is_refused_by_the_form(world: Any, tmp_path: Path) -> None:
-    from tests.fakecord import InvocationError
+async def test_4000_characters_are_held_back_kindly_then_posted_shortened(
+    world: Any, tmp_path: Path
+) -> None:
+    w = story_world(world)
+    long_text = ("I kept thinking about the final round. " * 110)[:4000]
+    async with running_bot(w.fake, data_dir=tmp_path) as app:
+        await configure(w)
+        held = await share(w, w.alice, text=long_text)
+        assert held.ephemeral and "holds up to 1,800" in held.content
+        await app.advance(minutes=5)
+        assert posts(w.stories) == []  # refused kindly: nothing posted, the text kept
+        posted = await w.fake.click(w.alice, held.message, label=msg.POST_SHORTENED)
+        assert msg.ACK_TRIMMED in posted.content
+        await app.advance(minutes=2)
+        description = posts(w.stories)[0]["embeds"][0]["description"]
+        assert len(description) <= 1800 and description.endswith("…")
+        kept = description[:-1]
+        assert long_text.startswith(kept) and long_text[len(kept)] == " "  # whole words only
 
+
+async def test_an_empty_looking_story_is_refused_kindly(world: Any, tmp_path: Path) -> None:
     w = story_world(world)
     async with running_bot(w.fake, data_dir=tmp_path) as app:
         await configure(w)
-        opened = await open_share(w, w.alice)
-        try:
-            await w.fake.submit_modal(
-                w.alice,
-                w.channel,
-                opened,
-                {msg.FIELD_STORY: "a" * 4000, msg.FIELD_STAGE: ["onsite"]},
-            )
-        except InvocationError as exc:
-            assert "4000" in str(exc)  # Discord refuses it before the bot sees it
-        else:
-            raise AssertionError("a 4,000-character story got through the form")
+        refused = await share(w, w.alice, text="   \n  ")
+        assert refused.ephemeral and refused.content == msg.EMPTY_STORY
         assert await app.store.fetchone("SELECT 1 FROM stories") is None
 
 
