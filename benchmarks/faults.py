@@ -66,23 +66,30 @@ async def kill(args: argparse.Namespace) -> list[Figure]:
 
 
 async def dead(args: argparse.Namespace) -> list[Figure]:
-    async with FakeDiscord(patch=True) as fake:
-        with tempfile.TemporaryDirectory(prefix="rebound-dead-") as folder:
-            rep = await dead_channels.run(fake, Path(folder), args.servers)
-    told = max(rep.worst_failing("deleted"), rep.worst_failing("unwritable"))
-    untold = max(rep.worst_failing("deleted-silently"), rep.worst_failing("unwritable-silently"))
-    notices = rep.notice_counts
-    print(f"{len(rep.servers)} servers; notices per server: {dict(notices)}")
-    tag = f"dead channels {len(rep.servers)} servers"
-    return [
-        Figure(f"{tag} failing requests per channel (gateway said so)", told, "count", "<= 0"),
-        Figure(f"{tag} failing requests per channel (gateway did not)", untold, "count", "<= 1"),
-        Figure(f"{tag} fewest notices per server", min(notices), "count", ">= 1"),
-        Figure(f"{tag} most notices per server", max(notices), "count", "<= 1"),
-        Figure(f"{tag} invalid requests", rep.invalid_requests, "count", "< 10000"),
-        Figure(f"{tag} failing requests the next day", rep.failing_next_day, "count", "<= 0"),
-        Figure(f"{tag} notices the next day", rep.notices_next_day, "count", "<= 0"),
-    ]
+    out: list[Figure] = []
+    for pillar in sorted(dead_channels.PILLARS):
+        async with FakeDiscord(patch=True) as fake:
+            with tempfile.TemporaryDirectory(prefix="rebound-dead-") as folder:
+                rep = await dead_channels.run(fake, Path(folder), args.servers, pillar=pillar)
+        told = max(rep.worst_failing("deleted"), rep.worst_failing("unwritable"))
+        untold = max(
+            rep.worst_failing("deleted-silently"), rep.worst_failing("unwritable-silently")
+        )
+        notices = rep.notice_counts
+        print(f"{pillar}: {len(rep.servers)} servers; notices per server: {dict(notices)}")
+        tag = f"dead {pillar} channels {len(rep.servers)} servers"
+        out += [
+            Figure(f"{tag} failing requests per channel (gateway said so)", told, "count", "<= 0"),
+            Figure(
+                f"{tag} failing requests per channel (gateway did not)", untold, "count", "<= 1"
+            ),
+            Figure(f"{tag} fewest notices per server", min(notices), "count", ">= 1"),
+            Figure(f"{tag} most notices per server", max(notices), "count", "<= 1"),
+            Figure(f"{tag} invalid requests", rep.invalid_requests, "count", "< 10000"),
+            Figure(f"{tag} failing requests the next day", rep.failing_next_day, "count", "<= 0"),
+            Figure(f"{tag} notices the next day", rep.notices_next_day, "count", "<= 0"),
+        ]
+    return out
 
 
 async def fuzzing(args: argparse.Namespace) -> list[Figure]:

@@ -8,6 +8,8 @@ Four ways a channel dies, spread evenly over the servers:
 - ``deleted-silently`` / ``unwritable-silently``: the same, but the event never reached the bot
   (it was lost, or the bot's cache is stale): at most 1 failing request per channel.
 
+Pillars: the morning affirmation (`affirmations`) and a shared story waiting to be posted
+(`stories`); the weekly accountability channel joins when that feature is merged.
 Each server must get exactly one notice (system channel, else the owner's DMs, or the notices
 channel of the house core once merged), and nothing more the next day: the schedule is paused,
 not retried. Used by tests/faults/test_dead_channels.py and `benchmarks.faults dead-channels`.
@@ -93,41 +95,81 @@ def _failing(fake: FakeDiscord, channel: FakeChannel, since: int) -> int:
     )
 
 
-async def run(fake: FakeDiscord, data_dir: Path, servers: int) -> DeadChannelReport:
-    """`servers` servers with the morning affirmation at 08:00 UTC; every channel dies at 07:30."""
+async def _setup_affirmations(fake: FakeDiscord, server: DeadServer) -> None:
+    r = await fake.invoke(
+        server.guild.owner,
+        server.channel,
+        "affirmations setup",
+        channel=server.channel,
+        time="08:00",
+        timezone="UTC",
+    )
+    assert r.content and "All set" in r.content, r.content
+
+
+async def _setup_stories(fake: FakeDiscord, server: DeadServer) -> None:
+    from cogs.stories import messages as msg
+
+    general = server.guild.channels[0]
+    r = await fake.invoke(
+        server.guild.owner, general, "stories settings", channel=server.channel, max_delay=900
+    )
+    assert r.content and msg.SETTINGS_SAVED in r.content, r.content
+    member = server.guild.add_member(f"teller-{server.guild.id}")
+    await fake.settle()
+    opened = await fake.invoke(member, general, "share")
+    assert opened.modal is not None, opened.content
+    story = (
+        "Six weeks of interviews, a great final round, then a two-line email. I keep wondering "
+        "what I could have said differently in the last conversation."
+    )
+    done = await fake.submit_modal(
+        member, general, opened, {msg.FIELD_STORY: story, msg.FIELD_STAGE: ["final_round"]}
+    )
+    assert done.content and "Thank you" in done.content, done.content
+
+
+PILLARS = {
+    # (channel name, setup, when the post is due relative to START)
+    "affirmations": ("affirmations", _setup_affirmations, DUE - START),
+    "stories": ("stories", _setup_stories, timedelta(minutes=15)),
+}
+
+
+async def run(
+    fake: FakeDiscord, data_dir: Path, servers: int, pillar: str = "affirmations"
+) -> DeadChannelReport:
+    """`servers` servers whose `pillar` channel dies after setup, before the post is due."""
+    name, setup, due_after = PILLARS[pillar]
     dead: list[DeadServer] = []
     for n in range(servers):
         guild = fake.create_guild(f"Quiet Circle {n}")
         guild.create_text_channel("general")
-        channel = guild.create_text_channel("affirmations")
+        channel = guild.create_text_channel(name)
         dead.append(DeadServer(guild, channel, MODES[n % len(MODES)]))
     async with running_bot(fake, data_dir=data_dir, now=START) as app:
         for server in dead:
-            r = await fake.invoke(
-                server.guild.owner,
-                server.channel,
-                "affirmations setup",
-                channel=server.channel,
-                time="08:00",
-                timezone="UTC",
-            )
-            assert r.content and "All set" in r.content, r.content
-        await app.advance_to(DUE - timedelta(minutes=30))
+            await setup(fake, server)
+        await fake.settle()
+        # from here on: what dying costs, whether the bot reacts at once or at the due time
+        since = len(fake.requests)
+        invalid_before = fake.invalid_request_count
+        notices_setup = {id(s): _bot_messages_outside(fake, s) for s in dead}
         for server in dead:
             kill_channel(fake, server.channel, server.mode)
         await fake.settle()
-        since = len(fake.requests)
-        invalid_before = fake.invalid_request_count
-        await app.advance_to(DUE + timedelta(minutes=5))
+        await app.advance_to(START + due_after + timedelta(minutes=5))
         await fake.settle()
         for server in dead:
             server.failing_requests = _failing(fake, server.channel, since)
-            server.notices = _bot_messages_outside(fake, server)
-            server.posts = len(server.channel.messages)
+            server.notices = _bot_messages_outside(fake, server) - notices_setup[id(server)]
+            server.posts = sum(
+                1 for m in server.channel.messages if m["author"]["id"] == str(fake.bot_user.id)
+            )
         invalid = fake.invalid_request_count - invalid_before
         next_day = len(fake.requests)
-        notices_before = sum(s.notices for s in dead)
-        await app.advance_to(DUE + timedelta(days=1, minutes=5))
+        notices_before = sum(_bot_messages_outside(fake, s) for s in dead)
+        await app.advance_to(START + due_after + timedelta(days=1, minutes=5))
         await fake.settle()
         failing_next = sum(_failing(fake, s.channel, next_day) for s in dead)
         notices_next = sum(_bot_messages_outside(fake, s) for s in dead) - notices_before

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.fakecord import FakeDiscord
-from tests.faults.dead_channels import MODES, run
+from tests.faults.dead_channels import MODES, PILLARS, run
 
 
+@pytest.mark.parametrize("pillar", sorted(PILLARS))
 async def test_dead_channels_cost_at_most_one_request_and_one_notice_each(
-    tmp_path: Path,
+    tmp_path: Path, pillar: str
 ) -> None:
     async with FakeDiscord() as fake:
-        report = await run(fake, tmp_path, servers=8)
+        report = await run(fake, tmp_path, servers=8, pillar=pillar)
     assert not report.problems
     assert {s.mode for s in report.servers} == set(MODES)
     # the gateway already said so: nothing is tried
@@ -22,6 +25,8 @@ async def test_dead_channels_cost_at_most_one_request_and_one_notice_each(
     # it did not: one try finds out
     assert report.worst_failing("deleted-silently") <= 1
     assert report.worst_failing("unwritable-silently") <= 1
+    silent = [s for s in report.servers if s.mode.endswith("silently")]
+    assert sum(s.failing_requests for s in silent) >= 1  # the stale cache was really exercised
     assert all(s.posts == 0 for s in report.servers)
     assert report.notice_counts == {1: len(report.servers)}, [
         (s.mode, s.notices) for s in report.servers
