@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import UserFacingError
+from bot.ui import require_manage_guild
 from cogs.stories import logic
 from cogs.stories import messages as msg
 from cogs.stories.moderation import Moderation
@@ -28,18 +29,6 @@ def _guild(interaction: discord.Interaction[Bot]) -> discord.Guild:
     if interaction.guild is None:
         raise UserFacingError(msg.SERVER_ONLY)
     return interaction.guild
-
-
-async def _is_manager(interaction: discord.Interaction[Bot]) -> bool:
-    """TODO(house-core): bot.ui's require_manage_guild."""
-    if interaction.guild is None:
-        raise app_commands.NoPrivateMessage()
-    if not interaction.permissions.manage_guild:
-        raise app_commands.MissingPermissions(["manage_guild"])
-    return True
-
-
-manager_only = app_commands.check(_is_manager)
 
 
 StoriesChannel = discord.TextChannel | discord.ForumChannel
@@ -89,7 +78,7 @@ class StoriesAdminCog(commands.Cog, name="Stories admin"):
 
     @stories.command(name="settings", description=msg.SETTINGS_DESCRIPTION)
     @app_commands.describe(**msg.SETTINGS_OPTIONS)
-    @manager_only
+    @require_manage_guild
     async def settings_command(
         self,
         interaction: discord.Interaction[Bot],
@@ -167,7 +156,7 @@ class StoriesAdminCog(commands.Cog, name="Stories admin"):
 
     @stories.command(name="unblock", description=msg.UNBLOCK_DESCRIPTION)
     @app_commands.describe(**msg.UNBLOCK_OPTIONS)
-    @manager_only
+    @require_manage_guild
     async def unblock(
         self,
         interaction: discord.Interaction[Bot],
@@ -198,7 +187,7 @@ class StoriesAdminCog(commands.Cog, name="Stories admin"):
         )
 
     @stories.command(name="blocked", description=msg.BLOCKED_DESCRIPTION)
-    @manager_only
+    @require_manage_guild
     async def blocked(self, interaction: discord.Interaction[Bot]) -> None:
         guild = _guild(interaction)
         count, recent = await self.moderation.block_counts(guild.id)

@@ -11,6 +11,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import UserFacingError
+from bot.scheduling import make_nonce
+from bot.ui import is_manager
 from cogs.stories import logic
 from cogs.stories import messages as msg
 from cogs.stories.content import load_crisis
@@ -50,8 +52,8 @@ def _guild(interaction: discord.Interaction[Bot]) -> discord.Guild:
 
 
 def _is_moderator(interaction: discord.Interaction[Bot]) -> bool:
-    perms = interaction.permissions
-    return perms.manage_messages or perms.manage_guild
+    """Manage Messages where the button is (the moderators' channel), or Manage Server."""
+    return interaction.permissions.manage_messages or is_manager(interaction)
 
 
 def ack_text(result: Submitted) -> str:
@@ -207,7 +209,7 @@ class StoriesCog(commands.Cog, name=COG_NAME):
         moderator = interaction.user.mention
         embeds = [decided(e) for e in interaction.message.embeds] if interaction.message else []
         if action == "approve":
-            story = await self.moderation.approve(public_id, guild.id)
+            story, occurrence = await self.moderation.approve(public_id, guild.id)
             settings = await self.service.settings(guild.id)
             await interaction.response.edit_message(
                 content=msg.QUEUE_APPROVED.format(
@@ -216,7 +218,7 @@ class StoriesCog(commands.Cog, name=COG_NAME):
                 embeds=embeds,
                 view=None,
             )
-            await self.service.run_now(story.public_id)
+            await self.service.run_now(story.public_id, occurrence)
         elif action == "reject":
             await interaction.response.send_modal(RejectModal(public_id))
         elif action == "block":
@@ -283,10 +285,18 @@ class StoriesCog(commands.Cog, name=COG_NAME):
             await interaction.response.send_message(msg.REPORT_ALREADY, ephemeral=True)
             return
         await interaction.response.send_message(msg.REPORT_THANKS, ephemeral=True)
-        sent = await self.publisher.send_report(story, settings, reason, report_view(story))
+        sent = await self.publisher.send_report(
+            story,
+            settings,
+            reason,
+            report_view(story),
+            nonce=make_nonce(POST_JOB, public_id, f"report-{report_id}"),
+        )
         if sent is None:
             await self.publisher.notify_admins(
-                guild.id, msg.NO_MOD_CHANNEL_REPORT.format(server=guild.name)
+                guild.id,
+                msg.NO_MOD_CHANNEL_REPORT.format(server=guild.name),
+                nonce=make_nonce(POST_JOB, public_id, f"report-{report_id}"),
             )
             return
         await self.service.repo.set_report_message(report_id, sent.channel_id, sent.message_id)

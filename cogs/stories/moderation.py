@@ -23,15 +23,15 @@ class Moderation:
         self.store = stories.store
         self.clock = stories.clock
 
-    async def approve(self, public_id: str, guild_id: int) -> Story:
+    async def approve(self, public_id: str, guild_id: int) -> tuple[Story, str]:
+        """Mark a pending story for posting; returns it and the occurrence to run now."""
         story = await self.stories.story(public_id, guild_id)
         now = self.clock.now()
         async with self.store.transaction() as conn:
             if not await self.repo.move(conn, story.id, "pending", status="scheduled", due_at=now):
                 raise UserFacingError(msg.ALREADY_DECIDED)
-            await self.stories.schedule(conn, public_id, now, f"approved-{to_epoch(now)}")
         log.info("A story was approved")
-        return story
+        return story, f"approved-{to_epoch(now)}"
 
     async def reject(self, public_id: str, guild_id: int, note: str | None) -> tuple[Story, bool]:
         """Reject a pending story; True if the author heard the note by DM."""
@@ -51,7 +51,7 @@ class Moderation:
             if shown
             else msg.DM_REJECTED_NO_NOTE.format(server=server)
         )
-        told = await self.stories.dm_author(story, text)
+        told = await self.stories.dm_author(story, text, what="rejected")
         log.info("A story was rejected")
         return story, told
 
@@ -115,6 +115,7 @@ class Moderation:
                 label=logic.story_label(story.number or 0),
                 server=self.stories.publisher.guild_name(guild_id),
             ),
+            what="removed",
         )
         log.info("A story was removed by a moderator")
         return story

@@ -2,7 +2,9 @@
 the moderators' queue, deleting, DMs to authors who asked, notices to admins.
 
 A story is never sent as an interaction response or followup: Discord marks those with the
-member who used the command. Every send disables all mentions.
+member who used the command. Scheduled sends go through the engine's paced sender
+(`bot.sender`) with a nonce made from the story, so a retry or a re-send after a crash returns
+the first message instead of posting a second. Every send disables all mentions.
 """
 
 from __future__ import annotations
@@ -13,8 +15,12 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.guild_settings import GuildSettingsRepository
+from bot.notices import notify_admins
+from bot.scheduling import RetryLater, make_nonce
+from bot.sending import PermanentFailure
 from cogs.stories import logic, render
-from cogs.stories.repository import Story, StorySettings
+from cogs.stories.repository import POST_JOB, Story, StorySettings
 from cogs.stories.service import Failed, Posted
 from cogs.stories.views import queue_view, story_post_view
 
@@ -26,14 +32,8 @@ NO_MENTIONS = discord.AllowedMentions.none()
 
 
 def nonce_for(story: Story, what: str) -> str:
-    """The same story sent twice (a retry after a crash) carries the same nonce, so Discord
-    returns the first message instead of creating a second (enforce_nonce). <= 25 chars."""
-    return f"{what}{story.public_id}"[:25]
-
-
-def _failure(exc: discord.HTTPException) -> Failed:
-    permanent = isinstance(exc, discord.Forbidden | discord.NotFound) or exc.status < 500
-    return Failed(f"http_{exc.status}", permanent=permanent)
+    """One nonce per story and message (post, queue): the same whatever run sends it."""
+    return make_nonce(POST_JOB, story.public_id, what)
 
 
 class DiscordPublisher:
@@ -61,70 +61,82 @@ class DiscordPublisher:
         return channel
 
     async def publish(self, story: Story, settings: StorySettings) -> Posted | Failed:
+        self.bot.sender.check_guild_available(story.guild_id)
         channel = self._writable(settings.channel_id)
         if channel is None:
-            return Failed("channel_unavailable", permanent=True)
+            return Failed("channel_unavailable")
         assert story.number is not None
         embed = render.post_embed(story, settings)
         view = story_post_view(story)
-        await self.bot.pacer.wait()
         try:
             if isinstance(channel, discord.ForumChannel):
+                forum = channel
                 tag_id = logic.match_forum_tag(
-                    story.stage, [(t.id, t.name) for t in channel.available_tags]
+                    story.stage, [(t.id, t.name) for t in forum.available_tags]
                 )
-                tag = channel.get_tag(tag_id) if tag_id else None
-                created = await channel.create_thread(
-                    name=logic.thread_title(story.number, story.stage),
-                    embed=embed,
-                    view=view,
-                    applied_tags=[tag] if tag else [],
-                    allowed_mentions=NO_MENTIONS,
+                tag = forum.get_tag(tag_id) if tag_id else None
+                created = await self.bot.sender.call(
+                    lambda: forum.create_thread(
+                        name=logic.thread_title(story.number or 0, story.stage),
+                        embed=embed,
+                        view=view,
+                        applied_tags=[tag] if tag else [],
+                        allowed_mentions=NO_MENTIONS,
+                    )
                 )
-                return Posted(channel.id, created.message.id, created.thread.id)
-            assert isinstance(channel, discord.TextChannel)
-            message = await channel.send(
+                return Posted(forum.id, created.message.id, created.thread.id)
+            message = await self.bot.sender.send(
+                channel.id,
+                nonce=nonce_for(story, "post"),
+                guild_id=story.guild_id,
                 embed=embed,
                 view=view,
-                allowed_mentions=NO_MENTIONS,
-                nonce=nonce_for(story, "s"),
             )
             return Posted(channel.id, message.id)
-        except discord.HTTPException as exc:
-            log.warning("Posting a story failed (HTTP %s)", exc.status)
-            return _failure(exc)
+        except PermanentFailure as failure:
+            log.warning("Posting a story failed for good (%s)", failure.reason)
+            return Failed(failure.reason)
 
     async def send_to_queue(self, story: Story, settings: StorySettings) -> Posted | Failed:
+        self.bot.sender.check_guild_available(story.guild_id)
         channel = self._writable(settings.mod_channel_id)
         if not isinstance(channel, discord.TextChannel):
-            return Failed("mod_channel_unavailable", permanent=True)
-        await self.bot.pacer.wait()
+            return Failed("mod_channel_unavailable")
         try:
-            message = await channel.send(
+            message = await self.bot.sender.send(
+                channel.id,
+                nonce=nonce_for(story, "queue"),
+                guild_id=story.guild_id,
                 embed=render.queue_embed(story, settings),
                 view=queue_view(story),
-                allowed_mentions=NO_MENTIONS,
-                nonce=nonce_for(story, "q"),
             )
-        except discord.HTTPException as exc:
-            log.warning("Sending a story to the queue failed (HTTP %s)", exc.status)
-            return _failure(exc)
+        except PermanentFailure as failure:
+            log.warning("Sending a story to the queue failed for good (%s)", failure.reason)
+            return Failed(failure.reason)
         return Posted(channel.id, message.id)
 
     async def send_report(
-        self, story: Story, settings: StorySettings, reason: str | None, view: discord.ui.View
+        self,
+        story: Story,
+        settings: StorySettings,
+        reason: str | None,
+        view: discord.ui.View,
+        *,
+        nonce: str,
     ) -> Posted | None:
         channel = self._writable(settings.mod_channel_id)
         if not isinstance(channel, discord.TextChannel):
             return None
         try:
-            message = await channel.send(
+            message = await self.bot.sender.send(
+                channel.id,
+                nonce=nonce,
+                guild_id=story.guild_id,
                 embed=render.report_embed(story, settings, reason),
                 view=view,
-                allowed_mentions=NO_MENTIONS,
             )
-        except discord.HTTPException as exc:
-            log.warning("Sending a report to the moderators failed (HTTP %s)", exc.status)
+        except (PermanentFailure, RetryLater) as exc:
+            log.warning("Sending a report to the moderators failed (%s)", type(exc).__name__)
             return None
         return Posted(channel.id, message.id)
 
@@ -151,18 +163,20 @@ class DiscordPublisher:
         with contextlib.suppress(discord.NotFound):
             await self.bot.http.delete_message(channel_id, message_id)
 
-    async def dm(self, user_id: int, text: str) -> bool:
+    async def dm(self, user_id: int, text: str, *, nonce: str) -> bool:
         try:
-            channel = await self.bot.create_dm(discord.Object(user_id))
-            await channel.send(text, allowed_mentions=NO_MENTIONS)
-        except discord.HTTPException as exc:
-            log.info("A story DM could not be delivered (HTTP %s)", exc.status)
+            await self.bot.sender.send_dm(user_id, nonce=nonce, content=text)
+        except (PermanentFailure, RetryLater) as exc:
+            log.info("A story DM could not be delivered (%s)", type(exc).__name__)
             return False
         return True
 
-    async def notify_admins(self, guild_id: int, text: str) -> None:
-        """TODO(house-core): bot.notices.notify_admins (notices channel, owner DM, system)."""
-        guild = self.bot.get_guild(guild_id)
-        if guild is None or guild.owner_id is None:
-            return
-        await self.dm(guild.owner_id, text)
+    async def notify_admins(self, guild_id: int, text: str, *, nonce: str) -> None:
+        await notify_admins(
+            self.bot,
+            GuildSettingsRepository(self.bot.store),
+            self.bot.sender,
+            guild_id,
+            text,
+            nonce=nonce,
+        )

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import discord
 
+from bot.ui import discord_timestamp
 from cogs.stories import logic
 from cogs.stories import messages as msg
 from cogs.stories.repository import Story, StorySettings
@@ -114,7 +115,7 @@ def mine_text(stories: Sequence[Story]) -> str:
     for n, story in enumerate(stories, start=1):
         status = msg.MINE_STATUS.get(story.status, story.status)
         if story.status == "posted" and story.posted_at is not None:
-            status = status.format(when=discord.utils.format_dt(story.posted_at, "R"))
+            status = status.format(when=discord_timestamp(story.posted_at, "R"))
         line = msg.MINE_LINE.format(
             n=n,
             label=label(story),

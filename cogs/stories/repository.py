@@ -242,6 +242,16 @@ class StoryRepository:
         )
         return [_story(r) for r in rows]
 
+    async def run_in_flight(self, kind: str, key: str, claimed_since: datetime) -> bool:
+        """Whether the scheduler will still run this job by itself: a retry is pending, or a
+        run was claimed recently enough to be re-sent on start (reads the core job_runs)."""
+        row = await self.store.fetchone(
+            "SELECT 1 FROM job_runs WHERE kind = ? AND key = ? AND "
+            "(status = 'pending' OR (status = 'claimed' AND claimed_at >= ?))",
+            (kind, key, to_epoch(claimed_since)),
+        )
+        return row is not None
+
     async def delete(self, conn: aiosqlite.Connection, story_id: int) -> None:
         await conn.execute("DELETE FROM stories WHERE id = ?", (story_id,))
 

@@ -17,13 +17,21 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 import aiosqlite
-import discord
 
 from bot.anonymity import Anonymizer
 from bot.clock import Clock
 from bot.db import Store
 from bot.errors import UserFacingError
-from bot.scheduling import DueRun, Occurrence, Outcome, Scheduler, from_epoch, to_epoch
+from bot.scheduling import (
+    DueRun,
+    Occurrence,
+    Outcome,
+    Scheduler,
+    from_epoch,
+    make_nonce,
+    to_epoch,
+)
+from bot.ui import discord_timestamp
 from cogs.stories import logic
 from cogs.stories import messages as msg
 from cogs.stories.content import CrisisContent
@@ -34,13 +42,7 @@ log = logging.getLogger(__name__)
 
 # A story is worth posting late: the scheduler records a run as missed only after this long.
 POST_GRACE = timedelta(days=7)
-RETRY_AFTER = timedelta(minutes=2)
-MAX_ATTEMPTS = 3
 DRAFT_LIFETIME = timedelta(days=1)
-
-
-def stamp(instant: datetime, style: str = "R") -> str:
-    return discord.utils.format_dt(instant, style=style)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +82,10 @@ class Posted:
 
 @dataclass(frozen=True, slots=True)
 class Failed:
+    """Discord refused for good (the channel is gone or closed to the bot). A passing error
+    raises bot.scheduling.RetryLater instead: the scheduler tries again with the same nonce."""
+
     reason: str
-    permanent: bool
 
 
 class Publisher(Protocol):
@@ -95,9 +99,9 @@ class Publisher(Protocol):
 
     async def delete_message(self, channel_id: int, message_id: int) -> None: ...
 
-    async def dm(self, user_id: int, text: str) -> bool: ...
+    async def dm(self, user_id: int, text: str, *, nonce: str) -> bool: ...
 
-    async def notify_admins(self, guild_id: int, text: str) -> None: ...
+    async def notify_admins(self, guild_id: int, text: str, *, nonce: str) -> None: ...
 
     def guild_name(self, guild_id: int) -> str: ...
 
@@ -120,7 +124,7 @@ class DeliverJob:
         return POST_GRACE
 
     async def run(self, run: DueRun) -> tuple[Outcome, str | None]:
-        return await self.service.deliver(run.key, attempt=int(run.rule.get("attempt", 1)))
+        return await self.service.deliver(run.key)
 
 
 class StoryService:
@@ -185,7 +189,7 @@ class StoryService:
         times = await self.repo.submission_times(guild_id, author, now - timedelta(days=1))
         refusal = logic.quota_refusal(now, times, settings.limits)
         if refusal is not None:
-            when = stamp(refusal.retry_at)
+            when = discord_timestamp(refusal.retry_at, "R")
             if refusal.reason == "cooldown":
                 raise UserFacingError(msg.COOLDOWN.format(when=when))
             raise UserFacingError(msg.DAILY_LIMIT.format(count=settings.daily_limit, when=when))
@@ -301,9 +305,9 @@ class StoryService:
         return tuple(notes)
 
     async def schedule(
-        self, conn: aiosqlite.Connection, public_id: str, due: datetime, step: str, attempt: int = 1
+        self, conn: aiosqlite.Connection, public_id: str, due: datetime, step: str
     ) -> None:
-        rule = {"due": to_epoch(due), "step": step, "attempt": attempt}
+        rule = {"due": to_epoch(due), "step": step}
         await self.scheduler.put_job(
             conn, POST_JOB, public_id, rule, after=due - timedelta(seconds=1)
         )
@@ -324,25 +328,32 @@ class StoryService:
             await self.repo.update(conn, story.id, sealed_author=sealed)
         return True
 
-    async def dm_author(self, story: Story, text: str) -> bool:
+    async def dm_author(self, story: Story, text: str, *, what: str) -> bool:
+        """DM the author if they asked for it; `what` names the message (its nonce)."""
         if story.sealed_author is None:
             return False
         plain = self.anonymizer.unseal(story.sealed_author, context=self._seal_context(story))
         if plain is None:
             log.warning("A sealed DM token did not open (wrong key or tampered)")
             return False
-        return await self.publisher.dm(int(plain.decode()), text)
+        nonce = make_nonce(POST_JOB, story.public_id, f"dm-{what}")
+        return await self.publisher.dm(int(plain.decode()), text, nonce=nonce)
 
     # -- delivering ----------------------------------------------------------------------------
 
     async def recover(self) -> int:
-        """After a crash between claiming a story's run and recording it, the story is still
-        'scheduled' (or 'pending' without a queue message) but has no job: give it one."""
+        """Run at load, before the scheduler starts. A story still owed (scheduled, or pending
+        without a queue message) whose run is neither due, nor waiting for a retry, nor
+        recent enough for the scheduler to re-send (inside its nonce window) would be lost:
+        an acknowledged story is worth a late post, so it gets a new run (same nonce)."""
         recovered = 0
+        now = self.clock.now()
+        resent_after = now - self.scheduler.nonce_window
         for story in await self.repo.unfinished():
             if await self.scheduler.next_run(POST_JOB, story.public_id) is not None:
                 continue
-            now = self.clock.now()
+            if await self.repo.run_in_flight(POST_JOB, story.public_id, resent_after):
+                continue
             async with self.store.transaction() as conn:
                 await self.schedule(conn, story.public_id, now, f"recover-{to_epoch(now)}")
             recovered += 1
@@ -350,20 +361,20 @@ class StoryService:
             log.warning("%d story post(s) were interrupted; scheduled them again", recovered)
         return recovered
 
-    async def deliver(self, public_id: str, *, attempt: int = 1) -> tuple[Outcome, str | None]:
+    async def deliver(self, public_id: str) -> tuple[Outcome, str | None]:
+        """Post a scheduled story, or send a story awaiting review to the moderators. Raises
+        RetryLater for a passing Discord error (the scheduler tries again, same nonce)."""
         story = await self.repo.get(public_id)
         if story is None:
             return "skipped", "deleted"
         settings = await self.repo.settings(story.guild_id)
         if story.status == "scheduled":
-            return await self._publish(story, settings, attempt)
+            return await self._publish(story, settings)
         if story.status == "pending" and story.queue_message_id is None:
-            return await self._queue(story, settings, attempt)
+            return await self._queue(story, settings)
         return "skipped", story.status
 
-    async def _publish(
-        self, story: Story, settings: StorySettings, attempt: int
-    ) -> tuple[Outcome, str | None]:
+    async def _publish(self, story: Story, settings: StorySettings) -> tuple[Outcome, str | None]:
         if story.number is None:
             async with self.store.transaction() as conn:
                 number = await self.repo.next_number(conn, story.guild_id, self.clock.now())
@@ -371,7 +382,7 @@ class StoryService:
             story = replace(story, number=number)
         result = await self.publisher.publish(story, settings)
         if isinstance(result, Failed):
-            return await self._failed(story, settings, result, attempt, msg.POST_FAILED_NOTICE)
+            return await self._failed(story, settings, result, msg.POST_FAILED_NOTICE)
         now = self.clock.now()
         async with self.store.transaction() as conn:
             await self.repo.move(
@@ -402,15 +413,14 @@ class StoryService:
                     label=label(posted),
                     link=jump_url(posted) or "",
                 ),
+                what="approved",
             )
         return "done", None
 
-    async def _queue(
-        self, story: Story, settings: StorySettings, attempt: int
-    ) -> tuple[Outcome, str | None]:
+    async def _queue(self, story: Story, settings: StorySettings) -> tuple[Outcome, str | None]:
         result = await self.publisher.send_to_queue(story, settings)
         if isinstance(result, Failed):
-            return await self._failed(story, settings, result, attempt, msg.QUEUE_FAILED_NOTICE)
+            return await self._failed(story, settings, result, msg.QUEUE_FAILED_NOTICE)
         async with self.store.transaction() as conn:
             await self.repo.update(
                 conn,
@@ -426,14 +436,8 @@ class StoryService:
         story: Story,
         settings: StorySettings,
         failure: Failed,
-        attempt: int,
         notice: str,
     ) -> tuple[Outcome, str | None]:
-        if not failure.permanent and attempt < MAX_ATTEMPTS:
-            due = self.clock.now() + RETRY_AFTER
-            async with self.store.transaction() as conn:
-                await self.schedule(conn, story.public_id, due, f"retry-{attempt}", attempt + 1)
-            return "failed", f"{failure.reason}; retrying"
         async with self.store.transaction() as conn:
             await self.repo.move(conn, story.id, story.status, status="failed")
         channel = settings.channel_id if story.status == "scheduled" else settings.mod_channel_id
@@ -443,13 +447,14 @@ class StoryService:
                 server=self.publisher.guild_name(story.guild_id),
                 channel=f"<#{channel}>" if channel else msg.NOT_SET,
             ),
+            nonce=make_nonce(POST_JOB, story.public_id, "failed-notice"),
         )
         return "failed", failure.reason
 
-    async def run_now(self, public_id: str) -> None:
-        """Run a story's job that was just made due (an approval), without waiting for a tick.
-        TODO(engine-core): Scheduler.run_now(kind, key, occurrence) once it exists."""
-        await self.scheduler.run_due()
+    async def run_now(self, public_id: str, occurrence: str) -> None:
+        """Deliver a story right away (an approval) through the scheduler's claim/run/record
+        path: a passing error is retried by the scheduler like any scheduled run."""
+        await self.scheduler.run_now(POST_JOB, public_id, occurrence)
 
     # -- the author's own stories --------------------------------------------------------------
 

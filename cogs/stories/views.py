@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
-from discord import app_commands
 
-from bot.tree import message_for, send_ephemeral
+from bot.ui import BaseModal, custom_id, guarded_callback
 from cogs.stories import logic
 from cogs.stories import messages as msg
 from cogs.stories.repository import Story
@@ -60,19 +59,6 @@ def handlers(interaction: discord.Interaction[Bot]) -> StoryHandlers:
     return cog  # type: ignore[return-value]
 
 
-async def guarded(interaction: discord.Interaction[Bot], work: Awaitable[None]) -> None:
-    """Run a button's or modal's work; failures take the same friendly path as commands."""
-    try:
-        await work
-    except Exception as exc:
-        error = exc if isinstance(exc, app_commands.AppCommandError) else None
-        text, kind = message_for(error or app_commands.AppCommandError(type(exc).__name__))
-        if kind == "internal":
-            ref = text.rsplit(": ", 1)[-1].rstrip(".")
-            log.error("A stories button or form failed (ref %s)", ref, exc_info=exc)
-        await send_ephemeral(interaction, text)
-
-
 class StoryButton(
     discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
     template=rf"story:(?P<action>[a-z]+):(?P<sid>{PUBLIC_ID})",
@@ -90,7 +76,7 @@ class StoryButton(
             discord.ui.Button(
                 label=label,
                 style=style,
-                custom_id=f"story:{action}:{public_id}",
+                custom_id=custom_id("story", action, public_id),
                 disabled=disabled,
             )
         )
@@ -113,10 +99,9 @@ class StoryButton(
             style=button.style if button else ButtonStyle.secondary,
         )
 
+    @guarded_callback
     async def callback(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
-        await guarded(
-            interaction, handlers(interaction).on_button(interaction, self.action, self.public_id)
-        )
+        await handlers(interaction).on_button(interaction, self.action, self.public_id)
 
 
 def _view(*buttons: StoryButton) -> discord.ui.View:
@@ -180,7 +165,7 @@ def confirm_delete_view(story: Story) -> discord.ui.View:
 # -- modals ---------------------------------------------------------------------------------------
 
 
-class ShareModal(discord.ui.Modal):
+class ShareModal(BaseModal):
     """What happened, the stage, what I'm taking from it, what would help, a name to keep out.
     With `draft`, the fields come back filled in (the "Edit" of the identifying-info nudge)."""
 
@@ -239,10 +224,10 @@ class ShareModal(discord.ui.Modal):
         )
 
     async def on_submit(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
-        await guarded(interaction, handlers(interaction).on_share_modal(interaction, self))
+        await handlers(interaction).on_share_modal(interaction, self)
 
 
-class RejectModal(discord.ui.Modal):
+class RejectModal(BaseModal):
     def __init__(self, public_id: str) -> None:
         super().__init__(title=msg.REJECT_MODAL_TITLE, timeout=15 * 60)
         self.public_id = public_id
@@ -256,13 +241,10 @@ class RejectModal(discord.ui.Modal):
         self.add_item(self.note)
 
     async def on_submit(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
-        await guarded(
-            interaction,
-            handlers(interaction).on_reject_modal(interaction, self.public_id, self.note.value),
-        )
+        await handlers(interaction).on_reject_modal(interaction, self.public_id, self.note.value)
 
 
-class ReportModal(discord.ui.Modal):
+class ReportModal(BaseModal):
     def __init__(self, public_id: str) -> None:
         super().__init__(title=msg.REPORT_MODAL_TITLE, timeout=15 * 60)
         self.public_id = public_id
@@ -276,7 +258,4 @@ class ReportModal(discord.ui.Modal):
         self.add_item(self.reason)
 
     async def on_submit(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
-        await guarded(
-            interaction,
-            handlers(interaction).on_report_modal(interaction, self.public_id, self.reason.value),
-        )
+        await handlers(interaction).on_report_modal(interaction, self.public_id, self.reason.value)

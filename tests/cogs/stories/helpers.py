@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,3 +82,16 @@ async def share_and_post(app: RunningBot, w: StoryWorld, member: Any, **kwargs: 
     assert answer.ephemeral and msg.ACK_FOOTER in (answer.content or ""), answer.content
     await app.advance(seconds=120)
     return answer
+
+
+class _LongestDelay(random.Random):
+    """Always the longest delay the server allows, so a test knows when a story is due."""
+
+    def randint(self, a: int, b: int) -> int:
+        return b
+
+
+def longest_delays(app: RunningBot) -> None:
+    cog = app.bot.get_cog("Stories")
+    assert cog is not None
+    cog.service.rng = _LongestDelay()  # type: ignore[attr-defined]

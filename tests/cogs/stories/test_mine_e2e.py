@@ -6,7 +6,14 @@ from pathlib import Path
 from typing import Any
 
 from cogs.stories import messages as msg
-from tests.cogs.stories.helpers import configure, posts, share, share_and_post, story_world
+from tests.cogs.stories.helpers import (
+    configure,
+    longest_delays,
+    posts,
+    share,
+    share_and_post,
+    story_world,
+)
 from tests.harness import running_bot
 
 
@@ -60,6 +67,7 @@ async def test_a_scheduled_story_deleted_before_posting_never_appears(
 ) -> None:
     w = story_world(world)
     async with running_bot(w.fake, data_dir=tmp_path) as app:
+        longest_delays(app)
         await configure(w, max_delay=90)
         await share(w, w.alice)
         mine = await w.fake.invoke(w.alice, w.channel, "mystories")

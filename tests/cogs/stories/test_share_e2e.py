@@ -10,6 +10,7 @@ from cogs.stories import messages as msg
 from tests.cogs.stories.helpers import (
     STORY,
     configure,
+    longest_delays,
     open_share,
     posts,
     share,
@@ -22,12 +23,14 @@ from tests.harness import running_bot
 async def test_share_posts_the_story_with_its_label_and_stage(world: Any, tmp_path: Path) -> None:
     w = story_world(world)
     async with running_bot(w.fake, data_dir=tmp_path) as app:
-        await configure(w)
+        longest_delays(app)
+        await configure(w, max_delay=60)
         answer = await share(w, w.alice, takeaway="Ask for feedback early.", help="listening")
         assert answer.ephemeral
         assert "within a couple of minutes" in answer.content
+        await app.advance(seconds=59)
         assert posts(w.stories) == []  # stored, not posted yet: the runner posts it
-        await app.advance(seconds=120)
+        await app.advance(seconds=1)
         (post,) = posts(w.stories)
         embed = post["embeds"][0]
         assert embed["title"] == "Story #1"
@@ -274,15 +277,20 @@ async def test_the_random_delay_and_a_restart_neither_lose_nor_double_a_story(
     w = story_world(world)
     async with running_bot(w.fake, data_dir=tmp_path) as app:
         await configure(w, max_delay=90)
-        await share(w, w.alice)
+        await share(w, w.alice)  # a truly random delay
         row = await app.store.fetchone("SELECT due_at, submitted_at FROM stories")
         assert row is not None and 0 <= row["due_at"] - row["submitted_at"] <= 90
-        await app.restart()  # acknowledged but not yet posted
-        await app.advance(seconds=91)
+        await app.advance(seconds=90)
         assert len(posts(w.stories)) == 1
+        longest_delays(app)
+        await share(w, w.bob)
+        await app.restart()  # acknowledged but not yet posted
+        assert len(posts(w.stories)) == 1
+        await app.advance(seconds=91)
+        assert len(posts(w.stories)) == 2
         await app.restart()
         await app.advance(minutes=10)
-        assert len(posts(w.stories)) == 1
+        assert len(posts(w.stories)) == 2
 
 
 async def test_a_post_interrupted_mid_run_is_posted_once_after_restart(
@@ -290,7 +298,8 @@ async def test_a_post_interrupted_mid_run_is_posted_once_after_restart(
 ) -> None:
     w = story_world(world)
     async with running_bot(w.fake, data_dir=tmp_path) as app:
-        await configure(w)
+        longest_delays(app)
+        await configure(w, max_delay=60)
         await share(w, w.alice)
         # As if the bot died after claiming the run and before posting: the job row is gone
         # and the run is 'claimed'.
@@ -302,7 +311,7 @@ async def test_a_post_interrupted_mid_run_is_posted_once_after_restart(
             )
             await conn.execute("DELETE FROM scheduled_jobs WHERE kind = 'story_post'")
         await app.restart()
-        await app.advance(seconds=30)
+        await app.advance(seconds=90)
         assert len(posts(w.stories)) == 1
         await app.restart()
         await app.advance(minutes=5)
