@@ -13,6 +13,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.db import Store
+from bot.guild_settings import GuildSettingsRepository
 from bot.scheduling import to_epoch
 
 DEFAULT_ZONE = "UTC"
@@ -35,8 +36,7 @@ async def server_default_timezone(store: Store, guild_id: int | None) -> str | N
     """The server's default zone (bot/guild_settings.py), if the server chose one."""
     if guild_id is None:
         return None
-    # Filled in from bot/guild_settings.py once the house branch lands (merge house-core).
-    return None
+    return (await GuildSettingsRepository(store).get(guild_id)).default_timezone
 
 
 async def resolve_timezone(store: Store, user_id: int, guild_id: int | None) -> ResolvedZone:

@@ -17,7 +17,7 @@ from bot.notices import notify_admins
 from bot.scheduling import Outcome, make_nonce
 from bot.sending import FailureReason, PermanentFailure
 from cogs.affirmations.content import AffirmationContent
-from cogs.affirmations.logic import draw
+from cogs.affirmations.logic import arrange, draw
 from cogs.affirmations.render import action_line, affirmation_embed
 from cogs.affirmations.repository import (
     DM_JOB,
@@ -96,12 +96,16 @@ class Poster:
         return Drawn(item_id, self._text(item_id, custom))
 
     async def peek_for_guild(self, guild_id: int) -> Drawn:
-        """What the next post would use, without moving the deck (for /affirmations preview)."""
+        """What the next post will use, without consuming it (for /affirmations preview): the
+        deck is arranged and stored, so the next draw takes exactly this card."""
         async with self.bot.store.transaction() as conn:
             custom = await self._custom(conn, guild_id)
-            deck = await self.repo.deck(conn, guild_owner(guild_id))
-        item_id, _ = draw(deck, [*self._bundled_ids, *custom], random.Random(self.rng.random()))
-        return Drawn(item_id, self._text(item_id, custom))
+            owner = guild_owner(guild_id)
+            ready = arrange(
+                await self.repo.deck(conn, owner), [*self._bundled_ids, *custom], self.rng
+            )
+            await self.repo.save_deck(conn, owner, ready)
+        return Drawn(ready.remaining[0], self._text(ready.remaining[0], custom))
 
     async def _custom(self, conn: aiosqlite.Connection, guild_id: int) -> dict[str, str]:
         return {c.item_id: c.text for c in await self.repo.custom_in(conn, guild_id)}

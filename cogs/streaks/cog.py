@@ -14,6 +14,8 @@ from discord.ext import commands
 
 from bot.errors import UserFacingError
 from bot.member_settings import resolve_timezone
+from bot.timekeeping import DaySet, InvalidInput
+from bot.ui import choices, discord_timestamp, safe_autocomplete
 from cogs.streaks import heatmap, logic, render
 from cogs.streaks import messages as m
 from cogs.streaks.privacy import StreaksPrivacy
@@ -66,25 +68,15 @@ def _typed_counts(values: dict[str, str]) -> Counts:
 
 
 def parse_rest_days(text: str) -> int:
-    cleaned = " ".join(text.lower().replace(",", " ").split())
-    if cleaned in ("none", "no", "off", ""):
+    """none, weekends, or any day set the core understands (sat,sun · fri, sat …)."""
+    cleaned = " ".join(text.lower().split())
+    if cleaned in ("none", "no", "off", "no rest days"):
         return 0
-    if cleaned in ("weekends", "weekend", "sat sun"):
-        return logic.WEEKENDS_MASK
-    mask = 0
-    for token in cleaned.split():
-        index = next(
-            (
-                i
-                for i in range(7)
-                if len(token) >= 2 and logic.weekday_name(i).lower().startswith(token)
-            ),
-            None,
-        )
-        if index is None:
-            raise UserFacingError(m.REST_BAD.format(value=text[:40]))
-        mask |= 1 << index
-    if mask == logic.ALL_DAYS_MASK:
+    try:
+        mask = DaySet.parse(text).mask
+    except InvalidInput:
+        raise UserFacingError(m.REST_BAD.format(value=text[:40])) from None
+    if mask == logic.ALL_DAYS_MASK:  # every day a rest day would make the streak meaningless
         raise UserFacingError(m.REST_BAD.format(value=text[:40]))
     return mask
 
@@ -164,7 +156,7 @@ class StreaksCog(commands.Cog, name="Streaks"):
             )
         except StreakRefusal as refusal:
             day = refusal.details.get("day")
-            label = render.day_label(day) if isinstance(day, date) else "That day"
+            label = render.day_label(day) if isinstance(day, date) else m.THAT_DAY
             raise UserFacingError(m.ALREADY_COUNTED.format(day=label)) from None
         mention = f"<#{channel_id}>" if channel_id else None
         await interaction.response.send_message(
@@ -182,7 +174,7 @@ class StreaksCog(commands.Cog, name="Streaks"):
         member: discord.abc.User,
         channel_id: int,
     ) -> None:
-        """Announce the milestone; if Discord refuses, release it so the next check-in retries."""
+        """Announce the milestone; if Discord refuses, the next check-in of this streak retries."""
         channel = self.bot.get_partial_messageable(channel_id, guild_id=guild_id)
         message_id = None
         try:
@@ -233,7 +225,7 @@ class StreaksCog(commands.Cog, name="Streaks"):
         """When the member's today ends, as a Discord timestamp (each viewer sees it locally)."""
         tz = logic.ZoneInfo(zone)
         end = datetime.combine(today + timedelta(days=1), time(0), tzinfo=tz)
-        return discord.utils.format_dt(end, style="t")
+        return discord_timestamp(end, "t")
 
     # -- /streak leaderboard --------------------------------------------------------------------
 
@@ -316,12 +308,13 @@ class StreaksCog(commands.Cog, name="Streaks"):
         await interaction.response.send_message(text, view=view, ephemeral=True)
 
     @settings.autocomplete("rest_days")
+    @safe_autocomplete
     async def _rest_choices(
         self, interaction: discord.Interaction[Bot], current: str
     ) -> list[app_commands.Choice[str]]:
         typed = current.strip().lower()
         options = [c for c in REST_CHOICES if c.startswith(typed)] or ([current] if typed else [])
-        return [app_commands.Choice(name=c, value=c) for c in options][:25]
+        return choices((c, c) for c in options)
 
     async def _settings_panel(self, guild_id: int, user_id: int) -> tuple[str, discord.ui.View]:
         snap = await self.service.snapshot(guild_id, user_id)

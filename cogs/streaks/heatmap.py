@@ -16,6 +16,7 @@ from datetime import date
 
 from PIL import Image, ImageDraw, ImageFont
 
+from cogs.streaks import messages as m
 from cogs.streaks.logic import HEATMAP_WEEKS, DayKind, HeatCell, StreakState, heatmap_cells
 
 Color = tuple[int, int, int]
@@ -42,7 +43,6 @@ LABEL_W = 34
 TITLE_H = 44
 MONTH_H = 16
 LEGEND_H = 30
-_DAY_LABELS = ("Mon", "", "Wed", "", "Fri", "", "Sun")
 
 
 @functools.cache
@@ -102,7 +102,7 @@ def render(
             previous_month = month
         for weekday, cell in enumerate(column):
             _draw_cell(draw, week, weekday, cell, today=cell.day == state.today)
-    for weekday, label in enumerate(_DAY_LABELS):
+    for weekday, label in enumerate(m.HEATMAP_DAY_LABELS):
         if label:
             _, y = cell_origin(0, weekday)
             draw.text((PAD, y + 1), label, font=small, fill=MUTED)
@@ -145,22 +145,22 @@ def _draw_legend(draw: ImageDraw.ImageDraw, height: int) -> None:
     font = _font(11)
     y = height - PAD - LEGEND_H + 12
     x = PAD + LABEL_W
-    draw.text((x, y), "Less", font=font, fill=MUTED)
+    draw.text((x, y), m.HEATMAP_LESS, font=font, fill=MUTED)
     x += 30
     for colour in (EMPTY, *LEVELS):
         draw.rounded_rectangle((x, y, x + 11, y + 11), radius=2, fill=colour)
         x += 15
-    draw.text((x + 2, y), "More", font=font, fill=MUTED)
+    draw.text((x + 2, y), m.HEATMAP_MORE, font=font, fill=MUTED)
     x += 48
     draw.rounded_rectangle((x, y, x + 11, y + 11), radius=2, fill=EMPTY)
     draw.ellipse((x + 4, y + 4, x + 7, y + 7), fill=REST_MARK)
-    draw.text((x + 16, y), "rest", font=font, fill=MUTED)
+    draw.text((x + 16, y), m.HEATMAP_REST, font=font, fill=MUTED)
     x += 50
     draw.rounded_rectangle((x, y, x + 11, y + 11), radius=2, fill=FREEZE)
-    draw.text((x + 16, y), "freeze", font=font, fill=MUTED)
+    draw.text((x + 16, y), m.HEATMAP_FREEZE, font=font, fill=MUTED)
     x += 62
     draw.rounded_rectangle((x, y, x + 11, y + 11), radius=2, fill=EMPTY, outline=PAUSE, width=2)
-    draw.text((x + 16, y), "paused", font=font, fill=MUTED)
+    draw.text((x + 16, y), m.HEATMAP_PAUSED, font=font, fill=MUTED)
 
 
 def relative_luminance(colour: Color) -> float:

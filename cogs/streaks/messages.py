@@ -46,6 +46,22 @@ ENCOURAGE = (
     "Rejections don’t get the last word. You showed up.",
 )
 
+THAT_DAY = "That day"
+COUNT_APPLICATIONS = "{n} application{s}"
+COUNT_NETWORKING = "{n} networking"
+COUNT_SKILLS = "{n} skill-building"
+DAYS = "{n} day{s}"
+WEEK_OF = "{done} of {target}"
+AND = " and "
+
+# -- the heatmap image -----------------------------------------------------------------------------
+HEATMAP_DAY_LABELS = ("Mon", "", "Wed", "", "Fri", "", "Sun")
+HEATMAP_LESS = "Less"
+HEATMAP_MORE = "More"
+HEATMAP_REST = "rest"
+HEATMAP_FREEZE = "freeze"
+HEATMAP_PAUSED = "paused"
+
 # -- /streak show ----------------------------------------------------------------------------------
 SHOW_TITLE = "{current}-day streak · best {best}"
 SHOW_TITLE_ZERO = "A fresh start · best {best}"

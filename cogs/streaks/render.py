@@ -35,18 +35,19 @@ def streak_line(snap: Snapshot) -> str:
 def counts_line(counts: Counts) -> str | None:
     parts = []
     if counts.applications is not None:
-        parts.append(f"{counts.applications} application{plural(counts.applications)}")
+        n = counts.applications
+        parts.append(m.COUNT_APPLICATIONS.format(n=n, s=plural(n)))
     if counts.networking is not None:
-        parts.append(f"{counts.networking} networking")
+        parts.append(m.COUNT_NETWORKING.format(n=counts.networking))
     if counts.skills is not None:
-        parts.append(f"{counts.skills} skill-building")
+        parts.append(m.COUNT_SKILLS.format(n=counts.skills))
     return m.COUNTS_LINE.format(parts=", ".join(parts)) if parts else None
 
 
 def freeze_line(days: Sequence[date]) -> str | None:
     if not days:
         return None
-    names = " and ".join(day_label(d) for d in days[-2:])
+    names = m.AND.join(day_label(d) for d in days[-2:])
     return (m.FREEZE_USED_ONE if len(days) == 1 else m.FREEZE_USED_MANY).format(days=names)
 
 
@@ -65,13 +66,12 @@ def checkin_reply(outcome: CheckinOutcome, channel_mention: str | None, rng: ran
     frozen = freeze_line(outcome.freezes_used)
     if frozen:
         lines.append(frozen)
-    if outcome.milestone is not None:
-        if channel_mention:
-            lines.append(
-                m.MILESTONE_ANNOUNCED.format(milestone=outcome.milestone, channel=channel_mention)
-            )
-        else:
-            lines.append(m.MILESTONE_NOT_SHARED.format(milestone=outcome.milestone))
+    if outcome.milestone is not None and channel_mention:
+        lines.append(
+            m.MILESTONE_ANNOUNCED.format(milestone=outcome.milestone, channel=channel_mention)
+        )
+    elif outcome.reached is not None:
+        lines.append(m.MILESTONE_NOT_SHARED.format(milestone=outcome.reached))
     else:
         nxt = logic.next_milestone(outcome.snapshot.state.current)
         if nxt is not None and outcome.created:
@@ -134,13 +134,15 @@ def leaderboard_sections(entries: Sequence[LeaderboardEntry], limit: int = 10) -
     by_week = sorted(entries, key=lambda e: (-e.week_done, -e.current, e.user_id))[:limit]
     streaks = "\n".join(
         m.LEADERBOARD_LINE.format(
-            rank=i, member=f"<@{e.user_id}>", value=f"{e.current} day{plural(e.current)}"
+            rank=i, member=f"<@{e.user_id}>", value=m.DAYS.format(n=e.current, s=plural(e.current))
         )
         for i, e in enumerate(by_streak, start=1)
     )
     week = "\n".join(
         m.LEADERBOARD_LINE.format(
-            rank=i, member=f"<@{e.user_id}>", value=f"{e.week_done} of {e.week_target}"
+            rank=i,
+            member=f"<@{e.user_id}>",
+            value=m.WEEK_OF.format(done=e.week_done, target=e.week_target),
         )
         for i, e in enumerate(by_week, start=1)
     )

@@ -327,20 +327,26 @@ class StreakRepository:
         )
         return cursor.rowcount == 1
 
+    async def unposted_celebration(
+        self, conn: aiosqlite.Connection, guild_id: int, user_id: int, run_start: date
+    ) -> int | None:
+        """The highest milestone of this streak whose post Discord refused, if any."""
+        cursor = await conn.execute(
+            "SELECT MAX(milestone) FROM streak_celebrations WHERE guild_id = ? AND user_id = ? "
+            "AND run_start = ? AND message_id IS NULL",
+            (guild_id, user_id, run_start.isoformat()),
+        )
+        row = await cursor.fetchone()
+        return int(row[0]) if row is not None and row[0] is not None else None
+
     async def finish_celebration(
         self, guild_id: int, user_id: int, run_start: date, milestone: int, message_id: int | None
     ) -> None:
-        """Record the post, or (None) release the claim so the next check-in tries again."""
-        key = (guild_id, user_id, run_start.isoformat(), milestone)
+        """Record the post; without a message id the row stays unposted, to be tried again."""
         if message_id is None:
-            await self.store.execute(
-                "DELETE FROM streak_celebrations WHERE guild_id = ? AND user_id = ? "
-                "AND run_start = ? AND milestone = ?",
-                key,
-            )
-        else:
-            await self.store.execute(
-                "UPDATE streak_celebrations SET message_id = ? WHERE guild_id = ? AND user_id = ? "
-                "AND run_start = ? AND milestone = ?",
-                (message_id, *key),
-            )
+            return
+        await self.store.execute(
+            "UPDATE streak_celebrations SET message_id = ? WHERE guild_id = ? AND user_id = ? "
+            "AND run_start = ? AND milestone = ?",
+            (message_id, guild_id, user_id, run_start.isoformat(), milestone),
+        )

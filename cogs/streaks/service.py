@@ -41,6 +41,8 @@ class CheckinOutcome:
     snapshot: Snapshot
     # The milestone to announce (claimed for this streak), if any.
     milestone: int | None
+    # The highest milestone this check-in reached (celebrated in the reply even when not shared).
+    reached: int | None
     # Days a freeze covered that the member has not been told about yet.
     freezes_used: tuple[date, ...]
 
@@ -127,10 +129,16 @@ class StreakService:
                         conn, guild_id, user_id, run_start, m, now
                     ):
                         milestone = m
+            if created and run_start and wanted and milestone is None:
+                # A post Discord refused earlier in this streak is tried again now.
+                milestone = await self.repo.unposted_celebration(conn, guild_id, user_id, run_start)
             used = logic.freezes_used_since(after.state, after.profile.freeze_told_through)
             if used:
                 await self.repo.set_freeze_told(conn, guild_id, user_id, used[-1])
-        return CheckinOutcome(day, created, yesterday, stored.counts, after, milestone, used)
+        reached = crossed[-1] if created and crossed else None
+        return CheckinOutcome(
+            day, created, yesterday, stored.counts, after, milestone, reached, used
+        )
 
     async def finish_celebration(
         self, outcome: CheckinOutcome, guild_id: int, user_id: int, message_id: int | None

@@ -6,44 +6,27 @@ interaction. The settings buttons are DynamicItems, so they keep working after a
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import discord
-from discord import app_commands
 
 from bot.errors import UserFacingError
-from bot.tree import message_for, send_ephemeral
+from bot.ui import BaseModal, custom_id, guarded_callback
 from cogs.streaks import messages as m
 
 if TYPE_CHECKING:
     from bot.app import Bot
 
-log = logging.getLogger(__name__)
-
 CheckinHandler = Callable[[discord.Interaction["Bot"], dict[str, str], bool], Awaitable[None]]
 
 
-async def friendly_error(interaction: discord.Interaction[Bot], error: Exception) -> None:
-    """Errors from a modal or button take the same friendly path as commands."""
-    wrapped = (
-        error
-        if isinstance(error, app_commands.AppCommandError)
-        else app_commands.AppCommandError(str(type(error).__name__))
-    )
-    text, kind = message_for(wrapped)
-    if kind == "internal":
-        log.error("A streak view failed", exc_info=error)
-    await send_ephemeral(interaction, text)
-
-
-class CheckinModal(discord.ui.Modal):
+class CheckinModal(BaseModal):
     def __init__(self, handler: CheckinHandler, *, yesterday: bool) -> None:
         super().__init__(
             title=m.MODAL_TITLE_YESTERDAY if yesterday else m.MODAL_TITLE,
-            custom_id=f"streak:checkin:{'yesterday' if yesterday else 'today'}",
+            custom_id=custom_id("streak", "checkin", "yesterday" if yesterday else "today"),
             timeout=900,
         )
         self.handler = handler
@@ -76,11 +59,6 @@ class CheckinModal(discord.ui.Modal):
         }
         await self.handler(interaction, values, self.yesterday)
 
-    async def on_error(  # type: ignore[override]
-        self, interaction: discord.Interaction[Bot], error: Exception
-    ) -> None:
-        await friendly_error(interaction, error)
-
 
 class SettingsButton(
     discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
@@ -93,7 +71,9 @@ class SettingsButton(
             else discord.ButtonStyle.secondary
         )
         super().__init__(
-            discord.ui.Button(label=label, custom_id=f"streak:{setting}:{value}", style=style)
+            discord.ui.Button(
+                label=label, custom_id=custom_id("streak", setting, value), style=style
+            )
         )
         self.setting = setting
         self.value = value
@@ -109,15 +89,13 @@ class SettingsButton(
         label = item.label if isinstance(item, discord.ui.Button) else None
         return cls(match["setting"], match["value"], label or "")
 
+    @guarded_callback
     async def callback(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
         cog = interaction.client.get_cog("Streaks")
         apply = getattr(cog, "apply_setting", None)
-        try:
-            if apply is None:
-                raise UserFacingError(m.SERVER_ONLY)
-            await apply(interaction, self.setting, self.value)
-        except Exception as exc:
-            await friendly_error(interaction, exc)
+        if apply is None:
+            raise UserFacingError(m.SERVER_ONLY)
+        await apply(interaction, self.setting, self.value)
 
 
 def settings_view(rest_mask: int, celebrate: bool, leaderboard: bool) -> discord.ui.View:

@@ -15,7 +15,8 @@ from discord.ext import commands
 
 from bot.errors import UserFacingError
 from bot.member_settings import member_timezone, resolve_timezone, set_member_timezone
-from bot.timekeeping import InvalidInput, canonical_timezone_name, timezone_suggestions
+from bot.timekeeping import canonical_timezone_name, timezone_suggestions
+from bot.ui import choices, safe_autocomplete
 from cogs.streaks.privacy import MemberTable, TablesPrivacy
 from cogs.timezone import messages as m
 
@@ -33,13 +34,14 @@ def local_clock(now: datetime, zone: str) -> str:
     from zoneinfo import ZoneInfo
 
     local = now.astimezone(ZoneInfo(zone))
-    return f"{local:%H:%M} on {local:%A}"
+    return m.LOCAL_CLOCK.format(time=f"{local:%H:%M}", weekday=f"{local:%A}")
 
 
+@safe_autocomplete
 async def timezone_autocomplete(
     interaction: discord.Interaction[Bot], current: str
 ) -> list[app_commands.Choice[str]]:
-    return [app_commands.Choice(name=z, value=z) for z in timezone_suggestions(current)]
+    return choices((zone, zone) for zone in timezone_suggestions(current))
 
 
 class TimezoneCog(commands.Cog, name="Timezone"):
@@ -58,10 +60,7 @@ class TimezoneCog(commands.Cog, name="Timezone"):
     @timezone.command(name="set", description="Set your time zone (start typing a city).")
     @app_commands.describe(timezone="A city-based zone like Europe/Berlin or America/New_York")
     async def set_zone(self, interaction: discord.Interaction[Bot], timezone: str) -> None:
-        try:
-            zone = canonical_timezone_name(timezone)
-        except InvalidInput as exc:
-            raise UserFacingError(str(exc)) from None
+        zone = canonical_timezone_name(timezone)  # InvalidInput is shown to the member as is
         now = self.bot.clock.now()
         async with self.bot.store.transaction() as conn:
             await set_member_timezone(conn, interaction.user.id, zone, now)

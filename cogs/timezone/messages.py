@@ -19,4 +19,5 @@ SHOW_DEFAULT = (
 CLEARED = "Cleared. I’ll use {fallback} from now on."
 NOT_SET = "You hadn’t set a time zone, so there was nothing to clear."
 FALLBACK_SERVER = "this server’s default time zone"
+LOCAL_CLOCK = "{time} on {weekday}"
 FALLBACK_UTC = "UTC (or a server’s default zone, where one is set)"
