@@ -8,8 +8,8 @@ Four ways a channel dies, spread evenly over the servers:
 - ``deleted-silently`` / ``unwritable-silently``: the same, but the event never reached the bot
   (it was lost, or the bot's cache is stale): at most 1 failing request per channel.
 
-Pillars: the morning affirmation (`affirmations`) and a shared story waiting to be posted
-(`stories`); the weekly accountability channel joins when that feature is merged.
+Pillars: the morning affirmation (`affirmations`), a shared story waiting to be posted
+(`stories`), and a streak milestone announced in the accountability channel (`accountability`).
 Each server must get exactly one notice (system channel, else the owner's DMs, or the notices
 channel of the house core once merged), and nothing more the next day: the schedule is paused,
 not retried. Used by tests/faults/test_dead_channels.py and `benchmarks.faults dead-channels`.
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.fakecord import FakeChannel, FakeDiscord, FakeGuild
+from tests.fakecord import FakeChannel, FakeDiscord, FakeGuild, FakeMember
 from tests.fakecord import permissions as P
 from tests.fakecord.permissions import Overwrite
 from tests.harness import running_bot
@@ -40,6 +40,7 @@ class DeadServer:
     failing_requests: int = 0
     notices: int = 0
     posts: int = 0
+    actor: FakeMember | None = None
 
 
 @dataclass
@@ -129,10 +130,32 @@ async def _setup_stories(fake: FakeDiscord, server: DeadServer) -> None:
     assert done.content and "Thank you" in done.content, done.content
 
 
+async def _setup_accountability(fake: FakeDiscord, server: DeadServer) -> None:
+    """A member who celebrates milestones checks in on two days; the third check-in (after
+    the channel died) reaches the 3-day milestone, which is posted in the channel."""
+    general = server.guild.channels[0]
+    r = await fake.invoke(
+        server.guild.owner, general, "accountability channel", channel=server.channel
+    )
+    assert r.type == 4 and r.ephemeral, r.content
+    member = server.guild.add_member(f"streaker-{server.guild.id}")
+    await fake.settle()
+    r = await fake.invoke(member, general, "streak settings", celebrate=True)
+    assert r.type == 4, r.content
+    server.actor = member
+
+
+async def _checkin(fake: FakeDiscord, server: DeadServer) -> None:
+    assert server.actor is not None
+    r = await fake.invoke(server.actor, server.guild.channels[0], "checkin", applications=1)
+    assert r.type == 4, r.content
+
+
 PILLARS = {
     # (channel name, setup, when the post is due relative to START)
     "affirmations": ("affirmations", _setup_affirmations, DUE - START),
     "stories": ("stories", _setup_stories, timedelta(minutes=15)),
+    "accountability": ("accountability", _setup_accountability, timedelta(days=2)),
 }
 
 
@@ -158,6 +181,12 @@ async def run(
         for server in dead:
             kill_channel(fake, server.channel, server.mode)
         await fake.settle()
+        if pillar == "accountability":  # days 1 and 2 count; day 3 (after death) celebrates
+            for day in range(3):
+                if day:
+                    await app.advance(days=1)
+                for server in dead:
+                    await _checkin(fake, server)
         await app.advance_to(START + due_after + timedelta(minutes=5))
         await fake.settle()
         for server in dead:
@@ -170,6 +199,9 @@ async def run(
         next_day = len(fake.requests)
         notices_before = sum(_bot_messages_outside(fake, s) for s in dead)
         await app.advance_to(START + due_after + timedelta(days=1, minutes=5))
+        if pillar == "accountability":  # the next check-in must not try the dead channel again
+            for server in dead:
+                await _checkin(fake, server)
         await fake.settle()
         failing_next = sum(_failing(fake, s.channel, next_day) for s in dead)
         notices_next = sum(_bot_messages_outside(fake, s) for s in dead) - notices_before
