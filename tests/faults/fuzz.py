@@ -266,6 +266,48 @@ def generate(world: FuzzWorld, commands: list[Leaf], count: int) -> list[Case]:
     return mixed[:count]
 
 
+def _draw_texts(world: FuzzWorld, count: int) -> list[list[str]]:
+    out: list[list[str]] = []
+
+    @settings(
+        max_examples=max(count, 1),
+        database=None,
+        deadline=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+        derandomize=True,
+    )
+    @given(st.lists(_text(world, 0, 4000), min_size=5, max_size=5))
+    def collect(texts: list[str]) -> None:
+        out.append(texts)
+
+    collect()
+    while out and len(out) < count:
+        out += out[: count - len(out)]
+    return out[:count]
+
+
+#: Setup that makes more of the tree reachable (a /share modal needs a stories channel), run
+#: once before fuzzing, each only if that command was synced. Fuzzing may change it later.
+PREPARE: list[tuple[str, str]] = [
+    ("stories settings", "channel"),
+    ("accountability channel", "channel"),
+    ("affirmations setup", "channel"),
+]
+
+
+async def prepare(fake: FakeDiscord, world: FuzzWorld, commands: set[str]) -> None:
+    text = world.channels[1]
+    forum = next((c for c in world.channels if c.type == 15), text)
+    for path, option in PREPARE:
+        if path not in commands:
+            continue
+        options: dict[str, Any] = {option: forum if path.startswith("stories") else text}
+        if path == "affirmations setup":
+            options.update(time="08:00", timezone="UTC")
+        await fake.invoke(world.owner, world.channels[0], path, **options)
+
+
 def build_world(fake: FakeDiscord) -> FuzzWorld:
     guild = fake.create_guild("Fuzz Circle")
     general = guild.create_text_channel("general")
@@ -330,7 +372,13 @@ def ping_risks(fake: FakeDiscord, configured_roles: set[str]) -> list[str]:
     return risks
 
 
-async def _run_case(fake: FakeDiscord, world: FuzzWorld, case: Case, report: FuzzReport) -> None:
+async def _run_case(
+    fake: FakeDiscord,
+    world: FuzzWorld,
+    case: Case,
+    report: FuzzReport,
+    modal_cases: list[Case] | None = None,
+) -> None:
     who = world.owner if case.as_owner else world.members[0]
     channel = world.channels[0]
     try:
@@ -344,6 +392,8 @@ async def _run_case(fake: FakeDiscord, world: FuzzWorld, case: Case, report: Fuz
         return
     if r.type == 9 and r.modal is not None:
         report.modals += 1
+        if modal_cases is not None:
+            modal_cases.append(case)
         values = _modal_values(r, case.modal_text, world)
         try:
             submitted = await fake.start_modal(who, channel, r, values)
@@ -402,14 +452,32 @@ async def run(fake: FakeDiscord, data_dir: Path, count: int, *, batch: int = BAT
         async with running_bot(fake, data_dir=data_dir):
             commands = leaves(fake.commands())
             report.commands = {leaf.path for leaf in commands}
-            cases = generate(world, commands, count)
+            await prepare(fake, world, report.commands)
+            # Most of the budget goes to commands; the rest re-opens every modal a command
+            # answered with and submits new generated text in its fields.
+            modal_budget = count // 4
+            cases = generate(world, commands, count - modal_budget)
             configured = {
                 str(v.id) for case in cases for v in case.values.values() if isinstance(v, FakeRole)
             }
+            modal_cases: list[Case] = []
             for start in range(0, len(cases), batch):
                 chunk = cases[start : start + batch]
-                await asyncio.gather(*(_run_case(fake, world, c, report) for c in chunk))
+                await asyncio.gather(
+                    *(_run_case(fake, world, c, report, modal_cases) for c in chunk)
+                )
                 report.inputs += len(chunk)
+            if modal_cases:
+                texts = _draw_texts(world, modal_budget)
+                again = [
+                    Case(c.leaf, c.values, c.as_owner, texts[i])
+                    for i, c in enumerate(modal_cases * (modal_budget // len(modal_cases) + 1))
+                    if i < modal_budget
+                ]
+                # one at a time: a member has one modal open at once, as in Discord's client
+                for case in again:
+                    await _run_case(fake, world, case, report)
+                    report.inputs += 1
             await fake.settle()
             report.ping_risks = ping_risks(fake, configured)
         report.errors = [f"{r.name}: {r.getMessage()}" for r in errors.records]
