@@ -96,7 +96,7 @@ async def fuzzing(args: argparse.Namespace) -> list[Figure]:
     began = time.monotonic()
     async with FakeDiscord(allow_rejections=True) as fake:
         with tempfile.TemporaryDirectory(prefix="rebound-fuzz-") as folder:
-            rep = await fuzz.run(fake, Path(folder), args.inputs)
+            rep = await fuzz.run(fake, Path(folder), args.inputs, only=args.only)
     print(
         f"{rep.inputs} inputs over {len(rep.commands)} commands ({rep.modals} modals) in "
         f"{time.monotonic() - began:.0f} s"
@@ -108,7 +108,7 @@ async def fuzzing(args: argparse.Namespace) -> list[Figure]:
         ("rejected", rep.rejected),
     ):
         for item in items[:10]:
-            print(f"  {label}: {item[:300]}")
+            print(f"  {label}: {item[:600]}")
     return [
         Figure("fuzz inputs", rep.inputs, "count", ">= 10000"),
         Figure("fuzz commands covered", len(rep.commands), "count", ""),
@@ -128,6 +128,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--servers", type=int, default=100)
     parser.add_argument("--inputs", type=int, default=10_000)
+    parser.add_argument("--only", help="fuzz only commands starting with this (to reproduce)")
     parser.add_argument("--no-record", action="store_true")
     args = parser.parse_args()
     figures: list[Figure] = []

@@ -444,13 +444,45 @@ def _modal_values(r: InteractionResult, texts: list[str], world: FuzzWorld) -> d
     return values
 
 
-async def run(fake: FakeDiscord, data_dir: Path, count: int, *, batch: int = BATCH) -> FuzzReport:
+def _describe(record: logging.LogRecord) -> str:
+    text = f"{record.name}: {record.getMessage()}"
+    if record.exc_info and record.exc_info[1] is not None:
+        exc = record.exc_info[1]
+        tb = exc.__traceback__
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        where = f" at {tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}" if tb else ""
+        text += f" [{type(exc).__name__}: {str(exc)[:200]}{where}]"
+    return text
+
+
+def _rejection(fake: FakeDiscord, rejection: Any) -> str:
+    """The rejection, with the command whose interaction it answered (for callbacks)."""
+    text = str(rejection)
+    parts = rejection.path.split("/")
+    if len(parts) > 2 and parts[1] in ("interactions", "webhooks"):
+        for pending in fake.sent_interactions:
+            if str(pending.id) == parts[2] or pending.token in rejection.path:
+                return f"[/{pending.command_name or 'component/modal'}] {text}"
+    return text
+
+
+async def run(
+    fake: FakeDiscord,
+    data_dir: Path,
+    count: int,
+    *,
+    batch: int = BATCH,
+    only: str | None = None,
+) -> FuzzReport:
     report = FuzzReport()
     world = build_world(fake)
     fake.settle_quiet = 0.02
     with capture_errors() as errors:
         async with running_bot(fake, data_dir=data_dir):
-            commands = leaves(fake.commands())
+            commands = [
+                leaf for leaf in leaves(fake.commands()) if not only or leaf.path.startswith(only)
+            ]
             report.commands = {leaf.path for leaf in commands}
             await prepare(fake, world, report.commands)
             # Most of the budget goes to commands; the rest re-opens every modal a command
@@ -480,8 +512,8 @@ async def run(fake: FakeDiscord, data_dir: Path, count: int, *, batch: int = BAT
                     report.inputs += 1
             await fake.settle()
             report.ping_risks = ping_risks(fake, configured)
-        report.errors = [f"{r.name}: {r.getMessage()}" for r in errors.records]
-    report.rejected = [str(r) for r in fake.rejected] + [
+        report.errors = [_describe(r) for r in errors.records]
+    report.rejected = [_rejection(fake, r) for r in fake.rejected] + [
         f"unknown route {r.method} {r.path}" for r in fake.unknown_routes
     ]
     return report
