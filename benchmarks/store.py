@@ -188,12 +188,14 @@ def simulate_year(path: Path, servers: int, seed: int = 2) -> dict[str, int]:
             [(i, (start + timedelta(days=i)).isoformat()) for i in range(365)],
         )
         conn.execute(
-            "INSERT INTO affirmation_posts SELECT ? + g.n, d.day, 'bundled:' || (d.n % 97), "
+            "INSERT INTO affirmation_posts (guild_id, local_date, item_id, channel_id, message_id, "
+            "posted_at, source) SELECT ? + g.n, d.day, 'bundled:' || (d.n % 97), "
             "? + g.n, ? + g.n * 1000 + d.n, ?, 'schedule' FROM g, d",
             (GUILD_BASE, GUILD_BASE + 5 * 10**15, 3 * 10**17, now),
         )
         conn.execute(
-            "INSERT INTO job_runs SELECT 'affirmations.guild', CAST(? + g.n AS TEXT), d.day, "
+            "INSERT INTO job_runs (kind, key, occurrence, status, due_at, claimed_at, "
+            "finished_at, detail) SELECT 'affirmations.guild', CAST(? + g.n AS TEXT), d.day, "
             "'done', ?, ?, ?, NULL FROM g, d",
             (GUILD_BASE, now, now, now),
         )
@@ -233,6 +235,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--year-servers", type=int, default=2500)
     parser.add_argument("--skip-year", action="store_true")
+    parser.add_argument("--skip-timing", action="store_true", help="only sizes")
     parser.add_argument("--skip-durability", action="store_true")
     parser.add_argument("--no-record", action="store_true")
     args = parser.parse_args()
@@ -251,7 +254,7 @@ def main() -> None:
         per_checkin = (full - empty) / rows
         runs: dict[str, list[dict[str, list[float]]]] = {"NORMAL": [], "FULL": []}
         modes = ["NORMAL"] if args.skip_durability else ["NORMAL", "FULL"]
-        for n in range(args.repeats):
+        for n in range(0 if args.skip_timing else args.repeats):
             for mode in modes:
                 copy = Path(folder) / f"run-{n}-{mode}.db"
                 copy.write_bytes(base.read_bytes())
@@ -271,15 +274,16 @@ def main() -> None:
             return median(percentile(r[kind], pct) * 1000 for r in runs[mode])
 
         scale = f"{rows / 1e6:g}M check-ins, {args.members // 1000}k members"
-        figures += [
-            Figure(f"streak checkin db p50 ({scale})", p("checkin", 50), "ms", ""),
-            Figure(f"streak checkin db p99 ({scale})", p("checkin", 99), "ms", "< 5"),
-            Figure(f"streak show db p50 ({scale})", p("show", 50), "ms", ""),
-            Figure(f"streak show db p99 ({scale})", p("show", 99), "ms", "< 5"),
-            Figure(f"streak show with heatmap p99 ({scale})", p("show+png", 99), "ms", "< 100"),
-            Figure("streak bytes per check-in", per_checkin, "bytes", ""),
-        ]
-        if not args.skip_durability:
+        figures.append(Figure("streak bytes per check-in", per_checkin, "bytes", ""))
+        if not args.skip_timing:
+            figures += [
+                Figure(f"streak checkin db p50 ({scale})", p("checkin", 50), "ms", ""),
+                Figure(f"streak checkin db p99 ({scale})", p("checkin", 99), "ms", "< 5"),
+                Figure(f"streak show db p50 ({scale})", p("show", 50), "ms", ""),
+                Figure(f"streak show db p99 ({scale})", p("show", 99), "ms", "< 5"),
+                Figure(f"streak show with heatmap p99 ({scale})", p("show+png", 99), "ms", "< 100"),
+            ]
+        if not args.skip_durability and not args.skip_timing:
             normal = median(statistics.median(r["checkin"]) * 1000 for r in runs["NORMAL"])
             full_sync = median(statistics.median(r["checkin"]) * 1000 for r in runs["FULL"])
             figures += [
