@@ -87,3 +87,26 @@ def report(figures: Iterable[Figure], *, write: bool = True, path: Path = RESULT
     if write:
         record(figures, path)
         print(f"recorded {len(figures)} figure(s) in {path}")
+
+
+def main() -> None:
+    """`python -m benchmarks.results OTHER.json [...]`: merge other results files into
+    benchmarks/results.json by name (for a merge where two branches both wrote it:
+    `git show engine:benchmarks/results.json > /tmp/e.json` then this)."""
+    import sys
+
+    entries = load()
+    index = {e.get("name"): i for i, e in enumerate(entries)}
+    for other in sys.argv[1:]:
+        for entry in load(Path(other)):
+            if entry.get("name") in index:
+                entries[index[entry.get("name")]] = entry
+            else:
+                index[entry.get("name")] = len(entries)
+                entries.append(entry)
+    RESULTS.write_text(json.dumps(entries, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"{len(entries)} entries in {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()
