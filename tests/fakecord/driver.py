@@ -732,6 +732,43 @@ class FakeDiscord:
         """Use slash command ``command`` ("name", "name sub" or "name group sub") with
         ``options`` (user/channel/role options take Fake objects; ``a_b`` may name ``a-b``)."""
         await self._require_bot()
+        return await self._await(self._command_interaction(member, channel, command, options))
+
+    async def start_invoke(
+        self,
+        member: FakeMember | FakeUser,
+        channel: AnyChannel,
+        command: str,
+        /,
+        **options: Any,
+    ) -> InteractionResult:
+        """Like ``invoke`` but returns as soon as INTERACTION_CREATE is queued for the bot,
+        without waiting for the answer or settling (for load: many interactions in flight).
+        Wait for it with ``await fake.answered(r)``."""
+        await self._require_bot()
+        p = self._command_interaction(member, channel, command, options)
+        self.sent_interactions.append(p)
+        return InteractionResult(p, self.state)
+
+    async def answered(self, result: InteractionResult) -> InteractionResult:
+        """Wait for the initial answer of a ``start_invoke``/``start_modal`` interaction, up to
+        its deadline (then ``missed_deadline`` is set). No deferred wait, no settle."""
+        p = result.pending
+        remaining = p.deadline - time.monotonic()
+        try:
+            await asyncio.wait_for(p.responded.wait(), timeout=max(remaining, 0.0))
+        except TimeoutError:
+            if p.response_type is None:
+                p.missed_deadline = True
+        return result
+
+    def _command_interaction(
+        self,
+        member: FakeMember | FakeUser,
+        channel: AnyChannel,
+        command: str,
+        options: dict[str, Any],
+    ) -> PendingInteraction:
         user = as_user(member)
         self._check_channel_user(user, channel)
         guild_member = self._member_for(member, channel)
@@ -754,7 +791,7 @@ class FakeDiscord:
             if have & need != need:
                 p.lacked_default_permissions = True
                 self.interactions.permission_bypasses.append(p)
-        return await self._await(p)
+        return p
 
     async def autocomplete(
         self,
@@ -893,6 +930,30 @@ class FakeDiscord:
         """Submit a modal the bot showed (``r.modal``), ``values`` keyed by each field's label
         or custom_id. Fields left out submit their pre-filled value (required ones must be
         given)."""
+        await self._require_bot()
+        return await self._await(self._modal_interaction(member, channel, modal, values))
+
+    async def start_modal(
+        self,
+        member: FakeMember | FakeUser,
+        channel: AnyChannel,
+        modal: JSON | InteractionResult | None,
+        values: dict[str, Any],
+    ) -> InteractionResult:
+        """Like ``submit_modal`` but returns once MODAL_SUBMIT is queued for the bot (see
+        ``start_invoke``); wait with ``await fake.answered(r)``."""
+        await self._require_bot()
+        p = self._modal_interaction(member, channel, modal, values)
+        self.sent_interactions.append(p)
+        return InteractionResult(p, self.state)
+
+    def _modal_interaction(
+        self,
+        member: FakeMember | FakeUser,
+        channel: AnyChannel,
+        modal: JSON | InteractionResult | None,
+        values: dict[str, Any],
+    ) -> PendingInteraction:
         if isinstance(modal, InteractionResult):
             modal = modal.modal
         if modal is None:
@@ -906,11 +967,9 @@ class FakeDiscord:
         if origin is not None and origin.type == MESSAGE_COMPONENT:
             message = origin.source_message
         data: JSON = {"custom_id": modal["custom_id"], "components": components}
-        await self._require_bot()
-        p = self.interactions.create(
+        return self.interactions.create(
             MODAL_SUBMIT, user, channel, data, message=message, origin=origin
         )
-        return await self._await(p)
 
 
 @contextlib.asynccontextmanager

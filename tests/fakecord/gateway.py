@@ -10,6 +10,7 @@ import logging
 import secrets
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,14 +69,16 @@ class GatewaySession:
             return self.shard[0] == 0
         return state.shard_of(guild_id, self.shard[1]) == self.shard[0]
 
-    def push(self, event: str, data_json: str) -> None:
+    def push(
+        self, event: str, data_json: str, *, on_written: Callable[[], None] | None = None
+    ) -> None:
         self.seq += 1
         frame = f'{{"op":0,"t":"{event}","s":{self.seq},"d":{data_json}}}'
         self.buffer.append((self.seq, frame))
         if len(self.buffer) > MAX_BUFFER:
             del self.buffer[: len(self.buffer) - MAX_BUFFER]
         if self.conn is not None:
-            self.conn.send(frame)
+            self.conn.send(frame, on_written=on_written)
 
 
 class GatewayConnection:
@@ -90,9 +93,13 @@ class GatewayConnection:
         self._zlib = zlib.compressobj() if compression == "zlib-stream" else None
         self.heartbeats = 0
         self.identify: JSON | None = None
+        # id(frame) -> called once that frame was handed to the socket (interaction timing)
+        self._written_hooks: dict[int, Callable[[], None]] = {}
         self.writer = asyncio.create_task(self._write(), name="fakecord-gateway-writer")
 
-    def send(self, frame: str) -> None:
+    def send(self, frame: str, *, on_written: Callable[[], None] | None = None) -> None:
+        if on_written is not None:
+            self._written_hooks[id(frame)] = on_written
         self.queue.put_nowait(frame)
 
     @property
@@ -115,6 +122,9 @@ class GatewayConnection:
                     await self.ws.send_bytes(data + self._zlib.flush(zlib.Z_SYNC_FLUSH))
                 else:
                     await self.ws.send_str(frame)
+                hook = self._written_hooks.pop(id(frame), None)
+                if hook is not None:
+                    hook()
         except (ConnectionError, RuntimeError):
             return
         finally:
@@ -181,7 +191,14 @@ class GatewayHub:
         return [s for s in self.live_sessions if s.conn is not None]
 
     # -- dispatch -------------------------------------------------------------------------------
-    def dispatch(self, event: str, data: Any, *, intent: int | None = None) -> None:
+    def dispatch(
+        self,
+        event: str,
+        data: Any,
+        *,
+        intent: int | None = None,
+        on_written: Callable[[], None] | None = None,
+    ) -> None:
         self.last_dispatch = time.monotonic()
         data_json = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
         stripped_json: str | None = None
@@ -198,7 +215,7 @@ class GatewayHub:
                     stripped_json = json.dumps(stripped, separators=(",", ":"), ensure_ascii=False)
                 session.push(event, stripped_json)
             else:
-                session.push(event, data_json)
+                session.push(event, data_json, on_written=on_written)
 
     def _needs_content_strip(self, event: str, data: Any, session: GatewaySession) -> bool:
         if event not in ("MESSAGE_CREATE", "MESSAGE_UPDATE") or session.intents & MESSAGE_CONTENT:

@@ -784,6 +784,8 @@ class Handlers:
     async def callback(self, req: ApiRequest) -> Reply:
         iid = _int(req.params["interaction_id"], ApiError(404, 10062, "Unknown interaction"))
         pending = self.interactions.for_callback(iid, req.params["interaction_token"])
+        if pending.callback_at is None:
+            pending.callback_at = req.record.at  # when the request arrived, before any work
         answer = self.interactions.callback(pending, req.json or {}, req.files)
         if _truthy(req.query.get("with_response")):
             return Reply(200, answer)

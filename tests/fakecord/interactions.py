@@ -113,6 +113,23 @@ class PendingInteraction:
     updates: int = 0
     responded: asyncio.Event = field(default_factory=asyncio.Event)
     progressed: asyncio.Event = field(default_factory=asyncio.Event)
+    #: time.monotonic() when the INTERACTION_CREATE frame was handed to the bot's socket
+    dispatched_at: float | None = None
+    #: time.monotonic() when the bot's first callback request reached the emulator
+    callback_at: float | None = None
+
+    def mark_dispatched(self) -> None:
+        if self.dispatched_at is None:
+            self.dispatched_at = time.monotonic()
+
+    @property
+    def bot_latency(self) -> float | None:
+        """Seconds from INTERACTION_CREATE leaving the emulator to the bot's callback arriving
+        (the bot's own time plus loopback), None if it never answered."""
+        if self.callback_at is None:
+            return None
+        start = self.dispatched_at if self.dispatched_at is not None else self.created
+        return self.callback_at - start
 
     def touch(self) -> None:
         self.updates += 1
@@ -181,6 +198,11 @@ class InteractionResult:
     @property
     def deferred(self) -> bool:
         return self._p.response_type in (5, 6)
+
+    @property
+    def bot_latency(self) -> float | None:
+        """Seconds from INTERACTION_CREATE leaving the emulator to the callback arriving."""
+        return self._p.bot_latency
 
     @property
     def missed_deadline(self) -> bool:
@@ -679,7 +701,7 @@ class InteractionManager:
             pending.source_message = origin.source_message
         self.by_id[iid] = pending
         self.by_token[token] = pending
-        state.dispatch("INTERACTION_CREATE", payload)
+        state.dispatch("INTERACTION_CREATE", payload, on_written=pending.mark_dispatched)
         return pending
 
     # -- lookups -----------------------------------------------------------------------------------

@@ -80,9 +80,16 @@ class FakeState:
         return user
 
     # -- gateway plumbing -----------------------------------------------------------------------
-    def dispatch(self, event: str, data: Any, *, intent: int | None = None) -> None:
+    def dispatch(
+        self,
+        event: str,
+        data: Any,
+        *,
+        intent: int | None = None,
+        on_written: Callable[[], None] | None = None,
+    ) -> None:
         if self.hub is not None:
-            self.hub.dispatch(event, data, intent=intent)
+            self.hub.dispatch(event, data, intent=intent, on_written=on_written)
 
     def _bot_sees(self, guild: FakeGuild | None) -> bool:
         return guild is None or guild.bot_present
