@@ -9,6 +9,7 @@ and the log gets a reference code, never who clicked.
 from __future__ import annotations
 
 import functools
+import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -32,6 +33,19 @@ class BaseView(discord.ui.View):
 
 
 class BaseModal(discord.ui.Modal):
+    """A modal whose errors take the friendly path, and whose custom_id is unique per instance.
+
+    discord.py keeps open modals keyed by custom_id alone, so two members with the same modal
+    open at once (say two bare /checkin) would replace each other's and lose a submission. A
+    feature's custom_id gets a random suffix; without one, discord.py already makes a random id.
+    """
+
+    def __init__(self, *args: Any, custom_id: str | None = None, **kwargs: Any) -> None:
+        if custom_id is not None:
+            custom_id = f"{custom_id}:{secrets.token_hex(4)}"
+            kwargs["custom_id"] = custom_id
+        super().__init__(*args, **kwargs)
+
     async def on_error(  # type: ignore[override]  # discord.py's Modal drops the item argument
         self, interaction: discord.Interaction[Any], error: Exception, /
     ) -> None:

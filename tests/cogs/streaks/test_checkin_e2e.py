@@ -126,3 +126,25 @@ async def test_the_day_follows_the_members_zone_across_the_date_line(
         by_member = {r["user_id"]: r["local_date"] for r in rows}
         assert by_member[world.alice.id] == "2026-03-02"
         assert by_member[world.mod.id] == "2026-03-03"
+
+
+async def test_two_members_with_the_checkin_modal_open_at_once_both_check_in(
+    world: Any, tmp_path: Path
+) -> None:
+    # discord.py keys open modals by custom_id alone: a shared id would let the second member's
+    # modal replace the first one's, and the first submission would never be answered.
+    bob = world.guild.add_member("bob")
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        first = await world.fake.invoke(world.alice, world.channel, "checkin")
+        second = await world.fake.invoke(bob, world.channel, "checkin")
+        assert first.modal is not None and second.modal is not None
+        assert first.modal["custom_id"] != second.modal["custom_id"]
+        done_first = await world.fake.submit_modal(
+            world.alice, world.channel, first.modal, {"Applications sent (0–100)": "2"}
+        )
+        done_second = await world.fake.submit_modal(
+            bob, world.channel, second.modal, {"Applications sent (0–100)": "7"}
+        )
+        assert "Checked in" in done_first.content and "Checked in" in done_second.content
+        stored = await app.store.fetchall("SELECT applications FROM streak_checkins ORDER BY 1")
+        assert [row[0] for row in stored] == [2, 7]
