@@ -23,6 +23,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_NOTE = 300
+# A server's own crisis phrases: enough for any real list, short enough to show back in a reply.
+MAX_PHRASES = 50
+MAX_PHRASE_LENGTH = 60
+# How much of the phrase list the settings summary shows (the rest is counted).
+SHOWN_WORDS_LENGTH = 400
 
 
 def _guild(interaction: discord.Interaction[Bot]) -> discord.Guild:
@@ -115,7 +120,12 @@ class StoriesAdminCog(commands.Cog, name="Stories admin"):
                 changes[name] = value
         if crisis_words is not None:
             cleared = crisis_words.strip().lower() in msg.CLEAR_WORDS
-            changes["crisis_words"] = () if cleared else logic.parse_phrase_list(crisis_words)
+            phrases = () if cleared else logic.parse_phrase_list(crisis_words)
+            if len(phrases) > MAX_PHRASES or any(len(p) > MAX_PHRASE_LENGTH for p in phrases):
+                raise UserFacingError(
+                    msg.CRISIS_WORDS_TOO_LONG.format(count=MAX_PHRASES, length=MAX_PHRASE_LENGTH)
+                )
+            changes["crisis_words"] = phrases
         if crisis_note is not None:
             note = " ".join(crisis_note.split())
             if len(note) > MAX_NOTE:
@@ -153,7 +163,8 @@ class StoriesAdminCog(commands.Cog, name="Stories admin"):
             "cooldown": s.cooldown_minutes,
             "daily": s.daily_limit,
             "crisis": msg.CRISIS_POLICIES[s.crisis_policy],
-            "words": ", ".join(s.crisis_words) or msg.NONE_WORDS,
+            "words": logic.shortened_list(s.crisis_words, SHOWN_WORDS_LENGTH, msg.AND_MORE)
+            or msg.NONE_WORDS,
             "note": s.crisis_note or msg.NOT_SET,
         }
         lines = [msg.SETTINGS_TITLE, *(line.format(**values) for line in msg.SETTINGS_LINES)]

@@ -263,6 +263,22 @@ def parse_phrase_list(raw: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(p for p in phrases if len(p) >= 2))
 
 
+def shortened_list(items: Sequence[str], limit: int, and_more: str) -> str:
+    """ "a, b, c" within about `limit` characters; what does not fit is counted ("and 3 more")."""
+    shown: list[str] = []
+    used = 0
+    for item in items:
+        if used + len(item) + 2 > limit:
+            break
+        shown.append(item)
+        used += len(item) + 2
+    rest = len(items) - len(shown)
+    text = ", ".join(shown)
+    if rest:
+        text = f"{text}, {and_more.format(count=rest)}" if shown else and_more.format(count=rest)
+    return text
+
+
 # -- labels -------------------------------------------------------------------------------------
 
 _TAG_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U

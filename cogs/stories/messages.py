@@ -231,6 +231,11 @@ CANNOT_POST_IN = (
 )
 CHANNEL_KIND = "Please pick a text or forum channel for stories."
 NOTE_TOO_LONG = "Please keep your support line under 300 characters."
+CRISIS_WORDS_TOO_LONG = (
+    "That list is longer than I can keep — up to {count} phrases of up to {length} characters "
+    "each, separated by commas. Nothing was changed."
+)
+AND_MORE = "and {count} more"
 BLOCKED_COUNT = (
     "{count} author(s) are blocked from sharing stories here ({recent} in the last 30 days). "
     "Who they are is never shown, to anyone."

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from cogs.stories import messages as msg
 from tests.cogs.stories.helpers import (
     STORY,
@@ -236,3 +238,29 @@ async def test_settings_show_and_clear_the_servers_crisis_words(world: Any, tmp_
         assert "Links in stories: allowed" in shown.content
         cleared = await configure(w, crisis_words="none")
         assert "Extra crisis words: none" in cleared.content
+
+
+async def test_a_long_crisis_word_list_is_summarised_within_discords_limit(
+    world: Any, tmp_path: Path
+) -> None:
+    w = story_world(world)
+    async with running_bot(w.fake, data_dir=tmp_path) as app:
+        phrases = ", ".join(f"phrase number {i:02d} with some words" for i in range(50))
+        shown = await configure(w, crisis_words=phrases)
+        assert len(shown.content) <= 2000
+        assert "phrase number 00" in shown.content and "more" in shown.content
+        row = await app.store.fetchone("SELECT crisis_words FROM story_settings")
+        assert row is not None and "phrase number 49" in row[0]
+
+
+@pytest.mark.parametrize("words", ["x" * 61, ", ".join(f"w{i}" for i in range(51))])
+async def test_crisis_words_past_what_can_be_kept_are_refused_kindly(
+    world: Any, tmp_path: Path, words: str
+) -> None:
+    w = story_world(world)
+    async with running_bot(w.fake, data_dir=tmp_path) as app:
+        await configure(w, crisis_words="lost all hope")
+        refused = await w.fake.invoke(w.mod, w.channel, "stories settings", crisis_words=words)
+        assert refused.ephemeral and "Nothing was changed" in refused.content
+        row = await app.store.fetchone("SELECT crisis_words FROM story_settings")
+        assert row is not None and "lost all hope" in row[0] and "w50" not in row[0]
