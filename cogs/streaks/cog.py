@@ -13,13 +13,21 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import UserFacingError
+from bot.guild_settings import GuildSettingsRepository
 from bot.member_settings import resolve_timezone
+from bot.notices import notify_admins
+from bot.scheduling import make_nonce
 from bot.timekeeping import DaySet, InvalidInput
 from bot.ui import choices, discord_timestamp, safe_autocomplete
 from cogs.streaks import heatmap, logic, render
 from cogs.streaks import messages as m
 from cogs.streaks.privacy import StreaksPrivacy
-from cogs.streaks.repository import Counts, accountability_channel, set_accountability_channel
+from cogs.streaks.repository import (
+    Counts,
+    accountability_channel,
+    accountability_channel_broken,
+    mark_accountability_channel_broken,
+)
 from cogs.streaks.service import CheckinOutcome, StreakRefusal, StreakService
 from cogs.streaks.views import CheckinModal, SettingsButton, settings_view
 
@@ -172,11 +180,36 @@ class StreaksCog(commands.Cog, name="Streaks"):
         requests: a deleted channel or a missing permission is seen before sending)."""
         channel_id = await accountability_channel(self.bot.store, guild_id)
         guild = self.bot.get_guild(guild_id)
-        channel = guild.get_channel(channel_id) if guild and channel_id else None
-        if channel is None or guild is None:
+        if channel_id is None or guild is None:
             return None
-        perms = channel.permissions_for(guild.me)
-        return channel_id if perms.view_channel and perms.send_messages else None
+        if await accountability_channel_broken(self.bot.store, guild_id):
+            return None
+        channel = guild.get_channel(channel_id)
+        perms = channel.permissions_for(guild.me) if channel is not None else None
+        if perms is None or not (perms.view_channel and perms.send_messages):
+            await self._channel_broken(guild_id, channel_id)
+            return None
+        return channel_id
+
+    async def _channel_broken(self, guild_id: int, channel_id: int) -> None:
+        """Stop using a channel that cannot take posts, and tell the admins once."""
+        if not await mark_accountability_channel_broken(self.bot.store, guild_id, channel_id):
+            return
+        guild = self.bot.get_guild(guild_id)
+        text = m.CHANNEL_BROKEN_NOTICE.format(
+            server=guild.name if guild else "your server",
+            command=self.bot.command_mention("accountability channel"),
+        )
+        nonce = make_nonce("streaks.channel", str(guild_id), str(channel_id))
+        await notify_admins(
+            self.bot,
+            GuildSettingsRepository(self.bot.store),
+            self.bot.sender,
+            guild_id,
+            text,
+            nonce=nonce,
+            avoid_channel_id=channel_id,
+        )
 
     async def _celebrate(
         self,
@@ -196,6 +229,8 @@ class StreaksCog(commands.Cog, name="Streaks"):
             message_id = sent.id
         except discord.HTTPException as exc:
             log.warning("Could not post a streak milestone (HTTP %s)", exc.status)
+            if exc.status in (403, 404):  # Discord's permanent answers: the channel is unusable
+                await self._channel_broken(guild_id, channel_id)
         await self.service.finish_celebration(outcome, guild_id, member.id, message_id)
 
     # -- /streak show ---------------------------------------------------------------------------
@@ -359,10 +394,9 @@ class StreaksCog(commands.Cog, name="Streaks"):
 
     @commands.Cog.listener()
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
-        """The accountability channel was deleted: forget it (a new one can be chosen)."""
+        """The accountability channel was deleted: stop using it and tell the admins once."""
         if await accountability_channel(self.bot.store, channel.guild.id) == channel.id:
-            async with self.bot.store.transaction() as conn:
-                await set_accountability_channel(conn, channel.guild.id, None, self.bot.clock.now())
+            await self._channel_broken(channel.guild.id, channel.id)
 
     @commands.Cog.listener()
     async def on_member_timezone_changed(self, user_id: int) -> None:

@@ -126,3 +126,12 @@ BUTTON_CELEBRATE_ON = "Celebrate milestones"
 BUTTON_CELEBRATE_OFF = "Stop celebrations"
 BUTTON_BOARD_ON = "Join the leaderboard"
 BUTTON_BOARD_OFF = "Leave the leaderboard"
+
+# An admin notice (notices channel, else the owner by DM, else the system channel), once per
+# channel that stopped working.
+CHANNEL_BROKEN_NOTICE = (
+    "A note from Rebound in **{server}**: I can’t post in the accountability channel any more "
+    "(it was deleted, or I can’t send messages there), so milestone celebrations and shared "
+    "weekly summaries are on hold. Nothing is lost — pick a channel with {command} and they "
+    "carry on from there."
+)

@@ -70,6 +70,29 @@ async def accountability_channel(store: Store, guild_id: int) -> int | None:
     return int(row[0]) if row is not None and row[0] is not None else None
 
 
+async def accountability_channel_broken(store: Store, guild_id: int) -> bool:
+    """True while the chosen channel is known to be unusable (deleted, or the bot may not post)."""
+    row = await store.fetchone(
+        "SELECT 1 FROM streak_guild_settings WHERE guild_id = ? "
+        "AND broken_channel_id = accountability_channel_id",
+        (guild_id,),
+    )
+    return row is not None
+
+
+async def mark_accountability_channel_broken(store: Store, guild_id: int, channel_id: int) -> bool:
+    """Remember that ``channel_id`` cannot take posts; True the first time (tell the admins)."""
+    return (
+        await store.execute(
+            "UPDATE streak_guild_settings SET broken_channel_id = ? WHERE guild_id = ? "
+            "AND accountability_channel_id = ? "
+            "AND (broken_channel_id IS NULL OR broken_channel_id <> ?)",
+            (channel_id, guild_id, channel_id, channel_id),
+        )
+        == 1
+    )
+
+
 async def set_accountability_channel(
     conn: aiosqlite.Connection, guild_id: int, channel_id: int | None, now: datetime
 ) -> None:
@@ -77,7 +100,7 @@ async def set_accountability_channel(
         "INSERT INTO streak_guild_settings (guild_id, accountability_channel_id, updated_at) "
         "VALUES (?, ?, ?) ON CONFLICT (guild_id) DO UPDATE SET "
         "accountability_channel_id = excluded.accountability_channel_id, "
-        "updated_at = excluded.updated_at",
+        "broken_channel_id = NULL, updated_at = excluded.updated_at",
         (guild_id, channel_id, to_epoch(now)),
     )
 

@@ -13,6 +13,9 @@ CREATE TABLE member_settings (
 CREATE TABLE streak_guild_settings (
     guild_id                  INTEGER PRIMARY KEY,
     accountability_channel_id INTEGER,
+    -- The channel Discord (or the cache) showed unusable; no post is tried there, and the
+    -- admins were told once, until someone picks a channel again.
+    broken_channel_id         INTEGER,
     updated_at                INTEGER NOT NULL
 ) STRICT;
 

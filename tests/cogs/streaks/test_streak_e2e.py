@@ -204,7 +204,7 @@ async def test_streak_data_is_registered_for_privacy_export_and_delete(
             assert await app.store.fetchone(f"SELECT 1 FROM {table}") is None
 
 
-async def test_a_refused_milestone_post_is_tried_again_at_the_next_check_in(
+async def test_a_milestone_post_discord_failed_to_take_is_tried_again_at_the_next_check_in(
     world: Any, tmp_path: Path
 ) -> None:
     async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
@@ -214,7 +214,8 @@ async def test_a_refused_milestone_post_is_tried_again_at_the_next_check_in(
         await world.fake.invoke(world.alice, world.channel, "streak settings", celebrate=True)
         await check_in_daily(app, world, world.alice, 2)
         await app.advance(days=1)
-        world.fake.fail_next("POST", f"/channels/{world.channel.id}/messages", status=403)
+        # A passing failure (503: discord.py does not retry it) is tried again later.
+        world.fake.fail_next("POST", f"/channels/{world.channel.id}/messages", status=503)
         with world.fake.expect_rejections():
             await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
         assert [m for m in world.channel.messages if "3-day" in m["content"]] == []
@@ -226,7 +227,7 @@ async def test_a_refused_milestone_post_is_tried_again_at_the_next_check_in(
         assert len([m for m in world.channel.messages if "3-day" in m["content"]]) == 1
 
 
-async def test_a_deleted_accountability_channel_is_forgotten_and_nothing_is_sent_there(
+async def test_a_deleted_accountability_channel_is_set_aside_and_nothing_is_sent_there(
     world: Any, tmp_path: Path
 ) -> None:
     async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
@@ -238,9 +239,13 @@ async def test_a_deleted_accountability_channel_is_forgotten_and_nothing_is_sent
         world.fake.delete_channel(world.channel)
         await world.fake.settle()
         row = await app.store.fetchone(
-            "SELECT accountability_channel_id FROM streak_guild_settings"
+            "SELECT accountability_channel_id, broken_channel_id FROM streak_guild_settings"
         )
-        assert row is not None and row[0] is None
+        assert row is not None and row[0] == row[1] == world.channel.id
+        notices = [
+            d for d in world.fake.dm_messages(world.guild.owner) if "accountability" in d["content"]
+        ]
+        assert len(notices) == 1
         before = len(world.fake.requests)
         for n in range(3):
             if n:
@@ -285,3 +290,34 @@ async def test_a_servers_streak_data_goes_with_the_server(world: Any, tmp_path: 
         assert removed["accountability_subscriptions"] == 1
         for table in ("streak_checkins", "streak_profiles", "accountability_subscriptions"):
             assert await app.store.fetchone(f"SELECT 1 FROM {table}") is None
+
+
+async def test_a_channel_discord_refuses_is_told_to_admins_once_and_not_tried_again(
+    world: Any, tmp_path: Path
+) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        await world.fake.invoke(
+            world.mod, world.channel, "accountability channel", channel=world.channel
+        )
+        await world.fake.invoke(world.alice, world.channel, "streak settings", celebrate=True)
+        await check_in_daily(app, world, world.alice, 2)
+        await app.advance(days=1)
+        route = f"/channels/{world.channel.id}/messages"
+        world.fake.fail_next("POST", route, status=403, code=50013, message="Missing Permissions")
+        with world.fake.expect_rejections():
+            await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
+        before = len(world.fake.requests_to("POST", route))
+        for _ in range(2):
+            await app.advance(days=1)
+            await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
+        assert len(world.fake.requests_to("POST", route)) == before
+        notices = [
+            d for d in world.fake.dm_messages(world.guild.owner) if "accountability" in d["content"]
+        ]
+        assert len(notices) == 1
+        # Picking the channel again puts it back in use.
+        await world.fake.invoke(
+            world.mod, world.channel, "accountability channel", channel=world.channel
+        )
+        row = await app.store.fetchone("SELECT broken_channel_id FROM streak_guild_settings")
+        assert row is not None and row[0] is None
