@@ -21,8 +21,10 @@ from bot.clock import SystemClock
 from bot.content import Content, ContentError
 from bot.db import DatabaseTooNewError, Store
 from bot.db.connection import load_migrations
+from bot.db.restore import RestoreError, inspect_backup, restore_backup
 from bot.logs import configure_logging
 from bot.permissions import REQUIRED, application_id_from_token, invite_url
+from bot.runlock import AlreadyRunning, hold_run_lock
 from bot.settings import Settings, SettingsError, load_or_create_secret_key
 
 log = logging.getLogger("bot")
@@ -42,6 +44,16 @@ copied with a missing character, or belong to another application). Open
 https://discord.com/developers/applications, choose your application, press Reset Token on the
 Bot page, and put the new token in .env as DISCORD_TOKEN=... Nothing else was changed."""
 
+ALREADY_RUNNING = """\
+Rebound is already running on {data} (pid {pid}). Two bots on one database would post
+everything twice, so this one did not start. Stop the other one first (for example
+`systemctl stop rebound`)."""
+
+RESTORE_REFUSED = """\
+Rebound is running on {data} (pid {pid}), so nothing was restored: a running bot would keep
+writing to the database being replaced. Stop it first (for example `systemctl stop rebound`),
+run the restore again, then start it."""
+
 UNREACHABLE = """\
 Rebound couldn't reach Discord ({reason}). Check this machine's internet connection and try
 again; the bot keeps no partial state, so starting again is safe."""
@@ -56,6 +68,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("check", help="validate settings, content files and the database")
     backup = sub.add_parser("backup", help="copy the database safely, even while the bot runs")
     backup.add_argument("--to", type=Path, help="the file to write (default: data/backups/…)")
+    restore = sub.add_parser(
+        "restore", help="put a backup back (the bot must be stopped; the file is checked first)"
+    )
+    restore.add_argument("file", type=Path, help="the backup file to restore")
     invite = sub.add_parser("invite", help="print the invite URL with the least permissions")
     invite.add_argument("--client-id", help="the application id (default: read from the token)")
     args = parser.parse_args(argv)
@@ -75,6 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return print_invite(settings, args.client_id)
     if command == "backup":
         return backup_database(settings, args.to)
+    if command == "restore":
+        return restore_database(settings, args.file)
     return run(settings)
 
 
@@ -92,7 +110,14 @@ def run(settings: Settings) -> int:
         print(f"Rebound's content files need a fix: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     try:
-        return asyncio.run(_run(settings, content))
+        with hold_run_lock(settings.data_dir):
+            return asyncio.run(_run(settings, content))
+    except AlreadyRunning as exc:
+        print(
+            ALREADY_RUNNING.format(pid=exc.pid or "unknown", data=settings.data_dir),
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
     except KeyboardInterrupt:
         log.info("Stopped by keyboard interrupt")
         return 0
@@ -121,10 +146,11 @@ async def _run(settings: Settings, content: Content) -> int:
             secret_key=secret_key,
             content=content,
         )
-        # systemd, Docker and friends stop services with SIGTERM: close cleanly, like Ctrl+C.
-        asyncio.get_running_loop().add_signal_handler(
-            signal.SIGTERM, lambda: asyncio.ensure_future(bot.close())
-        )
+        # systemd, Docker and friends stop services with SIGTERM, a terminal with Ctrl+C
+        # (SIGINT): both close cleanly (scheduler stopped, gateway closed, then the database).
+        loop = asyncio.get_running_loop()
+        for stop_signal in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(stop_signal, lambda: asyncio.ensure_future(bot.close()))
         try:
             async with bot:
                 await bot.start(settings.discord_token)
@@ -273,6 +299,41 @@ def backup_database(settings: Settings, target: Path | None) -> int:
     print(
         "Keep the secret key (REBOUND_SECRET_KEY or data/secret.key) with it: without the key, "
         "anonymous authors cannot be recognised again."
+    )
+    return 0
+
+
+# -- restore --------------------------------------------------------------------------------------
+
+
+def restore_database(settings: Settings, backup: Path) -> int:
+    """Check the file, refuse while the bot runs, keep the current database, swap atomically."""
+    try:
+        info = inspect_backup(backup)
+    except RestoreError as exc:
+        print(f"Nothing was restored: {exc}", file=sys.stderr)
+        return 1
+    stamp = SystemClock().now().strftime("%Y%m%d-%H%M%S")
+    try:
+        with hold_run_lock(settings.data_dir):
+            kept = restore_backup(backup, settings.db_path, settings.data_dir / "backups", stamp)
+    except AlreadyRunning as exc:
+        print(
+            RESTORE_REFUSED.format(pid=exc.pid or "unknown", data=settings.data_dir),
+            file=sys.stderr,
+        )
+        return 1
+    print(f"Checked {backup}: integrity OK, schema {info.schema_version}, {info.tables} tables.")
+    if kept is not None:
+        print(f"The database it replaced was kept as {kept}.")
+    print(f"Restored {backup} to {settings.db_path}.")
+    if info.pending_migrations:
+        print(
+            f"The next start applies {info.pending_migrations} migration(s) to bring it up to date."
+        )
+    print(
+        "Use the same secret key (REBOUND_SECRET_KEY or data/secret.key) the backup was made "
+        "with: with another key, anonymous authors cannot be recognised again."
     )
     return 0
 
