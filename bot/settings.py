@@ -46,6 +46,8 @@ class Settings:
     discord_api_base: str | None = None
     discord_gateway_url: str | None = None
     guild_ready_timeout: float = 2.0
+    # Days a server's data is kept after the bot is removed from it (it may come back).
+    guild_retention_days: int = 30
 
     @classmethod
     def load(
@@ -133,6 +135,15 @@ class Settings:
                 50,
                 40,
             ),
+            guild_retention_days=int(
+                _number(
+                    "REBOUND_GUILD_RETENTION_DAYS",
+                    pick("REBOUND_GUILD_RETENTION_DAYS", "guild_retention_days"),
+                    0,
+                    3650,
+                    30,
+                )
+            ),
         )
 
     def describe(self) -> dict[str, str]:
@@ -148,6 +159,7 @@ class Settings:
             "tick_seconds": f"{self.tick_seconds:g}",
             "affirmation_grace_minutes": str(self.affirmation_grace_minutes),
             "post_rate_per_second": f"{self.post_rate_per_second:g}",
+            "guild_retention_days": str(self.guild_retention_days),
             "discord_api_base": self.discord_api_base or "Discord (default)",
             "discord_gateway_url": self.discord_gateway_url or "Discord (default)",
         }

@@ -17,6 +17,7 @@ from bot.scheduling import Occurrence, from_epoch
 from cogs.affirmations import logic
 from cogs.affirmations.jobs import DMJob, GuildPostJob, make_rule
 from cogs.affirmations.posting import Poster
+from cogs.affirmations.privacy import AffirmationsPersonalData
 from cogs.affirmations.repository import (
     DM_JOB,
     GUILD_JOB,
@@ -161,6 +162,7 @@ class AffirmationsCog(commands.Cog):
         grace = bot.settings.affirmation_grace_minutes
         self.guild_job = GuildPostJob(self.poster, self.repo, grace)
         self.dm_job = DMJob(self.poster, self.repo, grace)
+        self.personal_data = AffirmationsPersonalData()
         # Duplicate keys of the bundled affirmations, so /affirmations add refuses a copy.
         self._bundled_keys = frozenset(
             logic.normalize_for_duplicate_check(a.text) for a in bot.content.affirmations
@@ -170,11 +172,13 @@ class AffirmationsCog(commands.Cog):
         self.bot.add_dynamic_items(ListPageButton)
         self.bot.scheduler.register(self.guild_job)
         self.bot.scheduler.register(self.dm_job)
+        self.bot.privacy.register(self.personal_data)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(ListPageButton)
         self.bot.scheduler.unregister(GUILD_JOB)
         self.bot.scheduler.unregister(DM_JOB)
+        self.bot.privacy.unregister(self.personal_data.feature)
 
     async def _schedule_next(
         self, conn: aiosqlite.Connection, schedule: GuildSchedule

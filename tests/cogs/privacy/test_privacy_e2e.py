@@ -1,0 +1,120 @@
+"""/privacy export and /privacy delete, end to end on the local Discord."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.cogs.affirmations.helpers import setup as affirmations_setup
+from tests.cogs.privacy.helpers import export_of, exported_counts, rows_mentioning
+from tests.harness import RunningBot, running_bot
+
+
+async def two_members_with_data(app: RunningBot, world: Any) -> Any:
+    """alice and bob both get affirmation DMs; a day passes so deliveries are recorded too."""
+    bob = world.guild.add_member("bob")
+    await affirmations_setup(app, world)
+    for member, when in ((world.alice, "07:30"), (bob, "09:15")):
+        r = await world.fake.invoke(
+            member, world.channel, "affirmations dm on", time=when, timezone="Europe/Berlin"
+        )
+        assert r.ephemeral and "You’re set" in r.content
+    await app.advance(days=1)
+    assert world.fake.dm_messages(world.alice) and world.fake.dm_messages(bob)
+    return bob
+
+
+async def test_export_holds_every_row_about_the_member_and_nothing_of_another(
+    world: Any, tmp_path: Path
+) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path) as app:
+        bob = await two_members_with_data(app, world)
+        stored = await rows_mentioning(app.store, world.alice.id)
+        assert stored  # the member really is in the database, in several tables
+
+        result = await world.fake.invoke(world.alice, world.channel, "privacy export")
+
+        document = export_of(result)
+        assert document["user_id"] == str(world.alice.id)
+        assert exported_counts(document) == stored  # every table's rows, no more, no fewer
+        raw = json.dumps(document)
+        assert str(bob.id) not in raw and "09:15" not in raw
+        subscription = document["data"]["affirmations"]["affirmation_dm_subscriptions"][0]
+        assert subscription["post_time"] == "07:30"
+        assert subscription["timezone"] == "Europe/Berlin"
+        assert subscription["created_at"].startswith("2026-03-02T") and subscription[
+            "created_at"
+        ].endswith("+00:00")
+        assert "ISO 8601" in result.content
+        assert world.channel.messages == [m for m in world.channel.messages if m["embeds"]]
+
+
+async def test_export_from_dms_works_too(world: Any, tmp_path: Path) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path) as app:
+        await two_members_with_data(app, world)
+        result = await world.fake.invoke(
+            world.alice, world.fake.dm_channel(world.alice), "privacy export"
+        )
+        assert exported_counts(export_of(result))["affirmation_dm_subscriptions"] == 1
+
+
+async def test_export_for_a_member_with_nothing_stored_says_so(world: Any, tmp_path: Path) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path):
+        result = await world.fake.invoke(world.alice, world.channel, "privacy export")
+        document = export_of(result)
+        assert exported_counts(document) == {}
+        assert "affirmation_dm_subscriptions" in document["data"]["affirmations"]
+        assert "stores nothing about you" in result.content
+
+
+async def test_delete_after_confirming_leaves_nothing_of_the_member(
+    world: Any, tmp_path: Path
+) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path) as app:
+        bob = await two_members_with_data(app, world)
+        bob_before = await rows_mentioning(app.store, bob.id)
+
+        prompt = await world.fake.invoke(world.alice, world.channel, "privacy delete")
+        assert prompt.ephemeral and "can’t be undone" in prompt.content
+        assert "1 affirmation DM setting" in prompt.content
+        assert await rows_mentioning(app.store, world.alice.id)  # nothing gone before confirming
+
+        done = await world.fake.click(world.alice, prompt.message, label="Delete everything")
+
+        assert await rows_mentioning(app.store, world.alice.id) == {}
+        assert await rows_mentioning(app.store, bob.id) == bob_before
+        assert "I deleted everything" in done.content and "1 affirmation DM setting" in done.content
+        assert done.components == []
+        # Nothing is sent to a member who is no longer subscribed.
+        before = len(world.fake.dm_messages(world.alice))
+        await app.advance(days=2)
+        assert len(world.fake.dm_messages(world.alice)) == before
+
+
+async def test_keep_it_deletes_nothing(world: Any, tmp_path: Path) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path) as app:
+        await two_members_with_data(app, world)
+        before = await rows_mentioning(app.store, world.alice.id)
+        prompt = await world.fake.invoke(world.alice, world.channel, "privacy delete")
+        done = await world.fake.click(world.alice, prompt.message, label="Keep it")
+        assert done.content == "Nothing was deleted."
+        assert await rows_mentioning(app.store, world.alice.id) == before
+
+
+async def test_the_confirm_button_still_works_after_a_restart(world: Any, tmp_path: Path) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path) as app:
+        await two_members_with_data(app, world)
+        prompt = await world.fake.invoke(world.alice, world.channel, "privacy delete")
+        await app.restart()
+        await world.fake.click(world.alice, prompt.message, label="Delete everything")
+        assert await rows_mentioning(app.store, world.alice.id) == {}
+
+
+async def test_delete_with_nothing_stored_says_so_without_buttons(
+    world: Any, tmp_path: Path
+) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path):
+        result = await world.fake.invoke(world.alice, world.channel, "privacy delete")
+        assert "nothing to delete" in result.content
+        assert result.components == []
