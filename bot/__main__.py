@@ -66,6 +66,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("run", help="connect to Discord and run the bot (the default)")
     sub.add_parser("commands", help="print the JSON list of application commands the bot syncs")
     sub.add_parser("check", help="validate settings, content files and the database")
+    sub.add_parser(
+        "locales", help="print the English command catalog (data/locales/en.yaml) from the code"
+    )
     backup = sub.add_parser("backup", help="copy the database safely, even while the bot runs")
     backup.add_argument("--to", type=Path, help="the file to write (default: data/backups/…)")
     restore = sub.add_parser(
@@ -87,6 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return print_commands(settings)
     if command == "check":
         return check(settings)
+    if command == "locales":
+        return print_locale_template(settings)
     if command == "invite":
         return print_invite(settings, args.client_id)
     if command == "backup":
@@ -192,11 +197,16 @@ def print_commands(settings: Settings) -> int:
 
 async def command_payload(settings: Settings) -> list[dict[str, Any]]:
     """Build the bot offline (in-memory store, no token) and ask its tree for the payload."""
+    return await _with_offline_bot(settings, "payload")
+
+
+async def _with_offline_bot(settings: Settings, what: str) -> Any:
     from bot.app import Bot
     from bot.clock import SystemClock
+    from bot.i18n import catalog_template
     from bot.scheduling import Scheduler
 
-    logging.disable(logging.INFO)  # stdout must be only the JSON
+    logging.disable(logging.INFO)  # stdout must be only the JSON (or YAML)
     try:
         async with await Store.open(":memory:") as store:
             clock = SystemClock()
@@ -208,11 +218,31 @@ async def command_payload(settings: Settings) -> list[dict[str, Any]]:
                 secret_key=b"offline-command-listing-needs-no-secret",
             )
             await bot.load_features()
-            payload = bot.command_payload()
+            if what == "payload":
+                result: Any = await bot.command_payload()
+            else:
+                result = catalog_template(bot.tree.get_commands())
             await bot.close()
-            return payload
+            return result
     finally:
         logging.disable(logging.NOTSET)
+
+
+def print_locale_template(settings: Settings) -> int:
+    """The English catalog of every command string, as data/locales/en.yaml holds it."""
+    import yaml
+
+    catalog = asyncio.run(_with_offline_bot(settings, "catalog"))
+    print(LOCALES_HEADER, end="")
+    print(yaml.safe_dump(catalog, sort_keys=False, allow_unicode=True, width=100), end="")
+    return 0
+
+
+LOCALES_HEADER = """\
+# English strings of every command, option and choice, keyed by the command tree.
+# Generated from the code by `python -m bot locales > data/locales/en.yaml`; a test checks that
+# every command string has an entry. Copy it to <locale>.yaml (fr.yaml, pt-BR.yaml) to translate.
+"""
 
 
 # -- check ----------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from bot.anonymity import Anonymizer
 from bot.clock import Clock
 from bot.content import Content
 from bot.db import Store
+from bot.i18n import CatalogTranslator
 from bot.pacing import Pacer
 from bot.privacy import PrivacyRegistry
 from bot.scheduling import Scheduler
@@ -89,6 +90,10 @@ class Bot(commands.Bot):
             return
         for name in feature_extensions():
             await self.load_extension(name)
+        # Command names and descriptions per locale (data/locales/*.yaml), keyed by the tree.
+        await self.tree.set_translator(
+            CatalogTranslator.from_folder(self.settings.content_dir / "locales")
+        )
         self._features_loaded = True
 
     async def setup_hook(self) -> None:
@@ -115,16 +120,21 @@ class Bot(commands.Bot):
     def sync_target(self) -> discord.Object | None:
         return discord.Object(self.settings.dev_guild_id) if self.settings.dev_guild_id else None
 
-    def command_payload(self) -> list[dict[str, Any]]:
-        """Exactly what discord.py would send to bulk-overwrite the commands."""
+    async def command_payload(self) -> list[dict[str, Any]]:
+        """Exactly what discord.py sends to bulk-overwrite the commands (translations included,
+        as `CommandTree.sync` builds them)."""
         target = self.sync_target()
         if target is not None:
             self.tree.copy_global_to(guild=target)
-        return [command.to_dict(self.tree) for command in self.tree.get_commands(guild=target)]
+        commands = self.tree.get_commands(guild=target)
+        translator = self.tree.translator
+        if translator is None:
+            return [command.to_dict(self.tree) for command in commands]
+        return [await command.get_translated_payload(self.tree, translator) for command in commands]
 
     async def sync_commands_if_changed(self) -> bool:
         """Sync only when the payload differs from the last successful sync (hash in the DB)."""
-        payload = self.command_payload()
+        payload = await self.command_payload()
         digest = hashlib.sha256(
             json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
         ).hexdigest()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import io
 import logging
 from typing import TYPE_CHECKING
@@ -48,26 +46,21 @@ class PrivacyCog(commands.Cog):
         )
         self.purge_job = ServerPurgeJob(self.retention)
         self.personal_data = PresencePersonalData()
-        self._reconcile_task: asyncio.Task[None] | None = None
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(DeleteChoice)
         self.bot.scheduler.register(self.purge_job)
         self.bot.privacy.register(self.personal_data)
-        self._reconcile_task = asyncio.create_task(self._reconcile_when_ready())
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(DeleteChoice)
         self.bot.scheduler.unregister(PURGE_JOB)
         self.bot.privacy.unregister(self.personal_data.feature)
-        if self._reconcile_task is not None:
-            self._reconcile_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._reconcile_task
 
-    async def _reconcile_when_ready(self) -> None:
-        """Once connected: servers the bot was removed from while it was off count as left."""
-        await self.bot.wait_until_ready()
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        """After each (re)identify, the guild list is complete: servers the bot was removed from
+        while it was off or disconnected count as left. Idempotent, so repeating it is harmless."""
         try:
             await self.retention.reconcile(g.id for g in self.bot.guilds if not g.unavailable)
         except Exception:
