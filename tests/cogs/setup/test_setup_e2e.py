@@ -1,0 +1,153 @@
+"""/setup and /config show, end to end on the local Discord."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import discord
+
+from tests.harness import running_bot
+
+EMBED_LINKS = discord.Permissions(embed_links=True).value
+SEND_MESSAGES = discord.Permissions(send_messages=True).value
+
+
+def fields(result: Any) -> dict[str, str]:
+    return {f["name"]: f["value"] for f in result.embeds[0]["fields"]}
+
+
+def description(result: Any) -> str:
+    return str(result.embeds[0].get("description") or "")
+
+
+async def test_a_channel_missing_a_permission_is_reported_precisely_and_not_saved(
+    world: Any, tmp_path: Path
+) -> None:
+    closed = world.guild.create_text_channel("closed-off")
+    world.fake.set_bot_permissions(closed, deny=EMBED_LINKS | SEND_MESSAGES)
+    async with running_bot(world.fake, data_dir=tmp_path) as app:
+        flow = await world.fake.invoke(world.mod, world.channel, "setup")
+        assert flow.ephemeral
+
+        result = await world.fake.select(
+            world.mod, flow.message, custom_id="setup:affirmations_channel", values=[closed]
+        )
+
+        text = description(result)
+        assert f"In <#{closed.id}> I’m missing Send Messages and Embed Links." in text
+        assert "Not saved" in text
+        assert await app.store.fetchone("SELECT 1 FROM affirmation_schedules") is None
+
+
+async def test_setup_saves_each_choice_and_shows_current_values_when_run_again(
+    world: Any, tmp_path: Path
+) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path) as app:
+        flow = await world.fake.invoke(world.mod, world.channel, "setup")
+        assert fields(flow)["Affirmations channel"] == "not set"
+
+        chosen = await world.fake.select(
+            world.mod, flow.message, custom_id="setup:affirmations_channel", values=[world.channel]
+        )
+        assert "✅ Saved: Affirmations channel" in description(chosen)
+        assert "I can work there" in fields(chosen)["Affirmations channel"]
+
+        opened = await world.fake.click(
+            world.mod, chosen.message, custom_id="setup:affirmations_time"
+        )
+        assert opened.modal is not None
+        timed = await world.fake.submit_modal(
+            world.mod, world.channel, opened.modal, {"setup:time-value": "07:15"}
+        )
+        assert "07:15" in description(timed)
+
+        row = await app.store.fetchone("SELECT channel_id, post_time FROM affirmation_schedules")
+        assert row is not None and (row["channel_id"], row["post_time"]) == (
+            world.channel.id,
+            "07:15",
+        )
+        assert await app.bot.scheduler.next_run("affirmations.guild", str(world.guild.id))
+
+        again = await world.fake.invoke(world.mod, world.channel, "setup")
+        assert f"<#{world.channel.id}>" in fields(again)["Affirmations channel"]
+        assert "07:15" in fields(again)["Affirmation time"]
+
+
+async def test_a_bad_time_changes_nothing_and_says_why(world: Any, tmp_path: Path) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path) as app:
+        flow = await world.fake.invoke(world.mod, world.channel, "setup")
+        chosen = await world.fake.select(
+            world.mod, flow.message, custom_id="setup:affirmations_channel", values=[world.channel]
+        )
+        opened = await world.fake.click(
+            world.mod, chosen.message, custom_id="setup:affirmations_time"
+        )
+        result = await world.fake.submit_modal(
+            world.mod, world.channel, opened.modal, {"setup:time-value": "25:99"}
+        )
+        assert "⚠️" in description(result)
+        row = await app.store.fetchone("SELECT post_time FROM affirmation_schedules")
+        assert row is not None and row["post_time"] == "08:00"
+
+
+async def test_the_time_zone_is_found_by_searching_and_picked_from_the_list(
+    world: Any, tmp_path: Path
+) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path) as app:
+        flow = await world.fake.invoke(world.mod, world.channel, "setup")
+        await world.fake.select(
+            world.mod, flow.message, custom_id="setup:affirmations_channel", values=[world.channel]
+        )
+        page = flow.message
+        for _ in range(5):  # step forward to the time zone page
+            current = await world.fake.click(world.mod, page, custom_id="setup:nav:next")
+            page = current.message
+            if "Time zone" in current.embeds[0]["title"]:
+                break
+        opened = await world.fake.click(world.mod, page, custom_id="setup:timezone-search")
+        found = await world.fake.submit_modal(
+            world.mod, world.channel, opened.modal, {"setup:zone-query": "berlin"}
+        )
+        assert "Found" in description(found)
+        picked = await world.fake.select(
+            world.mod, found.message, custom_id="setup:timezone", values=["Europe/Berlin"]
+        )
+        assert "Saved" in description(picked)
+        row = await app.store.fetchone("SELECT timezone FROM affirmation_schedules")
+        assert row is not None and row["timezone"] == "Europe/Berlin"
+
+
+async def test_setup_needs_manage_server(world: Any, tmp_path: Path) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path):
+        result = await world.fake.invoke(world.alice, world.channel, "setup")
+        assert result.ephemeral and "manage this server" in result.content
+        result = await world.fake.invoke(world.alice, world.channel, "config show")
+        assert "manage this server" in result.content
+
+
+async def test_config_show_names_a_permission_lost_after_setup(world: Any, tmp_path: Path) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path):
+        flow = await world.fake.invoke(world.mod, world.channel, "setup")
+        await world.fake.select(
+            world.mod, flow.message, custom_id="setup:affirmations_channel", values=[world.channel]
+        )
+        world.fake.set_bot_permissions(world.channel, deny=EMBED_LINKS)
+        await world.fake.settle()
+
+        result = await world.fake.invoke(world.mod, world.channel, "config show")
+
+        assert result.ephemeral and len(result.embeds) == 1
+        shown = fields(result)
+        assert shown["Affirmations channel"] == f"<#{world.channel.id}>"
+        assert f"In <#{world.channel.id}> I’m missing Embed Links." in shown["⚠️ Needs attention"]
+        assert "30 days" in result.embeds[0]["footer"]["text"]
+
+
+async def test_done_ends_the_flow_with_the_summary(world: Any, tmp_path: Path) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path):
+        flow = await world.fake.invoke(world.mod, world.channel, "setup")
+        done = await world.fake.click(world.mod, flow.message, custom_id="setup:nav:done")
+        assert done.components == []
+        assert "Rebound settings for Career Circle" in done.embeds[0]["title"]
+        assert "/config show" in (done.content or "")
