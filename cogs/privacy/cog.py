@@ -59,12 +59,14 @@ class PrivacyCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
-        """After each (re)identify, the guild list is complete: servers the bot was removed from
-        while it was off or disconnected count as left. Idempotent, so repeating it is harmless."""
+        """After each (re)identify the guild list is complete (a server in an outage is listed
+        as unavailable, not missing): servers the bot was removed from while it was off or
+        disconnected count as left. Idempotent, so repeating it is harmless."""
         try:
-            await self.retention.reconcile(g.id for g in self.bot.guilds if not g.unavailable)
+            await self.retention.reconcile(g.id for g in self.bot.guilds)
         except Exception:
-            log.exception("Could not compare the servers Rebound is in with its records")
+            if not self.bot.is_closed():  # a stop in the middle is not a failure
+                log.exception("Could not compare the servers Rebound is in with its records")
 
     # -- a member's data ------------------------------------------------------------------------
 
@@ -99,10 +101,6 @@ class PrivacyCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:
-        await self.retention.joined(guild.id)
-
-    @commands.Cog.listener()
-    async def on_guild_available(self, guild: discord.Guild) -> None:
         await self.retention.joined(guild.id)
 
     @commands.Cog.listener()

@@ -82,13 +82,19 @@ class RetentionService:
         self.is_present = is_present
 
     async def joined(self, guild_id: int) -> None:
-        """The bot is in the server (joined, came back, or seen at start): keep its data."""
+        """The bot is in the server (joined, or came back): keep its data."""
+        await self.joined_many([guild_id])
+
+    async def joined_many(self, guild_ids: Iterable[int]) -> None:
+        """The same for many servers at once (at connect time), in one transaction."""
+        returned = 0
         async with self.store.transaction() as conn:
-            returned = await self.presence.mark_present(conn, guild_id, self.clock.now())
-            if returned:
-                await self.scheduler.remove_job(conn, PURGE_JOB, str(guild_id))
+            for guild_id in guild_ids:
+                if await self.presence.mark_present(conn, guild_id, self.clock.now()):
+                    returned += 1
+                    await self.scheduler.remove_job(conn, PURGE_JOB, str(guild_id))
         if returned:
-            log.info("Rebound is back in a server it had left; its data is kept")
+            log.info("Rebound is back in %d server(s) it had left; their data is kept", returned)
 
     async def left(self, guild_id: int) -> None:
         """The bot was removed: schedule the server's data for deletion."""
@@ -106,8 +112,7 @@ class RetentionService:
     async def reconcile(self, current: Iterable[int]) -> None:
         """After connecting: servers the bot was removed from while it was off count as left."""
         here = set(current)
-        for guild_id in here:
-            await self.joined(guild_id)
+        await self.joined_many(here)
         for guild_id in await self.presence.present_ids() - here:
             await self.left(guild_id)
 

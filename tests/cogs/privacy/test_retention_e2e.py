@@ -140,11 +140,7 @@ async def test_a_removal_while_the_bot_was_off_is_noticed_at_start(
         await app.stop()
         world.fake.remove_bot_from_guild(world.guild)
         await app.start()
-        await world.fake.settle()
-        row = await app.store.fetchone(
-            "SELECT left_at FROM server_presence WHERE guild_id = ?", (world.guild.id,)
-        )
-        assert row is not None and row["left_at"] is not None
+        await presence_settles(app, world.guild.id, left=True)
 
         await app.advance(days=31)
         assert (await server_rows(app, world.guild.id))["affirmation_custom"] == 0
