@@ -142,7 +142,7 @@ async def _run(settings: Settings, content: Content) -> int:
     point_at_discord(settings)
     clock = SystemClock()
     async with store:
-        scheduler = Scheduler(store, clock, tick_seconds=settings.tick_seconds)
+        scheduler = Scheduler.from_settings(store, clock, settings)
         bot = Bot(
             settings=settings,
             store=store,
@@ -263,10 +263,9 @@ def check(settings: Settings) -> int:
         problems += 1
         print(f"Content: PROBLEM — {exc}")
     else:
-        summary = content.summary()
-        print(f"Content: OK — {summary['affirmations']} affirmations over {summary['steps']} steps")
-        for step, count in summary["per_step"].items():
-            print(f"  {step}: {count}")
+        print("Content: OK")
+        for feature, summary in content.summary().items():
+            print(f"  {feature}: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
 
     problems += _check_database(settings.db_path)
     print("All good." if problems == 0 else f"{problems} problem(s) found.")

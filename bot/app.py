@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 import pkgutil
+import time
 from datetime import datetime
 from typing import Any
 
@@ -22,10 +23,26 @@ from bot.i18n import CatalogTranslator
 from bot.pacing import Pacer
 from bot.privacy import PrivacyRegistry
 from bot.scheduling import Scheduler
+from bot.sending import Sender, waiting_for_guild
 from bot.settings import Settings
 from bot.tree import ReboundTree
 
 log = logging.getLogger(__name__)
+
+# discord.py's task names for a slash command, a view's component, a modal and an event listener
+# (such as on_app_command_completion) being handled.
+IN_FLIGHT_TASKS = (
+    "CommandTree-invoker",
+    "discord-ui-view-dispatch",
+    "discord-ui-modal-dispatch",
+    "discord.py: on_",
+)
+# How long a stop waits for them (systemd's TimeoutStopSec should be longer).
+IN_FLIGHT_GRACE = 5.0
+
+# Discord lets `max_concurrency` shards IDENTIFY per this many seconds (one bucket per
+# shard_id % max_concurrency).
+IDENTIFY_SPACING = 5.0
 
 
 def feature_extensions() -> list[str]:
@@ -35,6 +52,13 @@ def feature_extensions() -> list[str]:
     )
 
 
+def silence_voice_warnings() -> None:
+    """Rebound never joins voice, so discord.py's start-up warnings that the voice libraries
+    (PyNaCl, davey) are missing are noise that makes a healthy start look broken."""
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
+
+
 def bot_intents() -> discord.Intents:
     """No privileged intents: no members, no message content, no presences."""
     intents = discord.Intents.none()
@@ -42,7 +66,11 @@ def bot_intents() -> discord.Intents:
     return intents
 
 
-class Bot(commands.Bot):
+class Bot(commands.AutoShardedBot):
+    """Automatic sharding: one gateway connection per shard, as many as Discord recommends
+    (GET /gateway/bot) unless REBOUND_SHARD_COUNT says; Discord refuses one connection for
+    more than 2,500 servers (close code 4011). A small bot simply runs one shard."""
+
     def __init__(
         self,
         *,
@@ -55,6 +83,7 @@ class Bot(commands.Bot):
         **options: Any,
     ) -> None:
         intents = bot_intents()
+        silence_voice_warnings()
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -64,6 +93,7 @@ class Bot(commands.Bot):
             member_cache_flags=discord.MemberCacheFlags.from_intents(intents),
             chunk_guilds_at_startup=False,
             guild_ready_timeout=settings.guild_ready_timeout,
+            shard_count=settings.shard_count,
             **options,
         )
         self.settings = settings
@@ -74,6 +104,9 @@ class Bot(commands.Bot):
         self.anonymizer = Anonymizer(secret_key)
         # Bulk, scheduled sends wait their turn here; replies to interactions never do.
         self.pacer = Pacer(settings.post_rate_per_second)
+        # Every scheduled send goes through this: paced, idempotent (nonce), retried when the
+        # failure passes (see bot/sending.py for the API features use).
+        self.sender = Sender(self, self.pacer, stopping=scheduler.stopping)
         self.content = content or Content.load(settings.content_dir)
         # Every feature registers what it stores about members here (see bot/privacy.py).
         self.privacy = PrivacyRegistry()
@@ -83,6 +116,8 @@ class Bot(commands.Bot):
         self.command_ids: dict[str, int] = {}
         self.scheduler_started = asyncio.Event()
         self._scheduler_task: asyncio.Task[None] | None = None
+        self._max_concurrency = 1
+        self._identified_at: dict[int, float] = {}
 
     async def load_features(self) -> None:
         """Load every cog once (setup_hook does this; `python -m bot commands` too)."""
@@ -100,6 +135,11 @@ class Bot(commands.Bot):
         # on_ready can fire many times (every reconnect); everything starts here, once.
         await self.load_features()
         await self.sync_commands_if_changed()
+        try:
+            limits = await self.fetch_session_start_limits()
+            self._max_concurrency = max(1, limits.max_concurrency)
+        except discord.HTTPException as exc:
+            log.info("Could not read the session start limits (HTTP %s); one at a time", exc.status)
         self._scheduler_task = asyncio.create_task(self._start_scheduler_when_ready())
 
     async def _start_scheduler_when_ready(self) -> None:
@@ -109,11 +149,49 @@ class Bot(commands.Bot):
         await self.scheduler.start()
         self.scheduler_started.set()
 
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Space IDENTIFYs as Discord asks (max_concurrency per 5 s), not a flat 5 s each."""
+        bucket = (shard_id or 0) % self._max_concurrency
+        last = self._identified_at.get(bucket)
+        if last is not None:
+            wait = IDENTIFY_SPACING - (time.monotonic() - last)
+            if wait > 0:
+                await asyncio.sleep(wait)
+        self._identified_at[bucket] = time.monotonic()
+
     async def close(self) -> None:
         if self._scheduler_task is not None and not self._scheduler_task.done():
             self._scheduler_task.cancel()
         await self.scheduler.stop()
+        await self.finish_in_flight_interactions()
+        if getattr(self, "_AutoShardedClient__queue", None) is None:
+            # Never logged in (`python -m bot commands` builds the bot offline): discord.py's
+            # sharded close needs the queue login creates, so only the cogs are unloaded.
+            for name in list(self.extensions):
+                await self.unload_extension(name)
+            return
         await super().close()
+
+    async def finish_in_flight_interactions(self, grace: float = IN_FLIGHT_GRACE) -> None:
+        """Let commands, buttons and modals already running finish (their database write and
+        their answer) before the HTTP session closes: a member who was told "done" must find
+        it done after a restart, and nobody should get a half-sent reply."""
+        current = asyncio.current_task()
+        deadline = asyncio.get_running_loop().time() + grace
+        while True:
+            running = [
+                task
+                for task in asyncio.all_tasks()
+                if task is not current
+                and not task.done()
+                and task.get_name().startswith(IN_FLIGHT_TASKS)
+            ]
+            remaining = deadline - asyncio.get_running_loop().time()
+            if not running or remaining <= 0:
+                if running:
+                    log.warning("Stopping with %d interaction(s) still running", len(running))
+                return
+            await asyncio.wait(running, timeout=remaining)
 
     # -- command sync ---------------------------------------------------------------------------
 
@@ -171,7 +249,16 @@ class Bot(commands.Bot):
     async def on_ready(self) -> None:
         # Informational only: nothing may start here (on_ready repeats after reconnects).
         log.info(
-            "Connected as bot %s to %d server(s)",
+            "Connected as bot %s to %d server(s) on %d shard(s)",
             self.user.id if self.user else "?",
             len(self.guilds),
+            self.shard_count or 1,
         )
+
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        """A server back from an outage: runs that waited for it go now (inside grace)."""
+        if self.scheduler_started.is_set():
+            await self.scheduler.retry_waiting(waiting_for_guild(guild.id))
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self.on_guild_available(guild)

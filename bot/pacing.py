@@ -1,16 +1,33 @@
-"""Keeps bulk sends (a morning's posts to every server) under Discord's global limit.
+"""Keeps scheduled requests (a morning's posts, DMs, admin notices) under Discord's global limit.
 
-discord.py only learns of the global limit (50 requests/s) from a 429, and every 429 counts
-towards the 10,000-invalid-requests-per-10-minutes ban. A token bucket in front of scheduled
-sends keeps the bot below the limit instead of bouncing off it. Real time, not the injected
-Clock: this paces requests on the wire, not business time.
+Discord allows 50 requests per second per bot token and counts every response 429 towards a
+ban of 10,000 invalid requests per 10 minutes. discord.py only learns of the global limit from a
+429, so every request the scheduled path makes waits here first: the post itself, opening a DM
+channel, an admin notice. Interaction replies do not (Discord exempts them).
+
+The rule is a sliding window, the same shape as Discord's: at most ``rate`` requests in any
+window of one second plus a small guard (for the moment between leaving here and reaching
+Discord). A token bucket with a burst on top of its rate lets ``rate + burst`` requests through
+in one second, which is how a rate of 48 used to collect 429s; here no accepted setting (1 to 50
+per second) can exceed the limit.
+
+``hold(seconds)`` stops everything for a while: after a 429 without ``Via`` (Cloudflare, not
+Discord, answered: the IP is being refused) more requests would only extend the ban.
+
+Real time, not the injected Clock: this paces requests on the wire, not business time.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
+
+#: Seconds added to Discord's one-second window: scheduling jitter between leaving the pacer and
+#: reaching Discord must not squeeze two windows' worth of requests into one.
+GUARD_SECONDS = 0.03
+_EPSILON = 1e-9
 
 
 class Pacer:
@@ -18,30 +35,39 @@ class Pacer:
         self,
         rate_per_second: float,
         *,
-        burst: int = 10,
+        window: float = 1.0 + GUARD_SECONDS,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        if rate_per_second <= 0 or burst < 1:
-            raise ValueError("rate and burst must be positive")
+        if rate_per_second < 1 or window <= 0:
+            raise ValueError("the rate must be at least 1 request per second")
         self.rate = rate_per_second
-        self.burst = burst
+        self.limit = int(rate_per_second)
+        self.window = window
         self._monotonic = monotonic
         self._sleep = sleep
-        self._tokens = float(burst)
-        self._updated = monotonic()
+        self._sent: deque[float] = deque()
+        self._held_until = 0.0
         self._lock = asyncio.Lock()
-
-    def _refill(self) -> None:
-        now = self._monotonic()
-        self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.rate)
-        self._updated = now
+        #: requests let through so far (benchmarks and tests read it)
+        self.requests = 0
 
     async def wait(self) -> None:
-        """Return when one more request may go out."""
+        """Return when one more request may go out; counts it as sent."""
         async with self._lock:
-            self._refill()
-            if self._tokens < 1:
-                await self._sleep((1 - self._tokens) / self.rate)
-                self._refill()
-            self._tokens -= 1
+            while True:
+                now = self._monotonic()
+                if now < self._held_until:
+                    await self._sleep(self._held_until - now)
+                    continue
+                while self._sent and self._sent[0] + self.window <= now + _EPSILON:
+                    self._sent.popleft()
+                if len(self._sent) < self.limit:
+                    self._sent.append(now)
+                    self.requests += 1
+                    return
+                await self._sleep(self._sent[0] + self.window - now)
+
+    def hold(self, seconds: float) -> None:
+        """Let nothing through for `seconds` (extends, never shortens, a hold in place)."""
+        self._held_until = max(self._held_until, self._monotonic() + seconds)

@@ -1,49 +1,103 @@
-"""The due-work runner. The database says what is due; APScheduler only ticks.
+"""The due-work runner. The database says what is due; a small loop wakes when something is.
 
 Each schedule is a row in `scheduled_jobs` with the UTC instant of its next run and an
-*occurrence* label (for a daily post, the local date it is for). Running a due item happens in
-two steps:
+*occurrence* label (for a daily post, the local date it is for). Every run of every feature
+(server posts, personal DMs, story delays, digests, weekly prompts) goes through here:
 
-1. **Claim**, in one transaction: insert `(kind, key, occurrence)` into `job_runs` and move the
-   job's `next_run_at` on. The insert can succeed only once per occurrence, so an overlapping tick,
-   a restart mid-run, a gateway resume or the repeated hour when clocks fall back cannot run an
-   occurrence twice. Occurrences older than the feature's grace window are recorded as `missed`.
-2. **Run**, outside the transaction, then record the outcome. A crash between the two leaves the
-   run `claimed`; the next start marks it `interrupted` and does not repeat it (at most once: a
-   support community is better served by one missing post than by two identical ones).
+1. **Claim as you go.** A bounded pool of workers (``workers``, default 16) takes due runs a few
+   at a time, each claim one transaction: insert ``(kind, key, occurrence)`` into `job_runs`
+   as ``claimed`` and move the job's ``next_run_at`` on. The insert can succeed only once per
+   occurrence, so an overlapping tick, a second process, a gateway resume or the repeated hour
+   when clocks fall back cannot run an occurrence twice. Occurrences older than the feature's
+   grace window are recorded as ``missed``. A crash touches only what was in flight.
+2. **Run** outside the transaction, then record the outcome (``done``, ``failed``,
+   ``skipped``). A handler that raises :class:`RetryLater` (a passing Discord error, a server
+   that is unavailable right now) leaves the run ``pending`` until ``retry_at``; it is tried
+   again, with the same nonce, until its grace window ends, and only then recorded ``failed``.
+3. **Idempotent sends.** Each run has a nonce derived from ``(kind, key, occurrence)``
+   (:func:`make_nonce`, 24 characters; Discord allows 25). Discord returns the first message
+   instead of posting again when the same bot sends the same nonce to the same channel within
+   a few minutes. So on start, a run a crash left ``claimed`` is sent again (``pending``, due
+   now) if it was claimed within ``nonce_window``, and recorded ``interrupted`` only past it:
+   after ``kill -9`` nothing is doubled and nothing is lost.
+4. **Graceful stop.** :meth:`Scheduler.stop` stops claiming, gives what is in flight a few
+   seconds (``drain_seconds``) to finish and record, and cancels the rest (left ``claimed``:
+   the next start re-sends them with their nonce). What was never claimed is still due and is
+   served by the next start inside its grace window.
+5. **Wake on time.** The loop sleeps until the next due instant (or pending retry), at most
+   ``tick_seconds`` (a safety tick), and :meth:`Scheduler.wake` cuts a sleep short.
+6. **Housekeeping.** Finished run history older than ``history_days`` is pruned hourly, and
+   features may register their own pruning (:meth:`Scheduler.add_housekeeping`).
+
+Features register a :class:`JobHandler` per kind and send through :mod:`bot.sending` with
+``run.nonce``; ``/… now`` style commands call :meth:`Scheduler.run_now` so a manual run takes
+the same claim/run/record path and the same nonce as the scheduled one.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import contextlib
+import hashlib
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, Protocol
 
 import aiosqlite
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import Clock
 from bot.db import Store
+from bot.settings import Settings
+from bot.timekeeping import Occurrence, is_within_grace, require_aware
 
 log = logging.getLogger(__name__)
 
 Outcome = Literal["done", "failed", "skipped"]
+#: What a run came to: a handler's outcome, or the scheduler's own verdicts.
+ResultKind = Literal[
+    "done", "failed", "skipped", "missed", "pending", "already_done", "in_progress"
+]
+#: What `run_state` tells a status command: posted, being sent (or will be retried), not done.
+RunState = Literal["done", "in_progress", "not_done"]
+
 # A job that fell very far behind (the bot was off for months) records at most this many
-# missed occurrences per tick before jumping ahead.
+# missed occurrences per claim before jumping ahead.
 _MAX_CATCH_UP = 400
+# Runs claimed per transaction at most (the pool's free slots decide below that).
+_CLAIM_BATCH = 8
+# Backoff for a run that asked to be retried without saying when: 30 s, 1, 2, 4 ... 10 min.
+_RETRY_BASE = timedelta(seconds=30)
+_RETRY_MAX = timedelta(minutes=10)
+_HOUSEKEEPING_EVERY = timedelta(hours=1)
+_MIN_SLEEP = 0.05
+NONCE_LENGTH = 24
 
 
-@dataclass(frozen=True, slots=True)
-class Occurrence:
-    """One due run of a schedule: the UTC instant and the label that makes it unique."""
+def make_nonce(kind: str, key: str, occurrence: str, part: str = "") -> str:
+    """The nonce of one run (and, with `part`, of one of several messages it sends).
 
-    due_at: datetime
-    label: str
+    Deterministic, so every retry, a re-send after a crash and a manual `now` for the same
+    occurrence carry the same one; 24 base32 characters (Discord allows at most 25)."""
+    digest = hashlib.blake2b(
+        "\x1f".join((kind, key, occurrence, part)).encode("utf-8"), digest_size=15
+    ).digest()
+    return base64.b32encode(digest).decode("ascii").lower()
+
+
+class RetryLater(Exception):
+    """Raised by a handler (or the sender) when the work may well succeed later.
+
+    The run becomes ``pending`` and is tried again after `after` (default: a backoff that
+    doubles with each attempt), with the same nonce, until its grace window ends."""
+
+    def __init__(self, detail: str, *, after: timedelta | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.after = after
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,16 +108,28 @@ class DueRun:
     due_at: datetime
     started_at: datetime
     rule: Mapping[str, Any]
+    attempt: int = 1
+    #: run by hand (Scheduler.run_now), not by the schedule
+    manual: bool = False
 
     @property
     def lateness(self) -> timedelta:
         return self.started_at - self.due_at
 
+    @property
+    def nonce(self) -> str:
+        """The nonce for the run's message (pass it to the sender)."""
+        return make_nonce(self.kind, self.key, self.occurrence)
+
+    def nonce_for(self, part: str) -> str:
+        """A nonce for another message the same run sends (a notice, a second post)."""
+        return make_nonce(self.kind, self.key, self.occurrence, part)
+
 
 @dataclass(frozen=True, slots=True)
 class RunResult:
     run: DueRun
-    outcome: Outcome | Literal["missed"]
+    outcome: ResultKind
     detail: str | None = None
 
 
@@ -81,28 +147,70 @@ class JobHandler(Protocol):
         ...
 
     async def run(self, run: DueRun) -> tuple[Outcome, str | None]:
-        """Do the work; return the outcome and a short detail (no personal data)."""
+        """Do the work; return the outcome and a short detail (no personal data).
+
+        Raise RetryLater for a passing problem; send with `run.nonce` so a retry cannot
+        double a message."""
         ...
 
 
+Housekeeper = Callable[[aiosqlite.Connection, datetime], Awaitable[int]]
+
+
 def to_epoch(instant: datetime) -> int:
-    if instant.tzinfo is None:
-        raise ValueError("naive datetimes are not allowed here")
-    return int(instant.timestamp())
+    return int(require_aware(instant).timestamp())
 
 
 def from_epoch(seconds: int) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
 
 
+def retry_delay(attempt: int) -> timedelta:
+    """30 s after the first attempt, doubling, at most 10 minutes."""
+    return min(_RETRY_BASE * (2 ** max(0, attempt - 1)), _RETRY_MAX)
+
+
 class Scheduler:
-    def __init__(self, store: Store, clock: Clock, *, tick_seconds: float = 20.0) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        *,
+        tick_seconds: float = 20.0,
+        workers: int = 16,
+        nonce_window: timedelta = timedelta(minutes=2),
+        history_days: int = 30,
+        drain_seconds: float = 3.0,
+    ) -> None:
+        if workers < 1:
+            raise ValueError("the scheduler needs at least one worker")
         self._store = store
         self._clock = clock
         self._tick_seconds = tick_seconds
+        self.workers = workers
+        self.nonce_window = nonce_window
+        self.history = timedelta(days=history_days)
+        self.drain_seconds = drain_seconds
         self._handlers: dict[str, JobHandler] = {}
+        self._housekeepers: list[Housekeeper] = []
         self._run_lock = asyncio.Lock()
-        self._aps: AsyncIOScheduler | None = None
+        self._inflight: set[asyncio.Task[RunResult | None]] = set()
+        self._loop_task: asyncio.Task[None] | None = None
+        self._last_housekeeping: datetime | None = None
+        self._wake = asyncio.Event()
+        #: Set while stopping: workers stop claiming, senders stop retrying.
+        self.stopping = asyncio.Event()
+
+    @classmethod
+    def from_settings(cls, store: Store, clock: Clock, settings: Settings) -> Scheduler:
+        return cls(
+            store,
+            clock,
+            tick_seconds=settings.tick_seconds,
+            workers=settings.send_workers,
+            nonce_window=timedelta(seconds=settings.nonce_window_seconds),
+            history_days=settings.run_history_days,
+        )
 
     # -- registration and lifecycle -------------------------------------------------------------
 
@@ -114,42 +222,96 @@ class Scheduler:
     def unregister(self, kind: str) -> None:
         self._handlers.pop(kind, None)
 
+    def add_housekeeping(self, prune: Housekeeper) -> None:
+        """`prune(conn, cutoff)` deletes a feature's history older than `cutoff`; hourly."""
+        self._housekeepers.append(prune)
+
+    @property
+    def running(self) -> bool:
+        return self._loop_task is not None and not self._loop_task.done()
+
     async def start(self) -> None:
-        """Mark runs a crash interrupted, sweep what came due while down, then tick."""
-        interrupted = await self._store.execute(
-            "UPDATE job_runs SET status = 'interrupted', finished_at = ? WHERE status = 'claimed'",
-            (to_epoch(self._clock.now()),),
-        )
-        if interrupted:
-            log.warning(
-                "%d scheduled run(s) were interrupted by a stop; not repeating them", interrupted
+        """Re-send what a crash left in flight (or record it interrupted), then run the loop."""
+        self.stopping.clear()
+        await self.recover()
+        await self.run_due()  # the start-up sweep: what came due while the bot was away
+        if self.stopping.is_set():
+            return
+        if self._loop_task is None or self._loop_task.done():
+            self._loop_task = asyncio.create_task(self._loop(), name="rebound-due-work")
+
+    async def recover(self) -> tuple[int, int]:
+        """Runs left `claimed` by a crash: (sent again, recorded interrupted)."""
+        now = self._clock.now()
+        cutoff = to_epoch(now - self.nonce_window)
+        async with self._store.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE job_runs SET status = 'pending', retry_at = ? "
+                "WHERE status = 'claimed' AND claimed_at >= ?",
+                (to_epoch(now), cutoff),
             )
-        await self.run_due()
-        if self._aps is None:
-            self._aps = AsyncIOScheduler(timezone=UTC)
-            self._aps.add_job(
-                self._tick,
-                IntervalTrigger(seconds=self._tick_seconds),
-                id="rebound-due-work",
-                max_instances=1,
-                coalesce=True,
-                misfire_grace_time=None,
+            resent = cursor.rowcount
+            cursor = await conn.execute(
+                "UPDATE job_runs SET status = 'interrupted', finished_at = ?, "
+                "detail = 'stopped past the nonce window' WHERE status = 'claimed'",
+                (to_epoch(now),),
             )
-            self._aps.start()
+            lost = cursor.rowcount
+        if resent:
+            log.info("%d scheduled run(s) were in flight at the last stop; sending again", resent)
+        if lost:
+            log.warning("%d scheduled run(s) were interrupted too long ago to re-send safely", lost)
+        return resent, lost
 
     async def stop(self) -> None:
-        if self._aps is not None:
-            self._aps.shutdown(wait=False)
-            self._aps = None
-        # Let a run in progress finish recording its outcome.
-        async with self._run_lock:
-            pass
+        """Stop claiming; let in-flight runs finish for a few seconds; cancel the rest."""
+        self.stopping.set()
+        self._wake.set()
+        inflight = set(self._inflight)
+        if inflight:
+            _, late = await asyncio.wait(inflight, timeout=self.drain_seconds)
+            for task in late:
+                task.cancel()
+            if late:
+                await asyncio.gather(*late, return_exceptions=True)
+                log.info(
+                    "%d scheduled run(s) did not finish before the stop; the next start "
+                    "re-sends them",
+                    len(late),
+                )
+        if self._loop_task is not None:
+            self._loop_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._loop_task
+            self._loop_task = None
 
-    async def _tick(self) -> None:
-        try:
-            await self.run_due()
-        except Exception:
-            log.exception("A scheduler tick failed; the next tick will try again")
+    def wake(self) -> None:
+        """Look for due work now instead of at the next planned instant."""
+        self._wake.set()
+
+    async def _loop(self) -> None:
+        while not self.stopping.is_set():
+            self._wake.clear()
+            try:
+                await self.run_due()
+                await self._housekeeping()
+                delay = await self._seconds_until_next()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("Looking for due work failed; trying again shortly")
+                delay = self._tick_seconds
+            if self.stopping.is_set():
+                return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=delay)
+
+    async def _seconds_until_next(self) -> float:
+        nxt = await self.next_due_at()
+        if nxt is None:
+            return self._tick_seconds
+        seconds = (nxt - self._clock.now()).total_seconds()
+        return min(self._tick_seconds, max(_MIN_SLEEP, seconds + 0.01))
 
     # -- writing schedules ----------------------------------------------------------------------
 
@@ -175,6 +337,7 @@ class Scheduler:
             "occurrence = excluded.occurrence",
             (kind, key, json.dumps(rule, sort_keys=True), to_epoch(nxt.due_at), nxt.label),
         )
+        self.wake()  # the loop may be asleep until a later instant
         return nxt
 
     async def remove_job(self, conn: aiosqlite.Connection, kind: str, key: str) -> None:
@@ -203,11 +366,11 @@ class Scheduler:
         status: Literal["claimed", "done", "skipped", "missed"] = "claimed",
         detail: str | None = None,
     ) -> bool:
-        """Claim one occurrence by hand (e.g. "post today's now"). False if it was already taken."""
+        """Claim one occurrence by hand. False if it was already taken."""
         now = to_epoch(self._clock.now())
         cursor = await conn.execute(
             "INSERT INTO job_runs (kind, key, occurrence, status, due_at, claimed_at, finished_at, "
-            "detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            "detail, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (
                 kind,
                 key,
@@ -217,6 +380,7 @@ class Scheduler:
                 now,
                 None if status == "claimed" else now,
                 detail,
+                1 if status == "claimed" else 0,
             ),
         )
         return cursor.rowcount == 1
@@ -225,11 +389,12 @@ class Scheduler:
         self, conn: aiosqlite.Connection, kind: str, key: str, occurrence: str
     ) -> bool:
         """Take back an occurrence that ended without doing its work (missed, failed,
-        interrupted or skipped), e.g. for "post today's now" after a missed morning."""
+        interrupted, skipped) or waits for a retry, e.g. for "post today's now"."""
         cursor = await conn.execute(
             "UPDATE job_runs SET status = 'claimed', claimed_at = ?, finished_at = NULL, "
-            "detail = NULL WHERE kind = ? AND key = ? AND occurrence = ? "
-            "AND status IN ('missed', 'failed', 'interrupted', 'skipped')",
+            "detail = NULL, retry_at = NULL, attempts = attempts + 1 "
+            "WHERE kind = ? AND key = ? AND occurrence = ? "
+            "AND status IN ('missed', 'failed', 'interrupted', 'skipped', 'pending')",
             (to_epoch(self._clock.now()), kind, key, occurrence),
         )
         return cursor.rowcount == 1
@@ -238,10 +403,33 @@ class Scheduler:
         self, kind: str, key: str, occurrence: str, outcome: Outcome, detail: str | None = None
     ) -> None:
         await self._store.execute(
-            "UPDATE job_runs SET status = ?, finished_at = ?, detail = ? "
+            "UPDATE job_runs SET status = ?, finished_at = ?, detail = ?, retry_at = NULL "
             "WHERE kind = ? AND key = ? AND occurrence = ?",
             (outcome, to_epoch(self._clock.now()), detail, kind, key, occurrence),
         )
+
+    async def retry_now(self, kind: str, key: str) -> int:
+        """Bring a key's pending retries forward to now (e.g. its server came back)."""
+        changed = await self._store.execute(
+            "UPDATE job_runs SET retry_at = ? WHERE kind = ? AND key = ? AND status = 'pending' "
+            "AND retry_at > ?",
+            (to_epoch(self._clock.now()), kind, key, to_epoch(self._clock.now())),
+        )
+        if changed:
+            self.wake()
+        return changed
+
+    async def retry_waiting(self, detail: str) -> int:
+        """Bring forward every pending retry waiting for `detail` (e.g. a server came back)."""
+        now = to_epoch(self._clock.now())
+        changed = await self._store.execute(
+            "UPDATE job_runs SET retry_at = ? WHERE status = 'pending' AND detail = ? "
+            "AND retry_at > ?",
+            (now, detail, now),
+        )
+        if changed:
+            self.wake()
+        return changed
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -255,7 +443,7 @@ class Scheduler:
         return Occurrence(from_epoch(row["next_run_at"]), row["occurrence"])
 
     async def next_due_at(self) -> datetime | None:
-        """The earliest next run over every registered kind (the harness steps time with it)."""
+        """The earliest next run or pending retry over every registered kind."""
         kinds = list(self._handlers)
         if not kinds:
             return None
@@ -263,7 +451,12 @@ class Scheduler:
         row = await self._store.fetchone(
             f"SELECT MIN(next_run_at) FROM scheduled_jobs WHERE kind IN ({marks})", kinds
         )
-        return from_epoch(row[0]) if row and row[0] is not None else None
+        retry = await self._store.fetchone(
+            f"SELECT MIN(retry_at) FROM job_runs WHERE status = 'pending' AND kind IN ({marks})",
+            kinds,
+        )
+        found = [r[0] for r in (row, retry) if r is not None and r[0] is not None]
+        return from_epoch(min(found)) if found else None
 
     async def run_status(self, kind: str, key: str, occurrence: str) -> str | None:
         row = await self._store.fetchone(
@@ -272,26 +465,140 @@ class Scheduler:
         )
         return str(row["status"]) if row else None
 
+    async def run_state(self, kind: str, key: str, occurrence: str) -> RunState:
+        """ "done", "in_progress" (being sent, or waiting for a retry) or "not_done"."""
+        status = await self.run_status(kind, key, occurrence)
+        if status == "done":
+            return "done"
+        if status in ("claimed", "pending"):
+            return "in_progress"
+        return "not_done"
+
     # -- running --------------------------------------------------------------------------------
 
     async def run_due(self, now: datetime | None = None) -> list[RunResult]:
-        """Claim and run everything due at `now` (default: the clock's now). Safe to overlap."""
+        """Claim and run everything due at `now` (default: the clock's now, read at each
+        claim), at most `workers` at once. Returns when all of it has finished."""
         async with self._run_lock:
-            instant = now or self._clock.now()
-            claimed, missed = await self._claim_due(instant)
-            results = [RunResult(m, "missed") for m in missed]
-            for run in claimed:
-                handler = self._handlers[run.kind]
-                try:
-                    outcome, detail = await handler.run(run)
-                except Exception as exc:
-                    log.exception("Scheduled %s run failed", run.kind)
-                    outcome, detail = "failed", type(exc).__name__
-                await self.finish_claim(run.kind, run.key, run.occurrence, outcome, detail)
-                results.append(RunResult(run, outcome, detail))
+            results: list[RunResult] = []
+            running: set[asyncio.Task[RunResult | None]] = set()
+
+            def collect(done: set[asyncio.Task[RunResult | None]]) -> None:
+                for task in done:
+                    running.discard(task)
+                    if not task.cancelled() and task.exception() is None:
+                        result = task.result()
+                        if result is not None:
+                            results.append(result)
+
+            try:
+                while not self.stopping.is_set():
+                    free = self.workers - len(running)
+                    if free <= 0:
+                        done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+                        collect(done)
+                        continue
+                    instant = now or self._clock.now()
+                    claimed, missed = await self._claim(instant, min(free, _CLAIM_BATCH))
+                    results.extend(RunResult(m, "missed") for m in missed)
+                    if not claimed:
+                        break
+                    for run in claimed:
+                        task = asyncio.create_task(self._execute(run))
+                        running.add(task)
+                        self._inflight.add(task)
+                        task.add_done_callback(self._inflight.discard)
+                if running:
+                    done, _ = await asyncio.wait(running)
+                    collect(done)
+            finally:
+                # Only a cancelled run_due gets here with work left; the stop cancels it too.
+                for task in running:
+                    task.cancel()
             return results
 
-    async def _claim_due(self, now: datetime) -> tuple[list[DueRun], list[DueRun]]:
+    async def run_now(
+        self, kind: str, key: str, occurrence: str, *, due_at: datetime | None = None
+    ) -> RunResult:
+        """Run one occurrence right away through the same claim/run/record path (and nonce)
+        as the scheduled run: e.g. "post today's now". An occurrence already done, or in
+        flight right now, is not run again (outcome "already_done" / "in_progress")."""
+        if kind not in self._handlers:
+            raise KeyError(f"no handler is registered for {kind!r}")
+        now = self._clock.now()
+        row = await self._store.fetchone(
+            "SELECT rule FROM scheduled_jobs WHERE kind = ? AND key = ?", (kind, key)
+        )
+        rule: Mapping[str, Any] = json.loads(row["rule"]) if row else {}
+        due = due_at or now
+        async with self._store.transaction() as conn:
+            claimed = await self.claim_occurrence(
+                conn, kind, key, occurrence, due_at=due
+            ) or await self.reclaim_occurrence(conn, kind, key, occurrence)
+            cursor = await conn.execute(
+                "SELECT status, due_at, attempts FROM job_runs "
+                "WHERE kind = ? AND key = ? AND occurrence = ?",
+                (kind, key, occurrence),
+            )
+            current = await cursor.fetchone()
+        assert current is not None
+        run = DueRun(
+            kind,
+            key,
+            occurrence,
+            from_epoch(current["due_at"]),
+            now,
+            rule,
+            attempt=int(current["attempts"]),
+            manual=True,
+        )
+        if not claimed:
+            return RunResult(run, "already_done" if current["status"] == "done" else "in_progress")
+        result = await self._execute(run)
+        assert result is not None
+        return result
+
+    async def _execute(self, run: DueRun) -> RunResult | None:
+        """Run one claimed run and record what came of it."""
+        handler = self._handlers.get(run.kind)
+        if handler is None:  # unregistered while claimed: leave it for the next start
+            return None
+        try:
+            outcome, detail = await handler.run(run)
+        except RetryLater as retry:
+            return await self._defer(run, handler, retry)
+        except Exception as exc:
+            log.exception("Scheduled %s run failed", run.kind)
+            outcome, detail = "failed", type(exc).__name__
+        await self.finish_claim(run.kind, run.key, run.occurrence, outcome, detail)
+        return RunResult(run, outcome, detail)
+
+    async def _defer(self, run: DueRun, handler: JobHandler, retry: RetryLater) -> RunResult:
+        now = self._clock.now()
+        at = now + (retry.after if retry.after is not None else retry_delay(run.attempt))
+        if at - run.due_at > handler.grace(run.rule):
+            log.info(
+                "Scheduled %s run gave up at the end of its grace window (%s)",
+                run.kind,
+                retry.detail,
+            )
+            await self.finish_claim(run.kind, run.key, run.occurrence, "failed", retry.detail)
+            return RunResult(run, "failed", retry.detail)
+        await self._store.execute(
+            "UPDATE job_runs SET status = 'pending', retry_at = ?, detail = ? "
+            "WHERE kind = ? AND key = ? AND occurrence = ?",
+            (to_epoch(at), retry.detail, run.kind, run.key, run.occurrence),
+        )
+        log.info(
+            "Scheduled %s run will be tried again in %ds (%s)",
+            run.kind,
+            int((at - now).total_seconds()),
+            retry.detail,
+        )
+        return RunResult(run, "pending", retry.detail)
+
+    async def _claim(self, now: datetime, limit: int) -> tuple[list[DueRun], list[DueRun]]:
+        """Claim up to `limit` runs (pending retries first), in one transaction."""
         kinds = list(self._handlers)
         if not kinds:
             return [], []
@@ -301,37 +608,47 @@ class Scheduler:
         now_s = to_epoch(now)
         async with self._store.transaction() as conn:
             cursor = await conn.execute(
-                "SELECT kind, key, rule, next_run_at, occurrence FROM scheduled_jobs "
-                f"WHERE next_run_at <= ? AND kind IN ({marks}) ORDER BY next_run_at, kind, key",
-                (now_s, *kinds),
+                "SELECT r.kind, r.key, r.occurrence, r.due_at, r.attempts, j.rule "
+                "FROM job_runs r LEFT JOIN scheduled_jobs j ON j.kind = r.kind AND j.key = r.key "
+                f"WHERE r.status = 'pending' AND r.retry_at <= ? AND r.kind IN ({marks}) "
+                "ORDER BY r.retry_at LIMIT ?",
+                (now_s, *kinds, limit),
             )
             for row in await cursor.fetchall():
-                handler = self._handlers[row["kind"]]
-                rule = json.loads(row["rule"])
-                due = Occurrence(from_epoch(row["next_run_at"]), row["occurrence"])
-                grace = handler.grace(rule)
-                for _ in range(_MAX_CATCH_UP):
-                    run = DueRun(row["kind"], row["key"], due.label, due.due_at, now, rule)
-                    on_time = now - due.due_at <= grace
-                    taken = await self.claim_occurrence(
-                        conn,
-                        run.kind,
-                        run.key,
-                        run.occurrence,
-                        due_at=due.due_at,
-                        status="claimed" if on_time else "missed",
-                        detail=None if on_time else "past the grace window",
+                rule = json.loads(row["rule"]) if row["rule"] else {}
+                due_at = from_epoch(row["due_at"])
+                run = DueRun(
+                    row["kind"],
+                    row["key"],
+                    row["occurrence"],
+                    due_at,
+                    now,
+                    rule,
+                    attempt=int(row["attempts"]) + 1,
+                )
+                if now - due_at > self._handlers[run.kind].grace(rule):
+                    await conn.execute(
+                        "UPDATE job_runs SET status = 'failed', finished_at = ?, retry_at = NULL "
+                        "WHERE kind = ? AND key = ? AND occurrence = ?",
+                        (now_s, run.kind, run.key, run.occurrence),
                     )
-                    if taken:
-                        (claimed if on_time else missed).append(run)
-                    nxt = handler.next_occurrence(rule, due.due_at)
-                    if nxt is None or nxt.due_at > now:
-                        await self._move_job(conn, run.kind, run.key, nxt)
-                        break
-                    due = nxt
-                else:  # still behind after many occurrences: jump to the future
-                    nxt = handler.next_occurrence(rule, now)
-                    await self._move_job(conn, row["kind"], row["key"], nxt)
+                    continue
+                await conn.execute(
+                    "UPDATE job_runs SET status = 'claimed', claimed_at = ?, retry_at = NULL, "
+                    "attempts = attempts + 1 WHERE kind = ? AND key = ? AND occurrence = ?",
+                    (now_s, run.kind, run.key, run.occurrence),
+                )
+                claimed.append(run)
+            room = limit - len(claimed)
+            if room > 0:
+                cursor = await conn.execute(
+                    "SELECT kind, key, rule, next_run_at, occurrence FROM scheduled_jobs "
+                    f"WHERE next_run_at <= ? AND kind IN ({marks}) "
+                    "ORDER BY next_run_at, kind, key LIMIT ?",
+                    (now_s, *kinds, room),
+                )
+                for row in await cursor.fetchall():
+                    await self._claim_job(conn, row, now, claimed, missed)
         for run in missed:
             log.info(
                 "Scheduled %s run for %s was missed (past its grace window)",
@@ -339,3 +656,64 @@ class Scheduler:
                 run.occurrence,
             )
         return claimed, missed
+
+    async def _claim_job(
+        self,
+        conn: aiosqlite.Connection,
+        row: aiosqlite.Row,
+        now: datetime,
+        claimed: list[DueRun],
+        missed: list[DueRun],
+    ) -> None:
+        handler = self._handlers[row["kind"]]
+        rule = json.loads(row["rule"])
+        due = Occurrence(from_epoch(row["next_run_at"]), row["occurrence"])
+        grace = handler.grace(rule)
+        for _ in range(_MAX_CATCH_UP):
+            run = DueRun(row["kind"], row["key"], due.label, due.due_at, now, rule)
+            on_time = is_within_grace(due, now, grace)
+            taken = await self.claim_occurrence(
+                conn,
+                run.kind,
+                run.key,
+                run.occurrence,
+                due_at=due.due_at,
+                status="claimed" if on_time else "missed",
+                detail=None if on_time else "past the grace window",
+            )
+            if taken:
+                (claimed if on_time else missed).append(run)
+            nxt = handler.next_occurrence(rule, due.due_at)
+            if nxt is None or nxt.due_at > now:
+                await self._move_job(conn, run.kind, run.key, nxt)
+                return
+            due = nxt
+        # still behind after many occurrences: jump to the future
+        await self._move_job(conn, row["kind"], row["key"], handler.next_occurrence(rule, now))
+
+    # -- housekeeping ---------------------------------------------------------------------------
+
+    async def _housekeeping(self) -> None:
+        now = self._clock.now()
+        if self._last_housekeeping is not None and now - self._last_housekeeping < (
+            _HOUSEKEEPING_EVERY
+        ):
+            return
+        self._last_housekeeping = now
+        await self.prune(now)
+
+    async def prune(self, now: datetime | None = None) -> int:
+        """Delete finished run history (and features' registered history) past retention."""
+        cutoff = (now or self._clock.now()) - self.history
+        async with self._store.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM job_runs WHERE finished_at IS NOT NULL AND finished_at < ? "
+                "AND status NOT IN ('claimed', 'pending')",
+                (to_epoch(cutoff),),
+            )
+            removed = cursor.rowcount
+            for prune in self._housekeepers:
+                removed += await prune(conn, cutoff)
+        if removed:
+            log.info("Pruned %d row(s) of history older than %s", removed, cutoff.date())
+        return removed

@@ -41,7 +41,13 @@ class Settings:
     log_level: str
     tick_seconds: float
     affirmation_grace_minutes: int
-    post_rate_per_second: float = 40.0
+    post_rate_per_second: float = 45.0
+    # The delivery engine: parallel sends, shards, how long run history is kept, and how long
+    # after a crash a run may be re-sent with its nonce (Discord's dedupe lasts a few minutes).
+    send_workers: int = 16
+    shard_count: int | None = None
+    run_history_days: int = 30
+    nonce_window_seconds: float = 120.0
     # Where Discord is. Only for an HTTP proxy in front of Discord, or a local Discord in tests.
     discord_api_base: str | None = None
     discord_gateway_url: str | None = None
@@ -133,7 +139,42 @@ class Settings:
                 pick("REBOUND_POST_RATE", "post_rate_per_second"),
                 1,
                 50,
-                40,
+                45,
+            ),
+            send_workers=int(
+                _number(
+                    "REBOUND_SEND_WORKERS",
+                    pick("REBOUND_SEND_WORKERS", "send_workers"),
+                    1,
+                    64,
+                    16,
+                )
+            ),
+            shard_count=_optional_int(
+                "REBOUND_SHARD_COUNT", pick("REBOUND_SHARD_COUNT", "shard_count"), 1, 10_000
+            ),
+            run_history_days=int(
+                _number(
+                    "REBOUND_RUN_HISTORY_DAYS",
+                    pick("REBOUND_RUN_HISTORY_DAYS", "run_history_days"),
+                    2,
+                    3650,
+                    30,
+                )
+            ),
+            nonce_window_seconds=_number(
+                "REBOUND_NONCE_WINDOW_SECONDS",
+                pick("REBOUND_NONCE_WINDOW_SECONDS", "nonce_window_seconds"),
+                0,
+                600,
+                120,
+            ),
+            guild_ready_timeout=_number(
+                "REBOUND_GUILD_READY_TIMEOUT",
+                pick("REBOUND_GUILD_READY_TIMEOUT", "guild_ready_timeout"),
+                0,
+                60,
+                2,
             ),
             guild_retention_days=int(
                 _number(
@@ -159,6 +200,10 @@ class Settings:
             "tick_seconds": f"{self.tick_seconds:g}",
             "affirmation_grace_minutes": str(self.affirmation_grace_minutes),
             "post_rate_per_second": f"{self.post_rate_per_second:g}",
+            "send_workers": str(self.send_workers),
+            "shard_count": str(self.shard_count) if self.shard_count else "automatic",
+            "run_history_days": str(self.run_history_days),
+            "nonce_window_seconds": f"{self.nonce_window_seconds:g}",
             "guild_retention_days": str(self.guild_retention_days),
             "discord_api_base": self.discord_api_base or "Discord (default)",
             "discord_gateway_url": self.discord_gateway_url or "Discord (default)",
@@ -203,6 +248,15 @@ def _number(key: str, raw: object, low: float, high: float, default: float) -> f
     if not low <= value <= high:
         raise SettingsError(f"{key} must be between {low:g} and {high:g} (got {value:g}).")
     return value
+
+
+def _optional_int(key: str, raw: object, low: int, high: int) -> int | None:
+    if raw is None or str(raw).strip() in ("", "auto"):
+        return None
+    value = _number(key, raw, low, high, low)
+    if value != int(value):
+        raise SettingsError(f"{key} must be a whole number (got {raw!r}).")
+    return int(value)
 
 
 def load_or_create_secret_key(settings: Settings) -> bytes:

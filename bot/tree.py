@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import secrets
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 
 from bot.errors import UserFacingError
+from bot.inputs import InvalidInput
 
 if TYPE_CHECKING:
     from bot.app import Bot
@@ -35,13 +36,16 @@ def _perm_names(perms: list[str]) -> str:
     return ", ".join(p.replace("_", " ").replace("guild", "server").title() for p in perms)
 
 
-def message_for(error: app_commands.AppCommandError) -> tuple[str, str | None]:
+def message_for(error: BaseException) -> tuple[str, str | None]:
     """The member-facing sentence for an error, and a reference code when it was our fault."""
     original = getattr(error, "original", None)
     if isinstance(error, UserFacingError):
         return error.message, None
     if isinstance(original, UserFacingError):
         return original.message, None
+    for candidate in (error, original):
+        if isinstance(candidate, InvalidInput):
+            return str(candidate), None
     if isinstance(error, app_commands.CommandOnCooldown):
         return COOLDOWN.format(seconds=max(1, round(error.retry_after))), None
     if isinstance(error, app_commands.MissingPermissions):
@@ -62,23 +66,31 @@ class ReboundTree(app_commands.CommandTree["Bot"]):
     async def on_error(
         self, interaction: discord.Interaction[Bot], error: app_commands.AppCommandError
     ) -> None:
-        text, kind = message_for(error)
         command = interaction.command.qualified_name if interaction.command else "unknown"
-        if kind == "internal":
-            ref = text.rsplit(": ", 1)[-1].rstrip(".")
-            # The detail goes to the log with the reference, never the member or their input.
-            log.error(
-                "Command /%s failed (ref %s)",
-                command,
-                ref,
-                exc_info=getattr(error, "original", error),
-            )
-        else:
-            log.info("Command /%s refused: %s", command, type(error).__name__)
-        await send_ephemeral(interaction, text)
+        await report_error(interaction, error, where=f"Command /{command}")
 
 
-async def send_ephemeral(interaction: discord.Interaction[Bot], text: str) -> None:
+async def report_error(
+    interaction: discord.Interaction[Any], error: BaseException, *, where: str
+) -> None:
+    """The one error path: commands, buttons, selects, modals and autocomplete all end here.
+
+    The member gets one friendly sentence (privately); the log gets the detail with a reference
+    code, and never who it was, where, or what they typed. `where` names the code path only
+    (such as "Command /affirmations setup" or "Button aff:list").
+    """
+    text, kind = message_for(error)
+    if kind == "internal":
+        ref = text.rsplit(": ", 1)[-1].rstrip(".")
+        log.error("%s failed (ref %s)", where, ref, exc_info=getattr(error, "original", error))
+    else:
+        log.info("%s refused: %s", where, type(error).__name__)
+    if interaction.type is discord.InteractionType.autocomplete:
+        return  # nothing can be shown for a failed autocomplete; the member keeps typing
+    await send_ephemeral(interaction, text)
+
+
+async def send_ephemeral(interaction: discord.Interaction[Any], text: str) -> None:
     """Reply privately whether or not the interaction was already answered or deferred."""
     try:
         if interaction.response.is_done():

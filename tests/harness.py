@@ -92,7 +92,7 @@ class RunningBot:
     async def start(self) -> None:
         clamp_payload_loggers()
         self._store = await Store.open(self.settings.db_path)
-        scheduler = Scheduler(self._store, self.clock, tick_seconds=self.settings.tick_seconds)
+        scheduler = Scheduler.from_settings(self._store, self.clock, self.settings)
         self._bot = Bot(
             settings=self.settings,
             store=self._store,

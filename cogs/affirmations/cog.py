@@ -14,7 +14,18 @@ from discord.ext import commands
 
 from bot.errors import UserFacingError
 from bot.scheduling import Occurrence, from_epoch
+from bot.timekeeping import (
+    DaySet,
+    LocalSchedule,
+    canonical_timezone_name,
+    day_set_suggestions,
+    local_today,
+    parse_time,
+    timezone_suggestions,
+)
+from bot.ui import choices, is_manager, require_manage_guild, safe_autocomplete
 from cogs.affirmations import logic
+from cogs.affirmations.content import AffirmationContent
 from cogs.affirmations.jobs import DMJob, GuildPostJob, make_rule
 from cogs.affirmations.posting import Poster
 from cogs.affirmations.privacy import AffirmationsPersonalData
@@ -71,6 +82,13 @@ NOW_TRY_AGAIN = (
     "Discord didn’t take the post in {channel} just now. Nothing is paused — "
     "try /affirmations now again in a minute."
 )
+NOW_IN_PROGRESS = (
+    "Today’s affirmation for {channel} is being sent right now — it will be there in a moment."
+)
+NOW_WILL_RETRY = (
+    "Discord didn’t take the post in {channel} just now. Nothing is paused — I’ll keep trying "
+    "for a while, and it counts as today’s once it’s up."
+)
 PREVIEW_NOTE = "A preview, only for you — nothing was posted."
 ADDED = (
     "Added #{number} to this server’s affirmations. It joins the rotation before the deck runs out."
@@ -101,6 +119,7 @@ DM_STOPPED_NOTICE = (
     "stopped them. /affirmations dm on starts them again whenever you like."
 )
 STATUS_TITLE = "**Morning affirmations**"
+STATUS_SENDING = "Today: being sent (Discord was slow to answer; it goes out within the hour)"
 STATUS_NEXT_PAUSED = "Next post: none while paused — /affirmations resume starts it again."
 PAUSE_REASONS = {
     "by_admin": "paused by someone with Manage Server",
@@ -108,7 +127,6 @@ PAUSE_REASONS = {
     "missing_permissions": "paused — I’m missing permission to post in the channel",
     "bot_removed": "paused — Rebound was removed from the server",
 }
-DAY_CHOICES = ("every day", "weekdays", "weekends", "mon,wed,fri", "tue,thu")
 
 
 def _stamp(instant: datetime, style: str) -> str:
@@ -121,24 +139,17 @@ def _require_guild(interaction: discord.Interaction[Bot]) -> discord.Guild:
     return interaction.guild
 
 
-async def _is_manager(interaction: discord.Interaction[Bot]) -> bool:
-    if interaction.guild is None:
-        raise app_commands.NoPrivateMessage()
-    if not interaction.permissions.manage_guild:
-        raise app_commands.MissingPermissions(["manage_guild"])
-    return True
+# Manage Server (read server-wide), checked on every admin subcommand. Not also set as the
+# group's default_member_permissions: Discord applies that to a top-level command and every
+# subcommand, which would hide /affirmations dm from the members it is for.
+manager_only = require_manage_guild
 
 
-# Manage Server, checked server-side on every admin subcommand. Not also set as the group's
-# default_member_permissions: Discord applies that to a top-level command and every subcommand,
-# which would hide /affirmations dm from the members it is for.
-manager_only = app_commands.check(_is_manager)
-
-
+@safe_autocomplete
 async def timezone_autocomplete(
     interaction: discord.Interaction[Bot], current: str
 ) -> list[app_commands.Choice[str]]:
-    return [app_commands.Choice(name=z, value=z) for z in logic.timezone_suggestions(current)]
+    return choices((zone, zone) for zone in timezone_suggestions(current))
 
 
 def parsed(func: Callable[[str], T], text: str) -> T:
@@ -165,7 +176,8 @@ class AffirmationsCog(commands.Cog):
         self.personal_data = AffirmationsPersonalData()
         # Duplicate keys of the bundled affirmations, so /affirmations add refuses a copy.
         self._bundled_keys = frozenset(
-            logic.normalize_for_duplicate_check(a.text) for a in bot.content.affirmations
+            logic.normalize_for_duplicate_check(a.text)
+            for a in AffirmationContent.of(bot.content).affirmations
         )
 
     async def cog_load(self) -> None:
@@ -173,6 +185,7 @@ class AffirmationsCog(commands.Cog):
         self.bot.scheduler.register(self.guild_job)
         self.bot.scheduler.register(self.dm_job)
         self.bot.privacy.register(self.personal_data)
+        self.bot.scheduler.add_housekeeping(self.repo.prune_posts)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(ListPageButton)
@@ -217,9 +230,9 @@ class AffirmationsCog(commands.Cog):
         role: discord.Role | None = None,
     ) -> None:
         guild = _require_guild(interaction)
-        local_time = parsed(logic.parse_time, time)
-        zone_name = parsed(logic.canonical_timezone_name, timezone)
-        day_set = parsed(logic.DaySet.parse, days) if days else logic.DaySet.every_day()
+        local_time = parsed(parse_time, time)
+        zone_name = parsed(canonical_timezone_name, timezone)
+        day_set = parsed(DaySet.parse, days) if days else DaySet.every_day()
         if role is not None and role.is_default():
             raise UserFacingError(EVERYONE_ROLE)
         perms = channel.permissions_for(guild.me)
@@ -261,11 +274,11 @@ class AffirmationsCog(commands.Cog):
     setup_command.autocomplete("timezone")(timezone_autocomplete)
 
     @setup_command.autocomplete("days")
+    @safe_autocomplete
     async def _days_choices(
         self, interaction: discord.Interaction[Bot], current: str
     ) -> list[app_commands.Choice[str]]:
-        options = [d for d in DAY_CHOICES if d.startswith(current.strip().lower())] or [current]
-        return [app_commands.Choice(name=d, value=d) for d in options if d][:25]
+        return choices((days, days) for days in day_set_suggestions(current))
 
     @affirmations.command(
         name="status", description="See the schedule, the next post, and whether it's paused."
@@ -290,10 +303,14 @@ class AffirmationsCog(commands.Cog):
             nxt = await self.bot.scheduler.next_run(GUILD_JOB, str(guild.id))
             if nxt is not None:
                 lines.append(f"Next post: {_stamp(nxt.due_at, 'F')} ({_stamp(nxt.due_at, 'R')})")
-        today = logic.local_today(self.bot.clock.now(), schedule.timezone).isoformat()
+        today = local_today(self.bot.clock.now(), schedule.timezone).isoformat()
         posted = await self.repo.post_on(guild.id, today)
-        when = _stamp(from_epoch(posted["posted_at"]), "t") if posted else None
-        lines.append(f"Today: posted at {when}" if when else "Today: not posted yet")
+        if posted:
+            lines.append(f"Today: posted at {_stamp(from_epoch(posted['posted_at']), 't')}")
+        elif await self.bot.scheduler.run_state(GUILD_JOB, str(guild.id), today) != "not_done":
+            lines.append(STATUS_SENDING)
+        else:
+            lines.append("Today: not posted yet")
         lines.append(f"This server’s own affirmations: {await self.repo.custom_count(guild.id)}")
         await interaction.response.send_message("\n".join(lines), ephemeral=True)
 
@@ -349,7 +366,7 @@ class AffirmationsCog(commands.Cog):
         guild = _require_guild(interaction)
         schedule = await self.repo.schedule(guild.id)
         zone = schedule.timezone if schedule else "UTC"
-        today = logic.local_today(self.bot.clock.now(), zone)
+        today = local_today(self.bot.clock.now(), zone)
         drawn = await self.poster.peek_for_guild(guild.id)
         embed = self.poster.embed_for(drawn, today, late=False, personal=False)
         await interaction.response.send_message(PREVIEW_NOTE, embed=embed, ephemeral=True)
@@ -361,23 +378,24 @@ class AffirmationsCog(commands.Cog):
     async def now(self, interaction: discord.Interaction[Bot]) -> None:
         guild = _require_guild(interaction)
         schedule = await self._schedule_or_explain(guild)
-        today = logic.local_today(self.bot.clock.now(), schedule.timezone)
+        today = local_today(self.bot.clock.now(), schedule.timezone)
         channel = f"<#{schedule.channel_id}>"
-        async with self.bot.store.transaction() as conn:
-            claimed = await self.bot.scheduler.claim_occurrence(
-                conn, GUILD_JOB, str(guild.id), today.isoformat(), due_at=self.bot.clock.now()
-            ) or await self.bot.scheduler.reclaim_occurrence(
-                conn, GUILD_JOB, str(guild.id), today.isoformat()
-            )
-        if not claimed:
+        key, occurrence = str(guild.id), today.isoformat()
+        if await self.bot.scheduler.run_state(GUILD_JOB, key, occurrence) == "done":
             raise UserFacingError(ALREADY_POSTED.format(channel=channel))
         await interaction.response.defer(ephemeral=True, thinking=True)
-        outcome, detail = await self.poster.post_to_guild(schedule, today, source="now")
-        await self.bot.scheduler.finish_claim(
-            GUILD_JOB, str(guild.id), today.isoformat(), outcome, detail
-        )
+        # The scheduler's own claim/run/record path, with the day's nonce: if a post for today
+        # already reached Discord (a crash before it was recorded), Discord returns that one.
+        result = await self.bot.scheduler.run_now(GUILD_JOB, key, occurrence)
+        outcome, detail = result.outcome, result.detail
         if outcome == "done":
             text = POSTED_NOW.format(channel=channel)
+        elif outcome == "already_done":
+            text = ALREADY_POSTED.format(channel=channel)
+        elif outcome == "in_progress":
+            text = NOW_IN_PROGRESS.format(channel=channel)
+        elif outcome == "pending":
+            text = NOW_WILL_RETRY.format(channel=channel)
         elif detail in PAUSE_REASONS:
             why = PAUSE_REASONS[detail].split("— ")[-1]
             text = POST_FAILED.format(channel=channel, why=why)
@@ -428,19 +446,21 @@ class AffirmationsCog(commands.Cog):
         )
 
     @remove.autocomplete("number")
+    @safe_autocomplete
     async def _custom_choices(
         self, interaction: discord.Interaction[Bot], current: str
     ) -> list[app_commands.Choice[int]]:
-        if interaction.guild is None:
+        # The server's own affirmations are for its admins: nobody else gets them, not even
+        # through autocomplete (Discord sends it to anyone who can see the command).
+        if interaction.guild is None or not is_manager(interaction):
             return []
         needle = current.strip().lstrip("#").casefold()
-        choices = []
+        found = []
         for item in await self.repo.custom(interaction.guild.id):
-            label = f"#{item.id} · {item.text}"
-            if needle and needle not in label.casefold():
-                continue
-            choices.append(app_commands.Choice(name=label[:100], value=item.id))
-        return choices[:25]
+            label = f"#{item.id} · {logic.one_line(item.text)}"
+            if not needle or needle in label.casefold():
+                found.append((label, item.id))
+        return choices(found)
 
     @affirmations.command(name="list", description="Page through your server's own affirmations.")
     @app_commands.describe(page="Which page to start on (10 per page)")
@@ -469,11 +489,11 @@ class AffirmationsCog(commands.Cog):
         timezone="Your time zone, e.g. America/New_York (start typing a city)",
     )
     async def dm_on(self, interaction: discord.Interaction[Bot], time: str, timezone: str) -> None:
-        local_time = parsed(logic.parse_time, time)
-        zone_name = parsed(logic.canonical_timezone_name, timezone)
+        local_time = parsed(parse_time, time)
+        zone_name = parsed(canonical_timezone_name, timezone)
         # No test DM here: a member's DMs are only tried at delivery time. If they are closed
         # then, the DMs stop after that one failure and the member is told on their next command.
-        schedule = logic.PostSchedule.build(local_time, zone_name, logic.DaySet.every_day())
+        schedule = LocalSchedule.build(local_time, zone_name, DaySet.every_day())
         async with self.bot.store.transaction() as conn:
             await self.repo.subscribe_dm(
                 conn, interaction.user.id, local_time, zone_name, self.bot.clock.now()

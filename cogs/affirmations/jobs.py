@@ -3,28 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.scheduling import DueRun, Occurrence, Outcome
-from cogs.affirmations import logic
+from bot.timekeeping import LocalSchedule, next_occurrence
 from cogs.affirmations.posting import LATE_AFTER, Poster
 from cogs.affirmations.repository import DM_JOB, GUILD_JOB, AffirmationRepository
 
 
-def rule_schedule(rule: Mapping[str, Any]) -> logic.PostSchedule:
-    hours, minutes = str(rule["time"]).split(":")
-    return logic.PostSchedule.build(
-        time(int(hours), int(minutes)), str(rule["tz"]), logic.DaySet.from_mask(int(rule["days"]))
-    )
-
-
-def make_rule(schedule: logic.PostSchedule) -> dict[str, Any]:
-    return {
-        "time": schedule.local_time.strftime("%H:%M"),
-        "tz": schedule.zone_name,
-        "days": schedule.days.mask,
-    }
+def make_rule(schedule: LocalSchedule) -> dict[str, Any]:
+    return schedule.to_rule()
 
 
 class _DailyJob:
@@ -33,9 +22,8 @@ class _DailyJob:
         self.repo = repo
         self._grace = timedelta(minutes=grace_minutes)
 
-    def next_occurrence(self, rule: Mapping[str, Any], after: Any) -> Occurrence | None:
-        occurrence = logic.next_occurrence(rule_schedule(rule), after)
-        return Occurrence(occurrence.due_at, occurrence.key)
+    def next_occurrence(self, rule: Mapping[str, Any], after: datetime) -> Occurrence | None:
+        return next_occurrence(LocalSchedule.from_rule(rule), after)
 
     def grace(self, rule: Mapping[str, Any]) -> timedelta:
         return self._grace
@@ -46,13 +34,14 @@ class GuildPostJob(_DailyJob):
 
     async def run(self, run: DueRun) -> tuple[Outcome, str | None]:
         schedule = await self.repo.schedule(int(run.key))
-        if schedule is None or schedule.paused:
+        if schedule is None or (schedule.paused and not run.manual):
             return "skipped", "paused"
         return await self.poster.post_to_guild(
             schedule,
             date.fromisoformat(run.occurrence),
-            source="schedule",
-            late=run.lateness > LATE_AFTER,
+            nonce=run.nonce,
+            source="now" if run.manual else "schedule",
+            late=not run.manual and run.lateness > LATE_AFTER,
         )
 
 
@@ -64,5 +53,8 @@ class DMJob(_DailyJob):
         if subscription is None or not subscription.active:
             return "skipped", "stopped"
         return await self.poster.send_dm(
-            subscription.user_id, date.fromisoformat(run.occurrence), late=run.lateness > LATE_AFTER
+            subscription,
+            date.fromisoformat(run.occurrence),
+            nonce=run.nonce,
+            late=run.lateness > LATE_AFTER,
         )

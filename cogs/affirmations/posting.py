@@ -12,13 +12,18 @@ from typing import TYPE_CHECKING, Literal
 import aiosqlite
 import discord
 
-from bot.scheduling import Outcome
+from bot.guild_settings import GuildSettingsRepository
+from bot.notices import notify_admins
+from bot.scheduling import Outcome, make_nonce
+from bot.sending import FailureReason, PermanentFailure
+from cogs.affirmations.content import AffirmationContent
 from cogs.affirmations.logic import draw
 from cogs.affirmations.render import action_line, affirmation_embed
 from cogs.affirmations.repository import (
     DM_JOB,
     GUILD_JOB,
     AffirmationRepository,
+    DMSubscription,
     GuildSchedule,
     PauseReason,
     dm_owner,
@@ -33,20 +38,28 @@ log = logging.getLogger(__name__)
 # A post more than this late says so in its footer.
 LATE_AFTER = timedelta(minutes=5)
 
-# Sent once when a schedule pauses itself, to the system channel or else the owner's DMs.
+# Sent once when a schedule pauses itself, as an admin notice (bot/notices.py).
 PAUSE_NOTICES: dict[PauseReason, str] = {
     "channel_missing": (
         "Rebound’s morning affirmations in **{server}** are paused: the channel they were going "
         "to ({channel}) was deleted or I can no longer see it. Someone with Manage Server can "
-        "pick a new one with `/affirmations setup`."
+        "pick a new one with {setup}."
     ),
     "missing_permissions": (
         "Rebound’s morning affirmations in **{server}** are paused: I no longer have permission "
         "to post in {channel} (I need View Channel, Send Messages and Embed Links there). Once "
-        "that’s fixed, `/affirmations resume` starts them again."
+        "that’s fixed, {resume} starts them again."
     ),
     "by_admin": "",
     "bot_removed": "",
+}
+
+
+# Which of Discord's permanent refusals pauses a server's schedule, and as what.
+PAUSE_FOR: dict[FailureReason, PauseReason] = {
+    "unknown_channel": "channel_missing",
+    "missing_access": "missing_permissions",
+    "missing_permissions": "missing_permissions",
 }
 
 
@@ -61,7 +74,8 @@ class Poster:
         self.bot = bot
         self.repo = repo
         self.rng = random.Random()
-        self._bundled_ids = tuple(a.id for a in bot.content.affirmations)
+        self.content = AffirmationContent.of(bot.content)
+        self._bundled_ids = tuple(a.id for a in self.content.affirmations)
 
     # -- choosing what to post ------------------------------------------------------------------
 
@@ -95,7 +109,7 @@ class Poster:
     def _text(self, item_id: str, custom: dict[str, str]) -> str:
         if item_id in custom:
             return custom[item_id]
-        bundled = self.bot.content.affirmation(item_id)
+        bundled = self.content.affirmation(item_id)
         if bundled is None:  # cannot happen: the pool is built from the same content
             raise LookupError("drawn an affirmation that is not in the pool")
         return bundled.text
@@ -103,7 +117,7 @@ class Poster:
     def embed_for(
         self, drawn: Drawn, local_date: date, *, late: bool, personal: bool
     ) -> discord.Embed:
-        step = self.bot.content.step_for_weekday(local_date.weekday())
+        step = self.content.step_for_weekday(local_date.weekday())
         return affirmation_embed(
             text=drawn.text,
             step=step,
@@ -122,9 +136,12 @@ class Poster:
     # -- posting to a server --------------------------------------------------------------------
 
     def blocker(self, schedule: GuildSchedule) -> PauseReason | None:
-        """What the cache already says would make a post fail, so no doomed request is sent."""
+        """What the cache already says would make a post fail, so no doomed request is sent.
+
+        A server Discord reports unavailable (an outage) knows no channels yet: that is no
+        reason to pause, so it reads as "nothing known" here; the sender waits for it."""
         guild = self.bot.get_guild(schedule.guild_id)
-        if guild is None:
+        if guild is None or guild.unavailable:
             return None  # not cached (yet): let Discord answer
         channel = guild.get_channel(schedule.channel_id)
         if channel is None:
@@ -140,9 +157,13 @@ class Poster:
         schedule: GuildSchedule,
         local_date: date,
         *,
+        nonce: str,
         source: Literal["schedule", "now"],
         late: bool = False,
     ) -> tuple[Outcome, str | None]:
+        """Post the day's affirmation once. Raises RetryLater for a passing problem (the
+        scheduler tries again with the same nonce, so Discord cannot show it twice)."""
+        self.bot.sender.check_guild_available(schedule.guild_id)
         blocked = self.blocker(schedule)
         if blocked is not None:
             await self.pause(schedule, blocked)
@@ -159,19 +180,22 @@ class Poster:
             )
         else:
             content, mentions = None, discord.AllowedMentions.none()
-        channel = self.bot.get_partial_messageable(schedule.channel_id, guild_id=schedule.guild_id)
-        await self.bot.pacer.wait()
         try:
-            message = await channel.send(content=content, embed=embed, allowed_mentions=mentions)
-        except discord.NotFound:
-            await self.pause(schedule, "channel_missing")
-            return "failed", "channel_missing"
-        except discord.Forbidden:
-            await self.pause(schedule, "missing_permissions")
-            return "failed", "missing_permissions"
-        except discord.HTTPException as exc:
-            log.warning("Affirmation post failed with HTTP %s; not retrying today", exc.status)
-            return "failed", f"http_{exc.status}"
+            message = await self.bot.sender.send(
+                schedule.channel_id,
+                nonce=nonce,
+                guild_id=schedule.guild_id,
+                content=content,
+                embed=embed,
+                allowed_mentions=mentions,
+            )
+        except PermanentFailure as failure:
+            reason = PAUSE_FOR.get(failure.reason)
+            if reason is None:  # Discord rejected the request itself: a bug, not a pause
+                log.warning("Affirmation post refused (HTTP %s %s)", failure.status, failure.code)
+                return "failed", failure.reason
+            await self.pause(schedule, reason)
+            return "failed", reason
         await self.repo.record_post(
             schedule.guild_id,
             local_date.isoformat(),
@@ -185,54 +209,62 @@ class Poster:
 
     async def pause(self, schedule: GuildSchedule, reason: PauseReason) -> bool:
         """Pause and stop the job; tell the server once, on the change from running."""
+        now = self.bot.clock.now()
         async with self.bot.store.transaction() as conn:
-            changed = await self.repo.pause(conn, schedule.guild_id, reason, self.bot.clock.now())
+            changed = await self.repo.pause(conn, schedule.guild_id, reason, now)
             await self.bot.scheduler.remove_job(conn, GUILD_JOB, str(schedule.guild_id))
         if changed:
             log.info("Affirmations paused for a server (%s)", reason)
             if PAUSE_NOTICES[reason]:
-                await self.notify_server(schedule, PAUSE_NOTICES[reason])
+                nonce = make_nonce("affirmations.pause", str(schedule.guild_id), str(now))
+                await self.notify_server(schedule, PAUSE_NOTICES[reason], nonce=nonce)
         return changed
 
-    async def notify_server(self, schedule: GuildSchedule, template: str) -> None:
-        """System channel if it works, else the owner's DMs; one attempt each, no retries."""
+    async def notify_server(self, schedule: GuildSchedule, template: str, *, nonce: str) -> None:
+        """An admin notice (bot/notices.py): the notices channel, else the owner's DMs, else the
+        system channel; paced like every scheduled send, one attempt each."""
         guild = self.bot.get_guild(schedule.guild_id)
         if guild is None:
             return
-        text = template.format(server=guild.name, channel=f"<#{schedule.channel_id}>")
-        system = guild.system_channel
-        if system is not None and system.id != schedule.channel_id:
-            perms = system.permissions_for(guild.me)
-            if perms.view_channel and perms.send_messages:
-                try:
-                    await system.send(text, allowed_mentions=discord.AllowedMentions.none())
-                    return
-                except discord.HTTPException as exc:
-                    log.info("System channel notice failed (HTTP %s); trying the owner", exc.status)
-        if guild.owner_id is None:
-            return
-        try:
-            dm = await self.bot.create_dm(discord.Object(guild.owner_id))
-            await dm.send(text, allowed_mentions=discord.AllowedMentions.none())
-        except discord.HTTPException as exc:
-            log.info("Could not tell the server about the pause (HTTP %s)", exc.status)
+        text = template.format(
+            server=guild.name,
+            channel=f"<#{schedule.channel_id}>",
+            setup=self.bot.command_mention("affirmations setup"),
+            resume=self.bot.command_mention("affirmations resume"),
+        )
+        await notify_admins(
+            self.bot,
+            GuildSettingsRepository(self.bot.store),
+            self.bot.sender,
+            schedule.guild_id,
+            text,
+            nonce=nonce,
+            avoid_channel_id=schedule.channel_id,
+        )
 
     # -- posting to a member --------------------------------------------------------------------
 
     async def send_dm(
-        self, user_id: int, local_date: date, *, late: bool
+        self, subscription: DMSubscription, local_date: date, *, nonce: str, late: bool
     ) -> tuple[Outcome, str | None]:
-        drawn = await self.draw_for_member(user_id)
+        drawn = await self.draw_for_member(subscription.user_id)
         embed = self.embed_for(drawn, local_date, late=late, personal=True)
-        await self.bot.pacer.wait()
         try:
-            dm = await self.bot.create_dm(discord.Object(user_id))
-            await dm.send(embed=embed, allowed_mentions=discord.AllowedMentions.none())
-        except (discord.Forbidden, discord.NotFound):
+            message = await self.bot.sender.send_dm(
+                subscription.user_id,
+                nonce=nonce,
+                channel_id=subscription.dm_channel_id,
+                embed=embed,
+            )
+        except PermanentFailure as failure:
+            if failure.reason == "rejected":
+                return "failed", failure.reason
             async with self.bot.store.transaction() as conn:
-                await self.repo.stop_dm(conn, user_id, "dms_closed", self.bot.clock.now())
-                await self.bot.scheduler.remove_job(conn, DM_JOB, str(user_id))
+                await self.repo.stop_dm(
+                    conn, subscription.user_id, "dms_closed", self.bot.clock.now()
+                )
+                await self.bot.scheduler.remove_job(conn, DM_JOB, str(subscription.user_id))
             return "failed", "dms_closed"
-        except discord.HTTPException as exc:
-            return "failed", f"http_{exc.status}"
+        if message.channel.id != subscription.dm_channel_id:
+            await self.repo.save_dm_channel(subscription.user_id, message.channel.id)
         return "done", None

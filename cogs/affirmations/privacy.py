@@ -21,6 +21,7 @@ class AffirmationsPersonalData:
         "affirmation_schedules",
         "affirmation_custom",
         "affirmation_posts",
+        "affirmation_custom_numbers",
         "scheduled_jobs",
         "job_runs",
     )
@@ -77,7 +78,12 @@ class AffirmationsPersonalData:
     async def delete_guild(self, conn: aiosqlite.Connection, guild_id: int) -> dict[str, int]:
         key = str(guild_id)
         counts: dict[str, int] = {}
-        for table in ("affirmation_schedules", "affirmation_custom", "affirmation_posts"):
+        for table in (
+            "affirmation_schedules",
+            "affirmation_custom",
+            "affirmation_posts",
+            "affirmation_custom_numbers",
+        ):
             counts[table] = await delete_rows(
                 conn, f"DELETE FROM {table} WHERE guild_id = ?", (guild_id,)
             )

@@ -7,7 +7,7 @@ from datetime import date
 
 import discord
 
-from bot.content import Step
+from cogs.affirmations.content import Step
 
 COLOUR = discord.Colour.from_rgb(94, 170, 168)
 STEP_HEADING = "Today’s step · {title}"

@@ -11,7 +11,8 @@ import aiosqlite
 
 from bot.db import Store
 from bot.scheduling import from_epoch, to_epoch
-from cogs.affirmations.logic import DaySet, Deck, PostSchedule
+from bot.timekeeping import DaySet, LocalSchedule
+from cogs.affirmations.logic import Deck
 
 PauseReason = Literal["by_admin", "channel_missing", "missing_permissions", "bot_removed"]
 GUILD_JOB = "affirmations.guild"
@@ -54,8 +55,8 @@ class GuildSchedule:
     pause_reason: PauseReason | None
     paused_at: datetime | None
 
-    def post_schedule(self) -> PostSchedule:
-        return PostSchedule.build(self.local_time, self.timezone, self.days)
+    def post_schedule(self) -> LocalSchedule:
+        return LocalSchedule.build(self.local_time, self.timezone, self.days)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +67,10 @@ class DMSubscription:
     active: bool
     stopped_reason: str | None
     notice_pending: bool
+    dm_channel_id: int | None = None
 
-    def post_schedule(self) -> PostSchedule:
-        return PostSchedule.build(self.local_time, self.timezone, DaySet.every_day())
+    def post_schedule(self) -> LocalSchedule:
+        return LocalSchedule.build(self.local_time, self.timezone, DaySet.every_day())
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +250,14 @@ class AffirmationRepository:
             (guild_id, local_date, item_id, channel_id, message_id, to_epoch(now), source),
         )
 
+    @staticmethod
+    async def prune_posts(conn: aiosqlite.Connection, cutoff: datetime) -> int:
+        """Forget the post log before `cutoff` (status only reads today's; housekeeping)."""
+        cursor = await conn.execute(
+            "DELETE FROM affirmation_posts WHERE posted_at < ?", (to_epoch(cutoff),)
+        )
+        return cursor.rowcount
+
     async def post_on(self, guild_id: int, local_date: str) -> aiosqlite.Row | None:
         return await self.store.fetchone(
             "SELECT * FROM affirmation_posts WHERE guild_id = ? AND local_date = ?",
@@ -269,6 +279,14 @@ class AffirmationRepository:
             active=bool(row["active"]),
             stopped_reason=row["stopped_reason"],
             notice_pending=bool(row["notice_pending"]),
+            dm_channel_id=row["dm_channel_id"],
+        )
+
+    async def save_dm_channel(self, user_id: int, channel_id: int) -> None:
+        """Keep the member's DM channel id: later mornings are then one request each."""
+        await self.store.execute(
+            "UPDATE affirmation_dm_subscriptions SET dm_channel_id = ? WHERE user_id = ?",
+            (channel_id, user_id),
         )
 
     async def subscribe_dm(

@@ -1,7 +1,7 @@
 """The list pager: Previous/Next buttons that survive restarts.
 
-custom_ids are namespaced "affirmations:list:<page>" and carry nothing but the page number: the
-server comes from the interaction, and only someone with Manage Server gets a page.
+custom_ids are "aff:list:<page>" and carry nothing but the page number: the server comes from the
+interaction, and only someone with Manage Server (server-wide) gets a page.
 """
 
 from __future__ import annotations
@@ -12,22 +12,19 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from cogs.affirmations.repository import CustomAffirmation
+from bot.ui import guarded_callback, is_manager, page_count, page_items, pager_view
+from cogs.affirmations.logic import one_line
+from cogs.affirmations.repository import AffirmationRepository, CustomAffirmation
 
 if TYPE_CHECKING:
     from bot.app import Bot
 
-PAGE_SIZE = 10
+__all__ = ["ListPageButton", "list_page", "page_count"]
+
 LIST_TITLE = "This server’s own affirmations"
 LIST_FOOTER = "Page {page} of {pages} · {count} in all · bundled affirmations rotate too"
-PREVIOUS = "‹ Previous"
-NEXT = "Next ›"
 PAGER_NOT_YOURS = "Paging through the list is for people who can manage this server."
 LIST_GONE = "This list has changed — run /affirmations list again for a fresh one."
-
-
-def page_count(total: int) -> int:
-    return max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
 
 
 def list_page(
@@ -35,30 +32,26 @@ def list_page(
 ) -> tuple[discord.Embed, discord.ui.View | None]:
     """The embed for one page (1-based, already in range) and its pager, if there is more."""
     pages = page_count(len(items))
-    chunk = items[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     embed = discord.Embed(
         title=LIST_TITLE,
-        description="\n".join(f"**#{item.id}** · {item.text}" for item in chunk),
+        description="\n".join(
+            f"**#{item.id}** · {one_line(item.text)}" for item in page_items(items, page)
+        ),
         colour=discord.Colour.teal(),
     )
     embed.set_footer(text=LIST_FOOTER.format(page=page, pages=pages, count=len(items)))
-    if pages == 1:
-        return embed, None
-    view = discord.ui.View(timeout=None)
-    view.add_item(ListPageButton(page - 1, PREVIOUS, disabled=page == 1))
-    view.add_item(ListPageButton(page + 1, NEXT, disabled=page == pages))
-    return embed, view
+    return embed, pager_view("aff", "list", page, pages)
 
 
 class ListPageButton(
     discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=r"affirmations:list:(?P<page>[0-9]{1,4})",
+    template=r"aff:list:(?P<page>[0-9]{1,4})",
 ):
-    def __init__(self, page: int, label: str, *, disabled: bool = False) -> None:
+    def __init__(self, page: int, label: str = "", *, disabled: bool = False) -> None:
         super().__init__(
             discord.ui.Button(
-                label=label,
-                custom_id=f"affirmations:list:{page}",
+                label=label or str(page),
+                custom_id=f"aff:list:{page}",
                 style=discord.ButtonStyle.secondary,
                 disabled=disabled,
             )
@@ -76,10 +69,9 @@ class ListPageButton(
         label = item.label if isinstance(item, discord.ui.Button) else None
         return cls(int(match["page"]), label or "")
 
+    @guarded_callback
     async def callback(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
-        from cogs.affirmations.repository import AffirmationRepository
-
-        if interaction.guild is None or not interaction.permissions.manage_guild:
+        if interaction.guild is None or not is_manager(interaction):
             await interaction.response.send_message(PAGER_NOT_YOURS, ephemeral=True)
             return
         items = await AffirmationRepository(interaction.client.store).custom(interaction.guild.id)

@@ -9,8 +9,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.ui import is_manager
 from cogs.help import logic, messages
-from cogs.help.content import HelpContent
+from cogs.help.content import load_help
 
 if TYPE_CHECKING:
     from bot.app import Bot
@@ -36,15 +37,14 @@ def listed_commands(tree: app_commands.CommandTree[Any]) -> Iterator[logic.Liste
 
 
 def is_server_admin(interaction: discord.Interaction[Any]) -> bool:
-    """Manage Server is a server permission: read it from the member's roles, not the channel."""
-    user = interaction.user
-    return isinstance(user, discord.Member) and user.guild_permissions.manage_guild
+    """Manage Server is a server permission: read from the member's roles, not the channel."""
+    return is_manager(interaction)
 
 
 class HelpCog(commands.Cog):
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
-        self.content = HelpContent.load(bot.settings.content_dir / "help.yaml")
+        self.content = load_help(bot.settings.content_dir / "help.yaml")
 
     def embed_for(self, *, is_admin: bool) -> discord.Embed:
         titles = {p.key: p.title for p in self.content.pillars}

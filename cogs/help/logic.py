@@ -5,9 +5,28 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from cogs.help.content import CommandHelp, HelpContent
-
 MORE_KEY = "__more__"
+
+
+@dataclass(frozen=True, slots=True)
+class Pillar:
+    key: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class CommandHelp:
+    pillar: str
+    text: str
+    admin: bool
+
+
+@dataclass(frozen=True, slots=True)
+class HelpContent:
+    """data/help.yaml as read (see cogs/help/content.py)."""
+
+    pillars: tuple[Pillar, ...]
+    commands: dict[str, CommandHelp]
 
 
 @dataclass(frozen=True, slots=True)

@@ -81,11 +81,12 @@ class PresenceRepository:
 
 
 class PresencePersonalData:
-    """server_presence holds servers, not members: nothing to export or delete for a member;
-    a purged server's row goes with the rest of its data."""
+    """Per-server core rows (server_presence, and the house's guild_settings: notices channel,
+    default zone) hold servers, not members: nothing to export or delete for a member; a purged
+    server's rows go with the rest of its data."""
 
     feature = "servers"
-    tables = ("server_presence",)
+    tables = ("server_presence", "guild_settings")
 
     async def export(self, conn: aiosqlite.Connection, subject: object) -> dict[str, list[Any]]:
         return {}
@@ -95,7 +96,6 @@ class PresencePersonalData:
 
     async def delete_guild(self, conn: aiosqlite.Connection, guild_id: int) -> dict[str, int]:
         return {
-            "server_presence": await delete_rows(
-                conn, "DELETE FROM server_presence WHERE guild_id = ?", (guild_id,)
-            )
+            table: await delete_rows(conn, f"DELETE FROM {table} WHERE guild_id = ?", (guild_id,))
+            for table in self.tables
         }

@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.ui import is_manager, require_manage_guild
 from cogs.setup import logic, messages
 from cogs.setup.service import SetupService
 from cogs.setup.views import Flow, Tools, show
@@ -19,24 +20,7 @@ if TYPE_CHECKING:
 
 def may_manage(interaction: discord.Interaction[Any]) -> bool:
     """Manage Server, read server-wide (the member's roles), never from a channel overwrite."""
-    user, guild = interaction.user, interaction.guild
-    if guild is None or not isinstance(user, discord.Member):
-        return False
-    if guild.owner_id == user.id:
-        return True
-    perms = user.guild_permissions
-    return perms.manage_guild or perms.administrator
-
-
-async def _manager_only(interaction: discord.Interaction[Any]) -> bool:
-    if interaction.guild is None:
-        raise app_commands.NoPrivateMessage()
-    if not may_manage(interaction):
-        raise app_commands.MissingPermissions(["manage_guild"])
-    return True
-
-
-manager_only = app_commands.check(_manager_only)
+    return is_manager(interaction)
 
 
 async def config_embed(bot: Bot, service: SetupService, guild: discord.Guild) -> discord.Embed:
@@ -79,12 +63,12 @@ class SetupCog(commands.Cog):
 
     @app_commands.command(name="setup", description=messages.SETUP_DESCRIPTION)
     @app_commands.guild_only()
-    @manager_only
+    @require_manage_guild
     async def setup_command(self, interaction: discord.Interaction[Bot]) -> None:
         await show(interaction, self.tools(), Flow(), first=True)
 
     @config.command(name="show", description=messages.CONFIG_SHOW_DESCRIPTION)
-    @manager_only
+    @require_manage_guild
     async def config_show(self, interaction: discord.Interaction[Bot]) -> None:
         assert interaction.guild is not None
         embed = await config_embed(self.bot, self.service, interaction.guild)

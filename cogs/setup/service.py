@@ -46,6 +46,30 @@ class Check:
     missing: tuple[str, ...]
 
 
+def granted_in(channel: discord.abc.GuildChannel, member: discord.Member) -> discord.Permissions:
+    """The member's permissions in the channel as its roles and overwrites set them, *before*
+    Discord's implicit denials (no View Channel hides everything; no Send Messages drops Embed
+    Links and Attach Files). discord.py's permissions_for applies those, which would name
+    permissions that are in fact fine; this names exactly what an admin has to grant."""
+    base = member.guild_permissions
+    if base.administrator:
+        return discord.Permissions.all()
+    granted = discord.Permissions(base.value)
+    allow, deny = channel.overwrites_for(member.guild.default_role).pair()
+    granted.handle_overwrite(allow=allow.value, deny=deny.value)
+    roles_allow = roles_deny = 0
+    for role in member.roles:
+        if role.is_default():
+            continue
+        allow, deny = channel.overwrites_for(role).pair()
+        roles_allow |= allow.value
+        roles_deny |= deny.value
+    granted.handle_overwrite(allow=roles_allow, deny=roles_deny)
+    allow, deny = channel.overwrites_for(member).pair()
+    granted.handle_overwrite(allow=allow.value, deny=deny.value)
+    return granted
+
+
 class SetupService:
     def __init__(self, settings: Sequence[Setting]) -> None:
         self.settings = list(settings)
@@ -68,7 +92,7 @@ class SetupService:
         channel = guild.get_channel(channel_id)
         if channel is None:
             return logic.missing_permissions({}, needs)
-        granted = channel.permissions_for(guild.me)
+        granted = granted_in(channel, guild.me)
         return logic.missing_permissions({p: getattr(granted, p) for p in needs}, needs)
 
     async def check(self, guild: discord.Guild, setting: Setting) -> Check:

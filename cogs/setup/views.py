@@ -1,7 +1,8 @@
 """The /setup flow: one ephemeral message, a page per area, every choice saved at once.
 
 The view is rebuilt after every choice from what is stored, so what it shows is always the
-truth. custom_ids are "setup:<setting>" and "setup:nav:<where>": nothing about the member.
+truth. custom_ids are "setup:pick:<setting>", "setup:nav:<where>" and the like: nothing about
+the member.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.ui import BaseModal, BaseView, custom_id
 from cogs.setup import messages
 from cogs.setup.service import Check, Setting, SetupService
 
@@ -80,7 +82,7 @@ async def show(
         await interaction.response.edit_message(embed=embed, view=view)
 
 
-class SetupView(discord.ui.View):
+class SetupView(BaseView):
     def __init__(self, tools: Tools, flow: Flow, checks: Sequence[Check], pages: int) -> None:
         super().__init__(timeout=900)
         self.tools = tools
@@ -112,14 +114,6 @@ class SetupView(discord.ui.View):
             return False
         return True
 
-    async def on_error(
-        self, interaction: discord.Interaction[Any], error: Exception, item: Any, /
-    ) -> None:
-        from bot.tree import message_for, send_ephemeral
-
-        text, _ = message_for(error)  # type: ignore[arg-type]
-        await send_ephemeral(interaction, text)
-
     async def step(self, interaction: discord.Interaction[Bot], **changes: Any) -> None:
         await show(interaction, self.tools, replace(self.flow, **changes))
 
@@ -127,7 +121,7 @@ class SetupView(discord.ui.View):
 class ChannelChoice(discord.ui.ChannelSelect[SetupView]):
     def __init__(self, setting: Setting, check: Check, row: int) -> None:
         super().__init__(
-            custom_id=f"setup:{setting.key}",
+            custom_id=custom_id("setup", "pick", setting.key),
             channel_types=list(setting.channel_types),
             placeholder=messages.CHANNEL_PLACEHOLDER.format(label=setting.label)[:150],
             min_values=1,
@@ -160,7 +154,7 @@ class ZoneChoice(discord.ui.Select[SetupView]):
             for name in names[:25]
         ]
         super().__init__(
-            custom_id=f"setup:{setting.key}",
+            custom_id=custom_id("setup", "pick", setting.key),
             placeholder=messages.ZONE_PLACEHOLDER.format(zone=check.shown)[:150],
             options=options,
             min_values=1,
@@ -180,7 +174,7 @@ class ZoneSearch(discord.ui.Button[SetupView]):
     def __init__(self, setting: Setting, row: int) -> None:
         super().__init__(
             label=messages.SEARCH_ZONES,
-            custom_id=f"setup:{setting.key}-search",
+            custom_id=custom_id("setup", "search", setting.key),
             style=discord.ButtonStyle.secondary,
             row=row,
         )
@@ -190,13 +184,13 @@ class ZoneSearch(discord.ui.Button[SetupView]):
         await interaction.response.send_modal(ZoneSearchModal(self.view))
 
 
-class ZoneSearchModal(discord.ui.Modal, title=messages.ZONE_MODAL_TITLE):
+class ZoneSearchModal(BaseModal, title=messages.ZONE_MODAL_TITLE):
     query: discord.ui.TextInput[ZoneSearchModal] = discord.ui.TextInput(
-        label=messages.ZONE_MODAL_LABEL, max_length=60, custom_id="setup:zone-query"
+        label=messages.ZONE_MODAL_LABEL, max_length=60, custom_id=custom_id("setup", "query")
     )
 
     def __init__(self, view: SetupView) -> None:
-        super().__init__(custom_id="setup:zone-search", timeout=600)
+        super().__init__(custom_id=custom_id("setup", "searchform"), timeout=600)
         self.setup_view = view
 
     async def on_submit(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
@@ -214,7 +208,7 @@ class TimeButton(discord.ui.Button[SetupView]):
     def __init__(self, setting: Setting, check: Check, row: int) -> None:
         super().__init__(
             label=f"{setting.label}: {check.shown}"[:80],
-            custom_id=f"setup:{setting.key}",
+            custom_id=custom_id("setup", "pick", setting.key),
             style=discord.ButtonStyle.secondary,
             row=row,
         )
@@ -226,16 +220,16 @@ class TimeButton(discord.ui.Button[SetupView]):
         await interaction.response.send_modal(TimeModal(self.view, self.setting, self.current))
 
 
-class TimeModal(discord.ui.Modal, title=messages.TIME_MODAL_TITLE):
+class TimeModal(BaseModal, title=messages.TIME_MODAL_TITLE):
     def __init__(self, view: SetupView, setting: Setting, current: str) -> None:
-        super().__init__(custom_id=f"setup:{setting.key}-modal", timeout=600)
+        super().__init__(custom_id=custom_id("setup", "timeform", setting.key), timeout=600)
         self.setup_view = view
         self.setting = setting
         self.value_input: discord.ui.TextInput[TimeModal] = discord.ui.TextInput(
             label=messages.TIME_MODAL_LABEL,
             default=current or None,
             max_length=10,
-            custom_id="setup:time-value",
+            custom_id=custom_id("setup", "time"),
         )
         self.add_item(self.value_input)
 
@@ -256,7 +250,7 @@ class ToggleButton(discord.ui.Button[SetupView]):
     def __init__(self, setting: Setting, check: Check, row: int) -> None:
         super().__init__(
             label=messages.TOGGLE_LABEL.format(label=setting.label, state=check.shown)[:80],
-            custom_id=f"setup:{setting.key}",
+            custom_id=custom_id("setup", "pick", setting.key),
             style=discord.ButtonStyle.success if check.value else discord.ButtonStyle.secondary,
             row=row,
         )
@@ -276,7 +270,7 @@ class NavButton(discord.ui.Button[SetupView]):
     def __init__(self, where: str, label: str, target: int, *, disabled: bool = False) -> None:
         super().__init__(
             label=label,
-            custom_id=f"setup:nav:{where}",
+            custom_id=custom_id("setup", "nav", where),
             style=discord.ButtonStyle.primary if where == "done" else discord.ButtonStyle.secondary,
             disabled=disabled,
             row=4,

@@ -5,7 +5,8 @@ A feature that is not loaded contributes nothing, so /setup only offers what thi
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
 from datetime import time
 from typing import TYPE_CHECKING, Any
 
@@ -18,19 +19,74 @@ DEFAULT_AFFIRMATION_TIME = time(8, 0)
 POSTING = ("view_channel", "send_messages", "embed_links")
 PICK_CHANNEL_FIRST = "Pick the affirmations channel first — then its time."
 
+ZoneFollower = Callable[[int, str], Awaitable[None]]
+
+
+@dataclass
+class Wiring:
+    settings: list[Setting] = field(default_factory=list)
+    # Called when the server's zone changes: features that keep their own zone follow it.
+    zone_followers: list[ZoneFollower] = field(default_factory=list)
+
 
 def all_settings(bot: Bot) -> list[Setting]:
-    return [*affirmation_settings(bot)]
+    wiring = Wiring()
+    affirmation_settings(bot, wiring)
+    server_settings(bot, wiring)
+    return wiring.settings
 
 
-def affirmation_settings(bot: Bot) -> list[Setting]:
+def loaded(bot: Bot, package: str) -> bool:
+    """Whether a feature package (cogs.<package>) has a cog loaded in this build."""
+    return any(type(cog).__module__.startswith(f"cogs.{package}.") for cog in bot.cogs.values())
+
+
+def server_settings(bot: Bot, wiring: Wiring) -> None:
+    """The house's per-server settings: where admin notices go, the server's default zone."""
+    from bot.guild_settings import GuildSettingsRepository
+
+    repo = GuildSettingsRepository(bot.store)
+
+    async def read_notices(guild_id: int) -> int | None:
+        return (await repo.get(guild_id)).notices_channel_id
+
+    async def write_notices(guild_id: int, channel_id: Any) -> str | None:
+        await repo.set_notices_channel(guild_id, int(channel_id), bot.clock.now())
+        return None
+
+    async def read_zone(guild_id: int) -> str | None:
+        return (await repo.get(guild_id)).default_timezone
+
+    async def write_zone(guild_id: int, zone: Any) -> str | None:
+        await repo.set_default_timezone(guild_id, str(zone), bot.clock.now())
+        for follow in wiring.zone_followers:
+            await follow(guild_id, str(zone))
+        return None
+
+    wiring.settings += [
+        Setting(
+            "notices_channel",
+            "Notices channel (for admins)",
+            "Accountability and notices",
+            "channel",
+            read_notices,
+            write_notices,
+            needs=POSTING,
+        ),
+        Setting("timezone", "Server time zone", "Time zone", "zone", read_zone, write_zone),
+    ]
+
+
+def affirmation_settings(bot: Bot, wiring: Wiring) -> None:
+    from bot.guild_settings import GuildSettingsRepository
+    from bot.timekeeping import UTC_NAME, DaySet
     from cogs.affirmations.jobs import make_rule
-    from cogs.affirmations.logic import DaySet
     from cogs.affirmations.repository import GUILD_JOB, AffirmationRepository, GuildSchedule
 
-    if bot.get_cog("AffirmationsCog") is None:
-        return []
+    if not loaded(bot, "affirmations"):
+        return
     repo = AffirmationRepository(bot.store)
+    server = GuildSettingsRepository(bot.store)
 
     async def save(schedule: GuildSchedule) -> None:
         async with bot.store.transaction() as conn:
@@ -46,8 +102,8 @@ def affirmation_settings(bot: Bot) -> list[Setting]:
 
     async def write_channel(guild_id: int, channel_id: Any) -> str | None:
         schedule = await repo.schedule(guild_id)
-        if schedule is None:  # gentle defaults: every day at 08:00, the server's zone
-            zone = "UTC"
+        if schedule is None:  # gentle defaults: every day at 08:00, in the server's zone
+            zone = (await server.get(guild_id)).default_timezone or UTC_NAME
             schedule = GuildSchedule(
                 guild_id=guild_id,
                 channel_id=int(channel_id),
@@ -65,7 +121,7 @@ def affirmation_settings(bot: Bot) -> list[Setting]:
                 "channel_missing",
                 "missing_permissions",
             ):
-                # A channel that works again ends a pause the old one caused.
+                # A channel that works ends a pause the old one caused.
                 schedule = replace(schedule, paused=False, pause_reason=None, paused_at=None)
         await save(schedule)
         return None
@@ -81,18 +137,14 @@ def affirmation_settings(bot: Bot) -> list[Setting]:
         await save(replace(schedule, local_time=value))
         return None
 
-    async def read_zone(guild_id: int) -> str | None:
+    async def follow_zone(guild_id: int, zone: str) -> None:
+        """The morning affirmation follows the server's zone chosen in /setup."""
         schedule = await repo.schedule(guild_id)
-        return schedule.timezone if schedule else None
+        if schedule is not None and schedule.timezone != zone:
+            await save(replace(schedule, timezone=zone))
 
-    async def write_zone(guild_id: int, value: Any) -> str | None:
-        schedule = await repo.schedule(guild_id)
-        if schedule is None:
-            return PICK_CHANNEL_FIRST
-        await save(replace(schedule, timezone=str(value)))
-        return None
-
-    return [
+    wiring.zone_followers.append(follow_zone)
+    wiring.settings += [
         Setting(
             "affirmations_channel",
             "Affirmations channel",
@@ -110,18 +162,17 @@ def affirmation_settings(bot: Bot) -> list[Setting]:
             read_time,
             write_time,
         ),
-        Setting("timezone", "Server time zone", "Time zone", "zone", read_zone, write_zone),
     ]
 
 
 def suggest_zones(query: str) -> list[str]:
-    from cogs.affirmations.logic import timezone_suggestions
+    from bot.timekeeping import timezone_suggestions
 
     return timezone_suggestions(query)
 
 
 def parse_time(text: str) -> time:
-    """HH:MM; raises ValueError with one friendly sentence."""
-    from cogs.affirmations.logic import parse_time as parse
+    """HH:MM; raises InvalidInput (a ValueError) with one friendly sentence."""
+    from bot.timekeeping import parse_time as parse
 
     return parse(text)

@@ -1,114 +1,49 @@
-"""Every bundled content file loads, has the right shape, and has no duplicates."""
+"""The core's content loading: generic YAML, the one normaliser, features found by themselves."""
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from bot.content import (
-    MAX_AFFIRMATION_CHARS,
-    MIN_PER_STEP,
-    STEP_KEYS,
-    TONES,
-    Content,
-    ContentError,
-    load_affirmations,
-    load_steps,
-    normalize_text,
-)
+from bot.content import Content, ContentError, normalize_text, read_yaml, text_field
 from bot.settings import CONTENT_DIR
+from cogs.affirmations.content import AffirmationContent
 
 
-@pytest.fixture(scope="module")
-def content() -> Content:
-    return Content.load(CONTENT_DIR)
+def test_content_load_finds_each_feature_that_has_content() -> None:
+    content = Content.load(CONTENT_DIR)
+    assert "affirmations" in content.summary()
+    assert AffirmationContent.of(content).affirmations
 
 
-def test_every_yaml_file_in_data_parses(content: Content) -> None:
-    import yaml
-
-    for path in CONTENT_DIR.glob("*.yaml"):
-        assert yaml.safe_load(path.read_text(encoding="utf-8")) is not None, path.name
+def test_asking_for_content_a_feature_did_not_load_is_a_lookup_error() -> None:
+    with pytest.raises(LookupError):
+        Content({}).part("stories", AffirmationContent)
 
 
-def test_at_least_250_affirmations_and_25_per_step(content: Content) -> None:
-    assert len(content.affirmations) >= 250
-    per_step = Counter(a.step for a in content.affirmations)
-    assert set(per_step) == set(STEP_KEYS)
-    assert min(per_step.values()) >= MIN_PER_STEP
+def test_read_yaml_names_a_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ContentError, match=r"nope\.yaml: the file is missing"):
+        read_yaml(tmp_path / "nope.yaml")
 
 
-def test_affirmations_are_within_length_and_tagged(content: Content) -> None:
-    for item in content.affirmations:
-        assert len(item.text) <= MAX_AFFIRMATION_CHARS, item.id
-        assert item.tone in TONES
-    assert {a.tone for a in content.affirmations} == set(TONES)
+def test_read_yaml_names_a_malformed_file(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("a: [1, 2\n", encoding="utf-8")
+    with pytest.raises(ContentError, match=r"bad\.yaml: not valid YAML"):
+        read_yaml(path)
 
 
-def test_no_duplicates_ignoring_case_and_punctuation(content: Content) -> None:
-    norms = [normalize_text(a.text) for a in content.affirmations]
-    assert len(norms) == len(set(norms))
-    assert len({a.id for a in content.affirmations}) == len(content.affirmations)
+def test_text_field_trims_and_checks_the_limit() -> None:
+    assert text_field("  hi  ", "x", 5) == "hi"
+    with pytest.raises(ContentError, match="is 6 characters"):
+        text_field("abcdef", "x", 5)
+    with pytest.raises(ContentError, match="non-empty"):
+        text_field("   ", "x", 5)
 
 
-def test_one_step_per_weekday_with_a_call_to_action(content: Content) -> None:
-    assert [s.weekday for s in content.steps] == list(range(7))
-    assert content.step_for_weekday(0).key == "affirm_yourself"
-    assert content.step_for_weekday(6).key == "share_your_journey"
-    for step in content.steps:
-        assert "{command}" in step.action.text
-        assert step.prompt_for_week(1) and step.prompt_for_week(2)
-
-
-def _write(tmp_path: Path, body: str) -> Path:
-    path = tmp_path / "affirmations.yaml"
-    path.write_text(body, encoding="utf-8")
-    return path
-
-
-def test_duplicate_differing_only_in_case_and_punctuation_is_rejected(tmp_path: Path) -> None:
-    path = _write(
-        tmp_path,
-        "affirmations:\n"
-        "  - {id: ay-001, step: affirm_yourself, tone: gentle, text: 'You are enough.'}\n"
-        "  - {id: ay-002, step: affirm_yourself, tone: bold, text: 'you are ENOUGH!!'}\n",
-    )
-    with pytest.raises(ContentError, match="ay-002: duplicates ay-001"):
-        load_affirmations(path)
-
-
-def test_too_long_affirmation_is_rejected_naming_it(tmp_path: Path) -> None:
-    text = "x" * 301
-    path = _write(
-        tmp_path,
-        f"affirmations:\n  - {{id: ay-001, step: affirm_yourself, tone: gentle, text: '{text}'}}\n",
-    )
-    with pytest.raises(ContentError, match="ay-001: is 301 characters"):
-        load_affirmations(path)
-
-
-def test_unknown_step_and_tone_are_rejected(tmp_path: Path) -> None:
-    path = _write(
-        tmp_path,
-        "affirmations:\n  - {id: ay-001, step: nap, tone: gentle, text: 'Rest is fine.'}\n",
-    )
-    with pytest.raises(ContentError, match="step 'nap'"):
-        load_affirmations(path)
-
-
-def test_a_step_with_too_few_affirmations_is_rejected(tmp_path: Path) -> None:
-    path = _write(
-        tmp_path,
-        "affirmations:\n  - {id: ay-001, step: affirm_yourself, tone: gentle, text: 'One.'}\n",
-    )
-    with pytest.raises(ContentError, match="at least 25"):
-        load_affirmations(path)
-
-
-def test_steps_file_missing_a_weekday_is_rejected(tmp_path: Path) -> None:
-    path = tmp_path / "steps.yaml"
-    path.write_text("steps: []\n", encoding="utf-8")
-    with pytest.raises(ContentError, match="seven steps"):
-        load_steps(path)
+def test_the_one_normaliser_ignores_case_punctuation_and_spacing_but_keeps_accents() -> None:
+    assert normalize_text("You've got this!") == normalize_text("  youve   GOT this")
+    assert normalize_text("Café") != normalize_text("Cafe")
+    assert normalize_text("You got this 💪") != normalize_text("You got this 🌟")
+    assert normalize_text("zero\u200bwidth") == normalize_text("zerowidth")

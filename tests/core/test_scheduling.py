@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.clock import ManualClock
 from bot.db import Store
-from bot.scheduling import DueRun, Occurrence, Outcome, Scheduler
+from bot.scheduling import DueRun, Occurrence, Outcome, RetryLater, Scheduler, make_nonce
 
 START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
@@ -138,15 +138,34 @@ async def test_a_claimed_occurrence_is_not_run_again(store: Store, clock: Manual
     assert handler.ran == []
 
 
-async def test_runs_left_claimed_by_a_crash_are_marked_interrupted(
+async def test_a_run_a_crash_left_in_flight_is_sent_again_inside_the_nonce_window(
+    store: Store, clock: ManualClock
+) -> None:
+    handler = Hourly()
+    scheduler = await make(store, clock, handler)
+    clock.set(START + timedelta(hours=1))
+    async with store.transaction() as conn:
+        await scheduler.claim_occurrence(
+            conn, handler.kind, "a", "2026-03-02T13", due_at=START + timedelta(hours=1)
+        )
+    clock.advance(timedelta(seconds=30))  # the restart came 30 s later
+    assert await scheduler.recover() == (1, 0)
+    await scheduler.run_due()
+    assert handler.ran == ["2026-03-02T13"]
+    assert await scheduler.run_status(handler.kind, "a", "2026-03-02T13") == "done"
+
+
+async def test_a_run_left_in_flight_past_the_nonce_window_is_recorded_interrupted(
     store: Store, clock: ManualClock
 ) -> None:
     handler = Hourly()
     scheduler = await make(store, clock, handler)
     async with store.transaction() as conn:
         await scheduler.claim_occurrence(conn, handler.kind, "a", "2026-03-02T13", due_at=START)
+    clock.advance(scheduler.nonce_window + timedelta(seconds=1))
     await scheduler.start()
     await scheduler.stop()
+    assert handler.ran == []
     assert await scheduler.run_status(handler.kind, "a", "2026-03-02T13") == "interrupted"
 
 
@@ -179,10 +198,10 @@ async def test_unregistered_kinds_are_left_alone(store: Store, clock: ManualCloc
     assert handler.ran == []
 
 
-async def test_apscheduler_ticks_run_due_work_on_their_own(
+async def test_the_loop_runs_due_work_on_its_own_safety_tick(
     store: Store, clock: ManualClock
 ) -> None:
-    """The real tick, not the harness: APScheduler calls run_due every tick_seconds."""
+    """The real loop, not the harness: a clock moved behind its back is seen at the tick."""
     handler = Hourly()
     scheduler = Scheduler(store, clock, tick_seconds=0.2)
     scheduler.register(handler)
@@ -198,3 +217,188 @@ async def test_apscheduler_ticks_run_due_work_on_their_own(
     finally:
         await scheduler.stop()
     assert handler.ran == ["2026-03-02T13"]
+
+
+# -- the engine: retries, the pool, run_now, stopping, waking, nonces, housekeeping ------------
+
+
+class Flaky(Hourly):
+    """Asks to be retried `failures` times, then works."""
+
+    def __init__(self, failures: int, grace: timedelta = timedelta(hours=3)) -> None:
+        super().__init__(grace)
+        self.failures = failures
+        self.nonces: list[str] = []
+
+    async def run(self, run: DueRun) -> tuple[Outcome, str | None]:
+        self.nonces.append(run.nonce)
+        if self.failures > 0:
+            self.failures -= 1
+            raise RetryLater("http_503")
+        return await super().run(run)
+
+
+async def test_a_passing_failure_is_retried_later_with_the_same_nonce(
+    store: Store, clock: ManualClock
+) -> None:
+    handler = Flaky(failures=2)
+    scheduler = await make(store, clock, handler)
+    clock.set(START + timedelta(hours=1))
+    results = await scheduler.run_due()
+    assert [r.outcome for r in results] == ["pending"]
+    assert await scheduler.run_state(handler.kind, "a", "2026-03-02T13") == "in_progress"
+    retry_at = await scheduler.next_due_at()
+    assert retry_at == START + timedelta(hours=1, seconds=30)
+    clock.set(retry_at)
+    await scheduler.run_due()
+    clock.set(START + timedelta(hours=1, minutes=5))
+    await scheduler.run_due()
+    assert handler.ran == ["2026-03-02T13"]
+    assert len(set(handler.nonces)) == 1 and len(handler.nonces) == 3
+    assert await scheduler.run_state(handler.kind, "a", "2026-03-02T13") == "done"
+
+
+async def test_retries_stop_at_the_end_of_the_grace_window(
+    store: Store, clock: ManualClock
+) -> None:
+    handler = Flaky(failures=1000, grace=timedelta(minutes=10))
+    scheduler = await make(store, clock, handler)
+    clock.set(START + timedelta(hours=1))
+    for _ in range(50):
+        due = await scheduler.next_due_at()
+        if due is None or due > START + timedelta(hours=1, minutes=30):
+            break
+        clock.set(max(due, clock.now()))
+        await scheduler.run_due()
+    assert await scheduler.run_status(handler.kind, "a", "2026-03-02T13") == "failed"
+    assert handler.ran == []
+
+
+class Slow(Hourly):
+    def __init__(self) -> None:
+        super().__init__()
+        self.active = 0
+        self.peak = 0
+
+    async def run(self, run: DueRun) -> tuple[Outcome, str | None]:
+        self.active += 1
+        self.peak = max(self.peak, self.active)
+        await asyncio.sleep(0.02)
+        self.active -= 1
+        return await super().run(run)
+
+
+async def test_a_bounded_pool_runs_many_at_once(store: Store, clock: ManualClock) -> None:
+    handler = Slow()
+    scheduler = Scheduler(store, clock, workers=5)
+    scheduler.register(handler)
+    async with store.transaction() as conn:
+        for n in range(40):
+            await scheduler.put_job(conn, handler.kind, f"k{n}", {})
+    clock.set(START + timedelta(hours=1))
+    await scheduler.run_due()
+    assert len(handler.ran) == 40
+    assert handler.peak == 5
+
+
+async def test_run_now_takes_the_scheduled_path_once(store: Store, clock: ManualClock) -> None:
+    handler = Flaky(failures=0)
+    scheduler = await make(store, clock, handler)
+    first = await scheduler.run_now(handler.kind, "a", "2026-03-02T13")
+    second = await scheduler.run_now(handler.kind, "a", "2026-03-02T13")
+    assert (first.outcome, second.outcome) == ("done", "already_done")
+    assert first.run.manual and first.run.nonce == make_nonce(handler.kind, "a", "2026-03-02T13")
+    clock.set(START + timedelta(hours=1))
+    await scheduler.run_due()  # the schedule's own run of that hour finds it taken
+    assert handler.ran == ["2026-03-02T13"]
+
+
+async def test_stop_finishes_what_is_in_flight_and_claims_nothing_more(
+    store: Store, clock: ManualClock
+) -> None:
+    handler = Slow()
+    scheduler = Scheduler(store, clock, workers=2)
+    scheduler.register(handler)
+    async with store.transaction() as conn:
+        for n in range(20):
+            await scheduler.put_job(conn, handler.kind, f"k{n}", {})
+    clock.set(START + timedelta(hours=1))
+    rush = asyncio.create_task(scheduler.run_due())
+    await asyncio.sleep(0.05)
+    await scheduler.stop()
+    await rush
+    done = len(handler.ran)
+    assert 0 < done < 20
+    rows = await store.fetchall("SELECT status FROM job_runs")
+    assert {r["status"] for r in rows} == {"done"}  # nothing left half-way
+    assert len(rows) == done
+    # what was never claimed is still due for the next start
+    later = Scheduler(store, clock, workers=2)
+    later.register(handler)
+    await later.run_due()
+    assert len(handler.ran) == 20
+    rows = await store.fetchall("SELECT DISTINCT key FROM job_runs WHERE status = 'done'")
+    assert len(rows) == 20
+
+
+async def test_the_loop_wakes_at_the_due_instant_not_the_tick(store: Store) -> None:
+    from bot.clock import SystemClock
+
+    handler = Hourly()
+
+    class Soon(Hourly):
+        def next_occurrence(self, rule: Mapping[str, Any], after: datetime) -> Occurrence | None:
+            due = datetime.fromisoformat(rule["at"])
+            return Occurrence(due, "once") if due > after else None
+
+    soon = Soon()
+    scheduler = Scheduler(store, SystemClock(), tick_seconds=60)
+    scheduler.register(soon)
+    await scheduler.start()
+    try:
+        due = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=2)
+        async with store.transaction() as conn:
+            await scheduler.put_job(conn, soon.kind, "x", {"at": due.isoformat()})
+        for _ in range(100):
+            if soon.ran:
+                break
+            await asyncio.sleep(0.05)
+        assert soon.ran == ["once"]
+        assert datetime.now(UTC) - due < timedelta(seconds=1)
+    finally:
+        await scheduler.stop()
+    assert handler.ran == []
+
+
+def test_nonces_are_stable_distinct_and_fit_discord() -> None:
+    one = make_nonce("affirmations.guild", "123", "2026-03-02")
+    assert one == make_nonce("affirmations.guild", "123", "2026-03-02")
+    assert len(one) <= 25
+    others = {
+        make_nonce("affirmations.guild", "123", "2026-03-03"),
+        make_nonce("affirmations.dm", "123", "2026-03-02"),
+        make_nonce("affirmations.guild", "1234", "2026-03-02"),
+        make_nonce("affirmations.guild", "123", "2026-03-02", "notice"),
+    }
+    assert one not in others and len(others) == 4
+
+
+async def test_housekeeping_prunes_finished_history_past_retention(
+    store: Store, clock: ManualClock
+) -> None:
+    handler = Hourly()
+    scheduler = Scheduler(store, clock, history_days=7)
+    scheduler.register(handler)
+    async with store.transaction() as conn:
+        await scheduler.put_job(conn, handler.kind, "a", {})
+    for hours in (1, 2):
+        clock.set(START + timedelta(hours=hours))
+        await scheduler.run_due()
+    clock.set(START + timedelta(days=7, hours=1, minutes=30))
+    assert await scheduler.prune() == 1
+    rows = await store.fetchall("SELECT occurrence FROM job_runs")
+    assert [r["occurrence"] for r in rows] == ["2026-03-02T14"]
+    plan = await store.fetchall(
+        "EXPLAIN QUERY PLAN SELECT * FROM job_runs WHERE status = 'claimed'"
+    )
+    assert any("job_runs_open" in str(r["detail"]) for r in plan)

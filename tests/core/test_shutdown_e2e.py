@@ -88,7 +88,7 @@ async def test_sigterm_mid_traffic_exits_0_and_keeps_every_acknowledged_write(
 
     log = err.decode()
     assert child.returncode == 0, log
-    assert "Traceback" not in log
+    assert "Traceback" not in log, log
     acknowledged = {members[0].id} | {
         m.id
         for m, r in zip(members[1:], results, strict=True)

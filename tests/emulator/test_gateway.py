@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import discord
 import pytest
 
@@ -167,3 +169,27 @@ async def test_interacting_needs_a_connected_bot(fake: FakeDiscord, world: World
         await fake.invoke(world.alice, world.chan, "anything")
     async with running(Client(), fake):  # a restarted bot identifies afresh
         assert len(fake.identifies) == 2
+
+
+class SlowReactor(Client):
+    """Reacts to a deleted channel the way a bot does: reads its store first, then posts."""
+
+    def __init__(self, target: int) -> None:
+        super().__init__()
+        self.target = target
+
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        await asyncio.sleep(0.15)  # a database read and a transaction, say
+        target = self.get_channel(self.target)
+        assert isinstance(target, discord.TextChannel)
+        await target.send("noticed the deletion")
+
+
+async def test_settle_after_delete_channel_waits_for_the_bots_reaction(
+    fake: FakeDiscord, world: World
+) -> None:
+    doomed = world.guild.create_text_channel("doomed")
+    async with running(SlowReactor(world.chan.id), fake):
+        fake.delete_channel(doomed)
+        await fake.settle()
+        assert [m["content"] for m in world.chan.messages] == ["noticed the deletion"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import logging
@@ -12,18 +13,43 @@ import pytest
 
 from tests.emulator.conftest import World, running
 from tests.emulator.test_interactions import make_client
-from tests.fakecord import FakeDiscord, get_spec
-from tests.fakecord.validation import Spec
+from tests.fakecord import FakeDiscord, get_spec, spec_path
+from tests.fakecord.validation import VENDORED_SPEC, Spec
 
 CALLBACK = "/interactions/{interaction_id}/{interaction_token}/callback"
+
+
+PINNED_SHA256 = "8c1d0707ccdf8e380a86dfba04058820a66435c1b69d5ed82e04dd8c0520dd73"
 
 
 @pytest.fixture
 def spec() -> Spec:
     loaded = get_spec()
     if loaded is None:
-        pytest.skip("Discord's openapi.json is not available")
+        # Never a skip: without the file, fakecord checks far less, and CI must say so.
+        pytest.fail(f"Discord's openapi.json is missing at {spec_path()} (see DISCORD_API_SPEC)")
     return loaded
+
+
+def test_the_spec_travels_with_the_emulator_pinned_and_licensed() -> None:
+    assert VENDORED_SPEC.is_file()
+    assert hashlib.sha256(VENDORED_SPEC.read_bytes()).hexdigest() == PINNED_SHA256
+    notes = (VENDORED_SPEC.parent / "README.md").read_text(encoding="utf-8")
+    assert "74fda0fad044407ea280043a03ffc9bc64c4e49e" in notes and PINNED_SHA256 in notes
+    assert "Copyright (c) 2023 Discord" in (VENDORED_SPEC.parent / "LICENSE").read_text()
+
+
+def test_without_an_override_the_vendored_copy_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DISCORD_API_SPEC", raising=False)
+    assert spec_path() == VENDORED_SPEC
+    assert get_spec() is not None
+
+
+def test_discord_api_spec_overrides_the_vendored_copy(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DISCORD_API_SPEC", str(tmp_path / "other.json"))
+    assert spec_path() == tmp_path / "other.json"
 
 
 def ready_payload(fake: FakeDiscord) -> dict[str, object]:

@@ -51,6 +51,8 @@ from .state import FakeState
 from .util import JSON
 
 log = logging.getLogger("fakecord")
+# settle() after a gateway event the bot has not answered yet waits at least this long (s).
+EVENT_REACTION_QUIET = 0.25
 
 
 class FakeDiscord:
@@ -81,6 +83,9 @@ class FakeDiscord:
         patch: bool = True,
         host: str = "127.0.0.1",
         port: int = 0,
+        latency: float = 0.0,
+        jitter: float = 0.0,
+        nonce_window: float = 300.0,
     ) -> None:
         self._token = token or f"fakecord.{secrets.token_urlsafe(24)}"
         self.state = FakeState(token=self._token, bot_name=bot_name)
@@ -107,6 +112,9 @@ class FakeDiscord:
             log_bodies=log_bodies,
         )
         self.rest.install(self.handlers)
+        self.rest.latency = latency
+        self.rest.jitter = jitter
+        self.state.nonce_window = nonce_window
         self.deferred_timeout = deferred_timeout
         #: how long interactions wait for a (re)connecting bot before InvocationError
         self.reconnect_grace = 5.0
@@ -415,13 +423,19 @@ class FakeDiscord:
         is_global: bool = False,
         code: int = 0,
         message: str | None = None,
+        via: bool = True,
+        html: bool = False,
+        after_store: bool = False,
     ) -> Fault:
         """Answer the next ``count`` requests to ``method route`` with ``status``.
 
         ``route`` is the spec template (``"/channels/{channel_id}/messages"``) or a concrete path
         (``f"/channels/{chan.id}/messages"``); ``method="*"`` matches any method. A 429 carries
-        ``retry_after`` (seconds), a ``Via`` header and ``global`` = ``is_global``. Note that
-        discord.py retries 500/502/504 after 1 s, 3 s, ... (slow)."""
+        ``retry_after`` (seconds), a ``Via`` header and ``global`` = ``is_global``; with
+        ``via=False`` it is Cloudflare's 429 (no Via; JSON, or an HTML page with ``html=True``),
+        which discord.py raises instead of retrying. ``after_store=True`` does the request's
+        work first (the message is stored) and then answers ``status``. Note that discord.py
+        retries 500/502/504 after 1 s, 3 s, ... (slow)."""
         return self.faults.add(
             Fault(
                 method.upper(),
@@ -432,8 +446,89 @@ class FakeDiscord:
                 is_global=is_global,
                 code=code,
                 message=message,
+                via=via,
+                html=html,
+                after_store=after_store,
             )
         )
+
+    def fail_after_store(self, method: str, route: str, status: int = 500, count: int = 1) -> Fault:
+        """The next ``count`` matching requests succeed (a message is stored) but answer
+        ``status``: what a client sees when Discord stores a message and then fails."""
+        return self.fail_next(method, route, status, count, after_store=True)
+
+    # -- network and idempotency knobs -------------------------------------------------------
+    @property
+    def latency(self) -> float:
+        """Seconds added before every REST answer (default 0)."""
+        return self.rest.latency
+
+    @latency.setter
+    def latency(self, value: float) -> None:
+        self.rest.latency = value
+
+    @property
+    def jitter(self) -> float:
+        """Each answer's delay varies by up to +- this many seconds."""
+        return self.rest.jitter
+
+    @jitter.setter
+    def jitter(self, value: float) -> None:
+        self.rest.jitter = value
+
+    @property
+    def nonce_window(self) -> float:
+        """Seconds a create-message nonce (with enforce_nonce) returns the first message."""
+        return self.state.nonce_window
+
+    @nonce_window.setter
+    def nonce_window(self, value: float) -> None:
+        self.state.nonce_window = value
+
+    @property
+    def nonce_hits(self) -> int:
+        """Creates answered with an earlier message because of their nonce."""
+        return self.state.nonce_hits
+
+    # -- outages and shards ------------------------------------------------------------------
+    def start_outage(self, *guilds: FakeGuild) -> None:
+        """Make guilds unavailable (a Discord outage): listed unavailable in READY with no
+        GUILD_CREATE, and a connected bot gets GUILD_DELETE with ``unavailable: true``."""
+        for guild in guilds:
+            if guild.outage:
+                continue
+            guild.outage = True
+            if guild.bot_present:
+                self.hub.dispatch_guild_event(
+                    guild.id, "GUILD_DELETE", {"id": str(guild.id), "unavailable": True}
+                )
+
+    def end_outage(self, *guilds: FakeGuild) -> None:
+        """Bring guilds back (all of them if none are named): GUILD_CREATE to the bot."""
+        for guild in guilds or tuple(self.state.guilds.values()):
+            if not guild.outage:
+                continue
+            guild.outage = False
+            if guild.bot_present:
+                self.hub.dispatch_guild_create(guild, joined=False)
+
+    @property
+    def guilds_per_shard(self) -> int:
+        """GET /gateway/bot recommends ceil(guilds / this) shards (default 1000)."""
+        return self.state.guilds_per_shard
+
+    @guilds_per_shard.setter
+    def guilds_per_shard(self, value: int) -> None:
+        self.state.guilds_per_shard = value
+
+    @property
+    def max_concurrency(self) -> int:
+        """session_start_limit.max_concurrency in GET /gateway/bot (default 1)."""
+        return self.state.max_concurrency
+
+    @max_concurrency.setter
+    def max_concurrency(self, value: int) -> None:
+        self.state.max_concurrency = value
 
     def set_route_limit(self, method: str, route: str, limit: int, per: float) -> None:
         """Per-route bucket: ``limit`` requests per ``per`` seconds (per major parameter)."""
@@ -502,16 +597,23 @@ class FakeDiscord:
     # == settling ==================================================================================
     async def settle(self, quiet: float | None = None, timeout: float = 5.0) -> None:  # noqa: ASYNC109
         """Wait until no REST request is in flight and none arrived for ``quiet`` seconds
-        (default ~75 ms), at most ``timeout`` seconds."""
+        (default ~75 ms), at most ``timeout`` seconds. After a gateway event the bot has not
+        answered with a request yet, wait at least EVENT_REACTION_QUIET (250 ms) for it."""
         quiet = self.settle_quiet if quiet is None else quiet
         loop = asyncio.get_running_loop()
         end = loop.time() + timeout
         rec = self.recorder
         while loop.time() < end:
-            idle = time.monotonic() - rec.last_activity
-            if rec.inflight == 0 and idle >= quiet:
+            now = time.monotonic()
+            # A gateway event (CHANNEL_DELETE, GUILD_DELETE …) not yet answered by any request:
+            # the bot may still be reading its database before it reacts, so wait longer.
+            after_event = self.hub.last_dispatch > rec.last_activity
+            wanted = max(quiet, EVENT_REACTION_QUIET) if after_event else quiet
+            idle = now - max(rec.last_activity, self.hub.last_dispatch)
+            unsent = any(c.pending_frames for c in self.hub.connections)
+            if rec.inflight == 0 and not unsent and idle >= wanted:
                 return
-            await asyncio.sleep(max(0.005, quiet - idle) if rec.inflight == 0 else 0.01)
+            await asyncio.sleep(max(0.005, wanted - idle) if rec.inflight == 0 else 0.01)
 
     # == interactions ==============================================================================
     async def _require_bot(self) -> None:

@@ -8,6 +8,7 @@ import contextlib
 import json
 import logging
 import secrets
+import time
 import zlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,9 @@ log = logging.getLogger("fakecord.gateway")
 HEARTBEAT_INTERVAL_MS = 41250
 MAX_BUFFER = 5000
 ALL_INTENTS = (1 << 26) - 1
+#: Discord refuses a session with more guilds than this (close code 4011).
+MAX_GUILDS_PER_SESSION = 2500
+_GUILD_ID_EVENTS = frozenset({"GUILD_CREATE", "GUILD_UPDATE", "GUILD_DELETE"})
 
 DISPATCH = 0
 HEARTBEAT = 1
@@ -56,6 +60,14 @@ class GatewaySession:
     invalid: bool = False
     resumes: int = 0
 
+    def owns(self, guild_id: int | None, state: FakeState) -> bool:
+        """Whether this session's shard gets a guild's events (DMs and the like: shard 0)."""
+        if self.shard is None:
+            return True
+        if guild_id is None:
+            return self.shard[0] == 0
+        return state.shard_of(guild_id, self.shard[1]) == self.shard[0]
+
     def push(self, event: str, data_json: str) -> None:
         self.seq += 1
         frame = f'{{"op":0,"t":"{event}","s":{self.seq},"d":{data_json}}}'
@@ -82,6 +94,11 @@ class GatewayConnection:
 
     def send(self, frame: str) -> None:
         self.queue.put_nowait(frame)
+
+    @property
+    def pending_frames(self) -> int:
+        """Frames queued but not yet written to the socket."""
+        return self.queue.qsize()
 
     def send_json(self, payload: JSON) -> None:
         self.send(json.dumps(payload, separators=(",", ":"), ensure_ascii=False))
@@ -141,6 +158,8 @@ class GatewayHub:
         self._changed = asyncio.Condition()
         self.ready_count = 0
         self.resume_count = 0
+        # When the last event was dispatched (settle() waits for the bot to react to it).
+        self.last_dispatch = 0.0
         state.hub = self
 
     # -- waiting --------------------------------------------------------------------------------
@@ -163,10 +182,14 @@ class GatewayHub:
 
     # -- dispatch -------------------------------------------------------------------------------
     def dispatch(self, event: str, data: Any, *, intent: int | None = None) -> None:
+        self.last_dispatch = time.monotonic()
         data_json = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
         stripped_json: str | None = None
+        guild_id = _event_guild_id(event, data)
         for session in self.live_sessions:
             if intent is not None and not session.intents & intent:
+                continue
+            if not session.owns(guild_id, self.state):
                 continue
             if self._needs_content_strip(event, data, session):
                 if stripped_json is None:
@@ -187,9 +210,16 @@ class GatewayHub:
             return False
         return not any(m.get("id") == bot_id for m in data.get("mentions", []))
 
-    def dispatch_guild_create(self, guild: FakeGuild, *, joined: bool = True) -> None:
+    def dispatch_guild_event(self, guild_id: int, event: str, data: JSON) -> None:
+        data_json = json.dumps(data, separators=(",", ":"))
         for session in self.live_sessions:
-            if not session.intents & GUILDS:
+            if session.intents & GUILDS and session.owns(guild_id, self.state):
+                session.push(event, data_json)
+
+    def dispatch_guild_create(self, guild: FakeGuild, *, joined: bool = True) -> None:
+        self.last_dispatch = time.monotonic()
+        for session in self.live_sessions:
+            if not session.intents & GUILDS or not session.owns(guild.id, self.state):
                 continue
             payload = guild.gateway_payload(all_members=bool(session.intents & GUILD_MEMBERS))
             if joined:
@@ -323,10 +353,17 @@ class GatewayHub:
         self.identifies.append(data)
         conn.identify = data
         session = GatewaySession(secrets.token_hex(16), intents, shard=shard)
+        guilds = [
+            g
+            for g in self.state.guilds.values()
+            if g.bot_present and session.owns(g.id, self.state)
+        ]
+        if len(guilds) > MAX_GUILDS_PER_SESSION:
+            await self._close(conn, 4011, "Sharding required.")
+            return
         self.sessions[session.id] = session
         session.conn = conn
         conn.session = session
-        guilds = [g for g in self.state.guilds.values() if g.bot_present]
         ready: JSON = {
             "v": 10,
             "user": self.state.bot_user.to_payload()
@@ -348,7 +385,7 @@ class GatewayHub:
             ready["shard"] = shard
         session.push("READY", json.dumps(ready, separators=(",", ":")))
         for guild in guilds:
-            if intents & GUILDS:
+            if intents & GUILDS and not guild.outage:
                 payload = guild.gateway_payload(all_members=bool(intents & GUILD_MEMBERS))
                 session.push("GUILD_CREATE", json.dumps(payload, separators=(",", ":")))
         self.ready_count += 1
@@ -404,3 +441,16 @@ class GatewayHub:
         if data.get("nonce") is not None:
             payload["nonce"] = data["nonce"]
         conn.session.push("GUILD_MEMBERS_CHUNK", json.dumps(payload, separators=(",", ":")))
+
+
+def _event_guild_id(event: str, data: Any) -> int | None:
+    """The guild an event belongs to (its shard gets it), or None (shard 0 gets it)."""
+    if not isinstance(data, dict):
+        return None
+    raw = data.get("guild_id")
+    if raw is None and event in _GUILD_ID_EVENTS:
+        raw = data.get("id")
+    try:
+        return int(raw) if raw is not None else None
+    except (TypeError, ValueError):
+        return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 from typing import TYPE_CHECKING, Any
 
 from . import models as M
@@ -272,12 +273,12 @@ class Handlers:
             200,
             {
                 "url": self.state.gateway_url,
-                "shards": 1,
+                "shards": self.state.recommended_shards(),
                 "session_start_limit": {
                     "total": 1000,
                     "remaining": 999,
                     "reset_after": 14_400_000,
-                    "max_concurrency": 1,
+                    "max_concurrency": self.state.max_concurrency,
                 },
             },
         )
@@ -441,8 +442,22 @@ class Handlers:
     async def create_message(self, req: ApiRequest) -> Reply:
         chan = self.channel(req.params["channel_id"])
         self.require_send(chan, files=bool(req.files))
-        msg = build_message(self.state, chan, self.state.bot_user, req.json or {}, req.files)
+        body = req.json or {}
+        # Discord: with enforce_nonce, a nonce seen from the same author in the same channel in
+        # the past few minutes returns that message instead of creating another.
+        key = None
+        if body.get("nonce") is not None and body.get("enforce_nonce"):
+            key = (self.state.bot_user.id, chan.id, str(body["nonce"]))
+            seen = self.state.nonces.get(key)
+            if seen is not None and time.monotonic() - seen[1] <= self.state.nonce_window:
+                found = self.state.find_message(seen[0])
+                if found is not None:
+                    self.state.nonce_hits += 1
+                    return Reply(200, public(found[1]))
+        msg = build_message(self.state, chan, self.state.bot_user, body, req.files)
         self.state.store_message(chan, msg)
+        if key is not None:
+            self.state.nonces[key] = (int(msg["id"]), time.monotonic())
         return Reply(200, public(msg))
 
     async def get_message(self, req: ApiRequest) -> Reply:

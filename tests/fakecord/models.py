@@ -386,6 +386,8 @@ class FakeGuild:
         self.channels: list[FakeChannel] = []
         self.system_channel: FakeChannel | None = None
         self.bot_present = False
+        #: in a Discord outage: unavailable in READY, no GUILD_CREATE until it ends
+        self.outage = False
         self.bot_joined_at = dt.datetime.now(dt.UTC)
         everyone = FakeRole(self, self.id, "@everyone", permissions=P.DEFAULT_EVERYONE)
         self.roles[everyone.id] = everyone

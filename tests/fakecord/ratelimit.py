@@ -147,13 +147,27 @@ class Fault:
     code: int = 0
     message: str | None = None
     used: int = 0
+    #: do the work (store the message), then answer ``status`` anyway
+    after_store: bool = False
+    #: a 429 with ``Via`` comes from Discord; without it, from Cloudflare (discord.py raises)
+    via: bool = True
+    #: answer with Cloudflare's HTML page instead of JSON
+    html: bool = False
 
     def matches(self, method: str, template: str, path: str) -> bool:
         if self.method != "*" and self.method != method:
             return False
         return self.route in (template, path)
 
+    def html_body(self) -> str:
+        return (
+            f"<html><head><title>{self.status}</title></head><body>"
+            f"<h1>Error {self.status}</h1><p>You are being rate limited.</p></body></html>"
+        )
+
     def body(self) -> JSON:
+        if self.status == 429 and not self.via:
+            return {"message": "You are being rate limited.", "code": 0}
         if self.status == 429:
             return rate_limited_body(self.retry_after, is_global=self.is_global)
         default_code, default_message = _FAULT_DEFAULTS.get(
@@ -167,6 +181,8 @@ class Fault:
     def headers(self) -> dict[str, str]:
         if self.status != 429:
             return {}
+        if not self.via:
+            return {"Retry-After": str(math.ceil(self.retry_after))}
         headers = {
             "Retry-After": str(math.ceil(self.retry_after)),
             "X-RateLimit-Scope": "global" if self.is_global else "user",
@@ -185,8 +201,12 @@ class FaultInjector:
         self.faults.append(fault)
         return fault
 
-    def take(self, method: str, template: str, path: str) -> Fault | None:
+    def take(
+        self, method: str, template: str, path: str, *, after_store: bool = False
+    ) -> Fault | None:
         for fault in self.faults:
+            if fault.after_store != after_store:
+                continue
             if fault.used < fault.count and fault.matches(method, template, path):
                 fault.used += 1
                 return fault

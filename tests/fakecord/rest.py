@@ -6,8 +6,10 @@ Every route template is written exactly as in Discord's OpenAPI file, so a reque
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import random
 import time
 import urllib.parse
 from collections.abc import Awaitable, Callable
@@ -18,7 +20,13 @@ from aiohttp import BodyPartReader, web
 
 from . import checks
 from .messages import UploadedFile
-from .ratelimit import FaultInjector, InvalidRequestCounter, RateLimiter, rate_limited_body
+from .ratelimit import (
+    Fault,
+    FaultInjector,
+    InvalidRequestCounter,
+    RateLimiter,
+    rate_limited_body,
+)
 from .util import JSON, JSON_CONTENT_TYPE, ApiError, dumps
 from .validation import Spec, get_spec, problems_to_errors
 
@@ -162,6 +170,10 @@ class RestApi:
         validate_responses: bool = False,
         log_bodies: bool = False,
     ) -> None:
+        #: seconds before each REST answer (what the network and Discord add), +- jitter
+        self.latency = 0.0
+        self.jitter = 0.0
+        self._random = random.Random(0)
         self.token = token
         self.log_bodies = log_bodies
         self.recorder = recorder
@@ -186,7 +198,11 @@ class RestApi:
         rec.inflight += 1
         rec.last_activity = time.monotonic()
         try:
-            return await self._handle(request)
+            response = await self._handle(request)
+            if self.latency or self.jitter:
+                delay = self.latency + self._random.uniform(-self.jitter, self.jitter)
+                await asyncio.sleep(max(0.0, delay))
+            return response
         finally:
             rec.inflight -= 1
             rec.last_activity = time.monotonic()
@@ -236,8 +252,7 @@ class RestApi:
 
         fault = self.faults.take(method, route.template, path)
         if fault is not None:
-            log.warning("fakecord: injected %s for %s %s", fault.status, method, path)
-            return self._finish(record, fault.status, fault.body(), fault.headers())
+            return self._fault(record, fault)
 
         if not route.interaction_route and route.auth:
             decision = self.limiter.check_global()
@@ -274,6 +289,10 @@ class RestApi:
         except ApiError as exc:
             return self._error(record, exc, headers)
         headers.update(reply.headers)
+        if reply.status < 300:
+            late_fault = self.faults.take(method, route.template, path, after_store=True)
+            if late_fault is not None:  # the work is done (e.g. stored), the answer is lost
+                return self._fault(record, late_fault)
         if reply.raw is not None:
             record.status = reply.status
             return web.Response(
@@ -287,6 +306,21 @@ class RestApi:
             ):
                 self.recorder.response_problems.append(f"{method} {route.template}: {problem}")
         return self._finish(record, reply.status, reply.body, headers)
+
+    def _fault(self, record: RecordedRequest, fault: Fault) -> web.Response:
+        log.warning("fakecord: injected %s for %s %s", fault.status, record.method, record.path)
+        if fault.html:
+            record.status = fault.status
+            if fault.status == 429:
+                self.recorder.count_429 += 1
+                self.invalid.record()
+            return web.Response(
+                status=fault.status,
+                text=fault.html_body(),
+                content_type="text/html",
+                headers=fault.headers(),
+            )
+        return self._finish(record, fault.status, fault.body(), fault.headers())
 
     # -- helpers -------------------------------------------------------------------------------
     def _match(

@@ -60,6 +60,13 @@ class FakeState:
         self.hub: GatewayHub | None = None
         self.reactions: list[JSON] = []
         self.on_change: list[Callable[[], None]] = []
+        # Idempotent creates: (author id, channel id, nonce) -> (message id, monotonic time).
+        self.nonce_window = 300.0
+        self.nonces: dict[tuple[int, int, str], tuple[int, float]] = {}
+        self.nonce_hits = 0
+        # GET /gateway/bot: recommended shards = ceil(guilds / this); session start limit.
+        self.guilds_per_shard = 1000
+        self.max_concurrency = 1
 
     # -- ids, users -----------------------------------------------------------------------------
     def next_id(self) -> int:
@@ -203,6 +210,14 @@ class FakeState:
             self.dm_channels[user.id] = chan
             self.channels[chan.id] = chan
         return chan
+
+    def shard_of(self, guild_id: int, shard_count: int) -> int:
+        """Discord's rule: (guild_id >> 22) % shard_count."""
+        return (guild_id >> 22) % shard_count
+
+    def recommended_shards(self) -> int:
+        present = sum(1 for g in self.guilds.values() if g.bot_present)
+        return max(1, -(-present // self.guilds_per_shard))
 
     # -- messages -------------------------------------------------------------------------------
     def find_message(self, message_id: int) -> tuple[AnyChannel, JSON] | None:

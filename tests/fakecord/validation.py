@@ -1,8 +1,9 @@
 """Request and response validation against Discord's OpenAPI description.
 
-The spec (``openapi.json`` from discord/discord-api-spec) is found through the ``DISCORD_API_SPEC``
-environment variable or at ``<repo root>/../shared/discord-api-spec/openapi.json``. It is loaded
-and its validators are compiled once per process. Two registries are built from it:
+The spec (``openapi.json`` from discord/discord-api-spec) is vendored beside this module in
+``spec/openapi.json`` (pinned commit and licence in ``spec/README.md``); the ``DISCORD_API_SPEC``
+environment variable may point at another copy. It is loaded and its validators are compiled once
+per process. Two registries are built from it:
 
 * the *request* registry widens the spec where Discord is more lenient than the file
   (snowflakes may be JSON integers - discord.py sends them so -, integer fields accept
@@ -49,12 +50,13 @@ def _int_lenient(schema: JSON) -> JSON:
     return {"anyOf": [schema, {"type": "string", "pattern": "^-?[0-9]+$"}]}
 
 
+VENDORED_SPEC = Path(__file__).resolve().parent / "spec" / "openapi.json"
+
+
 def spec_path() -> Path:
+    """``$DISCORD_API_SPEC`` when set, else the copy vendored with the emulator."""
     env = os.environ.get("DISCORD_API_SPEC")
-    if env:
-        return Path(env)
-    repo_root = Path(__file__).resolve().parents[2]
-    return repo_root.parent / "shared" / "discord-api-spec" / "openapi.json"
+    return Path(env) if env else VENDORED_SPEC
 
 
 @dataclass

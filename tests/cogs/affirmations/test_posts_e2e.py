@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.content import Content
 from bot.settings import CONTENT_DIR
+from cogs.affirmations.content import AffirmationContent
 from tests.cogs.affirmations.helpers import posts, setup, texts, try_setup
 from tests.harness import running_bot
 
@@ -23,7 +23,7 @@ def sent_payloads(world: Any) -> list[dict[str, Any]]:
 
 
 async def test_post_has_the_affirmation_and_todays_step(world: Any, tmp_path: Path) -> None:
-    content = Content.load(CONTENT_DIR)
+    content = AffirmationContent.load(CONTENT_DIR)
     async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
         await setup(app, world)
         await app.advance(days=7)
@@ -73,7 +73,7 @@ async def test_everyone_role_is_refused_as_a_mention(world: Any, tmp_path: Path)
 
 
 async def test_deck_never_repeats_across_two_full_cycles(world: Any, tmp_path: Path) -> None:
-    content = Content.load(CONTENT_DIR)
+    content = AffirmationContent.load(CONTENT_DIR)
     async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
         own = "Whatever the inbox says this week, this circle is glad you are here."
         await world.fake.invoke(world.mod, world.channel, "affirmations add", text=own)

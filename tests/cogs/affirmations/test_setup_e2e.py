@@ -193,20 +193,33 @@ async def test_list_pages_with_buttons_that_survive_a_restart(world: Any, tmp_pa
         buttons = {b["label"]: b for row in third.components for b in row["components"]}
         assert buttons["Next ›"].get("disabled") is True
         assert all(len(b["custom_id"]) <= 100 for b in buttons.values())
-        assert all(b["custom_id"].startswith("affirmations:list:") for b in buttons.values())
+        assert all(b["custom_id"].startswith("aff:list:") for b in buttons.values())
 
 
-async def test_now_after_a_passing_discord_error_can_be_tried_again(
-    world: Any, tmp_path: Path
-) -> None:
+async def test_now_rides_out_a_passing_discord_error(world: Any, tmp_path: Path) -> None:
     async with running_bot(world.fake, data_dir=tmp_path, now=START):
         result = await try_setup(world)
         assert result.content and "All set" in result.content
         route = f"/channels/{world.channel.id}/messages"
         world.fake.fail_next("POST", route, status=503, count=1)
         first = await world.fake.invoke(world.mod, world.channel, "affirmations now")
-        assert first.followups and "try /affirmations now again" in first.followups[-1]["content"]
-        assert posts(world.channel) == []
-        second = await world.fake.invoke(world.mod, world.channel, "affirmations now")
-        assert second.followups and "Posted today’s" in second.followups[-1]["content"]
+        assert first.followups and "Posted today’s" in first.followups[-1]["content"]
         assert len(posts(world.channel)) == 1
+
+
+async def test_now_during_a_longer_outage_keeps_trying_and_posts_once(
+    world: Any, tmp_path: Path
+) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        await try_setup(world)
+        route = f"/channels/{world.channel.id}/messages"
+        world.fake.fail_next("POST", route, status=503, count=3)
+        first = await world.fake.invoke(world.mod, world.channel, "affirmations now")
+        assert first.followups and "keep trying" in first.followups[-1]["content"]
+        assert posts(world.channel) == []
+        status = await world.fake.invoke(world.mod, world.channel, "affirmations status")
+        assert "being sent" in status.content and "Running" in status.content
+        await app.advance(minutes=5)
+        assert len(posts(world.channel)) == 1
+        again = await world.fake.invoke(world.mod, world.channel, "affirmations now")
+        assert "already up" in again.content

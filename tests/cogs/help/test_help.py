@@ -8,10 +8,11 @@ from typing import Any
 from bot.settings import CONTENT_DIR
 from cogs.help import logic
 from cogs.help.cog import listed_commands
-from cogs.help.content import HelpContent
+from cogs.help.content import load_help
+from cogs.help.logic import HelpContent
 from tests.harness import running_bot
 
-CONTENT = HelpContent.load(CONTENT_DIR / "help.yaml")
+CONTENT = load_help(CONTENT_DIR / "help.yaml")
 
 
 def field_text(result: Any) -> str:

@@ -11,6 +11,7 @@ from tests.harness import running_bot
 
 EMBED_LINKS = discord.Permissions(embed_links=True).value
 SEND_MESSAGES = discord.Permissions(send_messages=True).value
+AFF_CHANNEL = "setup:pick:affirmations_channel"
 
 
 def fields(result: Any) -> dict[str, str]:
@@ -31,7 +32,7 @@ async def test_a_channel_missing_a_permission_is_reported_precisely_and_not_save
         assert flow.ephemeral
 
         result = await world.fake.select(
-            world.mod, flow.message, custom_id="setup:affirmations_channel", values=[closed]
+            world.mod, flow.message, custom_id=AFF_CHANNEL, values=[closed]
         )
 
         text = description(result)
@@ -48,17 +49,20 @@ async def test_setup_saves_each_choice_and_shows_current_values_when_run_again(
         assert fields(flow)["Affirmations channel"] == "not set"
 
         chosen = await world.fake.select(
-            world.mod, flow.message, custom_id="setup:affirmations_channel", values=[world.channel]
+            world.mod,
+            flow.message,
+            custom_id=AFF_CHANNEL,
+            values=[world.channel],
         )
         assert "✅ Saved: Affirmations channel" in description(chosen)
         assert "I can work there" in fields(chosen)["Affirmations channel"]
 
         opened = await world.fake.click(
-            world.mod, chosen.message, custom_id="setup:affirmations_time"
+            world.mod, chosen.message, custom_id="setup:pick:affirmations_time"
         )
         assert opened.modal is not None
         timed = await world.fake.submit_modal(
-            world.mod, world.channel, opened.modal, {"setup:time-value": "07:15"}
+            world.mod, world.channel, opened.modal, {"setup:time:": "07:15"}
         )
         assert "07:15" in description(timed)
 
@@ -78,13 +82,16 @@ async def test_a_bad_time_changes_nothing_and_says_why(world: Any, tmp_path: Pat
     async with running_bot(world.fake, data_dir=tmp_path) as app:
         flow = await world.fake.invoke(world.mod, world.channel, "setup")
         chosen = await world.fake.select(
-            world.mod, flow.message, custom_id="setup:affirmations_channel", values=[world.channel]
+            world.mod,
+            flow.message,
+            custom_id=AFF_CHANNEL,
+            values=[world.channel],
         )
         opened = await world.fake.click(
-            world.mod, chosen.message, custom_id="setup:affirmations_time"
+            world.mod, chosen.message, custom_id="setup:pick:affirmations_time"
         )
         result = await world.fake.submit_modal(
-            world.mod, world.channel, opened.modal, {"setup:time-value": "25:99"}
+            world.mod, world.channel, opened.modal, {"setup:time:": "25:99"}
         )
         assert "⚠️" in description(result)
         row = await app.store.fetchone("SELECT post_time FROM affirmation_schedules")
@@ -97,7 +104,10 @@ async def test_the_time_zone_is_found_by_searching_and_picked_from_the_list(
     async with running_bot(world.fake, data_dir=tmp_path) as app:
         flow = await world.fake.invoke(world.mod, world.channel, "setup")
         await world.fake.select(
-            world.mod, flow.message, custom_id="setup:affirmations_channel", values=[world.channel]
+            world.mod,
+            flow.message,
+            custom_id=AFF_CHANNEL,
+            values=[world.channel],
         )
         page = flow.message
         for _ in range(5):  # step forward to the time zone page
@@ -105,17 +115,45 @@ async def test_the_time_zone_is_found_by_searching_and_picked_from_the_list(
             page = current.message
             if "Time zone" in current.embeds[0]["title"]:
                 break
-        opened = await world.fake.click(world.mod, page, custom_id="setup:timezone-search")
+        opened = await world.fake.click(world.mod, page, custom_id="setup:search:timezone")
         found = await world.fake.submit_modal(
-            world.mod, world.channel, opened.modal, {"setup:zone-query": "berlin"}
+            world.mod, world.channel, opened.modal, {"setup:query:": "berlin"}
         )
         assert "Found" in description(found)
         picked = await world.fake.select(
-            world.mod, found.message, custom_id="setup:timezone", values=["Europe/Berlin"]
+            world.mod, found.message, custom_id="setup:pick:timezone", values=["Europe/Berlin"]
         )
         assert "Saved" in description(picked)
         row = await app.store.fetchone("SELECT timezone FROM affirmation_schedules")
         assert row is not None and row["timezone"] == "Europe/Berlin"
+        zone = await app.store.fetchone("SELECT default_timezone FROM guild_settings")
+        assert zone is not None and zone["default_timezone"] == "Europe/Berlin"
+
+
+async def test_the_notices_channel_is_checked_and_saved(world: Any, tmp_path: Path) -> None:
+    notices = world.guild.create_text_channel("mod-notices")
+    async with running_bot(world.fake, data_dir=tmp_path) as app:
+        flow = await world.fake.invoke(world.mod, world.channel, "setup")
+        page = flow.message
+        for _ in range(5):
+            current = await world.fake.click(world.mod, page, custom_id="setup:nav:next")
+            page = current.message
+            if "notices" in current.embeds[0]["title"]:
+                break
+        world.fake.set_bot_permissions(notices, deny=SEND_MESSAGES)
+        await world.fake.settle()
+        refused = await world.fake.select(
+            world.mod, page, custom_id="setup:pick:notices_channel", values=[notices]
+        )
+        assert f"In <#{notices.id}> I’m missing Send Messages." in description(refused)
+        world.fake.set_bot_permissions(notices)
+        await world.fake.settle()
+        saved = await world.fake.select(
+            world.mod, refused.message, custom_id="setup:pick:notices_channel", values=[notices]
+        )
+        assert "Saved" in description(saved)
+        row = await app.store.fetchone("SELECT notices_channel_id FROM guild_settings")
+        assert row is not None and row["notices_channel_id"] == notices.id
 
 
 async def test_setup_needs_manage_server(world: Any, tmp_path: Path) -> None:
@@ -130,7 +168,10 @@ async def test_config_show_names_a_permission_lost_after_setup(world: Any, tmp_p
     async with running_bot(world.fake, data_dir=tmp_path):
         flow = await world.fake.invoke(world.mod, world.channel, "setup")
         await world.fake.select(
-            world.mod, flow.message, custom_id="setup:affirmations_channel", values=[world.channel]
+            world.mod,
+            flow.message,
+            custom_id=AFF_CHANNEL,
+            values=[world.channel],
         )
         world.fake.set_bot_permissions(world.channel, deny=EMBED_LINKS)
         await world.fake.settle()
@@ -151,3 +192,18 @@ async def test_done_ends_the_flow_with_the_summary(world: Any, tmp_path: Path) -
         assert done.components == []
         assert "Rebound settings for Career Circle" in done.embeds[0]["title"]
         assert "/config show" in (done.content or "")
+
+
+async def test_only_the_permission_to_grant_is_named_not_those_discord_implies(
+    world: Any, tmp_path: Path
+) -> None:
+    """Without View Channel, Discord denies everything else there too; the admin only has to
+    grant View Channel, so that is the one named."""
+    hidden = world.guild.create_text_channel("hidden")
+    world.fake.set_bot_permissions(hidden, deny=discord.Permissions(view_channel=True).value)
+    async with running_bot(world.fake, data_dir=tmp_path):
+        flow = await world.fake.invoke(world.mod, world.channel, "setup")
+        result = await world.fake.select(
+            world.mod, flow.message, custom_id=AFF_CHANNEL, values=[hidden]
+        )
+        assert f"In <#{hidden.id}> I’m missing View Channel." in description(result)

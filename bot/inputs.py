@@ -1,0 +1,21 @@
+"""Bad input from a member, and how their words are echoed back. Pure: no Discord, no database.
+
+A parser anywhere (core or feature logic) raises :class:`InvalidInput` with one friendly sentence;
+the command tree shows that sentence privately and nothing changes.
+"""
+
+from __future__ import annotations
+
+__all__ = ["InvalidInput", "quote"]
+
+
+class InvalidInput(ValueError):
+    """Bad input from a member; ``str(error)`` is one friendly sentence meant for them."""
+
+
+def quote(value: str, limit: int = 40) -> str:
+    """Echo a member's input back inside curly quotes, shortened if it is long."""
+    cleaned = " ".join(value.split())
+    if len(cleaned) > limit:
+        cleaned = cleaned[: limit - 1].rstrip() + "…"
+    return f"“{cleaned}”"

@@ -1,0 +1,237 @@
+"""The paced, idempotent sender every scheduled feature sends through.
+
+How a feature uses it (server posts, DMs, story digests, weekly prompts, roundups)::
+
+    class WeeklyPromptJob:                      # a JobHandler (see bot.scheduling)
+        kind = "streaks.weekly"
+        ...
+        async def run(self, run: DueRun) -> tuple[Outcome, str | None]:
+            try:
+                message = await self.sender.send(
+                    channel_id, nonce=run.nonce, guild_id=guild_id, content=text
+                )
+            except PermanentFailure as failure:   # 403 / 404: Discord said no for good
+                await pause_my_schedule(failure.reason)
+                return "failed", failure.reason
+            await record(message.id)
+            return "done", None
+
+    scheduler.register(WeeklyPromptJob(...))                 # in the cog's cog_load
+    await scheduler.run_now("streaks.weekly", key, label)    # a "send it now" command
+
+- ``send(channel_id, *, nonce, ...)`` posts to a channel; ``send_dm(user_id, *, nonce,
+  channel_id=None, ...)`` to a member's DMs (pass the DM channel id you stored to make it one
+  request; the id used is on ``message.channel.id``). Mentions default to none.
+- ``call(fn)`` runs any other request (a forum post, a thread, an edit) with the same pacing and
+  error handling; Discord offers no nonce there, so make it idempotent yourself (e.g. look for
+  the thread you stored before creating it).
+- Every request waits for the shared :class:`~bot.pacing.Pacer` first, so a morning of posts,
+  DMs and notices stays under Discord's global limit. Interaction replies never come here.
+- ``nonce``: use ``run.nonce`` (or ``run.nonce_for("notice")`` for a second message of one
+  run). Discord returns the first message instead of posting again when the same nonce reaches
+  the same channel within a few minutes, so retries and re-sends after a crash cannot double.
+- Errors: 403 (missing access or permissions, DMs closed) and 404 (unknown channel) raise
+  :class:`PermanentFailure` with a ``reason``: pause the schedule, tell the admins once, never
+  loop. A 400 raises it with reason ``"rejected"`` (a bug of ours: fail the run, do not pause).
+  5xx, timeouts, network errors and a 429 Discord's edge sent (no ``Via``: the IP is being
+  refused, so all sending holds for a while) are retried a couple of times at once, then raise
+  :class:`~bot.scheduling.RetryLater`: let it propagate and the scheduler tries the run again
+  later inside its grace window, with the same nonce. While the bot stops, retries give way at
+  once (RetryLater), so a stop never waits for a backoff.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
+from typing import Any, Literal, TypeVar
+
+import aiohttp
+import discord
+
+from bot.pacing import Pacer
+from bot.scheduling import RetryLater
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+FailureReason = Literal[
+    "missing_access", "missing_permissions", "unknown_channel", "dms_closed", "rejected"
+]
+
+# Discord's JSON error codes that matter here (topics/opcodes-and-status-codes).
+UNKNOWN_CHANNEL = 10003
+MISSING_ACCESS = 50001
+CANNOT_DM = 50007
+MISSING_PERMISSIONS = 50013
+
+#: Seconds between the quick retries inside one attempt (then the scheduler takes over).
+QUICK_BACKOFF = (0.5, 1.5)
+#: How long everything holds after Cloudflare refused a request (a 429 without Via).
+EDGE_HOLD_SECONDS = 10.0
+
+
+#: How long a run waits for a server Discord reports unavailable before looking again (it is
+#: also woken as soon as the server comes back: GUILD_CREATE).
+GUILD_WAIT = timedelta(minutes=5)
+
+
+def waiting_for_guild(guild_id: int) -> str:
+    """The RetryLater detail of a run waiting for an unavailable server to come back."""
+    return f"guild_unavailable:{guild_id}"
+
+
+class PermanentFailure(Exception):
+    """Discord refused for good (403/404, or 400 for a request it will never accept)."""
+
+    def __init__(self, reason: FailureReason, status: int, code: int) -> None:
+        super().__init__(f"{reason} (HTTP {status}, code {code})")
+        self.reason: FailureReason = reason
+        self.status = status
+        self.code = code
+
+
+def _classify(exc: discord.HTTPException) -> FailureReason | None:
+    """The permanent reason for a refusal, or None when it may pass."""
+    if isinstance(exc, discord.Forbidden):
+        if exc.code == CANNOT_DM:
+            return "dms_closed"
+        if exc.code == MISSING_ACCESS:
+            return "missing_access"
+        return "missing_permissions"
+    if isinstance(exc, discord.NotFound):
+        return "unknown_channel"
+    if exc.status == 429 or exc.status >= 500:
+        return None
+    if 400 <= exc.status < 500:
+        return "rejected"
+    return None
+
+
+class Sender:
+    def __init__(
+        self,
+        client: discord.Client,
+        pacer: Pacer,
+        *,
+        stopping: asyncio.Event | None = None,
+        backoff: Sequence[float] = QUICK_BACKOFF,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.client = client
+        self.pacer = pacer
+        self.stopping = stopping or asyncio.Event()
+        self._backoff = tuple(backoff)
+        self._sleep = sleep
+        #: how long all sending holds after Cloudflare's 429 (seconds)
+        self.edge_hold = EDGE_HOLD_SECONDS
+        #: transient failures seen (retried); tests and benchmarks read it
+        self.transient_failures = 0
+
+    async def call(self, request: Callable[[], Awaitable[T]], *, requests: int = 1) -> T:
+        """Run `request` (which makes `requests` HTTP requests) paced, retrying what passes."""
+        detail = "unknown"
+        for attempt in range(len(self._backoff) + 1):
+            if self.stopping.is_set():
+                # Tried again as soon as the bot is back (the stop interrupted nothing sent).
+                raise RetryLater("stopping", after=timedelta(0))
+            for _ in range(requests):
+                await self.pacer.wait()
+            try:
+                return await request()
+            except discord.HTTPException as exc:
+                reason = _classify(exc)
+                if reason is not None:
+                    raise PermanentFailure(reason, exc.status, exc.code) from exc
+                detail = f"http_{exc.status}"
+                if exc.status == 429:  # no Via (discord.py handles Discord's own 429s)
+                    self.pacer.hold(self.edge_hold)
+            except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+                detail = type(exc).__name__
+            self.transient_failures += 1
+            if attempt < len(self._backoff):
+                log.info("A scheduled request failed (%s); retrying", detail)
+                await self._pause(self._backoff[attempt])
+        raise RetryLater(detail)
+
+    def check_guild_available(self, guild_id: int) -> None:
+        """RetryLater if Discord reports the server unavailable (an outage): its channels are
+        unknown for now, which is no reason to pause anything. The bot wakes such runs when
+        the server comes back (Scheduler.retry_waiting with waiting_for_guild)."""
+        guild = self.client.get_guild(guild_id)
+        if guild is not None and guild.unavailable:
+            raise RetryLater(waiting_for_guild(guild_id), after=GUILD_WAIT)
+
+    async def _pause(self, seconds: float) -> None:
+        """Sleep, but wake at once when the bot starts stopping."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.stopping.wait(), timeout=seconds)
+
+    async def send(
+        self,
+        channel_id: int,
+        *,
+        nonce: str,
+        guild_id: int | None = None,
+        content: str | None = None,
+        embed: discord.Embed | None = None,
+        view: discord.ui.View | None = None,
+        allowed_mentions: discord.AllowedMentions | None = None,
+    ) -> discord.Message:
+        """Post to a channel by id (no fetch first), idempotently by `nonce`."""
+        if guild_id is not None:
+            self.check_guild_available(guild_id)
+        channel = self.client.get_partial_messageable(channel_id, guild_id=guild_id)
+        kwargs: dict[str, Any] = {
+            "content": content,
+            "embed": embed,
+            "nonce": nonce,
+            "allowed_mentions": allowed_mentions or discord.AllowedMentions.none(),
+        }
+        if view is not None:
+            kwargs["view"] = view
+        return await self.call(lambda: channel.send(**kwargs))
+
+    async def open_dm(self, user_id: int) -> int:
+        """The id of the bot's DM channel with a member (one paced request)."""
+        dm = await self.call(lambda: self.client.create_dm(discord.Object(user_id)))
+        return dm.id
+
+    async def send_dm(
+        self,
+        user_id: int,
+        *,
+        nonce: str,
+        channel_id: int | None = None,
+        content: str | None = None,
+        embed: discord.Embed | None = None,
+        view: discord.ui.View | None = None,
+    ) -> discord.Message:
+        """DM a member, idempotently by `nonce`. With the stored DM `channel_id` it is one
+        request; without it (or if that id stopped working) the channel is opened first.
+        Closed DMs raise PermanentFailure("dms_closed")."""
+        kwargs: dict[str, Any] = {
+            "content": content,
+            "embed": embed,
+            "nonce": nonce,
+            "allowed_mentions": discord.AllowedMentions.none(),
+        }
+        if view is not None:
+            kwargs["view"] = view
+        if channel_id is not None:
+            stored = self.client.get_partial_messageable(
+                channel_id, type=discord.ChannelType.private
+            )
+            try:
+                return await self.call(lambda: stored.send(**kwargs))
+            except PermanentFailure as failure:
+                if failure.reason != "unknown_channel":
+                    raise
+        opened = self.client.get_partial_messageable(
+            await self.open_dm(user_id), type=discord.ChannelType.private
+        )
+        return await self.call(lambda: opened.send(**kwargs))

@@ -1,0 +1,32 @@
+"""Shared UI: checks, base View/Modal with the friendly error path, autocomplete answers within
+Discord's limits, a pager, custom_id prefixes and Discord timestamps."""
+
+from __future__ import annotations
+
+from bot.ui.autocomplete import MAX_CHOICES, choices, safe_autocomplete
+from bot.ui.checks import guild_only, is_manager, manager_permissions, require_manage_guild
+from bot.ui.custom_ids import FEATURE_PREFIXES, custom_id
+from bot.ui.pager import PAGE_SIZE, page_count, page_items, pager_view
+from bot.ui.timestamps import TimestampStyle, discord_timestamp
+from bot.ui.views import BaseModal, BaseView, guarded_callback
+
+__all__ = [
+    "FEATURE_PREFIXES",
+    "MAX_CHOICES",
+    "PAGE_SIZE",
+    "BaseModal",
+    "BaseView",
+    "TimestampStyle",
+    "choices",
+    "custom_id",
+    "discord_timestamp",
+    "guarded_callback",
+    "guild_only",
+    "is_manager",
+    "manager_permissions",
+    "page_count",
+    "page_items",
+    "pager_view",
+    "require_manage_guild",
+    "safe_autocomplete",
+]
