@@ -23,7 +23,7 @@ from bot.db import DatabaseTooNewError, Store
 from bot.db.connection import load_migrations
 from bot.db.restore import RestoreError, inspect_backup, restore_backup
 from bot.logs import configure_logging
-from bot.permissions import REQUIRED, application_id_from_token, invite_url
+from bot.permissions import application_id_from_token, invite_url, needed
 from bot.runlock import AlreadyRunning, hold_run_lock
 from bot.settings import Settings, SettingsError, load_or_create_secret_key
 
@@ -42,7 +42,12 @@ TOKEN_REJECTED = """\
 Rebound can't start: Discord rejected the token in DISCORD_TOKEN (it may have been reset,
 copied with a missing character, or belong to another application). Open
 https://discord.com/developers/applications, choose your application, press Reset Token on the
-Bot page, and put the new token in .env as DISCORD_TOKEN=... Nothing else was changed."""
+Bot page, and put the new token in .env as DISCORD_TOKEN=... Nothing was created or changed."""
+
+SHARDING_REQUIRED = """\
+Discord refused the connection: this bot is in more servers than one shard may carry (2,500).
+REBOUND_SHARD_COUNT is set too low; leave it empty so Rebound uses Discord's recommendation,
+or raise it (about one shard per 1,000 servers). Nothing was changed."""
 
 ALREADY_RUNNING = """\
 Rebound is already running on {data} (pid {pid}). Two bots on one database would post
@@ -57,6 +62,10 @@ run the restore again, then start it."""
 UNREACHABLE = """\
 Rebound couldn't reach Discord ({reason}). Check this machine's internet connection and try
 again; the bot keeps no partial state, so starting again is safe."""
+
+UNREACHABLE_BEFORE_START = """\
+Rebound couldn't reach Discord to check its token ({reason}). Check this machine's internet
+connection and try again. Nothing was created or changed."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -115,8 +124,7 @@ def run(settings: Settings) -> int:
         print(f"Rebound's content files need a fix: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     try:
-        with hold_run_lock(settings.data_dir):
-            return asyncio.run(_run(settings, content))
+        return asyncio.run(_run(settings, content))
     except AlreadyRunning as exc:
         print(
             ALREADY_RUNNING.format(pid=exc.pid or "unknown", data=settings.data_dir),
@@ -129,6 +137,23 @@ def run(settings: Settings) -> int:
 
 
 async def _run(settings: Settings, content: Content) -> int:
+
+    assert settings.discord_token is not None
+    point_at_discord(settings)
+    # The token first: a rejected one must not leave a database and a key behind.
+    try:
+        if not await token_accepted(settings.discord_token):
+            print(TOKEN_REJECTED, file=sys.stderr)
+            return EXIT_CONFIG
+    except (OSError, discord.HTTPException) as exc:
+        print(UNREACHABLE_BEFORE_START.format(reason=type(exc).__name__), file=sys.stderr)
+        return 1
+    # One bot per data folder (a restore waits for this lock too); raises AlreadyRunning.
+    with hold_run_lock(settings.data_dir):
+        return await _run_locked(settings, content)
+
+
+async def _run_locked(settings: Settings, content: Content) -> int:
     from bot.app import Bot  # imported late: it imports every feature
     from bot.scheduling import Scheduler
 
@@ -139,7 +164,6 @@ async def _run(settings: Settings, content: Content) -> int:
         print(str(exc), file=sys.stderr)
         return EXIT_CONFIG
     secret_key = load_or_create_secret_key(settings)
-    point_at_discord(settings)
     clock = SystemClock()
     async with store:
         scheduler = Scheduler.from_settings(store, clock, settings)
@@ -162,6 +186,11 @@ async def _run(settings: Settings, content: Content) -> int:
         except discord.LoginFailure:
             print(TOKEN_REJECTED, file=sys.stderr)
             return EXIT_CONFIG
+        except discord.ConnectionClosed as exc:
+            if exc.code != 4011:
+                raise
+            print(SHARDING_REQUIRED, file=sys.stderr)
+            return EXIT_CONFIG
         except discord.PrivilegedIntentsRequired:  # cannot happen: Rebound asks for none
             print("Discord refused the bot's intents; please report this.", file=sys.stderr)
             return EXIT_CONFIG
@@ -169,6 +198,18 @@ async def _run(settings: Settings, content: Content) -> int:
             print(UNREACHABLE.format(reason=type(exc).__name__), file=sys.stderr)
             return 1
     return 0
+
+
+async def token_accepted(token: str) -> bool:
+    """Ask Discord who the token belongs to (GET /users/@me); False if it refuses the token."""
+    http = discord.http.HTTPClient(asyncio.get_running_loop())
+    try:
+        await http.static_login(token)
+    except discord.LoginFailure:
+        return False
+    finally:
+        await http.close()
+    return True
 
 
 def point_at_discord(settings: Settings) -> None:
@@ -310,10 +351,21 @@ def backup_database(settings: Settings, target: Path | None) -> int:
         return 1
     stamp = SystemClock().now().strftime("%Y%m%d-%H%M%S")
     destination = target or settings.data_dir / "backups" / f"rebound-{stamp}.db"
+    if destination.is_dir():
+        print(f"{destination} is a folder; --to takes a file name in it.", file=sys.stderr)
+        return 1
     if destination.exists():
         print(f"{destination} already exists; choose another name with --to.", file=sys.stderr)
         return 1
-    destination.parent.mkdir(parents=True, exist_ok=True)
+    if target is not None and not destination.parent.is_dir():
+        # A mistyped folder is an error, not something to create silently.
+        print(
+            f"The folder {destination.parent} does not exist; create it first or choose "
+            "another place with --to.",
+            file=sys.stderr,
+        )
+        return 1
+    destination.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     source = sqlite3.connect(f"file:{settings.db_path}?mode=ro", uri=True)
     try:
         copy = sqlite3.connect(destination)
@@ -370,17 +422,33 @@ def restore_database(settings: Settings, backup: Path) -> int:
 # -- invite ---------------------------------------------------------------------------------------
 
 
+def build_features() -> list[str]:
+    """The feature packages in this build ("affirmations", …)."""
+    from bot.app import feature_extensions
+
+    return [name.removeprefix("cogs.") for name in feature_extensions()]
+
+
 def print_invite(settings: Settings, client_id: str | None) -> int:
-    resolved = client_id or application_id_from_token(settings.discord_token)
+    if client_id is not None and not (client_id.isdigit() and 17 <= len(client_id) <= 20):
+        print(
+            f"--client-id must be the application id: 17 to 20 digits (got {client_id!r}). "
+            "Find it on the application's General Information page.",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
+    resolved: int | str | None = client_id or application_id_from_token(settings.discord_token)
     if resolved is None:
         print(
             "No application id yet (set DISCORD_TOKEN or pass --client-id, found on the "
             "application's General Information page). With CLIENT_ID filled in:"
         )
         resolved = "CLIENT_ID"
-    print(invite_url(resolved))
-    print("\nPermissions it asks for, and why:")
-    for name, reason in REQUIRED:
+    features = build_features()
+    print(invite_url(resolved, features))
+    print(f"\nFeatures in this build: {', '.join(features)}.")
+    print("Permissions it asks for, and why:")
+    for name, reason in needed(features):
         print(f"  - {name.replace('_', ' ').title()}: {reason}")
     print("\nIt asks for no privileged intents and never needs Administrator.")
     return 0

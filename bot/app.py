@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 import discord
+import yarl
 from discord.ext import commands
 
 import cogs
@@ -20,6 +21,7 @@ from bot.clock import Clock
 from bot.content import Content
 from bot.db import Store
 from bot.i18n import CatalogTranslator
+from bot.logs import clamp_payload_loggers
 from bot.pacing import Pacer
 from bot.privacy import PrivacyRegistry
 from bot.scheduling import Scheduler
@@ -59,6 +61,15 @@ def silence_voice_warnings() -> None:
     discord.VoiceClient.warn_dave = False
 
 
+def paced_request(url: yarl.URL) -> bool:
+    """Requests counted against Discord's global limit: the REST API under the bot token, but
+    not interaction callbacks and followups (exempt), the gateway or the CDN."""
+    base = yarl.URL(discord.http.Route.BASE)
+    if (url.host, url.port) != (base.host, base.port) or not url.path.startswith(base.path):
+        return False
+    return not url.path.startswith((f"{base.path}/interactions/", f"{base.path}/webhooks/"))
+
+
 def bot_intents() -> discord.Intents:
     """No privileged intents: no members, no message content, no presences."""
     intents = discord.Intents.none()
@@ -84,6 +95,9 @@ class Bot(commands.AutoShardedBot):
     ) -> None:
         intents = bot_intents()
         silence_voice_warnings()
+        # Every request under the bot token waits its turn here (not interaction replies).
+        pacer = Pacer(settings.post_rate_per_second)
+        clamp_payload_loggers()  # every library logger exists now: ids get redacted in all
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -94,6 +108,7 @@ class Bot(commands.AutoShardedBot):
             chunk_guilds_at_startup=False,
             guild_ready_timeout=settings.guild_ready_timeout,
             shard_count=settings.shard_count,
+            http_trace=pacer.trace_config(paced_request),
             **options,
         )
         self.settings = settings
@@ -102,8 +117,7 @@ class Bot(commands.AutoShardedBot):
         self.scheduler = scheduler
         # Features derive pseudonyms and sealed tokens from this; the raw key stays here.
         self.anonymizer = Anonymizer(secret_key)
-        # Bulk, scheduled sends wait their turn here; replies to interactions never do.
-        self.pacer = Pacer(settings.post_rate_per_second)
+        self.pacer = pacer
         # Every scheduled send goes through this: paced, idempotent (nonce), retried when the
         # failure passes (see bot/sending.py for the API features use).
         self.sender = Sender(self, self.pacer, stopping=scheduler.stopping)

@@ -1,15 +1,17 @@
-"""Keeps scheduled requests (a morning's posts, DMs, admin notices) under Discord's global limit.
+"""Keeps the bot's requests under Discord's global limit: 50 per second per bot token.
 
-Discord allows 50 requests per second per bot token and counts every response 429 towards a
-ban of 10,000 invalid requests per 10 minutes. discord.py only learns of the global limit from a
-429, so every request the scheduled path makes waits here first: the post itself, opening a DM
-channel, an admin notice. Interaction replies do not (Discord exempts them).
+Discord counts every response 429 towards a ban of 10,000 invalid requests per 10 minutes, and
+discord.py only learns of the global limit from a 429. So the pacer sits on the wire itself
+(an aiohttp trace hook discord.py's HTTP client runs before every request): every request the
+bot makes under its token waits here, the morning's posts, opening a DM, admin notices,
+discord.py's own retries, anything a feature sends. Interaction replies do not (Discord exempts
+them, and they have a 3-second deadline). The queue is short because the senders are a small
+pool, so a command's request waits a fraction of a second behind a rush, never the rush.
 
-The rule is a sliding window, the same shape as Discord's: at most ``rate`` requests in any
-window of one second plus a small guard (for the moment between leaving here and reaching
-Discord). A token bucket with a burst on top of its rate lets ``rate + burst`` requests through
-in one second, which is how a rate of 48 used to collect 429s; here no accepted setting (1 to 50
-per second) can exceed the limit.
+The rule: requests leave evenly spaced, one per ``(1 s + guard) / rate``; at most ``rate`` in
+any second, with a guard for the moment between leaving here and reaching Discord. (A token
+bucket with a burst lets ``rate + burst`` through in a second: that is how a rate of 48 used to
+collect 429s.) No accepted setting (1 to 50 per second) can exceed the limit.
 
 ``hold(seconds)`` stops everything for a while: after a 429 without ``Via`` (Cloudflare, not
 Discord, answered: the IP is being refused) more requests would only extend the ban.
@@ -21,13 +23,15 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable
+from types import SimpleNamespace
 
-#: Seconds added to Discord's one-second window: scheduling jitter between leaving the pacer and
-#: reaching Discord must not squeeze two windows' worth of requests into one.
-GUARD_SECONDS = 0.03
-_EPSILON = 1e-9
+import aiohttp
+from yarl import URL
+
+#: Seconds added to each second: jitter between leaving the pacer and reaching Discord must not
+#: squeeze more than the limit into one of Discord's windows. At 50/s this sends 48 per second.
+GUARD_SECONDS = 0.04
 
 
 class Pacer:
@@ -35,18 +39,17 @@ class Pacer:
         self,
         rate_per_second: float,
         *,
-        window: float = 1.0 + GUARD_SECONDS,
+        guard: float = GUARD_SECONDS,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        if rate_per_second < 1 or window <= 0:
+        if rate_per_second < 1 or guard < 0:
             raise ValueError("the rate must be at least 1 request per second")
         self.rate = rate_per_second
-        self.limit = int(rate_per_second)
-        self.window = window
+        self.interval = (1.0 + guard) / rate_per_second
         self._monotonic = monotonic
         self._sleep = sleep
-        self._sent: deque[float] = deque()
+        self._next = 0.0
         self._held_until = 0.0
         self._lock = asyncio.Lock()
         #: requests let through so far (benchmarks and tests read it)
@@ -57,17 +60,29 @@ class Pacer:
         async with self._lock:
             while True:
                 now = self._monotonic()
-                if now < self._held_until:
-                    await self._sleep(self._held_until - now)
-                    continue
-                while self._sent and self._sent[0] + self.window <= now + _EPSILON:
-                    self._sent.popleft()
-                if len(self._sent) < self.limit:
-                    self._sent.append(now)
-                    self.requests += 1
-                    return
-                await self._sleep(self._sent[0] + self.window - now)
+                start = max(now, self._next, self._held_until)
+                if start <= now:
+                    break
+                await self._sleep(start - now)
+            self._next = now + self.interval
+            self.requests += 1
 
     def hold(self, seconds: float) -> None:
         """Let nothing through for `seconds` (extends, never shortens, a hold in place)."""
         self._held_until = max(self._held_until, self._monotonic() + seconds)
+
+    def trace_config(self, paced: Callable[[URL], bool]) -> aiohttp.TraceConfig:
+        """An aiohttp trace hook that makes every request for which `paced(url)` holds wait
+        here first (pass it to discord.py as `http_trace`)."""
+
+        async def on_request_start(
+            session: aiohttp.ClientSession,
+            context: SimpleNamespace,
+            params: aiohttp.TraceRequestStartParams,
+        ) -> None:
+            if paced(params.url):
+                await self.wait()
+
+        trace = aiohttp.TraceConfig()
+        trace.on_request_start.append(on_request_start)
+        return trace

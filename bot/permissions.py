@@ -4,31 +4,56 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Collection
 from urllib.parse import urlencode
 
 import discord
 
-# (discord.Permissions flag, why Rebound needs it) — shown by `python -m bot invite`.
-REQUIRED: tuple[tuple[str, str], ...] = (
-    ("view_channel", "see the channels you choose for affirmations and stories"),
-    ("send_messages", "post the morning affirmation and anonymous stories"),
+# (discord.Permissions flag, why Rebound needs it, the feature packages that need it) — the
+# invite asks only for what the features in this build use, and `python -m bot invite` says why.
+REQUIRED: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    (
+        "view_channel",
+        "see the channels you choose for its posts",
+        ("affirmations", "stories", "encouragement", "streaks"),
+    ),
+    (
+        "send_messages",
+        "post the morning affirmation (and the other features' posts)",
+        ("affirmations", "stories", "encouragement", "streaks"),
+    ),
+    (
+        "embed_links",
+        "posts are tidy embeds",
+        ("affirmations", "stories", "encouragement", "streaks"),
+    ),
     (
         "send_messages_in_threads",
         "post encouragement and the author's anonymous replies in story threads",
+        ("stories", "encouragement"),
     ),
-    ("create_public_threads", "open a peer-encouragement thread under every story"),
-    ("embed_links", "affirmations and stories are posted as tidy embeds"),
-    ("attach_files", "streak summaries come as a small image"),
+    (
+        "create_public_threads",
+        "open a peer-encouragement thread under every story",
+        ("stories", "encouragement"),
+    ),
+    ("attach_files", "streak summaries come as a small image", ("streaks",)),
     (
         "read_message_history",
         "find and update its own earlier posts (for example a story's thread)",
+        ("stories", "encouragement"),
     ),
 )
 SCOPES = ("bot", "applications.commands")
 
 
-def required_permissions() -> discord.Permissions:
-    return discord.Permissions(**{name: True for name, _ in REQUIRED})
+def needed(features: Collection[str]) -> list[tuple[str, str]]:
+    """(flag, reason) for every permission a feature in ``features`` uses."""
+    return [(name, why) for name, why, users in REQUIRED if set(users) & set(features)]
+
+
+def required_permissions(features: Collection[str]) -> discord.Permissions:
+    return discord.Permissions(**{name: True for name, _ in needed(features)})
 
 
 def application_id_from_token(token: str | None) -> int | None:
@@ -43,12 +68,12 @@ def application_id_from_token(token: str | None) -> int | None:
     return int(decoded) if decoded.isdigit() else None
 
 
-def invite_url(client_id: int | str) -> str:
+def invite_url(client_id: int | str, features: Collection[str]) -> str:
     query = urlencode(
         {
             "client_id": str(client_id),
             "scope": " ".join(SCOPES),
-            "permissions": str(required_permissions().value),
+            "permissions": str(required_permissions(features).value),
             "integration_type": "0",
         }
     )

@@ -25,8 +25,8 @@ How a feature uses it (server posts, DMs, story digests, weekly prompts, roundup
 - ``call(fn)`` runs any other request (a forum post, a thread, an edit) with the same pacing and
   error handling; Discord offers no nonce there, so make it idempotent yourself (e.g. look for
   the thread you stored before creating it).
-- Every request waits for the shared :class:`~bot.pacing.Pacer` first, so a morning of posts,
-  DMs and notices stays under Discord's global limit. Interaction replies never come here.
+- Every request of the bot waits for the shared :class:`~bot.pacing.Pacer` (on the wire), so
+  a morning of posts, DMs and notices stays under Discord's global limit.
 - ``nonce``: use ``run.nonce`` (or ``run.nonce_for("notice")`` for a second message of one
   run). Discord returns the first message instead of posting again when the same nonce reaches
   the same channel within a few minutes, so retries and re-sends after a crash cannot double.
@@ -132,15 +132,13 @@ class Sender:
         #: transient failures seen (retried); tests and benchmarks read it
         self.transient_failures = 0
 
-    async def call(self, request: Callable[[], Awaitable[T]], *, requests: int = 1) -> T:
-        """Run `request` (which makes `requests` HTTP requests) paced, retrying what passes."""
+    async def call(self, request: Callable[[], Awaitable[T]]) -> T:
+        """Run `request`, retrying what passes (its HTTP requests wait for the pacer)."""
         detail = "unknown"
         for attempt in range(len(self._backoff) + 1):
             if self.stopping.is_set():
                 # Tried again as soon as the bot is back (the stop interrupted nothing sent).
                 raise RetryLater("stopping", after=timedelta(0))
-            for _ in range(requests):
-                await self.pacer.wait()
             try:
                 return await request()
             except discord.HTTPException as exc:

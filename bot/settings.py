@@ -17,6 +17,8 @@ from typing import Any
 import yaml
 from dotenv import dotenv_values
 
+from bot.files import private_dir
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONTENT_DIR = PROJECT_ROOT / "data"
 DEFAULTS_FILE = CONTENT_DIR / "settings.yaml"
@@ -273,7 +275,7 @@ def load_or_create_secret_key(settings: Settings) -> bytes:
         if len(key) < 32:
             raise SettingsError(f"The secret key file {path} is damaged (too short).")
         return key.encode("ascii")
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.data_dir)
     key = secrets.token_hex(32)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="ascii") as handle:

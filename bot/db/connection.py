@@ -18,6 +18,8 @@ from typing import Any
 
 import aiosqlite
 
+from bot.files import private_file
+
 log = logging.getLogger(__name__)
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -47,6 +49,15 @@ def load_migrations() -> list[tuple[int, str, str]]:
     return found
 
 
+def _make_private(target: str) -> None:
+    """0600 before SQLite opens the database, so its -wal and -shm files are created 0600 too
+    (and tighten those of an older install)."""
+    private_file(Path(target))
+    for suffix in ("-wal", "-shm"):
+        if Path(target + suffix).exists():
+            private_file(Path(target + suffix))
+
+
 class Store:
     def __init__(self, connection: aiosqlite.Connection, path: str) -> None:
         self._conn = connection
@@ -58,7 +69,7 @@ class Store:
         """Open (creating if needed) the database and apply pending migrations."""
         target = str(path)
         if target != ":memory:":
-            Path(target).parent.mkdir(parents=True, exist_ok=True)
+            _make_private(target)
         conn = await aiosqlite.connect(target, isolation_level=None)
         conn.row_factory = aiosqlite.Row
         try:

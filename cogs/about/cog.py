@@ -16,20 +16,47 @@ if TYPE_CHECKING:
     from bot.app import Bot
 
 TITLE = "About Rebound"
-DESCRIPTION = (
-    "Rebound helps this community get up again after a job rejection: a morning affirmation, "
-    "anonymous stories with encouragement threads, and gentle check-ins."
-)
+# What each feature package in the build adds; /about names only the features installed.
+FEATURE_BLURBS = {
+    "affirmations": "a morning affirmation (and one by DM if you like)",
+    "stories": "anonymous rejection stories",
+    "encouragement": "peer encouragement threads",
+    "streaks": "accountability streaks and weekly check-ins",
+}
+DESCRIPTION = "Rebound helps this community get up again after a job rejection: {features}."
 SUMMARY = "Rebound {version} · up {uptime} · latency {latency} · {servers} server{plural}"
-PRIVACY = (
-    "• **Affirmation settings:** the channel, time, time zone and days a server chose; your own "
-    "time and zone if you turn on affirmation DMs.\n"
-    "• **Stories:** the text you share, posted without your name. Who wrote it is kept only as a "
-    "keyed pseudonym — moderators and the bot's host can't read it back to you.\n"
-    "• **Check-ins:** the dates and counts you log, so streaks can be worked out.\n"
+PRIVACY_LINES = {
+    "affirmations": (
+        "• **Affirmation settings:** the channel, time, time zone and days a server chose; your "
+        "own time and zone if you turn on affirmation DMs."
+    ),
+    "stories": (
+        "• **Stories:** the text you share, posted without your name. Who wrote it is kept only "
+        "as a keyed pseudonym — moderators can't read it back to you. Only if you ask for DMs "
+        "about a story is your id also kept, encrypted, so the bot can message you."
+    ),
+    "streaks": "• **Check-ins:** the dates and counts you log, so streaks can be worked out.",
+}
+PRIVACY_NEVER = (
     "• **Never:** message content you didn't send to Rebound, your member list, or your presence. "
     "Logs carry no names or story text."
 )
+
+
+def installed(extensions: list[str]) -> list[str]:
+    """Feature package names among the loaded extensions, in the order they are described."""
+    loaded = {name.removeprefix("cogs.") for name in extensions}
+    return [feature for feature in FEATURE_BLURBS if feature in loaded]
+
+
+def describe(features: list[str]) -> str:
+    blurbs = [FEATURE_BLURBS[f] for f in features] or ["a calm place to start again"]
+    listed = ", ".join(blurbs[:-1]) + (" and " if len(blurbs) > 1 else "") + blurbs[-1]
+    return DESCRIPTION.format(features=listed)
+
+
+def privacy(features: list[str]) -> str:
+    return "\n".join([*(PRIVACY_LINES[f] for f in features if f in PRIVACY_LINES), PRIVACY_NEVER])
 
 
 def format_uptime(delta: timedelta) -> str:
@@ -61,12 +88,15 @@ class AboutCog(commands.Cog):
         uptime = format_uptime(self.bot.clock.now() - self.bot.started_at)
         latency = format_latency(self.bot.latency)
         servers = len(self.bot.guilds)
-        embed = discord.Embed(title=TITLE, description=DESCRIPTION, colour=discord.Colour.teal())
+        features = installed(list(self.bot.extensions))
+        embed = discord.Embed(
+            title=TITLE, description=describe(features), colour=discord.Colour.teal()
+        )
         embed.add_field(name="Version", value=__version__)
         embed.add_field(name="Up for", value=uptime)
         embed.add_field(name="Latency", value=latency)
         embed.add_field(name="Servers", value=str(servers))
-        embed.add_field(name="What Rebound stores, and why", value=PRIVACY, inline=False)
+        embed.add_field(name="What Rebound stores, and why", value=privacy(features), inline=False)
         summary = SUMMARY.format(
             version=__version__,
             uptime=uptime,

@@ -62,6 +62,9 @@ class StepAction:
     command: str
     text: str
     fallback: str
+    # What a personal DM says instead: its reader already gets DMs and is not in a channel, so
+    # no "turn on DMs" and no "tell someone here".
+    personal: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +199,9 @@ def load_steps(path: Path) -> tuple[Step, ...]:
         fallback = text_field(action.get("fallback"), f"{where}: action.fallback", MAX_ACTION_CHARS)
         if "{" in fallback or "}" in fallback:
             raise ContentError(f"{where}: action.fallback must not contain braces")
+        personal = text_field(action.get("personal"), f"{where}: action.personal", MAX_ACTION_CHARS)
+        if "{" in personal or "}" in personal or " here" in personal.casefold():
+            raise ContentError(f"{where}: action.personal must not contain braces or 'here'")
         steps.append(
             Step(
                 key=key,
@@ -211,6 +217,7 @@ def load_steps(path: Path) -> tuple[Step, ...]:
                     command=text_field(action.get("command"), f"{where}: action.command", 64),
                     text=action_text,
                     fallback=fallback,
+                    personal=personal,
                 ),
             )
         )

@@ -20,6 +20,7 @@ __all__ = [
     "MIN_CUSTOM_LENGTH",
     "Deck",
     "InvalidInput",
+    "arrange",
     "draw",
     "is_duplicate",
     "normalize_for_duplicate_check",
@@ -98,17 +99,18 @@ def _new_cycle(pool: Sequence[str], avoid_first: str | None, rng: random.Random)
     return order
 
 
-def draw(deck: Deck, pool: Sequence[str], rng: random.Random) -> tuple[str, Deck]:
-    """Draw the next id and return it with the updated deck.
+def arrange(deck: Deck, pool: Sequence[str], rng: random.Random) -> Deck:
+    """The deck made ready for its next draw, nothing consumed: ``remaining[0]`` is the next id.
 
-    * Ids in ``remaining`` that left ``pool`` are skipped.
+    * Ids in ``remaining`` that left ``pool`` are dropped.
     * Ids in ``pool`` that are neither drawn this cycle nor waiting (newly added) are inserted
       at random places in ``remaining``, so they appear before this cycle ends.
     * When the cycle is used up, a new one is a shuffle of the whole pool that does not start
       with the previous draw (when the pool has two or more ids).
 
-    Within a cycle nothing repeats. The result depends only on the deck, the *set* of pool
-    ids and the rng state. Raises ValueError for an empty pool.
+    Arranging an arranged deck changes nothing (for the same pool), so a preview that stores
+    the arranged deck shows exactly what the next post will draw. Raises ValueError for an
+    empty pool.
     """
     unique_pool = sorted(set(pool))
     if not unique_pool:
@@ -129,9 +131,18 @@ def draw(deck: Deck, pool: Sequence[str], rng: random.Random) -> tuple[str, Deck
     if not remaining:
         remaining = _new_cycle(unique_pool, deck.last_drawn, rng)
         drawn = frozenset()
+    return Deck(remaining=tuple(remaining), last_drawn=deck.last_drawn, drawn=drawn)
 
-    item = remaining[0]
-    return item, Deck(remaining=tuple(remaining[1:]), last_drawn=item, drawn=drawn | {item})
+
+def draw(deck: Deck, pool: Sequence[str], rng: random.Random) -> tuple[str, Deck]:
+    """Draw the next id (see :func:`arrange`) and return it with the updated deck.
+
+    Within a cycle nothing repeats. The result depends only on the deck, the *set* of pool
+    ids and the rng state.
+    """
+    ready = arrange(deck, pool, rng)
+    item = ready.remaining[0]
+    return item, Deck(remaining=ready.remaining[1:], last_drawn=item, drawn=ready.drawn | {item})
 
 
 # --------------------------------------------------------------------------------------------

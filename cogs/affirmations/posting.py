@@ -17,7 +17,8 @@ from bot.notices import notify_admins
 from bot.scheduling import Outcome, make_nonce
 from bot.sending import FailureReason, PermanentFailure
 from cogs.affirmations.content import AffirmationContent
-from cogs.affirmations.logic import draw
+from cogs.affirmations.logic import arrange, draw
+from cogs.affirmations.messages import PAUSE_NOTICES
 from cogs.affirmations.render import action_line, affirmation_embed
 from cogs.affirmations.repository import (
     DM_JOB,
@@ -37,23 +38,6 @@ log = logging.getLogger(__name__)
 
 # A post more than this late says so in its footer.
 LATE_AFTER = timedelta(minutes=5)
-
-# Sent once when a schedule pauses itself, as an admin notice (bot/notices.py).
-PAUSE_NOTICES: dict[PauseReason, str] = {
-    "channel_missing": (
-        "Rebound’s morning affirmations in **{server}** are paused: the channel they were going "
-        "to ({channel}) was deleted or I can no longer see it. Someone with Manage Server can "
-        "pick a new one with {setup}."
-    ),
-    "missing_permissions": (
-        "Rebound’s morning affirmations in **{server}** are paused: I no longer have permission "
-        "to post in {channel} (I need View Channel, Send Messages and Embed Links there). Once "
-        "that’s fixed, {resume} starts them again."
-    ),
-    "by_admin": "",
-    "bot_removed": "",
-}
-
 
 # Which of Discord's permanent refusals pauses a server's schedule, and as what.
 PAUSE_FOR: dict[FailureReason, PauseReason] = {
@@ -96,12 +80,16 @@ class Poster:
         return Drawn(item_id, self._text(item_id, custom))
 
     async def peek_for_guild(self, guild_id: int) -> Drawn:
-        """What the next post would use, without moving the deck (for /affirmations preview)."""
+        """What the next post will use, without consuming it (for /affirmations preview): the
+        deck is arranged and stored, so the next draw takes exactly this card."""
         async with self.bot.store.transaction() as conn:
             custom = await self._custom(conn, guild_id)
-            deck = await self.repo.deck(conn, guild_owner(guild_id))
-        item_id, _ = draw(deck, [*self._bundled_ids, *custom], random.Random(self.rng.random()))
-        return Drawn(item_id, self._text(item_id, custom))
+            owner = guild_owner(guild_id)
+            ready = arrange(
+                await self.repo.deck(conn, owner), [*self._bundled_ids, *custom], self.rng
+            )
+            await self.repo.save_deck(conn, owner, ready)
+        return Drawn(ready.remaining[0], self._text(ready.remaining[0], custom))
 
     async def _custom(self, conn: aiosqlite.Connection, guild_id: int) -> dict[str, str]:
         return {c.item_id: c.text for c in await self.repo.custom_in(conn, guild_id)}
@@ -122,7 +110,7 @@ class Poster:
             text=drawn.text,
             step=step,
             local_date=local_date,
-            action=action_line(step, self._mention_for),
+            action=action_line(step, self._mention_for, personal=personal),
             late=late,
             personal=personal,
         )

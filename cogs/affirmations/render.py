@@ -8,23 +8,25 @@ from datetime import date
 import discord
 
 from cogs.affirmations.content import Step
+from cogs.affirmations.messages import DM_FOOTER, LATE_NOTE, SERVER_FOOTER, STEP_HEADING
 
 COLOUR = discord.Colour.from_rgb(94, 170, 168)
-STEP_HEADING = "Today’s step · {title}"
-LATE_NOTE = "Posted a little later than planned today."
-DM_FOOTER = "Your daily affirmation · /affirmations dm off stops these anytime"
-SERVER_FOOTER = "Rebound · one step at a time"
 # Discord's embed limits; content is validated shorter, this is a last guard.
 _DESCRIPTION_LIMIT = 4096
 _FIELD_LIMIT = 1024
 
 
-def action_line(step: Step, mention_for: Callable[[str, str], str | None]) -> str:
+def action_line(
+    step: Step, mention_for: Callable[[str, str], str | None], *, personal: bool = False
+) -> str:
     """The call to action, pointing at the server's own feature when it is installed.
 
     `mention_for(feature, command)` returns a clickable command mention, or None when that
-    feature is not available, in which case the step's plain fallback is used.
+    feature is not available, in which case the step's plain fallback is used. A personal DM
+    gets the step's personal line: its reader already has DMs on and is not in a channel.
     """
+    if personal:
+        return step.action.personal
     mention = mention_for(step.action.feature, step.action.command)
     return step.action.text.replace("{command}", mention) if mention else step.action.fallback
 

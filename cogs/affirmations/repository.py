@@ -19,7 +19,7 @@ GUILD_JOB = "affirmations.guild"
 DM_JOB = "affirmations.dm"
 
 
-_CUSTOM_SQL = "SELECT id, text FROM affirmation_custom WHERE guild_id = ? ORDER BY id"
+_CUSTOM_SQL = "SELECT number, text FROM affirmation_custom WHERE guild_id = ? ORDER BY number"
 
 
 def guild_owner(guild_id: int) -> str:
@@ -30,8 +30,10 @@ def dm_owner(user_id: int) -> str:
     return f"dm:{user_id}"
 
 
-def custom_item_id(row_id: int) -> str:
-    return f"c:{row_id}"
+def custom_item_id(number: int) -> str:
+    """A server's own affirmation in its deck: by its per-server number, which is never reused
+    (so a new one can never take a removed one's place as "already drawn")."""
+    return f"n:{number}"
 
 
 def _hhmm(value: time) -> str:
@@ -75,12 +77,12 @@ class DMSubscription:
 
 @dataclass(frozen=True, slots=True)
 class CustomAffirmation:
-    id: int
+    number: int  # per server, from 1, never reused
     text: str
 
     @property
     def item_id(self) -> str:
-        return custom_item_id(self.id)
+        return custom_item_id(self.number)
 
 
 def _schedule(row: aiosqlite.Row) -> GuildSchedule:
@@ -184,12 +186,12 @@ class AffirmationRepository:
 
     async def custom(self, guild_id: int) -> list[CustomAffirmation]:
         rows = await self.store.fetchall(_CUSTOM_SQL, (guild_id,))
-        return [CustomAffirmation(r["id"], r["text"]) for r in rows]
+        return [CustomAffirmation(r["number"], r["text"]) for r in rows]
 
     async def custom_in(self, conn: aiosqlite.Connection, guild_id: int) -> list[CustomAffirmation]:
         """The same, inside the caller's transaction."""
         cursor = await conn.execute(_CUSTOM_SQL, (guild_id,))
-        return [CustomAffirmation(r["id"], r["text"]) for r in await cursor.fetchall()]
+        return [CustomAffirmation(r["number"], r["text"]) for r in await cursor.fetchall()]
 
     async def custom_count(self, guild_id: int) -> int:
         row = await self.store.fetchone(
@@ -213,23 +215,43 @@ class AffirmationRepository:
     async def add_custom(
         self, conn: aiosqlite.Connection, guild_id: int, text: str, normalized: str, now: datetime
     ) -> int:
+        """Store a server's own affirmation under the server's next number (never reused)."""
         cursor = await conn.execute(
-            "INSERT INTO affirmation_custom (guild_id, text, normalized, created_at) "
-            "VALUES (?, ?, ?, ?)",
-            (guild_id, text, normalized, to_epoch(now)),
+            "INSERT INTO affirmation_custom_numbers (guild_id, last_number) VALUES (?, 1) "
+            "ON CONFLICT (guild_id) DO UPDATE SET last_number = last_number + 1 "
+            "RETURNING last_number",
+            (guild_id,),
         )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        row = await cursor.fetchone()
+        assert row is not None
+        number = int(row[0])
+        await conn.execute(
+            "INSERT INTO affirmation_custom (guild_id, number, text, normalized, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (guild_id, number, text, normalized, to_epoch(now)),
+        )
+        return number
 
     async def remove_custom(
-        self, conn: aiosqlite.Connection, guild_id: int, row_id: int
+        self, conn: aiosqlite.Connection, guild_id: int, number: int
     ) -> str | None:
         cursor = await conn.execute(
-            "DELETE FROM affirmation_custom WHERE guild_id = ? AND id = ? RETURNING text",
-            (guild_id, row_id),
+            "DELETE FROM affirmation_custom WHERE guild_id = ? AND number = ? RETURNING text",
+            (guild_id, number),
         )
         row = await cursor.fetchone()
         return str(row["text"]) if row else None
+
+    async def occurrence_taken(
+        self, conn: aiosqlite.Connection, kind: str, key: str, label: str
+    ) -> bool:
+        """Whether the scheduler already has a run for this occurrence (done, sending, failed):
+        the scheduled run for it would do nothing, so it is not "the next post"."""
+        cursor = await conn.execute(
+            "SELECT 1 FROM job_runs WHERE kind = ? AND key = ? AND occurrence = ?",
+            (kind, key, label),
+        )
+        return await cursor.fetchone() is not None
 
     # -- posts ----------------------------------------------------------------------------------
 

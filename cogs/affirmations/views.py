@@ -14,17 +14,13 @@ import discord
 
 from bot.ui import guarded_callback, is_manager, page_count, page_items, pager_view
 from cogs.affirmations.logic import one_line
+from cogs.affirmations.messages import LIST_FOOTER, LIST_GONE, LIST_TITLE, PAGER_NOT_YOURS
 from cogs.affirmations.repository import AffirmationRepository, CustomAffirmation
 
 if TYPE_CHECKING:
     from bot.app import Bot
 
 __all__ = ["ListPageButton", "list_page", "page_count"]
-
-LIST_TITLE = "This server’s own affirmations"
-LIST_FOOTER = "Page {page} of {pages} · {count} in all · bundled affirmations rotate too"
-PAGER_NOT_YOURS = "Paging through the list is for people who can manage this server."
-LIST_GONE = "This list has changed — run /affirmations list again for a fresh one."
 
 
 def list_page(
@@ -35,7 +31,7 @@ def list_page(
     embed = discord.Embed(
         title=LIST_TITLE,
         description="\n".join(
-            f"**#{item.id}** · {one_line(item.text)}" for item in page_items(items, page)
+            f"**#{item.number}** · {one_line(item.text)}" for item in page_items(items, page)
         ),
         colour=discord.Colour.teal(),
     )

@@ -41,6 +41,8 @@ ROW_NAMES: dict[str, tuple[str, str]] = {
     "job_runs": ("past delivery record", "past delivery records"),
     "member_settings": ("personal setting (time zone)", "personal settings"),
     "stories": ("story", "stories"),
+    "story_reports": ("report you made", "reports you made"),
+    "story_blocks": ("block on sharing", "blocks on sharing"),
     "story_me_toos": ("me-too", "me-toos"),
     "checkins": ("check-in", "check-ins"),
 }

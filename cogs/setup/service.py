@@ -36,6 +36,13 @@ class Setting:
         discord.ChannelType.text,
         discord.ChannelType.news,
     )
+    # For a forum channel, when it needs other permissions than a text channel.
+    forum_needs: tuple[str, ...] | None = None
+
+    def needs_in(self, channel: object) -> tuple[str, ...]:
+        if self.forum_needs is not None and isinstance(channel, discord.ForumChannel):
+            return self.forum_needs
+        return self.needs
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,11 +94,12 @@ class SetupService:
         return next(s for s in self.settings if s.key == key)
 
     @staticmethod
-    def missing_in(guild: discord.Guild, channel_id: int, needs: Sequence[str]) -> list[str]:
+    def missing_in(guild: discord.Guild, channel_id: int, setting: Setting) -> list[str]:
         """Discord's names of the permissions the bot lacks in that channel (all, if gone)."""
         channel = guild.get_channel(channel_id)
         if channel is None:
-            return logic.missing_permissions({}, needs)
+            return logic.missing_permissions({}, setting.needs)
+        needs = setting.needs_in(channel)
         granted = granted_in(channel, guild.me)
         return logic.missing_permissions({p: getattr(granted, p) for p in needs}, needs)
 
@@ -102,7 +110,7 @@ class SetupService:
             shown = messages.NOT_SET
         elif setting.kind == "channel":
             shown = f"<#{value}>"
-            missing = self.missing_in(guild, int(value), setting.needs)
+            missing = self.missing_in(guild, int(value), setting)
         elif setting.kind == "time":
             shown = logic.format_time(value if isinstance(value, time) else None) or str(value)
         elif setting.kind == "toggle":
@@ -117,7 +125,7 @@ class SetupService:
     async def choose_channel(self, guild: discord.Guild, key: str, channel_id: int) -> str:
         """Save a channel if the bot can work there; the note to show either way."""
         setting = self.get(key)
-        missing = self.missing_in(guild, channel_id, setting.needs)
+        missing = self.missing_in(guild, channel_id, setting)
         where = f"<#{channel_id}>"
         if missing:
             return messages.NOT_SAVED.format(

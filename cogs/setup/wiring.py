@@ -32,6 +32,7 @@ class Wiring:
 def all_settings(bot: Bot) -> list[Setting]:
     wiring = Wiring()
     affirmation_settings(bot, wiring)
+    story_settings(bot, wiring)
     server_settings(bot, wiring)
     return wiring.settings
 
@@ -161,6 +162,77 @@ def affirmation_settings(bot: Bot, wiring: Wiring) -> None:
             "time",
             read_time,
             write_time,
+        ),
+    ]
+
+
+def story_settings(bot: Bot, wiring: Wiring) -> None:
+    """The stories channel, the moderators' channel and approval, through stories' own
+    settings (the same rows /stories settings writes)."""
+    import discord
+
+    from cogs.stories import messages as story_messages
+    from cogs.stories.repository import StoryRepository, with_settings
+
+    if not loaded(bot, "stories"):
+        return
+    repo = StoryRepository(bot.store)
+    # Encouragement opens a thread under each story (in a forum, the post is the thread).
+    threads = loaded(bot, "encouragement")
+    text_needs = POSTING + (
+        ("create_public_threads", "send_messages_in_threads", "read_message_history")
+        if threads
+        else ()
+    )
+    forum_needs = POSTING + (("send_messages_in_threads",) if threads else ())
+
+    def reader(field_name: str) -> Callable[[int], Awaitable[Any]]:
+        async def read(guild_id: int) -> Any:
+            return getattr(await repo.settings(guild_id), field_name)
+
+        return read
+
+    def writer(field_name: str) -> Callable[[int, Any], Awaitable[str | None]]:
+        async def write(guild_id: int, value: Any) -> str | None:
+            current = await repo.settings(guild_id)
+            updated = with_settings(current, **{field_name: value})
+            if updated.approval and updated.mod_channel_id is None:
+                return story_messages.APPROVAL_NEEDS_MOD_CHANNEL.replace(
+                    " Add mod_channel: too.", " Pick the moderators' channel first."
+                )
+            await repo.save_settings(updated, bot.clock.now())
+            return None
+
+        return write
+
+    wiring.settings += [
+        Setting(
+            "stories_channel",
+            "Stories channel",
+            "Stories",
+            "channel",
+            reader("channel_id"),
+            writer("channel_id"),
+            needs=text_needs,
+            forum_needs=forum_needs,
+            channel_types=(discord.ChannelType.text, discord.ChannelType.forum),
+        ),
+        Setting(
+            "stories_mod_channel",
+            "Moderators' channel",
+            "Stories",
+            "channel",
+            reader("mod_channel_id"),
+            writer("mod_channel_id"),
+            needs=POSTING,
+        ),
+        Setting(
+            "stories_approval",
+            "Approve stories first",
+            "Stories",
+            "toggle",
+            reader("approval"),
+            writer("approval"),
         ),
     ]
 

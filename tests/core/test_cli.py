@@ -142,3 +142,39 @@ def test_backup_without_a_database_says_so(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "nothing to back up" in result.stdout
     assert not (tmp_path / "state").exists()
+
+
+@pytest.mark.parametrize("client_id", ["abc", "12345", "1234567890123456789012", "12 34"])
+def test_invite_refuses_a_client_id_that_is_not_an_application_id(
+    tmp_path: Path, client_id: str
+) -> None:
+    result = run_cli(tmp_path, "invite", "--client-id", client_id)
+    assert result.returncode == 2
+    assert "17 to 20 digits" in result.stderr
+    assert "discord.com/oauth2" not in result.stdout
+
+
+def test_invite_asks_only_for_what_the_features_in_this_build_use(tmp_path: Path) -> None:
+    from bot.app import feature_extensions
+
+    features = {name.removeprefix("cogs.") for name in feature_extensions()}
+    result = run_cli(tmp_path, "invite", "--client-id", "123456789012345678")
+    perms = int(re.search(r"permissions=(\d+)", result.stdout).group(1))  # type: ignore[union-attr]
+    create_public_threads = 1 << 35
+    attach_files = 1 << 15
+    assert bool(perms & create_public_threads) == bool(features & {"stories", "encouragement"})
+    assert bool(perms & attach_files) == ("streaks" in features)
+    assert ("Create Public Threads:" in result.stdout) == bool(perms & create_public_threads)
+
+
+def test_backup_to_a_missing_folder_is_an_error_and_creates_nothing(tmp_path: Path) -> None:
+    import sqlite3
+
+    state = tmp_path / "state"
+    state.mkdir()
+    sqlite3.connect(state / "rebound.db").close()
+    target = tmp_path / "no-such-folder" / "copy.db"
+    result = run_cli(tmp_path, "backup", "--to", str(target))
+    assert result.returncode == 1
+    assert "does not exist" in result.stderr
+    assert not target.parent.exists()

@@ -52,12 +52,13 @@ async def test_a_steady_stream_runs_at_nearly_the_rate(ticking: FakeMonotonic) -
     assert 500 / times[-1] >= 0.95 * 50
 
 
-async def test_idle_time_does_not_build_a_burst_beyond_the_rate(ticking: FakeMonotonic) -> None:
+async def test_idle_time_does_not_build_a_burst(ticking: FakeMonotonic) -> None:
     pacer = Pacer(10, monotonic=ticking, sleep=ticking.sleep)
     ticking.now = 100.0
-    times = await sent_times(pacer, ticking, 11)
-    assert times[9] == 100.0
-    assert times[10] > 101.0
+    times = await sent_times(pacer, ticking, 3)
+    assert times[0] == 100.0
+    assert times[1] == pytest.approx(100.0 + pacer.interval)
+    assert pacer.interval > 1 / 10
 
 
 async def test_hold_stops_everything_for_a_while(ticking: FakeMonotonic) -> None:
@@ -71,3 +72,18 @@ async def test_hold_stops_everything_for_a_while(ticking: FakeMonotonic) -> None
 def test_nonsense_rates_are_refused() -> None:
     with pytest.raises(ValueError):
         Pacer(0)
+
+
+def test_only_rest_requests_under_the_bot_token_are_paced() -> None:
+    import discord
+    import yarl
+
+    from bot.app import paced_request
+
+    base = discord.http.Route.BASE
+    assert paced_request(yarl.URL(f"{base}/channels/1/messages"))
+    assert paced_request(yarl.URL(f"{base}/users/@me/channels"))
+    assert not paced_request(yarl.URL(f"{base}/interactions/1/tok/callback"))
+    assert not paced_request(yarl.URL(f"{base}/webhooks/1/tok/messages/@original"))
+    assert not paced_request(yarl.URL("wss://gateway.discord.gg/?v=10"))
+    assert not paced_request(yarl.URL("https://cdn.discordapp.com/avatars/1/a.png"))

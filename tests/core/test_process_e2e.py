@@ -55,6 +55,34 @@ async def test_the_bot_process_starts_answers_and_stops_cleanly_on_sigterm(tmp_p
         assert fake.token not in log + out.decode()
         assert str(member.id) not in log
         assert "new secret key was created" in log
-        key = tmp_path / "state" / "secret.key"
+        state = tmp_path / "state"
+        key = state / "secret.key"
         assert stat.S_IMODE(key.stat().st_mode) == 0o600
-        assert (tmp_path / "state" / "rebound.db").exists()
+        # The database holds pseudonyms and sealed ids: private folder, private files.
+        assert stat.S_IMODE(state.stat().st_mode) == 0o700
+        db_files = [p for p in state.iterdir() if p.name.startswith("rebound.db")]
+        assert any(p.name == "rebound.db" for p in db_files)
+        for path in db_files:
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
+
+
+async def test_a_token_discord_rejects_creates_nothing(tmp_path: Path) -> None:
+    async with FakeDiscord(patch=False) as fake:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "REBOUND_"))}
+        env.update(
+            DISCORD_TOKEN="not-the-right-token",
+            REBOUND_DISCORD_API_BASE=fake.api_base,
+            REBOUND_DISCORD_GATEWAY=fake.gateway_url,
+            REBOUND_DATA_DIR=str(tmp_path / "state"),
+            REBOUND_ENV_FILE=str(tmp_path / "no.env"),
+        )
+        with fake.expect_rejections():
+            child = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", cwd=ROOT, env=env,
+                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            )  # fmt: skip
+            _, err = await asyncio.wait_for(child.communicate(), timeout=60)
+    assert child.returncode == 2
+    assert "rejected the token" in err.decode()
+    assert "Nothing was created or changed" in err.decode()
+    assert not (tmp_path / "state").exists()

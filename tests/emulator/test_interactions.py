@@ -464,3 +464,43 @@ async def test_interaction_response_with_a_file(fake: FakeDiscord, world: World)
             "POST", "/interactions/{interaction_id}/{interaction_token}/callback"
         )
         assert callback[-1].json["type"] == 4 and callback[-1].files[0].filename == "card.png"
+
+
+async def test_options_discord_never_sends_are_test_errors(fake: FakeDiscord, world: World) -> None:
+    seen: Seen = {}
+    async with running(make_client(seen), fake) as client:
+        await client.tree.sync()
+        with pytest.raises(InvocationError, match="6000"):
+            await fake.invoke(world.alice, world.chan, "setup", timezone="x" * 6001)
+        with pytest.raises(InvocationError, match="2\\^53"):
+            await fake.invoke(world.alice, world.chan, "streak show", days=2**53)
+        with pytest.raises(InvocationError, match="2\\^53"):
+            await fake.invoke(world.alice, world.chan, "streak show", days=-(2**53))
+        with pytest.raises(InvocationError, match="6000"):
+            await fake.autocomplete(
+                world.alice, world.chan, "setup", focused="timezone", timezone="y" * 6001
+            )
+        answered = await fake.autocomplete(
+            world.alice, world.chan, "setup", focused="timezone", timezone="y" * 6000
+        )
+        assert answered == []
+        await fake.invoke(world.alice, world.chan, "streak show", days=2**53 - 1)
+        assert seen["show"]["days"] == 2**53 - 1
+
+
+async def test_server_only_permissions_do_not_pass_through_channel_overwrites(
+    fake: FakeDiscord, world: World
+) -> None:
+    manage_guild = discord.Permissions(manage_guild=True).value
+    send = discord.Permissions(send_messages=True).value
+    fake.set_permissions(world.chan, world.alice, allow=manage_guild | send)
+    assert not world.alice.permissions_in(world.chan) & manage_guild
+    seen: Seen = {}
+    async with running(make_client(seen), fake) as client:
+        await client.tree.sync()
+        await fake.invoke(world.alice, world.chan, "streak show", days=1)
+        assert not seen["show"]["perms"] & manage_guild
+        # A channel permission still passes, and a server-wide grant still counts.
+        fake.set_permissions(world.chan, world.alice, deny=send)
+        assert not world.alice.permissions_in(world.chan) & send
+        assert world.mod.permissions_in(world.chan) & manage_guild

@@ -350,6 +350,20 @@ class FakeDiscord:
         target = channel.parent if isinstance(channel, FakeThread) else channel
         target.set_overwrite(self.state.bot_user.id, P.MEMBER_OVERWRITE, allow=allow, deny=deny)
 
+    def set_permissions(
+        self,
+        channel: FakeChannel | FakeThread,
+        target: FakeMember | FakeRole,
+        allow: int = 0,
+        deny: int = 0,
+    ) -> None:
+        """A member's or role's overwrite on ``channel`` (a thread's parent), as an admin would
+        set it; CHANNEL_UPDATE. Server-only bits (Manage Server …) have no effect there, as on
+        Discord. ``allow=0, deny=0`` removes it."""
+        parent = channel.parent if isinstance(channel, FakeThread) else channel
+        kind = P.ROLE_OVERWRITE if isinstance(target, FakeRole) else P.MEMBER_OVERWRITE
+        parent.set_overwrite(target.id, kind, allow=allow, deny=deny)
+
     def close_dms(self, member: FakeMember | FakeUser) -> None:
         """The bot's messages to this user get 403/50007 from now on."""
         as_user(member).dms_closed = True

@@ -341,19 +341,31 @@ class Resolver:
         return str(aid)
 
 
+# Discord's limits on what a person can send as an option (application-commands docs).
+MAX_STRING_OPTION = 6000
+MAX_SAFE_INTEGER = 2**53 - 1
+
+
 def _coerce_option(
     opt: JSON, value: Any, resolver: Resolver, channel: AnyChannel, *, focused: bool = False
 ) -> JSON:
     name, otype = opt["name"], opt["type"]
     out: JSON = {"name": name, "type": otype}
+    where = f"option {name!r} ({OPTION_TYPES.get(otype, otype)})"
     if focused:
-        out["value"] = "" if value is None else str(value)
+        typed = "" if value is None else str(value)
+        if len(typed) > MAX_STRING_OPTION:
+            raise InvocationError(f"{where}: Discord lets nobody type more than 6000 characters")
+        out["value"] = typed
         out["focused"] = True
         return out
-    where = f"option {name!r} ({OPTION_TYPES.get(otype, otype)})"
     if otype == 3:
         if not isinstance(value, str):
             raise InvocationError(f"{where} needs a str, got {value!r}")
+        if len(value) > MAX_STRING_OPTION:
+            raise InvocationError(
+                f"{where}: {len(value)} characters; Discord never sends more than 6000"
+            )
         lo, hi = opt.get("min_length"), opt.get("max_length")
         if (lo is not None and len(value) < lo) or (hi is not None and len(value) > hi):
             raise InvocationError(f"{where}: length {len(value)} outside [{lo}, {hi}]")
@@ -365,6 +377,8 @@ def _coerce_option(
             raise InvocationError(f"{where} needs a number, got {value!r}")
     elif otype == 5 and not isinstance(value, bool):
         raise InvocationError(f"{where} needs a bool, got {value!r}")
+    if otype in (4, 10) and not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
+        raise InvocationError(f"{where}: {value} is outside ±(2^53 - 1), which Discord never sends")
     if otype in (4, 10):
         lo, hi = opt.get("min_value"), opt.get("max_value")
         if (lo is not None and value < lo) or (hi is not None and value > hi):
@@ -532,7 +546,9 @@ def modal_submission(modal: JSON, values: dict[str, Any]) -> list[JSON]:
 
     def select(comp: JSON, label: str | None) -> JSON:
         found, value = value_for(comp, label)
-        chosen = list(value) if found else []
+        # Left out: the options the bot marked as default stay selected, as in Discord.
+        default = [o.get("value") for o in comp.get("options") or [] if o.get("default")]
+        chosen = list(value) if found else default
         if comp.get("type") == 3:
             allowed = [o.get("value") for o in comp.get("options") or []]
             bad = [v for v in chosen if v not in allowed]

@@ -44,6 +44,24 @@ USE_EXTERNAL_APPS = 1 << 50
 
 ALL = (1 << 51) - 1
 
+#: Permissions Discord's table marks as server-wide only (no T, V or S column): an overwrite
+#: cannot grant or take them in a channel; they come from roles alone.
+SERVER_ONLY = (
+    KICK_MEMBERS
+    | BAN_MEMBERS
+    | ADMINISTRATOR
+    | MANAGE_GUILD
+    | VIEW_AUDIT_LOG
+    | VIEW_GUILD_INSIGHTS
+    | CHANGE_NICKNAME
+    | MANAGE_NICKNAMES
+    | MANAGE_GUILD_EXPRESSIONS
+    | MODERATE_MEMBERS
+    | (1 << 41)  # VIEW_CREATOR_MONETIZATION_ANALYTICS
+    | (1 << 43)  # CREATE_GUILD_EXPRESSIONS
+)
+CHANNEL_APPLICABLE = ALL & ~SERVER_ONLY
+
 #: What a new guild's @everyone role gets here. Close to Discord's default, but WITHOUT
 #: MENTION_EVERYONE so role/everyone mention rules can be tested (grant it explicitly).
 DEFAULT_EVERYONE = (
@@ -146,6 +164,11 @@ def apply_overwrites(
     if base & ADMINISTRATOR:
         return ALL
     perms = base
+    # Only channel permissions pass through overwrites (Manage Server never does).
+    overwrites = {
+        key: Overwrite(ow.id, ow.type, ow.allow & CHANNEL_APPLICABLE, ow.deny & CHANNEL_APPLICABLE)
+        for key, ow in overwrites.items()
+    }
     everyone = overwrites.get(guild_id)
     if everyone is not None:
         perms &= ~everyone.deny

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tests.harness import running_bot
 
@@ -103,3 +106,21 @@ async def test_server_commands_in_a_dm_explain_kindly(world: Any, tmp_path: Path
         refused = await world.fake.invoke(world.mod, dm, "affirmations pause")
         assert refused.ephemeral and "server" in refused.content
         assert await app.store.fetchone("SELECT 1 FROM affirmation_schedules") is None
+
+
+async def test_dm_channel_ids_stay_out_of_the_log(
+    world: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    dm = world.fake.dm_channel(world.alice)
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        await world.fake.invoke(
+            world.alice, world.channel, "affirmations dm on", time="08:00", timezone="UTC"
+        )
+        # Discord slows the DM down: discord.py logs the request URL, DM channel id included.
+        world.fake.fail_next("POST", f"/channels/{dm.id}/messages", status=429, retry_after=0.05)
+        with caplog.at_level(logging.DEBUG, logger="discord"):
+            await app.advance(days=1)
+    assert len(affirmation_dms(world, world.alice)) == 1
+    lines = [r.getMessage() for r in caplog.records if not r.name.startswith("fakecord")]
+    assert any("429" in line for line in lines), lines  # the line is there, redacted
+    assert not any(str(dm.id) in line or str(world.alice.id) in line for line in lines)

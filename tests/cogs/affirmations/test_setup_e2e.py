@@ -111,16 +111,17 @@ async def test_pause_stops_posts_and_resume_brings_them_back(world: Any, tmp_pat
         assert len(posts(world.channel)) == 1
 
 
-async def test_preview_is_private_and_changes_nothing(world: Any, tmp_path: Path) -> None:
+async def test_preview_is_private_and_consumes_nothing(world: Any, tmp_path: Path) -> None:
     async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
         await setup(app, world)
-        before = await app.store.fetchall("SELECT * FROM affirmation_decks")
-        result = await world.fake.invoke(world.mod, world.channel, "affirmations preview")
-        assert result.ephemeral
-        assert result.embeds and result.embeds[0]["description"]
+        first = await world.fake.invoke(world.mod, world.channel, "affirmations preview")
+        again = await world.fake.invoke(world.mod, world.channel, "affirmations preview")
+        assert first.ephemeral and again.ephemeral
+        assert first.embeds and first.embeds[0]["description"]
+        assert again.embeds[0]["description"] == first.embeds[0]["description"]
         assert posts(world.channel) == []
-        after = await app.store.fetchall("SELECT * FROM affirmation_decks")
-        assert [tuple(r) for r in before] == [tuple(r) for r in after]
+        deck = await app.store.fetchone("SELECT deck FROM affirmation_decks")
+        assert deck is not None and '"drawn":[]' in deck["deck"]
 
 
 async def test_now_posts_immediately_and_counts_as_todays(world: Any, tmp_path: Path) -> None:

@@ -33,6 +33,19 @@ async def rows_mentioning(store: Store, user_id: int, extra: Iterable[str] = ())
     return found
 
 
+# Scopes of the keyed pseudonyms features store instead of a member id ({g}: the server id).
+PSEUDONYM_SCOPES = ("stories:{g}", "story-reports:{g}")
+
+
+def pseudonyms(bot: Any, user_id: int, guild_ids: Iterable[int]) -> list[str]:
+    """Every pseudonym a member may appear under, for a scan of the database."""
+    return [
+        bot.anonymizer.pseudonym(scope.format(g=guild_id), user_id)
+        for scope in PSEUDONYM_SCOPES
+        for guild_id in guild_ids
+    ]
+
+
 def export_of(result: Any) -> dict[str, Any]:
     """The JSON document attached to a /privacy export answer."""
     assert result.ephemeral

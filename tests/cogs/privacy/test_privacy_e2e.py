@@ -7,22 +7,38 @@ from pathlib import Path
 from typing import Any
 
 from tests.cogs.affirmations.helpers import setup as affirmations_setup
-from tests.cogs.privacy.helpers import export_of, exported_counts, rows_mentioning
+from tests.cogs.privacy.helpers import export_of, exported_counts, pseudonyms, rows_mentioning
+from tests.cogs.stories.helpers import STORY, configure, share_and_post, story_world
 from tests.harness import RunningBot, running_bot
+
+BOB_STORY = (
+    "Three rounds, a take-home and a friendly chat with the team. Then silence for two weeks and "
+    "a template email. I still don't know what I could have done differently."
+)
 
 
 async def two_members_with_data(app: RunningBot, world: Any) -> Any:
-    """alice and bob both get affirmation DMs; a day passes so deliveries are recorded too."""
-    bob = world.guild.add_member("bob")
+    """alice and bob both get affirmation DMs and share a story; a day passes so deliveries are
+    recorded too."""
+    w = story_world(world)
     await affirmations_setup(app, world)
-    for member, when in ((world.alice, "07:30"), (bob, "09:15")):
+    await configure(w)
+    for member, when in ((world.alice, "07:30"), (w.bob, "09:15")):
         r = await world.fake.invoke(
             member, world.channel, "affirmations dm on", time=when, timezone="Europe/Berlin"
         )
         assert r.ephemeral and "You’re set" in r.content
+    await share_and_post(app, w, world.alice)
+    await share_and_post(app, w, w.bob, text=BOB_STORY)
     await app.advance(days=1)
-    assert world.fake.dm_messages(world.alice) and world.fake.dm_messages(bob)
-    return bob
+    assert world.fake.dm_messages(world.alice) and world.fake.dm_messages(w.bob)
+    return w.bob
+
+
+async def alice_rows(app: RunningBot, world: Any) -> dict[str, int]:
+    return await rows_mentioning(
+        app.store, world.alice.id, pseudonyms(app.bot, world.alice.id, [world.guild.id])
+    )
 
 
 async def test_export_holds_every_row_about_the_member_and_nothing_of_another(
@@ -30,16 +46,17 @@ async def test_export_holds_every_row_about_the_member_and_nothing_of_another(
 ) -> None:
     async with running_bot(world.fake, data_dir=tmp_path) as app:
         bob = await two_members_with_data(app, world)
-        stored = await rows_mentioning(app.store, world.alice.id)
-        assert stored  # the member really is in the database, in several tables
+        stored = await alice_rows(app, world)
+        assert stored["stories"] == 1  # the member really is in the database, in several tables
 
         result = await world.fake.invoke(world.alice, world.channel, "privacy export")
 
         document = export_of(result)
         assert document["user_id"] == str(world.alice.id)
         assert exported_counts(document) == stored  # every table's rows, no more, no fewer
-        raw = json.dumps(document)
-        assert str(bob.id) not in raw and "09:15" not in raw
+        raw = json.dumps(document, ensure_ascii=False)
+        assert str(bob.id) not in raw and "09:15" not in raw and BOB_STORY not in raw
+        assert document["data"]["stories"]["stories"][0]["body"] == STORY
         subscription = document["data"]["affirmations"]["affirmation_dm_subscriptions"][0]
         assert subscription["post_time"] == "07:30"
         assert subscription["timezone"] == "Europe/Berlin"
@@ -73,18 +90,24 @@ async def test_delete_after_confirming_leaves_nothing_of_the_member(
 ) -> None:
     async with running_bot(world.fake, data_dir=tmp_path) as app:
         bob = await two_members_with_data(app, world)
-        bob_before = await rows_mentioning(app.store, bob.id)
+        bob_before = await rows_mentioning(
+            app.store, bob.id, pseudonyms(app.bot, bob.id, [world.guild.id])
+        )
 
         prompt = await world.fake.invoke(world.alice, world.channel, "privacy delete")
         assert prompt.ephemeral and "can’t be undone" in prompt.content
         assert "1 affirmation DM setting" in prompt.content
-        assert await rows_mentioning(app.store, world.alice.id)  # nothing gone before confirming
+        assert await alice_rows(app, world)  # nothing gone before confirming
 
         done = await world.fake.click(world.alice, prompt.message, label="Delete everything")
 
-        assert await rows_mentioning(app.store, world.alice.id) == {}
-        assert await rows_mentioning(app.store, bob.id) == bob_before
+        assert await alice_rows(app, world) == {}
+        assert (
+            await rows_mentioning(app.store, bob.id, pseudonyms(app.bot, bob.id, [world.guild.id]))
+            == bob_before
+        )
         assert "I deleted everything" in done.content and "1 affirmation DM setting" in done.content
+        assert "1 story" in done.content
         assert done.components == []
         # Nothing is sent to a member who is no longer subscribed.
         before = len(world.fake.dm_messages(world.alice))
@@ -95,11 +118,11 @@ async def test_delete_after_confirming_leaves_nothing_of_the_member(
 async def test_keep_it_deletes_nothing(world: Any, tmp_path: Path) -> None:
     async with running_bot(world.fake, data_dir=tmp_path) as app:
         await two_members_with_data(app, world)
-        before = await rows_mentioning(app.store, world.alice.id)
+        before = await alice_rows(app, world)
         prompt = await world.fake.invoke(world.alice, world.channel, "privacy delete")
         done = await world.fake.click(world.alice, prompt.message, label="Keep it")
         assert done.content == "Nothing was deleted."
-        assert await rows_mentioning(app.store, world.alice.id) == before
+        assert await alice_rows(app, world) == before
 
 
 async def test_the_confirm_button_still_works_after_a_restart(world: Any, tmp_path: Path) -> None:
@@ -108,7 +131,7 @@ async def test_the_confirm_button_still_works_after_a_restart(world: Any, tmp_pa
         prompt = await world.fake.invoke(world.alice, world.channel, "privacy delete")
         await app.restart()
         await world.fake.click(world.alice, prompt.message, label="Delete everything")
-        assert await rows_mentioning(app.store, world.alice.id) == {}
+        assert await alice_rows(app, world) == {}
 
 
 async def test_delete_with_nothing_stored_says_so_without_buttons(

@@ -207,3 +207,50 @@ async def test_only_the_permission_to_grant_is_named_not_those_discord_implies(
             world.mod, flow.message, custom_id=AFF_CHANNEL, values=[hidden]
         )
         assert f"In <#{hidden.id}> I’m missing View Channel." in description(result)
+
+
+async def go_to(world: Any, message: Any, title: str) -> Any:
+    """Press Next until the page whose title contains `title`; returns that answer."""
+    page = message
+    for _ in range(6):
+        current = await world.fake.click(world.mod, page, custom_id="setup:nav:next")
+        if title in current.embeds[0]["title"]:
+            return current
+        page = current.message
+    raise AssertionError(f"no /setup page titled {title!r}")
+
+
+async def test_stories_channel_moderators_and_approval(world: Any, tmp_path: Path) -> None:
+    stories = world.guild.create_text_channel("stories")
+    mods = world.guild.create_text_channel("mod-queue")
+    async with running_bot(world.fake, data_dir=tmp_path) as app:
+        flow = await world.fake.invoke(world.mod, world.channel, "setup")
+        page = await go_to(world, flow.message, "Stories")
+        picked = await world.fake.select(
+            world.mod, page.message, custom_id="setup:pick:stories_channel", values=[stories]
+        )
+        assert "Saved: Stories channel" in description(picked)
+
+        refused = await world.fake.click(
+            world.mod, picked.message, custom_id="setup:pick:stories_approval"
+        )
+        assert "moderator channel" in description(refused)
+        modded = await world.fake.select(
+            world.mod, refused.message, custom_id="setup:pick:stories_mod_channel", values=[mods]
+        )
+        approved = await world.fake.click(
+            world.mod, modded.message, custom_id="setup:pick:stories_approval"
+        )
+        assert "Saved: Approve stories first → on" in description(approved)
+
+        row = await app.store.fetchone(
+            "SELECT channel_id, mod_channel_id, approval FROM story_settings"
+        )
+        assert row is not None
+        assert (row["channel_id"], row["mod_channel_id"], row["approval"]) == (
+            stories.id,
+            mods.id,
+            1,
+        )
+        shown = await world.fake.invoke(world.mod, world.channel, "config show")
+        assert fields(shown)["Approve stories first"] == "on"

@@ -1,0 +1,311 @@
+"""/share, /mystories, /stories: thin handlers that call the service and put its outcome into
+words. Button and modal callbacks (cogs/stories/views.py) land here too."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.errors import UserFacingError
+from bot.scheduling import make_nonce
+from bot.ui import is_manager
+from cogs.stories import logic
+from cogs.stories import messages as msg
+from cogs.stories.content import load_crisis
+from cogs.stories.moderation import Moderation
+from cogs.stories.personal_data import StoriesPersonalData
+from cogs.stories.posting import DiscordPublisher
+from cogs.stories.render import decided, label, mine_text
+from cogs.stories.repository import POST_JOB
+from cogs.stories.service import Draft, StoryService, Submitted
+from cogs.stories.views import (
+    COG_NAME,
+    RejectModal,
+    ReportModal,
+    ShareModal,
+    StoryButton,
+    ack_view,
+    mine_view,
+    nudge_view,
+    report_view,
+    unblock_view,
+)
+
+if TYPE_CHECKING:
+    from bot.app import Bot
+
+log = logging.getLogger(__name__)
+
+AUTHOR_ACTIONS = frozenset({"edit", "post", "dm", "delete"})
+MODERATOR_ACTIONS = frozenset({"approve", "reject", "block", "unblock", "remove", "dismiss"})
+
+
+def _guild(interaction: discord.Interaction[Bot]) -> discord.Guild:
+    if interaction.guild is None:
+        raise UserFacingError(msg.SERVER_ONLY)
+    return interaction.guild
+
+
+def _is_moderator(interaction: discord.Interaction[Bot]) -> bool:
+    """Manage Messages where the button is (the moderators' channel), or Manage Server."""
+    return interaction.permissions.manage_messages or is_manager(interaction)
+
+
+def ack_text(result: Submitted) -> str:
+    channel = f"<#{result.settings.channel_id}>"
+    lines = [(msg.ACK_REVIEW if result.review else msg.ACK_POSTING).format(channel=channel)]
+    notes = {
+        "invites": msg.ACK_INVITES,
+        "links": msg.ACK_LINKS,
+        "mentions": msg.ACK_MENTIONS,
+        "trimmed": msg.ACK_TRIMMED,
+    }
+    lines.extend(notes[n] for n in result.notes)
+    lines.append(msg.ACK_FOOTER)
+    return "\n".join(lines)
+
+
+def nudge_text(result: Submitted) -> str:
+    lines = []
+    if logic.TOO_LONG in result.nudges:
+        lines.append(msg.TOO_LONG.format(count=len(result.story.body), limit=logic.STORY_MAX_CHARS))
+    details = [msg.NUDGE_DETAILS[k] for k in result.nudges if k != logic.TOO_LONG]
+    if details:
+        listed = details[0] if len(details) == 1 else f"{', '.join(details[:-1])} and {details[-1]}"
+        lines.append(msg.NUDGE_INTRO.format(details=listed))
+        if logic.TOO_LONG not in result.nudges:
+            lines.append(msg.NUDGE_EDIT_OR_POST)
+    lines.append(msg.NUDGE_OUTRO)
+    return "\n".join(lines)
+
+
+class StoriesCog(commands.Cog, name=COG_NAME):
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+        self.publisher = DiscordPublisher(bot)
+        self.service = StoryService(
+            store=bot.store,
+            clock=bot.clock,
+            scheduler=bot.scheduler,
+            anonymizer=bot.anonymizer,
+            crisis=load_crisis(bot.settings.content_dir),
+            publisher=self.publisher,
+        )
+        self.moderation = Moderation(self.service)
+        self.personal_data = StoriesPersonalData()
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(StoryButton)
+        self.bot.scheduler.register(self.service.job)
+        self.bot.privacy.register(self.personal_data)
+        await self.service.recover()
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(StoryButton)
+        self.bot.scheduler.unregister(POST_JOB)
+        self.bot.privacy.unregister(self.personal_data.feature)
+
+    # -- sharing -------------------------------------------------------------------------------
+
+    @app_commands.command(name="share", description=msg.SHARE_DESCRIPTION)
+    @app_commands.guild_only()
+    async def share(self, interaction: discord.Interaction[Bot]) -> None:
+        guild = _guild(interaction)
+        await self.service.check_can_share(guild.id, interaction.user.id)
+        await interaction.response.send_modal(ShareModal())
+
+    async def on_share_modal(
+        self, interaction: discord.Interaction[Bot], modal: ShareModal
+    ) -> None:
+        guild = _guild(interaction)
+        # Discord requires the stage; should it ever be missing, the story is not lost for it.
+        stage = modal.stage.values[0] if modal.stage.values else logic.UNSPECIFIED_STAGE
+        if stage not in logic.STAGE_LABELS:
+            stage = logic.UNSPECIFIED_STAGE
+        draft = Draft(
+            body=modal.story.value,
+            stage=stage,
+            takeaway=modal.takeaway.value or None,
+            help=modal.help.values[0] if modal.help.values else None,
+            watch=modal.company.value or None,
+        )
+        result = await self.service.submit(
+            guild.id, interaction.user.id, draft, draft_id=modal.draft_id
+        )
+        await self._answer(interaction, result, edit=modal.draft_id is not None)
+
+    async def _answer(
+        self, interaction: discord.Interaction[Bot], result: Submitted, *, edit: bool
+    ) -> None:
+        """The ephemeral answer to a submission: the nudge, or the acknowledgement (and, for
+        crisis words, a second private message with support resources)."""
+        if result.is_draft:
+            too_long = logic.TOO_LONG in result.nudges
+            text, view = nudge_text(result), nudge_view(result.story, too_long=too_long)
+        else:
+            text, view = ack_text(result), ack_view(result.story)
+        if edit:
+            await interaction.response.edit_message(content=text, view=view)
+        else:
+            await interaction.response.send_message(text, view=view, ephemeral=True)
+        if not result.is_draft and result.story.crisis:
+            await interaction.followup.send(
+                self.service.crisis_text(result.settings),
+                ephemeral=True,
+                allowed_mentions=discord.AllowedMentions.none(),
+                suppress_embeds=True,
+            )
+
+    # -- buttons -------------------------------------------------------------------------------
+
+    async def on_button(
+        self, interaction: discord.Interaction[Bot], action: str, public_id: str
+    ) -> None:
+        guild = _guild(interaction)
+        user_id = interaction.user.id
+        if action in MODERATOR_ACTIONS and not _is_moderator(interaction):
+            raise UserFacingError(msg.MODS_ONLY)
+        if action == "report":
+            await interaction.response.send_modal(ReportModal(public_id))
+        elif action == "edit":
+            draft = await self.service.draft(public_id, guild.id, user_id)
+            await interaction.response.send_modal(ShareModal(draft))
+        elif action == "post":
+            draft = await self.service.draft(public_id, guild.id, user_id)
+            result = await self.service.submit(
+                guild.id, user_id, Draft.of(draft), draft_id=public_id, confirmed=True
+            )
+            await self._answer(interaction, result, edit=True)
+        elif action == "dm":
+            added = await self.service.opt_in_dm(public_id, guild.id, user_id)
+            base = interaction.message.content if interaction.message else ""
+            note = msg.DM_OPTED_IN if added else msg.DM_ALREADY
+            await interaction.response.edit_message(content=f"{base}\n\n{note}", view=None)
+        elif action == "delete":
+            story = await self.service.delete_own(public_id, guild.id, user_id)
+            left = await self.service.mine(guild.id, user_id)
+            await interaction.response.edit_message(
+                content=f"{msg.DELETED.format(label=label(story))}\n\n{mine_text(left)}",
+                view=mine_view(left),
+            )
+        else:
+            await self._moderate(interaction, guild, action, public_id)
+
+    async def _moderate(
+        self,
+        interaction: discord.Interaction[Bot],
+        guild: discord.Guild,
+        action: str,
+        public_id: str,
+    ) -> None:
+        moderator = interaction.user.mention
+        embeds = [decided(e) for e in interaction.message.embeds] if interaction.message else []
+        if action == "approve":
+            story, occurrence = await self.moderation.approve(public_id, guild.id)
+            settings = await self.service.settings(guild.id)
+            await interaction.response.edit_message(
+                content=msg.QUEUE_APPROVED.format(
+                    moderator=moderator, channel=f"<#{settings.channel_id}>"
+                ),
+                embeds=embeds,
+                view=None,
+            )
+            await self.service.run_now(story.public_id, occurrence)
+        elif action == "reject":
+            await interaction.response.send_modal(RejectModal(public_id))
+        elif action == "block":
+            story, newly = await self.moderation.block(public_id, guild.id)
+            anon = logic.anon_tag(story.author)
+            if story.status == "posted":  # from a report: the story stays until removed
+                text = msg.BLOCKED_REPLY if newly else msg.ALREADY_BLOCKED
+                await interaction.response.send_message(
+                    text.format(anon=anon, short=anon.split()[-1]), ephemeral=True
+                )
+                return
+            await interaction.response.edit_message(
+                content=msg.QUEUE_BLOCKED.format(anon=anon, moderator=moderator),
+                embeds=embeds,
+                view=unblock_view(story),
+            )
+        elif action == "unblock":
+            story = await self.moderation.unblock_story_author(public_id, guild.id)
+            await interaction.response.edit_message(
+                content=msg.QUEUE_UNBLOCKED.format(
+                    anon=logic.anon_tag(story.author), moderator=moderator
+                ),
+                view=None,
+            )
+        elif action == "remove":
+            story = await self.moderation.remove(public_id, guild.id)
+            await interaction.response.edit_message(
+                content=msg.REPORT_REMOVED.format(label=label(story), moderator=moderator),
+                embeds=embeds,
+                view=None,
+            )
+        elif action == "dismiss":
+            await self.moderation.dismiss(public_id, guild.id)
+            await interaction.response.edit_message(
+                content=msg.REPORT_DISMISSED.format(moderator=moderator), embeds=embeds, view=None
+            )
+        else:
+            raise UserFacingError(msg.STORY_GONE)
+
+    async def on_reject_modal(
+        self, interaction: discord.Interaction[Bot], public_id: str, note: str
+    ) -> None:
+        guild = _guild(interaction)
+        _, told = await self.moderation.reject(public_id, guild.id, note)
+        template = msg.QUEUE_REJECTED_NOTE if note.strip() else msg.QUEUE_REJECTED
+        embeds = [decided(e) for e in interaction.message.embeds] if interaction.message else []
+        await interaction.response.edit_message(
+            content=template.format(moderator=interaction.user.mention), embeds=embeds, view=None
+        )
+        if note.strip():
+            noted = msg.REJECTED_NOTED if told else msg.REJECTED_NO_DM
+        else:
+            noted = msg.REJECTED_NO_NOTE
+        await interaction.followup.send(msg.REJECTED_REPLY.format(noted=noted), ephemeral=True)
+
+    async def on_report_modal(
+        self, interaction: discord.Interaction[Bot], public_id: str, reason: str
+    ) -> None:
+        guild = _guild(interaction)
+        story, settings, report_id = await self.moderation.report(
+            public_id, guild.id, interaction.user.id, reason
+        )
+        if report_id is None:
+            await interaction.response.send_message(msg.REPORT_ALREADY, ephemeral=True)
+            return
+        await interaction.response.send_message(msg.REPORT_THANKS, ephemeral=True)
+        sent = await self.publisher.send_report(
+            story,
+            settings,
+            reason,
+            report_view(story),
+            nonce=make_nonce(POST_JOB, public_id, f"report-{report_id}"),
+        )
+        if sent is None:
+            await self.publisher.notify_admins(
+                guild.id,
+                msg.NO_MOD_CHANNEL_REPORT.format(server=guild.name),
+                nonce=make_nonce(POST_JOB, public_id, f"report-{report_id}"),
+            )
+            return
+        await self.service.repo.set_report_message(report_id, sent.channel_id, sent.message_id)
+
+    # -- /mystories ----------------------------------------------------------------------------
+
+    @app_commands.command(name="mystories", description=msg.MYSTORIES_DESCRIPTION)
+    @app_commands.guild_only()
+    async def mystories(self, interaction: discord.Interaction[Bot]) -> None:
+        guild = _guild(interaction)
+        stories = await self.service.mine(guild.id, interaction.user.id)
+        view = mine_view(stories)
+        if view is None:
+            await interaction.response.send_message(mine_text(stories), ephemeral=True)
+        else:
+            await interaction.response.send_message(mine_text(stories), view=view, ephemeral=True)

@@ -1,0 +1,254 @@
+"""Every sentence a member, a moderator or an admin reads from anonymous stories, in one place.
+
+Written for someone who was just turned down: short, warm, no blame, a way forward.
+"""
+
+from __future__ import annotations
+
+# -- commands -----------------------------------------------------------------------------------
+SHARE_DESCRIPTION = "Share what happened, anonymously. Nobody can tell who wrote it."
+MYSTORIES_DESCRIPTION = "See the stories you shared here (only you see this), and delete any."
+GROUP_DESCRIPTION = "Anonymous stories: settings and moderation."
+SETTINGS_DESCRIPTION = "Where stories go, approval, links, pacing and crisis handling."
+UNBLOCK_DESCRIPTION = "Let a blocked author share again (by the Anon tag moderators saw)."
+BLOCKED_DESCRIPTION = "How many authors are blocked from sharing (never who)."
+SETTINGS_OPTIONS = {
+    "channel": "Where stories are posted: a text channel, or a forum (posts tagged by stage)",
+    "mod_channel": "A private channel for moderators: the approval queue and reports",
+    "approval": "Hold every story for a moderator's approval before it is posted",
+    "links": "Allow links in stories (invite links are never allowed)",
+    "max_delay": "Longest random delay before a story appears, in seconds (default 90)",
+    "cooldown": "Minutes a member waits between two stories (default 30)",
+    "daily_limit": "Stories a member may share in 24 hours (default 3)",
+    "crisis_stories": "Stories with crisis words: post as usual, or hold for a moderator",
+    "crisis_words": "Your own crisis phrases, comma-separated (added to the built-in list)",
+    "crisis_note": "One line of your own support info shown with the resources",
+}
+UNBLOCK_OPTIONS = {
+    "anon": "The author's Anon tag as moderators saw it, like 7F3K",
+    "everyone": "Lift every block in this server",
+}
+
+# -- the modal ----------------------------------------------------------------------------------
+MODAL_TITLE = "Share your story anonymously"
+FIELD_STORY = "What happened?"
+FIELD_STORY_HINT = "Up to 1,800 characters. Only the story is posted, never your name."
+FIELD_STORY_PLACEHOLDER = "Take your time. Whatever you write is posted without your name."
+FIELD_STAGE = "The stage it ended at"
+FIELD_STAGE_PLACEHOLDER = "Pick the stage"
+FIELD_TAKEAWAY = "What I'm taking from it (optional)"
+FIELD_HELP = "What would help now? (optional)"
+FIELD_HELP_PLACEHOLDER = "Leave empty if you’re not sure"
+FIELD_COMPANY = "Company to keep out (optional, never posted)"
+FIELD_COMPANY_HINT = "If your story names it, I’ll point that out before posting."
+
+# -- refusals (one kind sentence each) ----------------------------------------------------------
+NOT_SET_UP = (
+    "Sharing stories isn’t set up in this server yet. Someone with Manage Server can turn it on "
+    "with /stories settings channel:."
+)
+SERVER_ONLY = "Stories live inside a server, so /share works there, not in DMs."
+BLOCKED = (
+    "Sharing stories isn’t available to you in this server right now. If you think that’s a "
+    "mistake, the server’s moderators can help."
+)
+COOLDOWN = "Thank you for sharing so much. You can share again {when}. Take a breather meanwhile."
+DAILY_LIMIT = (
+    "You’ve shared {count} stories today, which is this server’s daily limit. You can share "
+    "again {when}."
+)
+DRAFT_GONE = "That draft isn’t here anymore. /share starts a fresh one."
+NOT_YOURS = "Only the person who wrote that story can do that."
+STORY_GONE = "That story isn’t here anymore."
+MODS_ONLY = "That button is for the server’s moderators (Manage Messages)."
+ALREADY_DECIDED = "Another moderator already handled this one."
+
+# -- the nudge before posting -------------------------------------------------------------------
+NUDGE_INTRO = "Before I post it: your story mentions {details}, which could tell people it’s you."
+NUDGE_OUTRO = "Nothing is posted until you choose."
+TOO_LONG = (
+    "Your story is {count:,} characters; a story here holds up to {limit:,}. You can edit it, "
+    "or I can post it ending at a natural break before that."
+)
+NUDGE_EDIT_OR_POST = "You can edit it, or post it as it is."
+POST_SHORTENED = "Post it shortened"
+NUDGE_DETAILS = {
+    "company": "the company name you gave me",
+    "email": "an email address",
+    "phone": "a phone number",
+    "date": "a full date",
+}
+EDIT = "Edit"
+POST_ANYWAY = "Post anyway"
+
+# -- acknowledgements ---------------------------------------------------------------------------
+ACK_POSTING = (
+    "Thank you for sharing. Your story is saved and will appear in {channel} within a couple "
+    "of minutes as **an anonymous post**. Nobody, moderators included, can see it was you."
+)
+ACK_REVIEW = (
+    "Thank you for sharing. Your story is saved; a moderator looks at stories here before "
+    "they go up in {channel} (they never see who wrote it)."
+)
+ACK_FOOTER = "/mystories shows where it is and lets you delete it anytime."
+ACK_INVITES = "I left out an invite link: those can’t be posted in stories."
+ACK_LINKS = "I left out links: this server doesn’t allow them in stories."
+ACK_MENTIONS = "Mentions become plain text, so nobody gets pinged."
+ACK_TRIMMED = "It was long, so the post ends at a natural break with “…”."
+EMPTY_STORY = "That story came through empty. /share is there whenever you’re ready."
+DM_OPT_IN = "DM me about this story"
+DM_OPTED_IN = (
+    "Okay: I’ll DM you about this story (a moderator’s decision, for example). Your DMs need "
+    "to be open for that."
+)
+DM_ALREADY = "You’ll already hear from me about this story by DM."
+
+# -- crisis -------------------------------------------------------------------------------------
+CRISIS_NOTE_LABEL = "From this server:"
+
+# -- the post -----------------------------------------------------------------------------------
+POST_STAGE = "Where it ended"
+POST_HELP = "What would help"
+POST_TAKEAWAY = "What they’re taking from it"
+POST_FOOTER = "Shared anonymously · /share to tell yours"
+REPORT = "Report"
+
+# -- the approval queue -------------------------------------------------------------------------
+QUEUE_TITLE = "New story waiting for approval · {anon}"
+QUEUE_FOOTER = (
+    "Approve posts it anonymously. Reject can carry a private note to the author. Block stops "
+    "this author sharing here. You never see who wrote it."
+)
+QUEUE_CRISIS = (
+    "⚠️ This story contains words from the crisis list. The author was shown support "
+    "resources privately."
+)
+QUEUE_CRISIS_FIELD = "Please note"
+APPROVE = "Approve"
+REJECT = "Reject"
+BLOCK = "Block author"
+UNBLOCK = "Unblock author"
+QUEUE_APPROVED = "✅ Approved by {moderator}. It goes up in {channel} in a moment."
+QUEUE_REJECTED = "Not posted: rejected by {moderator}."
+QUEUE_REJECTED_NOTE = "Not posted: rejected by {moderator}, with a note to the author."
+QUEUE_BLOCKED = "⛔ {anon} blocked by {moderator}; this story was not posted."
+QUEUE_UNBLOCKED = "{anon} was unblocked by {moderator}; this story stays unposted."
+APPROVED_REPLY = "Approved. It will appear in {channel} in a moment."
+REJECTED_REPLY = "Rejected. {noted}"
+REJECTED_NOTED = "Your note goes to the author privately."
+REJECTED_NO_NOTE = "The author sees it wasn’t posted in /mystories."
+REJECTED_NO_DM = "They didn’t ask for DMs, so they’ll see your note in /mystories instead."
+BLOCKED_REPLY = (
+    "Blocked: {anon} can’t share stories here anymore. /stories unblock anon:{short} undoes it."
+)
+ALREADY_BLOCKED = "{anon} is already blocked."
+UNBLOCKED_REPLY = "Unblocked: {anon} can share stories here again."
+REJECT_MODAL_TITLE = "Reject this story"
+REJECT_FIELD = "A note for the author (optional, private)"
+REJECT_PLACEHOLDER = "Sent only to the author. Be kind: they were just turned down."
+
+# -- what the author hears by DM (only if they asked) ------------------------------------------
+DM_APPROVED = "Your story in **{server}** was approved and is up now as {label}: {link}"
+DM_REJECTED = "Your story in **{server}** wasn’t posted. A moderator said: “{note}”"
+DM_REJECTED_NO_NOTE = (
+    "Your story in **{server}** wasn’t posted this time. That says nothing about you; "
+    "you can always try again."
+)
+DM_REMOVED = "Your story {label} in **{server}** was removed by a moderator."
+
+# -- reports ------------------------------------------------------------------------------------
+REPORT_MODAL_TITLE = "Report this story"
+REPORT_FIELD = "What’s wrong? (optional)"
+REPORT_PLACEHOLDER = "Moderators see this, never who sent it."
+REPORT_THANKS = "Thank you. The moderators will take a look. Nobody sees who reported it."
+REPORT_ALREADY = "You already reported this story; the moderators have it."
+REPORT_NOT_POSTED = "Only stories that are up can be reported."
+REPORT_TITLE = "Report · {label} · {anon}"
+REPORT_REASON = "Reason given"
+REPORT_NO_REASON = "No reason given."
+REPORT_LINK = "The post"
+REPORT_FOOTER = "The reporter and the author are never shown."
+REMOVE = "Remove story"
+DISMISS = "Dismiss"
+REPORT_REMOVED = "🗑️ {label} removed by {moderator}."
+REPORT_DISMISSED = "Dismissed by {moderator}; the story stays up."
+REMOVED_REPLY = "Removed {label}."
+DISMISSED_REPLY = "Dismissed. The story stays up."
+NO_MOD_CHANNEL_REPORT = (
+    "A story in **{server}** was reported, but no moderator channel is set, so I can’t show "
+    "it to your team. Choose one with /stories settings mod_channel:."
+)
+
+# -- /mystories ---------------------------------------------------------------------------------
+MINE_TITLE = "**Your stories here** (only you can see this)"
+MINE_EMPTY = "You haven’t shared a story here yet. /share is there whenever you’re ready."
+MINE_LINE = "{n}. {label} · {stage} · {status}"
+MINE_STATUS = {
+    "scheduled": "appearing within a couple of minutes",
+    "pending": "waiting for a moderator",
+    "posted": "up since {when}",
+    "rejected": "not posted",
+    "removed": "removed by a moderator",
+    "failed": "couldn’t be posted (the channel was unavailable)",
+}
+MINE_NOTE = "   A moderator’s note: “{note}”"
+MINE_UNNUMBERED = "Your story"
+DELETE = "Delete {n}"
+DELETED = "Deleted {label}: it’s gone from the channel and from my records."
+
+# -- /stories settings, unblock, blocked --------------------------------------------------------
+SETTINGS_TITLE = "**Anonymous stories here**"
+SETTINGS_LINES = (
+    "Stories channel: {channel}",
+    "Moderator channel: {mod_channel}",
+    "Approval before posting: {approval}",
+    "Links in stories: {links}",
+    "Random posting delay: 0–{delay} seconds",
+    "Per member: one story every {cooldown} minutes, at most {daily} a day",
+    "Stories with crisis words: {crisis}",
+    "Extra crisis words: {words}",
+    "Your support line: {note}",
+)
+NOT_SET = "not set"
+ON, OFF = "on", "off"
+LINKS_ALLOWED, LINKS_BLOCKED = "allowed", "left out"
+CRISIS_POLICIES = {"post": "posted as usual", "hold": "held for a moderator"}
+NONE_WORDS = "none"
+SETTINGS_SAVED = "Saved."
+CLEAR_WORDS = ("none", "clear", "-")
+APPROVAL_NEEDS_MOD_CHANNEL = (
+    "Approval needs a moderator channel to send stories to. Add mod_channel: too."
+)
+HOLD_NEEDS_MOD_CHANNEL = (
+    "Holding stories needs a moderator channel to send them to. Add mod_channel: too."
+)
+CANNOT_POST_IN = (
+    "I can’t post in {channel} yet: I need View Channel, Send Messages and Embed Links there. "
+    "Nothing was changed."
+)
+CHANNEL_KIND = "Please pick a text or forum channel for stories."
+NOTE_TOO_LONG = "Please keep your support line under 300 characters."
+BLOCKED_COUNT = (
+    "{count} author(s) are blocked from sharing stories here ({recent} in the last 30 days). "
+    "Who they are is never shown, to anyone."
+)
+UNBLOCK_NEEDS = (
+    "Tell me which one: anon: with the tag moderators saw (like 7F3K), or everyone:True."
+)
+UNBLOCK_BAD_TAG = "“{raw}” doesn’t look like an Anon tag; it’s four letters or digits, like 7F3K."
+UNBLOCK_NOT_FOUND = "Nobody blocked here has the tag {anon}."
+UNBLOCK_AMBIGUOUS = (
+    "More than one blocked author shares the tag {anon}, so I didn’t guess. Use the Unblock "
+    "button on the moderator message instead."
+)
+UNBLOCKED_ALL = "Unblocked everyone ({count}). They can all share stories here again."
+
+# -- admins -------------------------------------------------------------------------------------
+POST_FAILED_NOTICE = (
+    "A story in **{server}** couldn’t be posted: I can’t reach the stories channel ({channel}) "
+    "anymore. Choose one I can post in with /stories settings channel:."
+)
+QUEUE_FAILED_NOTICE = (
+    "A story in **{server}** is waiting for approval, but I can’t post in the moderator "
+    "channel ({channel}). Choose one with /stories settings mod_channel:."
+)

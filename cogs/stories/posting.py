@@ -1,0 +1,196 @@
+"""The Discord side of stories: posting (channel.send, or a forum post tagged with the stage),
+the moderators' queue, deleting, DMs to authors who asked, notices to admins.
+
+A story is never sent as an interaction response or followup: Discord marks those with the
+member who used the command. Scheduled sends go through the engine's paced sender
+(`bot.sender`) with a nonce made from the story, so a retry or a re-send after a crash returns
+the first message instead of posting a second. Every send disables all mentions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.guild_settings import GuildSettingsRepository
+from bot.notices import notify_admins
+from bot.scheduling import RetryLater, make_nonce
+from bot.sending import PermanentFailure
+from cogs.stories import logic, render
+from cogs.stories.repository import POST_JOB, Story, StorySettings
+from cogs.stories.service import Failed, Posted
+from cogs.stories.views import queue_view, story_post_view
+
+if TYPE_CHECKING:
+    from bot.app import Bot
+
+log = logging.getLogger(__name__)
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+def nonce_for(story: Story, what: str) -> str:
+    """One nonce per story and message (post, queue): the same whatever run sends it."""
+    return make_nonce(POST_JOB, story.public_id, what)
+
+
+class DiscordPublisher:
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    def announce_posted(self, story: Story) -> None:
+        """Other features hear of every new post as the event `story_posted` (a listener
+        `on_story_posted(self, story: Story)`), e.g. to open its encouragement thread."""
+        self.bot.dispatch("story_posted", story)
+
+    def guild_name(self, guild_id: int) -> str:
+        guild = self.bot.get_guild(guild_id)
+        return guild.name if guild else "your server"
+
+    def _writable(self, channel_id: int | None) -> discord.abc.GuildChannel | None:
+        """The channel if it exists and the bot may post there (checked on the cache first,
+        so no doomed request counts towards Discord's invalid-request limit)."""
+        channel = self.bot.get_channel(channel_id) if channel_id else None
+        if not isinstance(channel, discord.TextChannel | discord.ForumChannel):
+            return None
+        perms = channel.permissions_for(channel.guild.me)
+        if not (perms.view_channel and perms.send_messages and perms.embed_links):
+            return None
+        return channel
+
+    async def publish(self, story: Story, settings: StorySettings) -> Posted | Failed:
+        self.bot.sender.check_guild_available(story.guild_id)
+        channel = self._writable(settings.channel_id)
+        if channel is None:
+            return Failed("channel_unavailable")
+        assert story.number is not None
+        embed = render.post_embed(story, settings)
+        view = story_post_view(story)
+        try:
+            if isinstance(channel, discord.ForumChannel):
+                thread_id, message_id = await self.bot.sender.call(
+                    lambda: self._forum_post(channel, story, embed, view)
+                )
+                return Posted(channel.id, message_id, thread_id)
+            message = await self.bot.sender.send(
+                channel.id,
+                nonce=nonce_for(story, "post"),
+                guild_id=story.guild_id,
+                embed=embed,
+                view=view,
+            )
+            return Posted(channel.id, message.id)
+        except PermanentFailure as failure:
+            log.warning("Posting a story failed for good (%s)", failure.reason)
+            return Failed(failure.reason)
+
+    async def _forum_post(
+        self, forum: discord.ForumChannel, story: Story, embed: discord.Embed, view: discord.ui.View
+    ) -> tuple[int, int]:
+        """(thread id, starter message id) of the story's forum post, tagged with its stage.
+
+        Forum posts take no nonce: an attempt after Discord created the post but answered with
+        an error finds it by its title ("Story #N" is unique per server) instead of posting a
+        second one."""
+        assert story.number is not None
+        title = logic.thread_title(story.number, story.stage)
+        me = self.bot.user.id if self.bot.user else None
+        for thread in forum.threads:
+            if thread.name == title and thread.owner_id == me:
+                return thread.id, thread.id
+        tag_id = logic.match_forum_tag(story.stage, [(t.id, t.name) for t in forum.available_tags])
+        tag = forum.get_tag(tag_id) if tag_id else None
+        created = await forum.create_thread(
+            name=title,
+            embed=embed,
+            view=view,
+            applied_tags=[tag] if tag else [],
+            allowed_mentions=NO_MENTIONS,
+        )
+        return created.thread.id, created.message.id
+
+    async def send_to_queue(self, story: Story, settings: StorySettings) -> Posted | Failed:
+        self.bot.sender.check_guild_available(story.guild_id)
+        channel = self._writable(settings.mod_channel_id)
+        if not isinstance(channel, discord.TextChannel):
+            return Failed("mod_channel_unavailable")
+        try:
+            message = await self.bot.sender.send(
+                channel.id,
+                nonce=nonce_for(story, "queue"),
+                guild_id=story.guild_id,
+                embed=render.queue_embed(story, settings),
+                view=queue_view(story),
+            )
+        except PermanentFailure as failure:
+            log.warning("Sending a story to the queue failed for good (%s)", failure.reason)
+            return Failed(failure.reason)
+        return Posted(channel.id, message.id)
+
+    async def send_report(
+        self,
+        story: Story,
+        settings: StorySettings,
+        reason: str | None,
+        view: discord.ui.View,
+        *,
+        nonce: str,
+    ) -> Posted | None:
+        channel = self._writable(settings.mod_channel_id)
+        if not isinstance(channel, discord.TextChannel):
+            return None
+        try:
+            message = await self.bot.sender.send(
+                channel.id,
+                nonce=nonce,
+                guild_id=story.guild_id,
+                embed=render.report_embed(story, settings, reason),
+                view=view,
+            )
+        except (PermanentFailure, RetryLater) as exc:
+            log.warning("Sending a report to the moderators failed (%s)", type(exc).__name__)
+            return None
+        return Posted(channel.id, message.id)
+
+    async def delete_post(self, story: Story) -> None:
+        """The post and what hangs off it: a forum post is its thread; a thread started on a
+        text-channel post goes too."""
+        thread_gone = False
+        if story.thread_id is not None:
+            try:
+                await self.bot.http.delete_channel(story.thread_id)
+                thread_gone = True
+            except discord.NotFound:
+                thread_gone = True  # already gone: that is what was wanted
+            except discord.Forbidden:
+                # Without Manage Threads the thread stays; its first message (ours) still goes.
+                log.info("No permission to delete a story's thread; deleting its message")
+        if story.message_id is None or (thread_gone and story.thread_id == story.message_id):
+            return
+        where = story.thread_id if story.thread_id == story.message_id else story.channel_id
+        assert where is not None
+        await self.delete_message(where, story.message_id)
+
+    async def delete_message(self, channel_id: int, message_id: int) -> None:
+        with contextlib.suppress(discord.NotFound):
+            await self.bot.http.delete_message(channel_id, message_id)
+
+    async def dm(self, user_id: int, text: str, *, nonce: str) -> bool:
+        try:
+            await self.bot.sender.send_dm(user_id, nonce=nonce, content=text)
+        except (PermanentFailure, RetryLater) as exc:
+            log.info("A story DM could not be delivered (%s)", type(exc).__name__)
+            return False
+        return True
+
+    async def notify_admins(self, guild_id: int, text: str, *, nonce: str) -> None:
+        await notify_admins(
+            self.bot,
+            GuildSettingsRepository(self.bot.store),
+            self.bot.sender,
+            guild_id,
+            text,
+            nonce=nonce,
+        )

@@ -1,0 +1,491 @@
+"""The use cases of anonymous stories: share, deliver, moderate, delete.
+
+Discord work (posting, the queue, DMs) goes through a `Publisher`; everything here is about
+what is stored and when. A story is stored before the member is told it is coming, and posted
+by the scheduler's due-work runner (kind `story_post`, key = the story's opaque id), so a
+restart between the two neither loses nor doubles it.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+import aiosqlite
+
+from bot.anonymity import Anonymizer
+from bot.clock import Clock
+from bot.db import Store
+from bot.errors import UserFacingError
+from bot.scheduling import (
+    DueRun,
+    Occurrence,
+    Outcome,
+    Scheduler,
+    from_epoch,
+    make_nonce,
+    to_epoch,
+)
+from bot.ui import discord_timestamp
+from cogs.stories import logic
+from cogs.stories import messages as msg
+from cogs.stories.content import CrisisContent
+from cogs.stories.render import jump_url, label
+from cogs.stories.repository import POST_JOB, Story, StoryRepository, StorySettings
+
+log = logging.getLogger(__name__)
+
+# A story is worth posting late: the scheduler records a run as missed only after this long.
+POST_GRACE = timedelta(days=7)
+DRAFT_LIFETIME = timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """What the member typed in the modal."""
+
+    body: str
+    stage: str
+    takeaway: str | None = None
+    help: str | None = None
+    watch: str | None = None  # company names to keep out; never posted
+
+    @classmethod
+    def of(cls, story: Story) -> Draft:
+        return cls(story.body, story.stage, story.takeaway, story.help, story.watch_terms)
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    story: Story
+    settings: StorySettings
+    nudges: tuple[str, ...] = ()  # non-empty: saved as a draft, nothing scheduled
+    notes: tuple[str, ...] = ()  # what sanitising changed: invites, links, mentions, trimmed
+    review: bool = False
+
+    @property
+    def is_draft(self) -> bool:
+        return bool(self.nudges)
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    channel_id: int
+    message_id: int
+    thread_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    """Discord refused for good (the channel is gone or closed to the bot). A passing error
+    raises bot.scheduling.RetryLater instead: the scheduler tries again with the same nonce."""
+
+    reason: str
+
+
+class Publisher(Protocol):
+    """The Discord side of stories (cogs/stories/posting.py)."""
+
+    async def publish(self, story: Story, settings: StorySettings) -> Posted | Failed: ...
+
+    async def send_to_queue(self, story: Story, settings: StorySettings) -> Posted | Failed: ...
+
+    async def delete_post(self, story: Story) -> None: ...
+
+    async def delete_message(self, channel_id: int, message_id: int) -> None: ...
+
+    async def dm(self, user_id: int, text: str, *, nonce: str) -> bool: ...
+
+    async def notify_admins(self, guild_id: int, text: str, *, nonce: str) -> None: ...
+
+    def guild_name(self, guild_id: int) -> str: ...
+
+    def announce_posted(self, story: Story) -> None: ...
+
+
+class DeliverJob:
+    """The scheduler's handle on a story: one due run posts it (or sends it for review)."""
+
+    kind = POST_JOB
+
+    def __init__(self, service: StoryService) -> None:
+        self.service = service
+
+    def next_occurrence(self, rule: Mapping[str, Any], after: datetime) -> Occurrence | None:
+        due = from_epoch(int(rule["due"]))
+        return Occurrence(due, str(rule["step"])) if due > after else None
+
+    def grace(self, rule: Mapping[str, Any]) -> timedelta:
+        return POST_GRACE
+
+    async def run(self, run: DueRun) -> tuple[Outcome, str | None]:
+        return await self.service.deliver(run.key)
+
+
+class StoryService:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        clock: Clock,
+        scheduler: Scheduler,
+        anonymizer: Anonymizer,
+        crisis: CrisisContent,
+        publisher: Publisher,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.store = store
+        self.repo = StoryRepository(store)
+        self.clock = clock
+        self.scheduler = scheduler
+        self.anonymizer = anonymizer
+        self.crisis = crisis
+        self.publisher = publisher
+        # Unpredictable delays: a seeded generator would let someone replay the timing.
+        self.rng = rng or random.SystemRandom()
+        self.job = DeliverJob(self)
+
+    # -- who -----------------------------------------------------------------------------------
+
+    def author_of(self, guild_id: int, user_id: int) -> str:
+        return self.anonymizer.pseudonym(f"stories:{guild_id}", user_id)
+
+    def reporter_of(self, guild_id: int, user_id: int) -> str:
+        return self.anonymizer.pseudonym(f"story-reports:{guild_id}", user_id)
+
+    def _seal_context(self, story: Story) -> str:
+        return f"story-dm:{story.guild_id}:{story.public_id}"
+
+    async def _own_story(self, public_id: str, guild_id: int, user_id: int) -> Story:
+        story = await self.repo.get(public_id)
+        if story is None or story.guild_id != guild_id:
+            raise UserFacingError(msg.STORY_GONE)
+        if not secrets.compare_digest(story.author, self.author_of(guild_id, user_id)):
+            raise UserFacingError(msg.NOT_YOURS)
+        return story
+
+    async def story(self, public_id: str, guild_id: int) -> Story:
+        story = await self.repo.get(public_id)
+        if story is None or story.guild_id != guild_id:
+            raise UserFacingError(msg.STORY_GONE)
+        return story
+
+    # -- sharing -------------------------------------------------------------------------------
+
+    async def check_can_share(self, guild_id: int, user_id: int) -> StorySettings:
+        """The server's settings, or a kind refusal: not set up, blocked, cooldown, quota."""
+        settings = await self.repo.settings(guild_id)
+        if settings.channel_id is None:
+            raise UserFacingError(msg.NOT_SET_UP)
+        author = self.author_of(guild_id, user_id)
+        if await self.repo.is_blocked(guild_id, author):
+            raise UserFacingError(msg.BLOCKED)
+        now = self.clock.now()
+        times = await self.repo.submission_times(guild_id, author, now - timedelta(days=1))
+        refusal = logic.quota_refusal(now, times, settings.limits)
+        if refusal is not None:
+            when = discord_timestamp(refusal.retry_at, "R")
+            if refusal.reason == "cooldown":
+                raise UserFacingError(msg.COOLDOWN.format(when=when))
+            raise UserFacingError(msg.DAILY_LIMIT.format(count=settings.daily_limit, when=when))
+        return settings
+
+    def crisis_phrases(self, settings: StorySettings) -> tuple[str, ...]:
+        return (*self.crisis.phrases, *settings.crisis_words)
+
+    def crisis_text(self, settings: StorySettings) -> str:
+        note = f"{msg.CRISIS_NOTE_LABEL} {settings.crisis_note}" if settings.crisis_note else None
+        return self.crisis.text(note)
+
+    async def submit(
+        self,
+        guild_id: int,
+        user_id: int,
+        draft: Draft,
+        *,
+        draft_id: str | None = None,
+        confirmed: bool = False,
+    ) -> Submitted:
+        """Store the story; schedule it, or keep it as a draft when it could identify the
+        author and they have not said "post anyway" yet."""
+        settings = await self.check_can_share(guild_id, user_id)
+        await self.repo.delete_stale_drafts(self.clock.now() - DRAFT_LIFETIME)
+        author = self.author_of(guild_id, user_id)
+        body = draft.body.strip()
+        if not body:
+            raise UserFacingError(msg.EMPTY_STORY)
+        too_long = len(body) > logic.STORY_MAX_CHARS
+        shortened = confirmed and too_long
+        if shortened:
+            body = logic.trim(body, logic.STORY_MAX_CHARS)[0]
+        full_text = f"{body}\n{draft.takeaway or ''}"
+        nudges: tuple[str, ...] = ()
+        if not confirmed:
+            nudges = ((logic.TOO_LONG,) if too_long else ()) + logic.identifying_details(
+                full_text, logic.parse_watch_terms(draft.watch)
+            )
+        crisis = logic.crisis_match(full_text, self.crisis_phrases(settings))
+        review = settings.holds_for_review or (
+            crisis and settings.crisis_policy == "hold" and settings.mod_channel_id is not None
+        )
+        now = self.clock.now()
+        values: dict[str, Any] = {
+            "body": body,
+            "stage": draft.stage,
+            "takeaway": draft.takeaway or None,
+            "help": draft.help or None,
+            "crisis": int(crisis),
+        }
+        if nudges:
+            values.update(status="draft", watch_terms=draft.watch or None)
+        else:
+            due = now + logic.posting_delay(self.rng, settings.max_delay_seconds)
+            values.update(
+                status="pending" if review else "scheduled",
+                watch_terms=None,
+                submitted_at=now,
+                due_at=due,
+            )
+        async with self.store.transaction() as conn:
+            if draft_id is not None:
+                existing = await self.repo.get_in(conn, draft_id)
+                if (
+                    existing is None
+                    or existing.status != "draft"
+                    or existing.guild_id != guild_id
+                    or not secrets.compare_digest(existing.author, author)
+                ):
+                    raise UserFacingError(msg.DRAFT_GONE)
+                public_id = draft_id
+                await self.repo.update(conn, existing.id, **values)
+            else:
+                public_id = secrets.token_urlsafe(12)
+                await self.repo.create(
+                    conn,
+                    public_id=public_id,
+                    guild_id=guild_id,
+                    author=author,
+                    created_at=now,
+                    **values,
+                )
+            if not nudges:
+                await self.schedule(conn, public_id, values["due_at"], "first")
+            story = await self.repo.get_in(conn, public_id)
+        assert story is not None
+        if not nudges:
+            log.info("A story was submitted (%s)", "for review" if review else "scheduled")
+        notes = self._notes(story, settings)
+        if shortened and "trimmed" not in notes:
+            notes = (*notes, "trimmed")
+        return Submitted(story, settings, nudges, notes, review)
+
+    def _notes(self, story: Story, settings: StorySettings) -> tuple[str, ...]:
+        shown = logic.sanitise(
+            f"{story.body}\n{story.takeaway or ''}",
+            limit=logic.STORY_POST_LIMIT + logic.TAKEAWAY_POST_LIMIT,
+            links_allowed=settings.links_allowed,
+        )
+        body = logic.sanitise(
+            story.body, limit=logic.STORY_POST_LIMIT, links_allowed=settings.links_allowed
+        )
+        notes = []
+        if shown.invites_removed:
+            notes.append("invites")
+        if shown.links_removed:
+            notes.append("links")
+        if shown.mentions_neutralised:
+            notes.append("mentions")
+        if body.trimmed:
+            notes.append("trimmed")
+        return tuple(notes)
+
+    async def schedule(
+        self, conn: aiosqlite.Connection, public_id: str, due: datetime, step: str
+    ) -> None:
+        rule = {"due": to_epoch(due), "step": step}
+        await self.scheduler.put_job(
+            conn, POST_JOB, public_id, rule, after=due - timedelta(seconds=1)
+        )
+
+    async def draft(self, public_id: str, guild_id: int, user_id: int) -> Story:
+        story = await self._own_story(public_id, guild_id, user_id)
+        if story.status != "draft":
+            raise UserFacingError(msg.DRAFT_GONE)
+        return story
+
+    async def opt_in_dm(self, public_id: str, guild_id: int, user_id: int) -> bool:
+        """Keep the author's id, sealed, so they can hear about this story. False if already."""
+        story = await self._own_story(public_id, guild_id, user_id)
+        if story.sealed_author is not None:
+            return False
+        sealed = self.anonymizer.seal(str(user_id).encode(), context=self._seal_context(story))
+        async with self.store.transaction() as conn:
+            await self.repo.update(conn, story.id, sealed_author=sealed)
+        return True
+
+    async def dm_author(self, story: Story, text: str, *, what: str) -> bool:
+        """DM the author if they asked for it; `what` names the message (its nonce)."""
+        if story.sealed_author is None:
+            return False
+        plain = self.anonymizer.unseal(story.sealed_author, context=self._seal_context(story))
+        if plain is None:
+            log.warning("A sealed DM token did not open (wrong key or tampered)")
+            return False
+        nonce = make_nonce(POST_JOB, story.public_id, f"dm-{what}")
+        return await self.publisher.dm(int(plain.decode()), text, nonce=nonce)
+
+    # -- delivering ----------------------------------------------------------------------------
+
+    async def recover(self) -> int:
+        """Run at load, before the scheduler starts. A story still owed (scheduled, or pending
+        without a queue message) whose run is neither due, nor waiting for a retry, nor
+        recent enough for the scheduler to re-send (inside its nonce window) would be lost:
+        an acknowledged story is worth a late post, so it gets a new run (same nonce)."""
+        recovered = 0
+        now = self.clock.now()
+        resent_after = now - self.scheduler.nonce_window
+        for story in await self.repo.unfinished():
+            if await self.scheduler.next_run(POST_JOB, story.public_id) is not None:
+                continue
+            if await self.repo.run_in_flight(POST_JOB, story.public_id, resent_after):
+                continue
+            async with self.store.transaction() as conn:
+                await self.schedule(conn, story.public_id, now, f"recover-{to_epoch(now)}")
+            recovered += 1
+        if recovered:
+            log.warning("%d story post(s) were interrupted; scheduled them again", recovered)
+        return recovered
+
+    async def deliver(self, public_id: str) -> tuple[Outcome, str | None]:
+        """Post a scheduled story, or send a story awaiting review to the moderators. Raises
+        RetryLater for a passing Discord error (the scheduler tries again, same nonce)."""
+        story = await self.repo.get(public_id)
+        if story is None:
+            return "skipped", "deleted"
+        settings = await self.repo.settings(story.guild_id)
+        if story.status == "scheduled":
+            return await self._publish(story, settings)
+        if story.status == "pending" and story.queue_message_id is None:
+            return await self._queue(story, settings)
+        return "skipped", story.status
+
+    async def _publish(self, story: Story, settings: StorySettings) -> tuple[Outcome, str | None]:
+        if story.number is None:
+            async with self.store.transaction() as conn:
+                number = await self.repo.next_number(conn, story.guild_id, self.clock.now())
+                await self.repo.update(conn, story.id, number=number)
+            story = replace(story, number=number)
+        result = await self.publisher.publish(story, settings)
+        if isinstance(result, Failed):
+            return await self._failed(story, settings, result, msg.POST_FAILED_NOTICE)
+        now = self.clock.now()
+        async with self.store.transaction() as conn:
+            await self.repo.move(
+                conn,
+                story.id,
+                "scheduled",
+                status="posted",
+                posted_at=now,
+                channel_id=result.channel_id,
+                message_id=result.message_id,
+                thread_id=result.thread_id,
+            )
+        log.info("A story was posted")
+        posted = replace(
+            story,
+            status="posted",
+            posted_at=now,
+            channel_id=result.channel_id,
+            message_id=result.message_id,
+            thread_id=result.thread_id,
+        )
+        self.publisher.announce_posted(posted)
+        if story.queue_message_id is not None:
+            await self.dm_author(
+                posted,
+                msg.DM_APPROVED.format(
+                    server=self.publisher.guild_name(story.guild_id),
+                    label=label(posted),
+                    link=jump_url(posted) or "",
+                ),
+                what="approved",
+            )
+        return "done", None
+
+    async def _queue(self, story: Story, settings: StorySettings) -> tuple[Outcome, str | None]:
+        result = await self.publisher.send_to_queue(story, settings)
+        if isinstance(result, Failed):
+            return await self._failed(story, settings, result, msg.QUEUE_FAILED_NOTICE)
+        async with self.store.transaction() as conn:
+            await self.repo.update(
+                conn,
+                story.id,
+                queue_channel_id=result.channel_id,
+                queue_message_id=result.message_id,
+            )
+        log.info("A story was sent to the moderators' queue")
+        return "done", None
+
+    async def _failed(
+        self,
+        story: Story,
+        settings: StorySettings,
+        failure: Failed,
+        notice: str,
+    ) -> tuple[Outcome, str | None]:
+        async with self.store.transaction() as conn:
+            await self.repo.move(conn, story.id, story.status, status="failed")
+        channel = settings.channel_id if story.status == "scheduled" else settings.mod_channel_id
+        await self.publisher.notify_admins(
+            story.guild_id,
+            notice.format(
+                server=self.publisher.guild_name(story.guild_id),
+                channel=f"<#{channel}>" if channel else msg.NOT_SET,
+            ),
+            nonce=make_nonce(POST_JOB, story.public_id, "failed-notice"),
+        )
+        return "failed", failure.reason
+
+    async def run_now(self, public_id: str, occurrence: str) -> None:
+        """Deliver a story right away (an approval) through the scheduler's claim/run/record
+        path: a passing error is retried by the scheduler like any scheduled run."""
+        await self.scheduler.run_now(POST_JOB, public_id, occurrence)
+
+    # -- the author's own stories --------------------------------------------------------------
+
+    async def mine(self, guild_id: int, user_id: int) -> list[Story]:
+        return await self.repo.by_author(guild_id, self.author_of(guild_id, user_id), limit=10)
+
+    async def own(self, public_id: str, guild_id: int, user_id: int) -> Story:
+        return await self._own_story(public_id, guild_id, user_id)
+
+    async def delete_own(self, public_id: str, guild_id: int, user_id: int) -> Story:
+        """Delete the post (and its thread), the queue message, the job and the row."""
+        story = await self._own_story(public_id, guild_id, user_id)
+        if story.status in ("posted", "removed") and story.message_id is not None:
+            await self.publisher.delete_post(story)
+        if story.queue_channel_id and story.queue_message_id:
+            await self.publisher.delete_message(story.queue_channel_id, story.queue_message_id)
+        for report in await self.repo.open_reports(story.id):
+            if report.queue_channel_id and report.queue_message_id:
+                await self.publisher.delete_message(
+                    report.queue_channel_id, report.queue_message_id
+                )
+        async with self.store.transaction() as conn:
+            await self.scheduler.remove_job(conn, POST_JOB, public_id)
+            await self.repo.delete(conn, story.id)
+        log.info("A story was deleted by its writer")
+        return story
+
+    # -- settings ------------------------------------------------------------------------------
+
+    async def settings(self, guild_id: int) -> StorySettings:
+        return await self.repo.settings(guild_id)
+
+    async def save_settings(self, settings: StorySettings) -> None:
+        await self.repo.save_settings(settings, self.clock.now())

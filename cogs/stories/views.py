@@ -1,0 +1,264 @@
+"""Modals and buttons of anonymous stories.
+
+Every button is one `StoryButton` DynamicItem with the custom_id `story:<action>:<opaque id>`:
+the opaque id is a random token of the story (never a member id), and DynamicItems keep working
+after a restart. The cog decides what each action does (`StoriesCog.on_button`).
+
+`story_post_view` builds the components of a public story post: the one place to add buttons
+to a post (the encouragement feature adds its own there).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Protocol
+
+import discord
+
+from bot.ui import BaseModal, custom_id, guarded_callback
+from cogs.stories import logic
+from cogs.stories import messages as msg
+from cogs.stories.repository import Story
+
+if TYPE_CHECKING:
+    from bot.app import Bot
+
+log = logging.getLogger(__name__)
+
+COG_NAME = "Stories"
+PUBLIC_ID = r"[A-Za-z0-9_-]{16}"
+ButtonStyle = discord.ButtonStyle
+
+
+class StoryHandlers(Protocol):
+    """What the cog offers the views (kept as a protocol so views never import the cog)."""
+
+    async def on_button(
+        self, interaction: discord.Interaction[Bot], action: str, public_id: str
+    ) -> None: ...
+
+    async def on_share_modal(
+        self, interaction: discord.Interaction[Bot], modal: ShareModal
+    ) -> None: ...
+
+    async def on_reject_modal(
+        self, interaction: discord.Interaction[Bot], public_id: str, note: str
+    ) -> None: ...
+
+    async def on_report_modal(
+        self, interaction: discord.Interaction[Bot], public_id: str, reason: str
+    ) -> None: ...
+
+
+def handlers(interaction: discord.Interaction[Bot]) -> StoryHandlers:
+    cog = interaction.client.get_cog(COG_NAME)
+    if cog is None:
+        raise RuntimeError("the stories cog is not loaded")
+    return cog  # type: ignore[return-value]
+
+
+class StoryButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=rf"story:(?P<action>[a-z]+):(?P<sid>{PUBLIC_ID})",
+):
+    def __init__(
+        self,
+        action: str,
+        public_id: str,
+        *,
+        label: str,
+        style: discord.ButtonStyle = ButtonStyle.secondary,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=style,
+                custom_id=custom_id("story", action, public_id),
+                disabled=disabled,
+            )
+        )
+        self.action = action
+        self.public_id = public_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> StoryButton:
+        button = item if isinstance(item, discord.ui.Button) else None
+        return cls(
+            match["action"],
+            match["sid"],
+            label=(button.label if button else None) or "",
+            style=button.style if button else ButtonStyle.secondary,
+        )
+
+    @guarded_callback
+    async def callback(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
+        await handlers(interaction).on_button(interaction, self.action, self.public_id)
+
+
+def _view(*buttons: StoryButton) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for button in buttons:
+        view.add_item(button)
+    return view
+
+
+def story_post_view(story: Story) -> discord.ui.View:
+    """The buttons under a public story post. Other features add theirs here."""
+    return _view(StoryButton("report", story.public_id, label=msg.REPORT))
+
+
+def ack_view(story: Story) -> discord.ui.View:
+    return _view(StoryButton("dm", story.public_id, label=msg.DM_OPT_IN))
+
+
+def nudge_view(story: Story, *, too_long: bool) -> discord.ui.View:
+    post_label = msg.POST_SHORTENED if too_long else msg.POST_ANYWAY
+    return _view(
+        StoryButton("edit", story.public_id, label=msg.EDIT, style=ButtonStyle.primary),
+        StoryButton("post", story.public_id, label=post_label),
+    )
+
+
+def queue_view(story: Story) -> discord.ui.View:
+    return _view(
+        StoryButton("approve", story.public_id, label=msg.APPROVE, style=ButtonStyle.success),
+        StoryButton("reject", story.public_id, label=msg.REJECT),
+        StoryButton("block", story.public_id, label=msg.BLOCK, style=ButtonStyle.danger),
+    )
+
+
+def unblock_view(story: Story) -> discord.ui.View:
+    return _view(StoryButton("unblock", story.public_id, label=msg.UNBLOCK))
+
+
+def report_view(story: Story) -> discord.ui.View:
+    return _view(
+        StoryButton("remove", story.public_id, label=msg.REMOVE, style=ButtonStyle.danger),
+        StoryButton("block", story.public_id, label=msg.BLOCK, style=ButtonStyle.danger),
+        StoryButton("dismiss", story.public_id, label=msg.DISMISS),
+    )
+
+
+def mine_view(stories: Sequence[Story]) -> discord.ui.View | None:
+    buttons = [
+        StoryButton("delete", story.public_id, label=msg.DELETE.format(n=n))
+        for n, story in enumerate(stories, start=1)
+    ]
+    return _view(*buttons[:25]) if buttons else None
+
+
+# -- modals ---------------------------------------------------------------------------------------
+
+
+class ShareModal(BaseModal):
+    """What happened, the stage, what I'm taking from it, what would help, a name to keep out.
+    The fields have plain custom_ids (what_happened, stage, takeaway, help, company): they are
+    the same for everyone and carry nothing personal.
+    With `draft`, the fields come back filled in (the "Edit" of the identifying-info nudge)."""
+
+    def __init__(self, draft: Story | None = None) -> None:
+        super().__init__(title=msg.MODAL_TITLE, timeout=15 * 60)
+        self.draft_id = draft.public_id if draft else None
+        self.story = discord.ui.TextInput[Any](
+            custom_id="what_happened",
+            style=discord.TextStyle.paragraph,
+            placeholder=msg.FIELD_STORY_PLACEHOLDER,
+            max_length=logic.STORY_FORM_MAX,
+            default=draft.body if draft else None,
+        )
+        self.stage = discord.ui.Select[Any](
+            custom_id="stage",
+            placeholder=msg.FIELD_STAGE_PLACEHOLDER,
+            options=[
+                discord.SelectOption(
+                    label=name, value=key, default=bool(draft and draft.stage == key)
+                )
+                for key, name in logic.STAGES
+            ],
+        )
+        self.takeaway = discord.ui.TextInput[Any](
+            custom_id="takeaway",
+            style=discord.TextStyle.paragraph,
+            required=False,
+            max_length=logic.TAKEAWAY_MAX_INPUT,
+            default=(draft.takeaway or None) if draft else None,
+        )
+        self.help = discord.ui.Select[Any](
+            custom_id="help",
+            placeholder=msg.FIELD_HELP_PLACEHOLDER,
+            min_values=0,
+            required=False,
+            options=[
+                discord.SelectOption(
+                    label=name, value=key, default=bool(draft and draft.help == key)
+                )
+                for key, name in logic.HELP_OPTIONS
+            ],
+        )
+        self.company = discord.ui.TextInput[Any](
+            custom_id="company",
+            required=False,
+            max_length=logic.COMPANY_MAX_INPUT,
+            default=(draft.watch_terms or None) if draft else None,
+        )
+        self.add_item(
+            discord.ui.Label(
+                text=msg.FIELD_STORY, description=msg.FIELD_STORY_HINT, component=self.story
+            )
+        )
+        self.add_item(discord.ui.Label(text=msg.FIELD_STAGE, component=self.stage))
+        self.add_item(discord.ui.Label(text=msg.FIELD_TAKEAWAY, component=self.takeaway))
+        self.add_item(discord.ui.Label(text=msg.FIELD_HELP, component=self.help))
+        self.add_item(
+            discord.ui.Label(
+                text=msg.FIELD_COMPANY, description=msg.FIELD_COMPANY_HINT, component=self.company
+            )
+        )
+
+    async def on_submit(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
+        await handlers(interaction).on_share_modal(interaction, self)
+
+
+class RejectModal(BaseModal):
+    def __init__(self, public_id: str) -> None:
+        super().__init__(title=msg.REJECT_MODAL_TITLE, timeout=15 * 60)
+        self.public_id = public_id
+        self.note = discord.ui.TextInput[Any](
+            custom_id="note",
+            label=msg.REJECT_FIELD,
+            style=discord.TextStyle.paragraph,
+            placeholder=msg.REJECT_PLACEHOLDER,
+            required=False,
+            max_length=logic.REASON_MAX_INPUT,
+        )
+        self.add_item(self.note)
+
+    async def on_submit(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
+        await handlers(interaction).on_reject_modal(interaction, self.public_id, self.note.value)
+
+
+class ReportModal(BaseModal):
+    def __init__(self, public_id: str) -> None:
+        super().__init__(title=msg.REPORT_MODAL_TITLE, timeout=15 * 60)
+        self.public_id = public_id
+        self.reason = discord.ui.TextInput[Any](
+            custom_id="reason",
+            label=msg.REPORT_FIELD,
+            style=discord.TextStyle.paragraph,
+            placeholder=msg.REPORT_PLACEHOLDER,
+            required=False,
+            max_length=logic.REASON_MAX_INPUT,
+        )
+        self.add_item(self.reason)
+
+    async def on_submit(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
+        await handlers(interaction).on_report_modal(interaction, self.public_id, self.reason.value)

@@ -1,0 +1,146 @@
+"""The morning rush in the real `python -m bot` process: killed with SIGKILL at random points
+and restarted, and stopped with SIGTERM in the middle. Every server posted exactly once.
+
+The emulator runs in this test; the bot is a child process pointed at it. The servers' schedules
+are written straight into the bot's database (as a few hundred `/affirmations setup` would have
+left them), due at the current minute of the real clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import signal
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bot.db import Store
+from tests.fakecord import FakeChannel, FakeDiscord
+
+ROOT = Path(__file__).resolve().parents[2]
+TEST_SECRET = "rush-test-secret-" + "0" * 48
+
+
+async def seed_rush(fake: FakeDiscord, data_dir: Path, servers: int) -> list[FakeChannel]:
+    """`servers` servers with a schedule due now (this UTC minute, every day)."""
+    channels = [
+        fake.create_guild(f"Circle {n}").create_text_channel("affirmations") for n in range(servers)
+    ]
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    rule = json.dumps({"days": 127, "time": now.strftime("%H:%M"), "tz": "UTC"}, sort_keys=True)
+    stamp = int(now.timestamp())
+    async with await Store.open(data_dir / "rebound.db") as store, store.transaction() as conn:
+        for channel in channels:
+            await conn.execute(
+                "INSERT INTO affirmation_schedules (guild_id, channel_id, post_time, timezone, "
+                "days_mask, created_at, updated_at) VALUES (?, ?, ?, 'UTC', 127, ?, ?)",
+                (channel.guild.id, channel.id, now.strftime("%H:%M"), stamp, stamp),
+            )
+            await conn.execute(
+                "INSERT INTO scheduled_jobs (kind, key, rule, next_run_at, occurrence) "
+                "VALUES ('affirmations.guild', ?, ?, ?, ?)",
+                (str(channel.guild.id), rule, stamp, now.date().isoformat()),
+            )
+    return channels
+
+
+def bot_env(fake: FakeDiscord, data_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "REBOUND_"))}
+    env.update(
+        DISCORD_TOKEN=fake.token,
+        REBOUND_DISCORD_API_BASE=fake.api_base,
+        REBOUND_DISCORD_GATEWAY=fake.gateway_url,
+        REBOUND_DATA_DIR=str(data_dir),
+        REBOUND_ENV_FILE=str(data_dir / "no.env"),
+        REBOUND_SECRET_KEY=TEST_SECRET,
+        REBOUND_POST_RATE="50",
+        REBOUND_GUILD_READY_TIMEOUT="0.1",
+    )
+    return env
+
+
+async def start_bot(env: dict[str, str]) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+
+
+def posted(channels: list[FakeChannel]) -> int:
+    return sum(len(c.messages) for c in channels)
+
+
+async def wait_for(predicate: Any, timeout: float) -> None:  # noqa: ASYNC109
+    end = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > end:
+            raise TimeoutError("the rush did not get there in time")
+        await asyncio.sleep(0.01)
+
+
+async def sigterm(child: asyncio.subprocess.Process) -> tuple[float, str]:
+    """SIGTERM; (seconds until it exited, its log)."""
+    started = time.monotonic()
+    child.send_signal(signal.SIGTERM)
+    _, err = await asyncio.wait_for(child.communicate(), timeout=30)
+    return time.monotonic() - started, err.decode()
+
+
+async def test_kill_9_at_random_points_of_the_rush_posts_every_server_exactly_once(
+    tmp_path: Path,
+) -> None:
+    servers = 200
+    async with FakeDiscord(patch=False) as fake:
+        channels = await seed_rush(fake, tmp_path, servers)
+        env = bot_env(fake, tmp_path)
+        rng = random.Random()
+        kill_points = sorted(rng.sample(range(5, servers - 20), 3))
+        for point in kill_points:
+            child = await start_bot(env)
+            try:
+                await wait_for(lambda p=point: posted(channels) >= p, timeout=60)
+            finally:
+                child.kill()
+                await child.communicate()
+            assert child.returncode == -signal.SIGKILL
+        child = await start_bot(env)
+        try:
+            await wait_for(lambda: all(c.messages for c in channels), timeout=60)
+            await fake.settle(quiet=0.3)
+        finally:
+            _, log = await sigterm(child)
+        assert child.returncode == 0, log
+        counts = [len(c.messages) for c in channels]
+        assert counts == [1] * servers, f"kill points {kill_points}: {counts}"
+
+
+async def test_sigterm_in_the_rush_exits_0_quickly_and_nothing_is_doubled_or_lost(
+    tmp_path: Path,
+) -> None:
+    servers = 200
+    async with FakeDiscord(patch=False) as fake:
+        fake.latency, fake.jitter = 0.05, 0.02
+        channels = await seed_rush(fake, tmp_path, servers)
+        env = bot_env(fake, tmp_path)
+        child = await start_bot(env)
+        try:
+            await wait_for(lambda: posted(channels) >= 40, timeout=60)
+        finally:
+            took, log = await sigterm(child)
+        assert child.returncode == 0, log
+        assert took < 5.0
+        assert " ERROR " not in log and "Traceback" not in log and "CRITICAL" not in log
+        assert posted(channels) < servers  # it really stopped in the middle
+        child = await start_bot(env)
+        try:
+            await wait_for(lambda: all(c.messages for c in channels), timeout=60)
+            await fake.settle(quiet=0.3)
+        finally:
+            _, log = await sigterm(child)
+        assert child.returncode == 0, log
+        assert [len(c.messages) for c in channels] == [1] * servers
