@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from bot.timekeeping import require_aware
+
 
 class Clock(Protocol):
     def now(self) -> datetime:
@@ -37,6 +39,4 @@ class ManualClock:
 
 
 def _require_aware(instant: datetime) -> datetime:
-    if instant.tzinfo is None or instant.utcoffset() is None:
-        raise ValueError("Clock instants must be timezone-aware")
-    return instant.astimezone(UTC)
+    return require_aware(instant, "a Clock instant").astimezone(UTC)

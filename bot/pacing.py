@@ -58,13 +58,16 @@ class Pacer:
     async def wait(self) -> None:
         """Return when one more request may go out; counts it as sent."""
         async with self._lock:
+            slot = max(self._monotonic(), self._next)
             while True:
                 now = self._monotonic()
-                start = max(now, self._next, self._held_until)
+                start = max(slot, self._held_until)
                 if start <= now:
                     break
                 await self._sleep(start - now)
-            self._next = now + self.interval
+            # The next slot follows this one, not the moment the sleep ended: oversleeping by a
+            # millisecond a time would otherwise lose a few requests per second.
+            self._next = max(slot, self._held_until) + self.interval
             self.requests += 1
 
     def hold(self, seconds: float) -> None:

@@ -15,17 +15,17 @@ REQUIRED: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (
         "view_channel",
         "see the channels you choose for its posts",
-        ("affirmations", "stories", "encouragement", "streaks"),
+        ("affirmations", "stories", "encouragement", "streaks", "accountability"),
     ),
     (
         "send_messages",
         "post the morning affirmation (and the other features' posts)",
-        ("affirmations", "stories", "encouragement", "streaks"),
+        ("affirmations", "stories", "encouragement", "streaks", "accountability"),
     ),
     (
         "embed_links",
         "posts are tidy embeds",
-        ("affirmations", "stories", "encouragement", "streaks"),
+        ("affirmations", "stories", "encouragement", "streaks", "accountability"),
     ),
     (
         "send_messages_in_threads",

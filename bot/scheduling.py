@@ -69,6 +69,7 @@ RunState = Literal["done", "in_progress", "not_done"]
 _MAX_CATCH_UP = 400
 # Runs claimed per transaction at most (the pool's free slots decide below that).
 _CLAIM_BATCH = 8
+_MIN_CLAIM = 4
 # Backoff for a run that asked to be retried without saying when: 30 s, 1, 2, 4 ... 10 min.
 _RETRY_BASE = timedelta(seconds=30)
 _RETRY_MAX = timedelta(minutes=10)
@@ -494,7 +495,8 @@ class Scheduler:
             try:
                 while not self.stopping.is_set():
                     free = self.workers - len(running)
-                    if free <= 0:
+                    # Claim a few at a time (one transaction each), not one per finished run.
+                    if free <= 0 or (running and free < min(_MIN_CLAIM, self.workers)):
                         done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
                         collect(done)
                         continue

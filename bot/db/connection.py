@@ -145,20 +145,21 @@ class Store:
             else:
                 await self._conn.execute("COMMIT")
 
+    # One round trip to SQLite's thread each: a morning rush makes tens of thousands of these.
+
     async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        async with self._lock:
-            cursor = await self._conn.execute(sql, params)
-            return await cursor.fetchone()
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
         async with self._lock:
-            cursor = await self._conn.execute(sql, params)
-            return list(await cursor.fetchall())
+            return list(await self._conn.execute_fetchall(sql, params))
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        """Run one statement in its own transaction; returns the number of rows changed."""
-        async with self.transaction() as conn:
-            cursor = await conn.execute(sql, params)
+        """Run one statement in its own transaction (SQLite makes a lone statement atomic);
+        returns the number of rows changed."""
+        async with self._lock:
+            cursor = await self._conn.execute(sql, params)
             return cursor.rowcount
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:

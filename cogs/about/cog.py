@@ -21,7 +21,8 @@ FEATURE_BLURBS = {
     "affirmations": "a morning affirmation (and one by DM if you like)",
     "stories": "anonymous rejection stories",
     "encouragement": "peer encouragement threads",
-    "streaks": "accountability streaks and weekly check-ins",
+    "streaks": "accountability streaks",
+    "accountability": "weekly accountability check-ins",
 }
 DESCRIPTION = "Rebound helps this community get up again after a job rejection: {features}."
 SUMMARY = "Rebound {version} · up {uptime} · latency {latency} · {servers} server{plural}"

@@ -1,5 +1,8 @@
 """/affirmations: thin handlers. Each parses its input, calls the service (service.py) and turns
-the outcome into words (messages.py)."""
+the outcome into words (messages.py, replies.py).
+
+A little over 400 lines on purpose: one slash-command group (twelve subcommands and their
+autocompletes) has to live in one Cog class; each handler is short and holds no rules."""
 
 from __future__ import annotations
 

@@ -31,8 +31,8 @@ class AffirmationsPersonalData:
         return {
             "affirmation_dm_subscriptions": await fetch_rows(
                 conn,
-                "SELECT user_id, post_time, timezone, active, stopped_reason, created_at, "
-                "updated_at FROM affirmation_dm_subscriptions WHERE user_id = ?",
+                # Every column (the DM channel id included): an export holds all there is.
+                "SELECT * FROM affirmation_dm_subscriptions WHERE user_id = ?",
                 (subject.user_id,),
             ),
             "affirmation_decks": await fetch_rows(
@@ -50,8 +50,7 @@ class AffirmationsPersonalData:
             ),
             "job_runs": await fetch_rows(
                 conn,
-                "SELECT kind, key, occurrence, status, due_at, claimed_at, finished_at "
-                "FROM job_runs WHERE kind = ? AND key = ? ORDER BY due_at",
+                "SELECT * FROM job_runs WHERE kind = ? AND key = ? ORDER BY due_at",
                 (DM_JOB, key),
             ),
         }

@@ -52,3 +52,26 @@ async def test_every_dynamic_item_uses_its_own_features_registered_prefix(tmp_pa
     finally:
         await bot.close()
         await store.close()
+
+
+async def test_every_autocomplete_callback_goes_through_safe_autocomplete(tmp_path: Any) -> None:
+    """An unwrapped callback that raises would make discord.py log the member's id."""
+    from discord import app_commands
+
+    bot, store = await loaded_bot(tmp_path)
+    try:
+        found = 0
+        for command in bot.tree.walk_commands():
+            if not isinstance(command, app_commands.Command):
+                continue
+            for name, param in command._params.items():  # discord.py keeps callbacks here
+                if param.autocomplete is None:
+                    continue
+                found += 1
+                assert getattr(param.autocomplete, "__rebound_safe_autocomplete__", False), (
+                    f"/{command.qualified_name} {name}: decorate it with bot.ui.safe_autocomplete"
+                )
+        assert found >= 3
+    finally:
+        await bot.close()
+        await store.close()

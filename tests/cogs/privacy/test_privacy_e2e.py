@@ -60,6 +60,7 @@ async def test_export_holds_every_row_about_the_member_and_nothing_of_another(
         subscription = document["data"]["affirmations"]["affirmation_dm_subscriptions"][0]
         assert subscription["post_time"] == "07:30"
         assert subscription["timezone"] == "Europe/Berlin"
+        assert "dm_channel_id" in subscription  # every column, not a selection
         assert subscription["created_at"].startswith("2026-03-02T") and subscription[
             "created_at"
         ].endswith("+00:00")

@@ -1,0 +1,213 @@
+"""The morning rush as an operator meets it: the real `python -m bot` process, the local Discord
+with 100 ms of latency (+- 20 ms jitter) and Discord's global limit of 50 requests/s, N servers
+(or N DM subscribers) all due in the same minute.
+
+    .venv/bin/python -m benchmarks.rush --servers 10000 --repeats 3
+    .venv/bin/python -m benchmarks.rush --dms 10000 --repeats 3
+    .venv/bin/python -m benchmarks.rush --servers 10000 --repeats 3 --json benchmarks/results.json
+
+Measured per run (medians printed): posts/s from the first post to the last reaching Discord,
+responses 429, duplicates, missed, the bot's CPU per post (user + system time of the process
+during the rush, from /proc), and its RSS (peak, VmHWM) with N servers on automatic shards.
+Schedules are written into the bot's database before it starts (as N `/affirmations setup`
+would leave them); DM subscribers have their DM channel id stored already (every morning after
+a member's first is one request). REBOUND_POST_RATE is 50, the most the bot accepts. Linux
+only (/proc).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bot.db import Store
+from tests.fakecord import FakeDiscord
+
+ROOT = Path(__file__).resolve().parents[1]
+SECRET = "benchmark-secret-" + "0" * 48
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+PROFILE = os.environ.get("RUSH_PROFILE")  # a file: run the bot under cProfile
+
+
+@dataclass
+class Run:
+    posts_per_second: float
+    responses_429: int
+    duplicates: int
+    missed: int
+    cpu_ms_per_post: float
+    rss_mb: float
+    shards: int
+    seconds: float
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def seed(fake: FakeDiscord, db: Path, servers: int, dms: int) -> list[Any]:
+    """Targets (channels, or users for DMs), each with a schedule due this minute."""
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    hhmm, stamp, today = now.strftime("%H:%M"), int(now.timestamp()), now.date().isoformat()
+    rule = json.dumps({"days": 127, "time": hhmm, "tz": "UTC"}, sort_keys=True)
+    targets: list[Any] = []
+    async with await Store.open(db) as store, store.transaction() as conn:
+        for n in range(servers):
+            chan = fake.create_guild(f"Circle {n}").create_text_channel("affirmations")
+            targets.append(chan)
+            await conn.execute(
+                "INSERT INTO affirmation_schedules (guild_id, channel_id, post_time, timezone, "
+                "days_mask, created_at, updated_at) VALUES (?, ?, ?, 'UTC', 127, ?, ?)",
+                (chan.guild.id, chan.id, hhmm, stamp, stamp),
+            )
+            await conn.execute(
+                "INSERT INTO scheduled_jobs VALUES ('affirmations.guild', ?, ?, ?, ?)",
+                (str(chan.guild.id), rule, stamp, today),
+            )
+        if dms:
+            fake.create_guild("Members")
+        for n in range(dms):
+            user = fake.create_user(f"member{n}")
+            dm = fake.dm_channel(user)
+            targets.append(dm)
+            await conn.execute(
+                "INSERT INTO affirmation_dm_subscriptions (user_id, post_time, timezone, active, "
+                "created_at, updated_at, dm_channel_id) VALUES (?, ?, 'UTC', 1, ?, ?, ?)",
+                (user.id, hhmm, stamp, stamp, dm.id),
+            )
+            await conn.execute(
+                "INSERT INTO scheduled_jobs VALUES ('affirmations.dm', ?, ?, ?, ?)",
+                (str(user.id), rule, stamp, today),
+            )
+    return targets
+
+
+async def one_run(servers: int, dms: int, latency: float) -> Run:
+    async with FakeDiscord(patch=False, latency=latency, jitter=0.02) as fake:
+        fake.max_concurrency = 16  # Discord's large-bot sharding; otherwise 5 s per shard
+        with tempfile.TemporaryDirectory() as folder:
+            data = Path(folder)
+            targets = await seed(fake, data / "rebound.db", servers, dms)
+            env = {
+                k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "REBOUND_"))
+            }
+            env.update(
+                DISCORD_TOKEN=fake.token,
+                REBOUND_DISCORD_API_BASE=fake.api_base,
+                REBOUND_DISCORD_GATEWAY=fake.gateway_url,
+                REBOUND_DATA_DIR=str(data),
+                REBOUND_ENV_FILE=str(data / "no.env"),
+                REBOUND_SECRET_KEY=SECRET,
+                REBOUND_POST_RATE="50",
+                REBOUND_LOG_LEVEL="WARNING",
+            )
+            profile = ["-m", "cProfile", "-o", PROFILE] if PROFILE else []
+            child = await asyncio.create_subprocess_exec(
+                sys.executable, *profile, "-m", "bot", cwd=ROOT, env=env,
+                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+            )  # fmt: skip
+            total = len(targets)
+            try:
+                while not any(t.messages for t in targets):  # noqa: ASYNC110 - polling the fake
+                    await asyncio.sleep(0.005)
+                cpu_start, wall_start = cpu_seconds(child.pid), time.monotonic()
+                deadline = wall_start + total / 40 + 120
+                while sum(1 for t in targets if t.messages) < total:
+                    if time.monotonic() > deadline:
+                        break
+                    await asyncio.sleep(0.05)
+                await fake.settle(quiet=1.0, timeout=30)
+                cpu = cpu_seconds(child.pid) - cpu_start
+                rss = peak_rss_mb(child.pid)
+            finally:
+                child.terminate()
+                _, err = await child.communicate()
+            stored = sorted(
+                r.at
+                for r in fake.requests
+                if r.method == "POST"
+                and r.template == "/channels/{channel_id}/messages"
+                and r.status == 200
+            )
+            span = stored[-1] - stored[0] if len(stored) > 1 else float("nan")
+            if child.returncode != 0:
+                print(err.decode()[-2000:], file=sys.stderr)
+            return Run(
+                posts_per_second=(len(stored) - 1) / span,
+                responses_429=fake.count_429,
+                duplicates=sum(max(0, len(t.messages) - 1) for t in targets),
+                missed=sum(1 for t in targets if not t.messages),
+                cpu_ms_per_post=1000 * cpu / max(1, len(stored)),
+                rss_mb=rss,
+                shards=len({tuple(i.get("shard") or (0, 1)) for i in fake.identifies}),
+                seconds=span,
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--servers", type=int, default=0)
+    parser.add_argument("--dms", type=int, default=0)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--latency", type=float, default=0.1)
+    parser.add_argument("--json", type=Path, help="append the medians to this results file")
+    args = parser.parse_args()
+    if not args.servers and not args.dms:
+        args.servers = 10_000
+    runs = []
+    for n in range(args.repeats):
+        run = asyncio.run(one_run(args.servers, args.dms, args.latency))
+        print(f"run {n + 1}: {asdict(run)}", flush=True)
+        runs.append(run)
+    med = {k: statistics.median(getattr(r, k) for r in runs) for k in asdict(runs[0])}
+    what = f"{args.servers} servers" if args.servers else f"{args.dms} DM subscribers"
+    print(f"median of {len(runs)} ({what}, latency {args.latency * 1000:.0f} ms): {med}")
+    if args.json:
+        label = f"{args.servers}-servers" if args.servers else f"{args.dms}-dms"
+        worst = {
+            k: max(getattr(r, k) for r in runs) for k in ("responses_429", "duplicates", "missed")
+        }
+        entries = [
+            {"name": f"rush fan-out {label} posts/s", "value": round(med["posts_per_second"], 1),
+             "unit": "posts/s", "goal": ">= 47.5 (0.95 x 50)",
+             "meets_goal": med["posts_per_second"] >= 47.5},
+            {"name": f"rush fan-out {label} responses 429 (worst run)",
+             "value": worst["responses_429"], "unit": "responses", "goal": "0",
+             "meets_goal": worst["responses_429"] == 0},
+            {"name": f"rush fan-out {label} duplicates (worst run)", "value": worst["duplicates"],
+             "unit": "posts", "goal": "0", "meets_goal": worst["duplicates"] == 0},
+            {"name": f"rush fan-out {label} missed (worst run)", "value": worst["missed"],
+             "unit": "posts", "goal": "0", "meets_goal": worst["missed"] == 0},
+            {"name": f"rush fan-out {label} bot CPU per post",
+             "value": round(med["cpu_ms_per_post"], 3), "unit": "ms", "goal": "<= 1",
+             "meets_goal": med["cpu_ms_per_post"] <= 1},
+            {"name": f"rush rss {label} on {int(med['shards'])} automatic shards",
+             "value": round(med["rss_mb"], 1), "unit": "MB", "goal": "<= 150",
+             "meets_goal": med["rss_mb"] <= 150},
+        ]  # fmt: skip
+        existing = json.loads(args.json.read_text()) if args.json.exists() else []
+        names = {e["name"] for e in entries}
+        merged = [e for e in existing if e["name"] not in names] + entries
+        args.json.write_text(json.dumps(merged, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
