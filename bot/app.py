@@ -54,6 +54,13 @@ def feature_extensions() -> list[str]:
     )
 
 
+def silence_voice_warnings() -> None:
+    """Rebound never joins voice, so discord.py's start-up warnings that the voice libraries
+    (PyNaCl, davey) are missing are noise that makes a healthy start look broken."""
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
+
+
 def paced_request(url: yarl.URL) -> bool:
     """Requests counted against Discord's global limit: the REST API under the bot token, but
     not interaction callbacks and followups (exempt), the gateway or the CDN."""
@@ -85,13 +92,6 @@ def throttle_bucket_sweep(http: discord.http.HTTPClient) -> None:
     http._try_clear_expired_ratelimits = throttled  # type: ignore[method-assign]
 
 
-def silence_voice_warnings() -> None:
-    """Rebound never joins voice, so discord.py's start-up warnings that the voice libraries
-    (PyNaCl, davey) are missing are noise that makes a healthy start look broken."""
-    discord.VoiceClient.warn_nacl = False
-    discord.VoiceClient.warn_dave = False
-
-
 def bot_intents() -> discord.Intents:
     """No privileged intents: no members, no message content, no presences."""
     intents = discord.Intents.none()
@@ -116,10 +116,10 @@ class Bot(commands.AutoShardedBot):
         **options: Any,
     ) -> None:
         intents = bot_intents()
-        # Every request under the bot token waits its turn here (not interaction replies).
-        pacer = Pacer(settings.post_rate_per_second)
         silence_voice_warnings()
         clamp_payload_loggers()  # every library logger exists now: ids get redacted in all
+        # Every request under the bot token waits its turn here (not interaction replies).
+        pacer = Pacer(settings.post_rate_per_second)
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,

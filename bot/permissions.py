@@ -30,12 +30,17 @@ REQUIRED: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (
         "send_messages_in_threads",
         "post encouragement and the author's anonymous replies in story threads",
-        ("stories", "encouragement"),
+        ("stories", "encouragement", "accountability"),
     ),
     (
         "create_public_threads",
         "open a peer-encouragement thread under every story",
         ("stories", "encouragement"),
+    ),
+    (
+        "create_private_threads",
+        "a weekly check-in in a private thread for a member whose DMs are closed",
+        ("accountability",),
     ),
     ("attach_files", "streak summaries come as a small image", ("streaks",)),
     (

@@ -132,5 +132,6 @@ class PrivacyRegistry:
 
 
 def owned_tables(provider: PersonalData) -> frozenset[str]:
-    """The tables a provider says it answers for (its optional `tables` attribute)."""
-    return frozenset(getattr(provider, "tables", ()))
+    """The tables a provider says it answers for (its optional `tables` attribute: table names,
+    or objects with a `name`)."""
+    return frozenset(str(getattr(t, "name", t)) for t in getattr(provider, "tables", ()))

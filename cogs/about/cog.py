@@ -36,7 +36,15 @@ PRIVACY_LINES = {
         "as a keyed pseudonym — moderators can't read it back to you. Only if you ask for DMs "
         "about a story is your id also kept, encrypted, so the bot can message you."
     ),
-    "streaks": "• **Check-ins:** the dates and counts you log, so streaks can be worked out.",
+    "streaks": (
+        "• **Check-ins:** the dates, counts and notes you log, your streak choices (rest days, "
+        "pauses, celebrations, leaderboard) and the /timezone you set, so days end at your "
+        "midnight."
+    ),
+    "accountability": (
+        "• **Weekly check-ins:** your day and time, and the goals, reviews and reflections you "
+        "write."
+    ),
 }
 PRIVACY_NEVER = (
     "• **Never:** message content you didn't send to Rebound, your member list, or your presence. "

@@ -14,6 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import UserFacingError
+from bot.member_settings import resolve_timezone
 from bot.timekeeping import (
     DaySet,
     canonical_timezone_name,
@@ -383,11 +384,19 @@ class AffirmationsCog(commands.Cog):
     )
     @app_commands.describe(
         time="Your local time, 24-hour HH:MM, e.g. 07:30",
-        timezone="Your time zone, e.g. America/New_York (start typing a city)",
+        timezone="Optional: defaults to your /timezone (else the server's zone, else UTC)",
     )
-    async def dm_on(self, interaction: discord.Interaction[Bot], time: str, timezone: str) -> None:
+    async def dm_on(
+        self, interaction: discord.Interaction[Bot], time: str, timezone: str | None = None
+    ) -> None:
         local_time = parse_time(time)
-        zone_name = canonical_timezone_name(timezone)
+        if timezone is None:
+            # The member's one zone for the whole bot (see bot/member_settings.py).
+            zone_name = (
+                await resolve_timezone(self.bot.store, interaction.user.id, interaction.guild_id)
+            ).name
+        else:
+            zone_name = canonical_timezone_name(timezone)
         # No test DM here: a member's DMs are only tried at delivery time. If they are closed
         # then, the DMs stop after that one failure and the member is told on their next command.
         nxt = await self.service.dm_on(interaction.user.id, local_time, zone_name)

@@ -44,5 +44,16 @@ ROW_NAMES: dict[str, tuple[str, str]] = {
     "story_reports": ("report you made", "reports you made"),
     "story_blocks": ("block on sharing", "blocks on sharing"),
     "story_me_toos": ("me-too", "me-toos"),
-    "checkins": ("check-in", "check-ins"),
+    "streak_checkins": ("check-in", "check-ins"),
+    "streak_profiles": ("streak setting", "streak settings"),
+    "streak_pauses": ("streak pause", "streak pauses"),
+    "streak_rest_rules": ("rest-day rule", "rest-day rules"),
+    "streak_travel_days": ("travel day", "travel days"),
+    "streak_celebrations": ("milestone celebration", "milestone celebrations"),
+    "accountability_subscriptions": (
+        "weekly check-in subscription",
+        "weekly check-in subscriptions",
+    ),
+    "accountability_weeks": ("weekly check-in", "weekly check-ins"),
+    "accountability_goals": ("weekly goal", "weekly goals"),
 }

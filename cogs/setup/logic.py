@@ -13,6 +13,7 @@ PERMISSION_NAMES: dict[str, str] = {
     "attach_files": "Attach Files",
     "read_message_history": "Read Message History",
     "create_public_threads": "Create Public Threads",
+    "create_private_threads": "Create Private Threads",
     "send_messages_in_threads": "Send Messages in Threads",
     "manage_threads": "Manage Threads",
     "add_reactions": "Add Reactions",

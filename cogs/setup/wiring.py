@@ -33,6 +33,7 @@ def all_settings(bot: Bot) -> list[Setting]:
     wiring = Wiring()
     affirmation_settings(bot, wiring)
     story_settings(bot, wiring)
+    accountability_settings(bot, wiring)
     server_settings(bot, wiring)
     return wiring.settings
 
@@ -235,6 +236,41 @@ def story_settings(bot: Bot, wiring: Wiring) -> None:
             writer("approval"),
         ),
     ]
+
+
+def accountability_settings(bot: Bot, wiring: Wiring) -> None:
+    """The accountability channel (milestones, shared summaries, private check-in threads),
+    through streaks' own setting (the row /accountability channel writes)."""
+    from cogs.streaks.repository import accountability_channel, set_accountability_channel
+
+    if not (loaded(bot, "streaks") or loaded(bot, "accountability")):
+        return
+
+    async def read(guild_id: int) -> int | None:
+        return await accountability_channel(bot.store, guild_id)
+
+    async def write(guild_id: int, channel_id: Any) -> str | None:
+        async with bot.store.transaction() as conn:
+            await set_accountability_channel(conn, guild_id, int(channel_id), bot.clock.now())
+        return None
+
+    wiring.settings.append(
+        Setting(
+            "accountability_channel",
+            "Accountability channel",
+            "Accountability and notices",
+            "channel",
+            read,
+            write,
+            # What /accountability channel checks: posts, and private check-in threads.
+            needs=(
+                "view_channel",
+                "send_messages",
+                "send_messages_in_threads",
+                "create_private_threads",
+            ),
+        )
+    )
 
 
 def suggest_zones(query: str) -> list[str]:

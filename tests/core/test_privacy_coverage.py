@@ -59,7 +59,7 @@ async def test_every_table_is_covered_by_a_privacy_provider(
                 covered.setdefault(table, set()).add(provider.feature)
     uncovered = tables - set(covered) - set(CORE_EXEMPT)
     assert uncovered == set(), f"tables no privacy provider answers for: {sorted(uncovered)}"
-    assert set(covered) <= tables, "a provider names a table that does not exist"
+    assert set(covered) <= tables, f"not tables: {set(covered) - tables}"
 
 
 def test_readable_rows_name_ids_as_strings_and_instants_in_iso_8601() -> None:

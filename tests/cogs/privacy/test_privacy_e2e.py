@@ -30,6 +30,13 @@ async def two_members_with_data(app: RunningBot, world: Any) -> Any:
         assert r.ephemeral and "You’re set" in r.content
     await share_and_post(app, w, world.alice)
     await share_and_post(app, w, w.bob, text=BOB_STORY)
+    for member, zone in ((world.alice, "Europe/Berlin"), (w.bob, "America/Chicago")):
+        r = await world.fake.invoke(member, world.channel, "timezone set", timezone=zone)
+        assert r.ephemeral
+        r = await world.fake.invoke(
+            member, world.channel, "checkin", applications=2, note="Sent two applications"
+        )
+        assert r.ephemeral or r.message is not None
     await app.advance(days=1)
     assert world.fake.dm_messages(world.alice) and world.fake.dm_messages(w.bob)
     return w.bob
@@ -47,7 +54,9 @@ async def test_export_holds_every_row_about_the_member_and_nothing_of_another(
     async with running_bot(world.fake, data_dir=tmp_path) as app:
         bob = await two_members_with_data(app, world)
         stored = await alice_rows(app, world)
-        assert stored["stories"] == 1  # the member really is in the database, in several tables
+        # The member really is in the database, in several features' tables.
+        assert stored["stories"] == 1 and stored["member_settings"] == 1
+        assert stored["streak_checkins"] == 1
 
         result = await world.fake.invoke(world.alice, world.channel, "privacy export")
 
@@ -56,6 +65,7 @@ async def test_export_holds_every_row_about_the_member_and_nothing_of_another(
         assert exported_counts(document) == stored  # every table's rows, no more, no fewer
         raw = json.dumps(document, ensure_ascii=False)
         assert str(bob.id) not in raw and "09:15" not in raw and BOB_STORY not in raw
+        assert "America/Chicago" not in raw and "Europe/Berlin" in raw
         assert document["data"]["stories"]["stories"][0]["body"] == STORY
         subscription = document["data"]["affirmations"]["affirmation_dm_subscriptions"][0]
         assert subscription["post_time"] == "07:30"

@@ -254,3 +254,26 @@ async def test_stories_channel_moderators_and_approval(world: Any, tmp_path: Pat
         )
         shown = await world.fake.invoke(world.mod, world.channel, "config show")
         assert fields(shown)["Approve stories first"] == "on"
+
+
+async def test_the_accountability_channel_needs_private_threads(world: Any, tmp_path: Path) -> None:
+    room = world.guild.create_text_channel("accountability")
+    no_private_threads = discord.Permissions(create_private_threads=True).value
+    world.fake.set_bot_permissions(room, deny=no_private_threads)
+    async with running_bot(world.fake, data_dir=tmp_path) as app:
+        flow = await world.fake.invoke(world.mod, world.channel, "setup")
+        page = await go_to(world, flow.message, "Accountability")
+        refused = await world.fake.select(
+            world.mod, page.message, custom_id="setup:pick:accountability_channel", values=[room]
+        )
+        assert f"In <#{room.id}> I’m missing Create Private Threads." in description(refused)
+        world.fake.set_bot_permissions(room)
+        await world.fake.settle()
+        saved = await world.fake.select(
+            world.mod, refused.message, custom_id="setup:pick:accountability_channel", values=[room]
+        )
+        assert "Saved: Accountability channel" in description(saved)
+        row = await app.store.fetchone(
+            "SELECT accountability_channel_id FROM streak_guild_settings"
+        )
+        assert row is not None and row["accountability_channel_id"] == room.id

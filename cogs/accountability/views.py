@@ -1,0 +1,134 @@
+"""Buttons ("acct:<action>:<week id>") and the review and goals modals.
+
+A custom_id carries only the week's row id: who may use it is checked against the stored
+subscription when clicked, never read from the id. The buttons are DynamicItems, so a prompt
+sent before a restart still works after it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.ui import BaseModal, custom_id, guarded_callback
+from cogs.accountability import logic
+from cogs.accountability import messages as m
+
+if TYPE_CHECKING:
+    from bot.app import Bot
+
+ReviewHandler = Callable[
+    [discord.Interaction["Bot"], int, int, dict[int, str], str], Awaitable[None]
+]
+GoalsHandler = Callable[[discord.Interaction["Bot"], int, list[str]], Awaitable[None]]
+
+
+class WeekButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=r"acct:(?P<action>open|goals|share):(?P<week>[0-9]{1,18})",
+):
+    def __init__(self, action: str, week_id: int, label: str) -> None:
+        style = discord.ButtonStyle.secondary if action == "share" else discord.ButtonStyle.primary
+        super().__init__(
+            discord.ui.Button(
+                label=label, custom_id=custom_id("acct", action, week_id), style=style
+            )
+        )
+        self.action = action
+        self.week_id = week_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> WeekButton:
+        label = item.label if isinstance(item, discord.ui.Button) else None
+        return cls(match["action"], int(match["week"]), label or "")
+
+    @guarded_callback
+    async def callback(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
+        cog = interaction.client.get_cog("Accountability")
+        handle = getattr(cog, "on_week_button", None)
+        if handle is None:
+            raise RuntimeError("accountability is not loaded")
+        await handle(interaction, self.action, self.week_id)
+
+
+def one_button(action: str, week_id: int, label: str) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(WeekButton(action, week_id, label[:80]))
+    return view
+
+
+class ReviewModal(BaseModal):
+    """Last week's goals, each done / partly / not yet, and a line of reflection."""
+
+    def __init__(
+        self, week_id: int, previous_id: int, goals: Sequence[logic.Goal], handler: ReviewHandler
+    ) -> None:
+        super().__init__(
+            title=m.REVIEW_TITLE, custom_id=custom_id("acct", "review", week_id), timeout=1800
+        )
+        self.week_id = week_id
+        self.previous_id = previous_id
+        self.handler = handler
+        self.selects: dict[int, discord.ui.Select[ReviewModal]] = {}
+        for goal in goals[: logic.MAX_GOALS]:
+            select: discord.ui.Select[ReviewModal] = discord.ui.Select(
+                custom_id=custom_id("acct", "review-goal", goal.position),
+                options=[
+                    discord.SelectOption(label=m.REVIEW_LABELS[value], value=value)
+                    for value in logic.REVIEWS
+                ],
+            )
+            self.selects[goal.position] = select
+            label = m.REVIEW_GOAL_LABEL.format(n=goal.position, text=goal.text)
+            if len(label) > 45:
+                label = label[:44] + "…"
+            self.add_item(
+                discord.ui.Label(text=label, description=goal.text[:100], component=select)
+            )
+        self.reflection: discord.ui.TextInput[ReviewModal] = discord.ui.TextInput(
+            style=discord.TextStyle.short,
+            required=False,
+            max_length=logic.REFLECTION_MAX,
+            placeholder=m.REVIEW_REFLECTION_HINT[:100],
+        )
+        self.add_item(discord.ui.Label(text=m.REVIEW_REFLECTION, component=self.reflection))
+
+    async def on_submit(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
+        reviews = {pos: select.values[0] for pos, select in self.selects.items() if select.values}
+        await self.handler(
+            interaction, self.week_id, self.previous_id, reviews, self.reflection.value
+        )
+
+
+class GoalsModal(BaseModal):
+    """Up to three goals for the week (the first one required)."""
+
+    def __init__(self, week_id: int, existing: Sequence[str], handler: GoalsHandler) -> None:
+        super().__init__(
+            title=m.GOALS_TITLE, custom_id=custom_id("acct", "goals-modal", week_id), timeout=1800
+        )
+        self.week_id = week_id
+        self.handler = handler
+        self.fields: list[discord.ui.TextInput[GoalsModal]] = []
+        for n in range(1, logic.MAX_GOALS + 1):
+            field: discord.ui.TextInput[GoalsModal] = discord.ui.TextInput(
+                label=m.GOAL_LABEL.format(n=n),
+                required=n == 1,
+                max_length=logic.GOAL_MAX,
+                placeholder=m.GOAL_HINT if n == 1 else None,
+                default=existing[n - 1] if len(existing) >= n else None,
+            )
+            self.fields.append(field)
+            self.add_item(field)
+
+    async def on_submit(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
+        await self.handler(interaction, self.week_id, [f.value for f in self.fields])

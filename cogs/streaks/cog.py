@@ -1,0 +1,370 @@
+"""/checkin and /streak: thin handlers that validate, call the service and put it into words."""
+
+from __future__ import annotations
+
+import io
+import logging
+import random
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.errors import UserFacingError
+from bot.member_settings import resolve_timezone
+from bot.timekeeping import DaySet, InvalidInput
+from bot.ui import choices, discord_timestamp, safe_autocomplete
+from cogs.streaks import heatmap, logic, render
+from cogs.streaks import messages as m
+from cogs.streaks.privacy import StreaksPrivacy
+from cogs.streaks.repository import Counts, accountability_channel, set_accountability_channel
+from cogs.streaks.service import CheckinOutcome, StreakRefusal, StreakService
+from cogs.streaks.views import CheckinModal, SettingsButton, settings_view
+
+if TYPE_CHECKING:
+    from bot.app import Bot
+
+log = logging.getLogger(__name__)
+
+COUNT_OPTIONS = ("applications", "networking", "skills")
+REST_CHOICES = ("none", "weekends", "sat,sun", "sun", "fri,sat")
+
+
+def _guild_id(interaction: discord.Interaction[Bot]) -> int:
+    if interaction.guild_id is None:
+        raise UserFacingError(m.SERVER_ONLY)
+    return interaction.guild_id
+
+
+def _counts(values: dict[str, int | None], note: str | None) -> Counts:
+    """Validated counts; one kind sentence naming the first bad option, nothing saved."""
+    checked: dict[str, int | None] = {}
+    for name in COUNT_OPTIONS:
+        value = values.get(name)
+        try:
+            checked[name] = logic.validate_count(name, value)
+        except logic.CheckinError:
+            raise UserFacingError(m.COUNT_REFUSED.format(option=name, value=value)) from None
+    try:
+        cleaned = logic.clean_note(note)
+    except logic.CheckinError:
+        raise UserFacingError(m.NOTE_REFUSED.format(length=len((note or "").strip()))) from None
+    return Counts(checked["applications"], checked["networking"], checked["skills"], cleaned)
+
+
+def _typed_counts(values: dict[str, str]) -> Counts:
+    parsed: dict[str, int | None] = {}
+    for name in COUNT_OPTIONS:
+        raw = values.get(name, "")
+        try:
+            parsed[name] = logic.parse_count(name, raw)
+        except logic.CheckinError:
+            raise UserFacingError(
+                m.COUNT_REFUSED.format(option=name, value=raw.strip()[:20])
+            ) from None
+    return _counts(parsed, values.get("note"))
+
+
+def parse_rest_days(text: str) -> int:
+    """none, weekends, or any day set the core understands (sat,sun · fri, sat …)."""
+    cleaned = " ".join(text.lower().split())
+    if cleaned in ("none", "no", "off", "no rest days"):
+        return 0
+    try:
+        mask = DaySet.parse(text).mask
+    except InvalidInput:
+        raise UserFacingError(m.REST_BAD.format(value=text[:40])) from None
+    if mask == logic.ALL_DAYS_MASK:  # every day a rest day would make the streak meaningless
+        raise UserFacingError(m.REST_BAD.format(value=text[:40]))
+    return mask
+
+
+class StreaksCog(commands.Cog, name="Streaks"):
+    streak = app_commands.Group(name="streak", description=m.GROUP_DESCRIPTION, guild_only=True)
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+        self.service = StreakService(bot.store, bot.clock)
+        self.rng = random.Random()
+        self.privacy = StreaksPrivacy()
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(SettingsButton)
+        self.bot.privacy.register(self.privacy)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(SettingsButton)
+        self.bot.privacy.unregister(self.privacy.feature)
+
+    # -- /checkin -------------------------------------------------------------------------------
+
+    @app_commands.command(name="checkin", description=m.CHECKIN_DESCRIPTION)
+    @app_commands.guild_only()
+    @app_commands.describe(
+        applications="Applications you sent (0–100)",
+        networking="People you reached out to (0–100)",
+        skills="Skill-building sessions (0–100)",
+        note="A note for yourself, up to 500 characters",
+        day="today (default), or yesterday if you forgot to check in",
+    )
+    @app_commands.choices(
+        day=[
+            app_commands.Choice(name="today", value="today"),
+            app_commands.Choice(name="yesterday", value="yesterday"),
+        ]
+    )
+    async def checkin(
+        self,
+        interaction: discord.Interaction[Bot],
+        applications: int | None = None,
+        networking: int | None = None,
+        skills: int | None = None,
+        note: str | None = None,
+        day: app_commands.Choice[str] | None = None,
+    ) -> None:
+        _guild_id(interaction)
+        yesterday = day is not None and day.value == "yesterday"
+        counts = _counts(
+            {"applications": applications, "networking": networking, "skills": skills}, note
+        )
+        if counts.empty:
+            await interaction.response.send_modal(
+                CheckinModal(self._modal_checkin, yesterday=yesterday)
+            )
+            return
+        await self._record(interaction, counts, yesterday)
+
+    async def _modal_checkin(
+        self, interaction: discord.Interaction[Bot], values: dict[str, str], yesterday: bool
+    ) -> None:
+        await self._record(interaction, _typed_counts(values), yesterday)
+
+    async def _record(
+        self, interaction: discord.Interaction[Bot], counts: Counts, yesterday: bool
+    ) -> None:
+        guild_id = _guild_id(interaction)
+        channel_id = await self._postable_channel(guild_id)
+        try:
+            outcome = await self.service.checkin(
+                guild_id,
+                interaction.user.id,
+                counts,
+                yesterday=yesterday,
+                celebrations_possible=channel_id is not None,
+            )
+        except StreakRefusal as refusal:
+            day = refusal.details.get("day")
+            label = render.day_label(day) if isinstance(day, date) else m.THAT_DAY
+            raise UserFacingError(m.ALREADY_COUNTED.format(day=label)) from None
+        mention = f"<#{channel_id}>" if channel_id else None
+        await interaction.response.send_message(
+            render.checkin_reply(outcome, mention, self.rng),
+            ephemeral=True,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+        if outcome.milestone is not None and channel_id is not None:
+            await self._celebrate(outcome, guild_id, interaction.user, channel_id)
+
+    async def _postable_channel(self, guild_id: int) -> int | None:
+        """The accountability channel, if the cache says a post there can work (no doomed
+        requests: a deleted channel or a missing permission is seen before sending)."""
+        channel_id = await accountability_channel(self.bot.store, guild_id)
+        guild = self.bot.get_guild(guild_id)
+        channel = guild.get_channel(channel_id) if guild and channel_id else None
+        if channel is None or guild is None:
+            return None
+        perms = channel.permissions_for(guild.me)
+        return channel_id if perms.view_channel and perms.send_messages else None
+
+    async def _celebrate(
+        self,
+        outcome: CheckinOutcome,
+        guild_id: int,
+        member: discord.abc.User,
+        channel_id: int,
+    ) -> None:
+        """Announce the milestone; if Discord refuses, the next check-in of this streak retries."""
+        channel = self.bot.get_partial_messageable(channel_id, guild_id=guild_id)
+        message_id = None
+        try:
+            sent = await channel.send(
+                m.CELEBRATION_POST.format(member=member.mention, milestone=outcome.milestone),
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+            message_id = sent.id
+        except discord.HTTPException as exc:
+            log.warning("Could not post a streak milestone (HTTP %s)", exc.status)
+        await self.service.finish_celebration(outcome, guild_id, member.id, message_id)
+
+    # -- /streak show ---------------------------------------------------------------------------
+
+    @streak.command(name="show", description="Your streak, best, total, this week and a heatmap.")
+    @app_commands.describe(share="Post it in this channel for everyone (default: only you see it)")
+    async def show(self, interaction: discord.Interaction[Bot], share: bool = False) -> None:
+        guild_id = _guild_id(interaction)
+        source = (await resolve_timezone(self.bot.store, interaction.user.id, guild_id)).source
+        snap, used = await self.service.take_freeze_notice(guild_id, interaction.user.id)
+        png = heatmap.render(
+            snap.state,
+            snap.history.checkins,
+            title=render.show_title(snap),
+            subtitle=render.show_subtitle(snap),
+        )
+        file = discord.File(io.BytesIO(png), filename="streak.png", description="Streak heatmap")
+        if share:
+            text = render.shared_text(snap, interaction.user.mention)
+        else:
+            text = render.show_text(snap, source)
+            pause = logic.active_pause(snap.history.pauses, snap.state.today)
+            if pause is not None:
+                text += m.SHOW_PAUSED.format(end=render.day_label(pause.end))
+            elif not snap.state.checked_today:
+                text += m.SHOW_TODAY_OPEN.format(
+                    midnight=self._midnight(snap.zone, snap.state.today)
+                )
+            frozen = render.freeze_line(used)
+            if frozen:
+                text += "\n" + frozen
+        await interaction.response.send_message(
+            text, file=file, ephemeral=not share, allowed_mentions=discord.AllowedMentions.none()
+        )
+
+    @staticmethod
+    def _midnight(zone: str, today: date) -> str:
+        """When the member's today ends, as a Discord timestamp (each viewer sees it locally)."""
+        tz = logic.ZoneInfo(zone)
+        end = datetime.combine(today + timedelta(days=1), time(0), tzinfo=tz)
+        return discord_timestamp(end, "t")
+
+    # -- /streak leaderboard --------------------------------------------------------------------
+
+    @streak.command(
+        name="leaderboard", description="Streaks of the members who chose to be listed."
+    )
+    @app_commands.describe(share="Post it in this channel (default: only you see it)")
+    async def leaderboard(self, interaction: discord.Interaction[Bot], share: bool = False) -> None:
+        guild_id = _guild_id(interaction)
+        entries = await self.service.leaderboard(guild_id)
+        if not entries:
+            await interaction.response.send_message(m.LEADERBOARD_EMPTY, ephemeral=True)
+            return
+        by_streak, by_week = render.leaderboard_sections(entries)
+        embed = discord.Embed(title=m.LEADERBOARD_TITLE, colour=discord.Colour.green())
+        embed.add_field(name=m.LEADERBOARD_STREAKS, value=by_streak, inline=True)
+        embed.add_field(name=m.LEADERBOARD_WEEK, value=by_week, inline=True)
+        embed.set_footer(text=m.LEADERBOARD_FOOTER)
+        await interaction.response.send_message(
+            embed=embed, ephemeral=not share, allowed_mentions=discord.AllowedMentions.none()
+        )
+
+    # -- pause and resume -----------------------------------------------------------------------
+
+    @streak.command(name="pause", description=m.PAUSE_DESCRIPTION)
+    @app_commands.describe(days="How many days, 1 to 14 (starting today)")
+    async def pause(self, interaction: discord.Interaction[Bot], days: int) -> None:
+        guild_id = _guild_id(interaction)
+        try:
+            pause = await self.service.pause(guild_id, interaction.user.id, days)
+        except StreakRefusal as refusal:
+            if refusal.key == "already_paused":
+                until = refusal.details["until"]
+                raise UserFacingError(
+                    m.ALREADY_PAUSED.format(end=render.day_label(until))  # type: ignore[arg-type]
+                ) from None
+            raise UserFacingError(m.PAUSE_LENGTH) from None
+        await interaction.response.send_message(
+            m.PAUSED.format(end=render.day_label(pause.end)), ephemeral=True
+        )
+
+    @streak.command(name="resume", description="End a pause early.")
+    async def resume(self, interaction: discord.Interaction[Bot]) -> None:
+        guild_id = _guild_id(interaction)
+        try:
+            await self.service.resume(guild_id, interaction.user.id)
+        except StreakRefusal:
+            raise UserFacingError(m.NOT_PAUSED) from None
+        await interaction.response.send_message(m.RESUMED, ephemeral=True)
+
+    # -- settings -------------------------------------------------------------------------------
+
+    @streak.command(
+        name="settings", description="Rest days, milestone celebrations and the leaderboard."
+    )
+    @app_commands.describe(
+        rest_days="Days that never count against you: none, weekends, or a list like sat,sun",
+        celebrate="Announce your milestones (3, 7, 14, 30 … days) in the accountability channel",
+        leaderboard="List you on /streak leaderboard in this server",
+    )
+    async def settings(
+        self,
+        interaction: discord.Interaction[Bot],
+        rest_days: str | None = None,
+        celebrate: bool | None = None,
+        leaderboard: bool | None = None,
+    ) -> None:
+        guild_id = _guild_id(interaction)
+        mask = parse_rest_days(rest_days) if rest_days is not None else None
+        user_id = interaction.user.id
+        if mask is not None:
+            await self.service.set_rest_days(guild_id, user_id, mask)
+        if celebrate is not None:
+            await self.service.set_flag(guild_id, user_id, "celebrate", celebrate)
+        if leaderboard is not None:
+            await self.service.set_flag(guild_id, user_id, "leaderboard", leaderboard)
+        text, view = await self._settings_panel(guild_id, user_id)
+        if mask is not None or celebrate is not None or leaderboard is not None:
+            text = f"{m.SETTINGS_SAVED}\n{text}"
+        await interaction.response.send_message(text, view=view, ephemeral=True)
+
+    @settings.autocomplete("rest_days")
+    @safe_autocomplete
+    async def _rest_choices(
+        self, interaction: discord.Interaction[Bot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        typed = current.strip().lower()
+        options = [c for c in REST_CHOICES if c.startswith(typed)] or ([current] if typed else [])
+        return choices((c, c) for c in options)
+
+    async def _settings_panel(self, guild_id: int, user_id: int) -> tuple[str, discord.ui.View]:
+        snap = await self.service.snapshot(guild_id, user_id)
+        channel_id = await accountability_channel(self.bot.store, guild_id)
+        mask = snap.history.rest_mask_on(snap.state.today)
+        text = m.SETTINGS_TEXT.format(
+            rest=logic.describe_rest_mask(mask),
+            channel=f"<#{channel_id}>" if channel_id else m.NO_CHANNEL,
+            celebrate=m.ON if snap.profile.celebrate else m.OFF,
+            leaderboard=m.ON if snap.profile.leaderboard else m.OFF,
+        )
+        return text, settings_view(mask, snap.profile.celebrate, snap.profile.leaderboard)
+
+    async def apply_setting(
+        self, interaction: discord.Interaction[Bot], setting: str, value: str
+    ) -> None:
+        """A settings button: one click, then the panel shows the new state."""
+        guild_id = _guild_id(interaction)
+        user_id = interaction.user.id
+        if setting == "rest":
+            await self.service.set_rest_days(
+                guild_id, user_id, logic.WEEKENDS_MASK if value == "weekends" else 0
+            )
+        else:
+            name = "celebrate" if setting == "celebrate" else "leaderboard"
+            await self.service.set_flag(guild_id, user_id, name, value == "on")
+        text, view = await self._settings_panel(guild_id, user_id)
+        await interaction.response.edit_message(content=f"{m.SETTINGS_SAVED}\n{text}", view=view)
+
+    # -- events ---------------------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        """The accountability channel was deleted: forget it (a new one can be chosen)."""
+        if await accountability_channel(self.bot.store, channel.guild.id) == channel.id:
+            async with self.bot.store.transaction() as conn:
+                await set_accountability_channel(conn, channel.guild.id, None, self.bot.clock.now())
+
+    @commands.Cog.listener()
+    async def on_member_timezone_changed(self, user_id: int) -> None:
+        """Travel days are counted at the moment of the change (rule 3)."""
+        await self.service.note_zone_change(user_id)

@@ -1,0 +1,352 @@
+"""SQL for check-ins and streaks. Writes take the caller's transaction connection."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import aiosqlite
+
+from bot.db import Store
+from bot.scheduling import to_epoch
+from cogs.streaks.logic import History, Pause, RestRule, activity
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    guild_id: int
+    user_id: int
+    celebrate: bool
+    leaderboard: bool
+    zone: str
+    freeze_told_through: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    applications: int | None = None
+    networking: int | None = None
+    skills: int | None = None
+    note: str | None = None
+
+    @property
+    def activity(self) -> int:
+        return activity((self.applications, self.networking, self.skills))
+
+    @property
+    def empty(self) -> bool:
+        return self == Counts()
+
+
+@dataclass(frozen=True, slots=True)
+class CheckinRow:
+    local_date: date
+    counts: Counts
+    backfilled: bool
+
+
+def _profile(row: aiosqlite.Row) -> Profile:
+    told = row["freeze_told_through"]
+    return Profile(
+        guild_id=row["guild_id"],
+        user_id=row["user_id"],
+        celebrate=bool(row["celebrate"]),
+        leaderboard=bool(row["leaderboard"]),
+        zone=row["zone"],
+        freeze_told_through=date.fromisoformat(told) if told else None,
+    )
+
+
+def _counts(row: aiosqlite.Row) -> Counts:
+    return Counts(row["applications"], row["networking"], row["skills"], row["note"])
+
+
+async def accountability_channel(store: Store, guild_id: int) -> int | None:
+    """The server's accountability channel (milestones, shared summaries, private threads)."""
+    row = await store.fetchone(
+        "SELECT accountability_channel_id FROM streak_guild_settings WHERE guild_id = ?",
+        (guild_id,),
+    )
+    return int(row[0]) if row is not None and row[0] is not None else None
+
+
+async def set_accountability_channel(
+    conn: aiosqlite.Connection, guild_id: int, channel_id: int | None, now: datetime
+) -> None:
+    await conn.execute(
+        "INSERT INTO streak_guild_settings (guild_id, accountability_channel_id, updated_at) "
+        "VALUES (?, ?, ?) ON CONFLICT (guild_id) DO UPDATE SET "
+        "accountability_channel_id = excluded.accountability_channel_id, "
+        "updated_at = excluded.updated_at",
+        (guild_id, channel_id, to_epoch(now)),
+    )
+
+
+class StreakRepository:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # -- profiles -------------------------------------------------------------------------------
+
+    async def profile(
+        self, conn: aiosqlite.Connection, guild_id: int, user_id: int
+    ) -> Profile | None:
+        cursor = await conn.execute(
+            "SELECT * FROM streak_profiles WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+        )
+        row = await cursor.fetchone()
+        return _profile(row) if row else None
+
+    async def ensure_profile(
+        self, conn: aiosqlite.Connection, guild_id: int, user_id: int, zone: str, now: datetime
+    ) -> Profile:
+        await conn.execute(
+            "INSERT INTO streak_profiles (guild_id, user_id, zone, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO NOTHING",
+            (guild_id, user_id, zone, to_epoch(now), to_epoch(now)),
+        )
+        found = await self.profile(conn, guild_id, user_id)
+        assert found is not None
+        return found
+
+    async def set_flag(
+        self,
+        conn: aiosqlite.Connection,
+        guild_id: int,
+        user_id: int,
+        name: str,
+        value: bool,
+        now: datetime,
+    ) -> None:
+        if name not in ("celebrate", "leaderboard"):
+            raise ValueError(name)
+        await conn.execute(
+            f"UPDATE streak_profiles SET {name} = ?, updated_at = ? "
+            "WHERE guild_id = ? AND user_id = ?",
+            (int(value), to_epoch(now), guild_id, user_id),
+        )
+
+    async def set_zone(
+        self,
+        conn: aiosqlite.Connection,
+        guild_id: int,
+        user_id: int,
+        zone: str,
+        travel: frozenset[date],
+        now: datetime,
+    ) -> None:
+        await conn.execute(
+            "UPDATE streak_profiles SET zone = ?, updated_at = ? "
+            "WHERE guild_id = ? AND user_id = ?",
+            (zone, to_epoch(now), guild_id, user_id),
+        )
+        await conn.executemany(
+            "INSERT INTO streak_travel_days (guild_id, user_id, local_date) VALUES (?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
+            [(guild_id, user_id, d.isoformat()) for d in sorted(travel)],
+        )
+
+    async def set_freeze_told(
+        self, conn: aiosqlite.Connection, guild_id: int, user_id: int, through: date
+    ) -> None:
+        await conn.execute(
+            "UPDATE streak_profiles SET freeze_told_through = ? WHERE guild_id = ? AND user_id = ?",
+            (through.isoformat(), guild_id, user_id),
+        )
+
+    async def profiles_of(self, user_id: int) -> list[Profile]:
+        rows = await self.store.fetchall(
+            "SELECT * FROM streak_profiles WHERE user_id = ? ORDER BY guild_id", (user_id,)
+        )
+        return [_profile(r) for r in rows]
+
+    async def leaderboard_profiles(self, guild_id: int) -> list[Profile]:
+        rows = await self.store.fetchall(
+            "SELECT * FROM streak_profiles WHERE guild_id = ? AND leaderboard = 1 ORDER BY user_id",
+            (guild_id,),
+        )
+        return [_profile(r) for r in rows]
+
+    # -- history --------------------------------------------------------------------------------
+
+    async def history(self, conn: aiosqlite.Connection, guild_id: int, user_id: int) -> History:
+        key = (guild_id, user_id)
+        cursor = await conn.execute(
+            "SELECT local_date, applications, networking, skills FROM streak_checkins "
+            "WHERE guild_id = ? AND user_id = ?",
+            key,
+        )
+        checkins = {
+            date.fromisoformat(r["local_date"]): activity(
+                (r["applications"], r["networking"], r["skills"])
+            )
+            for r in await cursor.fetchall()
+        }
+        cursor = await conn.execute(
+            "SELECT effective_from, days_mask FROM streak_rest_rules "
+            "WHERE guild_id = ? AND user_id = ? ORDER BY effective_from",
+            key,
+        )
+        rest = [
+            RestRule(date.fromisoformat(r["effective_from"]), r["days_mask"])
+            for r in await cursor.fetchall()
+        ]
+        cursor = await conn.execute(
+            "SELECT start_date, end_date FROM streak_pauses WHERE guild_id = ? AND user_id = ? "
+            "ORDER BY start_date",
+            key,
+        )
+        pauses = [
+            Pause(date.fromisoformat(r["start_date"]), date.fromisoformat(r["end_date"]))
+            for r in await cursor.fetchall()
+        ]
+        cursor = await conn.execute(
+            "SELECT local_date FROM streak_travel_days WHERE guild_id = ? AND user_id = ?", key
+        )
+        travel = frozenset(date.fromisoformat(r["local_date"]) for r in await cursor.fetchall())
+        return History(checkins, rest, pauses, travel)
+
+    async def checkin(
+        self, conn: aiosqlite.Connection, guild_id: int, user_id: int, day: date
+    ) -> CheckinRow | None:
+        cursor = await conn.execute(
+            "SELECT * FROM streak_checkins WHERE guild_id = ? AND user_id = ? AND local_date = ?",
+            (guild_id, user_id, day.isoformat()),
+        )
+        row = await cursor.fetchone()
+        if row is None:
+            return None
+        return CheckinRow(day, _counts(row), bool(row["backfilled"]))
+
+    async def save_checkin(
+        self,
+        conn: aiosqlite.Connection,
+        guild_id: int,
+        user_id: int,
+        day: date,
+        counts: Counts,
+        zone: str,
+        now: datetime,
+        *,
+        backfilled: bool,
+    ) -> bool:
+        """Insert the day's check-in, or update the counts given. True when it was new."""
+        existing = await self.checkin(conn, guild_id, user_id, day)
+        if existing is None:
+            await conn.execute(
+                "INSERT INTO streak_checkins (guild_id, user_id, local_date, applications, "
+                "networking, skills, note, timezone, backfilled, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    guild_id,
+                    user_id,
+                    day.isoformat(),
+                    counts.applications,
+                    counts.networking,
+                    counts.skills,
+                    counts.note,
+                    zone,
+                    int(backfilled),
+                    to_epoch(now),
+                    to_epoch(now),
+                ),
+            )
+            return True
+        old = existing.counts
+        await conn.execute(
+            "UPDATE streak_checkins SET applications = ?, networking = ?, skills = ?, note = ?, "
+            "updated_at = ? WHERE guild_id = ? AND user_id = ? AND local_date = ?",
+            (
+                old.applications if counts.applications is None else counts.applications,
+                old.networking if counts.networking is None else counts.networking,
+                old.skills if counts.skills is None else counts.skills,
+                old.note if counts.note is None else counts.note,
+                to_epoch(now),
+                guild_id,
+                user_id,
+                day.isoformat(),
+            ),
+        )
+        return False
+
+    # -- rest days and pauses -------------------------------------------------------------------
+
+    async def set_rest(
+        self, conn: aiosqlite.Connection, guild_id: int, user_id: int, start: date, mask: int
+    ) -> None:
+        await conn.execute(
+            "INSERT INTO streak_rest_rules (guild_id, user_id, effective_from, days_mask) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (guild_id, user_id, effective_from) "
+            "DO UPDATE SET days_mask = excluded.days_mask",
+            (guild_id, user_id, start.isoformat(), mask),
+        )
+
+    async def add_pause(
+        self, conn: aiosqlite.Connection, guild_id: int, user_id: int, pause: Pause, now: datetime
+    ) -> None:
+        await conn.execute(
+            "INSERT INTO streak_pauses (guild_id, user_id, start_date, end_date, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (guild_id, user_id, pause.start.isoformat(), pause.end.isoformat(), to_epoch(now)),
+        )
+
+    async def end_pause(
+        self, conn: aiosqlite.Connection, guild_id: int, user_id: int, pause: Pause, today: date
+    ) -> None:
+        """End a pause that covers today: it stops covering today (days before stay paused)."""
+        key = (guild_id, user_id, pause.start.isoformat(), pause.end.isoformat())
+        if pause.start >= today:
+            await conn.execute(
+                "DELETE FROM streak_pauses WHERE guild_id = ? AND user_id = ? "
+                "AND start_date = ? AND end_date = ?",
+                key,
+            )
+            return
+        yesterday = date.fromordinal(today.toordinal() - 1)
+        await conn.execute(
+            "UPDATE streak_pauses SET end_date = ? WHERE guild_id = ? AND user_id = ? "
+            "AND start_date = ? AND end_date = ?",
+            (yesterday.isoformat(), *key),
+        )
+
+    # -- celebrations ---------------------------------------------------------------------------
+
+    async def claim_celebration(
+        self,
+        conn: aiosqlite.Connection,
+        guild_id: int,
+        user_id: int,
+        run_start: date,
+        milestone: int,
+        now: datetime,
+    ) -> bool:
+        cursor = await conn.execute(
+            "INSERT INTO streak_celebrations (guild_id, user_id, run_start, milestone, posted_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (guild_id, user_id, run_start.isoformat(), milestone, to_epoch(now)),
+        )
+        return cursor.rowcount == 1
+
+    async def unposted_celebration(
+        self, conn: aiosqlite.Connection, guild_id: int, user_id: int, run_start: date
+    ) -> int | None:
+        """The highest milestone of this streak whose post Discord refused, if any."""
+        cursor = await conn.execute(
+            "SELECT MAX(milestone) FROM streak_celebrations WHERE guild_id = ? AND user_id = ? "
+            "AND run_start = ? AND message_id IS NULL",
+            (guild_id, user_id, run_start.isoformat()),
+        )
+        row = await cursor.fetchone()
+        return int(row[0]) if row is not None and row[0] is not None else None
+
+    async def finish_celebration(
+        self, guild_id: int, user_id: int, run_start: date, milestone: int, message_id: int | None
+    ) -> None:
+        """Record the post; without a message id the row stays unposted, to be tried again."""
+        if message_id is None:
+            return
+        await self.store.execute(
+            "UPDATE streak_celebrations SET message_id = ? WHERE guild_id = ? AND user_id = ? "
+            "AND run_start = ? AND milestone = ?",
+            (message_id, guild_id, user_id, run_start.isoformat(), milestone),
+        )

@@ -1,0 +1,214 @@
+"""Check-in and streak use cases: one transaction each, the arithmetic from logic.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import aiosqlite
+
+from bot.clock import Clock
+from bot.db import Store
+from bot.member_settings import resolve_timezone
+from cogs.streaks import logic
+from cogs.streaks.logic import History, Pause, StreakState
+from cogs.streaks.repository import Counts, Profile, StreakRepository
+
+
+class StreakRefusal(Exception):
+    """A request that changes nothing; ``key`` names the message to show."""
+
+    def __init__(self, key: str, **details: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.details = details
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    profile: Profile
+    history: History
+    state: StreakState
+    zone: str
+
+
+@dataclass(frozen=True, slots=True)
+class CheckinOutcome:
+    day: date
+    created: bool
+    backfilled: bool
+    counts: Counts
+    snapshot: Snapshot
+    # The milestone to announce (claimed for this streak), if any.
+    milestone: int | None
+    # The highest milestone this check-in reached (celebrated in the reply even when not shared).
+    reached: int | None
+    # Days a freeze covered that the member has not been told about yet.
+    freezes_used: tuple[date, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LeaderboardEntry:
+    user_id: int
+    current: int
+    week_done: int
+    week_target: int
+
+
+class StreakService:
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+        self.repo = StreakRepository(store)
+
+    async def _open(
+        self, conn: aiosqlite.Connection, guild_id: int, user_id: int, zone: str
+    ) -> Profile:
+        """The member's profile, its counted zone brought up to date (rule 3 travel days)."""
+        now = self.clock.now()
+        profile = await self.repo.ensure_profile(conn, guild_id, user_id, zone, now)
+        if profile.zone != zone:
+            travel = logic.travel_days(now, profile.zone, zone)
+            await self.repo.set_zone(conn, guild_id, user_id, zone, travel, now)
+            profile = await self.repo.ensure_profile(conn, guild_id, user_id, zone, now)
+        return profile
+
+    async def _snapshot(
+        self, conn: aiosqlite.Connection, guild_id: int, user_id: int, zone: str
+    ) -> Snapshot:
+        profile = await self._open(conn, guild_id, user_id, zone)
+        history = await self.repo.history(conn, guild_id, user_id)
+        latest = max(history.checkins) if history.checkins else None
+        today = logic.effective_today(self.clock.now(), zone, latest)
+        return Snapshot(profile, history, logic.compute(history, today), zone)
+
+    async def zone_for(self, guild_id: int, user_id: int) -> str:
+        return (await resolve_timezone(self.store, user_id, guild_id)).name
+
+    async def snapshot(self, guild_id: int, user_id: int) -> Snapshot:
+        zone = await self.zone_for(guild_id, user_id)
+        async with self.store.transaction() as conn:
+            return await self._snapshot(conn, guild_id, user_id, zone)
+
+    async def note_zone_change(self, user_id: int) -> None:
+        """The member changed /timezone: count travel days now, at the moment of the change."""
+        for profile in await self.repo.profiles_of(user_id):
+            zone = await self.zone_for(profile.guild_id, user_id)
+            async with self.store.transaction() as conn:
+                await self._open(conn, profile.guild_id, user_id, zone)
+
+    async def checkin(
+        self,
+        guild_id: int,
+        user_id: int,
+        counts: Counts,
+        *,
+        yesterday: bool,
+        celebrations_possible: bool,
+    ) -> CheckinOutcome:
+        zone = await self.zone_for(guild_id, user_id)
+        now = self.clock.now()
+        async with self.store.transaction() as conn:
+            before = await self._snapshot(conn, guild_id, user_id, zone)
+            day = before.state.today - timedelta(days=1) if yesterday else before.state.today
+            if yesterday and day in before.history.checkins:
+                raise StreakRefusal("already_counted", day=day)
+            created = await self.repo.save_checkin(
+                conn, guild_id, user_id, day, counts, zone, now, backfilled=yesterday
+            )
+            after = await self._snapshot(conn, guild_id, user_id, zone)
+            stored = await self.repo.checkin(conn, guild_id, user_id, day)
+            assert stored is not None
+            milestone = None
+            crossed = logic.milestones_crossed(before.state.current, after.state.current)
+            run_start = after.state.run_start
+            wanted = after.profile.celebrate and celebrations_possible
+            if created and crossed and run_start and wanted:
+                for m in crossed:
+                    if await self.repo.claim_celebration(
+                        conn, guild_id, user_id, run_start, m, now
+                    ):
+                        milestone = m
+            if created and run_start and wanted and milestone is None:
+                # A post Discord refused earlier in this streak is tried again now.
+                milestone = await self.repo.unposted_celebration(conn, guild_id, user_id, run_start)
+            used = logic.freezes_used_since(after.state, after.profile.freeze_told_through)
+            if used:
+                await self.repo.set_freeze_told(conn, guild_id, user_id, used[-1])
+        reached = crossed[-1] if created and crossed else None
+        return CheckinOutcome(
+            day, created, yesterday, stored.counts, after, milestone, reached, used
+        )
+
+    async def finish_celebration(
+        self, outcome: CheckinOutcome, guild_id: int, user_id: int, message_id: int | None
+    ) -> None:
+        assert outcome.milestone is not None and outcome.snapshot.state.run_start is not None
+        await self.repo.finish_celebration(
+            guild_id, user_id, outcome.snapshot.state.run_start, outcome.milestone, message_id
+        )
+
+    async def take_freeze_notice(
+        self, guild_id: int, user_id: int
+    ) -> tuple[Snapshot, tuple[date, ...]]:
+        """The snapshot, and frozen days not told yet (now marked as told)."""
+        zone = await self.zone_for(guild_id, user_id)
+        async with self.store.transaction() as conn:
+            snap = await self._snapshot(conn, guild_id, user_id, zone)
+            used = logic.freezes_used_since(snap.state, snap.profile.freeze_told_through)
+            if used:
+                await self.repo.set_freeze_told(conn, guild_id, user_id, used[-1])
+        return snap, used
+
+    # -- settings -------------------------------------------------------------------------------
+
+    async def set_flag(self, guild_id: int, user_id: int, name: str, value: bool) -> None:
+        zone = await self.zone_for(guild_id, user_id)
+        async with self.store.transaction() as conn:
+            await self._open(conn, guild_id, user_id, zone)
+            await self.repo.set_flag(conn, guild_id, user_id, name, value, self.clock.now())
+
+    async def set_rest_days(self, guild_id: int, user_id: int, mask: int) -> Snapshot:
+        """Rest days apply from today on; the past keeps the rest days it had."""
+        zone = await self.zone_for(guild_id, user_id)
+        async with self.store.transaction() as conn:
+            snap = await self._snapshot(conn, guild_id, user_id, zone)
+            await self.repo.set_rest(conn, guild_id, user_id, snap.state.today, mask)
+            return await self._snapshot(conn, guild_id, user_id, zone)
+
+    async def pause(self, guild_id: int, user_id: int, days: int) -> Pause:
+        if not 1 <= days <= logic.MAX_PAUSE_DAYS:
+            raise StreakRefusal("pause_length")
+        zone = await self.zone_for(guild_id, user_id)
+        async with self.store.transaction() as conn:
+            snap = await self._snapshot(conn, guild_id, user_id, zone)
+            current = logic.active_pause(snap.history.pauses, snap.state.today)
+            if current is not None:
+                raise StreakRefusal("already_paused", until=current.end)
+            pause = logic.pause_window(snap.state.today, days)
+            await self.repo.add_pause(conn, guild_id, user_id, pause, self.clock.now())
+        return pause
+
+    async def resume(self, guild_id: int, user_id: int) -> None:
+        zone = await self.zone_for(guild_id, user_id)
+        async with self.store.transaction() as conn:
+            snap = await self._snapshot(conn, guild_id, user_id, zone)
+            current = logic.active_pause(snap.history.pauses, snap.state.today)
+            if current is None:
+                raise StreakRefusal("not_paused")
+            await self.repo.end_pause(conn, guild_id, user_id, current, snap.state.today)
+
+    # -- leaderboard ----------------------------------------------------------------------------
+
+    async def leaderboard(self, guild_id: int) -> list[LeaderboardEntry]:
+        """Only members who opted in, each in their own zone."""
+        entries = []
+        for profile in await self.repo.leaderboard_profiles(guild_id):
+            snap = await self.snapshot(guild_id, profile.user_id)
+            if not snap.profile.leaderboard:
+                continue
+            state = snap.state
+            entries.append(
+                LeaderboardEntry(profile.user_id, state.current, state.week_done, state.week_target)
+            )
+        return entries

@@ -1,0 +1,117 @@
+"""The check-in modal and the settings buttons (custom_ids "streak:<action>:<value>").
+
+No member id is ever in a custom_id: the member is whoever clicks, the server comes from the
+interaction. The settings buttons are DynamicItems, so they keep working after a restart.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.errors import UserFacingError
+from bot.ui import BaseModal, custom_id, guarded_callback
+from cogs.streaks import messages as m
+
+if TYPE_CHECKING:
+    from bot.app import Bot
+
+CheckinHandler = Callable[[discord.Interaction["Bot"], dict[str, str], bool], Awaitable[None]]
+
+
+class CheckinModal(BaseModal):
+    def __init__(self, handler: CheckinHandler, *, yesterday: bool) -> None:
+        super().__init__(
+            title=m.MODAL_TITLE_YESTERDAY if yesterday else m.MODAL_TITLE,
+            custom_id=custom_id("streak", "checkin", "yesterday" if yesterday else "today"),
+            timeout=900,
+        )
+        self.handler = handler
+        self.yesterday = yesterday
+        self.applications: discord.ui.TextInput[CheckinModal] = discord.ui.TextInput(
+            label=m.FIELD_APPLICATIONS, required=False, max_length=5, placeholder="0"
+        )
+        self.networking: discord.ui.TextInput[CheckinModal] = discord.ui.TextInput(
+            label=m.FIELD_NETWORKING, required=False, max_length=5, placeholder="0"
+        )
+        self.skills: discord.ui.TextInput[CheckinModal] = discord.ui.TextInput(
+            label=m.FIELD_SKILLS, required=False, max_length=5, placeholder="0"
+        )
+        self.note: discord.ui.TextInput[CheckinModal] = discord.ui.TextInput(
+            label=m.FIELD_NOTE,
+            style=discord.TextStyle.paragraph,
+            required=False,
+            max_length=500,
+            placeholder=m.PLACEHOLDER_NOTE,
+        )
+        for item in (self.applications, self.networking, self.skills, self.note):
+            self.add_item(item)
+
+    async def on_submit(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
+        values = {
+            "applications": self.applications.value,
+            "networking": self.networking.value,
+            "skills": self.skills.value,
+            "note": self.note.value,
+        }
+        await self.handler(interaction, values, self.yesterday)
+
+
+class SettingsButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=r"streak:(?P<setting>rest|celebrate|board):(?P<value>weekends|none|on|off)",
+):
+    def __init__(self, setting: str, value: str, label: str) -> None:
+        style = (
+            discord.ButtonStyle.primary
+            if value in ("on", "weekends")
+            else discord.ButtonStyle.secondary
+        )
+        super().__init__(
+            discord.ui.Button(
+                label=label, custom_id=custom_id("streak", setting, value), style=style
+            )
+        )
+        self.setting = setting
+        self.value = value
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> SettingsButton:
+        label = item.label if isinstance(item, discord.ui.Button) else None
+        return cls(match["setting"], match["value"], label or "")
+
+    @guarded_callback
+    async def callback(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
+        cog = interaction.client.get_cog("Streaks")
+        apply = getattr(cog, "apply_setting", None)
+        if apply is None:
+            raise UserFacingError(m.SERVER_ONLY)
+        await apply(interaction, self.setting, self.value)
+
+
+def settings_view(rest_mask: int, celebrate: bool, leaderboard: bool) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    if rest_mask == 0:
+        view.add_item(SettingsButton("rest", "weekends", m.BUTTON_WEEKENDS))
+    else:
+        view.add_item(SettingsButton("rest", "none", m.BUTTON_NO_REST))
+    view.add_item(
+        SettingsButton("celebrate", "off", m.BUTTON_CELEBRATE_OFF)
+        if celebrate
+        else SettingsButton("celebrate", "on", m.BUTTON_CELEBRATE_ON)
+    )
+    view.add_item(
+        SettingsButton("board", "off", m.BUTTON_BOARD_OFF)
+        if leaderboard
+        else SettingsButton("board", "on", m.BUTTON_BOARD_ON)
+    )
+    return view

@@ -1,0 +1,287 @@
+"""/streak show, leaderboard, milestones, freezes, pauses and settings, end to end."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from tests.harness import RunningBot, running_bot
+
+START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # a Monday
+
+
+async def check_in_daily(app: RunningBot, world: Any, member: Any, days: int) -> Any:
+    """Check in once a day at noon UTC, `days` days in a row; the last reply."""
+    reply = None
+    for n in range(days):
+        if n:
+            await app.advance(days=1)
+        reply = await world.fake.invoke(member, world.channel, "checkin", applications=1)
+    return reply
+
+
+def png_of(result: Any) -> Image.Image:
+    (file,) = result.files
+    assert file.filename == "streak.png" and file.data.startswith(b"\x89PNG")
+    return Image.open(io.BytesIO(file.data))
+
+
+async def test_show_is_ephemeral_with_numbers_and_a_heatmap(world: Any, tmp_path: Path) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        await check_in_daily(app, world, world.alice, 3)
+        r = await world.fake.invoke(world.alice, world.channel, "streak show")
+        assert r.ephemeral
+        assert "**Current streak:** 3 days" in r.content
+        assert "**Best streak:** 3" in r.content and "**Total days checked in:** 3" in r.content
+        assert "**This week:** 3 of 7" in r.content
+        assert png_of(r).size[0] >= 400
+        assert world.channel.messages == []
+
+
+async def test_show_with_share_posts_publicly(world: Any, tmp_path: Path) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START):
+        await world.fake.invoke(world.alice, world.channel, "checkin", skills=2)
+        r = await world.fake.invoke(world.alice, world.channel, "streak show", share=True)
+        assert not r.ephemeral
+        assert png_of(r)
+        (post,) = world.channel.messages
+        assert post["attachments"][0]["filename"] == "streak.png"
+        assert post["mentions"] == []  # named, never pinged
+
+
+async def test_show_renders_for_a_new_member(world: Any, tmp_path: Path) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START):
+        r = await world.fake.invoke(world.alice, world.channel, "streak show")
+        assert r.ephemeral and "**Current streak:** 0 days" in r.content
+        assert png_of(r)
+
+
+async def test_leaderboard_shows_only_members_who_opted_in(world: Any, tmp_path: Path) -> None:
+    bob = world.guild.add_member("bob")
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        empty = await world.fake.invoke(world.alice, world.channel, "streak leaderboard")
+        assert "opt-in" in empty.content
+        for member in (world.alice, bob, world.mod):
+            await world.fake.invoke(member, world.channel, "checkin", applications=1)
+        await app.advance(days=1)
+        await world.fake.invoke(bob, world.channel, "checkin", applications=1)
+        await world.fake.invoke(world.alice, world.channel, "streak settings", leaderboard=True)
+        await world.fake.invoke(bob, world.channel, "streak settings", leaderboard=True)
+        r = await world.fake.invoke(world.mod, world.channel, "streak leaderboard")
+        (embed,) = r.embeds
+        board = str(embed)
+        assert f"<@{bob.id}>" in board and f"<@{world.alice.id}>" in board
+        assert f"<@{world.mod.id}>" not in board
+        by_streak = embed["fields"][0]["value"].splitlines()
+        assert by_streak[0] == f"1. <@{bob.id}> — 2 days"
+        by_week = embed["fields"][1]["value"].splitlines()
+        assert by_week == [f"1. <@{bob.id}> — 2 of 7", f"2. <@{world.alice.id}> — 1 of 7"]
+        # Leaving the board takes effect at once.
+        await world.fake.invoke(bob, world.channel, "streak settings", leaderboard=False)
+        r = await world.fake.invoke(world.mod, world.channel, "streak leaderboard")
+        assert f"<@{bob.id}>" not in str(r.embeds[0])
+
+
+async def test_milestones_are_announced_only_for_members_who_opted_in(
+    world: Any, tmp_path: Path
+) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        await world.fake.invoke(
+            world.mod, world.channel, "accountability channel", channel=world.channel
+        )
+        await world.fake.invoke(world.alice, world.channel, "streak settings", celebrate=True)
+        for n in range(3):
+            if n:
+                await app.advance(days=1)
+            reply = await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
+            quiet = await world.fake.invoke(world.mod, world.channel, "checkin", applications=1)
+        assert "That’s 3 days! I shared it" in reply.content
+        assert "That’s 3 days!" in quiet.content and "shared" not in quiet.content
+        posts = [m for m in world.channel.messages if "3-day" in m["content"]]
+        assert len(posts) == 1 and f"<@{world.alice.id}>" in posts[0]["content"]
+        assert posts[0]["mentions"] == []
+        # Updating today's check-in does not announce again.
+        await world.fake.invoke(world.alice, world.channel, "checkin", networking=2)
+        assert len([m for m in world.channel.messages if "day** check-in" in m["content"]]) == 1
+
+
+async def test_a_freeze_is_used_and_the_member_told_gently(world: Any, tmp_path: Path) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        await check_in_daily(app, world, world.alice, 7)
+        await app.advance(days=2)  # one whole day missed
+        r = await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
+        assert "8 days" in r.content
+        assert "freeze covered Monday 9 March" in r.content and "safe" in r.content
+        again = await world.fake.invoke(world.alice, world.channel, "streak show")
+        assert "freeze covered" not in again.content  # told once
+
+
+async def test_today_never_breaks_the_streak_before_local_midnight(
+    world: Any, tmp_path: Path
+) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        await world.fake.invoke(
+            world.alice, world.channel, "timezone set", timezone="Pacific/Pago_Pago"
+        )
+        await check_in_daily(app, world, world.alice, 2)  # 2 and 3 March, local
+        # 10:59 UTC on 5 March is still 4 March in Pago Pago: the streak stands, today is open.
+        await app.advance_to(datetime(2026, 3, 5, 10, 59, tzinfo=UTC))
+        r = await world.fake.invoke(world.alice, world.channel, "streak show")
+        assert "**Current streak:** 2 days" in r.content and "still open" in r.content
+
+
+async def test_pause_keeps_the_streak_and_resumes_by_itself(world: Any, tmp_path: Path) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        await check_in_daily(app, world, world.alice, 2)
+        too_long = await world.fake.invoke(world.alice, world.channel, "streak pause", days=15)
+        assert too_long.ephemeral and "1 to 14" in too_long.content
+        r = await world.fake.invoke(world.alice, world.channel, "streak pause", days=10)
+        assert r.ephemeral and "resumes" in r.content
+        again = await world.fake.invoke(world.alice, world.channel, "streak pause", days=3)
+        assert "already paused" in again.content
+        await app.advance(days=10)
+        r = await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
+        assert "3 days" in r.content
+        show = await world.fake.invoke(world.alice, world.channel, "streak show")
+        assert "Paused until" not in show.content
+
+
+async def test_settings_weekends_off_is_one_click(world: Any, tmp_path: Path) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        panel = await world.fake.invoke(world.alice, world.channel, "streak settings")
+        assert panel.ephemeral and "**Rest days:** none" in panel.content
+        clicked = await world.fake.click(world.alice, panel.message, label="Weekends off")
+        assert "**Rest days:** weekends" in clicked.content
+        await app.restart()  # the buttons are persistent
+        clicked = await world.fake.click(world.alice, panel.message, label="No rest days")
+        assert "**Rest days:** none" in clicked.content
+
+
+async def test_rest_days_option_and_bad_input(world: Any, tmp_path: Path) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START):
+        r = await world.fake.invoke(
+            world.alice, world.channel, "streak settings", rest_days="sat,sun"
+        )
+        assert "Saved" in r.content and "weekends" in r.content
+        bad = await world.fake.invoke(
+            world.alice, world.channel, "streak settings", rest_days="blursday"
+        )
+        assert bad.ephemeral and "couldn’t read" in bad.content
+
+
+async def test_streak_data_is_registered_for_privacy_export_and_delete(
+    world: Any, tmp_path: Path
+) -> None:
+    from bot.privacy import Subject
+
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        await world.fake.invoke(world.alice, world.channel, "timezone set", timezone="Asia/Tokyo")
+        await world.fake.invoke(world.alice, world.channel, "checkin", applications=4, note="hi")
+        await world.fake.invoke(
+            world.alice, world.channel, "accountability join", day=2, time="18:00"
+        )
+        providers = {p.feature: p for p in app.bot.privacy.all()}
+        assert {"streaks", "timezone", "accountability"} <= set(providers)
+        subject = Subject(world.alice.id, [world.guild.id], lambda scope, uid: "")
+        async with app.store.transaction() as conn:
+            exported = {
+                name: await provider.export(conn, subject)
+                for name, provider in providers.items()
+                if name in ("streaks", "timezone", "accountability")
+            }
+        assert exported["timezone"]["member_settings"][0]["timezone"] == "Asia/Tokyo"
+        (checkin,) = exported["streaks"]["streak_checkins"]
+        assert checkin["note"] == "hi" and checkin["created_at"].startswith("2026-03-02T")
+        assert exported["accountability"]["accountability_subscriptions"][0]["weekday"] == 2
+        async with app.store.transaction() as conn:
+            for name in ("streaks", "timezone", "accountability"):
+                await providers[name].delete(conn, subject)
+        for table in ("streak_checkins", "streak_profiles", "member_settings"):
+            assert await app.store.fetchone(f"SELECT 1 FROM {table}") is None
+
+
+async def test_a_refused_milestone_post_is_tried_again_at_the_next_check_in(
+    world: Any, tmp_path: Path
+) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        await world.fake.invoke(
+            world.mod, world.channel, "accountability channel", channel=world.channel
+        )
+        await world.fake.invoke(world.alice, world.channel, "streak settings", celebrate=True)
+        await check_in_daily(app, world, world.alice, 2)
+        await app.advance(days=1)
+        world.fake.fail_next("POST", f"/channels/{world.channel.id}/messages", status=403)
+        with world.fake.expect_rejections():
+            await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
+        assert [m for m in world.channel.messages if "3-day" in m["content"]] == []
+        await app.advance(days=1)
+        await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
+        assert len([m for m in world.channel.messages if "3-day" in m["content"]]) == 1
+        await app.advance(days=1)
+        await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
+        assert len([m for m in world.channel.messages if "3-day" in m["content"]]) == 1
+
+
+async def test_a_deleted_accountability_channel_is_forgotten_and_nothing_is_sent_there(
+    world: Any, tmp_path: Path
+) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        await world.fake.invoke(
+            world.mod, world.channel, "accountability channel", channel=world.channel
+        )
+        await world.fake.invoke(world.alice, world.channel, "streak settings", celebrate=True)
+        other = world.guild.create_text_channel("chat")
+        world.fake.delete_channel(world.channel)
+        await world.fake.settle()
+        row = await app.store.fetchone(
+            "SELECT accountability_channel_id FROM streak_guild_settings"
+        )
+        assert row is not None and row[0] is None
+        before = len(world.fake.requests)
+        for n in range(3):
+            if n:
+                await app.advance(days=1)
+            r = await world.fake.invoke(world.alice, other, "checkin", applications=1)
+        assert "That’s 3 days!" in r.content and "shared" not in r.content
+        posts = [
+            q for q in world.fake.requests[before:] if q.method == "POST" and "/messages" in q.path
+        ]
+        assert posts == []
+
+
+async def test_resume_ends_a_pause_early(world: Any, tmp_path: Path) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        nothing = await world.fake.invoke(world.alice, world.channel, "streak resume")
+        assert nothing.ephemeral and "nothing to resume" in nothing.content
+        await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
+        await world.fake.invoke(world.alice, world.channel, "streak pause", days=7)
+        await app.advance(days=2)
+        r = await world.fake.invoke(world.alice, world.channel, "streak resume")
+        assert r.ephemeral and "Welcome back" in r.content
+        row = await app.store.fetchone("SELECT start_date, end_date FROM streak_pauses")
+        assert row is not None and tuple(row) == ("2026-03-02", "2026-03-03")
+        show = await world.fake.invoke(world.alice, world.channel, "streak show")
+        assert "**Current streak:** 1 day" in show.content and "Paused until" not in show.content
+
+
+async def test_a_servers_streak_data_goes_with_the_server(world: Any, tmp_path: Path) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        await world.fake.invoke(
+            world.mod, world.channel, "accountability channel", channel=world.channel
+        )
+        await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
+        await world.fake.invoke(
+            world.alice, world.channel, "accountability join", day=0, time="9:00"
+        )
+        providers = {p.feature: p for p in app.bot.privacy.all()}
+        async with app.store.transaction() as conn:
+            removed = await providers["streaks"].delete_guild(conn, world.guild.id)
+            removed |= await providers["accountability"].delete_guild(conn, world.guild.id)
+        assert removed["streak_checkins"] == 1 and removed["streak_guild_settings"] == 1
+        assert removed["accountability_subscriptions"] == 1
+        for table in ("streak_checkins", "streak_profiles", "accountability_subscriptions"):
+            assert await app.store.fetchone(f"SELECT 1 FROM {table}") is None
