@@ -36,6 +36,10 @@ PRIVACY_LINES = {
         "as a keyed pseudonym — moderators can't read it back to you. Only if you ask for DMs "
         "about a story is your id also kept, encrypted, so the bot can message you."
     ),
+    "encouragement": (
+        "• **Encouragement:** your kind words and “me too”s under a keyed pseudonym, never your "
+        "id; a word's text only until the author's digest has carried it."
+    ),
     "streaks": (
         "• **Check-ins:** the dates, counts and notes you log, your streak choices (rest days, "
         "pauses, celebrations, leaderboard) and the /timezone you set, so days end at your "

@@ -127,10 +127,15 @@ class StoriesAdminCog(commands.Cog, name="Stories admin"):
             raise UserFacingError(msg.APPROVAL_NEEDS_MOD_CHANNEL)
         if updated.crisis_policy == "hold" and updated.mod_channel_id is None:
             raise UserFacingError(msg.HOLD_NEEDS_MOD_CHANNEL)
+        retried = 0
         if changes:
             await self.service.save_settings(updated)
             log.info("Story settings changed (%s)", ", ".join(sorted(changes)))
+            if "channel_id" in changes or "mod_channel_id" in changes:
+                retried = await self.service.retry_failed(guild.id)
         text = self._describe(updated)
+        if retried:
+            text += "\n" + msg.RETRYING_FAILED.format(count=retried)
         await interaction.response.send_message(
             f"{msg.SETTINGS_SAVED}\n{text}" if changes else text, ephemeral=True
         )

@@ -11,7 +11,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import UserFacingError
-from bot.scheduling import make_nonce
 from bot.ui import is_manager
 from cogs.stories import logic
 from cogs.stories import messages as msg
@@ -31,7 +30,6 @@ from cogs.stories.views import (
     ack_view,
     mine_view,
     nudge_view,
-    report_view,
     unblock_view,
 )
 
@@ -40,7 +38,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-AUTHOR_ACTIONS = frozenset({"edit", "post", "dm", "delete"})
 MODERATOR_ACTIONS = frozenset({"approve", "reject", "block", "unblock", "remove", "dismiss"})
 
 
@@ -281,21 +278,7 @@ class StoriesCog(commands.Cog, name=COG_NAME):
             await interaction.response.send_message(msg.REPORT_ALREADY, ephemeral=True)
             return
         await interaction.response.send_message(msg.REPORT_THANKS, ephemeral=True)
-        sent = await self.publisher.send_report(
-            story,
-            settings,
-            reason,
-            report_view(story),
-            nonce=make_nonce(POST_JOB, public_id, f"report-{report_id}"),
-        )
-        if sent is None:
-            await self.publisher.notify_admins(
-                guild.id,
-                msg.NO_MOD_CHANNEL_REPORT.format(server=guild.name),
-                nonce=make_nonce(POST_JOB, public_id, f"report-{report_id}"),
-            )
-            return
-        await self.service.repo.set_report_message(report_id, sent.channel_id, sent.message_id)
+        await self.moderation.forward_report(story, settings, report_id, reason)
 
     # -- /mystories ----------------------------------------------------------------------------
 

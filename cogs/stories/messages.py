@@ -98,8 +98,8 @@ ACK_TRIMMED = "It was long, so the post ends at a natural break with “…”."
 EMPTY_STORY = "That story came through empty. /share is there whenever you’re ready."
 DM_OPT_IN = "DM me about this story"
 DM_OPTED_IN = (
-    "Okay: I’ll DM you about this story (a moderator’s decision, for example). Your DMs need "
-    "to be open for that."
+    "Okay: I’ll DM you about this story (a moderator’s decision, and a short digest of new "
+    "encouragement at most hourly). Your DMs need to be open for that."
 )
 DM_ALREADY = "You’ll already hear from me about this story by DM."
 
@@ -215,6 +215,9 @@ LINKS_ALLOWED, LINKS_BLOCKED = "allowed", "left out"
 CRISIS_POLICIES = {"post": "posted as usual", "hold": "held for a moderator"}
 NONE_WORDS = "none"
 SETTINGS_SAVED = "Saved."
+RETRYING_FAILED = (
+    "{count} story(ies) that couldn’t be posted in the old channel will go up in a moment."
+)
 CLEAR_WORDS = ("none", "clear", "-")
 APPROVAL_NEEDS_MOD_CHANNEL = (
     "Approval needs a moderator channel to send stories to. Add mod_channel: too."

@@ -7,7 +7,7 @@ import logging
 from datetime import timedelta
 
 from bot.errors import UserFacingError
-from bot.scheduling import to_epoch
+from bot.scheduling import make_nonce, to_epoch
 from cogs.stories import logic
 from cogs.stories import messages as msg
 from cogs.stories.repository import POST_JOB, Story, StorySettings
@@ -100,6 +100,21 @@ class Moderation:
         if report_id is not None:
             log.info("A story was reported")
         return story, await self.repo.settings(guild_id), report_id
+
+    async def forward_report(
+        self, story: Story, settings: StorySettings, report_id: int, reason: str | None
+    ) -> None:
+        """Show a new report to the moderators; without a moderators' channel, ask the admins
+        for one."""
+        nonce = make_nonce(POST_JOB, story.public_id, f"report-{report_id}")
+        publisher = self.stories.publisher
+        sent = await publisher.send_report(story, settings, reason, nonce=nonce)
+        if sent is None:
+            server = publisher.guild_name(story.guild_id)
+            text = msg.NO_MOD_CHANNEL_REPORT.format(server=server)
+            await publisher.notify_admins(story.guild_id, text, nonce=nonce)
+            return
+        await self.repo.set_report_message(report_id, sent.channel_id, sent.message_id)
 
     async def remove(self, public_id: str, guild_id: int) -> Story:
         story = await self.stories.story(public_id, guild_id)

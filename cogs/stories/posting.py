@@ -22,7 +22,7 @@ from bot.sending import PermanentFailure
 from cogs.stories import logic, render
 from cogs.stories.repository import POST_JOB, Story, StorySettings
 from cogs.stories.service import Failed, Posted
-from cogs.stories.views import queue_view, story_post_view
+from cogs.stories.views import queue_view, report_view, story_post_view
 
 if TYPE_CHECKING:
     from bot.app import Bot
@@ -134,7 +134,6 @@ class DiscordPublisher:
         story: Story,
         settings: StorySettings,
         reason: str | None,
-        view: discord.ui.View,
         *,
         nonce: str,
     ) -> Posted | None:
@@ -147,7 +146,7 @@ class DiscordPublisher:
                 nonce=nonce,
                 guild_id=story.guild_id,
                 embed=render.report_embed(story, settings, reason),
-                view=view,
+                view=report_view(story),
             )
         except (PermanentFailure, RetryLater) as exc:
             log.warning("Sending a report to the moderators failed (%s)", type(exc).__name__)
@@ -157,6 +156,8 @@ class DiscordPublisher:
     async def delete_post(self, story: Story) -> None:
         """The post and what hangs off it: a forum post is its thread; a thread started on a
         text-channel post goes too."""
+        # Peer encouragement drops the story's thread record, kind words and me-toos.
+        self.bot.dispatch("story_deleted", story.id)
         thread_gone = False
         if story.thread_id is not None:
             try:

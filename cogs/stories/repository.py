@@ -234,6 +234,14 @@ class StoryRepository:
         )
         return [from_epoch(r["submitted_at"]) for r in rows]
 
+    async def failed_since(self, guild_id: int, since: datetime) -> list[Story]:
+        rows = await self.store.fetchall(
+            "SELECT * FROM stories WHERE guild_id = ? AND status = 'failed' "
+            "AND message_id IS NULL AND submitted_at >= ?",
+            (guild_id, to_epoch(since)),
+        )
+        return [_story(r) for r in rows]
+
     async def unfinished(self) -> list[Story]:
         """Stories the runner still owes something: a post, or a place in the queue."""
         rows = await self.store.fetchall(

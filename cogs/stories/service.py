@@ -31,6 +31,7 @@ from bot.scheduling import (
     make_nonce,
     to_epoch,
 )
+from bot.text import has_visible_content
 from bot.ui import discord_timestamp
 from cogs.stories import logic
 from cogs.stories import messages as msg
@@ -94,6 +95,10 @@ class Publisher(Protocol):
     async def publish(self, story: Story, settings: StorySettings) -> Posted | Failed: ...
 
     async def send_to_queue(self, story: Story, settings: StorySettings) -> Posted | Failed: ...
+
+    async def send_report(
+        self, story: Story, settings: StorySettings, reason: str | None, *, nonce: str
+    ) -> Posted | None: ...
 
     async def delete_post(self, story: Story) -> None: ...
 
@@ -195,6 +200,12 @@ class StoryService:
             raise UserFacingError(msg.DAILY_LIMIT.format(count=settings.daily_limit, when=when))
         return settings
 
+    @staticmethod
+    def needs_review(settings: StorySettings, *, crisis: bool) -> bool:
+        """Approval for every story, or crisis stories held for a moderator."""
+        held = crisis and settings.crisis_policy == "hold" and settings.mod_channel_id is not None
+        return settings.holds_for_review or held
+
     def crisis_phrases(self, settings: StorySettings) -> tuple[str, ...]:
         return (*self.crisis.phrases, *settings.crisis_words)
 
@@ -217,7 +228,7 @@ class StoryService:
         await self.repo.delete_stale_drafts(self.clock.now() - DRAFT_LIFETIME)
         author = self.author_of(guild_id, user_id)
         body = draft.body.strip()
-        if not body:
+        if not has_visible_content(body):  # blank, or only invisible characters
             raise UserFacingError(msg.EMPTY_STORY)
         too_long = len(body) > logic.STORY_MAX_CHARS
         shortened = confirmed and too_long
@@ -230,9 +241,7 @@ class StoryService:
                 full_text, logic.parse_watch_terms(draft.watch)
             )
         crisis = logic.crisis_match(full_text, self.crisis_phrases(settings))
-        review = settings.holds_for_review or (
-            crisis and settings.crisis_policy == "hold" and settings.mod_channel_id is not None
-        )
+        review = self.needs_review(settings, crisis=crisis)
         now = self.clock.now()
         values: dict[str, Any] = {
             "body": body,
@@ -360,6 +369,23 @@ class StoryService:
         if recovered:
             log.warning("%d story post(s) were interrupted; scheduled them again", recovered)
         return recovered
+
+    async def retry_failed(self, guild_id: int) -> int:
+        """After an admin picked a new channel: stories of the last week that failed for want
+        of one go out again (posts, or to the queue if they were waiting for review)."""
+        now = self.clock.now()
+        settings = await self.repo.settings(guild_id)
+        stories = await self.repo.failed_since(guild_id, now - POST_GRACE)
+        for story in stories:
+            approved = story.queue_message_id is not None
+            review = not approved and self.needs_review(settings, crisis=story.crisis)
+            status = "pending" if review else "scheduled"
+            async with self.store.transaction() as conn:
+                await self.repo.move(conn, story.id, "failed", status=status, due_at=now)
+                await self.schedule(conn, story.public_id, now, f"retry-{to_epoch(now)}")
+        if stories:
+            log.info("%d failed story post(s) will be tried again", len(stories))
+        return len(stories)
 
     async def deliver(self, public_id: str) -> tuple[Outcome, str | None]:
         """Post a scheduled story, or send a story awaiting review to the moderators. Raises

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 import discord
 
 from bot.ui import BaseModal, custom_id, guarded_callback
+from cogs.encouragement.views import DigestsButton as EncouragementDigestsButton
+from cogs.encouragement.views import story_items as encouragement_items
 from cogs.stories import logic
 from cogs.stories import messages as msg
 from cogs.stories.repository import Story
@@ -113,7 +115,14 @@ def _view(*buttons: StoryButton) -> discord.ui.View:
 
 def story_post_view(story: Story) -> discord.ui.View:
     """The buttons under a public story post. Other features add theirs here."""
-    return _view(StoryButton("report", story.public_id, label=msg.REPORT))
+    view = discord.ui.View(timeout=None)
+    # Peer encouragement's Encourage and Me too (custom_ids "enc:<action>:<public id>") first.
+    for item in (
+        *encouragement_items(story.public_id),
+        StoryButton("report", story.public_id, label=msg.REPORT),
+    ):
+        view.add_item(item)
+    return view
 
 
 def ack_view(story: Story) -> discord.ui.View:
@@ -153,7 +162,12 @@ def mine_view(stories: Sequence[Story]) -> discord.ui.View | None:
         StoryButton("delete", story.public_id, label=msg.DELETE.format(n=n))
         for n, story in enumerate(stories, start=1)
     ]
-    return _view(*buttons[:25]) if buttons else None
+    if not buttons:
+        return None
+    view = _view(*buttons[:24])
+    # Peer encouragement: switch the DM digest of kind words per story ("enc:digests").
+    view.add_item(EncouragementDigestsButton())
+    return view
 
 
 # -- modals ---------------------------------------------------------------------------------------

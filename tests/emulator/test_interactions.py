@@ -466,6 +466,24 @@ async def test_interaction_response_with_a_file(fake: FakeDiscord, world: World)
         assert callback[-1].json["type"] == 4 and callback[-1].files[0].filename == "card.png"
 
 
+async def test_a_forum_channel_option_syncs(fake: FakeDiscord, world: World) -> None:
+    """discord.py sends GUILD_MEDIA (16) for a ForumChannel option; Discord takes it, though the
+    spec's ChannelTypes stops at 15."""
+
+    async def where(interaction: discord.Interaction, channel: discord.ForumChannel) -> None:
+        await interaction.response.send_message("ok")
+
+    client = make_client({})
+    client.tree.add_command(
+        app_commands.Command(name="where", description="pick a forum", callback=where)
+    )
+    async with running(client, fake):
+        synced = await client.tree.sync()
+        (option,) = next(c for c in synced if c.name == "where").options
+        assert 16 in [t.value for t in option.channel_types]  # type: ignore[union-attr]
+        assert fake.unexpected_rejections == []
+
+
 async def test_options_discord_never_sends_are_test_errors(fake: FakeDiscord, world: World) -> None:
     seen: Seen = {}
     async with running(make_client(seen), fake) as client:

@@ -306,3 +306,21 @@ async def test_too_many_invalid_requests_get_the_cloudflare_ban() -> None:
         assert info.value.status == 429  # no Via header: discord.py does not retry
         assert fake.invalid_request_count == 2 and fake.count_429 == 1
         await client.close()
+
+
+async def test_unicode_emoji_buttons_echo_without_a_null_id_and_forum_starters_can_be_edited(
+    fake: FakeDiscord, world: World
+) -> None:
+    async with running(Client(), fake) as client:
+        forum = client.get_channel(world.forum.id)
+        assert isinstance(forum, discord.ForumChannel)
+        post = await forum.create_thread(name="A post", content="story", auto_archive_duration=60)
+        view = discord.ui.View(timeout=None)
+        view.add_item(discord.ui.Button(label="Me too", emoji="🤝", custom_id="x:1"))
+        view.stop()
+        edited = await post.message.edit(view=view)
+        starter = world.forum.thread("A post").messages[0]
+        assert starter["components"][0]["components"][0]["emoji"] == {"name": "🤝"}
+        assert edited.components and fake.response_problems == []
+        await post.thread.edit(auto_archive_duration=10080)
+        assert world.forum.thread("A post").auto_archive_duration == 10080

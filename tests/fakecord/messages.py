@@ -153,6 +153,9 @@ def normalize_components(components: Any) -> list[JSON]:
     def assign(node: Any) -> Any:
         if isinstance(node, dict):
             out = {k: assign(v) for k, v in node.items()}
+            if isinstance(out.get("emoji"), dict):
+                # A unicode emoji comes back as {"name": "💬"}: no null id (the spec's type).
+                out["emoji"] = {k: v for k, v in out["emoji"].items() if v is not None}
             if "type" in out and "id" not in out:
                 counter[0] += 1
                 out["id"] = counter[0]

@@ -50,6 +50,15 @@ def _int_lenient(schema: JSON) -> JSON:
     return {"anyOf": [schema, {"type": "string", "pattern": "^-?[0-9]+$"}]}
 
 
+def _with_media_channels(schema: JSON) -> JSON:
+    key = "oneOf" if "oneOf" in schema else "anyOf"
+    branches = list(schema.get(key) or [])
+    if branches and not any(b.get("const") == 16 for b in branches):
+        branches.append({"title": "GUILD_MEDIA", "const": 16})
+        return {**schema, key: branches}
+    return schema
+
+
 VENDORED_SPEC = Path(__file__).resolve().parent / "spec" / "openapi.json"
 
 
@@ -93,6 +102,11 @@ class Spec:
                 request_schemas[name] = _int_lenient(schemas[name])
         self._request_schemas = request_schemas
         self._response_schemas = dict(schemas)
+        # The file's ChannelTypes stops at GUILD_FORUM (15); the docs (and discord.py, for a
+        # ForumChannel option) have GUILD_MEDIA (16) too.
+        for registry in (self._request_schemas, self._response_schemas):
+            if "ChannelTypes" in registry:
+                registry["ChannelTypes"] = _with_media_channels(registry["ChannelTypes"])
         self._request_registry: Registry[Any] | None = None
         self._response_registry: Registry[Any] | None = None
 

@@ -264,7 +264,11 @@ async def test_about_describes_only_features_in_the_build(world: Any, tmp_path: 
         result = await world.fake.invoke(world.alice, world.channel, "about")
         text = json.dumps(result.embeds)
         assert "morning affirmation" in text
-        for feature, words in (("stories", "Stories"), ("streaks", "Check-ins")):
+        for feature, words in (
+            ("stories", "Stories"),
+            ("encouragement", "Encouragement:"),
+            ("streaks", "Check-ins"),
+        ):
             assert (words in text) == (f"cogs.{feature}" in app.bot.extensions)
 
 

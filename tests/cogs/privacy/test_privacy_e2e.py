@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.cogs.affirmations.helpers import setup as affirmations_setup
+from tests.cogs.encouragement.helpers import story_public_id
 from tests.cogs.privacy.helpers import export_of, exported_counts, pseudonyms, rows_mentioning
 from tests.cogs.stories.helpers import STORY, configure, share_and_post, story_world
 from tests.harness import RunningBot, running_bot
@@ -30,6 +31,13 @@ async def two_members_with_data(app: RunningBot, world: Any) -> Any:
         assert r.ephemeral and "You’re set" in r.content
     await share_and_post(app, w, world.alice)
     await share_and_post(app, w, w.bob, text=BOB_STORY)
+    # Each says "me too" under the other's story (kept as a keyed pseudonym).
+    alice_post, bob_post = [m for m in w.stories.messages if m.get("embeds")][:2]
+    for member, post in ((world.alice, bob_post), (w.bob, alice_post)):
+        pressed = await world.fake.click(
+            member, world.fake.message(post["id"]), custom_id=f"enc:metoo:{story_public_id(post)}"
+        )
+        assert pressed.type in (6, 7)
     for member, zone in ((world.alice, "Europe/Berlin"), (w.bob, "America/Chicago")):
         r = await world.fake.invoke(member, world.channel, "timezone set", timezone=zone)
         assert r.ephemeral
@@ -56,7 +64,7 @@ async def test_export_holds_every_row_about_the_member_and_nothing_of_another(
         stored = await alice_rows(app, world)
         # The member really is in the database, in several features' tables.
         assert stored["stories"] == 1 and stored["member_settings"] == 1
-        assert stored["streak_checkins"] == 1
+        assert stored["streak_checkins"] == 1 and stored["encouragement_me_too"] == 1
 
         result = await world.fake.invoke(world.alice, world.channel, "privacy export")
 

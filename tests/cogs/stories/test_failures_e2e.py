@@ -77,6 +77,13 @@ async def test_a_deleted_stories_channel_fails_the_story_and_tells_the_owner(
         assert "couldn’t be posted" in notice["content"]
         mine = await w.fake.invoke(w.alice, w.channel, "mystories")
         assert msg.MINE_STATUS["failed"] in mine.content
+        fresh = w.guild.create_text_channel("stories-again")
+        await w.fake.settle()
+        moved = await configure(w, channel=fresh)
+        assert msg.RETRYING_FAILED.format(count=1) in moved.content
+        await app.advance(seconds=5)
+        (post,) = posts(fresh)
+        assert post["embeds"][0]["title"] == "Story #1"
 
 
 async def test_a_report_without_a_moderator_channel_tells_the_owner(

@@ -226,3 +226,13 @@ async def test_settings_need_manage_server_and_a_postable_channel(
         assert await app.store.fetchone("SELECT 1 FROM story_settings") is None
         shown = await w.fake.invoke(w.mod, w.channel, "stories settings")
         assert "Stories channel: not set" in shown.content
+
+
+async def test_settings_show_and_clear_the_servers_crisis_words(world: Any, tmp_path: Path) -> None:
+    w = story_world(world)
+    async with running_bot(w.fake, data_dir=tmp_path):
+        shown = await configure(w, crisis_words="lost all hope, @everyone help", links=True)
+        assert "Extra crisis words: lost all hope, @\u200beveryone help" in shown.content
+        assert "Links in stories: allowed" in shown.content
+        cleared = await configure(w, crisis_words="none")
+        assert "Extra crisis words: none" in cleared.content

@@ -150,6 +150,8 @@ async def test_an_empty_looking_story_is_refused_kindly(world: Any, tmp_path: Pa
         await configure(w)
         refused = await share(w, w.alice, text="   \n  ")
         assert refused.ephemeral and refused.content == msg.EMPTY_STORY
+        invisible = await share(w, w.alice, text="\u200b\u3164 \u2800")
+        assert invisible.content == msg.EMPTY_STORY
         assert await app.store.fetchone("SELECT 1 FROM stories") is None
 
 

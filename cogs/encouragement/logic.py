@@ -1,0 +1,244 @@
+"""Pure rules of peer encouragement: thread names, kind-word checks, me-too toggling, when an
+author's digest may go out, and which week a roundup covers.
+
+Nothing here touches Discord, the database or the clock: every "now" is passed in, and every
+instant going in or out is timezone-aware (the ones we return are UTC).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Final, Literal, Protocol
+from zoneinfo import ZoneInfo
+
+from bot.inputs import InvalidInput
+
+__all__ = ["InvalidInput"]  # re-exported: the one bad-input type, from the core
+
+
+class Sanitised(Protocol):
+    """What the stories feature's sanitiser returns (cogs.stories.logic.Sanitised)."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def invites_removed(self) -> int: ...
+
+    @property
+    def links_removed(self) -> int: ...
+
+
+# The stories feature's rules for member text, handed in (so this module stays pure and the
+# rule lives once): sanitise(text, limit=, links_allowed=) and neutralise_mentions(text).
+Sanitise = Callable[..., Sanitised]
+Neutralise = Callable[[str], tuple[str, int]]
+
+# Discord's limits and ours.
+THREAD_NAME_LIMIT = 100
+# One week: the longest auto-archive Discord offers (minutes).
+AUTO_ARCHIVE_MINUTES: Final[Literal[10080]] = 10080
+ENCOURAGEMENT_LIMIT = 1000
+REPLY_LIMIT = 1000
+# A display name shown as a signature; Discord's own limit is 32, nicknames included.
+SIGNATURE_LIMIT = 32
+
+# Digest pacing: gather for a little while after the first kind word, then at most hourly.
+DIGEST_GATHER = timedelta(minutes=10)
+DIGEST_MIN_GAP = timedelta(hours=1)
+# Digest excerpts: how many and how long.
+DIGEST_EXCERPTS = 5
+DIGEST_EXCERPT_LENGTH = 200
+
+# The roundup goes out on Mondays at this local hour, about the week that just ended.
+ROUNDUP_WEEKDAY = 0
+ROUNDUP_HOUR = 9
+
+
+def _require_aware(instant: datetime, what: str) -> None:
+    if instant.tzinfo is None or instant.utcoffset() is None:
+        raise ValueError(f"{what} must be a timezone-aware datetime")
+
+
+# --------------------------------------------------------------------------------------------
+# Text
+# --------------------------------------------------------------------------------------------
+
+_CONTROL = {"Cc", "Cf", "Co", "Cs"}
+# What a kind word may take in a post after mentions are neutralised (they grow a little):
+# under Discord's 2,000 characters with the "Encouragement from <name>" line.
+POST_BODY_LIMIT = 1800
+
+
+def _strip_controls(text: str) -> str:
+    return "".join(
+        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in _CONTROL
+    ).replace("\t", " ")
+
+
+def clean_message(
+    text: str, *, limit: int, what: str, links_allowed: bool, sanitise: Sanitise
+) -> str:
+    """A member's kind words, ready to post with the stories sanitiser's rules: trimmed, within
+    `limit`, no invite links (nor other links unless the server allows them in stories), mention
+    syntax visible but inert, at most one blank line in a row. Raises InvalidInput."""
+    cleaned = _strip_controls(unicodedata.normalize("NFC", text)).strip()
+    cleaned = re.sub(r"\n{3,}", "\n\n", cleaned)
+    if not cleaned:
+        raise InvalidInput(f"Your {what} was empty — a few words are plenty.")
+    if len(cleaned) > limit:
+        raise InvalidInput(
+            f"Your {what} is {len(cleaned):,} characters; the limit is {limit:,}. "
+            "Could you shorten it a little?"
+        )
+    safe = sanitise(cleaned, limit=POST_BODY_LIMIT, links_allowed=links_allowed)
+    if safe.invites_removed:
+        raise InvalidInput(f"Server invite links can’t go in a {what}. Could you take it out?")
+    if safe.links_removed:
+        raise InvalidInput(
+            f"This server keeps links out of stories and their threads. Could you post your "
+            f"{what} without it?"
+        )
+    return safe.text
+
+
+def signature(display_name: str | None, neutralise: Neutralise) -> str:
+    """How a kind word is signed: the member's display name, or "a member" when anonymous.
+    The name is shown as plain text: no markdown, no mention syntax, no line breaks."""
+    if display_name is None:
+        return "a member"
+    name = " ".join(_strip_controls(display_name).split())[:SIGNATURE_LIMIT]
+    name, _ = neutralise(name)
+    return discord_escape(name) or "a member"
+
+
+def discord_escape(text: str) -> str:
+    """Markdown characters shown as themselves."""
+    return re.sub(r"([\\*_~`|>\[\]()#-])", r"\\\1", text)
+
+
+def excerpt(text: str, limit: int = DIGEST_EXCERPT_LENGTH) -> str:
+    """A one-paragraph preview that ends on a word."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,.;:") + "…"
+
+
+def thread_name(label: str, stage: str | None) -> str:
+    """ "Story #42 · Onsite" — what the thread is about, never who wrote it; 1–100 characters."""
+    label = " ".join(label.split()) or "A story"
+    stage = " ".join((stage or "").split())
+    name = f"{label} · {stage}" if stage else label
+    if len(name) > THREAD_NAME_LIMIT:
+        name = name[: THREAD_NAME_LIMIT - 1].rstrip() + "…"
+    return name
+
+
+# --------------------------------------------------------------------------------------------
+# Me too
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MeTooChange:
+    """The result of one click: whether the member now counts, and the new total."""
+
+    added: bool
+    count: int
+
+
+def toggle_me_too(already_counted: bool, count_before: int) -> MeTooChange:
+    """One click adds the member; the next click takes them off again. Never below zero."""
+    if already_counted:
+        return MeTooChange(added=False, count=max(0, count_before - 1))
+    return MeTooChange(added=True, count=count_before + 1)
+
+
+# --------------------------------------------------------------------------------------------
+# Author digests
+# --------------------------------------------------------------------------------------------
+
+
+def digest_due_at(now: datetime, last_sent_at: datetime | None) -> datetime:
+    """When the next digest may go out after a new kind word at `now`: a short gathering
+    window, and never sooner than an hour after the previous digest for the same story."""
+    _require_aware(now, "now")
+    due = now + DIGEST_GATHER
+    if last_sent_at is not None:
+        _require_aware(last_sent_at, "last_sent_at")
+        due = max(due, last_sent_at + DIGEST_MIN_GAP)
+    return due.astimezone(UTC)
+
+
+def digest_allowed(now: datetime, last_sent_at: datetime | None) -> bool:
+    """At most one digest per story per hour, whatever scheduled it."""
+    return last_sent_at is None or now - last_sent_at >= DIGEST_MIN_GAP
+
+
+def digest_label(due_at: datetime) -> str:
+    """The occurrence label of one digest: its due minute in UTC. Digests of one story are an
+    hour apart, so labels never repeat."""
+    return due_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
+
+
+# --------------------------------------------------------------------------------------------
+# The weekly roundup
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RoundupOccurrence:
+    """One roundup: when it goes out (UTC) and the ISO week it is about ("2026-W10")."""
+
+    due_at: datetime
+    week: str
+
+
+@dataclass(frozen=True, slots=True)
+class RoundupCounts:
+    stories: int
+    encouragements: int
+    me_toos: int
+
+    @property
+    def empty(self) -> bool:
+        return self.stories == 0 and self.encouragements == 0 and self.me_toos == 0
+
+
+def week_label(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_window(week: str, zone: ZoneInfo | str) -> tuple[datetime, datetime]:
+    """The UTC instants [start, end) of an ISO week ("2026-W10") in the server's zone:
+    Monday 00:00 local to the next Monday 00:00 local."""
+    tz = ZoneInfo(zone) if isinstance(zone, str) else zone
+    year, number = week.split("-W")
+    monday = date.fromisocalendar(int(year), int(number), 1)
+    start = datetime.combine(monday, time(0), tz)
+    end = datetime.combine(monday + timedelta(days=7), time(0), tz)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def next_roundup(after: datetime, zone: ZoneInfo | str) -> RoundupOccurrence:
+    """The first roundup strictly after `after`: Monday 09:00 local, about the week before."""
+    _require_aware(after, "after")
+    tz = ZoneInfo(zone) if isinstance(zone, str) else zone
+    local = after.astimezone(tz)
+    monday = local.date() - timedelta(days=(local.weekday() - ROUNDUP_WEEKDAY) % 7)
+    for weeks in range(3):
+        day = monday + timedelta(weeks=weeks)
+        # 09:00 exists every day in every zone (DST moves happen at night); fold=0 is fine.
+        due = datetime.combine(day, time(ROUNDUP_HOUR), tz)
+        if due > after:
+            return RoundupOccurrence(due.astimezone(UTC), week_label(day - timedelta(days=7)))
+    raise AssertionError("a Monday 09:00 always comes within three weeks")

@@ -1,0 +1,88 @@
+"""Every sentence peer encouragement shows to members, in one place to read and reword."""
+
+from __future__ import annotations
+
+# -- buttons on a story --------------------------------------------------------------------------
+ENCOURAGE_BUTTON = "Encourage"
+ME_TOO_BUTTON = "Me too"
+ME_TOO_BUTTON_COUNTED = "Me too · {count}"
+
+# -- the Encourage modal -------------------------------------------------------------------------
+ENCOURAGE_TITLE = "A few kind words"
+ENCOURAGE_FIELD = "Your message"
+ENCOURAGE_PLACEHOLDER = "What would you want to hear after a day like that?"
+SIGN_FIELD = "How to sign it"
+SIGN_NAMED = "With my name"
+SIGN_ANONYMOUS = "Post anonymously (as “a member”)"
+SIGN_ANONYMOUS_HINT = "Nobody, not even the moderators, sees who wrote it."
+
+# -- what lands in the thread --------------------------------------------------------------------
+ENCOURAGEMENT_POST = "💬 **Encouragement from {signature}**\n{text}"
+OP_REPLY_POST = "🗨️ **OP (anonymous)**\n{text}"
+# -- acknowledgements (ephemeral) ----------------------------------------------------------------
+ENCOURAGED = "Thank you — your words are in the thread now ({link})."
+ENCOURAGED_ANONYMOUSLY = "Thank you — your words are in the thread, signed “a member” ({link})."
+ME_TOO_ADDED = "You’re counted — quietly. Nobody can see who pressed it. Press again to undo."
+ME_TOO_REMOVED = "Taken off again. No trace of it is kept."
+REPLIED = "Posted in the thread as “OP (anonymous)”."
+
+# -- refusals (ephemeral, one kind sentence) -----------------------------------------------------
+STORY_GONE = "That story isn’t here anymore, so there’s nowhere to send this — thank you anyway."
+THREAD_NOT_READY = "The thread for this story isn’t ready yet — could you try again in a minute?"
+THREAD_UNREACHABLE = (
+    "I couldn’t post in this story’s thread just now. Nothing was posted — please try again later."
+)
+REPLY_OUTSIDE_THREAD = "/reply works inside a story’s thread, for the person who shared it."
+REPLY_NOT_AUTHOR = (
+    "Only the person who shared this story can reply as OP. You’re very welcome to write in the "
+    "thread directly, or use Encourage on the story."
+)
+REPLY_TITLE = "Reply as OP (anonymous)"
+REPLY_FIELD = "Your reply"
+REPLY_PLACEHOLDER = "Nobody will see that it’s you — it’s signed “OP (anonymous)”."
+SERVER_ONLY = "That works inside a server."
+
+# -- author digest (DM) --------------------------------------------------------------------------
+DIGEST_HEADER = "💛 New encouragement on your {label} in **{server}**:"
+DIGEST_ITEM = "• “{excerpt}” — {signature}"
+DIGEST_MORE = "…and {count} more."
+DIGEST_ME_TOO = "{count} people have said “me too” so far."
+DIGEST_ME_TOO_ONE = "1 person has said “me too” so far."
+DIGEST_LINK = "Read everything in the thread: {link}"
+DIGEST_FOOTER = (
+    "You get these because you asked for them when you shared (at most one an hour per story). "
+    "/mystories turns them off."
+)
+
+# -- digest choices in /mystories ---------------------------------------------------------------
+DIGESTS_BUTTON = "Encouragement DMs"
+DIGESTS_TITLE = (
+    "**Encouragement DMs** (only you can see this): a short digest of new kind words on each "
+    "story, at most one an hour. Press a story to switch."
+)
+DIGESTS_NONE = "None of your stories is up yet, so there’s nothing to switch."
+DIGEST_TOGGLE_ON = "{label}: on"
+DIGEST_TOGGLE_OFF = "{label}: off"
+DIGEST_NOT_YOURS = "Only the person who shared this story can change its DMs."
+
+# -- weekly roundup ------------------------------------------------------------------------------
+ROUNDUP_TITLE = "You were not alone this week"
+ROUNDUP_BODY = (
+    "🌱 **You were not alone this week.**\n"
+    "• {stories}\n• {encouragements}\n• {me_toos}\n"
+    "Whatever this week brought you, others have been there too."
+)
+# (one, many) forms of each line of the roundup.
+ROUNDUP_STORIES = ("1 story was shared", "{count} stories were shared")
+ROUNDUP_WORDS = (
+    "1 message of encouragement was sent",
+    "{count} messages of encouragement were sent",
+)
+ROUNDUP_ME_TOOS = ("“me too” was said once", "“me too” was said {count} times")
+ROUNDUP_THREAD_NAME = "You were not alone · week of {date}"
+
+# -- settings ------------------------------------------------------------------------------------
+GROUP_DESCRIPTION = "Peer encouragement around shared stories."
+ROUNDUP_ON = "The weekly “you were not alone” roundup is on. It goes out Monday mornings."
+ROUNDUP_OFF = "The weekly roundup is off. /encouragement roundup enabled:True brings it back."
+NOT_MANAGER = "That setting is for people who can manage this server."

@@ -1,0 +1,433 @@
+"""The use cases of peer encouragement: a thread for each posted story, kind words, me-toos,
+OP replies, the author's digest and the weekly roundup.
+
+Anonymity rules kept here: everything the bot posts goes out with `channel.send`/`thread.send`
+(never as an interaction response or followup, which Discord marks with the user), with
+mentions disabled; members are stored only as keyed pseudonyms; the author is only ever found
+through the stories feature (keyed pseudonym to check, sealed id to DM), and never logged.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.errors import UserFacingError
+from bot.guild_settings import GuildSettingsRepository
+from bot.scheduling import Outcome, to_epoch
+from bot.sending import PermanentFailure
+from cogs.encouragement import logic
+from cogs.encouragement import messages as m
+from cogs.encouragement.repository import (
+    DIGEST_JOB,
+    ROUNDUP_JOB,
+    EncouragementRepository,
+    StoryThread,
+    pseudonym_scope,
+)
+from cogs.encouragement.stories_data import StoriesData
+from cogs.stories import logic as stories_logic
+
+if TYPE_CHECKING:
+    from bot.app import Bot
+
+log = logging.getLogger(__name__)
+
+NONE = discord.AllowedMentions.none()
+
+
+@dataclass(frozen=True, slots=True)
+class DigestChoice:
+    public_id: str
+    label: str
+    on: bool
+
+
+class EncouragementService:
+    def __init__(self, bot: Bot, repo: EncouragementRepository, stories: StoriesData) -> None:
+        self.bot = bot
+        self.repo = repo
+        self.stories = stories
+
+    # -- a story was posted ---------------------------------------------------------------------
+
+    async def attach(
+        self,
+        *,
+        story_id: int,
+        public_id: str,
+        guild_id: int,
+        channel_id: int,
+        message_id: int,
+        forum_post_id: int | None,
+        label: str,
+        stage: str | None,
+    ) -> None:
+        """Give a freshly posted story its thread: one on the message in a text channel, the
+        post itself in a forum. Safe to repeat (a repeated event changes nothing)."""
+        now = self.bot.clock.now()
+        wants_roundup = await self._roundup_missing(guild_id)
+        zone = await self._zone(guild_id)
+        async with self.bot.store.transaction() as conn:
+            await self.repo.add_story(
+                conn,
+                story_id=story_id,
+                public_id=public_id,
+                guild_id=guild_id,
+                channel_id=channel_id,
+                message_id=message_id,
+                label=label,
+                stage=stage,
+                now=now,
+            )
+            if wants_roundup:
+                await self.bot.scheduler.put_job(conn, ROUNDUP_JOB, str(guild_id), {"zone": zone})
+        known = await self.repo.story(story_id)
+        if known is not None and known.thread_id is not None:
+            return
+        try:
+            if forum_post_id is not None:
+                thread_id = forum_post_id
+                # A forum post keeps the forum's default; a story's stays open for a week.
+                await self.bot.http.edit_channel(
+                    forum_post_id, auto_archive_duration=logic.AUTO_ARCHIVE_MINUTES
+                )
+            else:
+                channel = self.bot.get_channel(channel_id)
+                if not isinstance(channel, discord.TextChannel):
+                    log.info("A story's channel is gone; no encouragement thread for it")
+                    return
+                thread = await channel.get_partial_message(message_id).create_thread(
+                    name=logic.thread_name(label, stage),
+                    auto_archive_duration=logic.AUTO_ARCHIVE_MINUTES,
+                )
+                thread_id = thread.id
+            await self.repo.set_thread(story_id, thread_id)
+        except discord.HTTPException as exc:
+            log.warning("Could not open the encouragement thread of a story (HTTP %s)", exc.status)
+
+    async def _roundup_missing(self, guild_id: int) -> bool:
+        """The server wants roundups and has none scheduled yet."""
+        return (
+            await self.repo.roundup_enabled(guild_id)
+            and await self.bot.scheduler.next_run(ROUNDUP_JOB, str(guild_id)) is None
+        )
+
+    async def _zone(self, guild_id: int) -> str:
+        """The server's time zone for the roundup's Monday morning (UTC until one is set)."""
+        settings = await GuildSettingsRepository(self.bot.store).get(guild_id)
+        return settings.default_timezone or "UTC"
+
+    async def story_removed(self, story_id: int) -> None:
+        """The story was deleted: its thread goes too (a forum post is the story itself and is
+        deleted with it), and so do its kind words and me-toos."""
+        story = await self.repo.story(story_id)
+        if story is None:
+            return
+        in_forum = isinstance(self.bot.get_channel(story.channel_id), discord.ForumChannel)
+        if story.thread_id is not None and not in_forum:
+            try:
+                await self.bot.http.delete_channel(story.thread_id)
+            except discord.NotFound:
+                pass
+            except discord.HTTPException as exc:
+                log.warning("Could not delete a removed story's thread (HTTP %s)", exc.status)
+        await self.repo.forget_story(story_id)
+
+    # -- kind words -----------------------------------------------------------------------------
+
+    async def _thread_of(self, story: StoryThread) -> discord.Thread:
+        if story.thread_id is None:
+            raise UserFacingError(m.THREAD_NOT_READY)
+        channel = self.bot.get_channel(story.thread_id)
+        if not isinstance(channel, discord.Thread):
+            try:
+                fetched = await self.bot.fetch_channel(story.thread_id)
+            except discord.NotFound:
+                raise UserFacingError(m.STORY_GONE) from None
+            except discord.HTTPException:
+                raise UserFacingError(m.THREAD_UNREACHABLE) from None
+            if not isinstance(fetched, discord.Thread):
+                raise UserFacingError(m.STORY_GONE)
+            channel = fetched
+        return channel
+
+    async def _story(self, public_id: str, guild_id: int) -> StoryThread:
+        story = await self.repo.story_by_public_id(public_id)
+        if story is None or story.guild_id != guild_id:
+            raise UserFacingError(m.STORY_GONE)
+        return story
+
+    async def _post_in_thread(self, thread: discord.Thread, content: str) -> discord.Message:
+        try:
+            return await thread.send(content, allowed_mentions=NONE)
+        except discord.HTTPException as exc:
+            log.warning("Could not post in a story thread (HTTP %s)", exc.status)
+            raise UserFacingError(m.THREAD_UNREACHABLE) from None
+
+    async def encourage(
+        self, public_id: str, guild_id: int, user_id: int, text: str, display_name: str | None
+    ) -> str:
+        """Post kind words in the story's thread, signed with `display_name` or "a member".
+        Returns the link to the posted message."""
+        try:
+            words = logic.clean_message(
+                text,
+                limit=logic.ENCOURAGEMENT_LIMIT,
+                what="message of encouragement",
+                links_allowed=await self.stories.links_allowed(guild_id),
+                sanitise=stories_logic.sanitise,
+            )
+        except logic.InvalidInput as exc:
+            raise UserFacingError(str(exc)) from None
+        story = await self._story(public_id, guild_id)
+        story_id = story.story_id
+        thread = await self._thread_of(story)
+        signature = logic.signature(display_name, stories_logic.neutralise_mentions)
+        posted = await self._post_in_thread(
+            thread, m.ENCOURAGEMENT_POST.format(signature=signature, text=words)
+        )
+        now = self.bot.clock.now()
+        wants_digest = await self._digest_on(story)
+        pending = await self.bot.scheduler.next_run(DIGEST_JOB, str(story_id))
+        async with self.bot.store.transaction() as conn:
+            await self.repo.add_encouragement(
+                conn,
+                story_id=story_id,
+                guild_id=guild_id,
+                pseudonym=self.bot.anonymizer.pseudonym(pseudonym_scope(guild_id), user_id),
+                signature=None if display_name is None else signature,
+                body=words if wants_digest else None,
+                message_id=posted.id,
+                now=now,
+            )
+            if wants_digest and pending is None:
+                due = logic.digest_due_at(now, story.digest_sent_at)
+                await self.bot.scheduler.put_job(
+                    conn, DIGEST_JOB, str(story_id), {"at": to_epoch(due)}
+                )
+        return posted.jump_url
+
+    # -- me too ---------------------------------------------------------------------------------
+
+    async def toggle_me_too(
+        self, public_id: str, guild_id: int, user_id: int
+    ) -> logic.MeTooChange | None:
+        """Add or take back the member's "me too"; None when the story is gone."""
+        story = await self.repo.story_by_public_id(public_id)
+        if story is None or story.guild_id != guild_id:
+            return None
+        story_id = story.story_id
+        pseudonym = self.bot.anonymizer.pseudonym(pseudonym_scope(guild_id), user_id)
+        async with self.bot.store.transaction() as conn:
+            counted = await self.repo.has_me_too(conn, story_id, pseudonym)
+            before = await self.repo.me_too_count(conn, story_id)
+            change = logic.toggle_me_too(counted, before)
+            await self.repo.set_me_too(
+                conn, story_id, guild_id, pseudonym, on=change.added, now=self.bot.clock.now()
+            )
+            count = await self.repo.me_too_count(conn, story_id)
+        return logic.MeTooChange(added=change.added, count=count)
+
+    # -- OP replies -----------------------------------------------------------------------------
+
+    async def story_for_reply(self, channel_id: int, guild_id: int, user_id: int) -> str:
+        """The story whose thread this is, if the member wrote it; else a kind refusal."""
+        story = await self.repo.story_by_thread(channel_id)
+        if story is None or story.guild_id != guild_id:
+            raise UserFacingError(m.REPLY_OUTSIDE_THREAD)
+        if not await self.stories.is_author(story.story_id, guild_id, user_id):
+            raise UserFacingError(m.REPLY_NOT_AUTHOR)
+        return story.public_id
+
+    async def reply_as_op(self, public_id: str, guild_id: int, user_id: int, text: str) -> None:
+        story = await self._story(public_id, guild_id)
+        # Checked again on submit: the story may have been deleted meanwhile.
+        if not await self.stories.is_author(story.story_id, guild_id, user_id):
+            raise UserFacingError(m.REPLY_NOT_AUTHOR)
+        try:
+            words = logic.clean_message(
+                text,
+                limit=logic.REPLY_LIMIT,
+                what="reply",
+                links_allowed=await self.stories.links_allowed(guild_id),
+                sanitise=stories_logic.sanitise,
+            )
+        except logic.InvalidInput as exc:
+            raise UserFacingError(str(exc)) from None
+        thread = await self._thread_of(story)
+        await self._post_in_thread(thread, m.OP_REPLY_POST.format(text=words))
+
+    # -- the author's digest --------------------------------------------------------------------
+
+    async def send_digest(self, story_id: int, nonce: str) -> tuple[Outcome, str | None]:
+        story = await self.repo.story(story_id)
+        if story is None:
+            return "skipped", "story gone"
+        now = self.bot.clock.now()
+        if not logic.digest_allowed(now, story.digest_sent_at):
+            # Something scheduled it early: come back when the hour is up.
+            assert story.digest_sent_at is not None
+            due = story.digest_sent_at + logic.DIGEST_MIN_GAP
+            async with self.bot.store.transaction() as conn:
+                await self.bot.scheduler.put_job(
+                    conn, DIGEST_JOB, str(story_id), {"at": to_epoch(due)}, after=now
+                )
+            return "skipped", "within the hour"
+        items = await self.repo.undigested(story_id)
+        if not items:
+            return "skipped", "nothing new"
+        recipient = None if story.digest_muted else await self.stories.digest_recipient(story_id)
+        if recipient is None:
+            await self.repo.drop_undigested_text(story_id, now)
+            return "skipped", "author opted out"
+        guild = self.bot.get_guild(story.guild_id)
+        link = (
+            f"https://discord.com/channels/{story.guild_id}/{story.thread_id}"
+            if story.thread_id
+            else ""
+        )
+        me_toos = await self.repo.me_too_count(None, story_id)
+        text = render_digest(
+            label=story.label,
+            server=guild.name if guild else "your server",
+            items=[(i.body or "", i.signature) for i in items],
+            me_toos=me_toos,
+            link=link,
+        )
+        try:
+            # The engine's paced sender: the run's nonce makes a re-send after a crash a no-op;
+            # a passing failure raises RetryLater and the scheduler tries again (same nonce).
+            await self.bot.sender.send_dm(recipient, nonce=nonce, content=text)
+        except PermanentFailure:
+            # DMs closed: keep the words for a later digest? No — nobody can tell either way,
+            # and text waiting forever is data kept for nothing.
+            await self.repo.drop_undigested_text(story_id, now)
+            return "skipped", "DMs closed"
+        async with self.bot.store.transaction() as conn:
+            await self.repo.mark_digested(conn, story_id, [i.id for i in items], now)
+        return "done", f"{len(items)} item(s)"
+
+    async def _digest_on(self, story: StoryThread) -> bool:
+        return not story.digest_muted and await self.stories.wants_digest(story.story_id)
+
+    async def digest_choices(self, guild_id: int, user_id: int) -> list[DigestChoice]:
+        """The member's posted stories and whether each sends them digests (for /mystories)."""
+        choices = []
+        for own in await self._stories_service().mine(guild_id, user_id):
+            story = await self.repo.story(own.id)
+            if story is None or own.status != "posted":
+                continue
+            choices.append(DigestChoice(story.public_id, story.label, await self._digest_on(story)))
+        return choices
+
+    async def toggle_digest(self, public_id: str, guild_id: int, user_id: int) -> bool:
+        """Turn the author's digest for one story on or off; returns the new state."""
+        story = await self._story(public_id, guild_id)
+        if not await self.stories.is_author(story.story_id, guild_id, user_id):
+            raise UserFacingError(m.DIGEST_NOT_YOURS)
+        if await self._digest_on(story):
+            await self.repo.set_digest_muted(story.story_id, True)
+            await self.repo.drop_undigested_text(story.story_id, self.bot.clock.now())
+            async with self.bot.store.transaction() as conn:
+                await self.bot.scheduler.remove_job(conn, DIGEST_JOB, str(story.story_id))
+            return False
+        # The stories feature keeps the sealed id (the "DM me about this story" choice).
+        await self._stories_service().opt_in_dm(public_id, guild_id, user_id)
+        await self.repo.set_digest_muted(story.story_id, False)
+        return True
+
+    def _stories_service(self) -> Any:
+        cog: Any = self.bot.get_cog("Stories")
+        if cog is None:
+            raise UserFacingError(m.STORY_GONE)
+        return cog.service
+
+    # -- the weekly roundup ---------------------------------------------------------------------
+
+    async def set_roundup(self, guild_id: int, enabled: bool) -> None:
+        missing = await self.bot.scheduler.next_run(ROUNDUP_JOB, str(guild_id)) is None
+        zone = await self._zone(guild_id)
+        async with self.bot.store.transaction() as conn:
+            await self.repo.set_roundup_enabled(conn, guild_id, enabled, self.bot.clock.now())
+            if enabled and missing:
+                await self.bot.scheduler.put_job(conn, ROUNDUP_JOB, str(guild_id), {"zone": zone})
+            elif not enabled:
+                await self.bot.scheduler.remove_job(conn, ROUNDUP_JOB, str(guild_id))
+
+    async def post_roundup(
+        self, guild_id: int, week: str, zone: str, nonce: str
+    ) -> tuple[Outcome, str | None]:
+        if not await self.repo.roundup_enabled(guild_id):
+            return "skipped", "turned off"
+        if await self.repo.roundup_posted(guild_id, week):
+            return "skipped", "already posted"
+        start, end = logic.week_window(week, zone)
+        counts = await self.repo.week_counts(guild_id, start, end)
+        if counts.empty:
+            return "skipped", "a quiet week"
+        channel_id = await self.stories.stories_channel(guild_id) or await self.repo.latest_channel(
+            guild_id
+        )
+        channel = self.bot.get_channel(channel_id) if channel_id else None
+        if channel is None:
+            return "skipped", "no stories channel"
+        text = render_roundup(counts)
+        try:
+            if isinstance(channel, discord.ForumChannel):
+                forum = channel
+                name = m.ROUNDUP_THREAD_NAME.format(date=start.strftime("%-d %B"))
+                created = await self.bot.sender.call(
+                    lambda: forum.create_thread(
+                        name=name,
+                        content=text,
+                        allowed_mentions=NONE,
+                        auto_archive_duration=logic.AUTO_ARCHIVE_MINUTES,
+                    )
+                )
+                message_id = created.message.id
+            elif isinstance(channel, discord.TextChannel):
+                posted = await self.bot.sender.send(
+                    channel.id, nonce=nonce, guild_id=guild_id, content=text
+                )
+                message_id = posted.id
+            else:
+                return "skipped", "no stories channel"
+        except PermanentFailure as failure:
+            return "failed", failure.reason
+        await self.repo.record_roundup(guild_id, week, counts, message_id, self.bot.clock.now())
+        return "done", None
+
+
+def render_digest(
+    *, label: str, server: str, items: list[tuple[str, str | None]], me_toos: int, link: str
+) -> str:
+    """The digest DM: excerpts signed by name or "a member", never anything else about them."""
+    lines = [m.DIGEST_HEADER.format(label=label, server=discord.utils.escape_markdown(server))]
+    for body, signature in items[: logic.DIGEST_EXCERPTS]:
+        lines.append(
+            m.DIGEST_ITEM.format(excerpt=logic.excerpt(body), signature=signature or "a member")
+        )
+    if len(items) > logic.DIGEST_EXCERPTS:
+        lines.append(m.DIGEST_MORE.format(count=len(items) - logic.DIGEST_EXCERPTS))
+    if me_toos:
+        lines.append(m.DIGEST_ME_TOO_ONE if me_toos == 1 else m.DIGEST_ME_TOO.format(count=me_toos))
+    if link:
+        lines.append(m.DIGEST_LINK.format(link=link))
+    lines.append(f"-# {m.DIGEST_FOOTER}")
+    return "\n".join(lines)[:2000]
+
+
+def _plural(forms: tuple[str, str], count: int) -> str:
+    return forms[0] if count == 1 else forms[1].format(count=count)
+
+
+def render_roundup(counts: logic.RoundupCounts) -> str:
+    return m.ROUNDUP_BODY.format(
+        stories=_plural(m.ROUNDUP_STORIES, counts.stories),
+        encouragements=_plural(m.ROUNDUP_WORDS, counts.encouragements),
+        me_toos=_plural(m.ROUNDUP_ME_TOOS, counts.me_toos),
+    )

@@ -1,0 +1,92 @@
+"""What encouragement reads from the stories feature's tables (read-only): about a story's
+author without ever revealing who it is — "is this member the author?" (by keyed pseudonym) and
+"who gets the digest?" (the sealed member id, only if they opted in) — and the server's stories
+settings (the stories channel, whether links are allowed)."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from typing import Protocol
+
+import aiosqlite
+
+from bot.anonymity import Anonymizer
+from bot.db import Store
+
+log = logging.getLogger(__name__)
+
+
+class StoriesData(Protocol):
+    async def is_author(self, story_id: int, guild_id: int, user_id: int) -> bool: ...
+
+    async def wants_digest(self, story_id: int) -> bool: ...
+
+    async def digest_recipient(self, story_id: int) -> int | None:
+        """The author's member id, unsealed only now and only if they want digests."""
+        ...
+
+    async def links_allowed(self, guild_id: int) -> bool: ...
+
+    async def stories_channel(self, guild_id: int) -> int | None: ...
+
+
+class StoriesTable:
+    """Reads the stories table (owned by cogs/stories) by story id, read-only: `author` is the
+    keyed pseudonym of scope "stories:<guild>", `sealed_author` the member id sealed with
+    context "story-dm:<guild>:<public id>", present only when the author asked for DMs about
+    the story (the digest's opt-in)."""
+
+    def __init__(self, store: Store, anonymizer: Anonymizer) -> None:
+        self.store = store
+        self.anonymizer = anonymizer
+
+    async def _row(self, story_id: int) -> aiosqlite.Row | None:
+        try:
+            return await self.store.fetchone(
+                "SELECT guild_id, public_id, author, sealed_author FROM stories WHERE id = ?",
+                (story_id,),
+            )
+        except aiosqlite.OperationalError:
+            log.warning("The stories table is not available yet; nobody counts as a story's writer")
+            return None
+
+    async def is_author(self, story_id: int, guild_id: int, user_id: int) -> bool:
+        row = await self._row(story_id)
+        if row is None or row["guild_id"] != guild_id:
+            return False
+        mine = self.anonymizer.pseudonym(f"stories:{guild_id}", user_id)
+        return hmac.compare_digest(mine, str(row["author"]))
+
+    async def wants_digest(self, story_id: int) -> bool:
+        row = await self._row(story_id)
+        return bool(row and row["sealed_author"])
+
+    async def digest_recipient(self, story_id: int) -> int | None:
+        row = await self._row(story_id)
+        if not (row and row["sealed_author"]):
+            return None
+        plain = self.anonymizer.unseal(
+            row["sealed_author"], context=f"story-dm:{row['guild_id']}:{row['public_id']}"
+        )
+        if plain is None:
+            log.warning("A sealed story token did not open (wrong key or tampered)")
+            return None
+        return int(plain.decode())
+
+    async def _settings(self, guild_id: int) -> aiosqlite.Row | None:
+        try:
+            return await self.store.fetchone(
+                "SELECT channel_id, links_allowed FROM story_settings WHERE guild_id = ?",
+                (guild_id,),
+            )
+        except aiosqlite.OperationalError:
+            return None
+
+    async def links_allowed(self, guild_id: int) -> bool:
+        row = await self._settings(guild_id)
+        return bool(row and row["links_allowed"])
+
+    async def stories_channel(self, guild_id: int) -> int | None:
+        row = await self._settings(guild_id)
+        return int(row["channel_id"]) if row and row["channel_id"] else None
