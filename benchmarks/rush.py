@@ -116,7 +116,7 @@ async def one_run(servers: int, dms: int, latency: float) -> Run:
                 REBOUND_DATA_DIR=str(data),
                 REBOUND_ENV_FILE=str(data / "no.env"),
                 REBOUND_SECRET_KEY=SECRET,
-                REBOUND_POST_RATE="50",
+                REBOUND_POST_RATE=os.environ.get("RUSH_POST_RATE", "50"),
                 REBOUND_LOG_LEVEL="WARNING",
             )
             profile = ["-m", "cProfile", "-o", PROFILE] if PROFILE else []

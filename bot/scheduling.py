@@ -609,14 +609,14 @@ class Scheduler:
         marks = ",".join("?" for _ in kinds)
         now_s = to_epoch(now)
         async with self._store.transaction() as conn:
-            cursor = await conn.execute(
+            pending = await conn.execute_fetchall(
                 "SELECT r.kind, r.key, r.occurrence, r.due_at, r.attempts, j.rule "
                 "FROM job_runs r LEFT JOIN scheduled_jobs j ON j.kind = r.kind AND j.key = r.key "
                 f"WHERE r.status = 'pending' AND r.retry_at <= ? AND r.kind IN ({marks}) "
                 "ORDER BY r.retry_at LIMIT ?",
                 (now_s, *kinds, limit),
             )
-            for row in await cursor.fetchall():
+            for row in pending:
                 rule = json.loads(row["rule"]) if row["rule"] else {}
                 due_at = from_epoch(row["due_at"])
                 run = DueRun(
@@ -643,13 +643,13 @@ class Scheduler:
                 claimed.append(run)
             room = limit - len(claimed)
             if room > 0:
-                cursor = await conn.execute(
+                due = await conn.execute_fetchall(
                     "SELECT kind, key, rule, next_run_at, occurrence FROM scheduled_jobs "
                     f"WHERE next_run_at <= ? AND kind IN ({marks}) "
                     "ORDER BY next_run_at, kind, key LIMIT ?",
                     (now_s, *kinds, room),
                 )
-                for row in await cursor.fetchall():
+                for row in due:
                     await self._claim_job(conn, row, now, claimed, missed)
         for run in missed:
             log.info(

@@ -344,8 +344,6 @@ async def test_stop_finishes_what_is_in_flight_and_claims_nothing_more(
 async def test_the_loop_wakes_at_the_due_instant_not_the_tick(store: Store) -> None:
     from bot.clock import SystemClock
 
-    handler = Hourly()
-
     class Soon(Hourly):
         def next_occurrence(self, rule: Mapping[str, Any], after: datetime) -> Occurrence | None:
             due = datetime.fromisoformat(rule["at"])
@@ -367,7 +365,6 @@ async def test_the_loop_wakes_at_the_due_instant_not_the_tick(store: Store) -> N
         assert datetime.now(UTC) - due < timedelta(seconds=1)
     finally:
         await scheduler.stop()
-    assert handler.ran == []
 
 
 def test_nonces_are_stable_distinct_and_fit_discord() -> None:

@@ -82,3 +82,33 @@ def test_secret_key_from_environment_creates_no_file(tmp_path: Path) -> None:
     settings = load(tmp_path, REBOUND_DATA_DIR=str(tmp_path / "s"), REBOUND_SECRET_KEY="k" * 40)
     assert load_or_create_secret_key(settings) == b"k" * 40
     assert not (tmp_path / "s").exists()
+
+
+def test_engine_settings_default_to_automatic_shards_and_a_safe_rate(tmp_path: Path) -> None:
+    settings = load(tmp_path)
+    assert settings.shard_count is None
+    assert settings.post_rate_per_second == 45
+    assert settings.send_workers == 16
+    assert settings.run_history_days == 30
+    assert settings.nonce_window_seconds == 120
+
+
+def test_engine_settings_are_read_and_checked(tmp_path: Path) -> None:
+    settings = load(
+        tmp_path,
+        REBOUND_SHARD_COUNT="3",
+        REBOUND_SEND_WORKERS="8",
+        REBOUND_RUN_HISTORY_DAYS="90",
+        REBOUND_POST_RATE="50",
+    )
+    assert (settings.shard_count, settings.send_workers) == (3, 8)
+    assert settings.run_history_days == 90 and settings.post_rate_per_second == 50
+    assert load(tmp_path, REBOUND_SHARD_COUNT="auto").shard_count is None
+    for key, bad in (
+        ("REBOUND_SHARD_COUNT", "2.5"),
+        ("REBOUND_SHARD_COUNT", "0"),
+        ("REBOUND_POST_RATE", "51"),
+        ("REBOUND_SEND_WORKERS", "0"),
+    ):
+        with pytest.raises(SettingsError, match=key):
+            load(tmp_path, **{key: bad})
