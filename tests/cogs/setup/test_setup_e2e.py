@@ -277,3 +277,20 @@ async def test_the_accountability_channel_needs_private_threads(world: Any, tmp_
             "SELECT accountability_channel_id FROM streak_guild_settings"
         )
         assert row is not None and row["accountability_channel_id"] == room.id
+
+
+async def test_a_forum_can_be_the_stories_channel(world: Any, tmp_path: Path) -> None:
+    forum = world.guild.create_forum_channel("stories-forum", tags=["Onsite"])
+    # Threads are the forum's posts: starting a public thread is not what a forum needs.
+    world.fake.set_bot_permissions(
+        forum, deny=discord.Permissions(create_public_threads=True).value
+    )
+    async with running_bot(world.fake, data_dir=tmp_path) as app:
+        flow = await world.fake.invoke(world.mod, world.channel, "setup")
+        page = await go_to(world, flow.message, "Stories")
+        picked = await world.fake.select(
+            world.mod, page.message, custom_id="setup:pick:stories_channel", values=[forum]
+        )
+        assert "Saved: Stories channel" in description(picked), description(picked)
+        row = await app.store.fetchone("SELECT channel_id FROM story_settings")
+        assert row is not None and row["channel_id"] == forum.id
