@@ -21,8 +21,10 @@ from bot.clock import SystemClock
 from bot.content import Content, ContentError
 from bot.db import DatabaseTooNewError, Store
 from bot.db.connection import load_migrations
+from bot.db.restore import RestoreError, inspect_backup, restore_backup
 from bot.logs import configure_logging
 from bot.permissions import application_id_from_token, invite_url, needed
+from bot.runlock import AlreadyRunning, hold_run_lock
 from bot.settings import Settings, SettingsError, load_or_create_secret_key
 
 log = logging.getLogger("bot")
@@ -47,6 +49,16 @@ Discord refused the connection: this bot is in more servers than one shard may c
 REBOUND_SHARD_COUNT is set too low; leave it empty so Rebound uses Discord's recommendation,
 or raise it (about one shard per 1,000 servers). Nothing was changed."""
 
+ALREADY_RUNNING = """\
+Rebound is already running on {data} (pid {pid}). Two bots on one database would post
+everything twice, so this one did not start. Stop the other one first (for example
+`systemctl stop rebound`)."""
+
+RESTORE_REFUSED = """\
+Rebound is running on {data} (pid {pid}), so nothing was restored: a running bot would keep
+writing to the database being replaced. Stop it first (for example `systemctl stop rebound`),
+run the restore again, then start it."""
+
 UNREACHABLE = """\
 Rebound couldn't reach Discord ({reason}). Check this machine's internet connection and try
 again; the bot keeps no partial state, so starting again is safe."""
@@ -63,8 +75,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("run", help="connect to Discord and run the bot (the default)")
     sub.add_parser("commands", help="print the JSON list of application commands the bot syncs")
     sub.add_parser("check", help="validate settings, content files and the database")
+    sub.add_parser(
+        "locales", help="print the English command catalog (data/locales/en.yaml) from the code"
+    )
     backup = sub.add_parser("backup", help="copy the database safely, even while the bot runs")
     backup.add_argument("--to", type=Path, help="the file to write (default: data/backups/…)")
+    restore = sub.add_parser(
+        "restore", help="put a backup back (the bot must be stopped; the file is checked first)"
+    )
+    restore.add_argument("file", type=Path, help="the backup file to restore")
     invite = sub.add_parser("invite", help="print the invite URL with the least permissions")
     invite.add_argument("--client-id", help="the application id (default: read from the token)")
     args = parser.parse_args(argv)
@@ -80,10 +99,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return print_commands(settings)
     if command == "check":
         return check(settings)
+    if command == "locales":
+        return print_locale_template(settings)
     if command == "invite":
         return print_invite(settings, args.client_id)
     if command == "backup":
         return backup_database(settings, args.to)
+    if command == "restore":
+        return restore_database(settings, args.file)
     return run(settings)
 
 
@@ -102,14 +125,18 @@ def run(settings: Settings) -> int:
         return EXIT_CONFIG
     try:
         return asyncio.run(_run(settings, content))
+    except AlreadyRunning as exc:
+        print(
+            ALREADY_RUNNING.format(pid=exc.pid or "unknown", data=settings.data_dir),
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
     except KeyboardInterrupt:
         log.info("Stopped by keyboard interrupt")
         return 0
 
 
 async def _run(settings: Settings, content: Content) -> int:
-    from bot.app import Bot  # imported late: it imports every feature
-    from bot.scheduling import Scheduler
 
     assert settings.discord_token is not None
     point_at_discord(settings)
@@ -121,6 +148,16 @@ async def _run(settings: Settings, content: Content) -> int:
     except (OSError, discord.HTTPException) as exc:
         print(UNREACHABLE_BEFORE_START.format(reason=type(exc).__name__), file=sys.stderr)
         return 1
+    # One bot per data folder (a restore waits for this lock too); raises AlreadyRunning.
+    with hold_run_lock(settings.data_dir):
+        return await _run_locked(settings, content)
+
+
+async def _run_locked(settings: Settings, content: Content) -> int:
+    from bot.app import Bot  # imported late: it imports every feature
+    from bot.scheduling import Scheduler
+
+    assert settings.discord_token is not None
     try:
         store = await Store.open(settings.db_path)
     except DatabaseTooNewError as exc:
@@ -138,10 +175,11 @@ async def _run(settings: Settings, content: Content) -> int:
             secret_key=secret_key,
             content=content,
         )
-        # systemd, Docker and friends stop services with SIGTERM: close cleanly, like Ctrl+C.
-        asyncio.get_running_loop().add_signal_handler(
-            signal.SIGTERM, lambda: asyncio.ensure_future(bot.close())
-        )
+        # systemd, Docker and friends stop services with SIGTERM, a terminal with Ctrl+C
+        # (SIGINT): both close cleanly (scheduler stopped, gateway closed, then the database).
+        loop = asyncio.get_running_loop()
+        for stop_signal in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(stop_signal, lambda: asyncio.ensure_future(bot.close()))
         try:
             async with bot:
                 await bot.start(settings.discord_token)
@@ -200,11 +238,16 @@ def print_commands(settings: Settings) -> int:
 
 async def command_payload(settings: Settings) -> list[dict[str, Any]]:
     """Build the bot offline (in-memory store, no token) and ask its tree for the payload."""
+    return await _with_offline_bot(settings, "payload")
+
+
+async def _with_offline_bot(settings: Settings, what: str) -> Any:
     from bot.app import Bot
     from bot.clock import SystemClock
+    from bot.i18n import catalog_template
     from bot.scheduling import Scheduler
 
-    logging.disable(logging.INFO)  # stdout must be only the JSON
+    logging.disable(logging.INFO)  # stdout must be only the JSON (or YAML)
     try:
         async with await Store.open(":memory:") as store:
             clock = SystemClock()
@@ -216,11 +259,31 @@ async def command_payload(settings: Settings) -> list[dict[str, Any]]:
                 secret_key=b"offline-command-listing-needs-no-secret",
             )
             await bot.load_features()
-            payload = bot.command_payload()
+            if what == "payload":
+                result: Any = await bot.command_payload()
+            else:
+                result = catalog_template(bot.tree.get_commands())
             await bot.close()
-            return payload
+            return result
     finally:
         logging.disable(logging.NOTSET)
+
+
+def print_locale_template(settings: Settings) -> int:
+    """The English catalog of every command string, as data/locales/en.yaml holds it."""
+    import yaml
+
+    catalog = asyncio.run(_with_offline_bot(settings, "catalog"))
+    print(LOCALES_HEADER, end="")
+    print(yaml.safe_dump(catalog, sort_keys=False, allow_unicode=True, width=100), end="")
+    return 0
+
+
+LOCALES_HEADER = """\
+# English strings of every command, option and choice, keyed by the command tree.
+# Generated from the code by `python -m bot locales > data/locales/en.yaml`; a test checks that
+# every command string has an entry. Copy it to <locale>.yaml (fr.yaml, pt-BR.yaml) to translate.
+"""
 
 
 # -- check ----------------------------------------------------------------------------------------
@@ -317,6 +380,41 @@ def backup_database(settings: Settings, target: Path | None) -> int:
     print(
         "Keep the secret key (REBOUND_SECRET_KEY or data/secret.key) with it: without the key, "
         "anonymous authors cannot be recognised again."
+    )
+    return 0
+
+
+# -- restore --------------------------------------------------------------------------------------
+
+
+def restore_database(settings: Settings, backup: Path) -> int:
+    """Check the file, refuse while the bot runs, keep the current database, swap atomically."""
+    try:
+        info = inspect_backup(backup)
+    except RestoreError as exc:
+        print(f"Nothing was restored: {exc}", file=sys.stderr)
+        return 1
+    stamp = SystemClock().now().strftime("%Y%m%d-%H%M%S")
+    try:
+        with hold_run_lock(settings.data_dir):
+            kept = restore_backup(backup, settings.db_path, settings.data_dir / "backups", stamp)
+    except AlreadyRunning as exc:
+        print(
+            RESTORE_REFUSED.format(pid=exc.pid or "unknown", data=settings.data_dir),
+            file=sys.stderr,
+        )
+        return 1
+    print(f"Checked {backup}: integrity OK, schema {info.schema_version}, {info.tables} tables.")
+    if kept is not None:
+        print(f"The database it replaced was kept as {kept}.")
+    print(f"Restored {backup} to {settings.db_path}.")
+    if info.pending_migrations:
+        print(
+            f"The next start applies {info.pending_migrations} migration(s) to bring it up to date."
+        )
+    print(
+        "Use the same secret key (REBOUND_SECRET_KEY or data/secret.key) the backup was made "
+        "with: with another key, anonymous authors cannot be recognised again."
     )
     return 0
 

@@ -20,6 +20,7 @@ from bot.anonymity import Anonymizer
 from bot.clock import Clock
 from bot.content import Content
 from bot.db import Store
+from bot.i18n import CatalogTranslator
 from bot.logs import clamp_payload_loggers
 from bot.pacing import Pacer
 from bot.privacy import PrivacyRegistry
@@ -29,6 +30,17 @@ from bot.settings import Settings
 from bot.tree import ReboundTree
 
 log = logging.getLogger(__name__)
+
+# discord.py's task names for a slash command, a view's component, a modal and an event listener
+# (such as on_app_command_completion) being handled.
+IN_FLIGHT_TASKS = (
+    "CommandTree-invoker",
+    "discord-ui-view-dispatch",
+    "discord-ui-modal-dispatch",
+    "discord.py: on_",
+)
+# How long a stop waits for them (systemd's TimeoutStopSec should be longer).
+IN_FLIGHT_GRACE = 5.0
 
 # Discord lets `max_concurrency` shards IDENTIFY per this many seconds (one bucket per
 # shard_id % max_concurrency).
@@ -150,6 +162,10 @@ class Bot(commands.AutoShardedBot):
             return
         for name in feature_extensions():
             await self.load_extension(name)
+        # Command names and descriptions per locale (data/locales/*.yaml), keyed by the tree.
+        await self.tree.set_translator(
+            CatalogTranslator.from_folder(self.settings.content_dir / "locales")
+        )
         self._features_loaded = True
 
     async def setup_hook(self) -> None:
@@ -184,6 +200,7 @@ class Bot(commands.AutoShardedBot):
         if self._scheduler_task is not None and not self._scheduler_task.done():
             self._scheduler_task.cancel()
         await self.scheduler.stop()
+        await self.finish_in_flight_interactions()
         if getattr(self, "_AutoShardedClient__queue", None) is None:
             # Never logged in (`python -m bot commands` builds the bot offline): discord.py's
             # sharded close needs the queue login creates, so only the cogs are unloaded.
@@ -192,21 +209,47 @@ class Bot(commands.AutoShardedBot):
             return
         await super().close()
 
+    async def finish_in_flight_interactions(self, grace: float = IN_FLIGHT_GRACE) -> None:
+        """Let commands, buttons and modals already running finish (their database write and
+        their answer) before the HTTP session closes: a member who was told "done" must find
+        it done after a restart, and nobody should get a half-sent reply."""
+        current = asyncio.current_task()
+        deadline = asyncio.get_running_loop().time() + grace
+        while True:
+            running = [
+                task
+                for task in asyncio.all_tasks()
+                if task is not current
+                and not task.done()
+                and task.get_name().startswith(IN_FLIGHT_TASKS)
+            ]
+            remaining = deadline - asyncio.get_running_loop().time()
+            if not running or remaining <= 0:
+                if running:
+                    log.warning("Stopping with %d interaction(s) still running", len(running))
+                return
+            await asyncio.wait(running, timeout=remaining)
+
     # -- command sync ---------------------------------------------------------------------------
 
     def sync_target(self) -> discord.Object | None:
         return discord.Object(self.settings.dev_guild_id) if self.settings.dev_guild_id else None
 
-    def command_payload(self) -> list[dict[str, Any]]:
-        """Exactly what discord.py would send to bulk-overwrite the commands."""
+    async def command_payload(self) -> list[dict[str, Any]]:
+        """Exactly what discord.py sends to bulk-overwrite the commands (translations included,
+        as `CommandTree.sync` builds them)."""
         target = self.sync_target()
         if target is not None:
             self.tree.copy_global_to(guild=target)
-        return [command.to_dict(self.tree) for command in self.tree.get_commands(guild=target)]
+        commands = self.tree.get_commands(guild=target)
+        translator = self.tree.translator
+        if translator is None:
+            return [command.to_dict(self.tree) for command in commands]
+        return [await command.get_translated_payload(self.tree, translator) for command in commands]
 
     async def sync_commands_if_changed(self) -> bool:
         """Sync only when the payload differs from the last successful sync (hash in the DB)."""
-        payload = self.command_payload()
+        payload = await self.command_payload()
         digest = hashlib.sha256(
             json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
         ).hexdigest()

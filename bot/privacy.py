@@ -9,17 +9,64 @@ Every feature that stores anything about a member registers one `PersonalData` p
 
 Anonymous features find the member's rows through the member's keyed pseudonyms (`Subject`
 carries a function that derives them), never through an id stored in clear.
+
+A provider may also list the tables it answers for in a `tables` attribute; a test checks that
+every table in the database is answered for by some provider (or is a declared core table).
+`export`/`delete` return every table they own as a key, even with nothing in it, so that the
+answer itself shows what was looked at.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import json
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Protocol
 
 import aiosqlite
 
+if TYPE_CHECKING:
+    from bot.db import Store
+
 Row = dict[str, Any]
+
+
+def iso_instant(seconds: int) -> str:
+    """Unix seconds as ISO 8601 in UTC, e.g. 2026-03-02T06:00:00+00:00."""
+    return datetime.fromtimestamp(seconds, UTC).isoformat()
+
+
+def readable(row: Mapping[str, Any], *, json_fields: Sequence[str] = ()) -> Row:
+    """A stored row as a person reads it: named fields, instants (`*_at`) in ISO 8601, ids
+    (`*_id`) as strings like Discord's, and JSON text (the fields named) as nested values."""
+    out: Row = {}
+    for key, value in dict(row).items():
+        if key.endswith("_id") and isinstance(value, int):
+            out[key] = str(value)  # Discord ids are strings in JSON: too big for a JS number
+        elif key.endswith("_at") and isinstance(value, int):
+            out[key] = iso_instant(value)
+        elif key in json_fields and isinstance(value, str):
+            try:
+                out[key] = json.loads(value)
+            except ValueError:
+                out[key] = value
+        else:
+            out[key] = value
+    return out
+
+
+async def fetch_rows(
+    conn: aiosqlite.Connection, sql: str, params: Sequence[Any] = (), **readable_options: Any
+) -> list[Row]:
+    """Run one SELECT inside a provider and return readable rows."""
+    cursor = await conn.execute(sql, params)
+    return [readable(dict(r), **readable_options) for r in await cursor.fetchall()]
+
+
+async def delete_rows(conn: aiosqlite.Connection, sql: str, params: Sequence[Any] = ()) -> int:
+    cursor = await conn.execute(sql, params)
+    return max(cursor.rowcount, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,3 +114,24 @@ class PrivacyRegistry:
 
     def all(self) -> list[PersonalData]:
         return [self.providers[name] for name in sorted(self.providers)]
+
+    async def export(self, store: Store, subject: Subject) -> dict[str, dict[str, list[Row]]]:
+        """Every provider's rows about the member, read in one transaction (one snapshot)."""
+        async with store.transaction() as conn:
+            return {p.feature: await p.export(conn, subject) for p in self.all()}
+
+    async def delete(self, store: Store, subject: Subject) -> dict[str, dict[str, int]]:
+        """Remove the member's rows from every provider, all or nothing."""
+        async with store.transaction() as conn:
+            return {p.feature: await p.delete(conn, subject) for p in self.all()}
+
+    async def delete_guild(self, store: Store, guild_id: int) -> dict[str, dict[str, int]]:
+        """Remove one server's data from every provider, all or nothing."""
+        async with store.transaction() as conn:
+            return {p.feature: await p.delete_guild(conn, guild_id) for p in self.all()}
+
+
+def owned_tables(provider: PersonalData) -> frozenset[str]:
+    """The tables a provider says it answers for (its optional `tables` attribute: table names,
+    or objects with a `name`)."""
+    return frozenset(str(getattr(t, "name", t)) for t in getattr(provider, "tables", ()))

@@ -54,6 +54,8 @@ class Settings:
     discord_api_base: str | None = None
     discord_gateway_url: str | None = None
     guild_ready_timeout: float = 2.0
+    # Days a server's data is kept after the bot is removed from it (it may come back).
+    guild_retention_days: int = 30
 
     @classmethod
     def load(
@@ -176,6 +178,15 @@ class Settings:
                 60,
                 2,
             ),
+            guild_retention_days=int(
+                _number(
+                    "REBOUND_GUILD_RETENTION_DAYS",
+                    pick("REBOUND_GUILD_RETENTION_DAYS", "guild_retention_days"),
+                    0,
+                    3650,
+                    30,
+                )
+            ),
         )
 
     def describe(self) -> dict[str, str]:
@@ -195,6 +206,7 @@ class Settings:
             "shard_count": str(self.shard_count) if self.shard_count else "automatic",
             "run_history_days": str(self.run_history_days),
             "nonce_window_seconds": f"{self.nonce_window_seconds:g}",
+            "guild_retention_days": str(self.guild_retention_days),
             "discord_api_base": self.discord_api_base or "Discord (default)",
             "discord_gateway_url": self.discord_gateway_url or "Discord (default)",
         }

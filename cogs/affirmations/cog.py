@@ -29,6 +29,7 @@ from cogs.affirmations import messages as say
 from cogs.affirmations.content import AffirmationContent
 from cogs.affirmations.jobs import DMJob, GuildPostJob
 from cogs.affirmations.posting import Poster
+from cogs.affirmations.privacy import AffirmationsPersonalData
 from cogs.affirmations.replies import current_settings_text, next_stamps, status_text
 from cogs.affirmations.repository import DM_JOB, GUILD_JOB, AffirmationRepository, GuildSchedule
 from cogs.affirmations.service import AffirmationService
@@ -79,16 +80,19 @@ class AffirmationsCog(commands.Cog):
         grace = bot.settings.affirmation_grace_minutes
         self.guild_job = GuildPostJob(self.poster, self.repo, grace)
         self.dm_job = DMJob(self.poster, self.repo, grace)
+        self.personal_data = AffirmationsPersonalData()
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(ListPageButton)
         self.bot.scheduler.register(self.guild_job)
         self.bot.scheduler.register(self.dm_job)
+        self.bot.privacy.register(self.personal_data)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(ListPageButton)
         self.bot.scheduler.unregister(GUILD_JOB)
         self.bot.scheduler.unregister(DM_JOB)
+        self.bot.privacy.unregister(self.personal_data.feature)
 
     def _say(self, template: str, **values: object) -> str:
         """A message with its command names as clickable mentions."""

@@ -1,2 +1,13 @@
--- Reserved: filled by the feature that owns it (0008_server_setup). An empty migration only bumps the version.
-SELECT 1;
+-- Server setup, privacy and operations.
+--
+-- Every server the bot has been in, and when it left one. A server the bot left keeps its data
+-- until purge_at (left_at + REBOUND_GUILD_RETENTION_DAYS), in case the bot is invited back;
+-- then every feature deletes that server's data (a 'privacy.server_purge' job, keyed by guild).
+-- A server that is still here has left_at and purge_at NULL.
+CREATE TABLE server_presence (
+    guild_id  INTEGER PRIMARY KEY,
+    joined_at INTEGER NOT NULL,
+    left_at   INTEGER,
+    purge_at  INTEGER,
+    CHECK ((left_at IS NULL) = (purge_at IS NULL))
+) STRICT;

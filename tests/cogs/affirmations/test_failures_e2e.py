@@ -98,6 +98,12 @@ async def test_bot_removed_from_server_stops_its_schedule(world: Any, tmp_path: 
         await world.fake.settle()
         await app.advance(days=2)
         assert posts(world.channel) == []
-        assert await app.store.fetchone("SELECT 1 FROM scheduled_jobs") is None
+        # (The server's data-retention job is the only schedule left: see cogs/privacy.)
+        assert (
+            await app.store.fetchone(
+                "SELECT 1 FROM scheduled_jobs WHERE kind LIKE 'affirmations.%'"
+            )
+            is None
+        )
         row = await app.store.fetchone("SELECT pause_reason FROM affirmation_schedules")
         assert row is not None and row["pause_reason"] == "bot_removed"

@@ -1,0 +1,176 @@
+"""Command names and descriptions through discord.py's Translator, from data/locales/*.yaml.
+
+Keys come from the command tree itself, so a feature added later needs no code here, only
+entries in the catalogs (a test lists what is missing):
+
+    commands:
+      "affirmations dm on":            # the command's qualified name
+        name: on
+        description: Get a personal affirmation by DM each day at your own time.
+        options:
+          time: {name: time, description: "Your local time, 24-hour HH:MM, e.g. 07:30"}
+    choices:
+      "every day": every day           # a choice's name, as written in the code
+
+`en.yaml` is the English catalog: every command string of the bot, exactly as the code says it,
+for translators to start from. A catalog file is named after a Discord locale (`fr.yaml`,
+`pt-BR.yaml`) or lists the locales it serves under `locales:` (en.yaml serves en-US and en-GB).
+
+A translation equal to the code's own string is not sent: Discord shows the default to every
+locale without an entry, and each localization counts against the 8,000-character limit of a
+command's payload.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import discord
+import yaml
+from discord import app_commands
+from discord.app_commands import TranslationContextLocation as Where
+
+COMMAND_LOCATIONS = (Where.command_name, Where.group_name)
+DESCRIPTION_LOCATIONS = (Where.command_description, Where.group_description)
+PARAMETER_LOCATIONS = (Where.parameter_name, Where.parameter_description)
+
+
+# File names that stand for several Discord locales.
+LOCALE_ALIASES = {"en": ["en-US", "en-GB"]}
+
+
+class CatalogError(ValueError):
+    """A locale file is malformed; the message names the file."""
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    """One language's strings: (command path, field) and choice names."""
+
+    commands: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    choices: Mapping[str, str] = field(default_factory=dict)
+
+    def command(self, path: str, what: str) -> str | None:
+        entry = self.commands.get(path) or {}
+        value = entry.get(what)
+        return str(value) if value is not None else None
+
+    def option(self, path: str, option: str, what: str) -> str | None:
+        options = (self.commands.get(path) or {}).get("options") or {}
+        value = (options.get(option) or {}).get(what)
+        return str(value) if value is not None else None
+
+    def choice(self, name: str) -> str | None:
+        value = self.choices.get(name)
+        return str(value) if value is not None else None
+
+
+def load_catalogs(folder: Path) -> dict[str, Catalog]:
+    """Discord locale code -> catalog, for every YAML file in `folder`."""
+    catalogs: dict[str, Catalog] = {}
+    known = {locale.value for locale in discord.Locale}
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise CatalogError(f"{path} is not valid YAML: {exc}") from exc
+        if not isinstance(raw, dict):
+            raise CatalogError(f"{path} must be a mapping with commands: and choices:")
+        locales = raw.get("locales") or LOCALE_ALIASES.get(path.stem, [path.stem])
+        unknown = [code for code in locales if code not in known]
+        if unknown:
+            raise CatalogError(f"{path} names locales Discord does not have: {unknown}")
+        catalog = Catalog(commands=raw.get("commands") or {}, choices=raw.get("choices") or {})
+        for code in locales:
+            catalogs[code] = catalog
+    return catalogs
+
+
+def _path_of(data: Any) -> str | None:
+    qualified = getattr(data, "qualified_name", None)
+    return str(qualified) if qualified is not None else None
+
+
+def lookup(catalog: Catalog, string: app_commands.locale_str, context: Any) -> str | None:
+    """The catalog's text for one translatable string of the command tree."""
+    location, data = context.location, context.data
+    if location in COMMAND_LOCATIONS or location in DESCRIPTION_LOCATIONS:
+        path = _path_of(data)
+        what = "name" if location in COMMAND_LOCATIONS else "description"
+        return catalog.command(path, what) if path else None
+    if location in PARAMETER_LOCATIONS:
+        path = _path_of(getattr(data, "command", None))
+        what = "name" if location is Where.parameter_name else "description"
+        return catalog.option(path, data.name, what) if path else None
+    if location is Where.choice_name:
+        return catalog.choice(string.message)
+    return None
+
+
+class CatalogTranslator(app_commands.Translator):
+    def __init__(self, catalogs: Mapping[str, Catalog]) -> None:
+        self.catalogs = dict(catalogs)
+
+    @classmethod
+    def from_folder(cls, folder: Path) -> CatalogTranslator:
+        return cls(load_catalogs(folder))
+
+    async def translate(
+        self,
+        string: app_commands.locale_str,
+        locale: discord.Locale,
+        context: app_commands.TranslationContextTypes,
+    ) -> str | None:
+        catalog = self.catalogs.get(locale.value)
+        if catalog is None:
+            return None
+        text = lookup(catalog, string, context)
+        if text is None or text == string.message:
+            return None
+        return text
+
+
+# -- walking the tree (for the catalog test and `python -m bot locales`) ---------------------------
+
+
+def tree_strings(
+    commands: list[app_commands.Command[Any, ..., Any] | app_commands.Group | Any],
+) -> Iterator[tuple[str, str, str | None, str]]:
+    """(command path, field, option or None, code text) for every translatable string."""
+    for command in commands:
+        yield from _command_strings(command)
+
+
+def _command_strings(command: Any) -> Iterator[tuple[str, str, str | None, str]]:
+    path = command.qualified_name
+    yield path, "name", None, command.name
+    if getattr(command, "description", None):
+        yield path, "description", None, command.description
+    if isinstance(command, app_commands.Group):
+        for child in command.commands:
+            yield from _command_strings(child)
+        return
+    for parameter in getattr(command, "parameters", []):
+        yield path, "name", parameter.name, parameter.name
+        yield path, "description", parameter.name, parameter.description
+        for choice in parameter.choices:
+            yield path, "choice", parameter.name, choice.name
+
+
+def catalog_template(
+    commands: list[Any],
+) -> dict[str, Any]:
+    """A catalog with every string of the tree in the code's own words (en.yaml's content)."""
+    out: dict[str, Any] = {"locales": ["en-US", "en-GB"], "commands": {}, "choices": {}}
+    for path, what, option, text in tree_strings(commands):
+        entry = out["commands"].setdefault(path, {})
+        if what == "choice":
+            out["choices"][text] = text
+        elif option is None:
+            entry[what] = text
+        else:
+            entry.setdefault("options", {}).setdefault(option, {})[what] = text
+    return out

@@ -1,0 +1,98 @@
+"""What affirmations keep about a member and a server, for /privacy and server retention.
+
+About a member: their DM subscription (time, zone, state), their personal deck (which bundled
+affirmations they have had this round) and the scheduler's rows for their DMs (the next delivery
+and each past one). About a server: its schedule, own affirmations, posts, deck and jobs.
+"""
+
+from __future__ import annotations
+
+import aiosqlite
+
+from bot.privacy import Row, Subject, delete_rows, fetch_rows
+from cogs.affirmations.repository import DM_JOB, GUILD_JOB, dm_owner, guild_owner
+
+
+class AffirmationsPersonalData:
+    feature = "affirmations"
+    tables = (
+        "affirmation_dm_subscriptions",
+        "affirmation_decks",
+        "affirmation_schedules",
+        "affirmation_custom",
+        "affirmation_posts",
+        "affirmation_custom_numbers",
+        "scheduled_jobs",
+        "job_runs",
+    )
+
+    async def export(self, conn: aiosqlite.Connection, subject: Subject) -> dict[str, list[Row]]:
+        key = str(subject.user_id)
+        return {
+            "affirmation_dm_subscriptions": await fetch_rows(
+                conn,
+                # Every column (the DM channel id included): an export holds all there is.
+                "SELECT * FROM affirmation_dm_subscriptions WHERE user_id = ?",
+                (subject.user_id,),
+            ),
+            "affirmation_decks": await fetch_rows(
+                conn,
+                "SELECT owner, deck FROM affirmation_decks WHERE owner = ?",
+                (dm_owner(subject.user_id),),
+                json_fields=("deck",),
+            ),
+            "scheduled_jobs": await fetch_rows(
+                conn,
+                "SELECT kind, key, rule, next_run_at, occurrence FROM scheduled_jobs "
+                "WHERE kind = ? AND key = ?",
+                (DM_JOB, key),
+                json_fields=("rule",),
+            ),
+            "job_runs": await fetch_rows(
+                conn,
+                "SELECT * FROM job_runs WHERE kind = ? AND key = ? ORDER BY due_at",
+                (DM_JOB, key),
+            ),
+        }
+
+    async def delete(self, conn: aiosqlite.Connection, subject: Subject) -> dict[str, int]:
+        key = str(subject.user_id)
+        return {
+            "affirmation_dm_subscriptions": await delete_rows(
+                conn,
+                "DELETE FROM affirmation_dm_subscriptions WHERE user_id = ?",
+                (subject.user_id,),
+            ),
+            "affirmation_decks": await delete_rows(
+                conn, "DELETE FROM affirmation_decks WHERE owner = ?", (dm_owner(subject.user_id),)
+            ),
+            "scheduled_jobs": await delete_rows(
+                conn, "DELETE FROM scheduled_jobs WHERE kind = ? AND key = ?", (DM_JOB, key)
+            ),
+            "job_runs": await delete_rows(
+                conn, "DELETE FROM job_runs WHERE kind = ? AND key = ?", (DM_JOB, key)
+            ),
+        }
+
+    async def delete_guild(self, conn: aiosqlite.Connection, guild_id: int) -> dict[str, int]:
+        key = str(guild_id)
+        counts: dict[str, int] = {}
+        for table in (
+            "affirmation_schedules",
+            "affirmation_custom",
+            "affirmation_posts",
+            "affirmation_custom_numbers",
+        ):
+            counts[table] = await delete_rows(
+                conn, f"DELETE FROM {table} WHERE guild_id = ?", (guild_id,)
+            )
+        counts["affirmation_decks"] = await delete_rows(
+            conn, "DELETE FROM affirmation_decks WHERE owner = ?", (guild_owner(guild_id),)
+        )
+        counts["scheduled_jobs"] = await delete_rows(
+            conn, "DELETE FROM scheduled_jobs WHERE kind = ? AND key = ?", (GUILD_JOB, key)
+        )
+        counts["job_runs"] = await delete_rows(
+            conn, "DELETE FROM job_runs WHERE kind = ? AND key = ?", (GUILD_JOB, key)
+        )
+        return counts

@@ -1,0 +1,60 @@
+"""Everything /privacy and server retention say, in one place."""
+
+from __future__ import annotations
+
+GROUP_DESCRIPTION = "See or delete everything Rebound stores about you."
+EXPORT_DESCRIPTION = "Get a file with everything Rebound stores about you (only you see it)."
+DELETE_DESCRIPTION = "Delete everything Rebound stores about you, after you confirm."
+
+EXPORT_READY = (
+    "Here’s everything Rebound stores about you, as a JSON file only you can see "
+    "({rows} item{plural}). Dates and times are in ISO 8601, UTC. Your stories are in it because "
+    "I can recognise them from your keyed pseudonym — nobody else can."
+)
+EXPORT_EMPTY = (
+    "Rebound stores nothing about you right now. The file shows every place I looked, all empty."
+)
+
+DELETE_PROMPT = (
+    "This deletes everything Rebound stores about you, in every server: {summary}.\n"
+    "Stories you shared and your me-toos are included. It can’t be undone — "
+    "/privacy export first if you’d like a copy."
+)
+DELETE_NOTHING = (
+    "Rebound stores nothing about you right now, so there’s nothing to delete. Take care."
+)
+CONFIRM = "Delete everything"
+CANCEL = "Keep it"
+DELETED = "Done — I deleted everything Rebound stored about you: {summary}. Take care of yourself."
+DELETED_NOTHING_LEFT = "There was nothing left to delete — it’s all gone already."
+CANCELLED = "Nothing was deleted."
+SOMETHING_WENT_WRONG = (
+    "Something went wrong on my side, and nothing was deleted. Please try /privacy delete again."
+)
+
+# How a table's rows are named when telling a member what was found or removed.
+# (singular, plural); tables not listed are named after the table.
+ROW_NAMES: dict[str, tuple[str, str]] = {
+    "affirmation_dm_subscriptions": ("affirmation DM setting", "affirmation DM settings"),
+    "affirmation_decks": ("personal affirmation deck", "personal affirmation decks"),
+    "scheduled_jobs": ("upcoming delivery", "upcoming deliveries"),
+    "job_runs": ("past delivery record", "past delivery records"),
+    "member_settings": ("personal setting (time zone)", "personal settings"),
+    "stories": ("story", "stories"),
+    "story_reports": ("report you made", "reports you made"),
+    "story_blocks": ("block on sharing", "blocks on sharing"),
+    "encouragement_me_too": ("me-too", "me-toos"),
+    "encouragements": ("kind word you sent", "kind words you sent"),
+    "streak_checkins": ("check-in", "check-ins"),
+    "streak_profiles": ("streak setting", "streak settings"),
+    "streak_pauses": ("streak pause", "streak pauses"),
+    "streak_rest_rules": ("rest-day rule", "rest-day rules"),
+    "streak_travel_days": ("travel day", "travel days"),
+    "streak_celebrations": ("milestone celebration", "milestone celebrations"),
+    "accountability_subscriptions": (
+        "weekly check-in subscription",
+        "weekly check-in subscriptions",
+    ),
+    "accountability_weeks": ("weekly check-in", "weekly check-ins"),
+    "accountability_goals": ("weekly goal", "weekly goals"),
+}

@@ -1,0 +1,80 @@
+"""The confirm step of /privacy delete: two buttons that work across restarts.
+
+custom_ids are "privacy:delete:confirm" and "privacy:delete:cancel" and carry no id: the prompt
+is ephemeral, so only the member who asked sees it, and the deletion is always of the member
+who clicks.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from cogs.privacy import messages
+from cogs.privacy.logic import describe_counts
+
+if TYPE_CHECKING:
+    from bot.app import Bot
+    from cogs.privacy.service import PrivacyService
+
+log = logging.getLogger(__name__)
+
+
+def delete_prompt_view() -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(DeleteChoice("confirm"))
+    view.add_item(DeleteChoice("cancel"))
+    return view
+
+
+class DeleteChoice(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=r"privacy:delete:(?P<choice>confirm|cancel)",
+):
+    def __init__(self, choice: str) -> None:
+        confirm = choice == "confirm"
+        super().__init__(
+            discord.ui.Button(
+                label=messages.CONFIRM if confirm else messages.CANCEL,
+                style=discord.ButtonStyle.danger if confirm else discord.ButtonStyle.secondary,
+                custom_id=f"privacy:delete:{choice}",
+            )
+        )
+        self.choice = choice
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> DeleteChoice:
+        return cls(match["choice"])
+
+    async def callback(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
+        if self.choice != "confirm":
+            await interaction.response.edit_message(content=messages.CANCELLED, view=None)
+            return
+        cog = interaction.client.get_cog("PrivacyCog")
+        service: PrivacyService = cog.service  # type: ignore[union-attr]
+        try:
+            removed = await service.delete(interaction.user.id)
+        except Exception:
+            log.exception("Deleting a member's data failed; nothing was deleted")
+            await interaction.response.edit_message(
+                content=messages.SOMETHING_WENT_WRONG, view=None
+            )
+            return
+        summary = describe(removed)
+        text = (
+            messages.DELETED.format(summary=summary) if summary else messages.DELETED_NOTHING_LEFT
+        )
+        await interaction.response.edit_message(content=text, view=None)
+
+
+def describe(counts: dict[str, int]) -> str:
+    return describe_counts(counts, messages.ROW_NAMES)

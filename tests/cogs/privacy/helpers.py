@@ -1,0 +1,65 @@
+"""Shared steps for the privacy tests: find a member anywhere in the database."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from bot.db import Store
+
+
+async def table_names(store: Store) -> list[str]:
+    rows = await store.fetchall(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+        "ORDER BY name"
+    )
+    return [str(r["name"]) for r in rows]
+
+
+async def rows_mentioning(store: Store, user_id: int, extra: Iterable[str] = ()) -> dict[str, int]:
+    """Rows per table holding the member: their id as a number, or their id or any of `extra`
+    (pseudonyms) inside a text value. Every table, every column."""
+    needles = [str(user_id), *extra]
+    found: dict[str, int] = {}
+    for table in await table_names(store):
+        for row in await store.fetchall(f'SELECT * FROM "{table}"'):
+            values = list(tuple(row))
+            if any(
+                v == user_id or (isinstance(v, str) and any(n in v for n in needles))
+                for v in values
+            ):
+                found[table] = found.get(table, 0) + 1
+    return found
+
+
+# Scopes of the keyed pseudonyms features store instead of a member id ({g}: the server id).
+PSEUDONYM_SCOPES = ("stories:{g}", "story-reports:{g}", "encouragement:{g}")
+
+
+def pseudonyms(bot: Any, user_id: int, guild_ids: Iterable[int]) -> list[str]:
+    """Every pseudonym a member may appear under, for a scan of the database."""
+    return [
+        bot.anonymizer.pseudonym(scope.format(g=guild_id), user_id)
+        for scope in PSEUDONYM_SCOPES
+        for guild_id in guild_ids
+    ]
+
+
+def export_of(result: Any) -> dict[str, Any]:
+    """The JSON document attached to a /privacy export answer."""
+    assert result.ephemeral
+    files = result.files
+    assert len(files) == 1, result.message
+    assert files[0].filename.endswith(".json")
+    document: dict[str, Any] = json.loads(files[0].data.decode("utf-8"))
+    return document
+
+
+def exported_counts(document: dict[str, Any]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for tables in document["data"].values():
+        for table, rows in tables.items():
+            if rows:
+                counts[table] = counts.get(table, 0) + len(rows)
+    return counts
