@@ -32,6 +32,8 @@ from yarl import URL
 #: Seconds added to each second: jitter between leaving the pacer and reaching Discord must not
 #: squeeze more than the limit into one of Discord's windows. At 50/s this sends 48 per second.
 GUARD_SECONDS = 0.04
+#: How much lateness a request may make up for (a sleep's usual oversleep, not a stall).
+CATCH_UP_SECONDS = 0.003
 
 
 class Pacer:
@@ -66,8 +68,12 @@ class Pacer:
                     break
                 await self._sleep(start - now)
             # The next slot follows this one, not the moment the sleep ended: oversleeping by a
-            # millisecond a time would otherwise lose a few requests per second.
-            self._next = max(slot, self._held_until) + self.interval
+            # millisecond a time would otherwise lose a few requests per second. But a request
+            # that left late (the event loop stalled) does not let the next ones catch up in a
+            # burst: that would squeeze more than the limit into one of Discord's windows. At
+            # most CATCH_UP_SECONDS of lateness is made up.
+            departed = max(slot, self._held_until, now - CATCH_UP_SECONDS)
+            self._next = departed + self.interval
             self.requests += 1
 
     def hold(self, seconds: float) -> None:

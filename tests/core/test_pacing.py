@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 
 import pytest
 
@@ -59,6 +60,23 @@ async def test_idle_time_does_not_build_a_burst(ticking: FakeMonotonic) -> None:
     assert times[0] == 100.0
     assert times[1] == pytest.approx(100.0 + pacer.interval)
     assert pacer.interval > 1 / 10
+
+
+async def test_a_stall_is_not_made_up_in_a_burst(ticking: FakeMonotonic) -> None:
+    """A request that left late (the event loop stalled) must not let the ones behind it leave
+    back to back: with the first of a window late and the last on time, the window would hold
+    more than the limit."""
+    stalls = [0.2]
+
+    async def stalling_sleep(delay: float) -> None:
+        # The first sleep wakes 200 ms late, as when the event loop was busy elsewhere.
+        await ticking.sleep(delay + (stalls.pop() if stalls else 0.0))
+
+    pacer = Pacer(25, monotonic=ticking, sleep=stalling_sleep)
+    await pacer.wait()
+    times = await sent_times(pacer, ticking, 4)
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    assert all(gap >= pacer.interval - 0.003 for gap in gaps), gaps
 
 
 async def test_hold_stops_everything_for_a_while(ticking: FakeMonotonic) -> None:
