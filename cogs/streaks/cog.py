@@ -25,7 +25,7 @@ from cogs.streaks.privacy import StreaksPrivacy
 from cogs.streaks.repository import (
     Counts,
     accountability_channel,
-    accountability_channel_broken,
+    accountability_channel_in_use,
     mark_accountability_channel_broken,
 )
 from cogs.streaks.service import CheckinOutcome, StreakRefusal, StreakService
@@ -178,11 +178,9 @@ class StreaksCog(commands.Cog, name="Streaks"):
     async def _postable_channel(self, guild_id: int) -> int | None:
         """The accountability channel, if the cache says a post there can work (no doomed
         requests: a deleted channel or a missing permission is seen before sending)."""
-        channel_id = await accountability_channel(self.bot.store, guild_id)
+        channel_id = await accountability_channel_in_use(self.bot.store, guild_id)
         guild = self.bot.get_guild(guild_id)
         if channel_id is None or guild is None:
-            return None
-        if await accountability_channel_broken(self.bot.store, guild_id):
             return None
         channel = guild.get_channel(channel_id)
         perms = channel.permissions_for(guild.me) if channel is not None else None

@@ -70,14 +70,15 @@ async def accountability_channel(store: Store, guild_id: int) -> int | None:
     return int(row[0]) if row is not None and row[0] is not None else None
 
 
-async def accountability_channel_broken(store: Store, guild_id: int) -> bool:
-    """True while the chosen channel is known to be unusable (deleted, or the bot may not post)."""
+async def accountability_channel_in_use(store: Store, guild_id: int) -> int | None:
+    """The accountability channel, unless it is known to be unusable (deleted, or the bot may
+    not post there) and set aside until someone picks a channel again."""
     row = await store.fetchone(
-        "SELECT 1 FROM streak_guild_settings WHERE guild_id = ? "
-        "AND broken_channel_id = accountability_channel_id",
+        "SELECT accountability_channel_id FROM streak_guild_settings WHERE guild_id = ? "
+        "AND (broken_channel_id IS NULL OR broken_channel_id <> accountability_channel_id)",
         (guild_id,),
     )
-    return row is not None
+    return int(row[0]) if row is not None and row[0] is not None else None
 
 
 async def mark_accountability_channel_broken(store: Store, guild_id: int, channel_id: int) -> bool:
