@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from tests.cogs.stories.helpers import longest_delays
 from tests.fakecord import FakeChannel, FakeDiscord, FakeGuild, FakeMember
 from tests.fakecord import permissions as P
 from tests.fakecord.permissions import Overwrite
@@ -171,6 +172,8 @@ async def run(
         channel = guild.create_text_channel(name)
         dead.append(DeadServer(guild, channel, MODES[n % len(MODES)]))
     async with running_bot(fake, data_dir=data_dir, now=START) as app:
+        if pillar == "stories":  # a random delay of 0 s would post before the channel dies
+            longest_delays(app)
         for server in dead:
             await setup(fake, server)
         await fake.settle()
