@@ -46,14 +46,17 @@ class Run:
     duplicates: int
     missed: int
     cpu_ms_per_post: float
+    #: the part of it spent in the kernel (sockets, epoll, SQLite's fsync)
+    sys_ms_per_post: float
     rss_mb: float
     shards: int
     seconds: float
 
 
-def cpu_seconds(pid: int) -> float:
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """(user, system) CPU seconds of the process so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    return int(fields[11]) / CLOCK_TICKS, int(fields[12]) / CLOCK_TICKS
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -135,7 +138,8 @@ async def one_run(servers: int, dms: int, latency: float) -> Run:
                         break
                     await asyncio.sleep(0.05)
                 await fake.settle(quiet=1.0, timeout=30)
-                cpu = cpu_seconds(child.pid) - cpu_start
+                user_end, sys_end = cpu_seconds(child.pid)
+                cpu, sys_cpu = user_end + sys_end - sum(cpu_start), sys_end - cpu_start[1]
                 rss = peak_rss_mb(child.pid)
             finally:
                 child.terminate()
@@ -156,6 +160,7 @@ async def one_run(servers: int, dms: int, latency: float) -> Run:
                 duplicates=sum(max(0, len(t.messages) - 1) for t in targets),
                 missed=sum(1 for t in targets if not t.messages),
                 cpu_ms_per_post=1000 * cpu / max(1, len(stored)),
+                sys_ms_per_post=1000 * sys_cpu / max(1, len(stored)),
                 rss_mb=rss,
                 shards=len({tuple(i.get("shard") or (0, 1)) for i in fake.identifies}),
                 seconds=span,

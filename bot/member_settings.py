@@ -50,6 +50,23 @@ async def resolve_timezone(store: Store, user_id: int, guild_id: int | None) -> 
     return ResolvedZone(DEFAULT_ZONE, "default")
 
 
+async def resolve_timezone_in(
+    conn: aiosqlite.Connection, user_id: int, guild_id: int | None
+) -> ResolvedZone:
+    """The same inside a transaction (or a `Store.run` body), in one statement."""
+    cursor = await conn.execute(
+        "SELECT (SELECT timezone FROM member_settings WHERE user_id = ?) AS own, "
+        "(SELECT default_timezone FROM guild_settings WHERE guild_id = ?) AS server",
+        (user_id, guild_id),
+    )
+    row = await cursor.fetchone()
+    if row is not None and row["own"]:
+        return ResolvedZone(str(row["own"]), "member")
+    if row is not None and row["server"]:
+        return ResolvedZone(str(row["server"]), "server")
+    return ResolvedZone(DEFAULT_ZONE, "default")
+
+
 async def set_member_timezone(
     conn: aiosqlite.Connection, user_id: int, zone: str | None, now: datetime
 ) -> None:

@@ -42,6 +42,8 @@ import contextlib
 import hashlib
 import json
 import logging
+import sqlite3
+import threading
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -57,6 +59,11 @@ from bot.timekeeping import Occurrence, is_within_grace, require_aware
 log = logging.getLogger(__name__)
 
 Outcome = Literal["done", "failed", "skipped"]
+#: Writes a handler wants in the same transaction that records the run's outcome (e.g. the
+#: post's message id): one round trip and one commit instead of two. Runs on SQLite's thread.
+Recorder = Callable[[sqlite3.Connection], None]
+#: What a handler's run returns: the outcome, a short detail, and optionally a Recorder.
+RunOutcome = tuple[Outcome, str | None] | tuple[Outcome, str | None, Recorder]
 #: What a run came to: a handler's outcome, or the scheduler's own verdicts.
 ResultKind = Literal[
     "done", "failed", "skipped", "missed", "pending", "already_done", "in_progress"
@@ -147,8 +154,9 @@ class JobHandler(Protocol):
         """How late an occurrence may still run; older ones are recorded as missed."""
         ...
 
-    async def run(self, run: DueRun) -> tuple[Outcome, str | None]:
-        """Do the work; return the outcome and a short detail (no personal data).
+    async def run(self, run: DueRun) -> RunOutcome:
+        """Do the work; return the outcome and a short detail (no personal data), and
+        optionally a Recorder for what must be stored with the outcome.
 
         Raise RetryLater for a passing problem; send with `run.nonce` so a retry cannot
         double a message."""
@@ -199,6 +207,9 @@ class Scheduler:
         self._loop_task: asyncio.Task[None] | None = None
         self._last_housekeeping: datetime | None = None
         self._wake = asyncio.Event()
+        # The loop and thread that run the scheduler, so wake() works from another thread.
+        self._owner_loop: asyncio.AbstractEventLoop | None = None
+        self._owner_thread: int | None = None
         #: Set while stopping: workers stop claiming, senders stop retrying.
         self.stopping = asyncio.Event()
 
@@ -233,6 +244,7 @@ class Scheduler:
 
     async def start(self) -> None:
         """Re-send what a crash left in flight (or record it interrupted), then run the loop."""
+        self._owner_loop, self._owner_thread = asyncio.get_running_loop(), threading.get_ident()
         self.stopping.clear()
         await self.recover()
         await self.run_due()  # the start-up sweep: what came due while the bot was away
@@ -287,8 +299,13 @@ class Scheduler:
             self._loop_task = None
 
     def wake(self) -> None:
-        """Look for due work now instead of at the next planned instant."""
-        self._wake.set()
+        """Look for due work now instead of at the next planned instant. Safe to call from
+        SQLite's thread (a `Store.run` body that puts a job)."""
+        loop = self._owner_loop
+        if loop is not None and threading.get_ident() != self._owner_thread:
+            loop.call_soon_threadsafe(self._wake.set)
+        else:
+            self._wake.set()
 
     async def _loop(self) -> None:
         while not self.stopping.is_set():
@@ -344,18 +361,6 @@ class Scheduler:
     async def remove_job(self, conn: aiosqlite.Connection, kind: str, key: str) -> None:
         await conn.execute("DELETE FROM scheduled_jobs WHERE kind = ? AND key = ?", (kind, key))
 
-    async def _move_job(
-        self, conn: aiosqlite.Connection, kind: str, key: str, nxt: Occurrence | None
-    ) -> None:
-        """Point a job at its next occurrence, or drop it when its schedule has ended."""
-        if nxt is None:
-            await self.remove_job(conn, kind, key)
-            return
-        await conn.execute(
-            "UPDATE scheduled_jobs SET next_run_at = ?, occurrence = ? WHERE kind = ? AND key = ?",
-            (to_epoch(nxt.due_at), nxt.label, kind, key),
-        )
-
     async def claim_occurrence(
         self,
         conn: aiosqlite.Connection,
@@ -401,12 +406,28 @@ class Scheduler:
         return cursor.rowcount == 1
 
     async def finish_claim(
-        self, kind: str, key: str, occurrence: str, outcome: Outcome, detail: str | None = None
+        self,
+        kind: str,
+        key: str,
+        occurrence: str,
+        outcome: Outcome,
+        detail: str | None = None,
+        record: Recorder | None = None,
     ) -> None:
-        await self._store.execute(
+        """Record a run's outcome, and `record`'s writes with it (one transaction)."""
+        params = (outcome, to_epoch(self._clock.now()), detail, kind, key, occurrence)
+        await self._store.call(self._finish_in, params, record)
+
+    @staticmethod
+    def _finish_in(
+        conn: sqlite3.Connection, params: tuple[Any, ...], record: Recorder | None
+    ) -> None:
+        if record is not None:
+            record(conn)
+        conn.execute(
             "UPDATE job_runs SET status = ?, finished_at = ?, detail = ?, retry_at = NULL "
             "WHERE kind = ? AND key = ? AND occurrence = ?",
-            (outcome, to_epoch(self._clock.now()), detail, kind, key, occurrence),
+            params,
         )
 
     async def retry_now(self, kind: str, key: str) -> int:
@@ -565,14 +586,21 @@ class Scheduler:
         handler = self._handlers.get(run.kind)
         if handler is None:  # unregistered while claimed: leave it for the next start
             return None
+        outcome: Outcome
+        detail: str | None
+        record: Recorder | None = None
         try:
-            outcome, detail = await handler.run(run)
+            result = await handler.run(run)
         except RetryLater as retry:
             return await self._defer(run, handler, retry)
         except Exception as exc:
             log.exception("Scheduled %s run failed", run.kind)
             outcome, detail = "failed", type(exc).__name__
-        await self.finish_claim(run.kind, run.key, run.occurrence, outcome, detail)
+        else:
+            outcome, detail = result[0], result[1]
+            if len(result) == 3:
+                record = result[2]
+        await self.finish_claim(run.kind, run.key, run.occurrence, outcome, detail, record)
         return RunResult(run, outcome, detail)
 
     async def _defer(self, run: DueRun, handler: JobHandler, retry: RetryLater) -> RunResult:
@@ -600,57 +628,11 @@ class Scheduler:
         return RunResult(run, "pending", retry.detail)
 
     async def _claim(self, now: datetime, limit: int) -> tuple[list[DueRun], list[DueRun]]:
-        """Claim up to `limit` runs (pending retries first), in one transaction."""
-        kinds = list(self._handlers)
-        if not kinds:
+        """Claim up to `limit` runs (pending retries first), in one transaction and one round
+        trip to SQLite's thread."""
+        if not self._handlers:
             return [], []
-        claimed: list[DueRun] = []
-        missed: list[DueRun] = []
-        marks = ",".join("?" for _ in kinds)
-        now_s = to_epoch(now)
-        async with self._store.transaction() as conn:
-            pending = await conn.execute_fetchall(
-                "SELECT r.kind, r.key, r.occurrence, r.due_at, r.attempts, j.rule "
-                "FROM job_runs r LEFT JOIN scheduled_jobs j ON j.kind = r.kind AND j.key = r.key "
-                f"WHERE r.status = 'pending' AND r.retry_at <= ? AND r.kind IN ({marks}) "
-                "ORDER BY r.retry_at LIMIT ?",
-                (now_s, *kinds, limit),
-            )
-            for row in pending:
-                rule = json.loads(row["rule"]) if row["rule"] else {}
-                due_at = from_epoch(row["due_at"])
-                run = DueRun(
-                    row["kind"],
-                    row["key"],
-                    row["occurrence"],
-                    due_at,
-                    now,
-                    rule,
-                    attempt=int(row["attempts"]) + 1,
-                )
-                if now - due_at > self._handlers[run.kind].grace(rule):
-                    await conn.execute(
-                        "UPDATE job_runs SET status = 'failed', finished_at = ?, retry_at = NULL "
-                        "WHERE kind = ? AND key = ? AND occurrence = ?",
-                        (now_s, run.kind, run.key, run.occurrence),
-                    )
-                    continue
-                await conn.execute(
-                    "UPDATE job_runs SET status = 'claimed', claimed_at = ?, retry_at = NULL, "
-                    "attempts = attempts + 1 WHERE kind = ? AND key = ? AND occurrence = ?",
-                    (now_s, run.kind, run.key, run.occurrence),
-                )
-                claimed.append(run)
-            room = limit - len(claimed)
-            if room > 0:
-                due = await conn.execute_fetchall(
-                    "SELECT kind, key, rule, next_run_at, occurrence FROM scheduled_jobs "
-                    f"WHERE next_run_at <= ? AND kind IN ({marks}) "
-                    "ORDER BY next_run_at, kind, key LIMIT ?",
-                    (now_s, *kinds, room),
-                )
-                for row in due:
-                    await self._claim_job(conn, row, now, claimed, missed)
+        claimed, missed = await self._store.call(self._claim_in, now, limit, dict(self._handlers))
         for run in missed:
             log.info(
                 "Scheduled %s run for %s was missed (past its grace window)",
@@ -659,39 +641,114 @@ class Scheduler:
             )
         return claimed, missed
 
-    async def _claim_job(
+    def _claim_in(
         self,
-        conn: aiosqlite.Connection,
-        row: aiosqlite.Row,
+        conn: sqlite3.Connection,
+        now: datetime,
+        limit: int,
+        handlers: Mapping[str, JobHandler],
+    ) -> tuple[list[DueRun], list[DueRun]]:
+        """The claim itself, on SQLite's thread (handlers' rules are pure Python)."""
+        claimed: list[DueRun] = []
+        missed: list[DueRun] = []
+        kinds = list(handlers)
+        marks = ",".join("?" for _ in kinds)
+        now_s = to_epoch(now)
+        pending = conn.execute(
+            "SELECT r.kind, r.key, r.occurrence, r.due_at, r.attempts, j.rule "
+            "FROM job_runs r LEFT JOIN scheduled_jobs j ON j.kind = r.kind AND j.key = r.key "
+            f"WHERE r.status = 'pending' AND r.retry_at <= ? AND r.kind IN ({marks}) "
+            "ORDER BY r.retry_at LIMIT ?",
+            (now_s, *kinds, limit),
+        ).fetchall()
+        for row in pending:
+            rule = json.loads(row["rule"]) if row["rule"] else {}
+            due_at = from_epoch(row["due_at"])
+            run = DueRun(
+                row["kind"],
+                row["key"],
+                row["occurrence"],
+                due_at,
+                now,
+                rule,
+                attempt=int(row["attempts"]) + 1,
+            )
+            if now - due_at > handlers[run.kind].grace(rule):
+                conn.execute(
+                    "UPDATE job_runs SET status = 'failed', finished_at = ?, retry_at = NULL "
+                    "WHERE kind = ? AND key = ? AND occurrence = ?",
+                    (now_s, run.kind, run.key, run.occurrence),
+                )
+                continue
+            conn.execute(
+                "UPDATE job_runs SET status = 'claimed', claimed_at = ?, retry_at = NULL, "
+                "attempts = attempts + 1 WHERE kind = ? AND key = ? AND occurrence = ?",
+                (now_s, run.kind, run.key, run.occurrence),
+            )
+            claimed.append(run)
+        room = limit - len(claimed)
+        if room > 0:
+            due = conn.execute(
+                "SELECT kind, key, rule, next_run_at, occurrence FROM scheduled_jobs "
+                f"WHERE next_run_at <= ? AND kind IN ({marks}) "
+                "ORDER BY next_run_at, kind, key LIMIT ?",
+                (now_s, *kinds, room),
+            ).fetchall()
+            for row in due:
+                self._claim_job(conn, handlers[row["kind"]], row, now, claimed, missed)
+        return claimed, missed
+
+    @staticmethod
+    def _claim_job(
+        conn: sqlite3.Connection,
+        handler: JobHandler,
+        row: sqlite3.Row,
         now: datetime,
         claimed: list[DueRun],
         missed: list[DueRun],
     ) -> None:
-        handler = self._handlers[row["kind"]]
         rule = json.loads(row["rule"])
         due = Occurrence(from_epoch(row["next_run_at"]), row["occurrence"])
         grace = handler.grace(rule)
+        now_s = to_epoch(now)
+        nxt: Occurrence | None
         for _ in range(_MAX_CATCH_UP):
             run = DueRun(row["kind"], row["key"], due.label, due.due_at, now, rule)
             on_time = is_within_grace(due, now, grace)
-            taken = await self.claim_occurrence(
-                conn,
-                run.kind,
-                run.key,
-                run.occurrence,
-                due_at=due.due_at,
-                status="claimed" if on_time else "missed",
-                detail=None if on_time else "past the grace window",
-            )
-            if taken:
+            taken = conn.execute(
+                "INSERT INTO job_runs (kind, key, occurrence, status, due_at, claimed_at, "
+                "finished_at, detail, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT DO NOTHING",
+                (
+                    run.kind,
+                    run.key,
+                    run.occurrence,
+                    "claimed" if on_time else "missed",
+                    to_epoch(due.due_at),
+                    now_s,
+                    None if on_time else now_s,
+                    None if on_time else "past the grace window",
+                    1 if on_time else 0,
+                ),
+            ).rowcount
+            if taken == 1:
                 (claimed if on_time else missed).append(run)
             nxt = handler.next_occurrence(rule, due.due_at)
             if nxt is None or nxt.due_at > now:
-                await self._move_job(conn, run.kind, run.key, nxt)
-                return
+                break
             due = nxt
-        # still behind after many occurrences: jump to the future
-        await self._move_job(conn, row["kind"], row["key"], handler.next_occurrence(rule, now))
+        else:  # still behind after many occurrences: jump to the future
+            nxt = handler.next_occurrence(rule, now)
+        if nxt is None:
+            conn.execute(
+                "DELETE FROM scheduled_jobs WHERE kind = ? AND key = ?", (row["kind"], row["key"])
+            )
+        else:
+            conn.execute(
+                "UPDATE scheduled_jobs SET next_run_at = ?, occurrence = ? "
+                "WHERE kind = ? AND key = ?",
+                (to_epoch(nxt.due_at), nxt.label, row["kind"], row["key"]),
+            )
 
     # -- housekeeping ---------------------------------------------------------------------------
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator, Iterable, Sequence
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import aiosqlite
 
@@ -26,6 +27,8 @@ _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 BUSY_TIMEOUT_MS = 5000
 
 Params = Sequence[Any] | dict[str, Any]
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 class DatabaseTooNewError(RuntimeError):
@@ -56,6 +59,41 @@ def _make_private(target: str) -> None:
     for suffix in ("-wal", "-shm"):
         if Path(target + suffix).exists():
             private_file(Path(target + suffix))
+
+
+class _InlineConnection(aiosqlite.Connection):
+    """aiosqlite's API over its own sqlite3 connection, for a transaction body that already runs
+    on SQLite's thread (:meth:`Store.run`): each statement runs at once, with no hop.
+
+    aiosqlite's connection and cursors send every call through ``Connection._execute``; here it
+    calls the function directly, so ``await conn.execute(...)``, ``await cursor.fetchone()`` and
+    the rest complete without ever suspending. The repositories' code runs unchanged."""
+
+    def __init__(self, raw: sqlite3.Connection, iter_chunk_size: int) -> None:
+        # Not aiosqlite's __init__: no thread of its own; it borrows the store's connection.
+        self._running = True
+        self._connection = raw
+        self._iter_chunk_size = iter_chunk_size
+
+    async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        return fn(*args, **kwargs)
+
+    def __del__(self) -> None:
+        pass  # the connection belongs to the store, which closes it
+
+
+def _drive(body: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine that never suspends (it awaits only an _InlineConnection) to its end."""
+    try:
+        body.send(None)
+    except StopIteration as finished:
+        result: T = finished.value
+        return result
+    body.close()
+    raise RuntimeError(
+        "A Store.run body awaited something other than its connection (another store call, "
+        "Discord, a sleep); it runs on SQLite's thread, where nothing else can be awaited"
+    )
 
 
 class Store:
@@ -146,6 +184,60 @@ class Store:
                 raise
             else:
                 await self._conn.execute("COMMIT")
+
+    async def call(
+        self,
+        work: Callable[Concatenate[sqlite3.Connection, P], T],
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """Run `work(conn, *args, **kwargs)` in SQLite's thread, inside one BEGIN IMMEDIATE …
+        COMMIT (ROLLBACK if it raises): a whole transaction for one round trip.
+
+        Every ``await conn.execute(...)`` in :meth:`transaction` is a hop to SQLite's thread and
+        back (a future, a thread switch, a loop wake-up); the hot paths (claiming due runs,
+        drawing a card, a check-in) do all their statements in one. `work` runs off the event
+        loop: it must only use `conn` and pure Python (no asyncio, no Discord)."""
+
+        def transaction() -> T:
+            raw = self._conn._conn  # aiosqlite's own sqlite3 connection, on its own thread
+            raw.execute("BEGIN IMMEDIATE")
+            try:
+                result = work(raw, *args, **kwargs)
+            except BaseException:
+                raw.execute("ROLLBACK")
+                raise
+            raw.execute("COMMIT")
+            return result
+
+        async with self._lock:
+            # aiosqlite runs queued functions on its thread in order, so a caller cancelled
+            # while `transaction` runs cannot interleave with the next one.
+            result: T = await self._conn._execute(transaction)
+            return result
+
+    async def run(
+        self,
+        body: Callable[Concatenate[aiosqlite.Connection, P], Coroutine[Any, Any, T]],
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """Like :meth:`transaction`, but the whole body runs on SQLite's thread: one round trip
+        instead of one per statement (a check-in went from 19 to 1).
+
+        `body(conn, ...)` is an ``async def`` written exactly as inside ``async with
+        store.transaction() as conn``, with one rule: it may await only `conn`, its cursors and
+        helpers that do the same (the repositories' methods). Anything else (another Store
+        call, Discord, asyncio) raises RuntimeError and the transaction is rolled back."""
+
+        def work(raw: sqlite3.Connection) -> T:
+            return _drive(
+                body(_InlineConnection(raw, self._conn._iter_chunk_size), *args, **kwargs)
+            )
+
+        return await self.call(work)
 
     # One round trip to SQLite's thread each: a morning rush makes tens of thousands of these.
 

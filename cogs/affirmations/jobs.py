@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot.scheduling import DueRun, Occurrence, Outcome
+from bot.scheduling import DueRun, Occurrence, Outcome, RunOutcome
 from bot.timekeeping import LocalSchedule, next_occurrence
 from cogs.affirmations.posting import LATE_AFTER, Poster
 from cogs.affirmations.repository import DM_JOB, GUILD_JOB, AffirmationRepository
@@ -32,7 +32,7 @@ class _DailyJob:
 class GuildPostJob(_DailyJob):
     kind = GUILD_JOB
 
-    async def run(self, run: DueRun) -> tuple[Outcome, str | None]:
+    async def run(self, run: DueRun) -> RunOutcome:
         schedule = await self.repo.schedule(int(run.key))
         if schedule is None or (schedule.paused and not run.manual):
             return "skipped", "paused"

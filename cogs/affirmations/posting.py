@@ -3,18 +3,19 @@ Discord says no. Used by the scheduled jobs and by /affirmations now."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import random
+import sqlite3
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Literal
 
-import aiosqlite
 import discord
 
 from bot.guild_settings import GuildSettingsRepository
 from bot.notices import notify_admins
-from bot.scheduling import Outcome, make_nonce
+from bot.scheduling import Outcome, RunOutcome, make_nonce
 from bot.sending import FailureReason, PermanentFailure
 from cogs.affirmations.content import AffirmationContent
 from cogs.affirmations.logic import arrange, draw
@@ -72,27 +73,35 @@ class Poster:
         return await self._draw(dm_owner(user_id), None)
 
     async def _draw(self, owner: str, guild_id: int | None) -> Drawn:
-        async with self.bot.store.transaction() as conn:
-            custom = {} if guild_id is None else await self._custom(conn, guild_id)
-            deck = await self.repo.deck(conn, owner)
-            item_id, deck = draw(deck, [*self._bundled_ids, *custom], self.rng)
-            await self.repo.save_deck(conn, owner, deck)
+        item_id, custom = await self.bot.store.call(self._draw_in, owner, guild_id)
         return Drawn(item_id, self._text(item_id, custom))
+
+    def _draw_in(
+        self, conn: sqlite3.Connection, owner: str, guild_id: int | None
+    ) -> tuple[str, dict[str, str]]:
+        """One transaction on SQLite's thread: read the pool and the deck, draw, save."""
+        custom = {} if guild_id is None else self._custom(conn, guild_id)
+        item_id, deck = draw(
+            self.repo.deck_in(conn, owner), [*self._bundled_ids, *custom], self.rng
+        )
+        self.repo.save_deck_in(conn, owner, deck)
+        return item_id, custom
 
     async def peek_for_guild(self, guild_id: int) -> Drawn:
         """What the next post will use, without consuming it (for /affirmations preview): the
         deck is arranged and stored, so the next draw takes exactly this card."""
-        async with self.bot.store.transaction() as conn:
-            custom = await self._custom(conn, guild_id)
-            owner = guild_owner(guild_id)
-            ready = arrange(
-                await self.repo.deck(conn, owner), [*self._bundled_ids, *custom], self.rng
-            )
-            await self.repo.save_deck(conn, owner, ready)
-        return Drawn(ready.remaining[0], self._text(ready.remaining[0], custom))
+        first, custom = await self.bot.store.call(self._peek_in, guild_id)
+        return Drawn(first, self._text(first, custom))
 
-    async def _custom(self, conn: aiosqlite.Connection, guild_id: int) -> dict[str, str]:
-        return {c.item_id: c.text for c in await self.repo.custom_in(conn, guild_id)}
+    def _peek_in(self, conn: sqlite3.Connection, guild_id: int) -> tuple[str, dict[str, str]]:
+        custom = self._custom(conn, guild_id)
+        owner = guild_owner(guild_id)
+        ready = arrange(self.repo.deck_in(conn, owner), [*self._bundled_ids, *custom], self.rng)
+        self.repo.save_deck_in(conn, owner, ready)
+        return ready.remaining[0], custom
+
+    def _custom(self, conn: sqlite3.Connection, guild_id: int) -> dict[str, str]:
+        return {c.item_id: c.text for c in self.repo.custom_in(conn, guild_id)}
 
     def _text(self, item_id: str, custom: dict[str, str]) -> str:
         if item_id in custom:
@@ -148,7 +157,7 @@ class Poster:
         nonce: str,
         source: Literal["schedule", "now"],
         late: bool = False,
-    ) -> tuple[Outcome, str | None]:
+    ) -> RunOutcome:
         """Post the day's affirmation once. Raises RetryLater for a passing problem (the
         scheduler tries again with the same nonce, so Discord cannot show it twice)."""
         self.bot.sender.check_guild_available(schedule.guild_id)
@@ -184,16 +193,18 @@ class Poster:
                 return "failed", failure.reason
             await self.pause(schedule, reason)
             return "failed", reason
-        await self.repo.record_post(
-            schedule.guild_id,
-            local_date.isoformat(),
-            drawn.item_id,
-            schedule.channel_id,
-            message.id,
-            self.bot.clock.now(),
-            source,
+        # stored with the run's outcome, in one transaction
+        record = functools.partial(
+            self.repo.record_post_in,
+            guild_id=schedule.guild_id,
+            local_date=local_date.isoformat(),
+            item_id=drawn.item_id,
+            channel_id=schedule.channel_id,
+            message_id=message.id,
+            now=self.bot.clock.now(),
+            source=source,
         )
-        return "done", None
+        return "done", None, record
 
     async def pause(self, schedule: GuildSchedule, reason: PauseReason) -> bool:
         """Pause and stop the job; tell the server once, on the change from running."""

@@ -3,6 +3,7 @@ feature change and its schedule change land together."""
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Literal
@@ -164,10 +165,13 @@ class AffirmationRepository:
 
     # -- decks ----------------------------------------------------------------------------------
 
-    async def deck(self, conn: aiosqlite.Connection, owner: str) -> Deck:
-        """The stored deck; a missing or unreadable one starts afresh rather than failing a post."""
-        cursor = await conn.execute("SELECT deck FROM affirmation_decks WHERE owner = ?", (owner,))
-        row = await cursor.fetchone()
+    @staticmethod
+    def deck_in(conn: sqlite3.Connection, owner: str) -> Deck:
+        """The stored deck (on SQLite's thread, inside `Store.call`); a missing or unreadable
+        one starts afresh rather than failing a post."""
+        row = conn.execute(
+            "SELECT deck FROM affirmation_decks WHERE owner = ?", (owner,)
+        ).fetchone()
         if row is None:
             return Deck.empty()
         try:
@@ -175,8 +179,9 @@ class AffirmationRepository:
         except ValueError:
             return Deck.empty()
 
-    async def save_deck(self, conn: aiosqlite.Connection, owner: str, deck: Deck) -> None:
-        await conn.execute(
+    @staticmethod
+    def save_deck_in(conn: sqlite3.Connection, owner: str, deck: Deck) -> None:
+        conn.execute(
             "INSERT INTO affirmation_decks (owner, deck) VALUES (?, ?) "
             "ON CONFLICT (owner) DO UPDATE SET deck = excluded.deck",
             (owner, deck.to_json()),
@@ -188,10 +193,11 @@ class AffirmationRepository:
         rows = await self.store.fetchall(_CUSTOM_SQL, (guild_id,))
         return [CustomAffirmation(r["number"], r["text"]) for r in rows]
 
-    async def custom_in(self, conn: aiosqlite.Connection, guild_id: int) -> list[CustomAffirmation]:
-        """The same, inside the caller's transaction."""
-        cursor = await conn.execute(_CUSTOM_SQL, (guild_id,))
-        return [CustomAffirmation(r["number"], r["text"]) for r in await cursor.fetchall()]
+    @staticmethod
+    def custom_in(conn: sqlite3.Connection, guild_id: int) -> list[CustomAffirmation]:
+        """The same, on SQLite's thread (inside `Store.call`)."""
+        rows = conn.execute(_CUSTOM_SQL, (guild_id,)).fetchall()
+        return [CustomAffirmation(r["number"], r["text"]) for r in rows]
 
     async def custom_count(self, guild_id: int) -> int:
         row = await self.store.fetchone(
@@ -255,8 +261,9 @@ class AffirmationRepository:
 
     # -- posts ----------------------------------------------------------------------------------
 
-    async def record_post(
-        self,
+    @staticmethod
+    def record_post_in(
+        conn: sqlite3.Connection,
         guild_id: int,
         local_date: str,
         item_id: str,
@@ -265,7 +272,8 @@ class AffirmationRepository:
         now: datetime,
         source: Literal["schedule", "now"],
     ) -> None:
-        await self.store.execute(
+        """The post log's row (on SQLite's thread: the scheduler's Recorder for a post)."""
+        conn.execute(
             "INSERT INTO affirmation_posts (guild_id, local_date, item_id, channel_id, "
             "message_id, posted_at, source) VALUES (?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT DO NOTHING",

@@ -263,10 +263,12 @@ class StoryRepository:
     async def delete(self, conn: aiosqlite.Connection, story_id: int) -> None:
         await conn.execute("DELETE FROM stories WHERE id = ?", (story_id,))
 
-    async def delete_stale_drafts(self, before: datetime) -> int:
-        return await self.store.execute(
+    @staticmethod
+    async def delete_stale_drafts_in(conn: aiosqlite.Connection, before: datetime) -> int:
+        cursor = await conn.execute(
             "DELETE FROM stories WHERE status = 'draft' AND created_at < ?", (to_epoch(before),)
         )
+        return cursor.rowcount
 
     # -- blocks -----------------------------------------------------------------------------
 

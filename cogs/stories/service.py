@@ -225,7 +225,6 @@ class StoryService:
         """Store the story; schedule it, or keep it as a draft when it could identify the
         author and they have not said "post anyway" yet."""
         settings = await self.check_can_share(guild_id, user_id)
-        await self.repo.delete_stale_drafts(self.clock.now() - DRAFT_LIFETIME)
         author = self.author_of(guild_id, user_id)
         body = draft.body.strip()
         if not has_visible_content(body):  # blank, or only invisible characters
@@ -260,31 +259,10 @@ class StoryService:
                 submitted_at=now,
                 due_at=due,
             )
-        async with self.store.transaction() as conn:
-            if draft_id is not None:
-                existing = await self.repo.get_in(conn, draft_id)
-                if (
-                    existing is None
-                    or existing.status != "draft"
-                    or existing.guild_id != guild_id
-                    or not secrets.compare_digest(existing.author, author)
-                ):
-                    raise UserFacingError(msg.DRAFT_GONE)
-                public_id = draft_id
-                await self.repo.update(conn, existing.id, **values)
-            else:
-                public_id = secrets.token_urlsafe(12)
-                await self.repo.create(
-                    conn,
-                    public_id=public_id,
-                    guild_id=guild_id,
-                    author=author,
-                    created_at=now,
-                    **values,
-                )
-            if not nudges:
-                await self.schedule(conn, public_id, values["due_at"], "first")
-            story = await self.repo.get_in(conn, public_id)
+        # One transaction, run whole on SQLite's thread (Store.run): one round trip.
+        story = await self.store.run(
+            self._store_submission, guild_id, author, draft_id, values, now, bool(nudges)
+        )
         assert story is not None
         if not nudges:
             log.info("A story was submitted (%s)", "for review" if review else "scheduled")
@@ -292,6 +270,42 @@ class StoryService:
         if shortened and "trimmed" not in notes:
             notes = (*notes, "trimmed")
         return Submitted(story, settings, nudges, notes, review)
+
+    async def _store_submission(
+        self,
+        conn: aiosqlite.Connection,
+        guild_id: int,
+        author: str,
+        draft_id: str | None,
+        values: dict[str, Any],
+        now: datetime,
+        is_draft: bool,
+    ) -> Story | None:
+        await self.repo.delete_stale_drafts_in(conn, now - DRAFT_LIFETIME)
+        if draft_id is not None:
+            existing = await self.repo.get_in(conn, draft_id)
+            if (
+                existing is None
+                or existing.status != "draft"
+                or existing.guild_id != guild_id
+                or not secrets.compare_digest(existing.author, author)
+            ):
+                raise UserFacingError(msg.DRAFT_GONE)
+            public_id = draft_id
+            await self.repo.update(conn, existing.id, **values)
+        else:
+            public_id = secrets.token_urlsafe(12)
+            await self.repo.create(
+                conn,
+                public_id=public_id,
+                guild_id=guild_id,
+                author=author,
+                created_at=now,
+                **values,
+            )
+        if not is_draft:
+            await self.schedule(conn, public_id, values["due_at"], "first")
+        return await self.repo.get_in(conn, public_id)
 
     def _notes(self, story: Story, settings: StorySettings) -> tuple[str, ...]:
         shown = logic.sanitise(

@@ -9,7 +9,7 @@ import aiosqlite
 
 from bot.clock import Clock
 from bot.db import Store
-from bot.member_settings import resolve_timezone
+from bot.member_settings import resolve_timezone, resolve_timezone_in
 from cogs.streaks import logic
 from cogs.streaks.logic import History, Pause, StreakState
 from cogs.streaks.repository import Counts, Profile, StreakRepository
@@ -86,9 +86,13 @@ class StreakService:
         return (await resolve_timezone(self.store, user_id, guild_id)).name
 
     async def snapshot(self, guild_id: int, user_id: int) -> Snapshot:
-        zone = await self.zone_for(guild_id, user_id)
-        async with self.store.transaction() as conn:
-            return await self._snapshot(conn, guild_id, user_id, zone)
+        return await self.store.run(self._zoned_snapshot, guild_id, user_id)
+
+    async def _zoned_snapshot(
+        self, conn: aiosqlite.Connection, guild_id: int, user_id: int
+    ) -> Snapshot:
+        zone = (await resolve_timezone_in(conn, user_id, guild_id)).name
+        return await self._snapshot(conn, guild_id, user_id, zone)
 
     async def note_zone_change(self, user_id: int) -> None:
         """The member changed /timezone: count travel days now, at the moment of the change."""
@@ -106,35 +110,46 @@ class StreakService:
         yesterday: bool,
         celebrations_possible: bool,
     ) -> CheckinOutcome:
-        zone = await self.zone_for(guild_id, user_id)
+        # One transaction, run whole on SQLite's thread (Store.run): one round trip.
+        return await self.store.run(
+            self._checkin, guild_id, user_id, counts, yesterday, celebrations_possible
+        )
+
+    async def _checkin(
+        self,
+        conn: aiosqlite.Connection,
+        guild_id: int,
+        user_id: int,
+        counts: Counts,
+        yesterday: bool,
+        celebrations_possible: bool,
+    ) -> CheckinOutcome:
+        zone = (await resolve_timezone_in(conn, user_id, guild_id)).name
         now = self.clock.now()
-        async with self.store.transaction() as conn:
-            before = await self._snapshot(conn, guild_id, user_id, zone)
-            day = before.state.today - timedelta(days=1) if yesterday else before.state.today
-            if yesterday and day in before.history.checkins:
-                raise StreakRefusal("already_counted", day=day)
-            created = await self.repo.save_checkin(
-                conn, guild_id, user_id, day, counts, zone, now, backfilled=yesterday
-            )
-            after = await self._snapshot(conn, guild_id, user_id, zone)
-            stored = await self.repo.checkin(conn, guild_id, user_id, day)
-            assert stored is not None
-            milestone = None
-            crossed = logic.milestones_crossed(before.state.current, after.state.current)
-            run_start = after.state.run_start
-            wanted = after.profile.celebrate and celebrations_possible
-            if created and crossed and run_start and wanted:
-                for m in crossed:
-                    if await self.repo.claim_celebration(
-                        conn, guild_id, user_id, run_start, m, now
-                    ):
-                        milestone = m
-            if created and run_start and wanted and milestone is None:
-                # A post Discord refused earlier in this streak is tried again now.
-                milestone = await self.repo.unposted_celebration(conn, guild_id, user_id, run_start)
-            used = logic.freezes_used_since(after.state, after.profile.freeze_told_through)
-            if used:
-                await self.repo.set_freeze_told(conn, guild_id, user_id, used[-1])
+        before = await self._snapshot(conn, guild_id, user_id, zone)
+        day = before.state.today - timedelta(days=1) if yesterday else before.state.today
+        if yesterday and day in before.history.checkins:
+            raise StreakRefusal("already_counted", day=day)
+        created = await self.repo.save_checkin(
+            conn, guild_id, user_id, day, counts, zone, now, backfilled=yesterday
+        )
+        after = await self._snapshot(conn, guild_id, user_id, zone)
+        stored = await self.repo.checkin(conn, guild_id, user_id, day)
+        assert stored is not None
+        milestone = None
+        crossed = logic.milestones_crossed(before.state.current, after.state.current)
+        run_start = after.state.run_start
+        wanted = after.profile.celebrate and celebrations_possible
+        if created and crossed and run_start and wanted:
+            for m in crossed:
+                if await self.repo.claim_celebration(conn, guild_id, user_id, run_start, m, now):
+                    milestone = m
+        if created and run_start and wanted and milestone is None:
+            # A post Discord refused earlier in this streak is tried again now.
+            milestone = await self.repo.unposted_celebration(conn, guild_id, user_id, run_start)
+        used = logic.freezes_used_since(after.state, after.profile.freeze_told_through)
+        if used:
+            await self.repo.set_freeze_told(conn, guild_id, user_id, used[-1])
         reached = crossed[-1] if created and crossed else None
         return CheckinOutcome(
             day, created, yesterday, stored.counts, after, milestone, reached, used
@@ -152,12 +167,16 @@ class StreakService:
         self, guild_id: int, user_id: int
     ) -> tuple[Snapshot, tuple[date, ...]]:
         """The snapshot, and frozen days not told yet (now marked as told)."""
-        zone = await self.zone_for(guild_id, user_id)
-        async with self.store.transaction() as conn:
-            snap = await self._snapshot(conn, guild_id, user_id, zone)
-            used = logic.freezes_used_since(snap.state, snap.profile.freeze_told_through)
-            if used:
-                await self.repo.set_freeze_told(conn, guild_id, user_id, used[-1])
+        return await self.store.run(self._take_freeze_notice, guild_id, user_id)
+
+    async def _take_freeze_notice(
+        self, conn: aiosqlite.Connection, guild_id: int, user_id: int
+    ) -> tuple[Snapshot, tuple[date, ...]]:
+        zone = (await resolve_timezone_in(conn, user_id, guild_id)).name
+        snap = await self._snapshot(conn, guild_id, user_id, zone)
+        used = logic.freezes_used_since(snap.state, snap.profile.freeze_told_through)
+        if used:
+            await self.repo.set_freeze_told(conn, guild_id, user_id, used[-1])
         return snap, used
 
     # -- settings -------------------------------------------------------------------------------

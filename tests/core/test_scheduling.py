@@ -367,6 +367,39 @@ async def test_the_loop_wakes_at_the_due_instant_not_the_tick(store: Store) -> N
         await scheduler.stop()
 
 
+async def test_a_job_put_from_sqlite_s_thread_wakes_the_sleeping_loop(store: Store) -> None:
+    """A Store.run body (on SQLite's thread) that puts a job due now: the loop, asleep for a
+    60 s tick, runs it at once (wake() crosses threads safely)."""
+    import aiosqlite
+
+    from bot.clock import SystemClock
+
+    class Now(Hourly):
+        def next_occurrence(self, rule: Mapping[str, Any], after: datetime) -> Occurrence | None:
+            due = datetime.fromisoformat(rule["at"])
+            return Occurrence(due, "now") if due > after else None
+
+    now = Now()
+    scheduler = Scheduler(store, SystemClock(), tick_seconds=60)
+    scheduler.register(now)
+    await scheduler.start()
+    await asyncio.sleep(0.1)  # the loop is asleep now, until the tick
+
+    async def put(conn: aiosqlite.Connection) -> None:
+        due = datetime.now(UTC) + timedelta(milliseconds=100)
+        await scheduler.put_job(conn, now.kind, "x", {"at": due.isoformat()})
+
+    try:
+        await store.run(put)
+        for _ in range(60):
+            if now.ran:
+                break
+            await asyncio.sleep(0.05)
+        assert now.ran == ["now"]
+    finally:
+        await scheduler.stop()
+
+
 def test_nonces_are_stable_distinct_and_fit_discord() -> None:
     one = make_nonce("affirmations.guild", "123", "2026-03-02")
     assert one == make_nonce("affirmations.guild", "123", "2026-03-02")

@@ -72,3 +72,56 @@ async def test_strict_tables_reject_wrong_types(store: Store) -> None:
 def test_migrations_are_numbered_without_gaps() -> None:
     numbers = [n for n, _, _ in load_migrations()]
     assert numbers == list(range(1, len(numbers) + 1))
+
+
+async def test_call_runs_a_whole_transaction_and_rolls_back_on_error(store: Store) -> None:
+    def insert(conn: sqlite3.Connection, key: str, fail: bool) -> int:
+        conn.execute("INSERT INTO meta (key, value) VALUES (?, 'v')", (key,))
+        if fail:
+            raise ValueError("no")
+        return int(conn.execute("SELECT COUNT(*) FROM meta WHERE key = ?", (key,)).fetchone()[0])
+
+    assert await store.call(insert, "kept", False) == 1
+    with pytest.raises(ValueError):
+        await store.call(insert, "dropped", True)
+    keys = {r["key"] for r in await store.fetchall("SELECT key FROM meta")}
+    assert "kept" in keys and "dropped" not in keys
+
+
+async def test_run_takes_an_async_body_written_for_transaction(store: Store) -> None:
+    import aiosqlite
+
+    async def body(conn: aiosqlite.Connection, key: str) -> tuple[int, list[str]]:
+        cursor = await conn.execute("INSERT INTO meta (key, value) VALUES (?, 'v')", (key,))
+        changed = cursor.rowcount
+        cursor = await conn.execute("SELECT key FROM meta WHERE key = ?", (key,))
+        row = await cursor.fetchone()
+        rows = await conn.execute_fetchall("SELECT key FROM meta WHERE key = ?", (key,))
+        assert row is not None
+        return changed, [row["key"], *(r["key"] for r in rows)]
+
+    assert await store.run(body, "inline") == (1, ["inline", "inline"])
+
+    async def fails(conn: aiosqlite.Connection) -> None:
+        await conn.execute("INSERT INTO meta (key, value) VALUES ('rolled back', 'v')")
+        raise LookupError("changed its mind")
+
+    with pytest.raises(LookupError):
+        await store.run(fails)
+    assert await store.fetchone("SELECT 1 FROM meta WHERE key = 'rolled back'") is None
+
+
+async def test_run_refuses_a_body_that_awaits_anything_else(store: Store) -> None:
+    import asyncio
+
+    import aiosqlite
+
+    async def sleeps(conn: aiosqlite.Connection) -> None:
+        await conn.execute("INSERT INTO meta (key, value) VALUES ('slept', 'v')")
+        await asyncio.sleep(0)  # suspends: not allowed on SQLite's thread
+
+    with pytest.raises(RuntimeError, match="awaited something other"):
+        await store.run(sleeps)
+    assert await store.fetchone("SELECT 1 FROM meta WHERE key = 'slept'") is None
+    # the store still works afterwards
+    assert await store.fetchone("SELECT 1") is not None
