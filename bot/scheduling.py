@@ -236,7 +236,12 @@ class Scheduler:
 
     def add_housekeeping(self, prune: Housekeeper) -> None:
         """`prune(conn, cutoff)` deletes a feature's history older than `cutoff`; hourly."""
-        self._housekeepers.append(prune)
+        if prune not in self._housekeepers:
+            self._housekeepers.append(prune)
+
+    def remove_housekeeping(self, prune: Housekeeper) -> None:
+        if prune in self._housekeepers:
+            self._housekeepers.remove(prune)
 
     @property
     def running(self) -> bool:

@@ -86,12 +86,15 @@ class AffirmationsCog(commands.Cog):
         self.bot.add_dynamic_items(ListPageButton)
         self.bot.scheduler.register(self.guild_job)
         self.bot.scheduler.register(self.dm_job)
+        # the per-day post log is kept as long as run history (REBOUND_RUN_HISTORY_DAYS)
+        self.bot.scheduler.add_housekeeping(AffirmationRepository.prune_posts)
         self.bot.privacy.register(self.personal_data)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(ListPageButton)
         self.bot.scheduler.unregister(GUILD_JOB)
         self.bot.scheduler.unregister(DM_JOB)
+        self.bot.scheduler.remove_housekeeping(AffirmationRepository.prune_posts)
         self.bot.privacy.unregister(self.personal_data.feature)
 
     def _say(self, template: str, **values: object) -> str:
