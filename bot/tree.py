@@ -36,6 +36,10 @@ def _perm_names(perms: list[str]) -> str:
     return ", ".join(p.replace("_", " ").replace("guild", "server").title() for p in perms)
 
 
+#: Discord's answer to a response sent after the interaction's 3-second deadline.
+UNKNOWN_INTERACTION = 10062
+
+
 def message_for(error: BaseException) -> tuple[str, str | None]:
     """The member-facing sentence for an error, and a reference code when it was our fault."""
     original = getattr(error, "original", None)
@@ -79,6 +83,11 @@ async def report_error(
     code, and never who it was, where, or what they typed. `where` names the code path only
     (such as "Command /affirmations setup" or "Button aff:list").
     """
+    original = getattr(error, "original", error)
+    if isinstance(original, discord.NotFound) and original.code == UNKNOWN_INTERACTION:
+        # Too late to answer (and so to explain): the member saw "interaction failed".
+        log.warning("%s answered after Discord's 3-second deadline", where)
+        return
     text, kind = message_for(error)
     if kind == "internal":
         ref = text.rsplit(": ", 1)[-1].rstrip(".")

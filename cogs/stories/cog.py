@@ -11,6 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import UserFacingError
+from bot.tree import UNKNOWN_INTERACTION
 from bot.ui import is_manager
 from cogs.stories import logic
 from cogs.stories import messages as msg
@@ -133,7 +134,25 @@ class StoriesCog(commands.Cog, name=COG_NAME):
         result = await self.service.submit(
             guild.id, interaction.user.id, draft, draft_id=modal.draft_id
         )
-        await self._answer(interaction, result, edit=modal.draft_id is not None)
+        await self._answer_or_withdraw(interaction, result, edit=modal.draft_id is not None)
+
+    async def _answer_or_withdraw(
+        self, interaction: discord.Interaction[Bot], result: Submitted, *, edit: bool
+    ) -> None:
+        """Answer; if Discord refuses because the answer came too late, the member was never
+        told their story is in, so it is withdrawn (a retry then posts it once, not twice)."""
+        try:
+            await self._answer(interaction, result, edit=edit)
+        except discord.NotFound as exc:
+            if exc.code == UNKNOWN_INTERACTION and not result.is_draft:
+                withdrawn = await self.service.withdraw_unacknowledged(
+                    result.story.public_id, back_to_draft=edit
+                )
+                log.info(
+                    "A story's acknowledgement came too late for Discord; %s",
+                    "the story was withdrawn" if withdrawn else "its post was already under way",
+                )
+            raise
 
     async def _answer(
         self, interaction: discord.Interaction[Bot], result: Submitted, *, edit: bool
@@ -176,7 +195,7 @@ class StoriesCog(commands.Cog, name=COG_NAME):
             result = await self.service.submit(
                 guild.id, user_id, Draft.of(draft), draft_id=public_id, confirmed=True
             )
-            await self._answer(interaction, result, edit=True)
+            await self._answer_or_withdraw(interaction, result, edit=True)
         elif action == "dm":
             added = await self.service.opt_in_dm(public_id, guild.id, user_id)
             base = interaction.message.content if interaction.message else ""

@@ -522,6 +522,32 @@ class StoryService:
         log.info("A story was deleted by its writer")
         return story
 
+    async def withdraw_unacknowledged(self, public_id: str, *, back_to_draft: bool) -> bool:
+        """Discord refused the acknowledgement (the 3-second deadline passed): the member saw
+        "interaction failed", not "thank you", and will likely share again. So the story goes
+        back to what it was (deleted, or a draft again) unless its post is already under way:
+        either the member was told and it posts, or they were not and it does not. True if
+        withdrawn."""
+        return await self.store.run(self._withdraw, public_id, back_to_draft)
+
+    async def _withdraw(
+        self, conn: aiosqlite.Connection, public_id: str, back_to_draft: bool
+    ) -> bool:
+        story = await self.repo.get_in(conn, public_id)
+        if story is None or story.status not in ("scheduled", "pending"):
+            return False
+        cursor = await conn.execute(
+            "SELECT 1 FROM job_runs WHERE kind = ? AND key = ?", (POST_JOB, public_id)
+        )
+        if await cursor.fetchone() is not None:  # claimed: the post is being sent
+            return False
+        await self.scheduler.remove_job(conn, POST_JOB, public_id)
+        if back_to_draft:
+            await self.repo.update(conn, story.id, status="draft", submitted_at=None, due_at=None)
+        else:
+            await self.repo.delete(conn, story.id)
+        return True
+
     # -- settings ------------------------------------------------------------------------------
 
     async def settings(self, guild_id: int) -> StorySettings:
