@@ -175,6 +175,7 @@ async def _run_locked(settings: Settings, content: Content) -> int:
             secret_key=secret_key,
             content=content,
         )
+        bot.freeze_cache_when_ready = True
         # systemd, Docker and friends stop services with SIGTERM, a terminal with Ctrl+C
         # (SIGINT): both close cleanly (scheduler stopped, gateway closed, then the database).
         loop = asyncio.get_running_loop()

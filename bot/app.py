@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import json
 import logging
@@ -115,6 +116,9 @@ class Bot(commands.AutoShardedBot):
         content: Content | None = None,
         **options: Any,
     ) -> None:
+        #: `python -m bot` sets it (one bot per process); not in tests, which start many bots in
+        #: one process and would keep each one's cache alive for good.
+        self.freeze_cache_when_ready = False
         intents = bot_intents()
         silence_voice_warnings()
         clamp_payload_loggers()  # every library logger exists now: ids get redacted in all
@@ -183,6 +187,11 @@ class Bot(commands.AutoShardedBot):
         """Due work waits for the first READY: posting needs the guild cache to check a channel
         still exists and may be written to, without spending a failing request to find out."""
         await self.wait_until_ready()
+        if self.freeze_cache_when_ready:
+            # The guild cache filled by READY lives as long as the process: move it out of the
+            # cyclic collector's way, so full collections in a morning rush do not rescan it.
+            gc.collect()
+            gc.freeze()
         await self.scheduler.start()
         self.scheduler_started.set()
 

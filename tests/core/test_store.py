@@ -125,3 +125,28 @@ async def test_run_refuses_a_body_that_awaits_anything_else(store: Store) -> Non
     assert await store.fetchone("SELECT 1 FROM meta WHERE key = 'slept'") is None
     # the store still works afterwards
     assert await store.fetchone("SELECT 1") is not None
+
+
+async def test_checkins_move_to_a_without_rowid_table_unchanged(tmp_path: Path) -> None:
+    """Migration 0009 on a database with check-ins in it: the rows survive, the table is
+    WITHOUT ROWID, and it still refuses what its checks refuse."""
+    path = tmp_path / "before.db"
+    conn = sqlite3.connect(path)
+    script = "".join(f"{sql}\nPRAGMA user_version = {n};\n" for n, _, sql in load_migrations()[:8])
+    conn.executescript(script)
+    row = (1, 2, "2026-03-02", 3, 1, None, "Two calls.", "Europe/Berlin", 0, 10, 11)
+    conn.execute("INSERT INTO streak_checkins VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+    conn.commit()
+    conn.close()
+    async with await Store.open(path) as store:
+        kept = await store.fetchall("SELECT * FROM streak_checkins")
+        assert [tuple(r) for r in kept] == [row]
+        info = await store.fetchone(
+            "SELECT wr, strict FROM pragma_table_list WHERE name = 'streak_checkins'"
+        )
+        assert info is not None and (info["wr"], info["strict"]) == (1, 1)
+        with pytest.raises(sqlite3.IntegrityError):
+            await store.execute(
+                "INSERT INTO streak_checkins VALUES (1, 2, '2026-03-03', 101, 0, 0, NULL, "
+                "'UTC', 0, 1, 1)"
+            )
