@@ -85,6 +85,20 @@ _MIN_SLEEP = 0.05
 NONCE_LENGTH = 24
 
 
+def due_jobs_sql(kinds: int) -> str:
+    """The claim's read: the first due jobs of `kinds` registered kinds, in order.
+
+    `(kind || '')` keeps SQLite walking the (next_run_at, kind, key) index in order and stopping
+    at LIMIT, instead of taking the primary key for `kind IN` and sorting every due job of that
+    kind for each claim (10,000 on a big morning: ~1.5 ms a claim on SQLite's thread)."""
+    marks = ",".join("?" for _ in range(kinds))
+    return (
+        "SELECT kind, key, rule, next_run_at, occurrence FROM scheduled_jobs "
+        f"WHERE next_run_at <= ? AND (kind || '') IN ({marks}) "
+        "ORDER BY next_run_at, kind, key LIMIT ?"
+    )
+
+
 def make_nonce(kind: str, key: str, occurrence: str, part: str = "") -> str:
     """The nonce of one run (and, with `part`, of one of several messages it sends).
 
@@ -476,7 +490,7 @@ class Scheduler:
             return None
         marks = ",".join("?" for _ in kinds)
         row = await self._store.fetchone(
-            f"SELECT MIN(next_run_at) FROM scheduled_jobs WHERE kind IN ({marks})", kinds
+            f"SELECT MIN(next_run_at) FROM scheduled_jobs WHERE (kind || '') IN ({marks})", kinds
         )
         retry = await self._store.fetchone(
             f"SELECT MIN(retry_at) FROM job_runs WHERE status = 'pending' AND kind IN ({marks})",
@@ -694,9 +708,7 @@ class Scheduler:
         room = limit - len(claimed)
         if room > 0:
             due = conn.execute(
-                "SELECT kind, key, rule, next_run_at, occurrence FROM scheduled_jobs "
-                f"WHERE next_run_at <= ? AND kind IN ({marks}) "
-                "ORDER BY next_run_at, kind, key LIMIT ?",
+                due_jobs_sql(len(kinds)),
                 (now_s, *kinds, room),
             ).fetchall()
             for row in due:

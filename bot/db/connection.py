@@ -200,9 +200,30 @@ class Store:
         drawing a card, a check-in) do all their statements in one. `work` runs off the event
         loop: it must only use `conn` and pure Python (no asyncio, no Discord)."""
 
+        return await self._on_thread("BEGIN IMMEDIATE", work, *args, **kwargs)
+
+    async def read(
+        self,
+        work: Callable[Concatenate[sqlite3.Connection, P], T],
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """Like :meth:`call` for reads: one consistent snapshot, no write lock, nothing to
+        sync at its end (a read-only commit writes nothing)."""
+        return await self._on_thread("BEGIN", work, *args, **kwargs)
+
+    async def _on_thread(
+        self,
+        begin: str,
+        work: Callable[Concatenate[sqlite3.Connection, P], T],
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
         def transaction() -> T:
             raw = self._conn._conn  # aiosqlite's own sqlite3 connection, on its own thread
-            raw.execute("BEGIN IMMEDIATE")
+            raw.execute(begin)
             try:
                 result = work(raw, *args, **kwargs)
             except BaseException:

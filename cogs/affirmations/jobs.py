@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot.scheduling import DueRun, Occurrence, Outcome, RunOutcome
+from bot.scheduling import DueRun, Occurrence, RunOutcome
 from bot.timekeeping import LocalSchedule, next_occurrence
 from cogs.affirmations.posting import LATE_AFTER, Poster
 from cogs.affirmations.repository import DM_JOB, GUILD_JOB, AffirmationRepository
@@ -33,11 +33,14 @@ class GuildPostJob(_DailyJob):
     kind = GUILD_JOB
 
     async def run(self, run: DueRun) -> RunOutcome:
-        schedule = await self.repo.schedule(int(run.key))
-        if schedule is None or (schedule.paused and not run.manual):
+        guild_id = int(run.key)
+        self.poster.bot.sender.check_guild_available(guild_id)  # an outage: wait, draw nothing
+        schedule, card = await self.poster.prepare_guild_post(guild_id, manual=run.manual)
+        if schedule is None or card is None:
             return "skipped", "paused"
         return await self.poster.post_to_guild(
             schedule,
+            card,
             date.fromisoformat(run.occurrence),
             nonce=run.nonce,
             source="now" if run.manual else "schedule",
@@ -48,12 +51,13 @@ class GuildPostJob(_DailyJob):
 class DMJob(_DailyJob):
     kind = DM_JOB
 
-    async def run(self, run: DueRun) -> tuple[Outcome, str | None]:
-        subscription = await self.repo.dm_subscription(int(run.key))
-        if subscription is None or not subscription.active:
+    async def run(self, run: DueRun) -> RunOutcome:
+        subscription, card = await self.poster.prepare_dm(int(run.key))
+        if subscription is None or card is None:
             return "skipped", "stopped"
         return await self.poster.send_dm(
             subscription,
+            card,
             date.fromisoformat(run.occurrence),
             nonce=run.nonce,
             late=run.lateness > LATE_AFTER,

@@ -3,7 +3,6 @@ Discord says no. Used by the scheduled jobs and by /affirmations now."""
 
 from __future__ import annotations
 
-import functools
 import logging
 import random
 import sqlite3
@@ -15,10 +14,10 @@ import discord
 
 from bot.guild_settings import GuildSettingsRepository
 from bot.notices import notify_admins
-from bot.scheduling import Outcome, RunOutcome, make_nonce
+from bot.scheduling import RunOutcome, make_nonce
 from bot.sending import FailureReason, PermanentFailure
 from cogs.affirmations.content import AffirmationContent
-from cogs.affirmations.logic import arrange, draw
+from cogs.affirmations.logic import Deck, arrange, draw
 from cogs.affirmations.messages import PAUSE_NOTICES
 from cogs.affirmations.render import action_line, affirmation_embed
 from cogs.affirmations.repository import (
@@ -54,6 +53,17 @@ class Drawn:
     text: str
 
 
+@dataclass(frozen=True, slots=True)
+class Card:
+    """A card drawn for a post, and the deck after it: stored only with the post's record, so
+    a post that fails (or a crash before it is recorded) leaves the deck as it was and the
+    re-send draws the same card."""
+
+    drawn: Drawn
+    owner: str
+    deck: Deck
+
+
 class Poster:
     def __init__(self, bot: Bot, repo: AffirmationRepository) -> None:
         self.bot = bot
@@ -64,28 +74,54 @@ class Poster:
 
     # -- choosing what to post ------------------------------------------------------------------
 
-    async def draw_for_guild(self, guild_id: int) -> Drawn:
-        """Take the next card from the server's deck (bundled plus the server's own)."""
-        return await self._draw(guild_owner(guild_id), guild_id)
+    async def prepare_guild_post(
+        self, guild_id: int, *, manual: bool
+    ) -> tuple[GuildSchedule | None, Card | None]:
+        """The server's schedule and, unless there is none or it is paused (a manual post
+        goes out anyway), the card for today: one read on SQLite's thread."""
+        schedule, (item_id, custom, deck) = await self.bot.store.read(
+            self._prepare_guild_in, guild_id, manual
+        )
+        if schedule is None or not item_id:
+            return schedule, None
+        drawn = Drawn(item_id, self._text(item_id, custom))
+        return schedule, Card(drawn, guild_owner(guild_id), deck)
 
-    async def draw_for_member(self, user_id: int) -> Drawn:
-        """Take the next card from a member's own deck (bundled affirmations only)."""
-        return await self._draw(dm_owner(user_id), None)
+    def _prepare_guild_in(
+        self, conn: sqlite3.Connection, guild_id: int, manual: bool
+    ) -> tuple[GuildSchedule | None, tuple[str, dict[str, str], Deck]]:
+        schedule = self.repo.schedule_in(conn, guild_id)
+        if schedule is None or (schedule.paused and not manual):
+            return schedule, ("", {}, Deck.empty())
+        return schedule, self._draw_in(conn, guild_owner(guild_id), guild_id)
 
-    async def _draw(self, owner: str, guild_id: int | None) -> Drawn:
-        item_id, custom = await self.bot.store.call(self._draw_in, owner, guild_id)
-        return Drawn(item_id, self._text(item_id, custom))
+    async def prepare_dm(self, user_id: int) -> tuple[DMSubscription | None, Card | None]:
+        """The member's subscription and, when it is active, the card for today."""
+        subscription, (item_id, custom, deck) = await self.bot.store.read(
+            self._prepare_dm_in, user_id
+        )
+        if subscription is None or not item_id:
+            return subscription, None
+        drawn = Drawn(item_id, self._text(item_id, custom))
+        return subscription, Card(drawn, dm_owner(user_id), deck)
+
+    def _prepare_dm_in(
+        self, conn: sqlite3.Connection, user_id: int
+    ) -> tuple[DMSubscription | None, tuple[str, dict[str, str], Deck]]:
+        subscription = self.repo.dm_subscription_in(conn, user_id)
+        if subscription is None or not subscription.active:
+            return subscription, ("", {}, Deck.empty())
+        return subscription, self._draw_in(conn, dm_owner(user_id), None)
 
     def _draw_in(
         self, conn: sqlite3.Connection, owner: str, guild_id: int | None
-    ) -> tuple[str, dict[str, str]]:
-        """One transaction on SQLite's thread: read the pool and the deck, draw, save."""
+    ) -> tuple[str, dict[str, str], Deck]:
+        """Read the pool and the deck and draw (nothing is written: see Card)."""
         custom = {} if guild_id is None else self._custom(conn, guild_id)
         item_id, deck = draw(
             self.repo.deck_in(conn, owner), [*self._bundled_ids, *custom], self.rng
         )
-        self.repo.save_deck_in(conn, owner, deck)
-        return item_id, custom
+        return item_id, custom, deck
 
     async def peek_for_guild(self, guild_id: int) -> Drawn:
         """What the next post will use, without consuming it (for /affirmations preview): the
@@ -152,6 +188,7 @@ class Poster:
     async def post_to_guild(
         self,
         schedule: GuildSchedule,
+        card: Card,
         local_date: date,
         *,
         nonce: str,
@@ -160,12 +197,11 @@ class Poster:
     ) -> RunOutcome:
         """Post the day's affirmation once. Raises RetryLater for a passing problem (the
         scheduler tries again with the same nonce, so Discord cannot show it twice)."""
-        self.bot.sender.check_guild_available(schedule.guild_id)
         blocked = self.blocker(schedule)
         if blocked is not None:
             await self.pause(schedule, blocked)
             return "skipped", blocked
-        drawn = await self.draw_for_guild(schedule.guild_id)
+        drawn = card.drawn
         embed = self.embed_for(drawn, local_date, late=late, personal=False)
         if schedule.role_id is not None:
             content: str | None = f"<@&{schedule.role_id}>"
@@ -193,17 +229,22 @@ class Poster:
                 return "failed", failure.reason
             await self.pause(schedule, reason)
             return "failed", reason
-        # stored with the run's outcome, in one transaction
-        record = functools.partial(
-            self.repo.record_post_in,
-            guild_id=schedule.guild_id,
-            local_date=local_date.isoformat(),
-            item_id=drawn.item_id,
-            channel_id=schedule.channel_id,
-            message_id=message.id,
-            now=self.bot.clock.now(),
-            source=source,
-        )
+        now = self.bot.clock.now()
+
+        def record(conn: sqlite3.Connection) -> None:
+            """The deck and the post log, stored with the run's outcome (one transaction)."""
+            self.repo.save_deck_in(conn, card.owner, card.deck)
+            self.repo.record_post_in(
+                conn,
+                schedule.guild_id,
+                local_date.isoformat(),
+                drawn.item_id,
+                schedule.channel_id,
+                message.id,
+                now,
+                source,
+            )
+
         return "done", None, record
 
     async def pause(self, schedule: GuildSchedule, reason: PauseReason) -> bool:
@@ -244,10 +285,15 @@ class Poster:
     # -- posting to a member --------------------------------------------------------------------
 
     async def send_dm(
-        self, subscription: DMSubscription, local_date: date, *, nonce: str, late: bool
-    ) -> tuple[Outcome, str | None]:
-        drawn = await self.draw_for_member(subscription.user_id)
-        embed = self.embed_for(drawn, local_date, late=late, personal=True)
+        self,
+        subscription: DMSubscription,
+        card: Card,
+        local_date: date,
+        *,
+        nonce: str,
+        late: bool,
+    ) -> RunOutcome:
+        embed = self.embed_for(card.drawn, local_date, late=late, personal=True)
         try:
             message = await self.bot.sender.send_dm(
                 subscription.user_id,
@@ -264,6 +310,12 @@ class Poster:
                 )
                 await self.bot.scheduler.remove_job(conn, DM_JOB, str(subscription.user_id))
             return "failed", "dms_closed"
-        if message.channel.id != subscription.dm_channel_id:
-            await self.repo.save_dm_channel(subscription.user_id, message.channel.id)
-        return "done", None
+        opened = message.channel.id if message.channel.id != subscription.dm_channel_id else None
+
+        def record(conn: sqlite3.Connection) -> None:
+            """The deck (and a newly opened DM channel), stored with the run's outcome."""
+            self.repo.save_deck_in(conn, card.owner, card.deck)
+            if opened is not None:
+                self.repo.save_dm_channel_in(conn, subscription.user_id, opened)
+
+        return "done", None, record

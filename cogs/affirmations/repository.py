@@ -86,6 +86,22 @@ class CustomAffirmation:
         return custom_item_id(self.number)
 
 
+_SCHEDULE_SQL = "SELECT * FROM affirmation_schedules WHERE guild_id = ?"
+_DM_SQL = "SELECT * FROM affirmation_dm_subscriptions WHERE user_id = ?"
+
+
+def _subscription(row: aiosqlite.Row) -> DMSubscription:
+    return DMSubscription(
+        user_id=row["user_id"],
+        local_time=_time(row["post_time"]),
+        timezone=row["timezone"],
+        active=bool(row["active"]),
+        stopped_reason=row["stopped_reason"],
+        notice_pending=bool(row["notice_pending"]),
+        dm_channel_id=row["dm_channel_id"],
+    )
+
+
 def _schedule(row: aiosqlite.Row) -> GuildSchedule:
     return GuildSchedule(
         guild_id=row["guild_id"],
@@ -107,9 +123,13 @@ class AffirmationRepository:
     # -- server schedules -----------------------------------------------------------------------
 
     async def schedule(self, guild_id: int) -> GuildSchedule | None:
-        row = await self.store.fetchone(
-            "SELECT * FROM affirmation_schedules WHERE guild_id = ?", (guild_id,)
-        )
+        row = await self.store.fetchone(_SCHEDULE_SQL, (guild_id,))
+        return _schedule(row) if row else None
+
+    @staticmethod
+    def schedule_in(conn: sqlite3.Connection, guild_id: int) -> GuildSchedule | None:
+        """The same, on SQLite's thread (inside `Store.call`/`Store.read`)."""
+        row = conn.execute(_SCHEDULE_SQL, (guild_id,)).fetchone()
         return _schedule(row) if row else None
 
     async def schedules_in_channel(self, channel_id: int) -> list[GuildSchedule]:
@@ -297,24 +317,19 @@ class AffirmationRepository:
     # -- personal DMs ---------------------------------------------------------------------------
 
     async def dm_subscription(self, user_id: int) -> DMSubscription | None:
-        row = await self.store.fetchone(
-            "SELECT * FROM affirmation_dm_subscriptions WHERE user_id = ?", (user_id,)
-        )
-        if row is None:
-            return None
-        return DMSubscription(
-            user_id=row["user_id"],
-            local_time=_time(row["post_time"]),
-            timezone=row["timezone"],
-            active=bool(row["active"]),
-            stopped_reason=row["stopped_reason"],
-            notice_pending=bool(row["notice_pending"]),
-            dm_channel_id=row["dm_channel_id"],
-        )
+        row = await self.store.fetchone(_DM_SQL, (user_id,))
+        return _subscription(row) if row is not None else None
 
-    async def save_dm_channel(self, user_id: int, channel_id: int) -> None:
+    @staticmethod
+    def dm_subscription_in(conn: sqlite3.Connection, user_id: int) -> DMSubscription | None:
+        """The same, on SQLite's thread (inside `Store.call`/`Store.read`)."""
+        row = conn.execute(_DM_SQL, (user_id,)).fetchone()
+        return _subscription(row) if row is not None else None
+
+    @staticmethod
+    def save_dm_channel_in(conn: sqlite3.Connection, user_id: int, channel_id: int) -> None:
         """Keep the member's DM channel id: later mornings are then one request each."""
-        await self.store.execute(
+        conn.execute(
             "UPDATE affirmation_dm_subscriptions SET dm_channel_id = ? WHERE user_id = ?",
             (channel_id, user_id),
         )

@@ -260,6 +260,14 @@ class StoryRepository:
         )
         return row is not None
 
+    @staticmethod
+    async def ever_claimed_in(conn: aiosqlite.Connection, kind: str, key: str) -> bool:
+        """Whether the scheduler has taken up this job at all (reads the core job_runs)."""
+        cursor = await conn.execute(
+            "SELECT 1 FROM job_runs WHERE kind = ? AND key = ?", (kind, key)
+        )
+        return await cursor.fetchone() is not None
+
     async def delete(self, conn: aiosqlite.Connection, story_id: int) -> None:
         await conn.execute("DELETE FROM stories WHERE id = ?", (story_id,))
 

@@ -536,10 +536,7 @@ class StoryService:
         story = await self.repo.get_in(conn, public_id)
         if story is None or story.status not in ("scheduled", "pending"):
             return False
-        cursor = await conn.execute(
-            "SELECT 1 FROM job_runs WHERE kind = ? AND key = ?", (POST_JOB, public_id)
-        )
-        if await cursor.fetchone() is not None:  # claimed: the post is being sent
+        if await self.repo.ever_claimed_in(conn, POST_JOB, public_id):  # being sent
             return False
         await self.scheduler.remove_job(conn, POST_JOB, public_id)
         if back_to_draft:

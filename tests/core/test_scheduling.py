@@ -432,3 +432,21 @@ async def test_housekeeping_prunes_finished_history_past_retention(
         "EXPLAIN QUERY PLAN SELECT * FROM job_runs WHERE status = 'claimed'"
     )
     assert any("job_runs_open" in str(r["detail"]) for r in plan)
+
+
+async def test_the_claim_reads_due_jobs_through_the_index_without_sorting(store: Store) -> None:
+    """10,000 jobs due at one instant: the claim's read walks the (next_run_at, kind, key)
+    index and stops at its LIMIT; a plan that sorts them all again for every claim fails."""
+    from bot.scheduling import due_jobs_sql
+
+    await store.executemany(
+        "INSERT INTO scheduled_jobs (kind, key, rule, next_run_at, occurrence) "
+        "VALUES (?, ?, '{}', 1000, 'x')",
+        [("affirmations.guild", str(n)) for n in range(10_000)],
+    )
+    kinds = ["affirmations.guild", "affirmations.dm", "stories.post"]
+    plan = await store.fetchall("EXPLAIN QUERY PLAN " + due_jobs_sql(len(kinds)), (2000, *kinds, 8))
+    details = " | ".join(str(r["detail"]) for r in plan)
+    assert "scheduled_jobs_due" in details and "TEMP B-TREE" not in details, details
+    rows = await store.fetchall(due_jobs_sql(len(kinds)), (2000, *kinds, 8))
+    assert [r["key"] for r in rows] == sorted(str(n) for n in range(10_000))[:8]

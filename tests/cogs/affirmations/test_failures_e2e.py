@@ -107,3 +107,20 @@ async def test_bot_removed_from_server_stops_its_schedule(world: Any, tmp_path: 
         )
         row = await app.store.fetchone("SELECT pause_reason FROM affirmation_schedules")
         assert row is not None and row["pause_reason"] == "bot_removed"
+
+
+async def test_a_post_discord_refuses_leaves_the_deck_as_it_was(world: Any, tmp_path: Path) -> None:
+    """The card is taken from the deck only with the post's record: a refused post (or a crash
+    before the record) leaves it, so the next post, or the re-send, uses that same card."""
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        await setup(app, world)
+        await app.advance(days=1)
+        assert len(posts(world.channel)) == 1
+        after_first = await app.store.fetchall("SELECT owner, deck FROM affirmation_decks")
+        assert len(after_first) == 1
+        world.fake.fail_next("POST", f"/channels/{world.channel.id}/messages", status=403)
+        await app.advance(days=1)
+        assert len(posts(world.channel)) == 1  # refused: nothing new
+        assert "permission" in await status_state(world)
+        unchanged = await app.store.fetchall("SELECT owner, deck FROM affirmation_decks")
+        assert [tuple(r) for r in unchanged] == [tuple(r) for r in after_first]
