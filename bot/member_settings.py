@@ -13,7 +13,6 @@ from datetime import datetime
 import aiosqlite
 
 from bot.db import Store
-from bot.guild_settings import GuildSettingsRepository
 from bot.scheduling import to_epoch
 
 DEFAULT_ZONE = "UTC"
@@ -32,22 +31,9 @@ async def member_timezone(store: Store, user_id: int) -> str | None:
     return str(row["timezone"]) if row is not None and row["timezone"] else None
 
 
-async def server_default_timezone(store: Store, guild_id: int | None) -> str | None:
-    """The server's default zone (bot/guild_settings.py), if the server chose one."""
-    if guild_id is None:
-        return None
-    return (await GuildSettingsRepository(store).get(guild_id)).default_timezone
-
-
 async def resolve_timezone(store: Store, user_id: int, guild_id: int | None) -> ResolvedZone:
     """The member's zone, else the server's default, else UTC."""
-    own = await member_timezone(store, user_id)
-    if own is not None:
-        return ResolvedZone(own, "member")
-    server = await server_default_timezone(store, guild_id)
-    if server is not None:
-        return ResolvedZone(server, "server")
-    return ResolvedZone(DEFAULT_ZONE, "default")
+    return await store.run(resolve_timezone_in, user_id, guild_id)
 
 
 async def resolve_timezone_in(

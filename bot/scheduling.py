@@ -85,6 +85,36 @@ _MIN_SLEEP = 0.05
 NONCE_LENGTH = 24
 
 
+_CLAIM_SQL = (
+    "INSERT INTO job_runs (kind, key, occurrence, status, due_at, claimed_at, finished_at, "
+    "detail, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
+)
+
+
+def _claim_row(
+    kind: str,
+    key: str,
+    occurrence: str,
+    status: str,
+    due_at: datetime,
+    now: int,
+    detail: str | None,
+) -> tuple[Any, ...]:
+    """The job_runs row of a claim (or of a run recorded as already finished)."""
+    claimed = status == "claimed"
+    return (
+        kind,
+        key,
+        occurrence,
+        status,
+        to_epoch(due_at),
+        now,
+        None if claimed else now,
+        detail,
+        1 if claimed else 0,
+    )
+
+
 def due_jobs_sql(kinds: int) -> str:
     """The claim's read: the first due jobs of `kinds` registered kinds, in order.
 
@@ -394,19 +424,7 @@ class Scheduler:
         """Claim one occurrence by hand. False if it was already taken."""
         now = to_epoch(self._clock.now())
         cursor = await conn.execute(
-            "INSERT INTO job_runs (kind, key, occurrence, status, due_at, claimed_at, finished_at, "
-            "detail, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            (
-                kind,
-                key,
-                occurrence,
-                status,
-                to_epoch(due_at),
-                now,
-                None if status == "claimed" else now,
-                detail,
-                1 if status == "claimed" else 0,
-            ),
+            _CLAIM_SQL, _claim_row(kind, key, occurrence, status, due_at, now, detail)
         )
         return cursor.rowcount == 1
 
@@ -733,19 +751,15 @@ class Scheduler:
             run = DueRun(row["kind"], row["key"], due.label, due.due_at, now, rule)
             on_time = is_within_grace(due, now, grace)
             taken = conn.execute(
-                "INSERT INTO job_runs (kind, key, occurrence, status, due_at, claimed_at, "
-                "finished_at, detail, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT DO NOTHING",
-                (
+                _CLAIM_SQL,
+                _claim_row(
                     run.kind,
                     run.key,
                     run.occurrence,
                     "claimed" if on_time else "missed",
-                    to_epoch(due.due_at),
+                    due.due_at,
                     now_s,
-                    None if on_time else now_s,
                     None if on_time else "past the grace window",
-                    1 if on_time else 0,
                 ),
             ).rowcount
             if taken == 1:

@@ -78,8 +78,8 @@ class AffirmationsCog(commands.Cog):
             bundled_texts=[a.text for a in AffirmationContent.of(bot.content).affirmations],
         )
         grace = bot.settings.affirmation_grace_minutes
-        self.guild_job = GuildPostJob(self.poster, self.repo, grace)
-        self.dm_job = DMJob(self.poster, self.repo, grace)
+        self.guild_job = GuildPostJob(self.poster, grace)
+        self.dm_job = DMJob(self.poster, grace)
         self.personal_data = AffirmationsPersonalData()
 
     async def cog_load(self) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from bot.scheduling import DueRun, Occurrence, RunOutcome
 from bot.timekeeping import LocalSchedule, next_occurrence
 from cogs.affirmations.posting import LATE_AFTER, Poster
-from cogs.affirmations.repository import DM_JOB, GUILD_JOB, AffirmationRepository
+from cogs.affirmations.repository import DM_JOB, GUILD_JOB
 
 
 def make_rule(schedule: LocalSchedule) -> dict[str, Any]:
@@ -17,9 +17,8 @@ def make_rule(schedule: LocalSchedule) -> dict[str, Any]:
 
 
 class _DailyJob:
-    def __init__(self, poster: Poster, repo: AffirmationRepository, grace_minutes: int) -> None:
+    def __init__(self, poster: Poster, grace_minutes: int) -> None:
         self.poster = poster
-        self.repo = repo
         self._grace = timedelta(minutes=grace_minutes)
 
     def next_occurrence(self, rule: Mapping[str, Any], after: datetime) -> Occurrence | None:
@@ -33,9 +32,7 @@ class GuildPostJob(_DailyJob):
     kind = GUILD_JOB
 
     async def run(self, run: DueRun) -> RunOutcome:
-        guild_id = int(run.key)
-        self.poster.bot.sender.check_guild_available(guild_id)  # an outage: wait, draw nothing
-        schedule, card = await self.poster.prepare_guild_post(guild_id, manual=run.manual)
+        schedule, card = await self.poster.prepare_guild_post(int(run.key), manual=run.manual)
         if schedule is None or card is None:
             return "skipped", "paused"
         return await self.poster.post_to_guild(

@@ -78,7 +78,9 @@ class Poster:
         self, guild_id: int, *, manual: bool
     ) -> tuple[GuildSchedule | None, Card | None]:
         """The server's schedule and, unless there is none or it is paused (a manual post
-        goes out anyway), the card for today: one read on SQLite's thread."""
+        goes out anyway), the card for today: one read on SQLite's thread. Raises RetryLater
+        while Discord reports the server unavailable (an outage: wait, draw nothing)."""
+        self.bot.sender.check_guild_available(guild_id)
         schedule, (item_id, custom, deck) = await self.bot.store.read(
             self._prepare_guild_in, guild_id, manual
         )
