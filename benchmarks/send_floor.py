@@ -46,6 +46,10 @@ async def _child(channel_ids: list[int], token: str, way: str) -> None:
     from bot.app import bot_intents, paced_request
     from bot.pacing import Pacer
 
+    if os.environ.get("FLOOR_JSON") == "std":
+        # discord.py picks orjson at import when it is installed; this puts the stdlib back.
+        discord.utils._to_json = lambda obj: json.dumps(obj, separators=(",", ":"))
+        discord.utils._from_json = json.loads
     discord.http.Route.BASE = os.environ["FLOOR_API_BASE"]
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(os.environ["FLOOR_GATEWAY"])
     pacer = Pacer(50)
@@ -114,7 +118,9 @@ async def _child(channel_ids: list[int], token: str, way: str) -> None:
         runner.cancel()
 
 
-async def one_run(messages: int, latency: float, way: str) -> dict[str, Any]:
+async def one_run(
+    messages: int, latency: float, way: str, loop: str = "uvloop", json_lib: str = "orjson"
+) -> dict[str, Any]:
     from tests.fakecord import FakeDiscord
 
     async with FakeDiscord(patch=False, latency=latency, jitter=0.02) as fake:
@@ -127,6 +133,8 @@ async def one_run(messages: int, latency: float, way: str) -> dict[str, Any]:
             FLOOR_TOKEN=fake.token,
             FLOOR_WAY=way,
             FLOOR_CHANNELS=",".join(map(str, ids)),
+            FLOOR_LOOP=loop,
+            FLOOR_JSON=json_lib,
         )
         child = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "benchmarks.send_floor", "--child", cwd=ROOT, env=env,
@@ -146,19 +154,31 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=3000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--latency", type=float, default=0.1)
+    parser.add_argument("--loop", choices=("uvloop", "asyncio"), default="uvloop")
+    parser.add_argument("--json-lib", choices=("orjson", "std"), default="orjson")
+    parser.add_argument("--ways", default=",".join(WAYS), help="comma-separated subset of ways")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         ids = [int(x) for x in os.environ["FLOOR_CHANNELS"].split(",")]
-        asyncio.run(_child(ids, os.environ["FLOOR_TOKEN"], os.environ["FLOOR_WAY"]))
+        child = _child(ids, os.environ["FLOOR_TOKEN"], os.environ["FLOOR_WAY"])
+        if os.environ.get("FLOOR_LOOP") == "asyncio":
+            asyncio.run(child)
+        else:
+            import uvloop
+
+            uvloop.run(child)
         return
-    for way in WAYS:
-        runs = [asyncio.run(one_run(args.messages, args.latency, way)) for _ in range(args.repeats)]
+    for way in args.ways.split(","):
+        runs = [
+            asyncio.run(one_run(args.messages, args.latency, way, args.loop, args.json_lib))
+            for _ in range(args.repeats)
+        ]
         for n, run in enumerate(runs, 1):
             print(f"{way} run {n}: {run}", flush=True)
         cpu = statistics.median(r["cpu_ms_per_message"] for r in runs)
         rate = statistics.median(r["per_second"] for r in runs)
-        print(f"{way}: median CPU {cpu:.3f} ms per message, {rate:.1f} messages/s", flush=True)
+        print(f"{way} ({args.loop}, {args.json_lib}): median CPU {cpu:.3f} ms per message, {rate:.1f} messages/s", flush=True)
 
 
 if __name__ == "__main__":

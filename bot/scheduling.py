@@ -53,6 +53,7 @@ import aiosqlite
 
 from bot.clock import Clock
 from bot.db import Store
+from bot.db.group_commit import DEFAULT_LINGER, GroupCommit
 from bot.settings import Settings
 from bot.timekeeping import Occurrence, is_within_grace, require_aware
 
@@ -234,6 +235,7 @@ class Scheduler:
         nonce_window: timedelta = timedelta(minutes=2),
         history_days: int = 30,
         drain_seconds: float = 3.0,
+        record_linger: float = DEFAULT_LINGER,
     ) -> None:
         if workers < 1:
             raise ValueError("the scheduler needs at least one worker")
@@ -248,6 +250,13 @@ class Scheduler:
         self._housekeepers: list[Housekeeper] = []
         self._run_lock = asyncio.Lock()
         self._inflight: set[asyncio.Task[RunResult | None]] = set()
+        #: Runs whose handler is still working (a worker each); a run waiting only for its
+        #: record to commit no longer holds a worker.
+        self._sending = 0
+        self._worker_freed = asyncio.Event()
+        #: Outcomes are committed in groups while other runs are still sending (one commit,
+        #: one fsync for several posts); the last one, or a manual run, commits at once.
+        self._records = GroupCommit(store, linger=record_linger)
         self._loop_task: asyncio.Task[None] | None = None
         self._last_housekeeping: datetime | None = None
         self._wake = asyncio.Event()
@@ -329,6 +338,7 @@ class Scheduler:
         """Stop claiming; let in-flight runs finish for a few seconds; cancel the rest."""
         self.stopping.set()
         self._wake.set()
+        self._records.hurry()
         inflight = set(self._inflight)
         if inflight:
             _, late = await asyncio.wait(inflight, timeout=self.drain_seconds)
@@ -346,6 +356,7 @@ class Scheduler:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._loop_task
             self._loop_task = None
+        await self._records.drain()
 
     def wake(self) -> None:
         """Look for due work now instead of at the next planned instant. Safe to call from
@@ -552,11 +563,12 @@ class Scheduler:
 
             try:
                 while not self.stopping.is_set():
-                    free = self.workers - len(running)
+                    collect({task for task in running if task.done()})
+                    free = self.workers - self._sending
                     # Claim a few at a time (one transaction each), not one per finished run.
-                    if free <= 0 or (running and free < min(_MIN_CLAIM, self.workers)):
-                        done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
-                        collect(done)
+                    if free <= 0 or (self._sending and free < min(_MIN_CLAIM, self.workers)):
+                        self._worker_freed.clear()
+                        await self._worker_freed.wait()
                         continue
                     instant = now or self._clock.now()
                     claimed, missed = await self._claim(instant, min(free, _CLAIM_BATCH))
@@ -564,10 +576,8 @@ class Scheduler:
                     if not claimed:
                         break
                     for run in claimed:
-                        task = asyncio.create_task(self._execute(run))
+                        task = self._start(run)
                         running.add(task)
-                        self._inflight.add(task)
-                        task.add_done_callback(self._inflight.discard)
                 if running:
                     done, _ = await asyncio.wait(running)
                     collect(done)
@@ -618,7 +628,28 @@ class Scheduler:
         assert result is not None
         return result
 
-    async def _execute(self, run: DueRun) -> RunResult | None:
+    def _start(self, run: DueRun) -> asyncio.Task[RunResult | None]:
+        """Run a claimed run on a worker of the pool; the worker is free again as soon as the
+        run's handler returns (its record may still be waiting for its group commit)."""
+        released = False
+
+        def release() -> None:
+            nonlocal released
+            if not released:
+                released = True
+                self._sending -= 1
+                self._worker_freed.set()
+
+        self._sending += 1
+        task = asyncio.create_task(self._execute(run, release))
+        task.add_done_callback(lambda _: release())  # also if it never got to start
+        self._inflight.add(task)
+        task.add_done_callback(self._inflight.discard)
+        return task
+
+    async def _execute(
+        self, run: DueRun, handler_done: Callable[[], None] | None = None
+    ) -> RunResult | None:
         """Run one claimed run and record what came of it."""
         handler = self._handlers.get(run.kind)
         if handler is None:  # unregistered while claimed: leave it for the next start
@@ -627,7 +658,11 @@ class Scheduler:
         detail: str | None
         record: Recorder | None = None
         try:
-            result = await handler.run(run)
+            try:
+                result = await handler.run(run)
+            finally:
+                if handler_done is not None:
+                    handler_done()
         except RetryLater as retry:
             return await self._defer(run, handler, retry)
         except Exception as exc:
@@ -637,7 +672,10 @@ class Scheduler:
             outcome, detail = result[0], result[1]
             if len(result) == 3:
                 record = result[2]
-        await self.finish_claim(run.kind, run.key, run.occurrence, outcome, detail, record)
+        params = (outcome, to_epoch(self._clock.now()), detail, run.kind, run.key, run.occurrence)
+        # Wait for other runs' records only while others are still sending.
+        soon = run.manual or self._sending == 0 or self.stopping.is_set()
+        await self._records.write(lambda conn: self._finish_in(conn, params, record), soon=soon)
         return RunResult(run, outcome, detail)
 
     async def _defer(self, run: DueRun, handler: JobHandler, retry: RetryLater) -> RunResult:
