@@ -21,7 +21,7 @@ How a feature uses it (server posts, DMs, story digests, weekly prompts, roundup
 
 - ``send(channel_id, *, nonce, ...)`` posts to a channel; ``send_dm(user_id, *, nonce,
   channel_id=None, ...)`` to a member's DMs (pass the DM channel id you stored to make it one
-  request; the id used is on ``message.channel.id``). Mentions default to none.
+  request; the id used is on ``sent.channel_id``). Mentions default to none.
 - ``call(fn)`` runs any other request (a forum post, a thread, an edit) with the same pacing and
   error handling; Discord offers no nonce there, so make it idempotent yourself (e.g. look for
   the thread you stored before creating it).
@@ -46,6 +46,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Literal, TypeVar
 
@@ -83,6 +84,15 @@ GUILD_WAIT = timedelta(minutes=5)
 def waiting_for_guild(guild_id: int) -> str:
     """The RetryLater detail of a run waiting for an unavailable server to come back."""
     return f"guild_unavailable:{guild_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """A message Discord stored: its id and its channel's (for a DM opened on the way, the
+    channel's id is known only now)."""
+
+    id: int
+    channel_id: int
 
 
 class PermanentFailure(Exception):
@@ -179,20 +189,48 @@ class Sender:
         embed: discord.Embed | None = None,
         view: discord.ui.View | None = None,
         allowed_mentions: discord.AllowedMentions | None = None,
-    ) -> discord.Message:
+    ) -> Sent:
         """Post to a channel by id (no fetch first), idempotently by `nonce`."""
         if guild_id is not None:
             self.check_guild_available(guild_id)
-        channel = self.client.get_partial_messageable(channel_id, guild_id=guild_id)
-        kwargs: dict[str, Any] = {
-            "content": content,
-            "embed": embed,
-            "nonce": nonce,
-            "allowed_mentions": allowed_mentions or discord.AllowedMentions.none(),
-        }
+        mentions = allowed_mentions or discord.AllowedMentions.none()
+        return await self.call(
+            lambda: self._create(channel_id, nonce, content, embed, view, mentions, guild_id)
+        )
+
+    async def _create(
+        self,
+        channel_id: int,
+        nonce: str,
+        content: str | None,
+        embed: discord.Embed | None,
+        view: discord.ui.View | None,
+        mentions: discord.AllowedMentions,
+        guild_id: int | None = None,
+        private: bool = False,
+    ) -> Sent:
+        """One create-message request. Without a view, through discord.py's HTTP layer
+        directly: the same request `channel.send` makes, without building a `Message` from the
+        answer that nobody reads (a tenth of a post's CPU in a morning rush). A view goes
+        through `channel.send`, which also registers it for its buttons."""
         if view is not None:
-            kwargs["view"] = view
-        return await self.call(lambda: channel.send(**kwargs))
+            channel = self.client.get_partial_messageable(
+                channel_id,
+                guild_id=guild_id,
+                type=discord.ChannelType.private if private else None,
+            )
+            kwargs: dict[str, Any] = {"content": content, "embed": embed, "view": view}
+            message = await channel.send(nonce=nonce, allowed_mentions=mentions, **kwargs)
+            return Sent(message.id, message.channel.id)
+        with discord.http.handle_message_parameters(
+            content=content,
+            embed=embed if embed is not None else discord.utils.MISSING,
+            nonce=nonce,
+            allowed_mentions=mentions,
+            previous_allowed_mentions=self.client.allowed_mentions,
+        ) as params:
+            data = await self.client.http.send_message(channel_id, params=params)
+        return Sent(int(data["id"]), int(data["channel_id"]))
 
     async def open_dm(self, user_id: int) -> int:
         """The id of the bot's DM channel with a member (one paced request)."""
@@ -208,28 +246,21 @@ class Sender:
         content: str | None = None,
         embed: discord.Embed | None = None,
         view: discord.ui.View | None = None,
-    ) -> discord.Message:
+    ) -> Sent:
         """DM a member, idempotently by `nonce`. With the stored DM `channel_id` it is one
         request; without it (or if that id stopped working) the channel is opened first.
         Closed DMs raise PermanentFailure("dms_closed")."""
-        kwargs: dict[str, Any] = {
-            "content": content,
-            "embed": embed,
-            "nonce": nonce,
-            "allowed_mentions": discord.AllowedMentions.none(),
-        }
-        if view is not None:
-            kwargs["view"] = view
+        none = discord.AllowedMentions.none()
+
+        def create(target: int) -> Awaitable[Sent]:
+            return self._create(target, nonce, content, embed, view, none, private=True)
+
         if channel_id is not None:
-            stored = self.client.get_partial_messageable(
-                channel_id, type=discord.ChannelType.private
-            )
+            stored = channel_id
             try:
-                return await self.call(lambda: stored.send(**kwargs))
+                return await self.call(lambda: create(stored))
             except PermanentFailure as failure:
                 if failure.reason != "unknown_channel":
                     raise
-        opened = self.client.get_partial_messageable(
-            await self.open_dm(user_id), type=discord.ChannelType.private
-        )
-        return await self.call(lambda: opened.send(**kwargs))
+        opened = await self.open_dm(user_id)
+        return await self.call(lambda: create(opened))

@@ -312,7 +312,7 @@ class Poster:
                 )
                 await self.bot.scheduler.remove_job(conn, DM_JOB, str(subscription.user_id))
             return "failed", "dms_closed"
-        opened = message.channel.id if message.channel.id != subscription.dm_channel_id else None
+        opened = message.channel_id if message.channel_id != subscription.dm_channel_id else None
 
         def record(conn: sqlite3.Connection) -> None:
             """The deck (and a newly opened DM channel), stored with the run's outcome."""
