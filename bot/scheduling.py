@@ -45,7 +45,7 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, Protocol
 
@@ -164,6 +164,9 @@ class DueRun:
     attempt: int = 1
     #: run by hand (Scheduler.run_now), not by the schedule
     manual: bool = False
+    #: what the handler's ``prepare_in`` read in the claim's transaction (None: not prepared,
+    #: or it failed; the handler then reads for itself)
+    prepared: Any = field(default=None, compare=False, repr=False)
 
     @property
     def lateness(self) -> timedelta:
@@ -206,6 +209,15 @@ class JobHandler(Protocol):
         Raise RetryLater for a passing problem; send with `run.nonce` so a retry cannot
         double a message."""
         ...
+
+
+class PreparesInClaim(Protocol):
+    """A JobHandler may also read what its run needs inside the claim's transaction, on
+    SQLite's thread (e.g. a post's schedule and today's card): one round trip for a batch of
+    claimed runs instead of one read each. The result arrives as ``run.prepared``. It must only
+    read through `conn` and use pure Python; if it raises, the run gets ``prepared=None``."""
+
+    def prepare_in(self, conn: sqlite3.Connection, run: DueRun) -> Any: ...
 
 
 Housekeeper = Callable[[aiosqlite.Connection, datetime], Awaitable[int]]
@@ -769,7 +781,22 @@ class Scheduler:
             ).fetchall()
             for row in due:
                 self._claim_job(conn, handlers[row["kind"]], row, now, claimed, missed)
-        return claimed, missed
+        return [self._prepare_in(conn, handlers[run.kind], run) for run in claimed], missed
+
+    @staticmethod
+    def _prepare_in(conn: sqlite3.Connection, handler: JobHandler, run: DueRun) -> DueRun:
+        prepare = getattr(handler, "prepare_in", None)
+        if prepare is None:
+            return run
+        conn.execute("SAVEPOINT prepare_run")  # whatever it did, the claim stands
+        try:
+            return replace(run, prepared=prepare(conn, run))
+        except Exception:
+            conn.execute("ROLLBACK TO prepare_run")
+            log.exception("Preparing a scheduled %s run failed; it reads for itself", run.kind)
+            return run
+        finally:
+            conn.execute("RELEASE prepare_run")
 
     @staticmethod
     def _claim_job(

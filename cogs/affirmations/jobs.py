@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.scheduling import DueRun, Occurrence, RunOutcome
 from bot.timekeeping import LocalSchedule, next_occurrence
-from cogs.affirmations.posting import LATE_AFTER, Poster
-from cogs.affirmations.repository import DM_JOB, GUILD_JOB
+from cogs.affirmations.posting import LATE_AFTER, Card, Poster
+from cogs.affirmations.repository import DM_JOB, GUILD_JOB, DMSubscription, GuildSchedule
 
 
 def make_rule(schedule: LocalSchedule) -> dict[str, Any]:
@@ -31,8 +32,19 @@ class _DailyJob:
 class GuildPostJob(_DailyJob):
     kind = GUILD_JOB
 
+    def prepare_in(
+        self, conn: sqlite3.Connection, run: DueRun
+    ) -> tuple[GuildSchedule | None, Card | None]:
+        """The schedule and today's card, read in the claim (bot.scheduling.PreparesInClaim)."""
+        return self.poster.guild_post_in(conn, int(run.key), run.manual)
+
     async def run(self, run: DueRun) -> RunOutcome:
-        schedule, card = await self.poster.prepare_guild_post(int(run.key), manual=run.manual)
+        guild_id = int(run.key)
+        if run.prepared is None:
+            schedule, card = await self.poster.prepare_guild_post(guild_id, manual=run.manual)
+        else:
+            self.poster.bot.sender.check_guild_available(guild_id)  # an outage: draw later
+            schedule, card = run.prepared
         if schedule is None or card is None:
             return "skipped", "paused"
         return await self.poster.post_to_guild(
@@ -48,8 +60,17 @@ class GuildPostJob(_DailyJob):
 class DMJob(_DailyJob):
     kind = DM_JOB
 
+    def prepare_in(
+        self, conn: sqlite3.Connection, run: DueRun
+    ) -> tuple[DMSubscription | None, Card | None]:
+        """The subscription and today's card, read in the claim."""
+        return self.poster.dm_in(conn, int(run.key))
+
     async def run(self, run: DueRun) -> RunOutcome:
-        subscription, card = await self.poster.prepare_dm(int(run.key))
+        prepared: tuple[DMSubscription | None, Card | None] | None = run.prepared
+        if prepared is None:
+            prepared = await self.poster.prepare_dm(int(run.key))
+        subscription, card = prepared
         if subscription is None or card is None:
             return "skipped", "stopped"
         return await self.poster.send_dm(

@@ -81,49 +81,39 @@ class Poster:
         goes out anyway), the card for today: one read on SQLite's thread. Raises RetryLater
         while Discord reports the server unavailable (an outage: wait, draw nothing)."""
         self.bot.sender.check_guild_available(guild_id)
-        schedule, (item_id, custom, deck) = await self.bot.store.read(
-            self._prepare_guild_in, guild_id, manual
-        )
-        if schedule is None or not item_id:
-            return schedule, None
-        drawn = Drawn(item_id, self._text(item_id, custom))
-        return schedule, Card(drawn, guild_owner(guild_id), deck)
+        return await self.bot.store.read(self.guild_post_in, guild_id, manual)
 
-    def _prepare_guild_in(
+    def guild_post_in(
         self, conn: sqlite3.Connection, guild_id: int, manual: bool
-    ) -> tuple[GuildSchedule | None, tuple[str, dict[str, str], Deck]]:
+    ) -> tuple[GuildSchedule | None, Card | None]:
+        """prepare_guild_post's read, on SQLite's thread (also run in the scheduler's claim)."""
         schedule = self.repo.schedule_in(conn, guild_id)
         if schedule is None or (schedule.paused and not manual):
-            return schedule, ("", {}, Deck.empty())
+            return schedule, None
         return schedule, self._draw_in(conn, guild_owner(guild_id), guild_id)
 
     async def prepare_dm(self, user_id: int) -> tuple[DMSubscription | None, Card | None]:
         """The member's subscription and, when it is active, the card for today."""
-        subscription, (item_id, custom, deck) = await self.bot.store.read(
-            self._prepare_dm_in, user_id
-        )
-        if subscription is None or not item_id:
-            return subscription, None
-        drawn = Drawn(item_id, self._text(item_id, custom))
-        return subscription, Card(drawn, dm_owner(user_id), deck)
+        return await self.bot.store.read(self.dm_in, user_id)
 
-    def _prepare_dm_in(
+    def dm_in(
         self, conn: sqlite3.Connection, user_id: int
-    ) -> tuple[DMSubscription | None, tuple[str, dict[str, str], Deck]]:
+    ) -> tuple[DMSubscription | None, Card | None]:
+        """prepare_dm's read, on SQLite's thread (also run in the scheduler's claim)."""
         subscription = self.repo.dm_subscription_in(conn, user_id)
         if subscription is None or not subscription.active:
-            return subscription, ("", {}, Deck.empty())
+            return subscription, None
         return subscription, self._draw_in(conn, dm_owner(user_id), None)
 
-    def _draw_in(
-        self, conn: sqlite3.Connection, owner: str, guild_id: int | None
-    ) -> tuple[str, dict[str, str], Deck]:
+    def _draw_in(self, conn: sqlite3.Connection, owner: str, guild_id: int | None) -> Card | None:
         """Read the pool and the deck and draw (nothing is written: see Card)."""
         custom = {} if guild_id is None else self._custom(conn, guild_id)
         item_id, deck = draw(
             self.repo.deck_in(conn, owner), [*self._bundled_ids, *custom], self.rng
         )
-        return item_id, custom, deck
+        if not item_id:
+            return None
+        return Card(Drawn(item_id, self._text(item_id, custom)), owner, deck)
 
     async def peek_for_guild(self, guild_id: int) -> Drawn:
         """What the next post will use, without consuming it (for /affirmations preview): the

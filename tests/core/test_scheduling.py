@@ -450,3 +450,53 @@ async def test_the_claim_reads_due_jobs_through_the_index_without_sorting(store:
     assert "scheduled_jobs_due" in details and "TEMP B-TREE" not in details, details
     rows = await store.fetchall(due_jobs_sql(len(kinds)), (2000, *kinds, 8))
     assert [r["key"] for r in rows] == sorted(str(n) for n in range(10_000))[:8]
+
+
+class Preparing(Hourly):
+    """Reads something in the claim's transaction (bot.scheduling.PreparesInClaim)."""
+
+    kind = "test.preparing"
+
+    def __init__(self, *, fail: bool = False) -> None:
+        super().__init__()
+        self.fail = fail
+        self.prepared: list[Any] = []
+
+    def prepare_in(self, conn: Any, run: DueRun) -> Any:
+        conn.execute("INSERT INTO scratch VALUES (1)")
+        if self.fail:
+            raise RuntimeError("cannot prepare")
+        row = conn.execute("SELECT occurrence FROM job_runs WHERE key = ?", (run.key,)).fetchone()
+        return ("claimed as", row[0])
+
+    async def run(self, run: DueRun) -> tuple[Outcome, str | None]:
+        self.prepared.append(run.prepared)
+        return await super().run(run)
+
+
+async def test_a_claimed_run_arrives_with_what_its_handler_prepared_in_the_claim(
+    store: Store, clock: ManualClock
+) -> None:
+    handler = Preparing()
+    await store.execute("CREATE TABLE scratch (x INTEGER) STRICT")
+    scheduler = await make(store, clock, handler)
+    clock.set(START + timedelta(hours=1, seconds=5))
+    await scheduler.run_due()
+    assert handler.prepared == [("claimed as", "2026-03-02T13")]
+    # A manual run is not prepared: the handler reads for itself.
+    await scheduler.run_now(handler.kind, "a", "2026-03-02T15")
+    assert handler.prepared[-1] is None
+
+
+async def test_a_failing_prepare_leaves_the_claim_standing_and_the_run_unprepared(
+    store: Store, clock: ManualClock
+) -> None:
+    handler = Preparing(fail=True)
+    await store.execute("CREATE TABLE scratch (x INTEGER) STRICT")
+    scheduler = await make(store, clock, handler)
+    clock.set(START + timedelta(hours=1, seconds=5))
+    await scheduler.run_due()
+    assert handler.ran == ["2026-03-02T13"] and handler.prepared == [None]
+    assert await scheduler.run_status(handler.kind, "a", "2026-03-02T13") == "done"
+    # What the failed prepare wrote was rolled back with it, nothing else.
+    assert (await store.fetchone("SELECT count(*) FROM scratch"))[0] == 0  # type: ignore[index]
