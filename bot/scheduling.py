@@ -675,6 +675,8 @@ class Scheduler:
             finally:
                 if handler_done is not None:
                     handler_done()
+                # Results outlive the run (a morning's list): not what it prepared (a deck).
+                run = replace(run, prepared=None) if run.prepared is not None else run
         except RetryLater as retry:
             return await self._defer(run, handler, retry)
         except Exception as exc:
