@@ -2,15 +2,22 @@
 no database, no scheduler and no features (issue #8's goal is ≤ 1 ms per post for the bot).
 
     .venv/bin/python -m benchmarks.send_floor [--messages 3000] [--repeats 3] [--latency 0.1]
+        [--ways channel.send,http.send_message,aiohttp] [--json-lib orjson|std]
 
 A child process logs a bare ``discord.Client`` (the bot's intents, its pacer on the wire at
 50/s, 16 sends in flight like the engine's pool) into the local Discord with the latency knob
 on, then sends ``--messages`` messages to as many channels, each an embed like a morning post
 with a nonce, three ways:
 
-- ``channel.send``: what the engine does (discord.py builds a ``Message`` from the answer);
-- ``http.send_message``: discord.py's HTTP layer only (its rate-limit buckets, no ``Message``);
+- ``channel.send``: discord.py builds a ``Message`` from the answer (what the engine did until
+  2026-12-02, and still does for a message with buttons);
+- ``http.send_message``: discord.py's HTTP layer only (its rate-limit buckets, no ``Message``):
+  what the engine does now (``Sender._create``);
 - ``aiohttp``: one ``ClientSession.post`` per message (no discord.py at all; no buckets).
+
+discord.py uses orjson when it is installed (Rebound installs it); ``--json-lib std`` puts the
+standard library's json back in the child, to see what orjson saves. The bot's throttle on
+discord.py's bucket sweep (``bot.app.throttle_bucket_sweep``) is on, as in the bot.
 
 The child measures its own CPU (user + system) over the sends and prints one JSON line per way.
 """
@@ -43,7 +50,7 @@ async def _child(channel_ids: list[int], token: str, way: str) -> None:
     import discord
     import yarl
 
-    from bot.app import bot_intents, paced_request
+    from bot.app import bot_intents, paced_request, throttle_bucket_sweep
     from bot.pacing import Pacer
 
     if os.environ.get("FLOOR_JSON") == "std":
@@ -58,6 +65,7 @@ async def _child(channel_ids: list[int], token: str, way: str) -> None:
         http_trace=pacer.trace_config(paced_request),
         chunk_guilds_at_startup=False,
     )
+    throttle_bucket_sweep(client.http)
     embed = discord.Embed(
         title="Today’s affirmation",
         description="A no is information about one role, not a verdict on you.",
@@ -119,7 +127,7 @@ async def _child(channel_ids: list[int], token: str, way: str) -> None:
 
 
 async def one_run(
-    messages: int, latency: float, way: str, loop: str = "uvloop", json_lib: str = "orjson"
+    messages: int, latency: float, way: str, json_lib: str = "orjson"
 ) -> dict[str, Any]:
     from tests.fakecord import FakeDiscord
 
@@ -133,7 +141,6 @@ async def one_run(
             FLOOR_TOKEN=fake.token,
             FLOOR_WAY=way,
             FLOOR_CHANNELS=",".join(map(str, ids)),
-            FLOOR_LOOP=loop,
             FLOOR_JSON=json_lib,
         )
         child = await asyncio.create_subprocess_exec(
@@ -154,31 +161,28 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=3000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--latency", type=float, default=0.1)
-    parser.add_argument("--loop", choices=("uvloop", "asyncio"), default="uvloop")
     parser.add_argument("--json-lib", choices=("orjson", "std"), default="orjson")
     parser.add_argument("--ways", default=",".join(WAYS), help="comma-separated subset of ways")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         ids = [int(x) for x in os.environ["FLOOR_CHANNELS"].split(",")]
-        child = _child(ids, os.environ["FLOOR_TOKEN"], os.environ["FLOOR_WAY"])
-        if os.environ.get("FLOOR_LOOP") == "asyncio":
-            asyncio.run(child)
-        else:
-            import uvloop
-
-            uvloop.run(child)
+        asyncio.run(_child(ids, os.environ["FLOOR_TOKEN"], os.environ["FLOOR_WAY"]))
         return
     for way in args.ways.split(","):
         runs = [
-            asyncio.run(one_run(args.messages, args.latency, way, args.loop, args.json_lib))
+            asyncio.run(one_run(args.messages, args.latency, way, args.json_lib))
             for _ in range(args.repeats)
         ]
         for n, run in enumerate(runs, 1):
             print(f"{way} run {n}: {run}", flush=True)
         cpu = statistics.median(r["cpu_ms_per_message"] for r in runs)
         rate = statistics.median(r["per_second"] for r in runs)
-        print(f"{way} ({args.loop}, {args.json_lib}): median CPU {cpu:.3f} ms per message, {rate:.1f} messages/s", flush=True)
+        print(
+            f"{way} ({args.json_lib} JSON): median CPU {cpu:.3f} ms per message, "
+            f"{rate:.1f} messages/s",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

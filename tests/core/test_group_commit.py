@@ -95,7 +95,5 @@ async def test_a_cancelled_caller_still_gets_its_write_committed_by_drain(store:
 async def test_a_full_batch_commits_at_once(store: Store) -> None:
     await _table(store)
     group = GroupCommit(store, linger=3600, max_batch=4)
-    await asyncio.wait_for(
-        asyncio.gather(*(group.write(_insert(n)) for n in range(4))), timeout=10
-    )
+    await asyncio.wait_for(asyncio.gather(*(group.write(_insert(n)) for n in range(4))), timeout=10)
     assert await _stored(store) == [0, 1, 2, 3]
