@@ -13,6 +13,10 @@ Schedules are written into the bot's database before it starts (as N `/affirmati
 would leave them); DM subscribers have their DM channel id stored already (every morning after
 a member's first is one request). REBOUND_POST_RATE is 50, the most the bot accepts. Linux
 only (/proc).
+
+RUSH_EMULATOR_GC (quiet, frozen, on; default quiet) says what the emulator's own cyclic GC may
+do during the rush: see EMULATOR_GC below. Each run also reports the bot's event-loop thread's
+share of its CPU, the emulator's stalls, and the 429s that came within a second of one.
 """
 
 from __future__ import annotations

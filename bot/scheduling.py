@@ -10,10 +10,16 @@ Each schedule is a row in `scheduled_jobs` with the UTC instant of its next run 
    occurrence, so an overlapping tick, a second process, a gateway resume or the repeated hour
    when clocks fall back cannot run an occurrence twice. Occurrences older than the feature's
    grace window are recorded as ``missed``. A crash touches only what was in flight.
+   A handler may also read what its run needs in that transaction (:class:`PreparesInClaim`,
+   e.g. a post's schedule and card): one round trip for the batch, not one per run.
 2. **Run** outside the transaction, then record the outcome (``done``, ``failed``,
-   ``skipped``). A handler that raises :class:`RetryLater` (a passing Discord error, a server
-   that is unavailable right now) leaves the run ``pending`` until ``retry_at``; it is tried
-   again, with the same nonce, until its grace window ends, and only then recorded ``failed``.
+   ``skipped``). A worker is free as soon as its handler returns; outcomes that finish while
+   other runs are still sending are committed together (:mod:`bot.db.group_commit`: one commit
+   and one fsync for several posts, at most 0.1 s later; a run that was sent but not yet
+   recorded when the process dies is re-sent with its nonce, step 3). A handler that raises
+   :class:`RetryLater` (a passing Discord error, a server that is unavailable right now) leaves
+   the run ``pending`` until ``retry_at``; it is tried again, with the same nonce, until its
+   grace window ends, and only then recorded ``failed``.
 3. **Idempotent sends.** Each run has a nonce derived from ``(kind, key, occurrence)``
    (:func:`make_nonce`, 24 characters; Discord allows 25). Discord returns the first message
    instead of posting again when the same bot sends the same nonce to the same channel within
