@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -500,3 +501,74 @@ async def test_a_failing_prepare_leaves_the_claim_standing_and_the_run_unprepare
     assert await scheduler.run_status(handler.kind, "a", "2026-03-02T13") == "done"
     # What the failed prepare wrote was rolled back with it, nothing else.
     assert (await store.fetchone("SELECT count(*) FROM scratch"))[0] == 0  # type: ignore[index]
+
+
+class Sends(Hourly):
+    """Records each run's nonce; the run for key "slow" waits until released."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.nonces: list[tuple[str, str]] = []
+        self.release = asyncio.Event()
+
+    async def run(self, run: DueRun) -> tuple[Outcome, str | None]:
+        self.nonces.append((run.key, run.nonce))
+        if run.key == "slow":
+            await self.release.wait()
+        return "done", None
+
+
+async def test_outcomes_of_one_moment_share_a_commit_and_the_last_commits_at_once(
+    store: Store, clock: ManualClock
+) -> None:
+    handler = Sends()
+    scheduler = Scheduler(store, clock, record_linger=3600)
+    scheduler.register(handler)
+    async with store.transaction() as conn:
+        for key in ("a", "b", "slow"):
+            await scheduler.put_job(conn, handler.kind, key, {})
+    clock.set(START + timedelta(hours=1))
+    rush = asyncio.create_task(scheduler.run_due())
+    while len(handler.nonces) < 3:  # noqa: ASYNC110 - waiting for the handlers to start
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.05)
+    # "a" and "b" are sent; their outcomes wait for company while "slow" is still sending.
+    assert await scheduler.run_status(handler.kind, "a", "2026-03-02T13") == "claimed"
+    handler.release.set()  # the last one does not linger: it takes the others along
+    results = await asyncio.wait_for(rush, timeout=10)
+    assert sorted(r.outcome for r in results) == ["done", "done", "done"]
+    assert (scheduler._records.commits, scheduler._records.writes) == (1, 3)
+
+
+async def test_an_outcome_waiting_for_its_commit_at_a_crash_is_sent_again_with_its_nonce(
+    store: Store, clock: ManualClock
+) -> None:
+    handler = Sends()
+    scheduler = Scheduler(store, clock, record_linger=3600)
+    scheduler.register(handler)
+    async with store.transaction() as conn:
+        for key in ("a", "slow"):
+            await scheduler.put_job(conn, handler.kind, key, {})
+    clock.set(START + timedelta(hours=1))
+    rush = asyncio.create_task(scheduler.run_due())
+    while len(handler.nonces) < 2:  # noqa: ASYNC110 - waiting for the handlers to start
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.05)
+    # The process dies here: "a" was sent, its outcome not yet committed.
+    rush.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await rush
+    assert scheduler._records._flusher is not None
+    scheduler._records._flusher.cancel()  # what kill -9 does to the commit that was waiting
+    first = dict(handler.nonces)
+
+    restarted = Scheduler(store, clock)
+    after = Sends()
+    after.release.set()
+    restarted.register(after)
+    clock.advance(timedelta(seconds=20))
+    assert await restarted.recover() == (2, 0)
+    await restarted.run_due()
+    assert dict(after.nonces) == first  # the same nonces: Discord answers with the first post
+    for key in ("a", "slow"):
+        assert await restarted.run_status(handler.kind, key, "2026-03-02T13") == "done"
