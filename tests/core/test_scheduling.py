@@ -342,15 +342,22 @@ async def test_stop_finishes_what_is_in_flight_and_claims_nothing_more(
     assert len(rows) == 20
 
 
+class Once(Hourly):
+    """Due once, at the rule's "at"; the occurrence is labelled `label`."""
+
+    def __init__(self, label: str) -> None:
+        super().__init__()
+        self.label = label
+
+    def next_occurrence(self, rule: Mapping[str, Any], after: datetime) -> Occurrence | None:
+        due = datetime.fromisoformat(rule["at"])
+        return Occurrence(due, self.label) if due > after else None
+
+
 async def test_the_loop_wakes_at_the_due_instant_not_the_tick(store: Store) -> None:
     from bot.clock import SystemClock
 
-    class Soon(Hourly):
-        def next_occurrence(self, rule: Mapping[str, Any], after: datetime) -> Occurrence | None:
-            due = datetime.fromisoformat(rule["at"])
-            return Occurrence(due, "once") if due > after else None
-
-    soon = Soon()
+    soon = Once("once")
     scheduler = Scheduler(store, SystemClock(), tick_seconds=60)
     scheduler.register(soon)
     await scheduler.start()
@@ -375,12 +382,7 @@ async def test_a_job_put_from_sqlite_s_thread_wakes_the_sleeping_loop(store: Sto
 
     from bot.clock import SystemClock
 
-    class Now(Hourly):
-        def next_occurrence(self, rule: Mapping[str, Any], after: datetime) -> Occurrence | None:
-            due = datetime.fromisoformat(rule["at"])
-            return Occurrence(due, "now") if due > after else None
-
-    now = Now()
+    now = Once("now")
     scheduler = Scheduler(store, SystemClock(), tick_seconds=60)
     scheduler.register(now)
     await scheduler.start()

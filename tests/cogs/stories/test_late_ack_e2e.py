@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +27,30 @@ async def _rows(app: RunningBot) -> list[Any]:
     return await app.store.fetchall("SELECT status FROM stories")
 
 
+@contextmanager
+def _past_deadline(w: StoryWorld) -> Iterator[None]:
+    """Discord's 3-second deadline is already over for what is sent inside."""
+    before = w.fake.interactions.deadline
+    w.fake.interactions.deadline = 0.0
+    try:
+        yield
+    finally:
+        w.fake.interactions.deadline = before
+
+
+async def _soon(condition: Callable[[], Awaitable[bool]]) -> None:
+    """Wait up to 2 s for the bot to learn of Discord's 404 and withdraw."""
+    for _ in range(100):
+        if await condition():
+            return
+        await asyncio.sleep(0.02)
+
+
 async def _late_share(app: RunningBot, w: StoryWorld) -> Any:
     """/share, then the modal submitted while Discord's deadline is (made) already over."""
     opened = await open_share(w, w.alice)
     assert opened.modal is not None
-    w.fake.interactions.deadline = 0.0
-    try:
+    with _past_deadline(w):
         late = await w.fake.submit_modal(
             w.alice,
             w.channel,
@@ -40,12 +60,11 @@ async def _late_share(app: RunningBot, w: StoryWorld) -> Any:
                 msg.FIELD_STAGE: ["onsite"],
             },
         )
-    finally:
-        w.fake.interactions.deadline = 3.0
-    for _ in range(100):  # the bot learns of it from Discord's 404, then withdraws
-        if late.pending.late_callbacks and not await _rows(app):
-            break
-        await asyncio.sleep(0.02)
+
+    async def withdrawn() -> bool:
+        return bool(late.pending.late_callbacks) and not await _rows(app)
+
+    await _soon(withdrawn)
     return late
 
 
@@ -80,15 +99,13 @@ async def test_a_late_ack_for_post_anyway_leaves_the_draft_to_post_again(
         text = STORY + " Initech called me on 2026-02-27."
         nudged = await share(w, w.alice, text=text, company="Initech")
         assert "company name" in (nudged.content or ""), nudged.content  # a draft: post anyway?
-        w.fake.interactions.deadline = 0.0
-        try:
+        with _past_deadline(w):
             await w.fake.click(w.alice, nudged.message, label=msg.POST_ANYWAY)
-        finally:
-            w.fake.interactions.deadline = 3.0
-        for _ in range(100):
-            if [r["status"] for r in await _rows(app)] == ["draft"]:
-                break
-            await asyncio.sleep(0.02)
+
+        async def back_to_draft() -> bool:
+            return [r["status"] for r in await _rows(app)] == ["draft"]
+
+        await _soon(back_to_draft)
         assert [r["status"] for r in await _rows(app)] == ["draft"]
         await app.advance(minutes=5)
         assert posts(w.stories) == []
