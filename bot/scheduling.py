@@ -481,20 +481,30 @@ class Scheduler:
         record: Recorder | None = None,
     ) -> None:
         """Record a run's outcome, and `record`'s writes with it (one transaction)."""
-        params = (outcome, to_epoch(self._clock.now()), detail, kind, key, occurrence)
-        await self._store.call(self._finish_in, params, record)
+        await self._store.call(self._finishing(kind, key, occurrence, outcome, detail, record))
 
-    @staticmethod
-    def _finish_in(
-        conn: sqlite3.Connection, params: tuple[Any, ...], record: Recorder | None
-    ) -> None:
-        if record is not None:
-            record(conn)
-        conn.execute(
-            "UPDATE job_runs SET status = ?, finished_at = ?, detail = ?, retry_at = NULL "
-            "WHERE kind = ? AND key = ? AND occurrence = ?",
-            params,
-        )
+    def _finishing(
+        self,
+        kind: str,
+        key: str,
+        occurrence: str,
+        outcome: Outcome,
+        detail: str | None,
+        record: Recorder | None,
+    ) -> Recorder:
+        """The writes that record a run's outcome (stamped now), for one transaction."""
+        params = (outcome, to_epoch(self._clock.now()), detail, kind, key, occurrence)
+
+        def finish(conn: sqlite3.Connection) -> None:
+            if record is not None:
+                record(conn)
+            conn.execute(
+                "UPDATE job_runs SET status = ?, finished_at = ?, detail = ?, retry_at = NULL "
+                "WHERE kind = ? AND key = ? AND occurrence = ?",
+                params,
+            )
+
+        return finish
 
     async def retry_now(self, kind: str, key: str) -> int:
         """Bring a key's pending retries forward to now (e.g. its server came back)."""
@@ -692,10 +702,10 @@ class Scheduler:
             outcome, detail = result[0], result[1]
             if len(result) == 3:
                 record = result[2]
-        params = (outcome, to_epoch(self._clock.now()), detail, run.kind, run.key, run.occurrence)
+        finish = self._finishing(run.kind, run.key, run.occurrence, outcome, detail, record)
         # Wait for other runs' records only while others are still sending.
         soon = run.manual or self._sending == 0 or self.stopping.is_set()
-        await self._records.write(lambda conn: self._finish_in(conn, params, record), soon=soon)
+        await self._records.write(finish, soon=soon)
         return RunResult(run, outcome, detail)
 
     async def _defer(self, run: DueRun, handler: JobHandler, retry: RetryLater) -> RunResult:

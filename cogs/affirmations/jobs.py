@@ -40,11 +40,12 @@ class GuildPostJob(_DailyJob):
 
     async def run(self, run: DueRun) -> RunOutcome:
         guild_id = int(run.key)
-        if run.prepared is None:
-            schedule, card = await self.poster.prepare_guild_post(guild_id, manual=run.manual)
-        else:
-            self.poster.bot.sender.check_guild_available(guild_id)  # an outage: draw later
-            schedule, card = run.prepared
+        # Discord reports the server unavailable (an outage): RetryLater, nothing drawn.
+        self.poster.bot.sender.check_guild_available(guild_id)
+        prepared: tuple[GuildSchedule | None, Card | None] | None = run.prepared
+        if prepared is None:
+            prepared = await self.poster.prepare_guild_post(guild_id, manual=run.manual)
+        schedule, card = prepared
         if schedule is None or card is None:
             return "skipped", "paused"
         return await self.poster.post_to_guild(

@@ -78,9 +78,7 @@ class Poster:
         self, guild_id: int, *, manual: bool
     ) -> tuple[GuildSchedule | None, Card | None]:
         """The server's schedule and, unless there is none or it is paused (a manual post
-        goes out anyway), the card for today: one read on SQLite's thread. Raises RetryLater
-        while Discord reports the server unavailable (an outage: wait, draw nothing)."""
-        self.bot.sender.check_guild_available(guild_id)
+        goes out anyway), the card for today: one read on SQLite's thread."""
         return await self.bot.store.read(self.guild_post_in, guild_id, manual)
 
     def guild_post_in(
