@@ -172,8 +172,7 @@ class StreakService:
     async def _take_freeze_notice(
         self, conn: aiosqlite.Connection, guild_id: int, user_id: int
     ) -> tuple[Snapshot, tuple[date, ...]]:
-        zone = (await resolve_timezone_in(conn, user_id, guild_id)).name
-        snap = await self._snapshot(conn, guild_id, user_id, zone)
+        snap = await self._zoned_snapshot(conn, guild_id, user_id)
         used = logic.freezes_used_since(snap.state, snap.profile.freeze_told_through)
         if used:
             await self.repo.set_freeze_told(conn, guild_id, user_id, used[-1])
