@@ -104,7 +104,7 @@ class GroupCommit:
                     await asyncio.wait_for(self._soon.wait(), timeout=self.linger)
             self._soon.clear()
             batch, self._pending = self._pending[: self.max_batch], self._pending[self.max_batch :]
-            if self._pending and len(self._pending) >= self.max_batch:
+            if len(self._pending) >= self.max_batch:
                 self._soon.set()
             try:
                 errors = await self._store.call(_apply, [write for write, _ in batch])
