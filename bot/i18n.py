@@ -174,3 +174,14 @@ def catalog_template(
         else:
             entry.setdefault("options", {}).setdefault(option, {})[what] = text
     return out
+
+
+# -- plurals in member-facing sentences --------------------------------------------------------
+
+
+def plural(count: int, one: str, other: str) -> str:
+    """`one` or `other` by English plural rules, with ``{count}`` filled in.
+
+    Messages modules keep both forms side by side (``STORIES_ONE``/``STORIES_MANY``, or a pair
+    in a tuple) so a translator sees each whole sentence; no "story(ies)" or "author(s)"."""
+    return (one if count == 1 else other).format(count=count)

@@ -114,3 +114,13 @@ async def test_the_cli_payload_is_exactly_what_the_bot_syncs(tmp_path: Path) -> 
             puts = [r for r in fake.requests if r.method == "PUT" and r.path.endswith("/commands")]
     assert len(puts) == 1
     assert puts[0].json == printed
+
+
+def test_plural_picks_the_form_for_the_count() -> None:
+    from bot.i18n import plural
+
+    assert plural(1, "{count} story", "{count} stories") == "1 story"
+    assert plural(0, "{count} story", "{count} stories") == "0 stories"
+    assert plural(2, "one author is blocked", "{count} authors are blocked") == (
+        "2 authors are blocked"
+    )
