@@ -22,6 +22,7 @@ from bot.content import Content, ContentError
 from bot.db import DatabaseTooNewError, Store
 from bot.db.connection import load_migrations
 from bot.db.restore import RestoreError, inspect_backup, restore_backup
+from bot.files import new_private_file, private_dir, private_umask
 from bot.logs import configure_logging
 from bot.permissions import application_id_from_token, invite_url, needed
 from bot.runlock import AlreadyRunning, hold_run_lock
@@ -355,9 +356,6 @@ def backup_database(settings: Settings, target: Path | None) -> int:
     if destination.is_dir():
         print(f"{destination} is a folder; --to takes a file name in it.", file=sys.stderr)
         return 1
-    if destination.exists():
-        print(f"{destination} already exists; choose another name with --to.", file=sys.stderr)
-        return 1
     if target is not None and not destination.parent.is_dir():
         # A mistyped folder is an error, not something to create silently.
         print(
@@ -366,17 +364,30 @@ def backup_database(settings: Settings, target: Path | None) -> int:
             file=sys.stderr,
         )
         return 1
-    destination.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    source = sqlite3.connect(f"file:{settings.db_path}?mode=ro", uri=True)
+    if target is None:
+        private_dir(destination.parent)
+    # The copy holds everything the database does: it is ours and 0600 before SQLite writes a
+    # byte (created exclusively, so an existing file is never overwritten), and so are the
+    # -journal/-wal files SQLite makes beside it while it writes.
     try:
-        copy = sqlite3.connect(destination)
-        try:
-            source.backup(copy)
-        finally:
-            copy.close()
-    finally:
-        source.close()
-    destination.chmod(0o600)
+        new_private_file(destination)
+    except FileExistsError:
+        print(f"{destination} already exists; choose another name with --to.", file=sys.stderr)
+        return 1
+    try:
+        with private_umask():
+            source = sqlite3.connect(f"file:{settings.db_path}?mode=ro", uri=True)
+            try:
+                copy = sqlite3.connect(destination)
+                try:
+                    source.backup(copy)
+                finally:
+                    copy.close()
+            finally:
+                source.close()
+    except BaseException:
+        destination.unlink(missing_ok=True)  # never leave half a copy behind
+        raise
     print(f"Backed up {settings.db_path} to {destination}.")
     print(
         "Keep the secret key (REBOUND_SECRET_KEY or data/secret.key) with it: without the key, "
