@@ -27,6 +27,8 @@ from bot.logs import configure_logging
 from bot.permissions import application_id_from_token, invite_url, needed
 from bot.runlock import AlreadyRunning, hold_run_lock
 from bot.settings import Settings, SettingsError, load_or_create_secret_key
+from bot.timekeeping import canonical_timezones
+from bot.timekeeping.zone_data import zone_data_summary
 
 log = logging.getLogger("bot")
 
@@ -310,6 +312,10 @@ def check(settings: Settings) -> int:
         for feature, summary in content.summary().items():
             print(f"  {feature}: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
 
+    print(
+        f"Time zones: {zone_data_summary()}, names and rules from the package only "
+        f"({len(canonical_timezones())} zones offered)."
+    )
     problems += _check_database(settings.db_path)
     print("All good." if problems == 0 else f"{problems} problem(s) found.")
     return 0 if problems == 0 else 1

@@ -7,8 +7,10 @@ an hour off for half the year, so it is refused with a hint towards the right pl
 are accepted and stored under their canonical name.
 
 The canonical names are those of the tz database's ``zone.tab`` (one per place, Europe/Amsterdam
-included) plus ``UTC``; aliases are its links (``tzdata.zi``). Both come from the ``tzdata``
-package, a dependency, so every machine agrees.
+included) plus ``UTC``; aliases are its links (``tzdata.zi``). Names come from the ``tzdata``
+package, and so do the rules: ``zone_data.py`` stops ``ZoneInfo`` from reading the operating
+system's zone files. With the package pinned to one exact version, machines running the same
+Rebound agree on every name and every instant, whatever zone data their system ships.
 """
 
 from __future__ import annotations

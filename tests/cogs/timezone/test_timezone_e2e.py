@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bot.timekeeping.zone_data import iana_version, tzdata_version
 from tests.harness import running_bot
 
 START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -129,3 +130,16 @@ async def test_the_servers_default_zone_applies_until_a_member_sets_their_own(
         await world.fake.invoke(world.mod, world.channel, "timezone set", timezone="UTC")
         r = await world.fake.invoke(world.mod, world.channel, "checkin", applications=1)
         assert "Monday 2 March" in r.content
+
+
+async def test_about_and_check_name_the_zone_data_in_use(world: Any, tmp_path: Path) -> None:
+    """Part F: the one source of zone rules is visible to members and to the operator."""
+    from tests.core.test_cli import run_cli
+
+    summary = f"{iana_version()} (tzdata {tzdata_version()})"
+    async with running_bot(world.fake, data_dir=tmp_path, now=START):
+        about = await world.fake.invoke(world.alice, world.channel, "about")
+    fields = {field["name"]: field["value"] for field in about.embeds[0]["fields"]}
+    assert fields["Time-zone data"] == summary
+    checked = run_cli(tmp_path, "check")
+    assert f"Time zones: {summary}" in checked.stdout
