@@ -972,3 +972,22 @@ def test_a_repeated_hour_posts_on_its_first_pass() -> None:
     first = next_occurrence(plan, utc(2026, 10, 31, 12))
     assert first == Occurrence.on_local_date(date(2026, 11, 1), utc(2026, 11, 1, 5, 30))
     assert next_occurrence(plan, first.due_at).label == "2026-11-02"
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("EST", ["America/New_York", "America/Toronto"]),
+        ("est", ["America/New_York", "America/Toronto"]),
+        ("PST", ["America/Los_Angeles", "America/Vancouver"]),
+        ("CET", ["Europe/Berlin", "Europe/Paris"]),
+        ("IST", ["Asia/Kolkata", "Europe/Dublin", "Asia/Jerusalem"]),
+    ],
+)
+def test_an_abbreviation_offers_the_zones_it_means_first(typed: str, meant: list[str]) -> None:
+    """Part D: "EST" in /setup's search offered Europe/Bucharest and Europe/Budapest."""
+    found = timezone_suggestions(typed)
+    assert found[: len(meant)] == meant
+    # Nothing that merely has the letters inside its name ("bucharEST").
+    for name in found[len(meant) :]:
+        assert name.rsplit("/", 1)[-1].casefold().startswith(typed.casefold()), name
