@@ -253,3 +253,29 @@ def test_backup_never_overwrites_an_existing_file(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "already exists" in result.stderr
     assert target.read_text() == "someone's file"
+
+
+def test_backup_never_copies_the_secret_key(tmp_path: Path) -> None:
+    """Part E: the key lives beside the data folder and no backup carries it."""
+    import sqlite3
+
+    state = tmp_path / "state"
+    state.mkdir()
+    conn = sqlite3.connect(state / "rebound.db")
+    conn.execute("CREATE TABLE t (x INTEGER)")
+    conn.commit()
+    conn.close()
+    key = "f" * 64
+    key_file = tmp_path / "state-key" / "secret.key"
+    key_file.parent.mkdir()
+    key_file.write_text(key + "\n")
+
+    result = run_cli(tmp_path, "backup")
+
+    assert result.returncode == 0, result.stderr
+    assert "not in this copy" in result.stdout and str(key_file) in result.stdout
+    copies = [p for p in (state / "backups").iterdir()]
+    assert len(copies) == 1
+    for path in state.rglob("*"):
+        if path.is_file():
+            assert key.encode() not in path.read_bytes(), path
