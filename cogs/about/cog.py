@@ -15,12 +15,15 @@ from bot.timekeeping.zone_data import zone_data_summary
 from cogs.about.messages import (
     DESCRIPTION,
     FEATURE_BLURBS,
+    FIELD_KEY,
     FIELD_LATENCY,
     FIELD_PRIVACY,
     FIELD_SERVERS,
     FIELD_UPTIME,
     FIELD_VERSION,
     FIELD_ZONE_DATA,
+    KEY_FEATURES,
+    KEY_LINES,
     PRIVACY_LINES,
     PRIVACY_NEVER,
     SUMMARY,
@@ -86,6 +89,8 @@ class AboutCog(commands.Cog):
         embed.add_field(name=FIELD_SERVERS, value=str(servers))
         embed.add_field(name=FIELD_ZONE_DATA, value=zone_data_summary())
         embed.add_field(name=FIELD_PRIVACY, value=privacy(features), inline=False)
+        if any(feature in KEY_FEATURES for feature in features):
+            embed.add_field(name=FIELD_KEY, value=KEY_LINES, inline=False)
         summary = SUMMARY.format(
             version=__version__,
             uptime=uptime,

@@ -37,6 +37,15 @@ PRIVACY_LINES = {
         "write."
     ),
 }
+# Said exactly (README, "What the key unlocks"): shown when stories or encouragement are installed.
+KEY_FEATURES = ("stories", "encouragement")
+KEY_LINES = (
+    "Whoever runs Rebound and holds both its database and its secret key could work out who "
+    "wrote a story, an encouragement or a “me too” (by trying member ids), and read the id of "
+    "authors who asked for DMs about a story. The database alone shows neither, only which "
+    "stories share an author. Rebound keeps the key apart from the database and out of its "
+    "backups."
+)
 PRIVACY_NEVER = (
     "• **Never:** message content you didn't send to Rebound, your member list, or your presence. "
     "Logs carry no names or story text."
@@ -48,3 +57,4 @@ FIELD_LATENCY = "Latency"
 FIELD_SERVERS = "Servers"
 FIELD_ZONE_DATA = "Time-zone data"
 FIELD_PRIVACY = "What Rebound stores, and why"
+FIELD_KEY = "What the bot's operator could learn"
