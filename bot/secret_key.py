@@ -94,6 +94,14 @@ def load_or_create_secret_key(settings: Settings) -> bytes:
     is never logged.
     """
     if settings.secret_key:
+        if _legacy_path(settings).exists():
+            # Not ours to move (the environment's key is in use), but it is a key in the data
+            # folder: one copy of that folder would hold both.
+            log.warning(
+                "A key file sits in the data folder (%s) though REBOUND_SECRET_KEY is in use; "
+                "move it out of the data folder (or delete it if it is not needed)",
+                _legacy_path(settings),
+            )
         return settings.secret_key.encode("utf-8")
     _move_out_of_data_folder(settings)
     path = settings.secret_key_file

@@ -238,3 +238,18 @@ def test_restore_confirms_the_key_file_is_the_backups(tmp_path: Path) -> None:
     different = run_cli(tmp_path, "check", REBOUND_SECRET_KEY="e" * 64)
     assert different.returncode == 1
     assert "Secret key: PROBLEM — REBOUND_SECRET_KEY is not the key" in different.stdout
+
+
+async def test_the_first_start_records_the_key_and_a_later_one_with_another_is_noticed(
+    tmp_path: Path,
+) -> None:
+    from bot.db import Store
+    from bot.db.key_check import KeyMatch, read_key_check, record_or_compare
+
+    path = tmp_path / "rebound.db"
+    async with await Store.open(path) as store:
+        assert await record_or_compare(store, key_check(b"g" * 40)) is KeyMatch.UNKNOWN
+        assert await record_or_compare(store, key_check(b"g" * 40)) is KeyMatch.MATCHES
+        assert await record_or_compare(store, key_check(b"h" * 40)) is KeyMatch.DIFFERS
+    # Never overwritten by the start with the other key.
+    assert read_key_check(path, immutable=False) == key_check(b"g" * 40)

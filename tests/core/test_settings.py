@@ -169,3 +169,16 @@ def test_engine_settings_are_read_and_checked(tmp_path: Path) -> None:
     ):
         with pytest.raises(SettingsError, match=key):
             load(tmp_path, **{key: bad})
+
+
+def test_a_key_file_left_in_the_data_folder_is_named_when_the_environment_key_is_used(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    state = tmp_path / "state"
+    state.mkdir()
+    (state / "secret.key").write_text("a" * 64)
+    settings = load(tmp_path, REBOUND_DATA_DIR=str(state), REBOUND_SECRET_KEY="k" * 40)
+    with caplog.at_level("WARNING"):
+        assert load_or_create_secret_key(settings) == b"k" * 40
+    assert any(str(state / "secret.key") in r.getMessage() for r in caplog.records)
+    assert not any("a" * 64 in r.getMessage() for r in caplog.records)
