@@ -366,21 +366,22 @@ def _check_secret_key(settings: Settings) -> int:
     if key is None:
         print(f"Secret key: not created yet; the first run creates {source} (mode 0600).")
         return 0
-    if source != "REBOUND_SECRET_KEY" and source != str(settings.secret_key_file):
-        print(f"  note: the next start moves the key from {source} to {settings.secret_key_file}.")
-    elif settings.key_file_in_data_dir:
-        print(f"  note: {source} is inside the data folder; one copy of it holds both.")
     db = settings.db_path
     recorded = read_key_check(db, immutable=False) if db.exists() else None
     match = compare(recorded, key_check(key))
+    problems = 0
     if match is KeyMatch.DIFFERS:
+        problems = 1
         print(f"Secret key: PROBLEM — {source} is not the key the database was made with.")
-        return 1
-    if match is KeyMatch.MATCHES:
+    elif match is KeyMatch.MATCHES:
         print(f"Secret key: OK — {source}, the key the database was made with.")
     else:
         print(f"Secret key: {source} (the database records no key yet; the next start does).")
-    return 0
+    if source not in ("REBOUND_SECRET_KEY", str(settings.secret_key_file)):
+        print(f"  note: the next start moves the key to {settings.secret_key_file}.")
+    elif settings.key_file_in_data_dir:
+        print("  note: it is inside the data folder, so one copy of that folder holds both.")
+    return problems
 
 
 def _check_database(path: Path) -> int:

@@ -279,3 +279,16 @@ def test_backup_never_copies_the_secret_key(tmp_path: Path) -> None:
     for path in state.rglob("*"):
         if path.is_file():
             assert key.encode() not in path.read_bytes(), path
+
+
+def test_check_says_a_key_in_the_data_folder_will_be_moved_out(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    state.mkdir()
+    (state / "secret.key").write_text("a" * 64 + "\n")
+    result = run_cli(tmp_path, "check")
+    assert result.returncode == 0, result.stdout
+    assert f"the next start moves the key to {tmp_path / 'state-key' / 'secret.key'}" in (
+        result.stdout
+    )
+    assert "a" * 64 not in result.stdout
+    assert (state / "secret.key").exists()  # check only looks
