@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.i18n import plural
 from bot.ui import BaseModal, BaseView, custom_id
 from cogs.setup import messages
 from cogs.setup.service import Check, Setting, SetupService
@@ -200,7 +201,9 @@ class ZoneSearchModal(BaseModal, title=messages.ZONE_MODAL_TITLE):
             note = messages.ZONE_NO_MATCH.format(query=text[:40])
             await self.setup_view.step(interaction, note=note)
             return
-        note = messages.ZONE_FOUND.format(count=len(found), query=text[:40])
+        note = plural(len(found), messages.ZONE_FOUND_ONE, messages.ZONE_FOUND_MANY).format(
+            query=text[:40]
+        )
         await self.setup_view.step(interaction, note=note, zone_choices=tuple(found))
 
 
