@@ -11,7 +11,7 @@ from discord.ext import commands
 from bot.ui import is_manager, require_manage_guild
 from cogs.setup import logic, messages
 from cogs.setup.service import SetupService
-from cogs.setup.views import Flow, Tools, show
+from cogs.setup.views import Flow, SetupControl, TimeModal, Tools, ZoneSearchModal, show
 from cogs.setup.wiring import all_settings, parse_time, suggest_zones
 
 if TYPE_CHECKING:
@@ -50,6 +50,15 @@ class SetupCog(commands.Cog):
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
         self._service: SetupService | None = None
+
+    async def cog_load(self) -> None:
+        # Every control and form of /setup answers by its custom_id, after a restart too.
+        self.bot.add_dynamic_items(SetupControl)
+        self.bot.modals.add(ZoneSearchModal, TimeModal)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(SetupControl)
+        self.bot.modals.remove(ZoneSearchModal, TimeModal)
 
     @property
     def service(self) -> SetupService:

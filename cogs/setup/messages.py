@@ -42,3 +42,4 @@ CONFIG_FOOTER = (
 )
 PROBLEMS = "⚠️ Needs attention"
 ALL_GOOD = "✅ I have every permission I need in the chosen channels."
+SETTING_GONE = "That setting isn’t available any more — run /setup again to see what is."

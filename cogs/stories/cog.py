@@ -98,12 +98,14 @@ class StoriesCog(commands.Cog, name=COG_NAME):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(StoryButton)
+        self.bot.modals.add(ShareModal, RejectModal, ReportModal)
         self.bot.scheduler.register(self.service.job)
         self.bot.privacy.register(self.personal_data)
         await self.service.recover()
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(StoryButton)
+        self.bot.modals.remove(ShareModal, RejectModal, ReportModal)
         self.bot.scheduler.unregister(POST_JOB)
         self.bot.privacy.unregister(self.personal_data.feature)
 

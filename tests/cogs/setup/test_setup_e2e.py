@@ -12,6 +12,7 @@ from tests.harness import running_bot
 EMBED_LINKS = discord.Permissions(embed_links=True).value
 SEND_MESSAGES = discord.Permissions(send_messages=True).value
 AFF_CHANNEL = "setup:pick:affirmations_channel"
+NEXT = "Next ›"
 
 
 def fields(result: Any) -> dict[str, str]:
@@ -111,7 +112,7 @@ async def test_the_time_zone_is_found_by_searching_and_picked_from_the_list(
         )
         page = flow.message
         for _ in range(5):  # step forward to the time zone page
-            current = await world.fake.click(world.mod, page, custom_id="setup:nav:next")
+            current = await world.fake.click(world.mod, page, label=NEXT)
             page = current.message
             if "Time zone" in current.embeds[0]["title"]:
                 break
@@ -136,7 +137,7 @@ async def test_the_notices_channel_is_checked_and_saved(world: Any, tmp_path: Pa
         flow = await world.fake.invoke(world.mod, world.channel, "setup")
         page = flow.message
         for _ in range(5):
-            current = await world.fake.click(world.mod, page, custom_id="setup:nav:next")
+            current = await world.fake.click(world.mod, page, label=NEXT)
             page = current.message
             if "notices" in current.embeds[0]["title"]:
                 break
@@ -213,7 +214,7 @@ async def go_to(world: Any, message: Any, title: str) -> Any:
     """Press Next until the page whose title contains `title`; returns that answer."""
     page = message
     for _ in range(6):
-        current = await world.fake.click(world.mod, page, custom_id="setup:nav:next")
+        current = await world.fake.click(world.mod, page, label=NEXT)
         if title in current.embeds[0]["title"]:
             return current
         page = current.message
