@@ -48,10 +48,8 @@ class Tools:
 
 
 def check_line(check: Check) -> str:
-    from cogs.setup.logic import missing_sentence
-
-    if check.missing:
-        return f"{check.shown}\n⚠️ {missing_sentence(check.shown, list(check.missing))}"
+    if check.problem:
+        return f"{check.shown}\n⚠️ {check.problem}"
     if check.setting.kind == "channel" and check.value is not None:
         return f"{check.shown} · {messages.CHECK_OK}"
     return check.shown

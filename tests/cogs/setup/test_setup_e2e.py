@@ -335,3 +335,25 @@ async def test_setup_still_answers_after_fifteen_minutes(world: Any, tmp_path: P
             world.mod, back.message, custom_id=AFF_CHANNEL, values=[world.channel]
         )
         assert "✅ Saved: Affirmations channel" in description(chosen)
+
+
+async def test_config_show_says_a_deleted_channel_is_gone_not_missing_permissions(
+    world: Any, tmp_path: Path
+) -> None:
+    doomed = world.guild.create_text_channel("old-affirmations")
+    async with running_bot(world.fake, data_dir=tmp_path):
+        flow = await world.fake.invoke(world.mod, world.channel, "setup")
+        await world.fake.select(world.mod, flow.message, custom_id=AFF_CHANNEL, values=[doomed])
+        world.fake.delete_channel(doomed)
+        await world.fake.settle()
+
+        result = await world.fake.invoke(world.mod, world.channel, "config show")
+
+        shown = fields(result)
+        assert shown["Affirmations channel"] == "a channel that was deleted"
+        attention = shown["⚠️ Needs attention"]
+        assert "Affirmations channel no longer exists" in attention and "/setup" in attention
+        assert "missing" not in attention and "View Channel" not in attention
+
+        again = await world.fake.invoke(world.mod, world.channel, "setup")
+        assert "no longer exists" in fields(again)["Affirmations channel"]
