@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 import discord
 
+from bot.errors import UserFacingError
 from bot.ui import PersistentModal, custom_id, guarded_callback
 from cogs.accountability import logic
 from cogs.accountability import messages as m
@@ -119,9 +120,14 @@ class ReviewModal(
         cls, interaction: discord.Interaction[Any], match: re.Match[str], /
     ) -> Self:
         cog = _cog(interaction)
-        previous_id = int(match["previous"])
+        week_id, previous_id = int(match["week"]), int(match["previous"])
+        # Only ids come back from Discord: the week reviewed must still be the one before it.
+        week = await cog.repo.week(week_id)
+        previous = await cog.repo.previous_week(week) if week is not None else None
+        if previous is None or previous.id != previous_id:
+            raise UserFacingError(m.WEEK_GONE)
         goals = await cog.repo.goals(previous_id)
-        return cls(int(match["week"]), previous_id, goals, cog._review_submitted)
+        return cls(week_id, previous_id, goals, cog._review_submitted)
 
     async def on_submit(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
         reviews = {pos: select.values[0] for pos, select in self.selects.items() if select.values}

@@ -276,6 +276,9 @@ class StoriesCog(commands.Cog, name=COG_NAME):
         self, interaction: discord.Interaction[Bot], public_id: str, note: str
     ) -> None:
         guild = _guild(interaction)
+        # The form is answered by its custom_id (after a restart too): check as the button did.
+        if not _is_moderator(interaction):
+            raise UserFacingError(msg.MODS_ONLY)
         _, told = await self.moderation.reject(public_id, guild.id, note)
         template = msg.QUEUE_REJECTED_NOTE if note.strip() else msg.QUEUE_REJECTED
         embeds = [decided(e) for e in interaction.message.embeds] if interaction.message else []

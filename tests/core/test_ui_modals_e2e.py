@@ -7,10 +7,12 @@ bot/ui/modals.py), as it does for persistent buttons.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bot.ui.modals import FORM_CLOSED
+from cogs.accountability import messages as acct_msg
 from cogs.stories import messages as stories_msg
 from tests.cogs.encouragement.helpers import shared_story
 from tests.cogs.stories.helpers import STORY, configure, open_share, posts, story_world
@@ -128,3 +130,60 @@ async def test_a_form_of_something_the_bot_no_longer_does_gets_a_kind_answer(
     async with running_bot(world.fake, data_dir=tmp_path):
         answer = await world.fake.submit_modal(world.alice, world.channel, stale, {"Text": "hi"})
     assert answer.ephemeral and answer.content == FORM_CLOSED
+
+
+def forged_form(custom_id: str, field: str) -> dict[str, Any]:
+    """A form the bot never opened for this member: only its custom_id comes from the bot."""
+    text_input = {"type": 4, "custom_id": field, "label": field, "style": 2, "required": False}
+    return {
+        "custom_id": custom_id,
+        "title": "Forged",
+        "components": [{"type": 1, "components": [text_input]}],
+    }
+
+
+def button_ids(message: dict[str, Any]) -> list[str]:
+    return [c["custom_id"] for row in message["components"] for c in row["components"]]
+
+
+async def test_a_reject_form_submitted_by_someone_who_is_not_a_moderator_changes_nothing(
+    world: Any, tmp_path: Path
+) -> None:
+    w = story_world(world)
+    async with running_bot(w.fake, data_dir=tmp_path) as app:
+        await configure(w, mod_channel=w.mods, approval=True)
+        await w.fake.submit_modal(w.alice, w.channel, await open_share(w, w.alice), STORY_VALUES)
+        await app.advance(seconds=120)
+        (queued,) = posts(w.mods)
+        public_id = next(i for i in button_ids(queued) if i.startswith("story:reject:")).split(":")[
+            2
+        ]
+
+        forged = forged_form(f"story:rejectform:{public_id}:0123abcd", "note")
+        refused = await w.fake.submit_modal(w.bob, w.channel, forged, {"note": "no"})
+
+        assert refused.ephemeral and refused.content == stories_msg.MODS_ONLY
+        row = await app.store.fetchone("SELECT status FROM stories")
+        assert row is not None and row["status"] != "rejected"
+
+
+async def test_a_review_form_naming_another_week_is_refused(world: Any, tmp_path: Path) -> None:
+    start = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
+    async with running_bot(world.fake, data_dir=tmp_path, now=start) as app:
+        await world.fake.invoke(
+            world.mod, world.channel, "accountability channel", channel=world.channel
+        )
+        await world.fake.invoke(
+            world.alice, world.channel, "accountability join", day=0, time="09:00"
+        )
+        await app.advance(days=1)
+        (prompt,) = [m for m in world.fake.dm_messages(world.alice) if m.get("components")]
+        week_id = next(i for i in button_ids(prompt) if i.startswith("acct:open:")).split(":")[2]
+
+        forged = forged_form(f"acct:review:{week_id}-{week_id}:0123abcd", "reflection")
+        dm = world.fake.dm_channel(world.alice)
+        refused = await world.fake.submit_modal(world.alice, dm, forged, {"reflection": "x"})
+
+        assert refused.ephemeral and refused.content == acct_msg.WEEK_GONE
+        rows = await app.store.fetchall("SELECT reflection, reviewed_at FROM accountability_weeks")
+        assert [tuple(r) for r in rows] == [(None, None)]
