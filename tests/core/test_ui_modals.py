@@ -12,7 +12,7 @@ import discord
 import pytest
 
 import cogs
-from bot.ui import BaseModal, ModalRouter, PersistentModal
+from bot.ui import ModalRouter, PersistentModal
 from tests.harness import running_bot
 
 
@@ -66,12 +66,12 @@ async def test_a_custom_id_outside_the_template_is_refused() -> None:
         Odd(custom_id="help:odd:123")
 
 
-def _modal_classes() -> set[type[BaseModal]]:
+def _modal_classes() -> set[type[discord.ui.Modal]]:
     for module in pkgutil.walk_packages(cogs.__path__, "cogs."):
-        if module.name.endswith(".views"):
+        if module.name.endswith((".views", ".cog")):
             importlib.import_module(module.name)
-    found: set[type[BaseModal]] = set()
-    todo: list[type[BaseModal]] = [BaseModal]
+    found: set[type[discord.ui.Modal]] = set()
+    todo: list[type[discord.ui.Modal]] = [discord.ui.Modal]
     while todo:
         for sub in todo.pop().__subclasses__():
             todo.append(sub)
