@@ -299,11 +299,11 @@ class ReportModal(PersistentModal, template=rf"story:reportform:(?P<sid>{PUBLIC_
         )
         self.add_item(self.reason)
 
-    async def on_submit(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
-        await handlers(interaction).on_report_modal(interaction, self.public_id, self.reason.value)
-
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], match: re.Match[str], /
     ) -> Self:
         return cls(match["sid"])
+
+    async def on_submit(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
+        await handlers(interaction).on_report_modal(interaction, self.public_id, self.reason.value)
