@@ -199,7 +199,7 @@ def _guild(interaction: discord.Interaction[Any]) -> discord.Guild:
 
 class SetupControl(
     discord.ui.DynamicItem[discord.ui.Item[Any]],
-    template=r"setup:(?P<action>pick|search|nav):(?P<arg>[a-z_]{1,40}(?:-[0-9]{1,2})?)",
+    template=r"setup:(?P<action>pick|search|nav):(?P<arg>[a-z_]{1,40})(?:-(?P<page>[0-9]{1,2}))?",
 ):
     """Any control of /setup: a channel or zone select, a time, toggle, search or nav button."""
 
@@ -209,7 +209,8 @@ class SetupControl(
         if match is None:
             raise ValueError("not a /setup control")
         self.action = match["action"]
-        self.arg = match["arg"]
+        self.arg = match["arg"]  # a setting's key, or where a nav button goes
+        self.page = int(match["page"] or 0)  # for back and next: the page they lead to
 
     @classmethod
     async def from_custom_id(
@@ -269,8 +270,7 @@ class SetupControl(
                 content=messages.DONE_NOTE, embed=embed, view=None
             )
             return
-        target = int(self.arg.rsplit("-", 1)[-1]) if "-" in self.arg else 0
-        await show(interaction, tools, Flow(page=target))
+        await show(interaction, tools, Flow(page=self.page))
 
 
 class ZoneSearchModal(
