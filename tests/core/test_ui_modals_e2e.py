@@ -7,7 +7,7 @@ bot/ui/modals.py), as it does for persistent buttons.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -187,3 +187,21 @@ async def test_a_review_form_naming_another_week_is_refused(world: Any, tmp_path
         assert refused.ephemeral and refused.content == acct_msg.WEEK_GONE
         rows = await app.store.fetchall("SELECT reflection, reviewed_at FROM accountability_weeks")
         assert [tuple(r) for r in rows] == [(None, None)]
+
+
+async def test_weekly_goals_written_across_a_restart_are_saved(world: Any, tmp_path: Path) -> None:
+    start = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
+    async with running_bot(world.fake, data_dir=tmp_path, now=start) as app:
+        await world.fake.invoke(
+            world.alice, world.channel, "accountability join", day=0, time="09:00"
+        )
+        await app.advance(days=1)
+        (prompt,) = [m for m in world.fake.dm_messages(world.alice) if m.get("components")]
+        opened = await world.fake.click(world.alice, prompt, label="Start check-in")
+        assert opened.modal is not None
+    async with running_bot(world.fake, data_dir=tmp_path, now=start + timedelta(days=1)) as app:
+        dm = world.fake.dm_channel(world.alice)
+        saved = await world.fake.submit_modal(world.alice, dm, opened, {"Goal 1": "Two interviews"})
+        assert "Two interviews" in (saved.content or "")
+        row = await app.store.fetchone("SELECT text FROM accountability_goals")
+        assert row is not None and row["text"] == "Two interviews"
