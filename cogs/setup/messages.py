@@ -43,4 +43,10 @@ CONFIG_FOOTER = (
     "after {days} days unless it comes back."
 )
 PROBLEMS = "⚠️ Needs attention"
+DELETED_CHANNEL = "a channel that was deleted"
+CHANNEL_GONE = (
+    "The channel chosen for {label} no longer exists (it was deleted). "
+    "Pick another one with /setup."
+)
 ALL_GOOD = "✅ I have every permission I need in the chosen channels."
+SETTING_GONE = "That setting isn’t available any more — run /setup again to see what is."

@@ -159,7 +159,7 @@ async def test_setup_search_counts_in_words_and_puts_what_est_means_first(
         )
         page = flow.message
         for _ in range(5):  # step forward to the time zone page
-            current = await world.fake.click(world.mod, page, custom_id="setup:nav:next")
+            current = await world.fake.click(world.mod, page, label="Next ›")
             page = current.message
             if "Time zone" in current.embeds[0]["title"]:
                 break
