@@ -7,6 +7,7 @@ are DynamicItems, so they work on every story ever posted, across restarts.
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ from bot.tree import send_ephemeral
 from bot.ui import BaseModal, guarded_callback
 from cogs.encouragement import messages as m
 from cogs.encouragement.logic import ENCOURAGEMENT_LIMIT, REPLY_LIMIT
+from cogs.encouragement.service import MaybePosted
 
 if TYPE_CHECKING:
     from bot.app import Bot
@@ -25,14 +27,31 @@ if TYPE_CHECKING:
 
 WRITE_PREFIX = "enc:write:"
 ME_TOO_PREFIX = "enc:metoo:"
+RETRY_PREFIX = "enc:retry:"
 # The stories feature's opaque story id (random, URL-safe); never a member id.
 PUBLIC_ID = r"[A-Za-z0-9_-]{8,32}"
+# One form's submission token (random, URL-safe): the nonce of its post, never a member id.
+TOKEN = r"[A-Za-z0-9_-]{16}"
 _NAMED, _ANONYMOUS = "named", "anonymous"
 
 
 def _service(interaction: discord.Interaction[Bot]) -> EncouragementService:
     cog: Any = interaction.client.get_cog("Encouragement")
     return cog.service
+
+
+def new_token() -> str:
+    """A fresh submission token: one per opened form, so one submission is one post."""
+    return secrets.token_urlsafe(12)
+
+
+async def answer_maybe_posted(interaction: discord.Interaction[Bot], error: MaybePosted) -> None:
+    """Discord did not confirm the post: say so truthfully, with a Try again that cannot
+    double it (it carries the submission's token, and so its nonce)."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(RetryButton(error.token))
+    view.stop()  # the DynamicItem answers; no need to keep this copy
+    await interaction.followup.send(error.message, view=view, ephemeral=True)
 
 
 def me_too_label(count: int) -> str:
@@ -67,6 +86,49 @@ class EncourageButton(
     @guarded_callback
     async def callback(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
         await interaction.response.send_modal(EncourageModal(self.public_id))
+
+
+class RetryButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=rf"enc:retry:(?P<token>{TOKEN})",
+):
+    """Under a "may have been posted" answer (ephemeral): sends that submission again with its
+    own nonce, or finds it already posted."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=m.TRY_AGAIN,
+                style=discord.ButtonStyle.primary,
+                custom_id=f"{RETRY_PREFIX}{token}",
+            )
+        )
+        self.token = token
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> RetryButton:
+        return cls(match["token"])
+
+    @guarded_callback
+    async def callback(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
+        if interaction.guild is None:
+            await send_ephemeral(interaction, m.SERVER_ONLY)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            link = await _service(interaction).retry(
+                self.token, interaction.guild.id, interaction.user.id
+            )
+        except MaybePosted as error:
+            await answer_maybe_posted(interaction, error)
+            return
+        await interaction.followup.send(m.ALREADY_POSTED.format(link=link), ephemeral=True)
 
 
 class MeTooButton(
@@ -229,8 +291,10 @@ def with_story_items(
 
 class EncourageModal(BaseModal):
     def __init__(self, public_id: str) -> None:
-        super().__init__(title=m.ENCOURAGE_TITLE, timeout=None)
+        super().__init__(title=m.ENCOURAGE_TITLE, timeout=None, custom_id="enc:post")
         self.public_id = public_id
+        # One per opened form: a second delivery of this submission posts nothing new.
+        self.token = new_token()
         self.words: discord.ui.TextInput[EncourageModal] = discord.ui.TextInput(
             label=m.ENCOURAGE_FIELD,
             style=discord.TextStyle.paragraph,
@@ -238,10 +302,17 @@ class EncourageModal(BaseModal):
             max_length=ENCOURAGEMENT_LIMIT,
         )
         self.sign: discord.ui.Select[EncourageModal] = discord.ui.Select(
+            # Anonymous unless the member picks their name, each time (a community about
+            # rejection: "a member" is the kind default).
             options=[
-                discord.SelectOption(label=m.SIGN_NAMED, value=_NAMED, default=True),
                 discord.SelectOption(
-                    label=m.SIGN_ANONYMOUS, value=_ANONYMOUS, description=m.SIGN_ANONYMOUS_HINT
+                    label=m.SIGN_ANONYMOUS,
+                    value=_ANONYMOUS,
+                    description=m.SIGN_ANONYMOUS_HINT,
+                    default=True,
+                ),
+                discord.SelectOption(
+                    label=m.SIGN_NAMED, value=_NAMED, description=m.SIGN_NAMED_HINT
                 ),
             ],
             min_values=1,
@@ -253,7 +324,7 @@ class EncourageModal(BaseModal):
 
     @property
     def anonymous(self) -> bool:
-        return _ANONYMOUS in self.sign.values
+        return _NAMED not in self.sign.values
 
     async def on_submit(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
         if interaction.guild is None:
@@ -261,17 +332,29 @@ class EncourageModal(BaseModal):
         # Posting takes a moment; the acknowledgement is private and names nobody.
         await interaction.response.defer(ephemeral=True, thinking=True)
         display = None if self.anonymous else interaction.user.display_name
-        link = await _service(interaction).encourage(
-            self.public_id, interaction.guild.id, interaction.user.id, self.words.value, display
-        )
+        try:
+            link = await _service(interaction).encourage(
+                self.public_id,
+                interaction.guild.id,
+                interaction.user.id,
+                self.words.value,
+                display,
+                token=self.token,
+                # Exempt from the limit across stories only (never from the one per story).
+                moderator=interaction.permissions.manage_messages,
+            )
+        except MaybePosted as error:
+            await answer_maybe_posted(interaction, error)
+            return
         text = m.ENCOURAGED_ANONYMOUSLY if self.anonymous else m.ENCOURAGED
         await interaction.followup.send(text.format(link=link), ephemeral=True)
 
 
 class ReplyModal(BaseModal):
     def __init__(self, public_id: str) -> None:
-        super().__init__(title=m.REPLY_TITLE, timeout=None)
+        super().__init__(title=m.REPLY_TITLE, timeout=None, custom_id="enc:reply")
         self.public_id = public_id
+        self.token = new_token()
         self.words: discord.ui.TextInput[ReplyModal] = discord.ui.TextInput(
             label=m.REPLY_FIELD,
             style=discord.TextStyle.paragraph,
@@ -284,7 +367,15 @@ class ReplyModal(BaseModal):
         if interaction.guild is None:
             raise UserFacingError(m.SERVER_ONLY)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await _service(interaction).reply_as_op(
-            self.public_id, interaction.guild.id, interaction.user.id, self.words.value
-        )
+        try:
+            await _service(interaction).reply_as_op(
+                self.public_id,
+                interaction.guild.id,
+                interaction.user.id,
+                self.words.value,
+                token=self.token,
+            )
+        except MaybePosted as error:
+            await answer_maybe_posted(interaction, error)
+            return
         await interaction.followup.send(m.REPLIED, ephemeral=True)
