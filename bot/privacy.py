@@ -10,6 +10,12 @@ Every feature that stores anything about a member registers one `PersonalData` p
 Anonymous features find the member's rows through the member's keyed pseudonyms (`Subject`
 carries a function that derives them), never through an id stored in clear.
 
+A provider whose feature posts on Discord on the member's behalf may also have
+`remove_public(subject)` (see `PublicPosts`): the registry calls it before any row is deleted, so
+what the member posted (their stories with everything hanging off them, kind words signed with
+their name, OP replies) comes down from Discord through the feature's own delete path, while the
+records that find it still exist. It returns how many things it took down, by the same names.
+
 A provider may also list the tables it answers for in a `tables` attribute; a test checks that
 every table in the database is answered for by some provider (or is a declared core table).
 `export`/`delete` return every table they own as a key, even with nothing in it, so that the
@@ -22,7 +28,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import aiosqlite
 
@@ -99,6 +105,16 @@ class PersonalData(Protocol):
         ...
 
 
+@runtime_checkable
+class PublicPosts(Protocol):
+    """Optional on a provider: take down from Discord what the member posted through the bot."""
+
+    async def remove_public(self, subject: Subject) -> dict[str, int]:
+        """Delete the member's posts on Discord (already gone counts as done); the number taken
+        down per kind. Runs outside any transaction, before `delete`."""
+        ...
+
+
 @dataclass
 class PrivacyRegistry:
     providers: dict[str, PersonalData] = field(default_factory=dict)
@@ -119,6 +135,14 @@ class PrivacyRegistry:
         """Every provider's rows about the member, read in one transaction (one snapshot)."""
         async with store.transaction() as conn:
             return {p.feature: await p.export(conn, subject) for p in self.all()}
+
+    async def remove_public(self, subject: Subject) -> dict[str, dict[str, int]]:
+        """Every provider's Discord-side removal (those that have one), before rows go."""
+        removed: dict[str, dict[str, int]] = {}
+        for provider in self.all():
+            if isinstance(provider, PublicPosts):
+                removed[provider.feature] = await provider.remove_public(subject)
+        return removed
 
     async def delete(self, store: Store, subject: Subject) -> dict[str, dict[str, int]]:
         """Remove the member's rows from every provider, all or nothing."""

@@ -53,9 +53,15 @@ class PrivacyService:
         return logic.counts_of(data)
 
     async def delete(self, user_id: int) -> dict[str, int]:
-        """Remove everything, all or nothing; rows removed per table."""
-        removed = await self.registry.delete(self.store, await self.subject(user_id))
+        """Take down what the member posted through the bot (their stories with everything
+        hanging off them, their signed kind words and OP replies), then remove every row, all
+        or nothing; what was removed, per table or kind."""
+        subject = await self.subject(user_id)
+        taken_down = await self.registry.remove_public(subject)
+        removed = await self.registry.delete(self.store, subject)
         counts = logic.counts_of(removed)
+        for kind, n in logic.counts_of(taken_down).items():
+            counts[kind] = counts.get(kind, 0) + n
         log.info("A member's data was deleted on request (%d rows)", sum(counts.values()))
         return counts
 

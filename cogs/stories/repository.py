@@ -269,6 +269,13 @@ class StoryRepository:
         return await cursor.fetchone() is not None
 
     async def delete(self, conn: aiosqlite.Connection, story_id: int) -> None:
+        """The story and what hangs off it here: its reports (by cascade) and the run history
+        of its post job (the job itself is removed through the scheduler)."""
+        await conn.execute(
+            "DELETE FROM job_runs WHERE kind = ? AND key = "
+            "(SELECT public_id FROM stories WHERE id = ?)",
+            (POST_JOB, story_id),
+        )
         await conn.execute("DELETE FROM stories WHERE id = ?", (story_id,))
 
     @staticmethod
@@ -368,6 +375,15 @@ class StoryRepository:
         )
 
     # -- privacy ----------------------------------------------------------------------------
+
+    async def public_ids_by_author(self, guild_id: int, author: str) -> list[str]:
+        """Every story of one author in a server, drafts and removed ones included (for
+        /privacy delete, which takes each down through the author's own delete path)."""
+        rows = await self.store.fetchall(
+            "SELECT public_id FROM stories WHERE guild_id = ? AND author = ? ORDER BY id",
+            (guild_id, author),
+        )
+        return [str(r["public_id"]) for r in rows]
 
     @staticmethod
     async def export_rows_in(
