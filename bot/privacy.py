@@ -62,6 +62,79 @@ def readable(row: Mapping[str, Any], *, json_fields: Sequence[str] = ()) -> Row:
     return out
 
 
+# Stored as 0/1, meaning yes or no: exported as booleans. A test checks that every column the
+# migrations declare `CHECK (x IN (0, 1))` is named here.
+YES_NO_COLUMNS = frozenset(
+    {
+        "active",
+        "anonymous",
+        "approval",
+        "backfilled",
+        "celebrate",
+        "crisis",
+        "digest_muted",
+        "dm_opt_in",
+        "leaderboard",
+        "links_allowed",
+        "notice_pending",
+        "paused",
+        "roundup_enabled",
+    }
+)
+# One key name per idea: the older names of an idea, and the one the export uses.
+KEY_NAMES = {"server_id": "guild_id", "tz": "timezone", "zone": "timezone"}
+# Inside a schedule's rule (scheduled_jobs.rule): unix seconds, and a weekday set as a mask.
+_RULE_INSTANTS = frozenset({"at", "due", "left_at", "purge_at"})
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def day_names(mask: int) -> list[str]:
+    """A stored set of weekdays (bit 0 = Monday) as the days' names."""
+    return [name for bit, name in enumerate(DAY_NAMES) if mask & (1 << bit)]
+
+
+def tidy(value: Any) -> Any:
+    """An export's rows, the same way everywhere: Discord ids as strings (`*_id`), instants in
+    ISO 8601 (`*_at`, and a schedule rule's), yes/no as booleans, weekdays and day masks as day
+    names (`days_mask` → `days`), one key name per idea (`guild_id`, `timezone`). Applied to
+    every row every provider exports (nested values too)."""
+    if isinstance(value, list):
+        return [tidy(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    out: Row = {}
+    for stored, item in value.items():
+        key: str = KEY_NAMES.get(str(stored), str(stored))
+        if isinstance(item, bool) or item is None:
+            pass
+        elif key.endswith("_mask") and isinstance(item, int):
+            key, item = key.removesuffix("_mask"), day_names(item)
+        elif key.endswith("_id") and isinstance(item, int):
+            item = str(item)  # too big for a JavaScript number
+        elif key == "weekday" and isinstance(item, int) and 0 <= item < len(DAY_NAMES):
+            item = DAY_NAMES[item]
+        elif key == "rule" and isinstance(item, dict):
+            item = tidy(_readable_rule(item))
+        elif key.endswith("_at") and isinstance(item, int):
+            item = iso_instant(item)
+        elif key in YES_NO_COLUMNS and item in (0, 1):
+            item = bool(item)
+        else:
+            item = tidy(item)
+        out[key] = item
+    return out
+
+
+def _readable_rule(rule: dict[str, Any]) -> dict[str, Any]:
+    out = dict(rule)
+    for key, value in rule.items():
+        if key == "days" and isinstance(value, int):
+            out[key] = day_names(value)
+        elif key in _RULE_INSTANTS and isinstance(value, int):
+            out[key] = iso_instant(value)
+    return out
+
+
 async def fetch_rows(
     conn: aiosqlite.Connection, sql: str, params: Sequence[Any] = (), **readable_options: Any
 ) -> list[Row]:
@@ -134,7 +207,11 @@ class PrivacyRegistry:
     async def export(self, store: Store, subject: Subject) -> dict[str, dict[str, list[Row]]]:
         """Every provider's rows about the member, read in one transaction (one snapshot)."""
         async with store.transaction() as conn:
-            return {p.feature: await p.export(conn, subject) for p in self.all()}
+            data = {p.feature: await p.export(conn, subject) for p in self.all()}
+        return {
+            feature: {table: tidy(rows) for table, rows in tables.items()}
+            for feature, tables in data.items()
+        }
 
     async def remove_public(self, subject: Subject) -> dict[str, dict[str, int]]:
         """Every provider's Discord-side removal (those that have one), before rows go."""
