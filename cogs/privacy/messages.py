@@ -6,10 +6,15 @@ GROUP_DESCRIPTION = "See or delete everything Rebound stores about you."
 EXPORT_DESCRIPTION = "Get a file with everything Rebound stores about you (only you see it)."
 DELETE_DESCRIPTION = "Delete everything Rebound stores about you, after you confirm."
 
+EXPORT_READY_ONE = (
+    "Here’s everything Rebound stores about you, as a JSON file only you can see (1 item). Dates "
+    "and times are in ISO 8601, UTC. Your stories are in it because I can recognise them from "
+    "your keyed pseudonym — nobody else can."
+)
 EXPORT_READY = (
-    "Here’s everything Rebound stores about you, as a JSON file only you can see "
-    "({rows} item{plural}). Dates and times are in ISO 8601, UTC. Your stories are in it because "
-    "I can recognise them from your keyed pseudonym — nobody else can."
+    "Here’s everything Rebound stores about you, as a JSON file only you can see ({count} items). "
+    "Dates and times are in ISO 8601, UTC. Your stories are in it because I can recognise them "
+    "from your keyed pseudonym — nobody else can."
 )
 EXPORT_EMPTY = (
     "Rebound stores nothing about you right now. The file shows every place I looked, all empty."

@@ -100,7 +100,7 @@ class RetentionService:
                     returned += 1
                     await self.scheduler.remove_job(conn, PURGE_JOB, str(guild_id))
         if returned:
-            log.info("Rebound is back in %d server(s) it had left; their data is kept", returned)
+            log.info("Rebound is back in servers it had left; their data is kept (%d)", returned)
 
     async def left(self, guild_id: int) -> None:
         """The bot was removed: schedule the server's data for deletion."""
@@ -113,7 +113,10 @@ class RetentionService:
                 await self.scheduler.put_job(
                     conn, PURGE_JOB, str(guild_id), rule, after=purge_at - timedelta(seconds=1)
                 )
-        log.info("Rebound left a server; its data goes in %d day(s)", self.retention_days)
+        log.info(
+            "Rebound left a server; its data goes after the retention period (days: %d)",
+            self.retention_days,
+        )
 
     async def reconcile(self, current: Iterable[int]) -> None:
         """After connecting: servers the bot was removed from while it was off count as left."""

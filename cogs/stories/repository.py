@@ -11,7 +11,7 @@ import aiosqlite
 
 from bot.db import Store
 from bot.scheduling import from_epoch, to_epoch
-from cogs.stories.logic import Limits, story_label
+from cogs.stories.logic import STAGE_LABELS, Limits, story_label
 
 POST_JOB = "story_post"
 # Statuses that count towards a member's cooldown and daily quota.
@@ -407,6 +407,7 @@ class StoryRepository:
         for r in await cursor.fetchall():
             story = readable(r, ("created_at", "submitted_at", "posted_at"))
             # As it was shown ("Story #3"), like the other features' exports name a story.
+            story["stage"] = STAGE_LABELS.get(story["stage"], story["stage"])  # as shown
             number = story["number"]
             story = {"story": story_label(number) if number else None, **story}
             story["dm_opt_in"] = bool(story["dm_opt_in"])

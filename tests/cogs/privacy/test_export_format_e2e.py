@@ -101,3 +101,16 @@ async def test_the_export_writes_ids_as_strings_and_says_what_values_mean(
     # The whole document survives a round trip through JSON without losing an id.
     text = json.dumps(document)
     assert not re.search(r'"\w+_id": \d', text)
+
+
+async def test_the_export_answer_counts_one_item_in_the_singular(
+    world: Any, tmp_path: Path
+) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path):
+        r = await world.fake.invoke(
+            world.alice, world.channel, "timezone set", timezone="Asia/Tokyo"
+        )
+        assert r.ephemeral
+        result = await world.fake.invoke(world.alice, world.channel, "privacy export")
+        assert "(1 item)" in (result.content or "")
+        assert "item(s)" not in (result.content or "")
