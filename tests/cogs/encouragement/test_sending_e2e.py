@@ -231,3 +231,41 @@ async def test_a_removed_thread_is_named_while_the_post_is_still_up(
         answer = refused.followups[-1]["content"] if refused.followups else refused.content
         assert answer == m.THREAD_REMOVED
         assert w.fake.message(post["id"]) is not None  # the story itself is still there
+
+
+async def test_a_burst_across_stories_stops_at_twenty_an_hour_but_not_for_moderators(
+    world: Any, tmp_path: Path
+) -> None:
+    w = story_world(world)
+    async with running_bot(w.fake, data_dir=tmp_path) as app:
+        await configure(w, cooldown=0, daily_limit=10)
+        stories = [await shared_story(app, w, w.alice) for _ in range(7)]  # room for 21
+
+        async def everywhere(member: Any) -> list[Any]:
+            forms = [
+                (post, await open_encourage(w, member, post))
+                for post, _thread in stories
+                for _ in range(logic.PER_STORY_LIMIT)
+            ]
+            started = await asyncio.gather(
+                *(
+                    w.fake.start_modal(member, w.stories, form, {"Your message": "You matter."})
+                    for _post, form in forms
+                )
+            )
+            for result in started:
+                await w.fake.answered(result)
+            await w.fake.settle()
+            return list(started)
+
+        def posted() -> int:
+            return sum(len(kind_words(thread)) for _post, thread in stories)
+
+        results = await everywhere(w.bob)
+        assert posted() == logic.PER_MEMBER_LIMIT
+        answers = [r.followups[-1]["content"] for r in results if r.followups]
+        assert sum("You can send more at <t:" in (a or "") for a in answers) == 1
+
+        # A moderator may welcome every story (still three at most on each).
+        await everywhere(w.mod)
+        assert posted() == logic.PER_MEMBER_LIMIT + 7 * logic.PER_STORY_LIMIT
