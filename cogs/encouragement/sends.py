@@ -8,6 +8,7 @@ the row it allows land together.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -18,7 +19,9 @@ from bot.scheduling import from_epoch, to_epoch
 
 SendKind = Literal["encourage", "reply"]
 
-_COLUMNS = "token, story_id, guild_id, pseudonym, kind, signature, words, message_id, created_at"
+_COLUMNS = (
+    "token, story_id, guild_id, pseudonym, kind, signature, words, same_as, message_id, created_at"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +33,7 @@ class Send:
     kind: SendKind
     signature: str | None  # the name an encouragement is signed with; None: "a member"
     words: str | None  # None once Discord confirmed the post
+    same_as: str  # what makes two submissions the same words (see same_words)
     message_id: int | None
     created_at: datetime
 
@@ -43,15 +47,38 @@ def _send(row: aiosqlite.Row) -> Send:
         kind=row["kind"],
         signature=row["signature"],
         words=row["words"],
+        same_as=row["same_as"],
         message_id=row["message_id"],
         created_at=from_epoch(row["created_at"]),
     )
+
+
+def same_words(kind: SendKind, signature: str | None, words: str) -> str:
+    """What makes two submissions the same post (a digest: the text itself is not kept)."""
+    return hashlib.sha256(f"{kind}\n{signature or ''}\n{words}".encode()).hexdigest()
 
 
 class SendsRepository:
     async def get(self, conn: aiosqlite.Connection, token: str) -> Send | None:
         cursor = await conn.execute(
             f"SELECT {_COLUMNS} FROM encouragement_sends WHERE token = ?", (token,)
+        )
+        row = await cursor.fetchone()
+        return _send(row) if row else None
+
+    async def same_words(
+        self,
+        conn: aiosqlite.Connection,
+        story_id: int,
+        pseudonym: str,
+        same_as: str,
+        since: datetime,
+    ) -> Send | None:
+        """The member's latest submission of the same words on this story since `since`."""
+        cursor = await conn.execute(
+            f"SELECT {_COLUMNS} FROM encouragement_sends WHERE story_id = ? AND pseudonym = ? "
+            "AND same_as = ? AND created_at > ? ORDER BY created_at DESC LIMIT 1",
+            (story_id, pseudonym, same_as, to_epoch(since)),
         )
         row = await cursor.fetchone()
         return _send(row) if row else None
@@ -69,7 +96,7 @@ class SendsRepository:
 
     async def add(self, conn: aiosqlite.Connection, send: Send) -> None:
         await conn.execute(
-            f"INSERT INTO encouragement_sends ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO encouragement_sends ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 send.token,
                 send.story_id,
@@ -78,6 +105,7 @@ class SendsRepository:
                 send.kind,
                 send.signature,
                 send.words,
+                send.same_as,
                 send.message_id,
                 to_epoch(send.created_at),
             ),

@@ -30,7 +30,7 @@ from cogs.encouragement.repository import (
     StoryThread,
     pseudonym_scope,
 )
-from cogs.encouragement.sends import Send, SendKind, SendsRepository
+from cogs.encouragement.sends import Send, SendKind, SendsRepository, same_words
 from cogs.encouragement.stories_data import StoriesData
 from cogs.stories import logic as stories_logic
 
@@ -251,7 +251,7 @@ class EncouragementService:
         send = await self._record_submission(
             token, story, user_id, "encourage", signature, words, moderator=moderator
         )
-        return await self._deliver(send, story, thread)
+        return await self._deliver(send, story, thread, look_first=send.token != token)
 
     async def reply_as_op(
         self, public_id: str, guild_id: int, user_id: int, text: str, *, token: str
@@ -265,7 +265,7 @@ class EncouragementService:
         words = await self._clean(text, guild_id, limit=logic.REPLY_LIMIT, what="reply")
         thread = await self._thread_of(story)
         send = await self._record_submission(token, story, user_id, "reply", None, words)
-        return await self._deliver(send, story, thread)
+        return await self._deliver(send, story, thread, look_first=send.token != token)
 
     async def retry(self, token: str, guild_id: int, user_id: int) -> str:
         """Send again a submission Discord did not confirm, with its first nonce; when an
@@ -303,12 +303,20 @@ class EncouragementService:
         same transaction that records it, so submissions arriving at once cannot all pass."""
         pseudonym = self._pseudonym(story.guild_id, user_id)
         now = self.bot.clock.now()
+        same_as = same_words(kind, signature, words)
         async with self.bot.store.transaction() as conn:
             existing = await self.sends.get(conn, token)
             if existing is not None:
                 if existing.pseudonym != pseudonym or existing.story_id != story.story_id:
                     raise UserFacingError(m.SEND_NOT_YOURS)
                 return existing
+            # The same words again within the hour, from a new form: most likely a retry after
+            # an answer that never came (a crash, a timeout). It is that submission again.
+            earlier = await self.sends.same_words(
+                conn, story.story_id, pseudonym, same_as, now - logic.THROTTLE_WINDOW
+            )
+            if earlier is not None:
+                return earlier
             if kind == "encourage":
                 recent = await self.sends.recent_encouragements(
                     conn, story.guild_id, pseudonym, now - logic.THROTTLE_WINDOW
@@ -329,6 +337,7 @@ class EncouragementService:
                 kind=kind,
                 signature=signature,
                 words=words,
+                same_as=same_as,
                 message_id=None,
                 created_at=now,
             )

@@ -13,8 +13,11 @@ CREATE TABLE encouragement_sends (
     kind       TEXT    NOT NULL CHECK (kind IN ('encourage', 'reply')),
     signature  TEXT,                      -- the name an encouragement was signed with; NULL: "a member"
     words      TEXT,                      -- the text, kept only until Discord confirmed the post
+    same_as    TEXT    NOT NULL,          -- SHA-256 of kind, signature and text: the same words
+                                          -- sent again within the hour (a new form after a
+                                          -- crash ate the answer) are the same submission
     message_id INTEGER,                   -- the post in the thread, once confirmed
     created_at INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX encouragement_sends_member ON encouragement_sends (guild_id, pseudonym, created_at);
-CREATE INDEX encouragement_sends_story ON encouragement_sends (story_id);
+CREATE INDEX encouragement_sends_story ON encouragement_sends (story_id, pseudonym, same_as);

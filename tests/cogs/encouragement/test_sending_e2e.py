@@ -249,8 +249,8 @@ async def test_a_burst_across_stories_stops_at_twenty_an_hour_but_not_for_modera
             ]
             started = await asyncio.gather(
                 *(
-                    w.fake.start_modal(member, w.stories, form, {"Your message": "You matter."})
-                    for _post, form in forms
+                    w.fake.start_modal(member, w.stories, form, {"Your message": f"You matter {i}"})
+                    for i, (_post, form) in enumerate(forms)
                 )
             )
             for result in started:
@@ -269,3 +269,26 @@ async def test_a_burst_across_stories_stops_at_twenty_an_hour_but_not_for_modera
         # A moderator may welcome every story (still three at most on each).
         await everywhere(w.mod)
         assert posted() == logic.PER_MEMBER_LIMIT + 7 * logic.PER_STORY_LIMIT
+
+
+async def test_the_same_words_from_a_new_form_after_a_lost_answer_post_once(
+    world: Any, tmp_path: Path
+) -> None:
+    w = story_world(world)
+    async with running_bot(w.fake, data_dir=tmp_path) as app:
+        await configure(w)
+        post, thread = await shared_story(app, w, w.alice)
+        # Discord stores the post, the answer is lost, and Discord forgets the nonce: the member
+        # opens a new form and sends the same words again.
+        w.fake.fail_after_store("POST", MESSAGES, 503, count=3)
+        first = await encourage_post(
+            w, w.bob, post, "You will land somewhere good.", anonymous=True
+        )
+        assert first.followups[-1]["content"] == m.MAYBE_POSTED
+        w.fake.nonce_window = 0.0
+        again = await encourage_post(
+            w, w.bob, post, "You will land somewhere good.", anonymous=True
+        )
+        assert again.followups[-1]["content"].startswith("Thank you")
+        assert len(kind_words(thread)) == 1
+        assert await encouragement_rows(app) == 1
