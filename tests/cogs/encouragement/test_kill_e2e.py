@@ -34,7 +34,9 @@ def kind_words(thread: Any) -> list[dict[str, Any]]:
 
 
 async def encourage(fake: FakeDiscord, member: Any, stories: Any, post: dict[str, Any]) -> Any:
-    opened = await fake.click(member, fake.message(post["id"]), label="Encourage")
+    live = fake.message(post["id"])
+    assert live is not None
+    opened = await fake.click(member, live, label="Encourage")
     assert opened.modal is not None
     return await fake.start_modal(member, stories, opened, {"Your message": WORDS})
 
