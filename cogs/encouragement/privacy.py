@@ -140,7 +140,9 @@ class EncouragementPersonalData:
             )
             posts |= {(int(r[0]), int(r[1])) for r in rows}
         for thread_id, message_id in sorted(posts):
-            with contextlib.suppress(discord.NotFound):
+            # Gone already, or in a place the bot can no longer reach (nothing more it can do).
+            # A passing error (5xx) propagates: no row is deleted and the member tries again.
+            with contextlib.suppress(discord.NotFound, discord.Forbidden):
                 await self.delete_message(thread_id, message_id)
         if posts:
             log.info("Took down a member’s signed posts on their request (%d)", len(posts))

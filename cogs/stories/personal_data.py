@@ -53,8 +53,10 @@ class StoriesPersonalData:
                     await self.service.delete_own(public_id, guild_id, subject.user_id)
                 except UserFacingError:
                     continue  # gone meanwhile
-                except discord.HTTPException as exc:
-                    # A server the bot cannot reach any more: the row still goes with `delete`.
+                except (discord.Forbidden, discord.NotFound) as exc:
+                    # A server the bot can no longer reach: nobody can take the post down through
+                    # the bot, and the row still goes with `delete`. A passing error (5xx) is
+                    # raised instead: nothing is deleted, and the member is asked to try again.
                     log.warning("Could not take a story down on a privacy request (%s)", exc.status)
                     continue
                 removed += 1

@@ -101,3 +101,24 @@ async def test_privacy_delete_takes_the_members_stories_down_with_everything_on_
         # /mystories has nothing, and nothing of her story can be acted on any more.
         mine = await w.fake.invoke(w.alice, w.channel, "mystories")
         assert public_id not in str(mine.components)
+
+
+async def test_a_passing_discord_error_deletes_nothing_and_a_second_try_finishes(
+    world: Any, tmp_path: Path
+) -> None:
+    w = story_world(world)
+    async with running_bot(w.fake, data_dir=tmp_path) as app:
+        await configure(w)
+        post, _thread = await shared_story(app, w, w.alice)
+        prompt = await w.fake.invoke(w.alice, w.channel, "privacy delete")
+        w.fake.fail_next("DELETE", "/channels/{channel_id}/messages/{message_id}", 503)
+        failed = await w.fake.click(w.alice, prompt.message, label=privacy_msg.CONFIRM)
+        assert failed.content == privacy_msg.SOMETHING_WENT_WRONG
+        # Her story is still hers to delete: nothing was lost half-way.
+        assert await app.store.fetchone("SELECT 1 FROM stories") is not None
+
+        again = await w.fake.invoke(w.alice, w.channel, "privacy delete")
+        done = await w.fake.click(w.alice, again.message, label=privacy_msg.CONFIRM)
+        assert "I deleted everything" in (done.content or "")
+        assert w.fake.message(post["id"]) is None
+        assert await app.store.fetchone("SELECT 1 FROM stories") is None
