@@ -47,6 +47,10 @@ TRY_AGAIN = "Try again"
 ALREADY_POSTED = "It’s in the thread — posted once ({link}). Thank you."
 RETRY_GONE = "There’s nothing left to retry here — that post was either made or its story is gone."
 SEND_NOT_YOURS = "That button belongs to someone else’s post."
+RETRY_EXPIRED = (
+    "That was a while ago, so I no longer keep those words (nothing unconfirmed is kept past a "
+    "day). If they aren’t in the thread, Encourage is there for a fresh message."
+)
 # The limits on Encourage (cogs/encouragement/logic.py): when they can post again, kindly.
 THROTTLED_STORY = (
     "You’ve already sent {limit} messages of kind words on this story in the last hour — that’s "

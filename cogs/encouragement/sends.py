@@ -126,3 +126,11 @@ class SendsRepository:
         await conn.execute(
             "DELETE FROM encouragement_sends WHERE token = ? AND message_id IS NULL", (token,)
         )
+
+    async def forget_unconfirmed_words(self, conn: aiosqlite.Connection, before: datetime) -> None:
+        """Clear the text of posts Discord never confirmed, submitted before `before`."""
+        await conn.execute(
+            "UPDATE encouragement_sends SET words = NULL "
+            "WHERE message_id IS NULL AND words IS NOT NULL AND created_at < ?",
+            (to_epoch(before),),
+        )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -48,6 +49,10 @@ class MaybePosted(UserFacingError):
     def __init__(self, token: str) -> None:
         super().__init__(m.MAYBE_POSTED)
         self.token = token
+
+
+#: How long the text of a post Discord never confirmed is kept for a Try again.
+UNCONFIRMED_KEPT = timedelta(days=1)
 
 
 def send_nonce(token: str) -> str:
@@ -281,6 +286,8 @@ class EncouragementService:
             raise UserFacingError(m.STORY_GONE)
         if send.message_id is not None:
             return _link(story, send.message_id)
+        if send.words is None:  # unconfirmed for a day: its text is not kept any longer
+            raise UserFacingError(m.RETRY_EXPIRED)
         thread = await self._thread_of(story)
         return await self._deliver(send, story, thread, look_first=True)
 
@@ -315,8 +322,10 @@ class EncouragementService:
             earlier = await self.sends.same_words(
                 conn, story.story_id, pseudonym, same_as, now - logic.THROTTLE_WINDOW
             )
-            if earlier is not None:
+            if earlier is not None and (earlier.message_id is not None or earlier.words):
                 return earlier
+            # Text waiting for a confirmation that never came is not kept beyond a day.
+            await self.sends.forget_unconfirmed_words(conn, now - UNCONFIRMED_KEPT)
             if kind == "encourage":
                 recent = await self.sends.recent_encouragements(
                     conn, story.guild_id, pseudonym, now - logic.THROTTLE_WINDOW

@@ -292,3 +292,28 @@ async def test_the_same_words_from_a_new_form_after_a_lost_answer_post_once(
         assert again.followups[-1]["content"].startswith("Thank you")
         assert len(kind_words(thread)) == 1
         assert await encouragement_rows(app) == 1
+
+
+async def test_unconfirmed_words_are_not_kept_past_a_day(world: Any, tmp_path: Path) -> None:
+    w = story_world(world)
+    async with running_bot(w.fake, data_dir=tmp_path) as app:
+        await configure(w)
+        post, thread = await shared_story(app, w, w.alice)
+        w.fake.fail_next("POST", MESSAGES, 503, count=3)  # refused, nothing stored
+        first = await encourage_post(w, w.bob, post, "Sending strength.", anonymous=True)
+        answer = first.followups[-1]
+        assert answer["content"] == m.MAYBE_POSTED
+        row = await app.store.fetchone("SELECT words FROM encouragement_sends")
+        assert row is not None and row[0] == "Sending strength."
+
+        await app.advance(hours=25)
+        await encourage_post(w, w.alice, post, "Thank you, everyone.", anonymous=True)
+        row = await app.store.fetchone(
+            "SELECT words FROM encouragement_sends WHERE message_id IS NULL"
+        )
+        assert row is not None and row[0] is None
+        late = await w.fake.click(w.bob, answer, label=m.TRY_AGAIN)
+        assert late.followups[-1]["content"] == m.RETRY_EXPIRED
+        assert [msg["content"] for msg in kind_words(thread)] == [
+            "💬 **Encouragement from a member**\nThank you, everyone."
+        ]
