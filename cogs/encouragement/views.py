@@ -17,11 +17,12 @@ from bot.errors import UserFacingError
 from bot.tree import send_ephemeral
 from bot.ui import BaseModal, guarded_callback
 from cogs.encouragement import messages as m
+from cogs.encouragement.kind_words import MaybePosted
 from cogs.encouragement.logic import ENCOURAGEMENT_LIMIT, REPLY_LIMIT
-from cogs.encouragement.service import MaybePosted
 
 if TYPE_CHECKING:
     from bot.app import Bot
+    from cogs.encouragement.kind_words import KindWords
     from cogs.encouragement.service import DigestChoice, EncouragementService
 
 
@@ -38,6 +39,10 @@ _NAMED, _ANONYMOUS = "named", "anonymous"
 def _service(interaction: discord.Interaction[Bot]) -> EncouragementService:
     cog: Any = interaction.client.get_cog("Encouragement")
     return cog.service
+
+
+def _kind_words(interaction: discord.Interaction[Bot]) -> KindWords:
+    return _service(interaction).kind_words
 
 
 def new_token() -> str:
@@ -122,7 +127,7 @@ class RetryButton(
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
-            link = await _service(interaction).retry(
+            link = await _kind_words(interaction).retry(
                 self.token, interaction.guild.id, interaction.user.id
             )
         except MaybePosted as error:
@@ -333,7 +338,7 @@ class EncourageModal(BaseModal):
         await interaction.response.defer(ephemeral=True, thinking=True)
         display = None if self.anonymous else interaction.user.display_name
         try:
-            link = await _service(interaction).encourage(
+            link = await _kind_words(interaction).encourage(
                 self.public_id,
                 interaction.guild.id,
                 interaction.user.id,
@@ -368,7 +373,7 @@ class ReplyModal(BaseModal):
             raise UserFacingError(m.SERVER_ONLY)
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
-            await _service(interaction).reply_as_op(
+            await _kind_words(interaction).reply_as_op(
                 self.public_id,
                 interaction.guild.id,
                 interaction.user.id,
