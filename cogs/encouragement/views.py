@@ -296,10 +296,13 @@ def with_story_items(
 
 class EncourageModal(BaseModal):
     def __init__(self, public_id: str) -> None:
-        super().__init__(title=m.ENCOURAGE_TITLE, timeout=None, custom_id="enc:post")
-        self.public_id = public_id
-        # One per opened form: a second delivery of this submission posts nothing new.
+        # One token per opened form, in its custom_id (the story's opaque id and the token,
+        # never a member): a second delivery of this submission posts nothing new.
         self.token = new_token()
+        super().__init__(
+            title=m.ENCOURAGE_TITLE, timeout=None, custom_id=f"enc:post:{public_id}:{self.token}"
+        )
+        self.public_id = public_id
         self.words: discord.ui.TextInput[EncourageModal] = discord.ui.TextInput(
             label=m.ENCOURAGE_FIELD,
             style=discord.TextStyle.paragraph,
@@ -357,9 +360,11 @@ class EncourageModal(BaseModal):
 
 class ReplyModal(BaseModal):
     def __init__(self, public_id: str) -> None:
-        super().__init__(title=m.REPLY_TITLE, timeout=None, custom_id="enc:reply")
-        self.public_id = public_id
         self.token = new_token()
+        super().__init__(
+            title=m.REPLY_TITLE, timeout=None, custom_id=f"enc:reply:{public_id}:{self.token}"
+        )
+        self.public_id = public_id
         self.words: discord.ui.TextInput[ReplyModal] = discord.ui.TextInput(
             label=m.REPLY_FIELD,
             style=discord.TextStyle.paragraph,
