@@ -16,6 +16,7 @@ from typing import Final, Literal, Protocol
 from zoneinfo import ZoneInfo
 
 from bot.inputs import InvalidInput
+from cogs.encouragement import messages as m
 
 __all__ = ["InvalidInput"]  # re-exported: the one bad-input type, from the core
 
@@ -89,20 +90,14 @@ def clean_message(
     cleaned = _strip_controls(unicodedata.normalize("NFC", text)).strip()
     cleaned = re.sub(r"\n{3,}", "\n\n", cleaned)
     if not cleaned:
-        raise InvalidInput(f"Your {what} was empty — a few words are plenty.")
+        raise InvalidInput(m.TEXT_EMPTY.format(what=what))
     if len(cleaned) > limit:
-        raise InvalidInput(
-            f"Your {what} is {len(cleaned):,} characters; the limit is {limit:,}. "
-            "Could you shorten it a little?"
-        )
+        raise InvalidInput(m.TEXT_TOO_LONG.format(what=what, length=len(cleaned), limit=limit))
     safe = sanitise(cleaned, limit=POST_BODY_LIMIT, links_allowed=links_allowed)
     if safe.invites_removed:
-        raise InvalidInput(f"Server invite links can’t go in a {what}. Could you take it out?")
+        raise InvalidInput(m.TEXT_INVITE.format(what=what))
     if safe.links_removed:
-        raise InvalidInput(
-            f"This server keeps links out of stories and their threads. Could you post your "
-            f"{what} without it?"
-        )
+        raise InvalidInput(m.TEXT_LINK.format(what=what))
     return safe.text
 
 

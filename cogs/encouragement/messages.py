@@ -61,6 +61,17 @@ THROTTLED_OVERALL = (
     "for so many people. You can send more {when}."
 )
 THROTTLED_WHEN = "at {time} ({relative})"
+# Kind words or a reply that cannot be posted as written ({what}: "message of encouragement",
+# "reply").
+TEXT_EMPTY = "Your {what} was empty — a few words are plenty."
+TEXT_TOO_LONG = (
+    "Your {what} is {length:,} characters; the limit is {limit:,}. Could you shorten it a little?"
+)
+TEXT_INVITE = "Server invite links can’t go in a {what}. Could you take it out?"
+TEXT_LINK = (
+    "This server keeps links out of stories and their threads. Could you post your {what} "
+    "without it?"
+)
 # A refusal that gives the member's own words back, so nothing they wrote is lost.
 GIVE_BACK = "{reason}\nHere’s what you wrote, to copy and edit:\n{text}"
 REPLY_OUTSIDE_THREAD = "/reply works inside a story’s thread, for the person who shared it."
