@@ -10,6 +10,12 @@ Every feature that stores anything about a member registers one `PersonalData` p
 Anonymous features find the member's rows through the member's keyed pseudonyms (`Subject`
 carries a function that derives them), never through an id stored in clear.
 
+A provider whose feature posts on Discord on the member's behalf may also have
+`remove_public(subject)` (see `PublicPosts`): the registry calls it before any row is deleted, so
+what the member posted (their stories with everything hanging off them, kind words signed with
+their name, OP replies) comes down from Discord through the feature's own delete path, while the
+records that find it still exist. It returns how many things it took down, by the same names.
+
 A provider may also list the tables it answers for in a `tables` attribute; a test checks that
 every table in the database is answered for by some provider (or is a declared core table).
 `export`/`delete` return every table they own as a key, even with nothing in it, so that the
@@ -22,7 +28,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import aiosqlite
 
@@ -53,6 +59,79 @@ def readable(row: Mapping[str, Any], *, json_fields: Sequence[str] = ()) -> Row:
                 out[key] = value
         else:
             out[key] = value
+    return out
+
+
+# Stored as 0/1, meaning yes or no: exported as booleans. A test checks that every column the
+# migrations declare `CHECK (x IN (0, 1))` is named here.
+YES_NO_COLUMNS = frozenset(
+    {
+        "active",
+        "anonymous",
+        "approval",
+        "backfilled",
+        "celebrate",
+        "crisis",
+        "digest_muted",
+        "dm_opt_in",
+        "leaderboard",
+        "links_allowed",
+        "notice_pending",
+        "paused",
+        "roundup_enabled",
+    }
+)
+# One key name per idea: the older names of an idea, and the one the export uses.
+KEY_NAMES = {"server_id": "guild_id", "tz": "timezone", "zone": "timezone"}
+# Inside a schedule's rule (scheduled_jobs.rule): unix seconds, and a weekday set as a mask.
+_RULE_INSTANTS = frozenset({"at", "due", "left_at", "purge_at"})
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def day_names(mask: int) -> list[str]:
+    """A stored set of weekdays (bit 0 = Monday) as the days' names."""
+    return [name for bit, name in enumerate(DAY_NAMES) if mask & (1 << bit)]
+
+
+def tidy(value: Any) -> Any:
+    """An export's rows, the same way everywhere: Discord ids as strings (`*_id`), instants in
+    ISO 8601 (`*_at`, and a schedule rule's), yes/no as booleans, weekdays and day masks as day
+    names (`days_mask` → `days`), one key name per idea (`guild_id`, `timezone`). Applied to
+    every row every provider exports (nested values too)."""
+    if isinstance(value, list):
+        return [tidy(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    out: Row = {}
+    for stored, item in value.items():
+        key: str = KEY_NAMES.get(str(stored), str(stored))
+        if isinstance(item, bool) or item is None:
+            pass
+        elif key.endswith("_mask") and isinstance(item, int):
+            key, item = key.removesuffix("_mask"), day_names(item)
+        elif key.endswith("_id") and isinstance(item, int):
+            item = str(item)  # too big for a JavaScript number
+        elif key == "weekday" and isinstance(item, int) and 0 <= item < len(DAY_NAMES):
+            item = DAY_NAMES[item]
+        elif key == "rule" and isinstance(item, dict):
+            item = tidy(_readable_rule(item))
+        elif key.endswith("_at") and isinstance(item, int):
+            item = iso_instant(item)
+        elif key in YES_NO_COLUMNS and item in (0, 1):
+            item = bool(item)
+        else:
+            item = tidy(item)
+        out[key] = item
+    return out
+
+
+def _readable_rule(rule: dict[str, Any]) -> dict[str, Any]:
+    out = dict(rule)
+    for key, value in rule.items():
+        if key == "days" and isinstance(value, int):
+            out[key] = day_names(value)
+        elif key in _RULE_INSTANTS and isinstance(value, int):
+            out[key] = iso_instant(value)
     return out
 
 
@@ -99,6 +178,16 @@ class PersonalData(Protocol):
         ...
 
 
+@runtime_checkable
+class PublicPosts(Protocol):
+    """Optional on a provider: take down from Discord what the member posted through the bot."""
+
+    async def remove_public(self, subject: Subject) -> dict[str, int]:
+        """Delete the member's posts on Discord (already gone counts as done); the number taken
+        down per kind. Runs outside any transaction, before `delete`."""
+        ...
+
+
 @dataclass
 class PrivacyRegistry:
     providers: dict[str, PersonalData] = field(default_factory=dict)
@@ -118,7 +207,19 @@ class PrivacyRegistry:
     async def export(self, store: Store, subject: Subject) -> dict[str, dict[str, list[Row]]]:
         """Every provider's rows about the member, read in one transaction (one snapshot)."""
         async with store.transaction() as conn:
-            return {p.feature: await p.export(conn, subject) for p in self.all()}
+            data = {p.feature: await p.export(conn, subject) for p in self.all()}
+        return {
+            feature: {table: tidy(rows) for table, rows in tables.items()}
+            for feature, tables in data.items()
+        }
+
+    async def remove_public(self, subject: Subject) -> dict[str, dict[str, int]]:
+        """Every provider's Discord-side removal (those that have one), before rows go."""
+        removed: dict[str, dict[str, int]] = {}
+        for provider in self.all():
+            if isinstance(provider, PublicPosts):
+                removed[provider.feature] = await provider.remove_public(subject)
+        return removed
 
     async def delete(self, store: Store, subject: Subject) -> dict[str, dict[str, int]]:
         """Remove the member's rows from every provider, all or nothing."""

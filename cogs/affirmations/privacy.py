@@ -10,7 +10,31 @@ from __future__ import annotations
 import aiosqlite
 
 from bot.privacy import Row, Subject, delete_rows, fetch_rows
+from cogs.affirmations.logic import Deck
 from cogs.affirmations.repository import DM_JOB, GUILD_JOB, dm_owner, guild_owner
+
+
+async def _readable_decks(conn: aiosqlite.Connection, owner: str) -> list[Row]:
+    """The member's personal deck as what it means to them (how far this round has come), not
+    the shuffle bag's ids and order, which nobody can read."""
+    cursor = await conn.execute("SELECT deck FROM affirmation_decks WHERE owner = ?", (owner,))
+    rows: list[Row] = []
+    for row in await cursor.fetchall():
+        try:
+            deck = Deck.from_json(row["deck"])
+        except ValueError:
+            continue
+        rows.append(
+            {
+                "about": (
+                    "Your affirmation DMs go through every affirmation once before any repeats; "
+                    "this is how far the current round has come."
+                ),
+                "sent_this_round": len(deck.drawn),
+                "still_to_come_this_round": len(deck.remaining),
+            }
+        )
+    return rows
 
 
 class AffirmationsPersonalData:
@@ -35,12 +59,7 @@ class AffirmationsPersonalData:
                 "SELECT * FROM affirmation_dm_subscriptions WHERE user_id = ?",
                 (subject.user_id,),
             ),
-            "affirmation_decks": await fetch_rows(
-                conn,
-                "SELECT owner, deck FROM affirmation_decks WHERE owner = ?",
-                (dm_owner(subject.user_id),),
-                json_fields=("deck",),
-            ),
+            "affirmation_decks": await _readable_decks(conn, dm_owner(subject.user_id)),
             "scheduled_jobs": await fetch_rows(
                 conn,
                 "SELECT kind, key, rule, next_run_at, occurrence FROM scheduled_jobs "

@@ -24,6 +24,7 @@ from cogs.encouragement.views import (
     EncourageModal,
     MeTooButton,
     ReplyModal,
+    RetryButton,
 )
 from cogs.stories.logic import STAGE_LABELS, story_label
 from cogs.stories.repository import Story
@@ -43,17 +44,21 @@ class EncouragementCog(commands.Cog, name="Encouragement"):
         self.bot = bot
         self.repo = EncouragementRepository(bot.store)
         self.service = EncouragementService(bot, self.repo, StoriesTable(bot.store, bot.anonymizer))
-        self.privacy = EncouragementPersonalData()
+        self.privacy = EncouragementPersonalData(bot.store, bot.http.delete_message)
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(EncourageButton, MeTooButton, DigestsButton, DigestToggle)
+        self.bot.add_dynamic_items(
+            EncourageButton, MeTooButton, DigestsButton, DigestToggle, RetryButton
+        )
         self.bot.modals.add(EncourageModal, ReplyModal)
         self.bot.scheduler.register(DigestJob(self.service))
         self.bot.scheduler.register(RoundupJob(self.service))
         self.bot.privacy.register(self.privacy)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(EncourageButton, MeTooButton, DigestsButton, DigestToggle)
+        self.bot.remove_dynamic_items(
+            EncourageButton, MeTooButton, DigestsButton, DigestToggle, RetryButton
+        )
         self.bot.modals.remove(EncourageModal, ReplyModal)
         self.bot.scheduler.unregister(DIGEST_JOB)
         self.bot.scheduler.unregister(ROUNDUP_JOB)

@@ -16,6 +16,7 @@ from typing import Final, Literal, Protocol
 from zoneinfo import ZoneInfo
 
 from bot.inputs import InvalidInput
+from cogs.encouragement import messages as m
 
 __all__ = ["InvalidInput"]  # re-exported: the one bad-input type, from the core
 
@@ -89,20 +90,14 @@ def clean_message(
     cleaned = _strip_controls(unicodedata.normalize("NFC", text)).strip()
     cleaned = re.sub(r"\n{3,}", "\n\n", cleaned)
     if not cleaned:
-        raise InvalidInput(f"Your {what} was empty — a few words are plenty.")
+        raise InvalidInput(m.TEXT_EMPTY.format(what=what))
     if len(cleaned) > limit:
-        raise InvalidInput(
-            f"Your {what} is {len(cleaned):,} characters; the limit is {limit:,}. "
-            "Could you shorten it a little?"
-        )
+        raise InvalidInput(m.TEXT_TOO_LONG.format(what=what, length=len(cleaned), limit=limit))
     safe = sanitise(cleaned, limit=POST_BODY_LIMIT, links_allowed=links_allowed)
     if safe.invites_removed:
-        raise InvalidInput(f"Server invite links can’t go in a {what}. Could you take it out?")
+        raise InvalidInput(m.TEXT_INVITE.format(what=what))
     if safe.links_removed:
-        raise InvalidInput(
-            f"This server keeps links out of stories and their threads. Could you post your "
-            f"{what} without it?"
-        )
+        raise InvalidInput(m.TEXT_LINK.format(what=what))
     return safe.text
 
 
@@ -111,9 +106,20 @@ def signature(display_name: str | None, neutralise: Neutralise) -> str:
     The name is shown as plain text: no markdown, no mention syntax, no line breaks."""
     if display_name is None:
         return "a member"
-    name = " ".join(_strip_controls(display_name).split())[:SIGNATURE_LIMIT]
+    name = shorten(" ".join(_strip_controls(display_name).split()), SIGNATURE_LIMIT)
     name, _ = neutralise(name)
     return discord_escape(name) or "a member"
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` within `limit` characters: whole when it fits, else cut at the last word boundary
+    (mid-word only when one word is most of it) and ended with "…"."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,.;:") + "…"
 
 
 def discord_escape(text: str) -> str:
@@ -123,13 +129,7 @@ def discord_escape(text: str) -> str:
 
 def excerpt(text: str, limit: int = DIGEST_EXCERPT_LENGTH) -> str:
     """A one-paragraph preview that ends on a word."""
-    flat = " ".join(text.split())
-    if len(flat) <= limit:
-        return flat
-    cut = flat[: limit - 1]
-    if " " in cut[limit // 2 :]:
-        cut = cut[: cut.rindex(" ")]
-    return cut.rstrip(" ,.;:") + "…"
+    return shorten(" ".join(text.split()), limit)
 
 
 def thread_name(label: str, stage: str | None) -> str:
@@ -140,6 +140,59 @@ def thread_name(label: str, stage: str | None) -> str:
     if len(name) > THREAD_NAME_LIMIT:
         name = name[: THREAD_NAME_LIMIT - 1].rstrip() + "…"
     return name
+
+
+# --------------------------------------------------------------------------------------------
+# How often one member may encourage
+# --------------------------------------------------------------------------------------------
+
+# At most this many kind words per member on one story, and across all stories, per window.
+# Moderators are exempt from the overall limit only (they may welcome many stories in an
+# hour); on one story they count like everyone, so no thread can be flooded.
+PER_STORY_LIMIT = 3
+PER_MEMBER_LIMIT = 20
+THROTTLE_WINDOW = timedelta(hours=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Throttled:
+    """The member reached a limit: which one, and when they may post again (UTC)."""
+
+    scope: Literal["story", "overall"]
+    until: datetime
+
+
+def _next_free(now: datetime, times: list[datetime], limit: int) -> datetime | None:
+    recent = sorted(t for t in times if t > now - THROTTLE_WINDOW)
+    if len(recent) < limit:
+        return None
+    # Free again when enough of the window's kind words have aged out of it.
+    return (recent[len(recent) - limit] + THROTTLE_WINDOW).astimezone(UTC)
+
+
+def throttle(
+    now: datetime,
+    on_story: list[datetime],
+    everywhere: list[datetime],
+    *,
+    moderator: bool,
+) -> Throttled | None:
+    """Whether one more kind word is allowed now, given when the member sent the ones before
+    (on this story, and on every story of the server); None when it is."""
+    _require_aware(now, "now")
+    until = _next_free(now, on_story, PER_STORY_LIMIT)
+    if until is not None:
+        return Throttled("story", until)
+    if not moderator:
+        until = _next_free(now, everywhere, PER_MEMBER_LIMIT)
+        if until is not None:
+            return Throttled("overall", until)
+    return None
+
+
+def copyable(text: str) -> str:
+    """A member's own text in a code block they can copy from (no fence inside can close it)."""
+    return "```\n" + text.replace("```", "`\u200b`\u200b`") + "\n```"
 
 
 # --------------------------------------------------------------------------------------------

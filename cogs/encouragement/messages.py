@@ -12,9 +12,11 @@ ENCOURAGE_TITLE = "A few kind words"
 ENCOURAGE_FIELD = "Your message"
 ENCOURAGE_PLACEHOLDER = "What would you want to hear after a day like that?"
 SIGN_FIELD = "How to sign it"
-SIGN_NAMED = "With my name"
-SIGN_ANONYMOUS = "Post anonymously (as “a member”)"
+# Anonymous is the default; signing with one's name is a choice made each time.
+SIGN_ANONYMOUS = "As “a member” (anonymous)"
 SIGN_ANONYMOUS_HINT = "Nobody, not even the moderators, sees who wrote it."
+SIGN_NAMED = "With my name"
+SIGN_NAMED_HINT = "Your server display name is shown above your words."
 
 # -- what lands in the thread --------------------------------------------------------------------
 ENCOURAGEMENT_POST = "💬 **Encouragement from {signature}**\n{text}"
@@ -28,10 +30,50 @@ REPLIED = "Posted in the thread as “OP (anonymous)”."
 
 # -- refusals (ephemeral, one kind sentence) -----------------------------------------------------
 STORY_GONE = "That story isn’t here anymore, so there’s nowhere to send this — thank you anyway."
+THREAD_REMOVED = (
+    "The thread under this story was removed, so there’s nowhere to post kind words on it "
+    "right now — thank you for wanting to."
+)
 THREAD_NOT_READY = "The thread for this story isn’t ready yet — could you try again in a minute?"
 THREAD_UNREACHABLE = (
     "I couldn’t post in this story’s thread just now. Nothing was posted — please try again later."
 )
+# Discord stored it or not: we cannot tell. The token behind "Try again" makes a retry safe.
+MAYBE_POSTED = (
+    "Discord didn’t confirm your post, so it may already be in the thread. Press Try again: "
+    "if it’s there, nothing is posted twice; if not, it goes up now."
+)
+TRY_AGAIN = "Try again"
+ALREADY_POSTED = "It’s in the thread — posted once ({link}). Thank you."
+RETRY_GONE = "There’s nothing left to retry here — that post was either made or its story is gone."
+SEND_NOT_YOURS = "That button belongs to someone else’s post."
+RETRY_EXPIRED = (
+    "That was a while ago, so I no longer keep those words (nothing unconfirmed is kept past a "
+    "day). If they aren’t in the thread, Encourage is there for a fresh message."
+)
+# The limits on Encourage (cogs/encouragement/logic.py): when they can post again, kindly.
+THROTTLED_STORY = (
+    "You’ve already sent {limit} messages of kind words on this story in the last hour — that’s "
+    "generous. You can add more {when}."
+)
+THROTTLED_OVERALL = (
+    "You’ve sent {limit} messages of encouragement in the last hour — thank you for showing up "
+    "for so many people. You can send more {when}."
+)
+THROTTLED_WHEN = "at {time} ({relative})"
+# Kind words or a reply that cannot be posted as written ({what}: "message of encouragement",
+# "reply").
+TEXT_EMPTY = "Your {what} was empty — a few words are plenty."
+TEXT_TOO_LONG = (
+    "Your {what} is {length:,} characters; the limit is {limit:,}. Could you shorten it a little?"
+)
+TEXT_INVITE = "Server invite links can’t go in a {what}. Could you take it out?"
+TEXT_LINK = (
+    "This server keeps links out of stories and their threads. Could you post your {what} "
+    "without it?"
+)
+# A refusal that gives the member's own words back, so nothing they wrote is lost.
+GIVE_BACK = "{reason}\nHere’s what you wrote, to copy and edit:\n{text}"
 REPLY_OUTSIDE_THREAD = "/reply works inside a story’s thread, for the person who shared it."
 REPLY_NOT_AUTHOR = (
     "Only the person who shared this story can reply as OP. You’re very welcome to write in the "
@@ -46,8 +88,8 @@ SERVER_ONLY = "That works inside a server."
 DIGEST_HEADER = "💛 New encouragement on your {label} in **{server}**:"
 DIGEST_ITEM = "• “{excerpt}” — {signature}"
 DIGEST_MORE = "…and {count} more."
-DIGEST_ME_TOO = "{count} people have said “me too” so far."
 DIGEST_ME_TOO_ONE = "1 person has said “me too” so far."
+DIGEST_ME_TOO = "{count} people have said “me too” so far."
 DIGEST_LINK = "Read everything in the thread: {link}"
 DIGEST_FOOTER = (
     "You get these because you asked for them when you shared (at most one an hour per story). "

@@ -132,10 +132,10 @@ class EncouragementRepository:
         """The story was deleted: its thread record, kind words and me-toos go with it."""
         async with self.store.transaction() as conn:
             await conn.execute("DELETE FROM encouragement_stories WHERE story_id = ?", (story_id,))
-            await conn.execute(
-                "DELETE FROM scheduled_jobs WHERE kind = ? AND key = ?",
-                (DIGEST_JOB, str(story_id)),
-            )
+            for table in ("scheduled_jobs", "job_runs"):  # its digest, and the digests' history
+                await conn.execute(
+                    f"DELETE FROM {table} WHERE kind = ? AND key = ?", (DIGEST_JOB, str(story_id))
+                )
 
     # -- kind words -----------------------------------------------------------------------------
 

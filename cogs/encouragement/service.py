@@ -17,10 +17,12 @@ import discord
 
 from bot.errors import UserFacingError
 from bot.guild_settings import GuildSettingsRepository
+from bot.i18n import plural
 from bot.scheduling import Outcome, to_epoch
 from bot.sending import PermanentFailure
 from cogs.encouragement import logic
 from cogs.encouragement import messages as m
+from cogs.encouragement.kind_words import KindWords
 from cogs.encouragement.repository import (
     DIGEST_JOB,
     ROUNDUP_JOB,
@@ -29,7 +31,6 @@ from cogs.encouragement.repository import (
     pseudonym_scope,
 )
 from cogs.encouragement.stories_data import StoriesData
-from cogs.stories import logic as stories_logic
 
 if TYPE_CHECKING:
     from bot.app import Bot
@@ -51,6 +52,7 @@ class EncouragementService:
         self.bot = bot
         self.repo = repo
         self.stories = stories
+        self.kind_words = KindWords(bot, repo, stories)
 
     # -- a story was posted ---------------------------------------------------------------------
 
@@ -137,79 +139,13 @@ class EncouragementService:
                 log.warning("Could not delete a removed story's thread (HTTP %s)", exc.status)
         await self.repo.forget_story(story_id)
 
-    # -- kind words -----------------------------------------------------------------------------
-
-    async def _thread_of(self, story: StoryThread) -> discord.Thread:
-        if story.thread_id is None:
-            raise UserFacingError(m.THREAD_NOT_READY)
-        channel = self.bot.get_channel(story.thread_id)
-        if not isinstance(channel, discord.Thread):
-            try:
-                fetched = await self.bot.fetch_channel(story.thread_id)
-            except discord.NotFound:
-                raise UserFacingError(m.STORY_GONE) from None
-            except discord.HTTPException:
-                raise UserFacingError(m.THREAD_UNREACHABLE) from None
-            if not isinstance(fetched, discord.Thread):
-                raise UserFacingError(m.STORY_GONE)
-            channel = fetched
-        return channel
+    # -- a story by its public id (kind words and OP replies: cogs/encouragement/kind_words.py)
 
     async def _story(self, public_id: str, guild_id: int) -> StoryThread:
         story = await self.repo.story_by_public_id(public_id)
         if story is None or story.guild_id != guild_id:
             raise UserFacingError(m.STORY_GONE)
         return story
-
-    async def _post_in_thread(self, thread: discord.Thread, content: str) -> discord.Message:
-        try:
-            return await thread.send(content, allowed_mentions=NONE)
-        except discord.HTTPException as exc:
-            log.warning("Could not post in a story thread (HTTP %s)", exc.status)
-            raise UserFacingError(m.THREAD_UNREACHABLE) from None
-
-    async def encourage(
-        self, public_id: str, guild_id: int, user_id: int, text: str, display_name: str | None
-    ) -> str:
-        """Post kind words in the story's thread, signed with `display_name` or "a member".
-        Returns the link to the posted message."""
-        try:
-            words = logic.clean_message(
-                text,
-                limit=logic.ENCOURAGEMENT_LIMIT,
-                what="message of encouragement",
-                links_allowed=await self.stories.links_allowed(guild_id),
-                sanitise=stories_logic.sanitise,
-            )
-        except logic.InvalidInput as exc:
-            raise UserFacingError(str(exc)) from None
-        story = await self._story(public_id, guild_id)
-        story_id = story.story_id
-        thread = await self._thread_of(story)
-        signature = logic.signature(display_name, stories_logic.neutralise_mentions)
-        posted = await self._post_in_thread(
-            thread, m.ENCOURAGEMENT_POST.format(signature=signature, text=words)
-        )
-        now = self.bot.clock.now()
-        wants_digest = await self._digest_on(story)
-        pending = await self.bot.scheduler.next_run(DIGEST_JOB, str(story_id))
-        async with self.bot.store.transaction() as conn:
-            await self.repo.add_encouragement(
-                conn,
-                story_id=story_id,
-                guild_id=guild_id,
-                pseudonym=self.bot.anonymizer.pseudonym(pseudonym_scope(guild_id), user_id),
-                signature=None if display_name is None else signature,
-                body=words if wants_digest else None,
-                message_id=posted.id,
-                now=now,
-            )
-            if wants_digest and pending is None:
-                due = logic.digest_due_at(now, story.digest_sent_at)
-                await self.bot.scheduler.put_job(
-                    conn, DIGEST_JOB, str(story_id), {"at": to_epoch(due)}
-                )
-        return posted.jump_url
 
     # -- me too ---------------------------------------------------------------------------------
 
@@ -242,24 +178,6 @@ class EncouragementService:
         if not await self.stories.is_author(story.story_id, guild_id, user_id):
             raise UserFacingError(m.REPLY_NOT_AUTHOR)
         return story.public_id
-
-    async def reply_as_op(self, public_id: str, guild_id: int, user_id: int, text: str) -> None:
-        story = await self._story(public_id, guild_id)
-        # Checked again on submit: the story may have been deleted meanwhile.
-        if not await self.stories.is_author(story.story_id, guild_id, user_id):
-            raise UserFacingError(m.REPLY_NOT_AUTHOR)
-        try:
-            words = logic.clean_message(
-                text,
-                limit=logic.REPLY_LIMIT,
-                what="reply",
-                links_allowed=await self.stories.links_allowed(guild_id),
-                sanitise=stories_logic.sanitise,
-            )
-        except logic.InvalidInput as exc:
-            raise UserFacingError(str(exc)) from None
-        thread = await self._thread_of(story)
-        await self._post_in_thread(thread, m.OP_REPLY_POST.format(text=words))
 
     # -- the author's digest --------------------------------------------------------------------
 
@@ -309,7 +227,7 @@ class EncouragementService:
             return "skipped", "DMs closed"
         async with self.bot.store.transaction() as conn:
             await self.repo.mark_digested(conn, story_id, [i.id for i in items], now)
-        return "done", f"{len(items)} item(s)"
+        return "done", plural(len(items), "1 item", "{count} items")
 
     async def _digest_on(self, story: StoryThread) -> bool:
         return not story.digest_muted and await self.stories.wants_digest(story.story_id)
@@ -414,7 +332,7 @@ def render_digest(
     if len(items) > logic.DIGEST_EXCERPTS:
         lines.append(m.DIGEST_MORE.format(count=len(items) - logic.DIGEST_EXCERPTS))
     if me_toos:
-        lines.append(m.DIGEST_ME_TOO_ONE if me_toos == 1 else m.DIGEST_ME_TOO.format(count=me_toos))
+        lines.append(plural(me_toos, m.DIGEST_ME_TOO_ONE, m.DIGEST_ME_TOO))
     if link:
         lines.append(m.DIGEST_LINK.format(link=link))
     lines.append(f"-# {m.DIGEST_FOOTER}")

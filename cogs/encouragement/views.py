@@ -7,6 +7,7 @@ are DynamicItems, so they work on every story ever posted, across restarts.
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Self
 
@@ -16,23 +17,46 @@ from bot.errors import UserFacingError
 from bot.tree import send_ephemeral
 from bot.ui import PersistentModal, custom_id, guarded_callback
 from cogs.encouragement import messages as m
+from cogs.encouragement.kind_words import MaybePosted
 from cogs.encouragement.logic import ENCOURAGEMENT_LIMIT, REPLY_LIMIT
 
 if TYPE_CHECKING:
     from bot.app import Bot
+    from cogs.encouragement.kind_words import KindWords
     from cogs.encouragement.service import DigestChoice, EncouragementService
 
 
 WRITE_PREFIX = "enc:write:"
 ME_TOO_PREFIX = "enc:metoo:"
+RETRY_PREFIX = "enc:retry:"
 # The stories feature's opaque story id (random, URL-safe); never a member id.
 PUBLIC_ID = r"[A-Za-z0-9_-]{8,32}"
+# One form's submission token (random, URL-safe): the nonce of its post, never a member id.
+TOKEN = r"[A-Za-z0-9_-]{16}"
 _NAMED, _ANONYMOUS = "named", "anonymous"
 
 
 def _service(interaction: discord.Interaction[Bot]) -> EncouragementService:
     cog: Any = interaction.client.get_cog("Encouragement")
     return cog.service
+
+
+def _kind_words(interaction: discord.Interaction[Bot]) -> KindWords:
+    return _service(interaction).kind_words
+
+
+def new_token() -> str:
+    """A fresh submission token: one per opened form, so one submission is one post."""
+    return secrets.token_urlsafe(12)
+
+
+async def answer_maybe_posted(interaction: discord.Interaction[Bot], error: MaybePosted) -> None:
+    """Discord did not confirm the post: say so truthfully, with a Try again that cannot
+    double it (it carries the submission's token, and so its nonce)."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(RetryButton(error.token))
+    view.stop()  # the DynamicItem answers; no need to keep this copy
+    await interaction.followup.send(error.message, view=view, ephemeral=True)
 
 
 def me_too_label(count: int) -> str:
@@ -67,6 +91,49 @@ class EncourageButton(
     @guarded_callback
     async def callback(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
         await interaction.response.send_modal(EncourageModal(self.public_id))
+
+
+class RetryButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=rf"enc:retry:(?P<token>{TOKEN})",
+):
+    """Under a "may have been posted" answer (ephemeral): sends that submission again with its
+    own nonce, or finds it already posted."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=m.TRY_AGAIN,
+                style=discord.ButtonStyle.primary,
+                custom_id=f"{RETRY_PREFIX}{token}",
+            )
+        )
+        self.token = token
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> RetryButton:
+        return cls(match["token"])
+
+    @guarded_callback
+    async def callback(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
+        if interaction.guild is None:
+            await send_ephemeral(interaction, m.SERVER_ONLY)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            link = await _kind_words(interaction).retry(
+                self.token, interaction.guild.id, interaction.user.id
+            )
+        except MaybePosted as error:
+            await answer_maybe_posted(interaction, error)
+            return
+        await interaction.followup.send(m.ALREADY_POSTED.format(link=link), ephemeral=True)
 
 
 class MeTooButton(
@@ -227,10 +294,16 @@ def with_story_items(
     return view
 
 
-class EncourageModal(PersistentModal, template=rf"enc:encourage:(?P<story>{PUBLIC_ID})"):
-    def __init__(self, public_id: str) -> None:
+class EncourageModal(
+    PersistentModal, template=rf"enc:encourage:(?P<story>{PUBLIC_ID}):(?P<send>{TOKEN})"
+):
+    def __init__(self, public_id: str, token: str | None = None) -> None:
+        # One token per opened form, in its custom_id (the story's opaque id and the token,
+        # never a member): a second delivery of this submission posts nothing new.
+        self.token = token or new_token()
         super().__init__(
-            title=m.ENCOURAGE_TITLE, custom_id=custom_id("enc", "encourage", public_id)
+            title=m.ENCOURAGE_TITLE,
+            custom_id=custom_id("enc", "encourage", f"{public_id}:{self.token}"),
         )
         self.public_id = public_id
         self.words: discord.ui.TextInput[EncourageModal] = discord.ui.TextInput(
@@ -242,10 +315,17 @@ class EncourageModal(PersistentModal, template=rf"enc:encourage:(?P<story>{PUBLI
         )
         self.sign: discord.ui.Select[EncourageModal] = discord.ui.Select(
             custom_id="sign",
+            # Anonymous unless the member picks their name, each time (a community about
+            # rejection: "a member" is the kind default).
             options=[
-                discord.SelectOption(label=m.SIGN_NAMED, value=_NAMED, default=True),
                 discord.SelectOption(
-                    label=m.SIGN_ANONYMOUS, value=_ANONYMOUS, description=m.SIGN_ANONYMOUS_HINT
+                    label=m.SIGN_ANONYMOUS,
+                    value=_ANONYMOUS,
+                    description=m.SIGN_ANONYMOUS_HINT,
+                    default=True,
+                ),
+                discord.SelectOption(
+                    label=m.SIGN_NAMED, value=_NAMED, description=m.SIGN_NAMED_HINT
                 ),
             ],
             min_values=1,
@@ -259,11 +339,11 @@ class EncourageModal(PersistentModal, template=rf"enc:encourage:(?P<story>{PUBLI
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], match: re.Match[str], /
     ) -> Self:
-        return cls(match["story"])
+        return cls(match["story"], match["send"])
 
     @property
     def anonymous(self) -> bool:
-        return _ANONYMOUS in self.sign.values
+        return _NAMED not in self.sign.values
 
     async def on_submit(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
         if interaction.guild is None:
@@ -271,16 +351,30 @@ class EncourageModal(PersistentModal, template=rf"enc:encourage:(?P<story>{PUBLI
         # Posting takes a moment; the acknowledgement is private and names nobody.
         await interaction.response.defer(ephemeral=True, thinking=True)
         display = None if self.anonymous else interaction.user.display_name
-        link = await _service(interaction).encourage(
-            self.public_id, interaction.guild.id, interaction.user.id, self.words.value, display
-        )
+        try:
+            link = await _kind_words(interaction).encourage(
+                self.public_id,
+                interaction.guild.id,
+                interaction.user.id,
+                self.words.value,
+                display,
+                token=self.token,
+                # Exempt from the limit across stories only (never from the one per story).
+                moderator=interaction.permissions.manage_messages,
+            )
+        except MaybePosted as error:
+            await answer_maybe_posted(interaction, error)
+            return
         text = m.ENCOURAGED_ANONYMOUSLY if self.anonymous else m.ENCOURAGED
         await interaction.followup.send(text.format(link=link), ephemeral=True)
 
 
-class ReplyModal(PersistentModal, template=rf"enc:reply:(?P<story>{PUBLIC_ID})"):
-    def __init__(self, public_id: str) -> None:
-        super().__init__(title=m.REPLY_TITLE, custom_id=custom_id("enc", "reply", public_id))
+class ReplyModal(PersistentModal, template=rf"enc:reply:(?P<story>{PUBLIC_ID}):(?P<send>{TOKEN})"):
+    def __init__(self, public_id: str, token: str | None = None) -> None:
+        self.token = token or new_token()
+        super().__init__(
+            title=m.REPLY_TITLE, custom_id=custom_id("enc", "reply", f"{public_id}:{self.token}")
+        )
         self.public_id = public_id
         self.words: discord.ui.TextInput[ReplyModal] = discord.ui.TextInput(
             label=m.REPLY_FIELD,
@@ -295,13 +389,21 @@ class ReplyModal(PersistentModal, template=rf"enc:reply:(?P<story>{PUBLIC_ID})")
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], match: re.Match[str], /
     ) -> Self:
-        return cls(match["story"])
+        return cls(match["story"], match["send"])
 
     async def on_submit(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
         if interaction.guild is None:
             raise UserFacingError(m.SERVER_ONLY)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await _service(interaction).reply_as_op(
-            self.public_id, interaction.guild.id, interaction.user.id, self.words.value
-        )
+        try:
+            await _kind_words(interaction).reply_as_op(
+                self.public_id,
+                interaction.guild.id,
+                interaction.user.id,
+                self.words.value,
+                token=self.token,
+            )
+        except MaybePosted as error:
+            await answer_maybe_posted(interaction, error)
+            return
         await interaction.followup.send(m.REPLIED, ephemeral=True)

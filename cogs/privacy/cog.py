@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.i18n import plural
 from cogs.privacy import logic, messages
 from cogs.privacy.repository import PresencePersonalData, PresenceRepository
 from cogs.privacy.service import PURGE_JOB, PrivacyService, RetentionService, ServerPurgeJob
@@ -79,7 +80,7 @@ class PrivacyCog(commands.Cog):
             io.BytesIO(logic.export_bytes(document)), filename=logic.export_filename(generated_at)
         )
         text = (
-            messages.EXPORT_READY.format(rows=rows, plural="" if rows == 1 else "s")
+            plural(rows, messages.EXPORT_READY_ONE, messages.EXPORT_READY)
             if rows
             else messages.EXPORT_EMPTY
         )

@@ -6,10 +6,15 @@ GROUP_DESCRIPTION = "See or delete everything Rebound stores about you."
 EXPORT_DESCRIPTION = "Get a file with everything Rebound stores about you (only you see it)."
 DELETE_DESCRIPTION = "Delete everything Rebound stores about you, after you confirm."
 
+EXPORT_READY_ONE = (
+    "Here’s everything Rebound stores about you, as a JSON file only you can see (1 item). Dates "
+    "and times are in ISO 8601, UTC. Your stories are in it because I can recognise them from "
+    "your keyed pseudonym — nobody else can."
+)
 EXPORT_READY = (
-    "Here’s everything Rebound stores about you, as a JSON file only you can see "
-    "({rows} item{plural}). Dates and times are in ISO 8601, UTC. Your stories are in it because "
-    "I can recognise them from your keyed pseudonym — nobody else can."
+    "Here’s everything Rebound stores about you, as a JSON file only you can see ({count} items). "
+    "Dates and times are in ISO 8601, UTC. Your stories are in it because I can recognise them "
+    "from your keyed pseudonym — nobody else can."
 )
 EXPORT_EMPTY = (
     "Rebound stores nothing about you right now. The file shows every place I looked, all empty."
@@ -17,8 +22,10 @@ EXPORT_EMPTY = (
 
 DELETE_PROMPT = (
     "This deletes everything Rebound stores about you, in every server: {summary}.\n"
-    "Stories you shared and your me-toos are included. It can’t be undone — "
-    "/privacy export first if you’d like a copy."
+    "Stories you shared come down from the server too: each post, its thread with everything in "
+    "it (other members’ kind words and me-toos) and any report about it. So do the kind words you "
+    "signed with your name and your OP replies; your anonymous kind words stay up, with nothing "
+    "left that ties them to you. It can’t be undone — /privacy export first if you’d like a copy."
 )
 DELETE_NOTHING = (
     "Rebound stores nothing about you right now, so there’s nothing to delete. Take care."
@@ -29,7 +36,8 @@ DELETED = "Done — I deleted everything Rebound stored about you: {summary}. Ta
 DELETED_NOTHING_LEFT = "There was nothing left to delete — it’s all gone already."
 CANCELLED = "Nothing was deleted."
 SOMETHING_WENT_WRONG = (
-    "Something went wrong on my side, and nothing was deleted. Please try /privacy delete again."
+    "Something went wrong on my side, and your data was not deleted (some of your posts may "
+    "already be down). Please try /privacy delete again."
 )
 
 # How a table's rows are named when telling a member what was found or removed.
@@ -45,6 +53,14 @@ ROW_NAMES: dict[str, tuple[str, str]] = {
     "story_blocks": ("block on sharing", "blocks on sharing"),
     "encouragement_me_too": ("me-too", "me-toos"),
     "encouragements": ("kind word you sent", "kind words you sent"),
+    "encouragement_sends": (
+        "record of a post you made in a story thread",
+        "records of posts you made in story threads",
+    ),
+    "messages_in_threads": (
+        "signed post in a story thread taken down",
+        "signed posts in story threads taken down",
+    ),
     "streak_checkins": ("check-in", "check-ins"),
     "streak_profiles": ("streak setting", "streak settings"),
     "streak_pauses": ("streak pause", "streak pauses"),

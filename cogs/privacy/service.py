@@ -53,9 +53,15 @@ class PrivacyService:
         return logic.counts_of(data)
 
     async def delete(self, user_id: int) -> dict[str, int]:
-        """Remove everything, all or nothing; rows removed per table."""
-        removed = await self.registry.delete(self.store, await self.subject(user_id))
+        """Take down what the member posted through the bot (their stories with everything
+        hanging off them, their signed kind words and OP replies), then remove every row, all
+        or nothing; what was removed, per table or kind."""
+        subject = await self.subject(user_id)
+        taken_down = await self.registry.remove_public(subject)
+        removed = await self.registry.delete(self.store, subject)
         counts = logic.counts_of(removed)
+        for kind, n in logic.counts_of(taken_down).items():
+            counts[kind] = counts.get(kind, 0) + n
         log.info("A member's data was deleted on request (%d rows)", sum(counts.values()))
         return counts
 
@@ -94,7 +100,7 @@ class RetentionService:
                     returned += 1
                     await self.scheduler.remove_job(conn, PURGE_JOB, str(guild_id))
         if returned:
-            log.info("Rebound is back in %d server(s) it had left; their data is kept", returned)
+            log.info("Rebound is back in servers it had left; their data is kept (%d)", returned)
 
     async def left(self, guild_id: int) -> None:
         """The bot was removed: schedule the server's data for deletion."""
@@ -107,7 +113,10 @@ class RetentionService:
                 await self.scheduler.put_job(
                     conn, PURGE_JOB, str(guild_id), rule, after=purge_at - timedelta(seconds=1)
                 )
-        log.info("Rebound left a server; its data goes in %d day(s)", self.retention_days)
+        log.info(
+            "Rebound left a server; its data goes after the retention period (days: %d)",
+            self.retention_days,
+        )
 
     async def reconcile(self, current: Iterable[int]) -> None:
         """After connecting: servers the bot was removed from while it was off count as left."""

@@ -61,11 +61,13 @@ class DeleteChoice(
             return
         cog = interaction.client.get_cog("PrivacyCog")
         service: PrivacyService = cog.service  # type: ignore[union-attr]
+        # Taking posts down from Discord may take longer than an answer's three seconds.
+        await interaction.response.defer()
         try:
             removed = await service.delete(interaction.user.id)
         except Exception:
-            log.exception("Deleting a member's data failed; nothing was deleted")
-            await interaction.response.edit_message(
+            log.exception("Deleting a member's data failed; no row was deleted")
+            await interaction.edit_original_response(
                 content=messages.SOMETHING_WENT_WRONG, view=None
             )
             return
@@ -73,7 +75,7 @@ class DeleteChoice(
         text = (
             messages.DELETED.format(summary=summary) if summary else messages.DELETED_NOTHING_LEFT
         )
-        await interaction.response.edit_message(content=text, view=None)
+        await interaction.edit_original_response(content=text, view=None)
 
 
 def describe(counts: dict[str, int]) -> str:

@@ -94,7 +94,7 @@ class StoriesCog(commands.Cog, name=COG_NAME):
             publisher=self.publisher,
         )
         self.moderation = Moderation(self.service)
-        self.personal_data = StoriesPersonalData()
+        self.personal_data = StoriesPersonalData(self.service)
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(StoryButton)

@@ -8,14 +8,59 @@ for one's data to be deleted (see the README).
 
 from __future__ import annotations
 
-import aiosqlite
+import logging
+from typing import Any, Protocol
 
+import aiosqlite
+import discord
+
+from bot.errors import UserFacingError
 from bot.privacy import Row, Subject
 from cogs.stories.repository import StoryRepository
 
+log = logging.getLogger(__name__)
+
+
+class OwnStories(Protocol):
+    """What /privacy delete needs of the stories service (cogs/stories/service.py)."""
+
+    repo: StoryRepository
+
+    def author_of(self, guild_id: int, user_id: int) -> str: ...
+
+    async def delete_own(self, public_id: str, guild_id: int, user_id: int) -> Any: ...
+
 
 class StoriesPersonalData:
+    """Answers /privacy for the stories tables. With the service, `remove_public` first takes
+    each of the member's stories down exactly as /mystories → Delete does: the post (or forum
+    post) and its thread with everything in it, the queue and report messages, the job, its run
+    history and the row (other features drop what hung off it on the story_deleted event)."""
+
     feature = "stories"
+
+    def __init__(self, service: OwnStories | None = None) -> None:
+        self.service = service
+
+    async def remove_public(self, subject: Subject) -> dict[str, int]:
+        if self.service is None:
+            return {}
+        removed = 0
+        for guild_id in subject.guild_ids:
+            author = self.service.author_of(guild_id, subject.user_id)
+            for public_id in await self.service.repo.public_ids_by_author(guild_id, author):
+                try:
+                    await self.service.delete_own(public_id, guild_id, subject.user_id)
+                except UserFacingError:
+                    continue  # gone meanwhile
+                except (discord.Forbidden, discord.NotFound) as exc:
+                    # A server the bot can no longer reach: nobody can take the post down through
+                    # the bot, and the row still goes with `delete`. A passing error (5xx) is
+                    # raised instead: nothing is deleted, and the member is asked to try again.
+                    log.warning("Could not take a story down on a privacy request (%s)", exc.status)
+                    continue
+                removed += 1
+        return {"stories": removed}
 
     async def export(self, conn: aiosqlite.Connection, subject: Subject) -> dict[str, list[Row]]:
         out: dict[str, list[Row]] = {"stories": [], "story_blocks": [], "story_reports": []}

@@ -11,7 +11,7 @@ import aiosqlite
 
 from bot.db import Store
 from bot.scheduling import from_epoch, to_epoch
-from cogs.stories.logic import Limits
+from cogs.stories.logic import STAGE_LABELS, Limits, story_label
 
 POST_JOB = "story_post"
 # Statuses that count towards a member's cooldown and daily quota.
@@ -269,6 +269,13 @@ class StoryRepository:
         return await cursor.fetchone() is not None
 
     async def delete(self, conn: aiosqlite.Connection, story_id: int) -> None:
+        """The story and what hangs off it here: its reports (by cascade) and the run history
+        of its post job (the job itself is removed through the scheduler)."""
+        await conn.execute(
+            "DELETE FROM job_runs WHERE kind = ? AND key = "
+            "(SELECT public_id FROM stories WHERE id = ?)",
+            (POST_JOB, story_id),
+        )
         await conn.execute("DELETE FROM stories WHERE id = ?", (story_id,))
 
     @staticmethod
@@ -369,6 +376,15 @@ class StoryRepository:
 
     # -- privacy ----------------------------------------------------------------------------
 
+    async def public_ids_by_author(self, guild_id: int, author: str) -> list[str]:
+        """Every story of one author in a server, drafts and removed ones included (for
+        /privacy delete, which takes each down through the author's own delete path)."""
+        rows = await self.store.fetchall(
+            "SELECT public_id FROM stories WHERE guild_id = ? AND author = ? ORDER BY id",
+            (guild_id, author),
+        )
+        return [str(r["public_id"]) for r in rows]
+
     @staticmethod
     async def export_rows_in(
         conn: aiosqlite.Connection, guild_id: int, author: str, reporter: str
@@ -381,23 +397,28 @@ class StoryRepository:
             return out
 
         cursor = await conn.execute(
-            "SELECT public_id, guild_id, status, body, stage, takeaway, help, number, "
-            "created_at, submitted_at, posted_at, channel_id, message_id, thread_id, "
+            "SELECT public_id AS story_ref, number, guild_id, status, body, stage, takeaway, "
+            "help, created_at, submitted_at, posted_at, channel_id, message_id, thread_id, "
             "decision_note, sealed_author IS NOT NULL AS dm_opt_in "
             "FROM stories WHERE guild_id = ? AND author = ? ORDER BY id",
             (guild_id, author),
         )
-        stories = [
-            readable(r, ("created_at", "submitted_at", "posted_at"))
-            for r in await cursor.fetchall()
-        ]
+        stories = []
+        for r in await cursor.fetchall():
+            story = readable(r, ("created_at", "submitted_at", "posted_at"))
+            # As it was shown ("Story #3"), like the other features' exports name a story.
+            story["stage"] = STAGE_LABELS.get(story["stage"], story["stage"])  # as shown
+            number = story["number"]
+            story = {"story": story_label(number) if number else None, **story}
+            story["dm_opt_in"] = bool(story["dm_opt_in"])
+            stories.append(story)
         cursor = await conn.execute(
             "SELECT guild_id, blocked_at FROM story_blocks WHERE guild_id = ? AND author = ?",
             (guild_id, author),
         )
         blocks = [readable(r, ("blocked_at",)) for r in await cursor.fetchall()]
         cursor = await conn.execute(
-            "SELECT s.public_id AS story, r.reason, r.status, r.created_at "
+            "SELECT s.public_id AS story_ref, r.reason, r.status, r.created_at "
             "FROM story_reports r JOIN stories s ON s.id = r.story_id "
             "WHERE s.guild_id = ? AND r.reporter = ?",
             (guild_id, reporter),

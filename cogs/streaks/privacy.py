@@ -12,7 +12,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.privacy import Row, Subject
+from bot.privacy import Row, Subject, day_names
 from bot.scheduling import from_epoch
 
 # Columns holding unix seconds, shown as ISO 8601 in an export.
@@ -34,6 +34,10 @@ def readable(row: aiosqlite.Row) -> Row:
         value = row[key]
         if key in _INSTANT_COLUMNS and isinstance(value, int):
             value = from_epoch(value).isoformat()
+        if key == "days_mask" and isinstance(value, int):
+            # The only mask here: a rest-day rule's weekdays, written out by name.
+            out["rest_days"] = day_names(value)
+            continue
         out[key] = value
     return out
 

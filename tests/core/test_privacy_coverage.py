@@ -73,3 +73,49 @@ def test_readable_rows_name_ids_as_strings_and_instants_in_iso_8601() -> None:
         "rule": {"a": 1},
         "n": 3,
     }
+
+
+def test_every_yes_no_column_is_exported_as_a_boolean() -> None:
+    import re
+
+    from bot.db.connection import load_migrations
+    from bot.privacy import YES_NO_COLUMNS
+
+    declared = {
+        match.group(1)
+        for _, _, sql in load_migrations()
+        for match in re.finditer(
+            r"\b(\w+)\s+INTEGER\b[^,]*?CHECK\s*\(\s*\1\s+IN\s*\(\s*0\s*,\s*1\s*\)", sql
+        )
+    }
+    assert declared, "no yes/no columns found: the pattern no longer matches the migrations"
+    assert declared <= YES_NO_COLUMNS, f"export these as booleans: {declared - YES_NO_COLUMNS}"
+
+
+def test_the_export_tidies_ids_days_and_yes_no_the_same_everywhere() -> None:
+    from bot.privacy import tidy
+
+    row = tidy(
+        {
+            "server_id": 1577601399120724165,
+            "days_mask": 96,
+            "paused": 0,
+            "created_at": 1772431200,
+            "rule": {"channel_id": 1577601399120724166, "days": 31, "tz": "Europe/Berlin"},
+            "weekday": 0,
+            "zone": "Europe/Berlin",
+        }
+    )
+    assert row == {
+        "guild_id": "1577601399120724165",
+        "days": ["Saturday", "Sunday"],
+        "paused": False,
+        "created_at": "2026-03-02T06:00:00+00:00",
+        "rule": {
+            "channel_id": "1577601399120724166",
+            "days": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"],
+            "timezone": "Europe/Berlin",
+        },
+        "weekday": "Monday",
+        "timezone": "Europe/Berlin",
+    }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
+import sys
 from pathlib import Path
 from typing import Any, Self
 
@@ -75,7 +76,10 @@ def _modal_classes() -> set[type[discord.ui.Modal]]:
     while todo:
         for sub in todo.pop().__subclasses__():
             todo.append(sub)
-            if sub.__module__.startswith("cogs."):
+            # Extensions are re-imported each time a bot loads them, so classes of earlier
+            # imports linger here until collected: keep only the ones importable now.
+            module = sys.modules.get(sub.__module__)
+            if sub.__module__.startswith("cogs.") and getattr(module, sub.__name__, None) is sub:
                 found.add(sub)
     return found
 
@@ -83,11 +87,11 @@ def _modal_classes() -> set[type[discord.ui.Modal]]:
 async def test_every_form_the_features_open_is_persistent_and_registered(
     world: Any, tmp_path: Path
 ) -> None:
-    classes = _modal_classes()
+    async with running_bot(world.fake, data_dir=tmp_path) as app:
+        registered = set(app.bot.modals.classes)
+        classes = _modal_classes()
     assert len(classes) >= 9
     plain = sorted(c.__name__ for c in classes if not issubclass(c, PersistentModal))
     assert plain == [], f"make these PersistentModal: {plain}"
-    async with running_bot(world.fake, data_dir=tmp_path) as app:
-        registered = set(app.bot.modals.classes)
     missing = sorted(c.__name__ for c in classes if c not in registered)
     assert missing == [], f"register these with bot.modals.add in cog_load: {missing}"

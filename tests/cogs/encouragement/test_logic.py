@@ -114,6 +114,28 @@ def test_signature_is_the_display_name_or_a_member() -> None:
     assert len(sign("n" * 80)) == logic.SIGNATURE_LIMIT
 
 
+def test_a_long_signature_is_cut_at_a_word_with_an_ellipsis() -> None:
+    shown = sign("Maria Fernanda Castellanos Rodriguez")
+    assert shown == "Maria Fernanda Castellanos…"
+    assert len(shown) <= logic.SIGNATURE_LIMIT
+    assert sign("Exactly thirty-two characters ok") == "Exactly thirty\\-two characters ok"
+
+
+def test_encouragements_are_limited_per_story_and_overall() -> None:
+    now = at("2026-03-02T12:00:00")
+    three = [now - timedelta(minutes=m) for m in (50, 20, 5)]
+    limited = logic.throttle(now, three, three, moderator=False)
+    assert limited == logic.Throttled("story", now + timedelta(minutes=10))
+    # Older than an hour no longer counts.
+    assert logic.throttle(now, [now - timedelta(minutes=61)] * 3, [], moderator=False) is None
+    twenty = [now - timedelta(minutes=59 - m) for m in range(20)]
+    limited = logic.throttle(now, [], twenty, moderator=False)
+    assert limited == logic.Throttled("overall", now + timedelta(minutes=1))
+    # Moderators may welcome many stories, but never flood one.
+    assert logic.throttle(now, [], twenty, moderator=True) is None
+    assert logic.throttle(now, three, twenty, moderator=True) is not None
+
+
 def test_excerpt_ends_on_a_word() -> None:
     text = "word " * 100
     out = logic.excerpt(text, 50)

@@ -55,7 +55,7 @@ async def test_export_and_delete_find_only_the_members_rows(store: Store) -> Non
 
     async with store.transaction() as conn:
         removed = await provider.delete(conn, alice)
-    assert removed == {"encouragements": 1, "encouragement_me_too": 1}
+    assert removed == {"encouragements": 1, "encouragement_me_too": 1, "encouragement_sends": 0}
     left = await store.fetchall("SELECT pseudonym FROM encouragements")
     assert [r["pseudonym"] for r in left] == [alias(BOB)]
 

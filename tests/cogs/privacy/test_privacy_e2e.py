@@ -121,9 +121,13 @@ async def test_delete_after_confirming_leaves_nothing_of_the_member(
         done = await world.fake.click(world.alice, prompt.message, label="Delete everything")
 
         assert await alice_rows(app, world) == {}
+        # Bob keeps everything of his own; his me-too on Alice's story went with her story.
+        bob_expected = dict(bob_before)
+        bob_expected["encouragement_me_too"] -= 1
+        bob_expected = {table: n for table, n in bob_expected.items() if n}
         assert (
             await rows_mentioning(app.store, bob.id, pseudonyms(app.bot, bob.id, [world.guild.id]))
-            == bob_before
+            == bob_expected
         )
         assert "I deleted everything" in done.content and "1 affirmation DM setting" in done.content
         assert "1 story" in done.content
