@@ -78,8 +78,8 @@ def _modal_classes() -> set[type[discord.ui.Modal]]:
             todo.append(sub)
             # Extensions are re-imported each time a bot loads them, so classes of earlier
             # imports linger here until collected: keep only the ones importable now.
-            module = sys.modules.get(sub.__module__)
-            if sub.__module__.startswith("cogs.") and getattr(module, sub.__name__, None) is sub:
+            loaded = sys.modules.get(sub.__module__)
+            if sub.__module__.startswith("cogs.") and getattr(loaded, sub.__name__, None) is sub:
                 found.add(sub)
     return found
 
