@@ -20,12 +20,15 @@ the engine (bot.scheduling): claimed once, retried on RetryLater, run again afte
 Each subscriber gets its own job ``(kind, event key)``, so one failing does not hold up the
 others. Emitting the same event (name, key, occurrence) again changes nothing once its run has
 happened: a repeat is harmless, and a feature may re-emit to repair (``to=`` one subscriber).
-Events are delivered to the subscribers registered when they are emitted. The payload is stored
-as JSON in the job's rule: ids and labels, never a member id or text.
+Events are delivered to the subscribers registered when they are emitted. The event itself is
+a row of `events` (migration 0011; its data as JSON: ids and labels, never a member id or
+text), read by every run of a subscriber's job, retries included; it is pruned with the run
+history.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -33,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import aiosqlite
 
+from bot.db import Store
 from bot.scheduling import DueRun, Occurrence, RunOutcome, from_epoch, to_epoch
 
 if TYPE_CHECKING:
@@ -58,10 +62,11 @@ class Subscriber(Protocol):
 class EventJob:
     """The engine's handle on one subscriber: a one-shot job per event."""
 
-    def __init__(self, subscriber: Subscriber) -> None:
+    def __init__(self, subscriber: Subscriber, store: Store) -> None:
         self.subscriber = subscriber
         self.kind = subscriber.kind
         self.resumable = bool(getattr(subscriber, "resumable", False))
+        self._store = store
 
     def next_occurrence(self, rule: Mapping[str, Any], after: datetime) -> Occurrence | None:
         due = from_epoch(int(rule["at"]))
@@ -71,19 +76,26 @@ class EventJob:
         return self.subscriber.grace
 
     async def run(self, run: DueRun) -> RunOutcome:
-        event = Event(
-            str(run.rule["event"]), run.key, run.rule.get("data") or {}, from_epoch(run.rule["at"])
+        name = self.subscriber.event
+        row = await self._store.fetchone(
+            "SELECT data, at FROM events WHERE name = ? AND key = ? AND occurrence = ?",
+            (name, run.key, run.occurrence),
         )
+        if row is None:
+            return "skipped", "event gone"
+        event = Event(name, run.key, json.loads(row["data"]), from_epoch(int(row["at"])))
         return await self.subscriber.handle(event, run)
 
 
 class Events:
-    def __init__(self, scheduler: Scheduler) -> None:
+    def __init__(self, scheduler: Scheduler, store: Store) -> None:
         self._scheduler = scheduler
+        self._store = store
         self._subscribers: dict[str, dict[str, Subscriber]] = {}
+        scheduler.add_housekeeping(prune_events)
 
     def subscribe(self, subscriber: Subscriber) -> None:
-        self._scheduler.register(EventJob(subscriber))
+        self._scheduler.register(EventJob(subscriber, self._store))
         self._subscribers.setdefault(subscriber.event, {})[subscriber.kind] = subscriber
 
     def unsubscribe(self, kind: str) -> None:
@@ -104,11 +116,23 @@ class Events:
         occurrence: str = "1",
         to: str | None = None,
     ) -> int:
-        """Record event `name` about `key` in the caller's transaction: a job for each
-        subscriber (or only `to`), due now. Returns how many jobs were put."""
+        """Record event `name` about `key` in the caller's transaction, with a job due now for
+        each subscriber (or only `to`). The first record of (name, key, occurrence) stands.
+        Returns how many jobs were put."""
         now = self._scheduler.clock_now()
-        rule = {"at": to_epoch(now), "event": name, "data": dict(data), "occurrence": occurrence}
+        await conn.execute(
+            "INSERT INTO events (name, key, occurrence, data, at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
+            (name, key, occurrence, json.dumps(dict(data), sort_keys=True), to_epoch(now)),
+        )
+        rule = {"at": to_epoch(now), "occurrence": occurrence}
         kinds = [to] if to is not None else self.subscribers(name)
         for kind in kinds:
             await self._scheduler.put_job(conn, kind, key, rule, after=now - timedelta(seconds=1))
         return len(kinds)
+
+
+async def prune_events(conn: aiosqlite.Connection, cutoff: datetime) -> int:
+    """Events older than the run history (their subscribers' grace is far shorter)."""
+    cursor = await conn.execute("DELETE FROM events WHERE at < ?", (to_epoch(cutoff),))
+    return cursor.rowcount

@@ -304,7 +304,7 @@ class Scheduler:
             # Imported here: bot.events builds on this module.
             from bot.events import Events
 
-            self._events = Events(self)
+            self._events = Events(self, self._store)
         return self._events
 
     def clock_now(self) -> datetime:
