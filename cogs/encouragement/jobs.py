@@ -83,5 +83,9 @@ class RoundupJob:
 
     async def run(self, run: DueRun) -> tuple[Outcome, str | None]:
         return await self.service.post_roundup(
-            int(run.key), run.occurrence, str(run.rule.get("zone") or "UTC"), run.nonce
+            int(run.key),
+            run.occurrence,
+            str(run.rule.get("zone") or "UTC"),
+            run.nonce,
+            retrying=run.attempt > 1,
         )

@@ -371,12 +371,19 @@ class EncouragementService:
                 await self.bot.scheduler.remove_job(conn, ROUNDUP_JOB, str(guild_id))
 
     async def post_roundup(
-        self, guild_id: int, week: str, zone: str, nonce: str
+        self, guild_id: int, week: str, zone: str, nonce: str, *, retrying: bool = False
     ) -> tuple[Outcome, str | None]:
+        """Post the week's roundup (a job of the engine: its claim is the intent). In a text
+        channel it is a message with the run's nonce; in a forum, a post, which takes no
+        nonce: made through the engine's creator (bot/creating.py), looked for by its name
+        first when an earlier run may have made it (`retrying`). During an outage it waits
+        for the server (RetryLater) instead of giving up."""
         if not await self.repo.roundup_enabled(guild_id):
             return "skipped", "turned off"
         if await self.repo.roundup_posted(guild_id, week):
             return "skipped", "already posted"
+        # A server Discord reports unavailable has no channels for now: wait for it.
+        self.bot.sender.check_guild_available(guild_id)
         start, end = logic.week_window(week, zone)
         counts = await self.repo.week_counts(guild_id, start, end)
         if counts.empty:
@@ -390,17 +397,16 @@ class EncouragementService:
         text = render_roundup(counts)
         try:
             if isinstance(channel, discord.ForumChannel):
-                forum = channel
-                name = m.ROUNDUP_THREAD_NAME.format(date=start.strftime("%-d %B"))
-                created = await self.bot.sender.call(
-                    lambda: forum.create_thread(
-                        name=name,
-                        content=text,
-                        allowed_mentions=NONE,
-                        auto_archive_duration=logic.AUTO_ARCHIVE_MINUTES,
-                    )
+                # The year too: the name is how a later run finds this week's post again.
+                name = m.ROUNDUP_THREAD_NAME.format(date=start.strftime("%-d %B %Y"))
+                post = await self.bot.creator.forum_post(
+                    channel,
+                    name=name,
+                    look_first=retrying,
+                    content=text,
+                    auto_archive_duration=logic.AUTO_ARCHIVE_MINUTES,
                 )
-                message_id = created.message.id
+                message_id = post.message_id
             elif isinstance(channel, discord.TextChannel):
                 posted = await self.bot.sender.send(
                     channel.id, nonce=nonce, guild_id=guild_id, content=text
