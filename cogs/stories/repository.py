@@ -245,24 +245,6 @@ class StoryRepository:
         )
         return [_story(r) for r in rows]
 
-    async def unfinished(self) -> list[Story]:
-        """Stories the runner still owes something: a post, or a place in the queue."""
-        rows = await self.store.fetchall(
-            "SELECT * FROM stories WHERE status = 'scheduled' "
-            "OR (status = 'pending' AND queue_message_id IS NULL)"
-        )
-        return [_story(r) for r in rows]
-
-    async def run_in_flight(self, kind: str, key: str, claimed_since: datetime) -> bool:
-        """Whether the scheduler will still run this job by itself: a retry is pending, or a
-        run was claimed recently enough to be re-sent on start (reads the core job_runs)."""
-        row = await self.store.fetchone(
-            "SELECT 1 FROM job_runs WHERE kind = ? AND key = ? AND "
-            "(status = 'pending' OR (status = 'claimed' AND claimed_at >= ?))",
-            (kind, key, to_epoch(claimed_since)),
-        )
-        return row is not None
-
     @staticmethod
     async def ever_claimed_in(conn: aiosqlite.Connection, kind: str, key: str) -> bool:
         """Whether the scheduler has taken up this job at all (reads the core job_runs)."""
