@@ -100,6 +100,10 @@ class DiscordPublisher:
         among the forum's active and archived posts of the bot."""
         assert story.number is not None
         title = logic.thread_title(story.number, story.stage)
+        me = self.bot.user.id if self.bot.user else None
+        for thread in forum.threads:  # what the gateway already told us costs no request
+            if thread.name == title and thread.owner_id == me:
+                return thread.id, thread.id
         tag_id = logic.match_forum_tag(story.stage, [(t.id, t.name) for t in forum.available_tags])
         tag = forum.get_tag(tag_id) if tag_id else None
         post = await self.bot.creator.forum_post(
