@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import hashlib
+import hmac
 import json
 import logging
 import pkgutil
@@ -20,6 +22,7 @@ import cogs
 from bot.anonymity import Anonymizer
 from bot.clock import Clock
 from bot.content import Content
+from bot.creating import Creator, install_on
 from bot.db import Store
 from bot.i18n import CatalogTranslator
 from bot.logs import clamp_payload_loggers
@@ -135,7 +138,8 @@ class Bot(commands.AutoShardedBot):
             chunk_guilds_at_startup=False,
             guild_ready_timeout=settings.guild_ready_timeout,
             shard_count=settings.shard_count,
-            http_trace=pacer.trace_config(paced_request),
+            # Paced, and creates without a nonce go out once (bot/creating.py).
+            http_trace=install_on(pacer.trace_config(paced_request)),
             **options,
         )
         throttle_bucket_sweep(self.http)
@@ -149,6 +153,13 @@ class Bot(commands.AutoShardedBot):
         # Every scheduled send goes through this: paced, idempotent (nonce), retried when the
         # failure passes (see bot/sending.py for the API features use).
         self.sender = Sender(self, self.pacer, stopping=scheduler.stopping)
+        # Threads, forum posts and private threads: made once though Discord takes no nonce.
+        self.creator = Creator(
+            self,
+            self.pacer,
+            stopping=scheduler.stopping,
+            marker_key=hmac.new(secret_key, b"rebound/creating-marker", hashlib.sha256).digest(),
+        )
         self.content = content or Content.load(settings.content_dir)
         # Every feature registers what it stores about members here (see bot/privacy.py).
         self.privacy = PrivacyRegistry()
@@ -160,6 +171,7 @@ class Bot(commands.AutoShardedBot):
         self.command_ids: dict[str, int] = {}
         self.scheduler_started = asyncio.Event()
         self._scheduler_task: asyncio.Task[None] | None = None
+        self._scheduler_starting = False
         self._max_concurrency = 1
         self._identified_at: dict[int, float] = {}
 
@@ -195,6 +207,9 @@ class Bot(commands.AutoShardedBot):
             # cyclic collector's way, so full collections in a morning rush do not rescan it.
             gc.collect()
             gc.freeze()
+        # From here a stop drains (Scheduler.stop) instead of cancelling: the start-up sweep
+        # may be sending, and a cancelled send would be re-sent by the next start.
+        self._scheduler_starting = True
         await self.scheduler.start()
         self.scheduler_started.set()
 
@@ -209,9 +224,16 @@ class Bot(commands.AutoShardedBot):
         self._identified_at[bucket] = time.monotonic()
 
     async def close(self) -> None:
-        if self._scheduler_task is not None and not self._scheduler_task.done():
-            self._scheduler_task.cancel()
+        starting = self._scheduler_task
+        if starting is not None and not starting.done() and not self._scheduler_starting:
+            starting.cancel()  # still waiting for READY: nothing was started
+        # Stops claiming, and gives what is in flight (the start-up sweep's sends too) its
+        # drain time; only what outlasts it is cancelled (and re-sent by the next start).
         await self.scheduler.stop()
+        if starting is not None and not starting.done():
+            # The sweep returns once its runs are over (stop() drained or cancelled them).
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(asyncio.shield(starting), timeout=IN_FLIGHT_GRACE)
         await self.finish_in_flight_interactions()
         if getattr(self, "_AutoShardedClient__queue", None) is None:
             # Never logged in (`python -m bot commands` builds the bot offline): discord.py's

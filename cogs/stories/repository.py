@@ -14,6 +14,9 @@ from bot.scheduling import from_epoch, to_epoch
 from cogs.stories.logic import STAGE_LABELS, Limits, story_label
 
 POST_JOB = "story_post"
+#: The durable event (bot/events.py) recorded with a story's post: key = the story's public id,
+#: data = STORY_POSTED_FIELDS. Other features subscribe (encouragement opens its thread).
+STORY_POSTED = "stories.posted"
 # Statuses that count towards a member's cooldown and daily quota.
 SUBMITTED = ("scheduled", "pending", "posted", "rejected", "removed", "failed")
 
@@ -241,24 +244,6 @@ class StoryRepository:
             (guild_id, to_epoch(since)),
         )
         return [_story(r) for r in rows]
-
-    async def unfinished(self) -> list[Story]:
-        """Stories the runner still owes something: a post, or a place in the queue."""
-        rows = await self.store.fetchall(
-            "SELECT * FROM stories WHERE status = 'scheduled' "
-            "OR (status = 'pending' AND queue_message_id IS NULL)"
-        )
-        return [_story(r) for r in rows]
-
-    async def run_in_flight(self, kind: str, key: str, claimed_since: datetime) -> bool:
-        """Whether the scheduler will still run this job by itself: a retry is pending, or a
-        run was claimed recently enough to be re-sent on start (reads the core job_runs)."""
-        row = await self.store.fetchone(
-            "SELECT 1 FROM job_runs WHERE kind = ? AND key = ? AND "
-            "(status = 'pending' OR (status = 'claimed' AND claimed_at >= ?))",
-            (kind, key, to_epoch(claimed_since)),
-        )
-        return row is not None
 
     @staticmethod
     async def ever_claimed_in(conn: aiosqlite.Connection, kind: str, key: str) -> bool:

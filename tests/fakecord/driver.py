@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import secrets
 import time
@@ -45,7 +46,7 @@ from .models import (
     FakeUser,
     as_user,
 )
-from .ratelimit import Fault, FaultInjector, InvalidRequestCounter, RateLimiter, RouteLimit
+from .ratelimit import Fault, FaultInjector, Hold, InvalidRequestCounter, RateLimiter, RouteLimit
 from .rest import RecordedRequest, Recorder, Rejection, RestApi
 from .state import FakeState
 from .util import JSON
@@ -143,6 +144,7 @@ class FakeDiscord:
         log.info("fakecord listening on %s", self.state.base_url)
 
     async def stop(self) -> None:
+        self.faults.release_all()
         await self.hub.close_all()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -406,6 +408,13 @@ class FakeDiscord:
             channel, name, owner=as_user(owner), type_=12 if private else 11
         )
 
+    def archive_thread(self, thread: FakeThread, archived: bool = True) -> None:
+        """Archive (or unarchive) a thread as Discord does after its inactivity period
+        (THREAD_UPDATE): it leaves GET /guilds/{id}/threads/active for the archived lists."""
+        thread.archived = archived
+        thread.archived_at = dt.datetime.now(dt.UTC)
+        self.state.channel_updated(thread)
+
     @property
     def granted_intents(self) -> int:
         """Privileged intents the app may use (IDENTIFY with others closes with 4014)."""
@@ -465,6 +474,15 @@ class FakeDiscord:
                 after_store=after_store,
             )
         )
+
+    def hold_next(self, method: str, route: str, *, after_store: bool = False) -> Hold:
+        """The next matching request waits until ``hold.release()`` (``hold.arrived`` is set
+        when it arrives): before its work, or with ``after_store`` once the work is done and
+        before the answer. Kill the bot meanwhile to crash it at that moment. Every hold is
+        released when the emulator stops."""
+        hold = Hold(method, route, after_store=after_store)
+        self.faults.holds.append(hold)
+        return hold
 
     def fail_after_store(self, method: str, route: str, status: int = 500, count: int = 1) -> Fault:
         """The next ``count`` matching requests succeed (a message is stored) but answer
