@@ -21,7 +21,7 @@ Each subscriber gets its own job ``(kind, event key)``, so one failing does not 
 others. Emitting the same event (name, key, occurrence) again changes nothing once its run has
 happened: a repeat is harmless, and a feature may re-emit to repair (``to=`` one subscriber).
 Events are delivered to the subscribers registered when they are emitted. The event itself is
-a row of `events` (migration 0011; its data as JSON: ids and labels, never a member id or
+a row of `events` (migration 0012; its data as JSON: ids and labels, never a member id or
 text), read by every run of a subscriber's job, retries included; it is pruned with the run
 history.
 """
@@ -135,4 +135,11 @@ class Events:
 async def prune_events(conn: aiosqlite.Connection, cutoff: datetime) -> int:
     """Events older than the run history (their subscribers' grace is far shorter)."""
     cursor = await conn.execute("DELETE FROM events WHERE at < ?", (to_epoch(cutoff),))
+    return cursor.rowcount
+
+
+async def forget_events(conn: aiosqlite.Connection, key: str) -> int:
+    """Every event about `key` (a deleted story's): nothing of it stays behind for the
+    pruning to find. Its subscribers' jobs are the subscribers' to remove."""
+    cursor = await conn.execute("DELETE FROM events WHERE key = ?", (key,))
     return cursor.rowcount

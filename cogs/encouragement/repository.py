@@ -135,11 +135,12 @@ class EncouragementRepository:
         """The story was deleted: its thread record, kind words and me-toos go with it."""
         async with self.store.transaction() as conn:
             # A thread still to be opened for it is not opened any more.
-            await conn.execute(
-                "DELETE FROM scheduled_jobs WHERE kind = ? AND key IN "
-                "(SELECT public_id FROM encouragement_stories WHERE story_id = ?)",
-                (STORY_THREAD_JOB, story_id),
-            )
+            for table in ("scheduled_jobs", "job_runs"):
+                await conn.execute(
+                    f"DELETE FROM {table} WHERE kind = ? AND key IN "
+                    "(SELECT public_id FROM encouragement_stories WHERE story_id = ?)",
+                    (STORY_THREAD_JOB, story_id),
+                )
             await conn.execute("DELETE FROM encouragement_stories WHERE story_id = ?", (story_id,))
             for table in ("scheduled_jobs", "job_runs"):  # its digest, and the digests' history
                 await conn.execute(

@@ -10,6 +10,7 @@ from typing import Any
 import aiosqlite
 
 from bot.db import Store
+from bot.events import forget_events
 from bot.scheduling import from_epoch, to_epoch
 from cogs.stories.logic import STAGE_LABELS, Limits, story_label
 
@@ -261,6 +262,11 @@ class StoryRepository:
             "(SELECT public_id FROM stories WHERE id = ?)",
             (POST_JOB, story_id),
         )
+        row = await (
+            await conn.execute("SELECT public_id FROM stories WHERE id = ?", (story_id,))
+        ).fetchone()
+        if row is not None:
+            await forget_events(conn, str(row[0]))  # its "posted" event names the post's ids
         await conn.execute("DELETE FROM stories WHERE id = ?", (story_id,))
 
     @staticmethod
