@@ -9,7 +9,7 @@ import aiosqlite
 
 from bot.db import Store
 from bot.scheduling import to_epoch
-from cogs.streaks.logic import History, Pause, RestRule, activity
+from cogs.streaks.logic import History, Pause, RestRule, activity, resumed_pause
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,12 +216,16 @@ class StreakRepository:
             for r in await cursor.fetchall()
         ]
         cursor = await conn.execute(
-            "SELECT start_date, end_date FROM streak_pauses WHERE guild_id = ? AND user_id = ? "
-            "ORDER BY start_date",
+            "SELECT start_date, end_date, resumed_on FROM streak_pauses "
+            "WHERE guild_id = ? AND user_id = ? ORDER BY start_date",
             key,
         )
         pauses = [
-            Pause(date.fromisoformat(r["start_date"]), date.fromisoformat(r["end_date"]))
+            Pause(
+                date.fromisoformat(r["start_date"]),
+                date.fromisoformat(r["end_date"]),
+                resumed=r["resumed_on"] is not None,
+            )
             for r in await cursor.fetchall()
         ]
         cursor = await conn.execute(
@@ -317,20 +321,20 @@ class StreakRepository:
     async def end_pause(
         self, conn: aiosqlite.Connection, guild_id: int, user_id: int, pause: Pause, today: date
     ) -> None:
-        """End a pause that covers today: it stops covering today (days before stay paused)."""
-        key = (guild_id, user_id, pause.start.isoformat(), pause.end.isoformat())
-        if pause.start >= today:
-            await conn.execute(
-                "DELETE FROM streak_pauses WHERE guild_id = ? AND user_id = ? "
-                "AND start_date = ? AND end_date = ?",
-                key,
-            )
-            return
-        yesterday = date.fromordinal(today.toordinal() - 1)
+        """End a pause that covers today. Today stays covered: a day that was paused at any
+        moment is never a missed day, so resuming (even the day it began) costs nothing."""
+        ended = resumed_pause(pause, today)
         await conn.execute(
-            "UPDATE streak_pauses SET end_date = ? WHERE guild_id = ? AND user_id = ? "
-            "AND start_date = ? AND end_date = ?",
-            (yesterday.isoformat(), *key),
+            "UPDATE streak_pauses SET end_date = ?, resumed_on = ? WHERE guild_id = ? "
+            "AND user_id = ? AND start_date = ? AND end_date = ? AND resumed_on IS NULL",
+            (
+                ended.end.isoformat(),
+                today.isoformat(),
+                guild_id,
+                user_id,
+                pause.start.isoformat(),
+                pause.end.isoformat(),
+            ),
         )
 
     # -- celebrations ---------------------------------------------------------------------------

@@ -267,8 +267,9 @@ async def test_resume_ends_a_pause_early(world: Any, tmp_path: Path) -> None:
         await app.advance(days=2)
         r = await world.fake.invoke(world.alice, world.channel, "streak resume")
         assert r.ephemeral and "Welcome back" in r.content
-        row = await app.store.fetchone("SELECT start_date, end_date FROM streak_pauses")
-        assert row is not None and tuple(row) == ("2026-03-02", "2026-03-03")
+        row = await app.store.fetchone("SELECT start_date, end_date, resumed_on FROM streak_pauses")
+        # The day of the resume stays paused (it was paused that morning), and the pause is over.
+        assert row is not None and tuple(row) == ("2026-03-02", "2026-03-04", "2026-03-04")
         show = await world.fake.invoke(world.alice, world.channel, "streak show")
         assert "**Current streak:** 1 day" in show.content and "Paused until" not in show.content
 
@@ -321,3 +322,25 @@ async def test_a_channel_discord_refuses_is_told_to_admins_once_and_not_tried_ag
         )
         row = await app.store.fetchone("SELECT broken_channel_id FROM streak_guild_settings")
         assert row is not None and row[0] is None
+
+
+async def test_pausing_and_resuming_the_same_day_spends_no_freeze(
+    world: Any, tmp_path: Path
+) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        await check_in_daily(app, world, world.alice, 7)  # a freeze earned
+        await app.advance(days=1)  # Monday 9 March: paused and resumed, no check-in
+        await world.fake.invoke(world.alice, world.channel, "streak pause", days=3)
+        r = await world.fake.invoke(world.alice, world.channel, "streak resume")
+        assert "Welcome back" in r.content
+        show = await world.fake.invoke(world.alice, world.channel, "streak show")
+        assert "Paused until" not in show.content  # the pause is over
+        again = await world.fake.invoke(world.alice, world.channel, "streak pause", days=2)
+        assert "already paused" not in again.content  # and a new one can start
+        await world.fake.invoke(world.alice, world.channel, "streak resume")
+        await app.advance(days=1)
+        r = await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
+        assert "freeze covered" not in r.content
+        assert "8 days" in r.content
+        show = await world.fake.invoke(world.alice, world.channel, "streak show")
+        assert "**Freezes held:** 1" in show.content
