@@ -85,7 +85,7 @@ def parse_rest_days(text: str) -> int:
     except InvalidInput:
         raise UserFacingError(m.REST_BAD.format(value=text[:40])) from None
     if mask == logic.ALL_DAYS_MASK:  # every day a rest day would make the streak meaningless
-        raise UserFacingError(m.REST_BAD.format(value=text[:40]))
+        raise UserFacingError(m.REST_ALL_DAYS)
     return mask
 
 
@@ -137,6 +137,10 @@ class StreaksCog(commands.Cog, name="Streaks"):
         counts = _counts(
             {"applications": applications, "networking": networking, "skills": skills}, note
         )
+        if counts.empty and note is not None:
+            # A blank note is no note. With nothing else given, the member meant to write one:
+            # say so rather than open an empty form as if the note had never been typed.
+            raise UserFacingError(m.NOTE_BLANK)
         if counts.empty:
             await interaction.response.send_modal(
                 CheckinModal(self._modal_checkin, yesterday=yesterday)

@@ -19,6 +19,10 @@ COUNT_REFUSED = (
     "Nothing was saved; give it another go."
 )
 NOTE_REFUSED = "Notes can be up to 500 characters — yours was {length}. Nothing was saved."
+NOTE_BLANK = (
+    "Your note was blank, so there was nothing to save yet — write a few words after note:, "
+    "or add a number. (/checkin on its own opens the form.)"
+)
 ALREADY_COUNTED = "{day} is already counted — nice. /checkin (without day) logs today."
 
 CHECKED_IN = "✅ Checked in for **{day}**. {streak_line}"
@@ -109,6 +113,10 @@ RESUMED = "▶️ Welcome back — your streak is running again from today."
 NOT_PAUSED = "Your streak isn’t paused, so there was nothing to resume."
 REST_SET = "Rest days: **{rest}**, from today on. They never count against you."
 REST_BAD = "I couldn’t read “{value}” as rest days — try none, weekends, or a list like sat,sun."
+REST_ALL_DAYS = (
+    "Seven rest days would leave no day for your streak to count, so that isn’t possible — "
+    "choose up to six, like weekends or sat,sun. Nothing was changed."
+)
 SETTINGS_TITLE = "Your streak settings"
 SETTINGS_TEXT = (
     "**Rest days:** {rest}\n"

@@ -171,6 +171,13 @@ async def test_rest_days_option_and_bad_input(world: Any, tmp_path: Path) -> Non
             world.alice, world.channel, "streak settings", rest_days="blursday"
         )
         assert bad.ephemeral and "couldn’t read" in bad.content
+        every = await world.fake.invoke(
+            world.alice, world.channel, "streak settings", rest_days="mon,tue,wed,thu,fri,sat,sun"
+        )
+        assert every.ephemeral and "Seven rest days" in every.content
+        assert "couldn’t read" not in every.content and "Nothing was changed" in every.content
+        panel = await world.fake.invoke(world.alice, world.channel, "streak settings")
+        assert "**Rest days:** weekends" in panel.content
 
 
 async def test_streak_data_is_registered_for_privacy_export_and_delete(
