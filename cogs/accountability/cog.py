@@ -209,12 +209,35 @@ class AccountabilityCog(commands.Cog, name="Accountability"):
             raise UserFacingError(m.NOT_YOURS)
         return week, sub
 
+    async def _refuse_if_passed(
+        self, interaction: discord.Interaction[Bot], week: Week, sub: Subscription
+    ) -> bool:
+        """A past week's prompt (or form) says so and offers this week's; True if it did."""
+        passed = await self.service.passed(week, sub)
+        if passed is None:
+            return False
+        lines = [m.WEEK_PASSED.format(week=_week_label(week.week_of))]
+        view: discord.ui.View | None = None
+        if passed.current is not None:
+            lines.append(m.WEEK_PASSED_THIS_WEEK)
+            view = one_button("open", passed.current.id, m.BUTTON_THIS_WEEK)
+        elif passed.next_prompt is not None:
+            lines.append(m.WEEK_PASSED_NEXT.format(next_rel=_stamp(passed.next_prompt.due_at, "R")))
+        text = " ".join(lines)
+        if view is None:
+            await interaction.response.send_message(text, ephemeral=True)
+        else:
+            await interaction.response.send_message(text, view=view, ephemeral=True)
+        return True
+
     async def on_week_button(
         self, interaction: discord.Interaction[Bot], action: str, week_id: int
     ) -> None:
         week, sub = await self._owned_week(interaction, week_id)
         if action == "share":
             await self._share(interaction, week, sub)
+            return
+        if await self._refuse_if_passed(interaction, week, sub):
             return
         previous = await self.repo.previous_week(week)
         if action == "open" and previous is not None and not previous.reviewed:
@@ -235,7 +258,12 @@ class AccountabilityCog(commands.Cog, name="Accountability"):
         reviews: dict[int, str],
         reflection: str,
     ) -> None:
-        await self._owned_week(interaction, week_id)
+        week, sub = await self._owned_week(interaction, week_id)
+        if await self._refuse_if_passed(interaction, week, sub):
+            return
+        previous = await self.repo.previous_week(week)
+        if previous is None or previous.id != previous_id:
+            raise UserFacingError(m.WEEK_GONE)
         counts = await self.service.save_review(previous_id, reviews, reflection)
         await interaction.response.send_message(
             m.REVIEW_SAVED.format(
@@ -251,6 +279,8 @@ class AccountabilityCog(commands.Cog, name="Accountability"):
         self, interaction: discord.Interaction[Bot], week_id: int, texts: list[str]
     ) -> None:
         week, sub = await self._owned_week(interaction, week_id)
+        if await self._refuse_if_passed(interaction, week, sub):
+            return
         try:
             await self.service.save_goals(week, texts)
         except ValueError:

@@ -161,3 +161,46 @@ async def test_channel_needs_manage_server(world: Any, tmp_path: Path) -> None:
             world.alice, world.channel, "accountability channel", channel=world.channel
         )
         assert r.ephemeral and "manage this server" in r.content
+
+
+async def test_a_past_weeks_prompt_says_it_has_passed_and_offers_this_weeks(
+    world: Any, tmp_path: Path
+) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        await join(app, world)
+        dm = world.fake.dm_channel(world.alice)
+        await app.advance_to(datetime(2026, 3, 2, 8, 30, tzinfo=UTC))
+        week1 = prompts(world)[0]
+        opened = await world.fake.click(world.alice, week1, label="Start check-in")
+        await world.fake.submit_modal(world.alice, dm, opened.modal, {"Goal 1": "Apply to 5"})
+        left_open = await world.fake.click(world.alice, week1, label="Start check-in")
+        assert left_open.modal is not None  # a form for week one, still open when week two comes
+
+        await app.advance_to(datetime(2026, 3, 9, 8, 30, tzinfo=UTC))
+        old = await world.fake.click(world.alice, week1, label="Start check-in")
+        assert old.modal is None and old.ephemeral
+        assert "week of Monday 2 March, which has passed" in old.content
+        late = await world.fake.submit_modal(world.alice, dm, left_open.modal, {"Goal 1": "Late"})
+        assert late.ephemeral and "has passed" in late.content
+        here = await world.fake.click(world.alice, old.message, label="Open this week’s check-in")
+        assert here.modal is not None and here.modal["title"] == "How did last week’s goals go?"
+        goals = await app.store.fetchall("SELECT text FROM accountability_goals")
+        assert [r[0] for r in goals] == ["Apply to 5"]  # week one's goals were not edited
+
+
+async def test_after_a_skipped_week_the_review_does_not_ask_about_two_weeks_ago(
+    world: Any, tmp_path: Path
+) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        await join(app, world)
+        dm = world.fake.dm_channel(world.alice)
+        await app.advance_to(datetime(2026, 3, 2, 8, 30, tzinfo=UTC))
+        opened = await world.fake.click(world.alice, prompts(world)[0], label="Start check-in")
+        await world.fake.submit_modal(world.alice, dm, opened.modal, {"Goal 1": "Apply to 5"})
+        # Week two's prompt comes and is left alone; week three's is the next one used.
+        await app.advance_to(datetime(2026, 3, 16, 8, 30, tzinfo=UTC))
+        week3 = prompts(world)[2]
+        assert "look back" not in week3["content"]
+        opened = await world.fake.click(world.alice, week3, label="Start check-in")
+        assert opened.modal is not None
+        assert opened.modal["title"] == "What are your goals this week?"
