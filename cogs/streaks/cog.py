@@ -21,6 +21,7 @@ from bot.timekeeping import DaySet, InvalidInput
 from bot.ui import choices, discord_timestamp, safe_autocomplete
 from cogs.streaks import heatmap, logic, render
 from cogs.streaks import messages as m
+from cogs.streaks.jobs import MILESTONE_JOB, MilestoneJob
 from cogs.streaks.privacy import StreaksPrivacy
 from cogs.streaks.repository import (
     Counts,
@@ -28,7 +29,7 @@ from cogs.streaks.repository import (
     accountability_channel_in_use,
     mark_accountability_channel_broken,
 )
-from cogs.streaks.service import CheckinOutcome, StreakRefusal, StreakService
+from cogs.streaks.service import StreakRefusal, StreakService
 from cogs.streaks.views import CheckinModal, SettingsButton, settings_view
 
 if TYPE_CHECKING:
@@ -94,17 +95,22 @@ class StreaksCog(commands.Cog, name="Streaks"):
 
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
-        self.service = StreakService(bot.store, bot.clock)
+        self.service = StreakService(bot.store, bot.clock, bot.scheduler)
         self.rng = random.Random()
         self.privacy = StreaksPrivacy()
+        self.milestones = MilestoneJob(
+            self.service.repo, bot.sender, self._postable_channel, self._channel_broken
+        )
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(SettingsButton)
         self.bot.privacy.register(self.privacy)
+        self.bot.scheduler.register(self.milestones)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(SettingsButton)
         self.bot.privacy.unregister(self.privacy.feature)
+        self.bot.scheduler.unregister(MILESTONE_JOB)
 
     # -- /checkin -------------------------------------------------------------------------------
 
@@ -176,8 +182,6 @@ class StreaksCog(commands.Cog, name="Streaks"):
             ephemeral=True,
             allowed_mentions=discord.AllowedMentions.none(),
         )
-        if outcome.milestone is not None and channel_id is not None:
-            await self._celebrate(outcome, guild_id, interaction.user, channel_id)
 
     async def _postable_channel(self, guild_id: int) -> int | None:
         """The accountability channel, if the cache says a post there can work (no doomed
@@ -212,28 +216,6 @@ class StreaksCog(commands.Cog, name="Streaks"):
             nonce=nonce,
             avoid_channel_id=channel_id,
         )
-
-    async def _celebrate(
-        self,
-        outcome: CheckinOutcome,
-        guild_id: int,
-        member: discord.abc.User,
-        channel_id: int,
-    ) -> None:
-        """Announce the milestone; if Discord refuses, the next check-in of this streak retries."""
-        channel = self.bot.get_partial_messageable(channel_id, guild_id=guild_id)
-        message_id = None
-        try:
-            sent = await channel.send(
-                m.CELEBRATION_POST.format(member=member.mention, milestone=outcome.milestone),
-                allowed_mentions=discord.AllowedMentions.none(),
-            )
-            message_id = sent.id
-        except discord.HTTPException as exc:
-            log.warning("Could not post a streak milestone (HTTP %s)", exc.status)
-            if exc.status in (403, 404):  # Discord's permanent answers: the channel is unusable
-                await self._channel_broken(guild_id, channel_id)
-        await self.service.finish_celebration(outcome, guild_id, member.id, message_id)
 
     # -- /streak show ---------------------------------------------------------------------------
 

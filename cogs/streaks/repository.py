@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import aiosqlite
 
 from bot.db import Store
-from bot.scheduling import to_epoch
+from bot.scheduling import Recorder, to_epoch
 from cogs.streaks.logic import History, Pause, RestRule, activity, resumed_pause
 
 
@@ -355,26 +356,31 @@ class StreakRepository:
         )
         return cursor.rowcount == 1
 
-    async def unposted_celebration(
-        self, conn: aiosqlite.Connection, guild_id: int, user_id: int, run_start: date
-    ) -> int | None:
-        """The highest milestone of this streak whose post Discord refused, if any."""
-        cursor = await conn.execute(
-            "SELECT MAX(milestone) FROM streak_celebrations WHERE guild_id = ? AND user_id = ? "
-            "AND run_start = ? AND message_id IS NULL",
-            (guild_id, user_id, run_start.isoformat()),
+    async def celebration_wanted(
+        self, guild_id: int, user_id: int, run_start: date, milestone: int
+    ) -> bool:
+        """The milestone is still claimed (not deleted with the member's data) and the member
+        still wants celebrations (they may have turned them off since)."""
+        row = await self.store.fetchone(
+            "SELECT p.celebrate FROM streak_celebrations c JOIN streak_profiles p "
+            "ON p.guild_id = c.guild_id AND p.user_id = c.user_id "
+            "WHERE c.guild_id = ? AND c.user_id = ? AND c.run_start = ? AND c.milestone = ?",
+            (guild_id, user_id, run_start.isoformat(), milestone),
         )
-        row = await cursor.fetchone()
-        return int(row[0]) if row is not None and row[0] is not None else None
+        return row is not None and bool(row[0])
 
-    async def finish_celebration(
-        self, guild_id: int, user_id: int, run_start: date, milestone: int, message_id: int | None
-    ) -> None:
-        """Record the post; without a message id the row stays unposted, to be tried again."""
-        if message_id is None:
-            return
-        await self.store.execute(
+
+def celebration_posted(
+    guild_id: int, user_id: int, run_start: date, milestone: int, message_id: int
+) -> Recorder:
+    """The post's id, written in the transaction that records the run as done."""
+    params = (message_id, guild_id, user_id, run_start.isoformat(), milestone)
+
+    def record(conn: sqlite3.Connection) -> None:
+        conn.execute(
             "UPDATE streak_celebrations SET message_id = ? WHERE guild_id = ? AND user_id = ? "
             "AND run_start = ? AND milestone = ?",
-            (message_id, guild_id, user_id, run_start.isoformat(), milestone),
+            params,
         )
+
+    return record

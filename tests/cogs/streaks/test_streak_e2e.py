@@ -99,6 +99,7 @@ async def test_milestones_are_announced_only_for_members_who_opted_in(
                 await app.advance(days=1)
             reply = await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
             quiet = await world.fake.invoke(world.mod, world.channel, "checkin", applications=1)
+        await app.run_due()
         assert "That’s 3 days! I shared it" in reply.content
         assert "That’s 3 days!" in quiet.content and "shared" not in quiet.content
         posts = [m for m in world.channel.messages if "3-day" in m["content"]]
@@ -106,6 +107,7 @@ async def test_milestones_are_announced_only_for_members_who_opted_in(
         assert posts[0]["mentions"] == []
         # Updating today's check-in does not announce again.
         await world.fake.invoke(world.alice, world.channel, "checkin", networking=2)
+        await app.run_due()
         assert len([m for m in world.channel.messages if "day** check-in" in m["content"]]) == 1
 
 
@@ -211,27 +213,68 @@ async def test_streak_data_is_registered_for_privacy_export_and_delete(
             assert await app.store.fetchone(f"SELECT 1 FROM {table}") is None
 
 
-async def test_a_milestone_post_discord_failed_to_take_is_tried_again_at_the_next_check_in(
+async def milestone_posts(world: Any) -> list[dict[str, Any]]:
+    return [m for m in world.channel.messages if "3-day" in m["content"]]
+
+
+async def reach_day_two_with_celebrations_on(app: RunningBot, world: Any) -> None:
+    await world.fake.invoke(
+        world.mod, world.channel, "accountability channel", channel=world.channel
+    )
+    await world.fake.invoke(world.alice, world.channel, "streak settings", celebrate=True)
+    await check_in_daily(app, world, world.alice, 2)
+    await app.advance(days=1)
+
+
+async def test_a_milestone_post_discord_stored_before_answering_503_appears_once(
     world: Any, tmp_path: Path
 ) -> None:
     async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
-        await world.fake.invoke(
-            world.mod, world.channel, "accountability channel", channel=world.channel
+        await reach_day_two_with_celebrations_on(app, world)
+        world.fake.fail_after_store("POST", f"/channels/{world.channel.id}/messages", status=503)
+        with world.fake.expect_rejections():
+            reply = await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
+            await app.run_due()
+        assert "That’s 3 days! I shared it" in reply.content
+        (post,) = await milestone_posts(world)
+        assert f"<@{world.alice.id}>" in post["content"] and post["mentions"] == []
+        # The engine recorded the run and the post's id with it.
+        run = await app.store.fetchone(
+            "SELECT status FROM job_runs WHERE kind = 'streaks.milestone'"
         )
-        await world.fake.invoke(world.alice, world.channel, "streak settings", celebrate=True)
-        await check_in_daily(app, world, world.alice, 2)
+        assert run is not None and run[0] == "done"
+        row = await app.store.fetchone("SELECT message_id FROM streak_celebrations")
+        assert row is not None and row[0] == int(post["id"])
+        # Nothing is posted again: not after a restart, not at the next check-in.
+        await app.restart()
         await app.advance(days=1)
-        # A passing failure (503: discord.py does not retry it) is tried again later.
-        world.fake.fail_next("POST", f"/channels/{world.channel.id}/messages", status=503)
+        await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
+        await app.run_due()
+        assert len(await milestone_posts(world)) == 1
+
+
+async def test_a_milestone_post_discord_keeps_failing_is_retried_by_the_engine_across_a_restart(
+    world: Any, tmp_path: Path
+) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        await reach_day_two_with_celebrations_on(app, world)
+        # Three 503s: the sender's quick retries give up and the run waits for a retry.
+        world.fake.fail_next("POST", f"/channels/{world.channel.id}/messages", status=503, count=3)
         with world.fake.expect_rejections():
             await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
-        assert [m for m in world.channel.messages if "3-day" in m["content"]] == []
+            await app.run_due()
+        assert await milestone_posts(world) == []
+        run = await app.store.fetchone(
+            "SELECT status FROM job_runs WHERE kind = 'streaks.milestone'"
+        )
+        assert run is not None and run[0] == "pending"
+        await app.restart()
+        await app.advance(minutes=5)
+        assert len(await milestone_posts(world)) == 1
         await app.advance(days=1)
         await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
-        assert len([m for m in world.channel.messages if "3-day" in m["content"]]) == 1
-        await app.advance(days=1)
-        await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
-        assert len([m for m in world.channel.messages if "3-day" in m["content"]]) == 1
+        await app.run_due()
+        assert len(await milestone_posts(world)) == 1
 
 
 async def test_a_deleted_accountability_channel_is_set_aside_and_nothing_is_sent_there(
