@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import hashlib
+import hmac
 import json
 import logging
 import pkgutil
@@ -20,6 +21,7 @@ import cogs
 from bot.anonymity import Anonymizer
 from bot.clock import Clock
 from bot.content import Content
+from bot.creating import Creator, install_on
 from bot.db import Store
 from bot.i18n import CatalogTranslator
 from bot.logs import clamp_payload_loggers
@@ -134,7 +136,8 @@ class Bot(commands.AutoShardedBot):
             chunk_guilds_at_startup=False,
             guild_ready_timeout=settings.guild_ready_timeout,
             shard_count=settings.shard_count,
-            http_trace=pacer.trace_config(paced_request),
+            # Paced, and creates without a nonce go out once (bot/creating.py).
+            http_trace=install_on(pacer.trace_config(paced_request)),
             **options,
         )
         throttle_bucket_sweep(self.http)
@@ -148,6 +151,13 @@ class Bot(commands.AutoShardedBot):
         # Every scheduled send goes through this: paced, idempotent (nonce), retried when the
         # failure passes (see bot/sending.py for the API features use).
         self.sender = Sender(self, self.pacer, stopping=scheduler.stopping)
+        # Threads, forum posts and private threads: made once though Discord takes no nonce.
+        self.creator = Creator(
+            self,
+            self.pacer,
+            stopping=scheduler.stopping,
+            marker_key=hmac.new(secret_key, b"rebound/creating-marker", hashlib.sha256).digest(),
+        )
         self.content = content or Content.load(settings.content_dir)
         # Every feature registers what it stores about members here (see bot/privacy.py).
         self.privacy = PrivacyRegistry()

@@ -25,7 +25,9 @@ Each schedule is a row in `scheduled_jobs` with the UTC instant of its next run 
    instead of posting again when the same bot sends the same nonce to the same channel within
    a few minutes. So on start, a run a crash left ``claimed`` is sent again (``pending``, due
    now) if it was claimed within ``nonce_window``, and recorded ``interrupted`` only past it:
-   after ``kill -9`` nothing is doubled and nothing is lost.
+   after ``kill -9`` nothing is doubled and nothing is lost. A handler marked ``resumable``
+   (its create looks for what an earlier attempt made: :mod:`bot.creating`) is run again at
+   any age.
 4. **Graceful stop.** :meth:`Scheduler.stop` stops claiming, gives what is in flight a few
    seconds (``drain_seconds``) to finish and record, and cancels the rest (left ``claimed``:
    the next start re-sends them with their nonce). What was never claimed is still due and is
@@ -226,6 +228,13 @@ class PreparesInClaim(Protocol):
     def prepare_in(self, conn: sqlite3.Connection, run: DueRun) -> Any: ...
 
 
+def is_resumable(handler: JobHandler) -> bool:
+    """A handler with ``resumable = True`` makes its side effect idempotent without a nonce
+    (it looks for what an earlier attempt made before making it: bot.creating), so a run a
+    crash left claimed is run again at any age, not only inside the nonce window."""
+    return bool(getattr(handler, "resumable", False))
+
+
 Housekeeper = Callable[[aiosqlite.Connection, datetime], Awaitable[int]]
 
 
@@ -333,11 +342,15 @@ class Scheduler:
         """Runs left `claimed` by a crash: (sent again, recorded interrupted)."""
         now = self._clock.now()
         cutoff = to_epoch(now - self.nonce_window)
+        # Kinds whose handler looks before it creates (bot.creating) are safe to run again at
+        # any age; the others rely on Discord's nonce, which only holds inside its window.
+        resumable = sorted(k for k, h in self._handlers.items() if is_resumable(h))
+        marks = ",".join("?" for _ in resumable) or "NULL"
         async with self._store.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE job_runs SET status = 'pending', retry_at = ? "
-                "WHERE status = 'claimed' AND claimed_at >= ?",
-                (to_epoch(now), cutoff),
+                f"WHERE status = 'claimed' AND (claimed_at >= ? OR kind IN ({marks}))",
+                (to_epoch(now), cutoff, *resumable),
             )
             resent = cursor.rowcount
             cursor = await conn.execute(

@@ -105,7 +105,7 @@ class PermanentFailure(Exception):
         self.code = code
 
 
-def _classify(exc: discord.HTTPException) -> FailureReason | None:
+def classify(exc: discord.HTTPException) -> FailureReason | None:
     """The permanent reason for a refusal, or None when it may pass."""
     if isinstance(exc, discord.Forbidden):
         if exc.code == CANNOT_DM:
@@ -152,7 +152,7 @@ class Sender:
             try:
                 return await request()
             except discord.HTTPException as exc:
-                reason = _classify(exc)
+                reason = classify(exc)
                 if reason is not None:
                     raise PermanentFailure(reason, exc.status, exc.code) from exc
                 detail = f"http_{exc.status}"

@@ -170,6 +170,32 @@ async def test_a_run_left_in_flight_past_the_nonce_window_is_recorded_interrupte
     assert await scheduler.run_status(handler.kind, "a", "2026-03-02T13") == "interrupted"
 
 
+class LooksFirst(Hourly):
+    """A create without a nonce that looks before it creates (bot.creating): resumable."""
+
+    kind = "test.looks_first"
+    resumable = True
+
+    async def run(self, run: DueRun) -> tuple[Outcome, str | None]:
+        self.ran.append(f"{run.occurrence}#{run.attempt}")
+        return "done", None
+
+
+async def test_a_resumable_run_left_in_flight_is_run_again_at_any_age(
+    store: Store, clock: ManualClock
+) -> None:
+    handler = LooksFirst(grace=timedelta(days=7))
+    scheduler = await make(store, clock, handler)
+    async with store.transaction() as conn:
+        await scheduler.claim_occurrence(conn, handler.kind, "a", "2026-03-02T13", due_at=START)
+    clock.advance(scheduler.nonce_window + timedelta(hours=3))
+    assert await scheduler.recover() == (1, 0)
+    await scheduler.run_due()
+    # A second attempt: the handler knows to look for what the first one made.
+    assert handler.ran[0] == "2026-03-02T13#2"
+    assert await scheduler.run_status(handler.kind, "a", "2026-03-02T13") == "done"
+
+
 async def test_an_ended_schedule_is_removed(store: Store, clock: ManualClock) -> None:
     handler = Hourly()
     scheduler = Scheduler(store, clock)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import secrets
 import time
@@ -405,6 +406,13 @@ class FakeDiscord:
         return self.state.create_thread(
             channel, name, owner=as_user(owner), type_=12 if private else 11
         )
+
+    def archive_thread(self, thread: FakeThread, archived: bool = True) -> None:
+        """Archive (or unarchive) a thread as Discord does after its inactivity period
+        (THREAD_UPDATE): it leaves GET /guilds/{id}/threads/active for the archived lists."""
+        thread.archived = archived
+        thread.archived_at = dt.datetime.now(dt.UTC)
+        self.state.channel_updated(thread)
 
     @property
     def granted_intents(self) -> int:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from . import models as M
@@ -109,6 +111,13 @@ class Handlers:
         add("GET", "/guilds/{guild_id}/members", self.list_members)
         add("GET", "/guilds/{guild_id}/members/{user_id}", self.get_member)
         add("GET", "/guilds/{guild_id}/threads/active", self.active_threads)
+        add("GET", "/channels/{channel_id}/threads/archived/public", self.archived_public)
+        add("GET", "/channels/{channel_id}/threads/archived/private", self.archived_private)
+        add(
+            "GET",
+            "/channels/{channel_id}/users/@me/threads/archived/private",
+            self.my_archived_private,
+        )
         add("PUT", "/guilds/{guild_id}/members/{user_id}/roles/{role_id}", self.add_role)
         add("DELETE", "/guilds/{guild_id}/members/{user_id}/roles/{role_id}", self.remove_role)
         # interactions and their webhooks (no bot token: the token is in the URL)
@@ -395,6 +404,8 @@ class Handlers:
             for key in ("archived", "locked", "invitable"):
                 if key in body and body[key] is not None:
                     setattr(chan, key, bool(body[key]))
+            if "archived" in body and body["archived"] is not None:
+                chan.archived_at = dt.datetime.now(dt.UTC)
             if body.get("auto_archive_duration"):
                 chan.auto_archive_duration = int(body["auto_archive_duration"])
             if "applied_tags" in body:
@@ -738,10 +749,8 @@ class Handlers:
             raise unknown_member()
         return Reply(200, member.to_payload())
 
-    async def active_threads(self, req: ApiRequest) -> Reply:
-        guild = self.guild(req.params["guild_id"])
+    def _threads_reply(self, threads: list[FakeThread], *, has_more: bool | None = None) -> Reply:
         bot_id = self.state.bot_user.id
-        threads = [t for t in guild.threads if not t.archived]
         members = [
             {
                 "id": str(t.id),
@@ -752,7 +761,61 @@ class Handlers:
             for t in threads
             if bot_id in t.member_ids
         ]
-        return Reply(200, {"threads": [t.to_payload() for t in threads], "members": members})
+        body: JSON = {"threads": [t.to_payload() for t in threads], "members": members}
+        if has_more is not None:
+            body["has_more"] = has_more
+        return Reply(200, body)
+
+    def _can_see(self, thread: FakeThread) -> bool:
+        """Discord lists a private thread only to its members and to Manage Threads."""
+        if thread.type != M.PRIVATE_THREAD:
+            return bool(self.bot_perms(thread) & P.VIEW_CHANNEL)
+        if self.state.bot_user.id in thread.member_ids:
+            return True
+        return bool(self.bot_perms(thread) & P.MANAGE_THREADS)
+
+    async def active_threads(self, req: ApiRequest) -> Reply:
+        """GET /guilds/{guild_id}/threads/active: every active thread the bot can see,
+        public and private, across the guild's channels."""
+        guild = self.guild(req.params["guild_id"])
+        threads = [t for t in guild.threads if not t.archived and self._can_see(t)]
+        # The pinned spec requires has_more here too (the docs list only threads and members).
+        return self._threads_reply(threads, has_more=False)
+
+    def _archived(
+        self, req: ApiRequest, keep: Callable[[FakeThread], bool], *, by_id: bool = False
+    ) -> Reply:
+        """The archived threads of a channel, newest archived first, `limit` (2-100, default 50)
+        at a time before `before` (an ISO timestamp, or a thread id on the @me route)."""
+        chan = self._thread_parent(self.channel(req.params["channel_id"]))
+        self.require(chan, P.VIEW_CHANNEL | P.READ_MESSAGE_HISTORY)
+        limit = max(2, min(100, int(req.query.get("limit") or 50)))
+        found = [t for t in chan.threads if t.archived and not t.deleted and keep(t)]
+        if by_id:
+            found.sort(key=lambda t: t.id, reverse=True)
+            before_id = int(req.query["before"]) if req.query.get("before") else None
+            if before_id is not None:
+                found = [t for t in found if t.id < before_id]
+        else:
+            found.sort(key=lambda t: t.archived_at or t.created_at, reverse=True)
+            before = req.query.get("before")
+            if before:
+                cut = dt.datetime.fromisoformat(before)
+                found = [t for t in found if (t.archived_at or t.created_at) < cut]
+        return self._threads_reply(found[:limit], has_more=len(found) > limit)
+
+    async def archived_public(self, req: ApiRequest) -> Reply:
+        return self._archived(req, lambda t: t.type != M.PRIVATE_THREAD)
+
+    async def archived_private(self, req: ApiRequest) -> Reply:
+        self.require(self.channel(req.params["channel_id"]), P.MANAGE_THREADS)
+        return self._archived(req, lambda t: t.type == M.PRIVATE_THREAD)
+
+    async def my_archived_private(self, req: ApiRequest) -> Reply:
+        bot_id = self.state.bot_user.id
+        return self._archived(
+            req, lambda t: t.type == M.PRIVATE_THREAD and bot_id in t.member_ids, by_id=True
+        )
 
     def _member_role(self, req: ApiRequest) -> tuple[M.FakeMember, M.FakeRole]:
         guild = self.guild(req.params["guild_id"])

@@ -283,6 +283,8 @@ class FakeThread:
     invitable: bool = True
     auto_archive_duration: int = 1440
     created_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    #: when it was last archived or unarchived (Discord's archive_timestamp)
+    archived_at: dt.datetime | None = None
     messages: list[JSON] = field(default_factory=list, repr=False)
     member_ids: set[int] = field(default_factory=set)
     deleted: bool = False
@@ -318,7 +320,7 @@ class FakeThread:
             "total_message_sent": self.total_message_sent,
             "thread_metadata": {
                 "archived": self.archived,
-                "archive_timestamp": iso(self.created_at),
+                "archive_timestamp": iso(self.archived_at or self.created_at),
                 "auto_archive_duration": self.auto_archive_duration,
                 "locked": self.locked,
                 "create_timestamp": iso(self.created_at),
