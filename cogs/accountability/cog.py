@@ -15,9 +15,10 @@ from bot.timekeeping import InvalidInput, parse_time
 from bot.ui import TimestampStyle, discord_timestamp, require_manage_guild
 from cogs.accountability import logic
 from cogs.accountability import messages as m
-from cogs.accountability.jobs import WeeklyPromptJob
+from cogs.accountability.jobs import PrivateThreadJob, WeeklyPromptJob
 from cogs.accountability.privacy import AccountabilityPrivacy
 from cogs.accountability.repository import (
+    THREAD_JOB,
     WEEKLY_JOB,
     Subscription,
     Week,
@@ -54,16 +55,19 @@ class AccountabilityCog(commands.Cog, name="Accountability"):
         self.service = AccountabilityService(bot.store, bot.clock, bot.scheduler)
         self.repo = self.service.repo
         self.job = WeeklyPromptJob(bot, self.repo)
+        self.thread_job = PrivateThreadJob(bot, self.repo)
         self.privacy = AccountabilityPrivacy()
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(WeekButton)
         self.bot.scheduler.register(self.job)
+        self.bot.scheduler.register(self.thread_job)
         self.bot.privacy.register(self.privacy)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(WeekButton)
         self.bot.scheduler.unregister(WEEKLY_JOB)
+        self.bot.scheduler.unregister(THREAD_JOB)
         self.bot.privacy.unregister(self.privacy.feature)
 
     def _guild_id(self, interaction: discord.Interaction[Bot]) -> int:

@@ -12,6 +12,8 @@ from bot.scheduling import to_epoch
 from cogs.accountability.logic import Goal, WeeklyRule, last_week_since
 
 WEEKLY_JOB = "accountability.weekly"
+#: The week's private thread when the member's DMs are closed (keyed by the week's id).
+THREAD_JOB = "accountability.thread"
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.harness import RunningBot, running_bot
 
 START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # Monday; 09:00 in Berlin is 08:00 UTC
@@ -204,3 +206,88 @@ async def test_after_a_skipped_week_the_review_does_not_ask_about_two_weeks_ago(
         opened = await world.fake.click(world.alice, week3, label="Start check-in")
         assert opened.modal is not None
         assert opened.modal["title"] == "What are your goals this week?"
+
+
+def private_threads(world: Any) -> list[Any]:
+    return [t for t in world.guild.threads if t.type == 12]
+
+
+async def assert_one_thread_with_one_prompt(app: RunningBot, world: Any) -> None:
+    (thread,) = private_threads(world)
+    assert len(thread.messages) == 1
+    assert thread.messages[0]["mentions"][0]["id"] == str(world.alice.id)
+    assert "alice" not in thread.name and str(world.alice.id) not in thread.name
+    rows = await app.store.fetchall(
+        "SELECT kind, status FROM job_runs WHERE kind LIKE 'accountability.%' ORDER BY kind"
+    )
+    assert [tuple(r) for r in rows] == [
+        ("accountability.thread", "done"),
+        ("accountability.weekly", "done"),
+    ]
+
+
+@pytest.mark.parametrize("status", [500, 503])
+async def test_a_private_thread_discord_stored_before_answering_5xx_is_made_once(
+    world: Any, tmp_path: Path, status: int
+) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        await join(app, world)
+        world.fake.close_dms(world.alice)
+        world.fake.fail_after_store("POST", f"/channels/{world.channel.id}/threads", status=status)
+        with world.fake.expect_rejections():
+            await app.advance_to(datetime(2026, 3, 2, 8, 30, tzinfo=UTC))
+            await app.run_due()
+        await assert_one_thread_with_one_prompt(app, world)
+        opened = await world.fake.click(
+            world.alice, private_threads(world)[0].messages[0], label="Start check-in"
+        )
+        assert opened.modal is not None
+
+
+async def test_a_private_thread_whose_prompt_failed_gets_it_after_a_restart_once(
+    world: Any, tmp_path: Path
+) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        await join(app, world)
+        world.fake.close_dms(world.alice)
+        await app.advance_to(datetime(2026, 3, 2, 7, 59, tzinfo=UTC))
+        # The thread is made, then adding the member meets three 503s: the run waits to be
+        # retried, its thread made and still empty.
+        route = "/channels/{channel_id}/thread-members/{user_id}"
+        world.fake.fail_next("PUT", route, status=503, count=3)
+        with world.fake.expect_rejections():
+            await app.advance_to(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+            await app.run_due()
+        (thread,) = private_threads(world)
+        assert thread.messages == []
+        await app.restart()
+        with world.fake.expect_rejections():
+            await app.advance(minutes=10)
+        await assert_one_thread_with_one_prompt(app, world)
+
+
+async def test_a_private_thread_due_during_a_server_outage_waits_for_the_server(
+    world: Any, tmp_path: Path
+) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        await join(app, world)
+        world.fake.close_dms(world.alice)
+        await app.stop()
+        # The bot starts during an outage of the server, with the prompt due.
+        world.fake.start_outage(world.guild)
+        app.clock.set(datetime(2026, 3, 2, 8, 5, tzinfo=UTC))
+        with world.fake.expect_rejections():
+            await app.start()
+            await app.run_due()
+        guild = app.bot.get_guild(world.guild.id)
+        assert guild is not None and guild.unavailable
+        assert private_threads(world) == []
+        status = await app.store.fetchone(
+            "SELECT status, detail FROM job_runs WHERE kind = 'accountability.thread'"
+        )
+        assert status is not None and status[0] == "pending"
+        await app.advance(minutes=20)
+        world.fake.end_outage()
+        await world.fake.settle()
+        await app.run_due()
+        await assert_one_thread_with_one_prompt(app, world)
