@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 
 COUNT_OPTIONS = ("applications", "networking", "skills")
 REST_CHOICES = ("none", "weekends", "sat,sun", "sun", "fri,sat")
+HEATMAP_FILE = "streak.png"
 
 
 def _guild_id(interaction: discord.Interaction[Bot]) -> int:
@@ -231,7 +232,7 @@ class StreaksCog(commands.Cog, name="Streaks"):
             title=render.show_title(snap),
             subtitle=render.show_subtitle(snap),
         )
-        file = discord.File(io.BytesIO(png), filename="streak.png", description="Streak heatmap")
+        file = discord.File(io.BytesIO(png), filename=HEATMAP_FILE, description=m.HEATMAP_ALT)
         if share:
             text = render.shared_text(snap, interaction.user.mention)
         else:
@@ -246,8 +247,18 @@ class StreaksCog(commands.Cog, name="Streaks"):
             frozen = render.freeze_line(used)
             if frozen:
                 text += "\n" + frozen
+        # One embed with the heatmap inside it (the guide's promise), not text and a loose file.
+        embed = discord.Embed(
+            title=render.show_title(snap),
+            description=text,
+            colour=discord.Colour.from_rgb(*heatmap.LEVELS[1]),
+        )
+        embed.set_image(url=f"attachment://{HEATMAP_FILE}")
         await interaction.response.send_message(
-            text, file=file, ephemeral=not share, allowed_mentions=discord.AllowedMentions.none()
+            embed=embed,
+            file=file,
+            ephemeral=not share,
+            allowed_mentions=discord.AllowedMentions.none(),
         )
 
     @staticmethod

@@ -65,6 +65,7 @@ HEATMAP_MORE = "More"
 HEATMAP_REST = "rest"
 HEATMAP_FREEZE = "freeze"
 HEATMAP_PAUSED = "paused"
+HEATMAP_ALT = "Streak heatmap: the last 16 weeks, darker green for busier days"
 
 # -- /streak show ----------------------------------------------------------------------------------
 SHOW_TITLE = "{current}-day streak · best {best}"

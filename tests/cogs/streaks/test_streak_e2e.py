@@ -30,15 +30,24 @@ def png_of(result: Any) -> Image.Image:
     return Image.open(io.BytesIO(file.data))
 
 
+def shown(result: Any) -> str:
+    """/streak show's words: one embed (its title and text), the heatmap inside it."""
+    (embed,) = result.embeds
+    assert embed["image"]["url"] == "attachment://streak.png"
+    assert not result.content
+    return f"{embed['title']}\n{embed['description']}"
+
+
 async def test_show_is_ephemeral_with_numbers_and_a_heatmap(world: Any, tmp_path: Path) -> None:
     async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
         await check_in_daily(app, world, world.alice, 3)
         r = await world.fake.invoke(world.alice, world.channel, "streak show")
         assert r.ephemeral
-        assert "**Current streak:** 3 days" in r.content
-        assert "**Best streak:** 3" in r.content and "**Total days checked in:** 3" in r.content
-        assert "**This week:** 3 of 7" in r.content
-        assert png_of(r).size[0] >= 400
+        assert "**Current streak:** 3 days" in shown(r)
+        assert "**Best streak:** 3" in shown(r) and "**Total days checked in:** 3" in shown(r)
+        assert "**This week:** 3 of 7" in shown(r)
+        assert png_of(r).size == (820, 502)  # drawn at twice the 410 × 251 it is shown at
+        assert r.embeds[0]["title"] == "3-day streak · best 3"
         assert world.channel.messages == []
 
 
@@ -48,15 +57,17 @@ async def test_show_with_share_posts_publicly(world: Any, tmp_path: Path) -> Non
         r = await world.fake.invoke(world.alice, world.channel, "streak show", share=True)
         assert not r.ephemeral
         assert png_of(r)
+        assert f"<@{world.alice.id}>" in shown(r)
         (post,) = world.channel.messages
         assert post["attachments"][0]["filename"] == "streak.png"
+        assert post["embeds"][0]["image"]["url"] == "attachment://streak.png"
         assert post["mentions"] == []  # named, never pinged
 
 
 async def test_show_renders_for_a_new_member(world: Any, tmp_path: Path) -> None:
     async with running_bot(world.fake, data_dir=tmp_path, now=START):
         r = await world.fake.invoke(world.alice, world.channel, "streak show")
-        assert r.ephemeral and "**Current streak:** 0 days" in r.content
+        assert r.ephemeral and "**Current streak:** 0 days" in shown(r)
         assert png_of(r)
 
 
@@ -119,7 +130,7 @@ async def test_a_freeze_is_used_and_the_member_told_gently(world: Any, tmp_path:
         assert "8 days" in r.content
         assert "freeze covered Monday 9 March" in r.content and "safe" in r.content
         again = await world.fake.invoke(world.alice, world.channel, "streak show")
-        assert "freeze covered" not in again.content  # told once
+        assert "freeze covered" not in shown(again)  # told once
 
 
 async def test_today_never_breaks_the_streak_before_local_midnight(
@@ -133,7 +144,7 @@ async def test_today_never_breaks_the_streak_before_local_midnight(
         # 10:59 UTC on 5 March is still 4 March in Pago Pago: the streak stands, today is open.
         await app.advance_to(datetime(2026, 3, 5, 10, 59, tzinfo=UTC))
         r = await world.fake.invoke(world.alice, world.channel, "streak show")
-        assert "**Current streak:** 2 days" in r.content and "still open" in r.content
+        assert "**Current streak:** 2 days" in shown(r) and "still open" in shown(r)
 
 
 async def test_pause_keeps_the_streak_and_resumes_by_itself(world: Any, tmp_path: Path) -> None:
@@ -149,7 +160,7 @@ async def test_pause_keeps_the_streak_and_resumes_by_itself(world: Any, tmp_path
         r = await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
         assert "3 days" in r.content
         show = await world.fake.invoke(world.alice, world.channel, "streak show")
-        assert "Paused until" not in show.content
+        assert "Paused until" not in shown(show)
 
 
 async def test_settings_weekends_off_is_one_click(world: Any, tmp_path: Path) -> None:
@@ -321,7 +332,7 @@ async def test_resume_ends_a_pause_early(world: Any, tmp_path: Path) -> None:
         # The day of the resume stays paused (it was paused that morning), and the pause is over.
         assert row is not None and tuple(row) == ("2026-03-02", "2026-03-04", "2026-03-04")
         show = await world.fake.invoke(world.alice, world.channel, "streak show")
-        assert "**Current streak:** 1 day" in show.content and "Paused until" not in show.content
+        assert "**Current streak:** 1 day" in shown(show) and "Paused until" not in shown(show)
 
 
 async def test_a_servers_streak_data_goes_with_the_server(world: Any, tmp_path: Path) -> None:
@@ -384,7 +395,7 @@ async def test_pausing_and_resuming_the_same_day_spends_no_freeze(
         r = await world.fake.invoke(world.alice, world.channel, "streak resume")
         assert "Welcome back" in r.content
         show = await world.fake.invoke(world.alice, world.channel, "streak show")
-        assert "Paused until" not in show.content  # the pause is over
+        assert "Paused until" not in shown(show)  # the pause is over
         again = await world.fake.invoke(world.alice, world.channel, "streak pause", days=2)
         assert "already paused" not in again.content  # and a new one can start
         await world.fake.invoke(world.alice, world.channel, "streak resume")
@@ -393,4 +404,4 @@ async def test_pausing_and_resuming_the_same_day_spends_no_freeze(
         assert "freeze covered" not in r.content
         assert "8 days" in r.content
         show = await world.fake.invoke(world.alice, world.channel, "streak show")
-        assert "**Freezes held:** 1" in show.content
+        assert "**Freezes held:** 1" in shown(show)
