@@ -96,10 +96,12 @@ def render(
     weeks: int = HEATMAP_WEEKS,
 ) -> bytes:
     width, height = image_size(weeks)
-    image = Image.new("RGB", (width, height), CARD)
+    # Transparent outside the card's rounded corners: the theme behind shows there, not a
+    # square of the card's colour.
+    image = Image.new("RGBA", (width, height), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
     draw.rounded_rectangle(
-        (0, 0, width - 1, height - 1), radius=_px(10), outline=BORDER, width=_px(2)
+        (0, 0, width - 1, height - 1), radius=_px(10), fill=CARD, outline=BORDER, width=_px(2)
     )
     draw.text((PAD, PAD - _px(2)), title, font=_font(_px(15)), fill=TEXT)
     draw.text((PAD, PAD + _px(20)), subtitle, font=_font(_px(12)), fill=MUTED)

@@ -98,6 +98,17 @@ def test_busier_days_are_darker_in_steps_colour_blind_readers_can_tell_apart() -
     assert len(set(greys)) == len(greys)
 
 
+def test_the_cards_corners_are_transparent() -> None:
+    state = logic.compute(History(), TODAY)
+    data = heatmap.render(state, {}, title="t", subtitle="s")
+    image = Image.open(io.BytesIO(data))
+    assert image.mode == "RGBA"
+    width, height = image.size
+    alpha = image.getchannel("A")
+    assert alpha.getpixel((0, 0)) == 0 and alpha.getpixel((width - 1, height - 1)) == 0
+    assert alpha.getpixel((width // 2, height // 2)) == 255
+
+
 def test_drawn_at_twice_the_shown_size() -> None:
     width, height = heatmap.image_size()
     assert heatmap.SCALE == 2
