@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import hashlib
 import hmac
@@ -167,6 +168,7 @@ class Bot(commands.AutoShardedBot):
         self.command_ids: dict[str, int] = {}
         self.scheduler_started = asyncio.Event()
         self._scheduler_task: asyncio.Task[None] | None = None
+        self._scheduler_starting = False
         self._max_concurrency = 1
         self._identified_at: dict[int, float] = {}
 
@@ -202,6 +204,9 @@ class Bot(commands.AutoShardedBot):
             # cyclic collector's way, so full collections in a morning rush do not rescan it.
             gc.collect()
             gc.freeze()
+        # From here a stop drains (Scheduler.stop) instead of cancelling: the start-up sweep
+        # may be sending, and a cancelled send would be re-sent by the next start.
+        self._scheduler_starting = True
         await self.scheduler.start()
         self.scheduler_started.set()
 
@@ -216,9 +221,16 @@ class Bot(commands.AutoShardedBot):
         self._identified_at[bucket] = time.monotonic()
 
     async def close(self) -> None:
-        if self._scheduler_task is not None and not self._scheduler_task.done():
-            self._scheduler_task.cancel()
+        starting = self._scheduler_task
+        if starting is not None and not starting.done() and not self._scheduler_starting:
+            starting.cancel()  # still waiting for READY: nothing was started
+        # Stops claiming, and gives what is in flight (the start-up sweep's sends too) its
+        # drain time; only what outlasts it is cancelled (and re-sent by the next start).
         await self.scheduler.stop()
+        if starting is not None and not starting.done():
+            # The sweep returns once its runs are over (stop() drained or cancelled them).
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(asyncio.shield(starting), timeout=IN_FLIGHT_GRACE)
         await self.finish_in_flight_interactions()
         if getattr(self, "_AutoShardedClient__queue", None) is None:
             # Never logged in (`python -m bot commands` builds the bot offline): discord.py's

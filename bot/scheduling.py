@@ -55,7 +55,7 @@ import threading
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import aiosqlite
 
@@ -64,6 +64,9 @@ from bot.db import Store
 from bot.db.group_commit import DEFAULT_LINGER, GroupCommit
 from bot.settings import Settings
 from bot.timekeeping import Occurrence, is_within_grace, require_aware
+
+if TYPE_CHECKING:
+    from bot.events import Events
 
 log = logging.getLogger(__name__)
 
@@ -292,6 +295,20 @@ class Scheduler:
         self._owner_thread: int | None = None
         #: Set while stopping: workers stop claiming, senders stop retrying.
         self.stopping = asyncio.Event()
+        self._events: Events | None = None
+
+    @property
+    def events(self) -> Events:
+        """Durable events delivered as jobs of this engine (bot/events.py)."""
+        if self._events is None:
+            # Imported here: bot.events builds on this module.
+            from bot.events import Events
+
+            self._events = Events(self, self._store)
+        return self._events
+
+    def clock_now(self) -> datetime:
+        return self._clock.now()
 
     @classmethod
     def from_settings(cls, store: Store, clock: Clock, settings: Settings) -> Scheduler:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import discord
@@ -12,9 +13,14 @@ from discord.ext import commands
 from bot.errors import UserFacingError
 from bot.ui import require_manage_guild
 from cogs.encouragement import messages as m
-from cogs.encouragement.jobs import DigestJob, RoundupJob
+from cogs.encouragement.jobs import DigestJob, RoundupJob, StoryThreadJob
 from cogs.encouragement.privacy import EncouragementPersonalData
-from cogs.encouragement.repository import DIGEST_JOB, ROUNDUP_JOB, EncouragementRepository
+from cogs.encouragement.repository import (
+    DIGEST_JOB,
+    ROUNDUP_JOB,
+    STORY_THREAD_JOB,
+    EncouragementRepository,
+)
 from cogs.encouragement.service import EncouragementService
 from cogs.encouragement.stories_data import StoriesTable
 from cogs.encouragement.views import (
@@ -24,13 +30,15 @@ from cogs.encouragement.views import (
     MeTooButton,
     ReplyModal,
 )
-from cogs.stories.logic import STAGE_LABELS, story_label
-from cogs.stories.repository import Story
+from cogs.stories.repository import STORY_POSTED
 
 if TYPE_CHECKING:
     from bot.app import Bot
 
 log = logging.getLogger(__name__)
+
+#: How far back the start-up repair looks for stories left without their thread.
+REPAIR_WINDOW = timedelta(days=30)
 
 
 class EncouragementCog(commands.Cog, name="Encouragement"):
@@ -48,33 +56,34 @@ class EncouragementCog(commands.Cog, name="Encouragement"):
         self.bot.add_dynamic_items(EncourageButton, MeTooButton, DigestsButton, DigestToggle)
         self.bot.scheduler.register(DigestJob(self.service))
         self.bot.scheduler.register(RoundupJob(self.service))
+        self.bot.scheduler.events.subscribe(StoryThreadJob(self.service))
         self.bot.privacy.register(self.privacy)
+        await self.repair_threads()
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(EncourageButton, MeTooButton, DigestsButton, DigestToggle)
         self.bot.scheduler.unregister(DIGEST_JOB)
         self.bot.scheduler.unregister(ROUNDUP_JOB)
+        self.bot.scheduler.events.unsubscribe(STORY_THREAD_JOB)
         self.bot.privacy.unregister(self.privacy.feature)
 
     # -- story events (dispatched by the stories feature) ---------------------------------------
 
-    @commands.Cog.listener()
-    async def on_story_posted(self, story: Story) -> None:
-        """The stories feature posted a story (text-channel message or forum post)."""
-        if story.message_id is None or story.channel_id is None or story.number is None:
-            return
-        # A forum post's starter message has the post's (the thread's) id.
-        forum_post = story.thread_id if story.thread_id == story.message_id else None
-        await self.service.attach(
-            story_id=story.id,
-            public_id=story.public_id,
-            guild_id=story.guild_id,
-            channel_id=story.channel_id,
-            message_id=story.message_id,
-            forum_post_id=forum_post,
-            label=story_label(story.number),
-            stage=STAGE_LABELS.get(story.stage),
-        )
+    async def repair_threads(self) -> int:
+        """At load, before the engine starts: a story posted without its thread (an older
+        version opened it from a fire-and-forget event a crash could lose) gets the thread's
+        job now. A story whose thread job already ran is not run again (same occurrence)."""
+        since = self.bot.clock.now() - REPAIR_WINDOW
+        missing = await self.service.stories.posted_without_thread(since)
+        if not missing:
+            return 0
+        async with self.bot.store.transaction() as conn:
+            for story in missing:
+                await self.bot.scheduler.events.emit(
+                    conn, STORY_POSTED, story.public_id, story.event_data(), to=STORY_THREAD_JOB
+                )
+        log.info("Thread jobs are due again for %d posted stories without a thread", len(missing))
+        return len(missing)
 
     @commands.Cog.listener()
     async def on_story_deleted(self, story_id: int) -> None:

@@ -7,10 +7,42 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.events import Event
 from bot.scheduling import DueRun, Occurrence, Outcome, from_epoch
 from cogs.encouragement import logic
-from cogs.encouragement.repository import DIGEST_JOB, ROUNDUP_JOB
+from cogs.encouragement.repository import DIGEST_JOB, ROUNDUP_JOB, STORY_THREAD_JOB
 from cogs.encouragement.service import EncouragementService
+from cogs.stories.logic import STAGE_LABELS, story_label
+from cogs.stories.repository import STORY_POSTED
+
+
+class StoryThreadJob:
+    """A subscriber of the stories feature's durable "posted" event: opens the story's thread,
+    as a job of its own (one per story), once. Resumable: a run a crash interrupted is run
+    again at any age, because a thread on a message cannot be made twice (160004)."""
+
+    kind = STORY_THREAD_JOB
+    event = STORY_POSTED
+    resumable = True
+    # Kind words wait for the thread: worth opening late after a long outage.
+    grace = timedelta(days=7)
+
+    def __init__(self, service: EncouragementService) -> None:
+        self.service = service
+
+    async def handle(self, event: Event, run: DueRun) -> tuple[Outcome, str | None]:
+        data = event.data
+        forum_post = data.get("forum_post_id")
+        return await self.service.open_thread(
+            story_id=int(data["story_id"]),
+            public_id=event.key,
+            guild_id=int(data["guild_id"]),
+            channel_id=int(data["channel_id"]),
+            message_id=int(data["message_id"]),
+            forum_post_id=int(forum_post) if forum_post is not None else None,
+            label=story_label(int(data["number"])),
+            stage=STAGE_LABELS.get(str(data.get("stage"))),
+        )
 
 
 class DigestJob:
@@ -51,5 +83,9 @@ class RoundupJob:
 
     async def run(self, run: DueRun) -> tuple[Outcome, str | None]:
         return await self.service.post_roundup(
-            int(run.key), run.occurrence, str(run.rule.get("zone") or "UTC"), run.nonce
+            int(run.key),
+            run.occurrence,
+            str(run.rule.get("zone") or "UTC"),
+            run.nonce,
+            retrying=run.attempt > 1,
         )

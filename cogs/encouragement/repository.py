@@ -14,6 +14,9 @@ from cogs.encouragement.logic import RoundupCounts
 
 DIGEST_JOB = "encouragement.digest"
 ROUNDUP_JOB = "encouragement.roundup"
+#: A story's thread, opened from the stories feature's durable "posted" event (bot/events.py);
+#: key = the story's public id.
+STORY_THREAD_JOB = "encouragement.story_thread"
 
 
 def pseudonym_scope(guild_id: int) -> str:
@@ -131,6 +134,12 @@ class EncouragementRepository:
     async def forget_story(self, story_id: int) -> None:
         """The story was deleted: its thread record, kind words and me-toos go with it."""
         async with self.store.transaction() as conn:
+            # A thread still to be opened for it is not opened any more.
+            await conn.execute(
+                "DELETE FROM scheduled_jobs WHERE kind = ? AND key IN "
+                "(SELECT public_id FROM encouragement_stories WHERE story_id = ?)",
+                (STORY_THREAD_JOB, story_id),
+            )
             await conn.execute("DELETE FROM encouragement_stories WHERE story_id = ?", (story_id,))
             await conn.execute(
                 "DELETE FROM scheduled_jobs WHERE kind = ? AND key = ?",

@@ -54,7 +54,7 @@ class EncouragementService:
 
     # -- a story was posted ---------------------------------------------------------------------
 
-    async def attach(
+    async def open_thread(
         self,
         *,
         story_id: int,
@@ -65,9 +65,15 @@ class EncouragementService:
         forum_post_id: int | None,
         label: str,
         stage: str | None,
-    ) -> None:
-        """Give a freshly posted story its thread: one on the message in a text channel, the
-        post itself in a forum. Safe to repeat (a repeated event changes nothing)."""
+    ) -> tuple[Outcome, str | None]:
+        """Give a posted story its thread: one on the message in a text channel, the post
+        itself in a forum. A job of the engine (STORY_THREAD_JOB, from the stories feature's
+        durable "posted" event), so it runs once and again after a crash: the thread on a
+        message is made through the engine's creator (bot/creating.py): one request per
+        attempt, and 160004 means it exists (its id is the message's). Raises RetryLater for
+        what may pass (an outage, a 5xx)."""
+        if not await self.stories.is_posted(story_id):
+            return "skipped", "story gone"
         now = self.bot.clock.now()
         wants_roundup = await self._roundup_missing(guild_id)
         zone = await self._zone(guild_id)
@@ -87,27 +93,33 @@ class EncouragementService:
                 await self.bot.scheduler.put_job(conn, ROUNDUP_JOB, str(guild_id), {"zone": zone})
         known = await self.repo.story(story_id)
         if known is not None and known.thread_id is not None:
-            return
+            return "done", "already open"
+        self.bot.sender.check_guild_available(guild_id)  # an outage: wait for the server
         try:
             if forum_post_id is not None:
                 thread_id = forum_post_id
                 # A forum post keeps the forum's default; a story's stays open for a week.
-                await self.bot.http.edit_channel(
-                    forum_post_id, auto_archive_duration=logic.AUTO_ARCHIVE_MINUTES
+                await self.bot.sender.call(
+                    lambda: self.bot.http.edit_channel(
+                        forum_post_id, auto_archive_duration=logic.AUTO_ARCHIVE_MINUTES
+                    )
                 )
             else:
                 channel = self.bot.get_channel(channel_id)
                 if not isinstance(channel, discord.TextChannel):
                     log.info("A story's channel is gone; no encouragement thread for it")
-                    return
-                thread = await channel.get_partial_message(message_id).create_thread(
+                    return "skipped", "channel gone"
+                thread_id = await self.bot.creator.thread_on_message(
+                    channel_id,
+                    message_id,
                     name=logic.thread_name(label, stage),
-                    auto_archive_duration=logic.AUTO_ARCHIVE_MINUTES,
+                    auto_archive_minutes=logic.AUTO_ARCHIVE_MINUTES,
                 )
-                thread_id = thread.id
-            await self.repo.set_thread(story_id, thread_id)
-        except discord.HTTPException as exc:
-            log.warning("Could not open the encouragement thread of a story (HTTP %s)", exc.status)
+        except PermanentFailure as failure:
+            log.warning("Could not open the encouragement thread of a story (%s)", failure.reason)
+            return "failed", failure.reason
+        await self.repo.set_thread(story_id, thread_id)
+        return "done", None
 
     async def _roundup_missing(self, guild_id: int) -> bool:
         """The server wants roundups and has none scheduled yet."""
@@ -359,12 +371,19 @@ class EncouragementService:
                 await self.bot.scheduler.remove_job(conn, ROUNDUP_JOB, str(guild_id))
 
     async def post_roundup(
-        self, guild_id: int, week: str, zone: str, nonce: str
+        self, guild_id: int, week: str, zone: str, nonce: str, *, retrying: bool = False
     ) -> tuple[Outcome, str | None]:
+        """Post the week's roundup (a job of the engine: its claim is the intent). In a text
+        channel it is a message with the run's nonce; in a forum, a post, which takes no
+        nonce: made through the engine's creator (bot/creating.py), looked for by its name
+        first when an earlier run may have made it (`retrying`). During an outage it waits
+        for the server (RetryLater) instead of giving up."""
         if not await self.repo.roundup_enabled(guild_id):
             return "skipped", "turned off"
         if await self.repo.roundup_posted(guild_id, week):
             return "skipped", "already posted"
+        # A server Discord reports unavailable has no channels for now: wait for it.
+        self.bot.sender.check_guild_available(guild_id)
         start, end = logic.week_window(week, zone)
         counts = await self.repo.week_counts(guild_id, start, end)
         if counts.empty:
@@ -378,17 +397,16 @@ class EncouragementService:
         text = render_roundup(counts)
         try:
             if isinstance(channel, discord.ForumChannel):
-                forum = channel
-                name = m.ROUNDUP_THREAD_NAME.format(date=start.strftime("%-d %B"))
-                created = await self.bot.sender.call(
-                    lambda: forum.create_thread(
-                        name=name,
-                        content=text,
-                        allowed_mentions=NONE,
-                        auto_archive_duration=logic.AUTO_ARCHIVE_MINUTES,
-                    )
+                # The year too: the name is how a later run finds this week's post again.
+                name = m.ROUNDUP_THREAD_NAME.format(date=start.strftime("%-d %B %Y"))
+                post = await self.bot.creator.forum_post(
+                    channel,
+                    name=name,
+                    look_first=retrying,
+                    content=text,
+                    auto_archive_duration=logic.AUTO_ARCHIVE_MINUTES,
                 )
-                message_id = created.message.id
+                message_id = post.message_id
             elif isinstance(channel, discord.TextChannel):
                 posted = await self.bot.sender.send(
                     channel.id, nonce=nonce, guild_id=guild_id, content=text

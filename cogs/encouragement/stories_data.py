@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import hmac
 import logging
-from typing import Protocol
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
 
 import aiosqlite
 
 from bot.anonymity import Anonymizer
 from bot.db import Store
+from bot.scheduling import to_epoch
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +32,37 @@ class StoriesData(Protocol):
     async def links_allowed(self, guild_id: int) -> bool: ...
 
     async def stories_channel(self, guild_id: int) -> int | None: ...
+
+    async def is_posted(self, story_id: int) -> bool: ...
+
+    async def posted_without_thread(self, since: datetime) -> list[PostedStory]:
+        """Stories posted since `since` that have no encouragement thread recorded."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class PostedStory:
+    """What a story's "posted" event carries (cogs/stories/service.py posted_event)."""
+
+    story_id: int
+    public_id: str
+    guild_id: int
+    channel_id: int
+    message_id: int
+    forum_post_id: int | None
+    number: int
+    stage: str
+
+    def event_data(self) -> dict[str, Any]:
+        return {
+            "story_id": self.story_id,
+            "guild_id": self.guild_id,
+            "channel_id": self.channel_id,
+            "message_id": self.message_id,
+            "forum_post_id": self.forum_post_id,
+            "number": self.number,
+            "stage": self.stage,
+        }
 
 
 class StoriesTable:
@@ -90,3 +124,41 @@ class StoriesTable:
     async def stories_channel(self, guild_id: int) -> int | None:
         row = await self._settings(guild_id)
         return int(row["channel_id"]) if row and row["channel_id"] else None
+
+    async def is_posted(self, story_id: int) -> bool:
+        try:
+            row = await self.store.fetchone("SELECT status FROM stories WHERE id = ?", (story_id,))
+        except aiosqlite.OperationalError:
+            return False
+        return row is not None and row["status"] == "posted"
+
+    async def posted_without_thread(self, since: datetime) -> list[PostedStory]:
+        try:
+            rows = await self.store.fetchall(
+                "SELECT s.id, s.public_id, s.guild_id, s.channel_id, s.message_id, s.thread_id, "
+                "s.number, s.stage FROM stories s "
+                "LEFT JOIN encouragement_stories e ON e.story_id = s.id "
+                "WHERE s.status = 'posted' AND s.message_id IS NOT NULL "
+                "AND s.channel_id IS NOT NULL AND s.number IS NOT NULL "
+                "AND s.posted_at >= ? AND e.thread_id IS NULL",
+                (to_epoch(since),),
+            )
+        except aiosqlite.OperationalError:
+            return []
+        return [
+            PostedStory(
+                story_id=int(r["id"]),
+                public_id=str(r["public_id"]),
+                guild_id=int(r["guild_id"]),
+                channel_id=int(r["channel_id"]),
+                message_id=int(r["message_id"]),
+                forum_post_id=(
+                    int(r["thread_id"])
+                    if r["thread_id"] is not None and r["thread_id"] == r["message_id"]
+                    else None
+                ),
+                number=int(r["number"]),
+                stage=str(r["stage"]),
+            )
+            for r in rows
+        ]

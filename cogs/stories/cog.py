@@ -100,7 +100,6 @@ class StoriesCog(commands.Cog, name=COG_NAME):
         self.bot.add_dynamic_items(StoryButton)
         self.bot.scheduler.register(self.service.job)
         self.bot.privacy.register(self.personal_data)
-        await self.service.recover()
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(StoryButton)

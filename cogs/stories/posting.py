@@ -40,11 +40,6 @@ class DiscordPublisher:
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
 
-    def announce_posted(self, story: Story) -> None:
-        """Other features hear of every new post as the event `story_posted` (a listener
-        `on_story_posted(self, story: Story)`), e.g. to open its encouragement thread."""
-        self.bot.dispatch("story_posted", story)
-
     def guild_name(self, guild_id: int) -> str:
         guild = self.bot.get_guild(guild_id)
         return guild.name if guild else "your server"
@@ -60,7 +55,9 @@ class DiscordPublisher:
             return None
         return channel
 
-    async def publish(self, story: Story, settings: StorySettings) -> Posted | Failed:
+    async def publish(
+        self, story: Story, settings: StorySettings, *, retrying: bool = False
+    ) -> Posted | Failed:
         self.bot.sender.check_guild_available(story.guild_id)
         channel = self._writable(settings.channel_id)
         if channel is None:
@@ -70,8 +67,8 @@ class DiscordPublisher:
         view = story_post_view(story)
         try:
             if isinstance(channel, discord.ForumChannel):
-                thread_id, message_id = await self.bot.sender.call(
-                    lambda: self._forum_post(channel, story, embed, view)
+                thread_id, message_id = await self._forum_post(
+                    channel, story, embed, view, retrying=retrying
                 )
                 return Posted(channel.id, message_id, thread_id)
             message = await self.bot.sender.send(
@@ -87,29 +84,33 @@ class DiscordPublisher:
             return Failed(failure.reason)
 
     async def _forum_post(
-        self, forum: discord.ForumChannel, story: Story, embed: discord.Embed, view: discord.ui.View
+        self,
+        forum: discord.ForumChannel,
+        story: Story,
+        embed: discord.Embed,
+        view: discord.ui.View,
+        *,
+        retrying: bool,
     ) -> tuple[int, int]:
         """(thread id, starter message id) of the story's forum post, tagged with its stage.
 
-        Forum posts take no nonce: an attempt after Discord created the post but answered with
-        an error finds it by its title ("Story #N" is unique per server) instead of posting a
-        second one."""
+        Forum posts take no nonce, so the engine's creator makes it (bot/creating.py): one
+        request per attempt (discord.py does not send a 500 again by itself), and before any
+        other attempt it looks for the post by its title ("Story #N" is unique per server)
+        among the forum's active and archived posts of the bot."""
         assert story.number is not None
         title = logic.thread_title(story.number, story.stage)
-        me = self.bot.user.id if self.bot.user else None
-        for thread in forum.threads:
-            if thread.name == title and thread.owner_id == me:
-                return thread.id, thread.id
         tag_id = logic.match_forum_tag(story.stage, [(t.id, t.name) for t in forum.available_tags])
         tag = forum.get_tag(tag_id) if tag_id else None
-        created = await forum.create_thread(
+        post = await self.bot.creator.forum_post(
+            forum,
             name=title,
+            look_first=retrying,
             embed=embed,
             view=view,
             applied_tags=[tag] if tag else [],
-            allowed_mentions=NO_MENTIONS,
         )
-        return created.thread.id, created.message.id
+        return post.thread_id, post.message_id
 
     async def send_to_queue(self, story: Story, settings: StorySettings) -> Posted | Failed:
         self.bot.sender.check_guild_available(story.guild_id)

@@ -14,6 +14,9 @@ from bot.scheduling import from_epoch, to_epoch
 from cogs.stories.logic import Limits
 
 POST_JOB = "story_post"
+#: The durable event (bot/events.py) recorded with a story's post: key = the story's public id,
+#: data = STORY_POSTED_FIELDS. Other features subscribe (encouragement opens its thread).
+STORY_POSTED = "stories.posted"
 # Statuses that count towards a member's cooldown and daily quota.
 SUBMITTED = ("scheduled", "pending", "posted", "rejected", "removed", "failed")
 

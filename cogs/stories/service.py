@@ -37,7 +37,13 @@ from cogs.stories import logic
 from cogs.stories import messages as msg
 from cogs.stories.content import CrisisContent
 from cogs.stories.render import jump_url, label
-from cogs.stories.repository import POST_JOB, Story, StoryRepository, StorySettings
+from cogs.stories.repository import (
+    POST_JOB,
+    STORY_POSTED,
+    Story,
+    StoryRepository,
+    StorySettings,
+)
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +98,12 @@ class Failed:
 class Publisher(Protocol):
     """The Discord side of stories (cogs/stories/posting.py)."""
 
-    async def publish(self, story: Story, settings: StorySettings) -> Posted | Failed: ...
+    async def publish(
+        self, story: Story, settings: StorySettings, *, retrying: bool = False
+    ) -> Posted | Failed:
+        """Post the story; `retrying`: an earlier run may have got as far as Discord (a
+        forum post, which takes no nonce, is looked for before it is made)."""
+        ...
 
     async def send_to_queue(self, story: Story, settings: StorySettings) -> Posted | Failed: ...
 
@@ -110,7 +121,20 @@ class Publisher(Protocol):
 
     def guild_name(self, guild_id: int) -> str: ...
 
-    def announce_posted(self, story: Story) -> None: ...
+
+def posted_event(story: Story) -> dict[str, Any]:
+    """The data of a STORY_POSTED event: ids and labels, nothing about the author."""
+    assert story.number is not None
+    return {
+        "story_id": story.id,
+        "guild_id": story.guild_id,
+        "channel_id": story.channel_id,
+        "message_id": story.message_id,
+        # A forum post is its own thread (its id is the starter message's); None elsewhere.
+        "forum_post_id": story.thread_id if story.thread_id == story.message_id else None,
+        "number": story.number,
+        "stage": story.stage,
+    }
 
 
 class DeliverJob:
@@ -129,7 +153,7 @@ class DeliverJob:
         return POST_GRACE
 
     async def run(self, run: DueRun) -> tuple[Outcome, str | None]:
-        return await self.service.deliver(run.key)
+        return await self.service.deliver(run.key, retrying=run.attempt > 1)
 
 
 class StoryService:
@@ -364,26 +388,6 @@ class StoryService:
 
     # -- delivering ----------------------------------------------------------------------------
 
-    async def recover(self) -> int:
-        """Run at load, before the scheduler starts. A story still owed (scheduled, or pending
-        without a queue message) whose run is neither due, nor waiting for a retry, nor
-        recent enough for the scheduler to re-send (inside its nonce window) would be lost:
-        an acknowledged story is worth a late post, so it gets a new run (same nonce)."""
-        recovered = 0
-        now = self.clock.now()
-        resent_after = now - self.scheduler.nonce_window
-        for story in await self.repo.unfinished():
-            if await self.scheduler.next_run(POST_JOB, story.public_id) is not None:
-                continue
-            if await self.repo.run_in_flight(POST_JOB, story.public_id, resent_after):
-                continue
-            async with self.store.transaction() as conn:
-                await self.schedule(conn, story.public_id, now, f"recover-{to_epoch(now)}")
-            recovered += 1
-        if recovered:
-            log.warning("%d story post(s) were interrupted; scheduled them again", recovered)
-        return recovered
-
     async def retry_failed(self, guild_id: int) -> int:
         """After an admin picked a new channel: stories of the last week that failed for want
         of one go out again (posts, or to the queue if they were waiting for review)."""
@@ -401,7 +405,9 @@ class StoryService:
             log.info("%d failed story post(s) will be tried again", len(stories))
         return len(stories)
 
-    async def deliver(self, public_id: str) -> tuple[Outcome, str | None]:
+    async def deliver(
+        self, public_id: str, *, retrying: bool = False
+    ) -> tuple[Outcome, str | None]:
         """Post a scheduled story, or send a story awaiting review to the moderators. Raises
         RetryLater for a passing Discord error (the scheduler tries again, same nonce)."""
         story = await self.repo.get(public_id)
@@ -409,23 +415,33 @@ class StoryService:
             return "skipped", "deleted"
         settings = await self.repo.settings(story.guild_id)
         if story.status == "scheduled":
-            return await self._publish(story, settings)
+            return await self._publish(story, settings, retrying=retrying)
         if story.status == "pending" and story.queue_message_id is None:
             return await self._queue(story, settings)
         return "skipped", story.status
 
-    async def _publish(self, story: Story, settings: StorySettings) -> tuple[Outcome, str | None]:
+    async def _publish(
+        self, story: Story, settings: StorySettings, *, retrying: bool = False
+    ) -> tuple[Outcome, str | None]:
         if story.number is None:
             async with self.store.transaction() as conn:
                 number = await self.repo.next_number(conn, story.guild_id, self.clock.now())
                 await self.repo.update(conn, story.id, number=number)
             story = replace(story, number=number)
-        result = await self.publisher.publish(story, settings)
+        result = await self.publisher.publish(story, settings, retrying=retrying)
         if isinstance(result, Failed):
             return await self._failed(story, settings, result, msg.POST_FAILED_NOTICE)
         now = self.clock.now()
+        posted = replace(
+            story,
+            status="posted",
+            posted_at=now,
+            channel_id=result.channel_id,
+            message_id=result.message_id,
+            thread_id=result.thread_id,
+        )
         async with self.store.transaction() as conn:
-            await self.repo.move(
+            moved = await self.repo.move(
                 conn,
                 story.id,
                 "scheduled",
@@ -435,16 +451,13 @@ class StoryService:
                 message_id=result.message_id,
                 thread_id=result.thread_id,
             )
+            if moved:
+                # With the post's record, never after it: other features (the story's thread)
+                # run from this as jobs of their own, across crashes.
+                await self.scheduler.events.emit(
+                    conn, STORY_POSTED, story.public_id, posted_event(posted)
+                )
         log.info("A story was posted")
-        posted = replace(
-            story,
-            status="posted",
-            posted_at=now,
-            channel_id=result.channel_id,
-            message_id=result.message_id,
-            thread_id=result.thread_id,
-        )
-        self.publisher.announce_posted(posted)
         if story.queue_message_id is not None:
             await self.dm_author(
                 posted,

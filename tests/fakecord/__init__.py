@@ -17,7 +17,7 @@ from .models import (
     FakeUser,
     ForumTag,
 )
-from .ratelimit import Fault
+from .ratelimit import Fault, Hold
 from .rest import RecordedRequest, Rejection
 from .validation import get_spec, spec_path
 
@@ -33,6 +33,7 @@ __all__ = [
     "FakeUser",
     "Fault",
     "ForumTag",
+    "Hold",
     "InteractionResult",
     "InvocationError",
     "PendingInteraction",

@@ -46,7 +46,7 @@ from .models import (
     FakeUser,
     as_user,
 )
-from .ratelimit import Fault, FaultInjector, InvalidRequestCounter, RateLimiter, RouteLimit
+from .ratelimit import Fault, FaultInjector, Hold, InvalidRequestCounter, RateLimiter, RouteLimit
 from .rest import RecordedRequest, Recorder, Rejection, RestApi
 from .state import FakeState
 from .util import JSON
@@ -144,6 +144,7 @@ class FakeDiscord:
         log.info("fakecord listening on %s", self.state.base_url)
 
     async def stop(self) -> None:
+        self.faults.release_all()
         await self.hub.close_all()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -473,6 +474,15 @@ class FakeDiscord:
                 after_store=after_store,
             )
         )
+
+    def hold_next(self, method: str, route: str, *, after_store: bool = False) -> Hold:
+        """The next matching request waits until ``hold.release()`` (``hold.arrived`` is set
+        when it arrives): before its work, or with ``after_store`` once the work is done and
+        before the answer. Kill the bot meanwhile to crash it at that moment. Every hold is
+        released when the emulator stops."""
+        hold = Hold(method, route, after_store=after_store)
+        self.faults.holds.append(hold)
+        return hold
 
     def fail_after_store(self, method: str, route: str, status: int = 500, count: int = 1) -> Fault:
         """The next ``count`` matching requests succeed (a message is stored) but answer

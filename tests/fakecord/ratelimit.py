@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import math
 import time
@@ -193,13 +194,49 @@ class Fault:
         return headers
 
 
+@dataclass(eq=False)
+class Hold:
+    """The next request matching ``method`` + ``route`` waits (before its work, or with
+    ``after_store`` after it) until :meth:`release`: a test kills the bot while it waits."""
+
+    method: str
+    route: str
+    after_store: bool = False
+    used: bool = False
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def matches(self, method: str, template: str, path: str) -> bool:
+        if self.method != "*" and self.method != method:
+            return False
+        return self.route in (template, path)
+
+    def release(self) -> None:
+        self.released.set()
+
+
 @dataclass
 class FaultInjector:
     faults: list[Fault] = field(default_factory=list)
+    holds: list[Hold] = field(default_factory=list)
 
     def add(self, fault: Fault) -> Fault:
         self.faults.append(fault)
         return fault
+
+    async def hold(self, method: str, template: str, path: str, *, after_store: bool) -> None:
+        """Wait here if a hold matches this request (once per hold)."""
+        for hold in self.holds:
+            ready = hold.after_store == after_store and not hold.used
+            if ready and hold.matches(method, template, path):
+                hold.used = True
+                hold.arrived.set()
+                await hold.released.wait()
+                return
+
+    def release_all(self) -> None:
+        for hold in self.holds:
+            hold.release()
 
     def take(
         self, method: str, template: str, path: str, *, after_store: bool = False

@@ -250,6 +250,7 @@ class RestApi:
                 content_type="text/html",
             )
 
+        await self.faults.hold(method, route.template, path, after_store=False)
         fault = self.faults.take(method, route.template, path)
         if fault is not None:
             return self._fault(record, fault)
@@ -290,6 +291,7 @@ class RestApi:
             return self._error(record, exc, headers)
         headers.update(reply.headers)
         if reply.status < 300:
+            await self.faults.hold(method, route.template, path, after_store=True)
             late_fault = self.faults.take(method, route.template, path, after_store=True)
             if late_fault is not None:  # the work is done (e.g. stored), the answer is lost
                 return self._fault(record, late_fault)

@@ -320,21 +320,20 @@ async def test_a_post_interrupted_mid_run_is_posted_once_after_restart(
         assert len(posts(w.stories)) == 1
 
 
-async def test_other_features_hear_of_each_new_post(world: Any, tmp_path: Path) -> None:
+async def test_other_features_hear_of_each_new_post_durably(world: Any, tmp_path: Path) -> None:
     w = story_world(world)
-    heard: list[Any] = []
-
-    async def on_story_posted(story: Any) -> None:
-        heard.append(story)
-
     async with running_bot(w.fake, data_dir=tmp_path) as app:
-        app.bot.add_listener(on_story_posted)
         await configure(w)
         await share_and_post(app, w, w.alice)
-        (story,) = heard
         (post,) = posts(w.stories)
-        assert story.status == "posted" and story.number == 1
-        assert (story.channel_id, story.message_id) == (w.stories.id, int(post["id"]))
+        # The "posted" event is a job of each subscriber, recorded with the post itself.
+        rows = await app.store.fetchall(
+            "SELECT r.kind, r.status FROM job_runs r JOIN stories s ON r.key = s.public_id "
+            "WHERE r.kind = 'encouragement.story_thread'"
+        )
+        assert [(r["kind"], r["status"]) for r in rows] == [("encouragement.story_thread", "done")]
+        row = await app.store.fetchone("SELECT message_id, thread_id FROM encouragement_stories")
+        assert row is not None and row["message_id"] == row["thread_id"] == int(post["id"])
 
 
 async def test_the_form_fields_can_be_answered_by_their_plain_custom_ids(
