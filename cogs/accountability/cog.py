@@ -11,6 +11,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import UserFacingError
+from bot.scheduling import RetryLater, make_nonce
+from bot.sending import PermanentFailure
 from bot.timekeeping import InvalidInput, parse_time
 from bot.ui import TimestampStyle, discord_timestamp, require_manage_guild
 from cogs.accountability import logic
@@ -42,6 +44,8 @@ def _week_label(week_of: str) -> str:
     return f"{day:%A} {day.day} {day:%B}"
 
 
+# The nonce of a week's shared summary (with the week's id and date).
+SHARE_NONCE = "accountability.share"
 SUMMARY_WORDS = logic.SummaryWords(m.SUMMARY_LAST_WEEK, m.SUMMARY_THIS_WEEK, m.REVIEW_LABELS)
 
 
@@ -323,17 +327,27 @@ class AccountabilityCog(commands.Cog, name="Accountability"):
         if channel_id is None:
             raise UserFacingError(m.SHARE_NO_CHANNEL)
         summary = await self.service.summary(week, SUMMARY_WORDS)
-        channel = self.bot.get_partial_messageable(channel_id, guild_id=sub.guild_id)
         post = m.SHARE_POST.format(member=f"<@{sub.user_id}>", summary=summary)
+        # The sender retries what passes (a few seconds): answer "thinking" first.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         try:
-            sent = await channel.send(post[:2000], allowed_mentions=discord.AllowedMentions.none())
-        except discord.HTTPException as exc:
-            log.warning("Sharing a weekly summary failed (HTTP %s)", exc.status)
+            # One nonce per week's summary: a retry, a repeat after an error Discord sent
+            # after storing it, or a second click shows the summary once.
+            sent = await self.bot.sender.send(
+                channel_id,
+                nonce=make_nonce(SHARE_NONCE, str(week.id), week.week_of),
+                guild_id=sub.guild_id,
+                content=post[:2000],
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+        except PermanentFailure as failure:
+            log.warning("Sharing a weekly summary failed (%s)", failure.reason)
             raise UserFacingError(m.SHARE_FAILED.format(channel=f"<#{channel_id}>")) from None
+        except RetryLater as retry:  # it may have been stored: the same nonce shows it once
+            log.warning("Sharing a weekly summary did not finish (%s)", retry.detail)
+            raise UserFacingError(m.SHARE_UNSURE.format(channel=f"<#{channel_id}>")) from None
         await self.repo.mark_shared(week.id, sent.id)
-        await interaction.response.send_message(
-            m.SHARED.format(channel=f"<#{channel_id}>"), ephemeral=True
-        )
+        await interaction.followup.send(m.SHARED.format(channel=f"<#{channel_id}>"), ephemeral=True)
 
     # -- the member moved -----------------------------------------------------------------------
 

@@ -77,6 +77,10 @@ SHARE_NO_CHANNEL = (
     "This server hasn’t chosen an accountability channel yet, so there’s nowhere to share."
 )
 SHARE_FAILED = "I couldn’t post in {channel} just now. Nothing was shared; try again later."
+SHARE_UNSURE = (
+    "Discord didn’t answer in time in {channel}. Try Share again in a minute — your summary "
+    "will appear only once."
+)
 SHARE_POST = "🗓️ **{member}’s week**\n{summary}"
 
 GOALS_HEADER = "**Your weekly goals**"

@@ -291,3 +291,27 @@ async def test_a_private_thread_due_during_a_server_outage_waits_for_the_server(
         await world.fake.settle()
         await app.run_due()
         await assert_one_thread_with_one_prompt(app, world)
+
+
+async def test_a_shared_summary_discord_stored_before_answering_503_appears_once(
+    world: Any, tmp_path: Path
+) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        await join(app, world)
+        dm = world.fake.dm_channel(world.alice)
+        await app.advance_to(datetime(2026, 3, 2, 8, 30, tzinfo=UTC))
+        opened = await world.fake.click(world.alice, prompts(world)[0], label="Start check-in")
+        saved = await world.fake.submit_modal(world.alice, dm, opened.modal, {"Goal 1": "Apply"})
+        route = f"/channels/{world.channel.id}/messages"
+        world.fake.fail_after_store("POST", route, status=503)
+        with world.fake.expect_rejections():
+            shared = await world.fake.click(
+                world.alice, saved.message, label="Share a summary in #affirmations"
+            )
+        assert shared.ephemeral and "Shared in" in shared.content
+        again = await world.fake.click(
+            world.alice, saved.message, label="Share a summary in #affirmations"
+        )
+        assert again.ephemeral and "already shared" in again.content
+        posts = [msg for msg in world.channel.messages if "week" in msg["content"]]
+        assert len(posts) == 1 and posts[0]["mentions"] == []
