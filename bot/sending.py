@@ -22,9 +22,10 @@ How a feature uses it (server posts, DMs, story digests, weekly prompts, roundup
 - ``send(channel_id, *, nonce, ...)`` posts to a channel; ``send_dm(user_id, *, nonce,
   channel_id=None, ...)`` to a member's DMs (pass the DM channel id you stored to make it one
   request; the id used is on ``sent.channel_id``). Mentions default to none.
-- ``call(fn)`` runs any other request (a forum post, a thread, an edit) with the same pacing and
-  error handling; Discord offers no nonce there, so make it idempotent yourself (e.g. look for
-  the thread you stored before creating it).
+- ``call(fn)`` runs any other request that is safe to repeat (an edit, a delete, a GET) with
+  the same pacing and error handling. A create Discord takes no nonce for (a thread, a forum
+  post, a private thread) goes through :mod:`bot.creating` instead (``bot.creator``): one
+  request per attempt, and a look for what an earlier attempt made before another.
 - Every request of the bot waits for the shared :class:`~bot.pacing.Pacer` (on the wire), so
   a morning of posts, DMs and notices stays under Discord's global limit.
 - ``nonce``: use ``run.nonce`` (or ``run.nonce_for("notice")`` for a second message of one
