@@ -11,13 +11,16 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import UserFacingError
+from bot.scheduling import RetryLater, make_nonce
+from bot.sending import PermanentFailure
 from bot.timekeeping import InvalidInput, parse_time
 from bot.ui import TimestampStyle, discord_timestamp, require_manage_guild
 from cogs.accountability import logic
 from cogs.accountability import messages as m
-from cogs.accountability.jobs import WeeklyPromptJob
+from cogs.accountability.jobs import PrivateThreadJob, WeeklyPromptJob
 from cogs.accountability.privacy import AccountabilityPrivacy
 from cogs.accountability.repository import (
+    THREAD_JOB,
     WEEKLY_JOB,
     Subscription,
     Week,
@@ -41,6 +44,8 @@ def _week_label(week_of: str) -> str:
     return f"{day:%A} {day.day} {day:%B}"
 
 
+# The nonce of a week's shared summary (with the week's id and date).
+SHARE_NONCE = "accountability.share"
 SUMMARY_WORDS = logic.SummaryWords(m.SUMMARY_LAST_WEEK, m.SUMMARY_THIS_WEEK, m.REVIEW_LABELS)
 
 
@@ -54,18 +59,21 @@ class AccountabilityCog(commands.Cog, name="Accountability"):
         self.service = AccountabilityService(bot.store, bot.clock, bot.scheduler)
         self.repo = self.service.repo
         self.job = WeeklyPromptJob(bot, self.repo)
+        self.thread_job = PrivateThreadJob(bot, self.repo)
         self.privacy = AccountabilityPrivacy()
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(WeekButton)
         self.bot.modals.add(ReviewModal, GoalsModal)
         self.bot.scheduler.register(self.job)
+        self.bot.scheduler.register(self.thread_job)
         self.bot.privacy.register(self.privacy)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(WeekButton)
         self.bot.modals.remove(ReviewModal, GoalsModal)
         self.bot.scheduler.unregister(WEEKLY_JOB)
+        self.bot.scheduler.unregister(THREAD_JOB)
         self.bot.privacy.unregister(self.privacy.feature)
 
     def _guild_id(self, interaction: discord.Interaction[Bot]) -> int:
@@ -211,12 +219,35 @@ class AccountabilityCog(commands.Cog, name="Accountability"):
             raise UserFacingError(m.NOT_YOURS)
         return week, sub
 
+    async def _refuse_if_passed(
+        self, interaction: discord.Interaction[Bot], week: Week, sub: Subscription
+    ) -> bool:
+        """A past week's prompt (or form) says so and offers this week's; True if it did."""
+        passed = await self.service.passed(week, sub)
+        if passed is None:
+            return False
+        lines = [m.WEEK_PASSED.format(week=_week_label(week.week_of))]
+        view: discord.ui.View | None = None
+        if passed.current is not None:
+            lines.append(m.WEEK_PASSED_THIS_WEEK)
+            view = one_button("open", passed.current.id, m.BUTTON_THIS_WEEK)
+        elif passed.next_prompt is not None:
+            lines.append(m.WEEK_PASSED_NEXT.format(next_rel=_stamp(passed.next_prompt.due_at, "R")))
+        text = " ".join(lines)
+        if view is None:
+            await interaction.response.send_message(text, ephemeral=True)
+        else:
+            await interaction.response.send_message(text, view=view, ephemeral=True)
+        return True
+
     async def on_week_button(
         self, interaction: discord.Interaction[Bot], action: str, week_id: int
     ) -> None:
         week, sub = await self._owned_week(interaction, week_id)
         if action == "share":
             await self._share(interaction, week, sub)
+            return
+        if await self._refuse_if_passed(interaction, week, sub):
             return
         previous = await self.repo.previous_week(week)
         if action == "open" and previous is not None and not previous.reviewed:
@@ -237,7 +268,12 @@ class AccountabilityCog(commands.Cog, name="Accountability"):
         reviews: dict[int, str],
         reflection: str,
     ) -> None:
-        await self._owned_week(interaction, week_id)
+        week, sub = await self._owned_week(interaction, week_id)
+        if await self._refuse_if_passed(interaction, week, sub):
+            return
+        previous = await self.repo.previous_week(week)
+        if previous is None or previous.id != previous_id:
+            raise UserFacingError(m.WEEK_GONE)
         counts = await self.service.save_review(previous_id, reviews, reflection)
         await interaction.response.send_message(
             m.REVIEW_SAVED.format(
@@ -253,6 +289,8 @@ class AccountabilityCog(commands.Cog, name="Accountability"):
         self, interaction: discord.Interaction[Bot], week_id: int, texts: list[str]
     ) -> None:
         week, sub = await self._owned_week(interaction, week_id)
+        if await self._refuse_if_passed(interaction, week, sub):
+            return
         try:
             await self.service.save_goals(week, texts)
         except ValueError:
@@ -291,17 +329,27 @@ class AccountabilityCog(commands.Cog, name="Accountability"):
         if channel_id is None:
             raise UserFacingError(m.SHARE_NO_CHANNEL)
         summary = await self.service.summary(week, SUMMARY_WORDS)
-        channel = self.bot.get_partial_messageable(channel_id, guild_id=sub.guild_id)
         post = m.SHARE_POST.format(member=f"<@{sub.user_id}>", summary=summary)
+        # The sender retries what passes (a few seconds): answer "thinking" first.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         try:
-            sent = await channel.send(post[:2000], allowed_mentions=discord.AllowedMentions.none())
-        except discord.HTTPException as exc:
-            log.warning("Sharing a weekly summary failed (HTTP %s)", exc.status)
+            # One nonce per week's summary: a retry, a repeat after an error Discord sent
+            # after storing it, or a second click shows the summary once.
+            sent = await self.bot.sender.send(
+                channel_id,
+                nonce=make_nonce(SHARE_NONCE, str(week.id), week.week_of),
+                guild_id=sub.guild_id,
+                content=post[:2000],
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+        except PermanentFailure as failure:
+            log.warning("Sharing a weekly summary failed (%s)", failure.reason)
             raise UserFacingError(m.SHARE_FAILED.format(channel=f"<#{channel_id}>")) from None
+        except RetryLater as retry:  # it may have been stored: the same nonce shows it once
+            log.warning("Sharing a weekly summary did not finish (%s)", retry.detail)
+            raise UserFacingError(m.SHARE_UNSURE.format(channel=f"<#{channel_id}>")) from None
         await self.repo.mark_shared(week.id, sent.id)
-        await interaction.response.send_message(
-            m.SHARED.format(channel=f"<#{channel_id}>"), ephemeral=True
-        )
+        await interaction.followup.send(m.SHARED.format(channel=f"<#{channel_id}>"), ephemeral=True)
 
     # -- the member moved -----------------------------------------------------------------------
 

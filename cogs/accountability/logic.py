@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time, timedelta
 
 from bot.timekeeping import DaySet, LocalSchedule, next_occurrence
 
@@ -41,6 +41,25 @@ def next_prompt(rule: WeeklyRule, after: datetime) -> tuple[datetime, str]:
     schedule = LocalSchedule.build(rule.local_time, rule.zone, DaySet.of([rule.weekday]))
     occurrence = next_occurrence(schedule, after)
     return occurrence.due_at, occurrence.label
+
+
+# A review looks back only at the prompt just before (a week ago, or less after a change of
+# day): goals from two weeks ago, after a skipped week, are not "last week's".
+LAST_WEEK_WITHIN = timedelta(days=13)
+# A week's prompt serves until the next one comes; if none came (the bot was away past its
+# grace of a day), it has passed a day after the next one was due.
+WEEK_LASTS = timedelta(days=8)
+
+
+def last_week_since(week_of: date) -> date:
+    """The earliest prompt date that is still "last week" for the week of ``week_of``."""
+    return week_of - LAST_WEEK_WITHIN
+
+
+def week_has_passed(week_of: date, today: date, *, newer_prompt: bool) -> bool:
+    """Whether the week that began with the prompt of ``week_of`` is over on ``today`` (the
+    member's local date): a newer prompt came, or it is long past when one should have."""
+    return newer_prompt or today >= week_of + WEEK_LASTS
 
 
 def clean_goals(texts: Sequence[str | None]) -> list[str]:

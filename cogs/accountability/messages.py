@@ -61,6 +61,13 @@ GOAL_HINT = "e.g. Apply to 5 roles I’m excited about"
 GOALS_SAVED = "Your goals for the week of {week} are saved. You’ve got this. 💪\n{summary}"
 GOALS_NEED_ONE = "Add at least one goal — even a small one is a great start."
 NOT_YOURS = "This check-in belongs to someone else."
+WEEK_PASSED = (
+    "This check-in was for the week of {week}, which has passed — its goals stay in "
+    "/accountability goals."
+)
+WEEK_PASSED_THIS_WEEK = "This week’s check-in is here:"
+WEEK_PASSED_NEXT = "Your next weekly check-in comes {next_rel}."
+BUTTON_THIS_WEEK = "Open this week’s check-in"
 WEEK_GONE = "I can’t find that check-in any more — /accountability goals shows what’s kept."
 
 SHARED = "Shared in {channel}. 🎉"
@@ -70,6 +77,10 @@ SHARE_NO_CHANNEL = (
     "This server hasn’t chosen an accountability channel yet, so there’s nowhere to share."
 )
 SHARE_FAILED = "I couldn’t post in {channel} just now. Nothing was shared; try again later."
+SHARE_UNSURE = (
+    "Discord didn’t answer in time in {channel}. Try Share again in a minute — your summary "
+    "will appear only once."
+)
 SHARE_POST = "🗓️ **{member}’s week**\n{summary}"
 
 GOALS_HEADER = "**Your weekly goals**"

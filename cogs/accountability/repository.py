@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 import aiosqlite
 
 from bot.db import Store
 from bot.scheduling import to_epoch
-from cogs.accountability.logic import Goal, WeeklyRule
+from cogs.accountability.logic import Goal, WeeklyRule, last_week_since
 
 WEEKLY_JOB = "accountability.weekly"
+#: The week's private thread when the member's DMs are closed (keyed by the week's id).
+THREAD_JOB = "accountability.thread"
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,11 +162,22 @@ class AccountabilityRepository:
         return _week(row) if row else None
 
     async def previous_week(self, week: Week) -> Week | None:
-        """The latest earlier week of the same subscription that has goals."""
+        """Last week: the latest earlier week of the same subscription that has goals, if it
+        is recent enough to be last week's (after a skipped week there is none)."""
+        since = last_week_since(date.fromisoformat(week.week_of))
         row = await self.store.fetchone(
             "SELECT * FROM accountability_weeks WHERE subscription_id = ? AND week_of < ? "
-            "AND goals_set_at IS NOT NULL ORDER BY week_of DESC LIMIT 1",
-            (week.subscription_id, week.week_of),
+            "AND week_of >= ? AND goals_set_at IS NOT NULL ORDER BY week_of DESC LIMIT 1",
+            (week.subscription_id, week.week_of, since.isoformat()),
+        )
+        return _week(row) if row else None
+
+    async def latest_week(self, subscription_id: int) -> Week | None:
+        """The week of the latest prompt."""
+        row = await self.store.fetchone(
+            "SELECT * FROM accountability_weeks WHERE subscription_id = ? "
+            "ORDER BY week_of DESC LIMIT 1",
+            (subscription_id,),
         )
         return _week(row) if row else None
 

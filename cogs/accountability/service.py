@@ -3,12 +3,14 @@ transaction), following a zone change, and the summary of a week."""
 
 from __future__ import annotations
 
-from datetime import time
+from dataclasses import dataclass
+from datetime import date, time
 
 from bot.clock import Clock
 from bot.db import Store
 from bot.member_settings import resolve_timezone
 from bot.scheduling import Occurrence, Scheduler
+from bot.timekeeping import local_today
 from cogs.accountability import logic
 from cogs.accountability.repository import (
     WEEKLY_JOB,
@@ -16,6 +18,14 @@ from cogs.accountability.repository import (
     Subscription,
     Week,
 )
+
+
+@dataclass(frozen=True, slots=True)
+class PassedWeek:
+    """A prompt whose week is over: the current week's, if its prompt came, else the next."""
+
+    current: Week | None
+    next_prompt: Occurrence | None
 
 
 class AccountabilityService:
@@ -57,6 +67,21 @@ class AccountabilityService:
             async with self.store.transaction() as conn:
                 await self.repo.set_zone(conn, sub.id, zone, now)
                 await self.scheduler.put_job(conn, WEEKLY_JOB, str(sub.id), rule.to_rule())
+
+    async def passed(self, week: Week, sub: Subscription) -> PassedWeek | None:
+        """None while ``week`` is the member's current week; else where to go instead."""
+        latest = await self.repo.latest_week(sub.id)
+        newer = latest is not None and latest.week_of > week.week_of
+        today = local_today(self.clock.now(), sub.rule.zone)
+        if not logic.week_has_passed(date.fromisoformat(week.week_of), today, newer_prompt=newer):
+            return None
+        current = None
+        if newer and latest is not None:
+            since = date.fromisoformat(latest.week_of)
+            if not logic.week_has_passed(since, today, newer_prompt=False):
+                current = latest
+        nxt = await self.next_prompt(sub) if sub.active else None
+        return PassedWeek(current, nxt)
 
     async def save_review(
         self, previous_id: int, reviews: dict[int, str], reflection: str

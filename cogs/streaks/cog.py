@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 import random
@@ -21,6 +22,7 @@ from bot.timekeeping import DaySet, InvalidInput
 from bot.ui import choices, discord_timestamp, safe_autocomplete
 from cogs.streaks import heatmap, logic, render
 from cogs.streaks import messages as m
+from cogs.streaks.jobs import MILESTONE_JOB, MilestoneJob
 from cogs.streaks.privacy import StreaksPrivacy
 from cogs.streaks.repository import (
     Counts,
@@ -28,7 +30,7 @@ from cogs.streaks.repository import (
     accountability_channel_in_use,
     mark_accountability_channel_broken,
 )
-from cogs.streaks.service import CheckinOutcome, StreakRefusal, StreakService
+from cogs.streaks.service import StreakRefusal, StreakService
 from cogs.streaks.views import CheckinModal, SettingsButton, settings_view
 
 if TYPE_CHECKING:
@@ -38,6 +40,7 @@ log = logging.getLogger(__name__)
 
 COUNT_OPTIONS = ("applications", "networking", "skills")
 REST_CHOICES = ("none", "weekends", "sat,sun", "sun", "fri,sat")
+HEATMAP_FILE = "streak.png"
 
 
 def _guild_id(interaction: discord.Interaction[Bot]) -> int:
@@ -85,7 +88,7 @@ def parse_rest_days(text: str) -> int:
     except InvalidInput:
         raise UserFacingError(m.REST_BAD.format(value=text[:40])) from None
     if mask == logic.ALL_DAYS_MASK:  # every day a rest day would make the streak meaningless
-        raise UserFacingError(m.REST_BAD.format(value=text[:40]))
+        raise UserFacingError(m.REST_ALL_DAYS)
     return mask
 
 
@@ -94,19 +97,24 @@ class StreaksCog(commands.Cog, name="Streaks"):
 
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
-        self.service = StreakService(bot.store, bot.clock)
+        self.service = StreakService(bot.store, bot.clock, bot.scheduler)
         self.rng = random.Random()
         self.privacy = StreaksPrivacy()
+        self.milestones = MilestoneJob(
+            self.service.repo, bot.sender, self._postable_channel, self._channel_broken
+        )
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(SettingsButton)
         self.bot.modals.add(CheckinModal)
         self.bot.privacy.register(self.privacy)
+        self.bot.scheduler.register(self.milestones)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(SettingsButton)
         self.bot.modals.remove(CheckinModal)
         self.bot.privacy.unregister(self.privacy.feature)
+        self.bot.scheduler.unregister(MILESTONE_JOB)
 
     # -- /checkin -------------------------------------------------------------------------------
 
@@ -139,6 +147,10 @@ class StreaksCog(commands.Cog, name="Streaks"):
         counts = _counts(
             {"applications": applications, "networking": networking, "skills": skills}, note
         )
+        if counts.empty and note is not None:
+            # A blank note is no note. With nothing else given, the member meant to write one:
+            # say so rather than open an empty form as if the note had never been typed.
+            raise UserFacingError(m.NOTE_BLANK)
         if counts.empty:
             await interaction.response.send_modal(
                 CheckinModal(self._modal_checkin, yesterday=yesterday)
@@ -174,8 +186,6 @@ class StreaksCog(commands.Cog, name="Streaks"):
             ephemeral=True,
             allowed_mentions=discord.AllowedMentions.none(),
         )
-        if outcome.milestone is not None and channel_id is not None:
-            await self._celebrate(outcome, guild_id, interaction.user, channel_id)
 
     async def _postable_channel(self, guild_id: int) -> int | None:
         """The accountability channel, if the cache says a post there can work (no doomed
@@ -211,28 +221,6 @@ class StreaksCog(commands.Cog, name="Streaks"):
             avoid_channel_id=channel_id,
         )
 
-    async def _celebrate(
-        self,
-        outcome: CheckinOutcome,
-        guild_id: int,
-        member: discord.abc.User,
-        channel_id: int,
-    ) -> None:
-        """Announce the milestone; if Discord refuses, the next check-in of this streak retries."""
-        channel = self.bot.get_partial_messageable(channel_id, guild_id=guild_id)
-        message_id = None
-        try:
-            sent = await channel.send(
-                m.CELEBRATION_POST.format(member=member.mention, milestone=outcome.milestone),
-                allowed_mentions=discord.AllowedMentions.none(),
-            )
-            message_id = sent.id
-        except discord.HTTPException as exc:
-            log.warning("Could not post a streak milestone (HTTP %s)", exc.status)
-            if exc.status in (403, 404):  # Discord's permanent answers: the channel is unusable
-                await self._channel_broken(guild_id, channel_id)
-        await self.service.finish_celebration(outcome, guild_id, member.id, message_id)
-
     # -- /streak show ---------------------------------------------------------------------------
 
     @streak.command(name="show", description="Your streak, best, total, this week and a heatmap.")
@@ -241,13 +229,15 @@ class StreaksCog(commands.Cog, name="Streaks"):
         guild_id = _guild_id(interaction)
         source = (await resolve_timezone(self.bot.store, interaction.user.id, guild_id)).source
         snap, used = await self.service.take_freeze_notice(guild_id, interaction.user.id)
-        png = heatmap.render(
+        # Drawn at 2x, a heatmap takes ~13 ms of CPU: off the event loop, which serves everyone.
+        png = await asyncio.to_thread(
+            heatmap.render,
             snap.state,
             snap.history.checkins,
             title=render.show_title(snap),
             subtitle=render.show_subtitle(snap),
         )
-        file = discord.File(io.BytesIO(png), filename="streak.png", description="Streak heatmap")
+        file = discord.File(io.BytesIO(png), filename=HEATMAP_FILE, description=m.HEATMAP_ALT)
         if share:
             text = render.shared_text(snap, interaction.user.mention)
         else:
@@ -262,8 +252,18 @@ class StreaksCog(commands.Cog, name="Streaks"):
             frozen = render.freeze_line(used)
             if frozen:
                 text += "\n" + frozen
+        # One embed with the heatmap inside it (the guide's promise), not text and a loose file.
+        embed = discord.Embed(
+            title=render.show_title(snap),
+            description=text,
+            colour=discord.Colour.from_rgb(*heatmap.LEVELS[1]),
+        )
+        embed.set_image(url=f"attachment://{HEATMAP_FILE}")
         await interaction.response.send_message(
-            text, file=file, ephemeral=not share, allowed_mentions=discord.AllowedMentions.none()
+            embed=embed,
+            file=file,
+            ephemeral=not share,
+            allowed_mentions=discord.AllowedMentions.none(),
         )
 
     @staticmethod

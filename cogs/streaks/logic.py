@@ -74,10 +74,12 @@ class RestRule:
 
 @dataclass(frozen=True, slots=True)
 class Pause:
-    """Both ends inclusive, local dates."""
+    """Both ends inclusive, local dates. ``resumed``: ended early by the member (on ``end``);
+    every day it covered, the last one included, stays paused, but it no longer runs."""
 
     start: date
     end: date
+    resumed: bool = False
 
     def __post_init__(self) -> None:
         if self.end < self.start:
@@ -267,7 +269,17 @@ def pause_window(today: date, days: int) -> Pause:
 
 
 def active_pause(pauses: Iterable[Pause], today: date) -> Pause | None:
-    return next((p for p in sorted(pauses, key=lambda p: p.start) if p.covers(today)), None)
+    """The pause running today (one the member resumed is over, though today stays paused)."""
+    return next(
+        (p for p in sorted(pauses, key=lambda p: p.start) if p.covers(today) and not p.resumed),
+        None,
+    )
+
+
+def resumed_pause(pause: Pause, today: date) -> Pause:
+    """``pause`` ended early today: it still covers today (a day paused at any moment is never
+    a missed day), and it is over."""
+    return Pause(pause.start, max(today, pause.start), resumed=True)
 
 
 # -- check-in input --------------------------------------------------------------------------------

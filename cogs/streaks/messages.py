@@ -19,12 +19,16 @@ COUNT_REFUSED = (
     "Nothing was saved; give it another go."
 )
 NOTE_REFUSED = "Notes can be up to 500 characters — yours was {length}. Nothing was saved."
+NOTE_BLANK = (
+    "Your note was blank, so there was nothing to save yet — write a few words after note:, "
+    "or add a number. (/checkin on its own opens the form.)"
+)
 ALREADY_COUNTED = "{day} is already counted — nice. /checkin (without day) logs today."
 
 CHECKED_IN = "✅ Checked in for **{day}**. {streak_line}"
 CHECKED_IN_AGAIN = "✏️ Updated your check-in for **{day}** — it still counts once. {streak_line}"
 BACKFILLED = "✅ Added your check-in for **{day}** (yesterday). {streak_line}"
-STREAK_LINE = "Your streak: **{current} day{s}** 🔥 · this week {week_done} of {week_target}."
+STREAK_LINE = "Your streak: **{days}** 🔥 · this week {week_done} of {week_target}."
 STREAK_START = "Day one of a new streak — every streak starts here. 🌱"
 COUNTS_LINE = "Logged: {parts}."
 NEXT_MILESTONE = "Next milestone: {milestone} days."
@@ -47,10 +51,13 @@ ENCOURAGE = (
 )
 
 THAT_DAY = "That day"
-COUNT_APPLICATIONS = "{n} application{s}"
+# Pairs for bot.i18n.plural: (one, other), each whole, {count} filled in.
+COUNT_APPLICATIONS = ("{count} application", "{count} applications")
 COUNT_NETWORKING = "{n} networking"
 COUNT_SKILLS = "{n} skill-building"
-DAYS = "{n} day{s}"
+DAYS = ("{count} day", "{count} days")
+DAYS_IN_ALL = ("{count} day in all", "{count} days in all")
+FREEZES_HELD = ("{count} freeze held", "{count} freezes held")
 WEEK_OF = "{done} of {target}"
 AND = " and "
 
@@ -61,15 +68,14 @@ HEATMAP_MORE = "More"
 HEATMAP_REST = "rest"
 HEATMAP_FREEZE = "freeze"
 HEATMAP_PAUSED = "paused"
+HEATMAP_ALT = "Streak heatmap: the last 16 weeks, darker green for busier days"
 
 # -- /streak show ----------------------------------------------------------------------------------
 SHOW_TITLE = "{current}-day streak · best {best}"
 SHOW_TITLE_ZERO = "A fresh start · best {best}"
-SHOW_SUBTITLE = (
-    "{week_done} of {week_target} this week · {total} day{s} in all · {freezes} freeze{fs} held"
-)
+SHOW_SUBTITLE = "{week_done} of {week_target} this week · {days_in_all} · {freezes_held}"
 SHOW_TEXT = (
-    "**Current streak:** {current} day{s}\n"
+    "**Current streak:** {current_days}\n"
     "**Best streak:** {best}\n"
     "**Total days checked in:** {total}\n"
     "**This week:** {week_done} of {week_target}\n"
@@ -78,7 +84,7 @@ SHOW_TEXT = (
     "**Time zone:** {zone}{zone_note}"
 )
 SHOW_TEXT_SHARED = (
-    "**{member}** · streak {current} · best {best} · {total} day{s} in all · "
+    "**{member}** · streak {current} · best {best} · {days_in_all} · "
     "this week {week_done} of {week_target}"
 )
 SHOW_PAUSED = "\n⏸️ Paused until {end} (it resumes by itself)."
@@ -109,6 +115,10 @@ RESUMED = "▶️ Welcome back — your streak is running again from today."
 NOT_PAUSED = "Your streak isn’t paused, so there was nothing to resume."
 REST_SET = "Rest days: **{rest}**, from today on. They never count against you."
 REST_BAD = "I couldn’t read “{value}” as rest days — try none, weekends, or a list like sat,sun."
+REST_ALL_DAYS = (
+    "Seven rest days would leave no day for your streak to count, so that isn’t possible — "
+    "choose up to six, like weekends or sat,sun. Nothing was changed."
+)
 SETTINGS_TITLE = "Your streak settings"
 SETTINGS_TEXT = (
     "**Rest days:** {rest}\n"

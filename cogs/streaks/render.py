@@ -6,14 +6,11 @@ import random
 from collections.abc import Sequence
 from datetime import date
 
+from bot.i18n import plural
 from cogs.streaks import logic
 from cogs.streaks import messages as m
 from cogs.streaks.repository import Counts
 from cogs.streaks.service import CheckinOutcome, LeaderboardEntry, Snapshot
-
-
-def plural(n: int) -> str:
-    return "" if n == 1 else "s"
 
 
 def day_label(day: date) -> str:
@@ -25,8 +22,7 @@ def streak_line(snap: Snapshot) -> str:
     if state.current == 1:
         return m.STREAK_START
     return m.STREAK_LINE.format(
-        current=state.current,
-        s=plural(state.current),
+        days=plural(state.current, *m.DAYS),
         week_done=state.week_done,
         week_target=state.week_target,
     )
@@ -35,8 +31,7 @@ def streak_line(snap: Snapshot) -> str:
 def counts_line(counts: Counts) -> str | None:
     parts = []
     if counts.applications is not None:
-        n = counts.applications
-        parts.append(m.COUNT_APPLICATIONS.format(n=n, s=plural(n)))
+        parts.append(plural(counts.applications, *m.COUNT_APPLICATIONS))
     if counts.networking is not None:
         parts.append(m.COUNT_NETWORKING.format(n=counts.networking))
     if counts.skills is not None:
@@ -92,10 +87,8 @@ def show_subtitle(snap: Snapshot) -> str:
     return m.SHOW_SUBTITLE.format(
         week_done=state.week_done,
         week_target=state.week_target,
-        total=state.total,
-        s=plural(state.total),
-        freezes=state.freezes,
-        fs=plural(state.freezes),
+        days_in_all=plural(state.total, *m.DAYS_IN_ALL),
+        freezes_held=plural(state.freezes, *m.FREEZES_HELD),
     )
 
 
@@ -103,8 +96,7 @@ def show_text(snap: Snapshot, zone_source: str) -> str:
     state = snap.state
     note = {"server": m.ZONE_FROM_SERVER, "default": m.ZONE_DEFAULT}.get(zone_source, "")
     return m.SHOW_TEXT.format(
-        current=state.current,
-        s=plural(state.current),
+        current_days=plural(state.current, *m.DAYS),
         best=state.best,
         total=state.total,
         week_done=state.week_done,
@@ -122,8 +114,7 @@ def shared_text(snap: Snapshot, member: str) -> str:
         member=member,
         current=state.current,
         best=state.best,
-        total=state.total,
-        s=plural(state.total),
+        days_in_all=plural(state.total, *m.DAYS_IN_ALL),
         week_done=state.week_done,
         week_target=state.week_target,
     )
@@ -134,7 +125,7 @@ def leaderboard_sections(entries: Sequence[LeaderboardEntry], limit: int = 10) -
     by_week = sorted(entries, key=lambda e: (-e.week_done, -e.current, e.user_id))[:limit]
     streaks = "\n".join(
         m.LEADERBOARD_LINE.format(
-            rank=i, member=f"<@{e.user_id}>", value=m.DAYS.format(n=e.current, s=plural(e.current))
+            rank=i, member=f"<@{e.user_id}>", value=plural(e.current, *m.DAYS)
         )
         for i, e in enumerate(by_streak, start=1)
     )

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import aiosqlite
 
 from bot.db import Store
-from bot.scheduling import to_epoch
-from cogs.streaks.logic import History, Pause, RestRule, activity
+from bot.scheduling import Recorder, to_epoch
+from cogs.streaks.logic import History, Pause, RestRule, activity, resumed_pause
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,12 +217,16 @@ class StreakRepository:
             for r in await cursor.fetchall()
         ]
         cursor = await conn.execute(
-            "SELECT start_date, end_date FROM streak_pauses WHERE guild_id = ? AND user_id = ? "
-            "ORDER BY start_date",
+            "SELECT start_date, end_date, resumed_on FROM streak_pauses "
+            "WHERE guild_id = ? AND user_id = ? ORDER BY start_date",
             key,
         )
         pauses = [
-            Pause(date.fromisoformat(r["start_date"]), date.fromisoformat(r["end_date"]))
+            Pause(
+                date.fromisoformat(r["start_date"]),
+                date.fromisoformat(r["end_date"]),
+                resumed=r["resumed_on"] is not None,
+            )
             for r in await cursor.fetchall()
         ]
         cursor = await conn.execute(
@@ -317,20 +322,20 @@ class StreakRepository:
     async def end_pause(
         self, conn: aiosqlite.Connection, guild_id: int, user_id: int, pause: Pause, today: date
     ) -> None:
-        """End a pause that covers today: it stops covering today (days before stay paused)."""
-        key = (guild_id, user_id, pause.start.isoformat(), pause.end.isoformat())
-        if pause.start >= today:
-            await conn.execute(
-                "DELETE FROM streak_pauses WHERE guild_id = ? AND user_id = ? "
-                "AND start_date = ? AND end_date = ?",
-                key,
-            )
-            return
-        yesterday = date.fromordinal(today.toordinal() - 1)
+        """End a pause that covers today. Today stays covered: a day that was paused at any
+        moment is never a missed day, so resuming (even the day it began) costs nothing."""
+        ended = resumed_pause(pause, today)
         await conn.execute(
-            "UPDATE streak_pauses SET end_date = ? WHERE guild_id = ? AND user_id = ? "
-            "AND start_date = ? AND end_date = ?",
-            (yesterday.isoformat(), *key),
+            "UPDATE streak_pauses SET end_date = ?, resumed_on = ? WHERE guild_id = ? "
+            "AND user_id = ? AND start_date = ? AND end_date = ? AND resumed_on IS NULL",
+            (
+                ended.end.isoformat(),
+                today.isoformat(),
+                guild_id,
+                user_id,
+                pause.start.isoformat(),
+                pause.end.isoformat(),
+            ),
         )
 
     # -- celebrations ---------------------------------------------------------------------------
@@ -351,26 +356,31 @@ class StreakRepository:
         )
         return cursor.rowcount == 1
 
-    async def unposted_celebration(
-        self, conn: aiosqlite.Connection, guild_id: int, user_id: int, run_start: date
-    ) -> int | None:
-        """The highest milestone of this streak whose post Discord refused, if any."""
-        cursor = await conn.execute(
-            "SELECT MAX(milestone) FROM streak_celebrations WHERE guild_id = ? AND user_id = ? "
-            "AND run_start = ? AND message_id IS NULL",
-            (guild_id, user_id, run_start.isoformat()),
+    async def celebration_wanted(
+        self, guild_id: int, user_id: int, run_start: date, milestone: int
+    ) -> bool:
+        """The milestone is still claimed (not deleted with the member's data) and the member
+        still wants celebrations (they may have turned them off since)."""
+        row = await self.store.fetchone(
+            "SELECT p.celebrate FROM streak_celebrations c JOIN streak_profiles p "
+            "ON p.guild_id = c.guild_id AND p.user_id = c.user_id "
+            "WHERE c.guild_id = ? AND c.user_id = ? AND c.run_start = ? AND c.milestone = ?",
+            (guild_id, user_id, run_start.isoformat(), milestone),
         )
-        row = await cursor.fetchone()
-        return int(row[0]) if row is not None and row[0] is not None else None
+        return row is not None and bool(row[0])
 
-    async def finish_celebration(
-        self, guild_id: int, user_id: int, run_start: date, milestone: int, message_id: int | None
-    ) -> None:
-        """Record the post; without a message id the row stays unposted, to be tried again."""
-        if message_id is None:
-            return
-        await self.store.execute(
+
+def celebration_posted(
+    guild_id: int, user_id: int, run_start: date, milestone: int, message_id: int
+) -> Recorder:
+    """The post's id, written in the transaction that records the run as done."""
+    params = (message_id, guild_id, user_id, run_start.isoformat(), milestone)
+
+    def record(conn: sqlite3.Connection) -> None:
+        conn.execute(
             "UPDATE streak_celebrations SET message_id = ? WHERE guild_id = ? AND user_id = ? "
             "AND run_start = ? AND milestone = ?",
-            (message_id, guild_id, user_id, run_start.isoformat(), milestone),
+            params,
         )
+
+    return record

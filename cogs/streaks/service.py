@@ -10,7 +10,9 @@ import aiosqlite
 from bot.clock import Clock
 from bot.db import Store
 from bot.member_settings import resolve_timezone, resolve_timezone_in
+from bot.scheduling import Scheduler
 from cogs.streaks import logic
+from cogs.streaks.jobs import MILESTONE_JOB, MilestoneKey, milestone_rule, put_after
 from cogs.streaks.logic import History, Pause, StreakState
 from cogs.streaks.repository import Counts, Profile, StreakRepository
 
@@ -39,7 +41,7 @@ class CheckinOutcome:
     backfilled: bool
     counts: Counts
     snapshot: Snapshot
-    # The milestone to announce (claimed for this streak), if any.
+    # The milestone announced (claimed for this streak, its post put to the engine), if any.
     milestone: int | None
     # The highest milestone this check-in reached (celebrated in the reply even when not shared).
     reached: int | None
@@ -56,9 +58,11 @@ class LeaderboardEntry:
 
 
 class StreakService:
-    def __init__(self, store: Store, clock: Clock) -> None:
+    def __init__(self, store: Store, clock: Clock, scheduler: Scheduler | None = None) -> None:
+        """Without a scheduler (benchmarks of the store) no milestone is announced."""
         self.store = store
         self.clock = clock
+        self.scheduler = scheduler
         self.repo = StreakRepository(store)
 
     async def _open(
@@ -139,14 +143,13 @@ class StreakService:
         milestone = None
         crossed = logic.milestones_crossed(before.state.current, after.state.current)
         run_start = after.state.run_start
-        wanted = after.profile.celebrate and celebrations_possible
+        wanted = after.profile.celebrate and celebrations_possible and self.scheduler is not None
         if created and crossed and run_start and wanted:
             for m in crossed:
                 if await self.repo.claim_celebration(conn, guild_id, user_id, run_start, m, now):
                     milestone = m
-        if created and run_start and wanted and milestone is None:
-            # A post Discord refused earlier in this streak is tried again now.
-            milestone = await self.repo.unposted_celebration(conn, guild_id, user_id, run_start)
+            if milestone is not None:
+                await self._announce(conn, MilestoneKey(guild_id, user_id, run_start, milestone))
         used = logic.freezes_used_since(after.state, after.profile.freeze_told_through)
         if used:
             await self.repo.set_freeze_told(conn, guild_id, user_id, used[-1])
@@ -155,12 +158,12 @@ class StreakService:
             day, created, yesterday, stored.counts, after, milestone, reached, used
         )
 
-    async def finish_celebration(
-        self, outcome: CheckinOutcome, guild_id: int, user_id: int, message_id: int | None
-    ) -> None:
-        assert outcome.milestone is not None and outcome.snapshot.state.run_start is not None
-        await self.repo.finish_celebration(
-            guild_id, user_id, outcome.snapshot.state.run_start, outcome.milestone, message_id
+    async def _announce(self, conn: aiosqlite.Connection, key: MilestoneKey) -> None:
+        """The milestone's post, as the engine's job, in the check-in's own transaction."""
+        assert self.scheduler is not None
+        now = self.clock.now()
+        await self.scheduler.put_job(
+            conn, MILESTONE_JOB, key.encode(), milestone_rule(now), after=put_after(now)
         )
 
     async def take_freeze_notice(

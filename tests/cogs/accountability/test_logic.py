@@ -70,3 +70,13 @@ def test_the_invite_asks_for_what_the_thread_fallback_needs() -> None:
 
     asked = dict(needed(["accountability"]))
     assert {"create_private_threads", "send_messages_in_threads", "send_messages"} <= set(asked)
+
+
+def test_a_week_passes_when_the_next_prompt_comes_or_a_day_after_it_should_have() -> None:
+    from datetime import date
+
+    monday = date(2026, 3, 2)
+    assert not logic.week_has_passed(monday, date(2026, 3, 9), newer_prompt=False)
+    assert logic.week_has_passed(monday, date(2026, 3, 9), newer_prompt=True)
+    assert logic.week_has_passed(monday, date(2026, 3, 10), newer_prompt=False)
+    assert logic.last_week_since(date(2026, 3, 16)) == date(2026, 3, 3)  # not 2 March

@@ -66,6 +66,21 @@ async def test_a_long_note_is_refused_kindly(world: Any, tmp_path: Path) -> None
         assert await checkins(app) == []
 
 
+async def test_a_blank_note_is_no_note(world: Any, tmp_path: Path) -> None:
+    """Decided: a note of only spaces, with nothing else, is answered kindly (nothing saved, no
+    empty form); with counts, the counts are saved and the blank note is simply not kept."""
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        r = await world.fake.invoke(world.alice, world.channel, "checkin", note="   ")
+        assert r.modal is None and r.ephemeral and "note was blank" in r.content
+        assert await checkins(app) == []
+        r = await world.fake.invoke(
+            world.alice, world.channel, "checkin", applications=2, note="   "
+        )
+        assert r.ephemeral and "Checked in" in r.content
+        row = await app.store.fetchone("SELECT applications, note FROM streak_checkins")
+        assert row is not None and tuple(row) == (2, None)
+
+
 async def test_bare_checkin_opens_a_modal(world: Any, tmp_path: Path) -> None:
     async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
         r = await world.fake.invoke(world.alice, world.channel, "checkin")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import colorsys
 import io
+import itertools
 from datetime import date, timedelta
 
 from PIL import Image
@@ -71,12 +73,48 @@ def test_sparse_history_marks_rest_days_freezes_and_pauses() -> None:
 
 
 def test_readable_in_dark_and_light_themes() -> None:
-    for colour in (heatmap.TEXT, heatmap.MUTED, *heatmap.LEVELS[1:], heatmap.FREEZE):
+    for colour in (heatmap.TEXT, heatmap.MUTED, heatmap.FREEZE):
         assert heatmap.contrast(colour, heatmap.CARD) >= 4.5, colour
+    assert heatmap.contrast(heatmap.SNOWFLAKE, heatmap.FREEZE) >= 4.5
     # The card's edge stands out from Discord's background in both themes.
     for background in (heatmap.DISCORD_DARK, heatmap.DISCORD_LIGHT):
         assert (
-            heatmap.contrast(heatmap.BORDER, background) >= 2.0
+            heatmap.contrast(heatmap.BORDER, background) >= 3.0
             or heatmap.contrast(heatmap.CARD, background) >= 3.0
         )
-    assert heatmap.contrast(heatmap.CARD, heatmap.DISCORD_LIGHT) >= 3.0
+
+
+def test_busier_days_are_darker_in_steps_colour_blind_readers_can_tell_apart() -> None:
+    """One hue, stepped by luminance alone: no level depends on telling red from green."""
+    ramp = (heatmap.EMPTY, *heatmap.LEVELS)
+    luminance = [heatmap.relative_luminance(c) for c in ramp]
+    assert luminance == sorted(luminance, reverse=True)  # darker = busier
+    for lighter, darker in itertools.pairwise(ramp):
+        assert heatmap.contrast(lighter, darker) >= 1.6, (lighter, darker)
+    hues = [colorsys.rgb_to_hls(*(v / 255 for v in c))[0] * 360 for c in heatmap.LEVELS]
+    assert max(hues) - min(hues) <= 10, hues
+    # Greyscale (what a reader without colour vision sees) keeps every level apart as well.
+    greys = [round(heatmap.relative_luminance(c) * 255) for c in ramp]
+    assert len(set(greys)) == len(greys)
+
+
+def test_the_cards_corners_are_transparent() -> None:
+    state = logic.compute(History(), TODAY)
+    data = heatmap.render(state, {}, title="t", subtitle="s")
+    image = Image.open(io.BytesIO(data))
+    assert image.mode == "RGBA"
+    width, height = image.size
+    alpha = image.getchannel("A")
+    assert alpha.getpixel((0, 0)) == 0 and alpha.getpixel((width - 1, height - 1)) == 0
+    assert alpha.getpixel((width // 2, height // 2)) == 255
+
+
+def test_drawn_at_twice_the_shown_size() -> None:
+    width, height = heatmap.image_size()
+    assert heatmap.SCALE == 2
+    assert (width, height) == (410 * 2, (height // 2) * 2) and width >= 800
+    days = [TODAY - timedelta(days=n) for n in range(7)]
+    image = render(History(checkins=dict.fromkeys(days, 10)))
+    x, y = heatmap.cell_origin(15, 0)
+    # A cell is 30 pixels across: the colour fills it, not only a 15-pixel corner.
+    assert image.getpixel((x + 24, y + 15)) == heatmap.LEVELS[3]

@@ -401,3 +401,14 @@ def test_heatmap_grid_is_sixteen_weeks_ending_this_week() -> None:
     assert grid[-1][0].day == day(0) and grid[-1][6].day == day(6)
     assert grid[-1][3].future and not grid[-1][2].future
     assert grid[-1][2].kind is DayKind.CHECKED and grid[-1][2].level == 2
+
+
+def test_a_pause_resumed_the_day_it_began_still_covers_that_day() -> None:
+    pause = logic.pause_window(day(7), 3)
+    resumed = logic.resumed_pause(pause, day(7))
+    assert resumed == Pause(day(7), day(7), resumed=True)
+    assert logic.active_pause([resumed], day(7)) is None  # over, so a new pause may start
+    h = History(checkins={day(n): 1 for n in range(7)} | {day(8): 1}, pauses=[resumed])
+    state = logic.compute(h, day(8))
+    assert state.days[day(7)] is DayKind.PAUSED
+    assert state.current == 8 and state.freezes == 1

@@ -30,15 +30,24 @@ def png_of(result: Any) -> Image.Image:
     return Image.open(io.BytesIO(file.data))
 
 
+def shown(result: Any) -> str:
+    """/streak show's words: one embed (its title and text), the heatmap inside it."""
+    (embed,) = result.embeds
+    assert embed["image"]["url"] == "attachment://streak.png"
+    assert not result.content
+    return f"{embed['title']}\n{embed['description']}"
+
+
 async def test_show_is_ephemeral_with_numbers_and_a_heatmap(world: Any, tmp_path: Path) -> None:
     async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
         await check_in_daily(app, world, world.alice, 3)
         r = await world.fake.invoke(world.alice, world.channel, "streak show")
         assert r.ephemeral
-        assert "**Current streak:** 3 days" in r.content
-        assert "**Best streak:** 3" in r.content and "**Total days checked in:** 3" in r.content
-        assert "**This week:** 3 of 7" in r.content
-        assert png_of(r).size[0] >= 400
+        assert "**Current streak:** 3 days" in shown(r)
+        assert "**Best streak:** 3" in shown(r) and "**Total days checked in:** 3" in shown(r)
+        assert "**This week:** 3 of 7" in shown(r)
+        assert png_of(r).size == (820, 502)  # drawn at twice the 410 × 251 it is shown at
+        assert r.embeds[0]["title"] == "3-day streak · best 3"
         assert world.channel.messages == []
 
 
@@ -48,15 +57,17 @@ async def test_show_with_share_posts_publicly(world: Any, tmp_path: Path) -> Non
         r = await world.fake.invoke(world.alice, world.channel, "streak show", share=True)
         assert not r.ephemeral
         assert png_of(r)
+        assert f"<@{world.alice.id}>" in shown(r)
         (post,) = world.channel.messages
         assert post["attachments"][0]["filename"] == "streak.png"
+        assert post["embeds"][0]["image"]["url"] == "attachment://streak.png"
         assert post["mentions"] == []  # named, never pinged
 
 
 async def test_show_renders_for_a_new_member(world: Any, tmp_path: Path) -> None:
     async with running_bot(world.fake, data_dir=tmp_path, now=START):
         r = await world.fake.invoke(world.alice, world.channel, "streak show")
-        assert r.ephemeral and "**Current streak:** 0 days" in r.content
+        assert r.ephemeral and "**Current streak:** 0 days" in shown(r)
         assert png_of(r)
 
 
@@ -99,6 +110,7 @@ async def test_milestones_are_announced_only_for_members_who_opted_in(
                 await app.advance(days=1)
             reply = await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
             quiet = await world.fake.invoke(world.mod, world.channel, "checkin", applications=1)
+        await app.run_due()
         assert "That’s 3 days! I shared it" in reply.content
         assert "That’s 3 days!" in quiet.content and "shared" not in quiet.content
         posts = [m for m in world.channel.messages if "3-day" in m["content"]]
@@ -106,6 +118,7 @@ async def test_milestones_are_announced_only_for_members_who_opted_in(
         assert posts[0]["mentions"] == []
         # Updating today's check-in does not announce again.
         await world.fake.invoke(world.alice, world.channel, "checkin", networking=2)
+        await app.run_due()
         assert len([m for m in world.channel.messages if "day** check-in" in m["content"]]) == 1
 
 
@@ -117,7 +130,7 @@ async def test_a_freeze_is_used_and_the_member_told_gently(world: Any, tmp_path:
         assert "8 days" in r.content
         assert "freeze covered Monday 9 March" in r.content and "safe" in r.content
         again = await world.fake.invoke(world.alice, world.channel, "streak show")
-        assert "freeze covered" not in again.content  # told once
+        assert "freeze covered" not in shown(again)  # told once
 
 
 async def test_today_never_breaks_the_streak_before_local_midnight(
@@ -131,7 +144,7 @@ async def test_today_never_breaks_the_streak_before_local_midnight(
         # 10:59 UTC on 5 March is still 4 March in Pago Pago: the streak stands, today is open.
         await app.advance_to(datetime(2026, 3, 5, 10, 59, tzinfo=UTC))
         r = await world.fake.invoke(world.alice, world.channel, "streak show")
-        assert "**Current streak:** 2 days" in r.content and "still open" in r.content
+        assert "**Current streak:** 2 days" in shown(r) and "still open" in shown(r)
 
 
 async def test_pause_keeps_the_streak_and_resumes_by_itself(world: Any, tmp_path: Path) -> None:
@@ -147,7 +160,7 @@ async def test_pause_keeps_the_streak_and_resumes_by_itself(world: Any, tmp_path
         r = await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
         assert "3 days" in r.content
         show = await world.fake.invoke(world.alice, world.channel, "streak show")
-        assert "Paused until" not in show.content
+        assert "Paused until" not in shown(show)
 
 
 async def test_settings_weekends_off_is_one_click(world: Any, tmp_path: Path) -> None:
@@ -171,6 +184,13 @@ async def test_rest_days_option_and_bad_input(world: Any, tmp_path: Path) -> Non
             world.alice, world.channel, "streak settings", rest_days="blursday"
         )
         assert bad.ephemeral and "couldn’t read" in bad.content
+        every = await world.fake.invoke(
+            world.alice, world.channel, "streak settings", rest_days="mon,tue,wed,thu,fri,sat,sun"
+        )
+        assert every.ephemeral and "Seven rest days" in every.content
+        assert "couldn’t read" not in every.content and "Nothing was changed" in every.content
+        panel = await world.fake.invoke(world.alice, world.channel, "streak settings")
+        assert "**Rest days:** weekends" in panel.content
 
 
 async def test_streak_data_is_registered_for_privacy_export_and_delete(
@@ -204,27 +224,68 @@ async def test_streak_data_is_registered_for_privacy_export_and_delete(
             assert await app.store.fetchone(f"SELECT 1 FROM {table}") is None
 
 
-async def test_a_milestone_post_discord_failed_to_take_is_tried_again_at_the_next_check_in(
+async def milestone_posts(world: Any) -> list[dict[str, Any]]:
+    return [m for m in world.channel.messages if "3-day" in m["content"]]
+
+
+async def reach_day_two_with_celebrations_on(app: RunningBot, world: Any) -> None:
+    await world.fake.invoke(
+        world.mod, world.channel, "accountability channel", channel=world.channel
+    )
+    await world.fake.invoke(world.alice, world.channel, "streak settings", celebrate=True)
+    await check_in_daily(app, world, world.alice, 2)
+    await app.advance(days=1)
+
+
+async def test_a_milestone_post_discord_stored_before_answering_503_appears_once(
     world: Any, tmp_path: Path
 ) -> None:
     async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
-        await world.fake.invoke(
-            world.mod, world.channel, "accountability channel", channel=world.channel
+        await reach_day_two_with_celebrations_on(app, world)
+        world.fake.fail_after_store("POST", f"/channels/{world.channel.id}/messages", status=503)
+        with world.fake.expect_rejections():
+            reply = await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
+            await app.run_due()
+        assert "That’s 3 days! I shared it" in reply.content
+        (post,) = await milestone_posts(world)
+        assert f"<@{world.alice.id}>" in post["content"] and post["mentions"] == []
+        # The engine recorded the run and the post's id with it.
+        run = await app.store.fetchone(
+            "SELECT status FROM job_runs WHERE kind = 'streaks.milestone'"
         )
-        await world.fake.invoke(world.alice, world.channel, "streak settings", celebrate=True)
-        await check_in_daily(app, world, world.alice, 2)
+        assert run is not None and run[0] == "done"
+        row = await app.store.fetchone("SELECT message_id FROM streak_celebrations")
+        assert row is not None and row[0] == int(post["id"])
+        # Nothing is posted again: not after a restart, not at the next check-in.
+        await app.restart()
         await app.advance(days=1)
-        # A passing failure (503: discord.py does not retry it) is tried again later.
-        world.fake.fail_next("POST", f"/channels/{world.channel.id}/messages", status=503)
+        await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
+        await app.run_due()
+        assert len(await milestone_posts(world)) == 1
+
+
+async def test_a_milestone_post_discord_keeps_failing_is_retried_by_the_engine_across_a_restart(
+    world: Any, tmp_path: Path
+) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        await reach_day_two_with_celebrations_on(app, world)
+        # Three 503s: the sender's quick retries give up and the run waits for a retry.
+        world.fake.fail_next("POST", f"/channels/{world.channel.id}/messages", status=503, count=3)
         with world.fake.expect_rejections():
             await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
-        assert [m for m in world.channel.messages if "3-day" in m["content"]] == []
+            await app.run_due()
+        assert await milestone_posts(world) == []
+        run = await app.store.fetchone(
+            "SELECT status FROM job_runs WHERE kind = 'streaks.milestone'"
+        )
+        assert run is not None and run[0] == "pending"
+        await app.restart()
+        await app.advance(minutes=5)
+        assert len(await milestone_posts(world)) == 1
         await app.advance(days=1)
         await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
-        assert len([m for m in world.channel.messages if "3-day" in m["content"]]) == 1
-        await app.advance(days=1)
-        await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
-        assert len([m for m in world.channel.messages if "3-day" in m["content"]]) == 1
+        await app.run_due()
+        assert len(await milestone_posts(world)) == 1
 
 
 async def test_a_deleted_accountability_channel_is_set_aside_and_nothing_is_sent_there(
@@ -267,10 +328,11 @@ async def test_resume_ends_a_pause_early(world: Any, tmp_path: Path) -> None:
         await app.advance(days=2)
         r = await world.fake.invoke(world.alice, world.channel, "streak resume")
         assert r.ephemeral and "Welcome back" in r.content
-        row = await app.store.fetchone("SELECT start_date, end_date FROM streak_pauses")
-        assert row is not None and tuple(row) == ("2026-03-02", "2026-03-03")
+        row = await app.store.fetchone("SELECT start_date, end_date, resumed_on FROM streak_pauses")
+        # The day of the resume stays paused (it was paused that morning), and the pause is over.
+        assert row is not None and tuple(row) == ("2026-03-02", "2026-03-04", "2026-03-04")
         show = await world.fake.invoke(world.alice, world.channel, "streak show")
-        assert "**Current streak:** 1 day" in show.content and "Paused until" not in show.content
+        assert "**Current streak:** 1 day" in shown(show) and "Paused until" not in shown(show)
 
 
 async def test_a_servers_streak_data_goes_with_the_server(world: Any, tmp_path: Path) -> None:
@@ -321,3 +383,25 @@ async def test_a_channel_discord_refuses_is_told_to_admins_once_and_not_tried_ag
         )
         row = await app.store.fetchone("SELECT broken_channel_id FROM streak_guild_settings")
         assert row is not None and row[0] is None
+
+
+async def test_pausing_and_resuming_the_same_day_spends_no_freeze(
+    world: Any, tmp_path: Path
+) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        await check_in_daily(app, world, world.alice, 7)  # a freeze earned
+        await app.advance(days=1)  # Monday 9 March: paused and resumed, no check-in
+        await world.fake.invoke(world.alice, world.channel, "streak pause", days=3)
+        r = await world.fake.invoke(world.alice, world.channel, "streak resume")
+        assert "Welcome back" in r.content
+        show = await world.fake.invoke(world.alice, world.channel, "streak show")
+        assert "Paused until" not in shown(show)  # the pause is over
+        again = await world.fake.invoke(world.alice, world.channel, "streak pause", days=2)
+        assert "already paused" not in again.content  # and a new one can start
+        await world.fake.invoke(world.alice, world.channel, "streak resume")
+        await app.advance(days=1)
+        r = await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
+        assert "freeze covered" not in r.content
+        assert "8 days" in r.content
+        show = await world.fake.invoke(world.alice, world.channel, "streak show")
+        assert "**Freezes held:** 1" in shown(show)
