@@ -250,3 +250,50 @@ def test_posting_delay_stays_in_range(maximum: int) -> None:
     assert all(timedelta(0) <= d <= timedelta(seconds=maximum) for d in delays)
     assert len(delays) == (maximum + 1 if maximum < 2 else len(delays))
     assert maximum < 2 or len(delays) > 30  # spread out, not a constant
+
+
+# -- links and direction marks collapse cleanly (issue 17, part D) -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("see [my notes](https://example.com/x) here", "see my notes [link removed] here"),
+        ("see <https://example.com/x> here", "see [link removed] here"),
+        ('[notes](<https://example.com> "t")', "notes [link removed]"),
+        ("[](https://example.com)", "[link removed]"),
+        ("join [us](https://discord.gg/abc)", "join us [invite link removed]"),
+        ("join <https://discord.gg/abc>", "join [invite link removed]"),
+    ],
+)
+def test_masked_and_angle_links_collapse_to_one_placeholder(raw: str, shown: str) -> None:
+    result = sanitise(raw, limit=200, links_allowed=False)
+    assert result.text == shown
+    assert "]([" not in result.text and "<[" not in result.text
+
+
+def test_allowed_links_keep_their_markdown_but_invites_still_go() -> None:
+    raw = "[notes](https://example.com) and <https://example.org> and [us](https://discord.gg/x)"
+    result = sanitise(raw, limit=200, links_allowed=True)
+    assert result.text == (
+        "[notes](https://example.com) and <https://example.org> and us [invite link removed]"
+    )
+    assert result.invites_removed == 1 and result.links_removed == 0
+
+
+BIDI_CONTROLS = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]
+
+
+@given(st.lists(st.sampled_from(["abc", "gnp.exe", " ", *BIDI_CONTROLS]), max_size=30))
+def test_no_bidirectional_control_survives_the_sanitiser(parts: list[str]) -> None:
+    text = "".join(parts)
+    for shown in (
+        sanitise(text, limit=500, links_allowed=False).text,
+        neutralise_mentions(text)[0],
+    ):
+        assert not any(ch in shown for ch in BIDI_CONTROLS)
+
+
+def test_a_right_to_left_override_is_removed_and_the_words_stay() -> None:
+    result = sanitise("my cv\u202egnp.exe\u202c was fine", limit=100, links_allowed=False)
+    assert result.text == "my cvgnp.exe was fine"
