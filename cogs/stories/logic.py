@@ -86,6 +86,28 @@ __all__ = [
     "trim",
 ]
 
+# -- what a story needs ---------------------------------------------------------------------
+
+# A story needs some words of its own: this many letters once links, invites and mentions are
+# left out ("[link removed]", "@someone" or "a" are not a story).
+STORY_MIN_LETTERS = 10
+_PLACEHOLDERS = re.compile(
+    "|".join(
+        re.escape(p)
+        for p in (INVITE_REMOVED, LINK_REMOVED, USER_PLACEHOLDER, ROLE_PLACEHOLDER,
+                  CHANNEL_PLACEHOLDER)
+    )
+    + r"|@\u200b(?:everyone|here)|<a?:\w+:\d+>"
+)  # fmt: skip
+
+
+def own_letters(body: str) -> int:
+    """How many letters of the member's own a story has: what is left after cleaning (links,
+    invites and mentions out, whatever the server allows), counted in letters (any script)."""
+    cleaned = sanitise(body, limit=len(body) + 100, links_allowed=False).text
+    return sum(ch.isalpha() for ch in _PLACEHOLDERS.sub(" ", cleaned))
+
+
 # -- what could identify the author --------------------------------------------------------------
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -103,6 +125,7 @@ _FULL_DATES = (
 )
 NUDGE_KINDS = ("company", "email", "phone", "date")
 TOO_LONG = "length"  # the nudge for a story over STORY_MAX_CHARS
+TOO_SHORT = "words"  # a story with too few words of its own: kept to edit, never posted
 
 
 def parse_watch_terms(raw: str | None) -> tuple[str, ...]:

@@ -45,6 +45,12 @@ def label(story: Story) -> str:
     return logic.story_label(story.number) if story.number else msg.MINE_UNNUMBERED
 
 
+def deleted_text(story: Story) -> str:
+    if story.number:
+        return msg.DELETED.format(label=logic.story_label(story.number))
+    return msg.DELETED_UNNUMBERED
+
+
 def _fields(embed: discord.Embed, story: Story, settings: StorySettings) -> None:
     embed.add_field(
         name=msg.POST_STAGE,
@@ -116,6 +122,9 @@ def mine_text(stories: Sequence[Story]) -> str:
         status = msg.MINE_STATUS.get(story.status, story.status)
         if story.status == "posted" and story.posted_at is not None:
             status = status.format(when=discord_timestamp(story.posted_at, "R"))
+        elif story.status == "scheduled":
+            when = discord_timestamp(story.due_at, "R") if story.due_at else msg.ACK_WHEN_NOW
+            status = status.format(when=when)
         line = msg.MINE_LINE.format(
             n=n,
             label=label(story),
