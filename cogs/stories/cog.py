@@ -151,6 +151,7 @@ class StoriesCog(commands.Cog, name=COG_NAME):
         self.bot.add_dynamic_items(StoryButton)
         self.bot.scheduler.register(self.service.job)
         self.bot.privacy.register(self.personal_data)
+        await self.service.expire_unconfirmed_on_start()
         await self.service.recover()
 
     async def cog_unload(self) -> None:

@@ -288,6 +288,14 @@ class StoryRepository:
         )
         return cursor.rowcount
 
+    async def expire_all_awaiting(self) -> int:
+        """At start-up: every draft still awaiting its acknowledgement belonged to a process
+        that is gone, so it was never confirmed (see expire_awaiting_in)."""
+        return await self.store.execute(
+            "UPDATE stories SET ack_state = 'unconfirmed', submitted_at = NULL, due_at = NULL "
+            "WHERE status = 'draft' AND ack_state = 'awaiting'"
+        )
+
     @staticmethod
     async def confirm_in(conn: aiosqlite.Connection, story_id: int, status: str) -> bool:
         """An awaiting draft becomes `status` (scheduled or pending); False if it was not

@@ -583,6 +583,15 @@ class StoryService:
         async with self.store.transaction() as conn:
             return await self.repo.unconfirm_in(conn, story.id)
 
+    async def expire_unconfirmed_on_start(self) -> int:
+        """Run at load, before any interaction: a story awaiting its acknowledgement when the
+        bot stopped (kill -9 between storing and answering) was not seen as accepted; it waits
+        for its author's next /share instead of being posted unseen."""
+        count = await self.repo.expire_all_awaiting()
+        if count:
+            log.info("Stories never confirmed to their authors were kept as drafts (%d)", count)
+        return count
+
     async def unconfirmed_draft(self, guild_id: int, user_id: int) -> Story | None:
         """The member's latest story whose acknowledgement never reached them, if any."""
         author = self.author_of(guild_id, user_id)
