@@ -279,6 +279,9 @@ class StoriesCog(commands.Cog, name=COG_NAME):
             await interaction.response.send_modal(ShareModal(draft))
         elif action == "post":
             draft = await self.service.draft(public_id, guild.id, user_id)
+            settings = await self.service.sharing_settings(guild.id)
+            if not await self._channels_usable(interaction, guild, settings):
+                return
             result = await self.service.submit(
                 guild.id, user_id, Draft.of(draft), draft_id=public_id, confirmed=True
             )
