@@ -241,3 +241,23 @@ def test_no_stories_sentence_guesses_at_a_plural() -> None:
     sentences += [v for d in public if isinstance(d, dict) for v in d.values()]
     for sentence in sentences:
         assert "(s)" not in sentence and "(ies)" not in sentence, sentence
+
+
+async def test_direction_overrides_and_masked_links_never_reach_the_post(
+    world: Any, tmp_path: Path
+) -> None:
+    w = story_world(world)
+    async with running_bot(w.fake, data_dir=tmp_path) as app:
+        await configure(w)
+        text = (
+            "My portfolio \u202egnp.exe\u202c was fine, see [my notes](https://example.com/n) "
+            "and <https://example.org>. " + STORY
+        )
+        await share_and_post(app, w, w.alice, text=text, takeaway="\u2067Keep going\u2069")
+        (post,) = posts(w.stories)
+        shown = json.dumps(post["embeds"], ensure_ascii=False)
+        for control in ("\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067"):
+            assert control not in shown
+        description = post["embeds"][0]["description"]
+        assert "see my notes [link removed] and [link removed]." in description
+        assert "]([" not in description and "<[" not in description
