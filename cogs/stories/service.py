@@ -4,6 +4,10 @@ Discord work (posting, the queue, DMs) goes through a `Publisher`; everything he
 what is stored and when. A story is stored before the member is told it is coming, and posted
 by the scheduler's due-work runner (kind `story_post`, key = the story's opaque id), so a
 restart between the two neither loses nor doubles it.
+
+A story is scheduled only once the member's acknowledgement reached Discord (`submit` stores it
+as a draft awaiting it, `confirm` schedules it): a member who saw "interaction failed" never
+finds their story posted; their next /share offers it back instead.
 """
 
 from __future__ import annotations
@@ -211,9 +215,15 @@ class StoryService:
         self, conn: aiosqlite.Connection, guild_id: int, author: str, settings: StorySettings,
         now: datetime,
     ) -> None:  # fmt: skip
+        await self.repo.expire_awaiting_in(conn, guild_id, author, now - ACK_WINDOW)
+        await self._refuse_over_limits_in(conn, guild_id, author, settings, now)
+
+    async def _refuse_over_limits_in(
+        self, conn: aiosqlite.Connection, guild_id: int, author: str, settings: StorySettings,
+        now: datetime,
+    ) -> None:  # fmt: skip
         """Blocked, cooldown or daily limit, read in the caller's transaction; each limit's
         answer says when the member can share again."""
-        await self.repo.expire_awaiting_in(conn, guild_id, author, now - ACK_WINDOW)
         if await self.repo.is_blocked_in(conn, guild_id, author):
             raise UserFacingError(msg.BLOCKED)
         times = await self.repo.submission_times_in(conn, guild_id, author, now - timedelta(days=1))
@@ -316,7 +326,8 @@ class StoryService:
         key = values["submission_key"]
         if key is not None and await self.repo.by_submission_key_in(conn, guild_id, key):
             raise UserFacingError(msg.ALREADY_RECEIVED)  # the same form, delivered again
-        await self._check_limits_in(conn, guild_id, author, settings, now)
+        await self.repo.expire_awaiting_in(conn, guild_id, author, now - ACK_WINDOW)
+        existing = None
         if draft_id is not None:
             existing = await self.repo.get_in(conn, draft_id)
             if (
@@ -328,7 +339,9 @@ class StoryService:
                 raise UserFacingError(msg.DRAFT_GONE)
             if existing.ack_state == "awaiting":  # a second press while the first is answered
                 raise UserFacingError(msg.ALREADY_RECEIVED)
-            public_id = draft_id
+        await self._refuse_over_limits_in(conn, guild_id, author, settings, now)
+        if existing is not None:
+            public_id = existing.public_id
             await self.repo.update(conn, existing.id, **values)
         else:
             public_id = secrets.token_urlsafe(12)
