@@ -186,9 +186,7 @@ class StoriesCog(commands.Cog, name=COG_NAME):
         """Whether stories can go where they are set to go; if not, the member hears kindly that
         stories are not set up right now (nothing is stored) and the admins are told once."""
         wanted = [(settings.channel_id, True)]
-        if settings.mod_channel_id is not None and (
-            settings.holds_for_review or settings.crisis_policy == "hold"
-        ):
+        if settings.holds_for_review:  # every story goes to the moderators first
             wanted.append((settings.mod_channel_id, False))
         for channel_id, forum_ok in wanted:
             if channel_id is not None and not _channel_usable(guild, channel_id, forum_ok=forum_ok):

@@ -110,6 +110,20 @@ async def test_share_into_a_deleted_channel_is_refused_kindly_and_admins_hear_on
         assert (await open_share(w, w.alice)).modal is not None
 
 
+async def test_with_approval_a_deleted_moderators_channel_stops_sharing_kindly(
+    world: Any, tmp_path: Path
+) -> None:
+    w = story_world(world)
+    async with running_bot(w.fake, data_dir=tmp_path) as app:
+        await configure(w, mod_channel=w.mods, approval=True)
+        w.fake.delete_channel(w.mods)
+        await w.fake.settle()
+        refused = await open_share(w, w.alice)
+        assert refused.modal is None and refused.content == msg.NOT_AVAILABLE_NOW
+        assert await _rows(app) == []
+        assert len(w.fake.dm_messages(w.guild.owner)) == 1
+
+
 # -- C2, part D and E: /stories settings -----------------------------------------------------------
 
 
