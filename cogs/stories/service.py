@@ -602,7 +602,7 @@ class StoryService:
         for its author's next /share instead of being posted unseen."""
         count = await self.repo.expire_all_awaiting()
         if count:
-            log.info("Stories never confirmed to their authors were kept as drafts (%d)", count)
+            log.info("Unconfirmed stories were kept as drafts, not posted (%d)", count)
         return count
 
     async def unconfirmed_draft(self, guild_id: int, user_id: int) -> Story | None:
