@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Discord's "interaction has already been acknowledged".
+ALREADY_ACKNOWLEDGED = 40060
+
 MODERATOR_ACTIONS = frozenset({"approve", "reject", "block", "unblock", "remove", "dismiss"})
 
 
@@ -248,6 +251,12 @@ class StoriesCog(commands.Cog, name=COG_NAME):
                 await self.service.unconfirm(result.story)
                 log.info("A story's acknowledgement came too late for Discord; kept as a draft")
             raise
+        except discord.HTTPException as exc:
+            # Discord stored the answer, then failed (a 5xx): discord.py's retry then finds the
+            # interaction answered. The member saw the thank-you, so the story goes out.
+            if exc.code != ALREADY_ACKNOWLEDGED or result.is_draft:
+                raise
+            log.info("A story's acknowledgement reached Discord despite an error")
         if result.is_draft:
             return
         await self.service.confirm(result.story, result.settings)

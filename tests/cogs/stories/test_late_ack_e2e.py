@@ -139,3 +139,28 @@ async def test_a_late_ack_for_post_anyway_leaves_the_draft_to_post_again(
         assert msg.ACK_FOOTER in (again.content or ""), again.content
         await app.advance(minutes=2)
         assert len(posts(w.stories)) == 1
+
+
+async def test_a_thank_you_stored_by_discord_despite_a_5xx_still_posts_the_story(
+    world: Any, tmp_path: Path
+) -> None:
+    w = story_world(world)
+    async with running_bot(w.fake, data_dir=tmp_path) as app:
+        await configure(w, max_delay=60)
+        opened = await open_share(w, w.alice)
+        w.fake.fail_after_store(
+            "POST", "/interactions/{interaction_id}/{interaction_token}/callback", status=500
+        )
+        with w.fake.expect_rejections():  # discord.py's retry is refused: already answered
+            answer = await w.fake.submit_modal(
+                w.alice, w.channel, opened, {msg.FIELD_STORY: STORY, msg.FIELD_STAGE: ["onsite"]}
+            )
+            for _ in range(100):  # discord.py waits about a second before its retry
+                rows = [tuple(r) for r in await _rows(app)]
+                if rows != [("draft", "awaiting")]:
+                    break
+                await asyncio.sleep(0.05)
+        assert msg.ACK_FOOTER in (answer.content or "")  # the member saw the thank-you
+        assert [tuple(r) for r in await _rows(app)] == [("scheduled", None)]
+        await app.advance(minutes=2)
+        assert len(posts(w.stories)) == 1
