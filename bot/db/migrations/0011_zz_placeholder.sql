@@ -1,0 +1,1 @@
+-- local placeholder (never committed): the real 0011 comes from another branch

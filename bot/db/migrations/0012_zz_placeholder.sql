@@ -1,0 +1,1 @@
+-- local placeholder (never committed): the real 0012 comes from another branch
