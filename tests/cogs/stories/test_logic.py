@@ -23,6 +23,7 @@ from cogs.stories.logic import (
     match_forum_tag,
     neutralise_mentions,
     normalise_anon_tag,
+    own_letters,
     parse_phrase_list,
     parse_watch_terms,
     posting_delay,
@@ -32,6 +33,7 @@ from cogs.stories.logic import (
     thread_title,
     trim,
 )
+from cogs.stories.render import when_text
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
@@ -297,3 +299,31 @@ def test_no_bidirectional_control_survives_the_sanitiser(parts: list[str]) -> No
 def test_a_right_to_left_override_is_removed_and_the_words_stay() -> None:
     result = sanitise("my cv\u202egnp.exe\u202c was fine", limit=100, links_allowed=False)
     assert result.text == "my cvgnp.exe was fine"
+
+
+# -- a story needs words of its own (C9) and says when it appears (C6) ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "letters"),
+    [
+        ("[link removed]", 0),
+        ("@someone @here <@123> <#5> <@&7>", 0),
+        ("https://example.com/abcdefghijklmnop", 0),
+        ("[notes](https://example.com/abc)", 5),
+        ("a", 1),
+        ("It hurt. <:sad:123456789>", 6),
+        ("面试没过", 4),
+    ],
+)
+def test_own_letters_count_only_what_the_member_wrote(body: str, letters: int) -> None:
+    assert own_letters(body) == letters
+
+
+@pytest.mark.parametrize(
+    ("seconds", "said"),
+    [(0, "in a moment"), (1, "within a minute"), (60, "within a minute"),
+     (61, "within 2 minutes"), (900, "within 15 minutes")],
+)  # fmt: skip
+def test_when_a_story_appears_is_said_from_the_longest_delay(seconds: int, said: str) -> None:
+    assert when_text(seconds) == said
