@@ -1,1 +1,0 @@
--- local placeholder (never committed): the real 0011 comes from another branch
