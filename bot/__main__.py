@@ -17,15 +17,21 @@ import discord
 import yarl
 
 from bot import __version__
+from bot.anonymity import key_check
 from bot.clock import SystemClock
 from bot.content import Content, ContentError
 from bot.db import DatabaseTooNewError, Store
 from bot.db.connection import load_migrations
+from bot.db.key_check import KeyMatch, compare, read_key_check, record_or_compare
 from bot.db.restore import RestoreError, inspect_backup, restore_backup
+from bot.files import new_private_file, private_dir, private_umask
 from bot.logs import configure_logging
 from bot.permissions import application_id_from_token, invite_url, needed
 from bot.runlock import AlreadyRunning, hold_run_lock
-from bot.settings import Settings, SettingsError, load_or_create_secret_key
+from bot.secret_key import current_secret_key, key_source, load_or_create_secret_key
+from bot.settings import Settings, SettingsError
+from bot.timekeeping import canonical_timezones
+from bot.timekeeping.zone_data import zone_data_summary
 
 log = logging.getLogger("bot")
 
@@ -58,6 +64,23 @@ RESTORE_REFUSED = """\
 Rebound is running on {data} (pid {pid}), so nothing was restored: a running bot would keep
 writing to the database being replaced. Stop it first (for example `systemctl stop rebound`),
 run the restore again, then start it."""
+
+BACKUP_KEY_NOTE = """\
+The secret key is not in this copy, on purpose: someone with both could link anonymous stories
+to their authors. Keep a copy of the key ({source}) somewhere else that is safe: without it,
+anonymous authors cannot be recognised again after a restore."""
+
+KEY_DIFFERS_LOG = (
+    "The secret key in use is not the one this database was made with: earlier stories' "
+    "authors will not be recognised (no OP replies, no DMs, blocks do not apply). Start with "
+    "the key the database was made with (see the README, Restoring)"
+)
+
+KEY_DIFFERS = """\
+WARNING: the secret key in use ({source}) is not the one {what} was made with. With it,
+Rebound cannot recognise the authors of earlier stories: they cannot reply as OP or get DMs
+about them, and blocked authors are not recognised. Put back the key {what} was made with
+(REBOUND_SECRET_KEY, or the file REBOUND_SECRET_KEY_FILE names) before starting the bot."""
 
 UNREACHABLE = """\
 Rebound couldn't reach Discord ({reason}). Check this machine's internet connection and try
@@ -163,9 +186,22 @@ async def _run_locked(settings: Settings, content: Content) -> int:
     except DatabaseTooNewError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_CONFIG
-    secret_key = load_or_create_secret_key(settings)
+    try:
+        secret_key = load_or_create_secret_key(settings)
+    except SettingsError as exc:
+        await store.close()
+        print(f"Rebound's secret key needs a fix: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    if settings.key_file_in_data_dir:
+        log.warning(
+            "The secret key file %s is inside the data folder, so one copy of that folder "
+            "holds both the database and its key; REBOUND_SECRET_KEY_FILE can point elsewhere",
+            settings.secret_key_file,
+        )
     clock = SystemClock()
     async with store:
+        if await record_or_compare(store, key_check(secret_key)) is KeyMatch.DIFFERS:
+            log.warning(KEY_DIFFERS_LOG)
         scheduler = Scheduler.from_settings(store, clock, settings)
         bot = Bot(
             settings=settings,
@@ -309,9 +345,43 @@ def check(settings: Settings) -> int:
         for feature, summary in content.summary().items():
             print(f"  {feature}: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
 
+    print(
+        f"Time zones: {zone_data_summary()}, names and rules from the package only "
+        f"({len(canonical_timezones())} zones offered)."
+    )
     problems += _check_database(settings.db_path)
+    problems += _check_secret_key(settings)
     print("All good." if problems == 0 else f"{problems} problem(s) found.")
     return 0 if problems == 0 else 1
+
+
+def _check_secret_key(settings: Settings) -> int:
+    """Where the key is, and whether it is the database's; reads only, shows no key material."""
+    try:
+        key = current_secret_key(settings)
+    except SettingsError as exc:
+        print(f"Secret key: PROBLEM — {exc}")
+        return 1
+    source = key_source(settings)
+    if key is None:
+        print(f"Secret key: not created yet; the first run creates {source} (mode 0600).")
+        return 0
+    db = settings.db_path
+    recorded = read_key_check(db, immutable=False) if db.exists() else None
+    match = compare(recorded, key_check(key))
+    problems = 0
+    if match is KeyMatch.DIFFERS:
+        problems = 1
+        print(f"Secret key: PROBLEM — {source} is not the key the database was made with.")
+    elif match is KeyMatch.MATCHES:
+        print(f"Secret key: OK — {source}, the key the database was made with.")
+    else:
+        print(f"Secret key: {source} (the database records no key yet; the next start does).")
+    if source not in ("REBOUND_SECRET_KEY", str(settings.secret_key_file)):
+        print(f"  note: the next start moves the key to {settings.secret_key_file}.")
+    elif settings.key_file_in_data_dir:
+        print("  note: it is inside the data folder, so one copy of that folder holds both.")
+    return problems
 
 
 def _check_database(path: Path) -> int:
@@ -355,9 +425,6 @@ def backup_database(settings: Settings, target: Path | None) -> int:
     if destination.is_dir():
         print(f"{destination} is a folder; --to takes a file name in it.", file=sys.stderr)
         return 1
-    if destination.exists():
-        print(f"{destination} already exists; choose another name with --to.", file=sys.stderr)
-        return 1
     if target is not None and not destination.parent.is_dir():
         # A mistyped folder is an error, not something to create silently.
         print(
@@ -366,22 +433,32 @@ def backup_database(settings: Settings, target: Path | None) -> int:
             file=sys.stderr,
         )
         return 1
-    destination.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    source = sqlite3.connect(f"file:{settings.db_path}?mode=ro", uri=True)
+    if target is None:
+        private_dir(destination.parent)
+    # The copy holds everything the database does: it is ours and 0600 before SQLite writes a
+    # byte (created exclusively, so an existing file is never overwritten), and so are the
+    # -journal/-wal files SQLite makes beside it while it writes.
     try:
-        copy = sqlite3.connect(destination)
-        try:
-            source.backup(copy)
-        finally:
-            copy.close()
-    finally:
-        source.close()
-    destination.chmod(0o600)
+        new_private_file(destination)
+    except FileExistsError:
+        print(f"{destination} already exists; choose another name with --to.", file=sys.stderr)
+        return 1
+    try:
+        with private_umask():
+            source = sqlite3.connect(f"file:{settings.db_path}?mode=ro", uri=True)
+            try:
+                copy = sqlite3.connect(destination)
+                try:
+                    source.backup(copy)
+                finally:
+                    copy.close()
+            finally:
+                source.close()
+    except BaseException:
+        destination.unlink(missing_ok=True)  # never leave half a copy behind
+        raise
     print(f"Backed up {settings.db_path} to {destination}.")
-    print(
-        "Keep the secret key (REBOUND_SECRET_KEY or data/secret.key) with it: without the key, "
-        "anonymous authors cannot be recognised again."
-    )
+    print(BACKUP_KEY_NOTE.format(source=key_source(settings)))
     return 0
 
 
@@ -413,11 +490,37 @@ def restore_database(settings: Settings, backup: Path) -> int:
         print(
             f"The next start applies {info.pending_migrations} migration(s) to bring it up to date."
         )
-    print(
-        "Use the same secret key (REBOUND_SECRET_KEY or data/secret.key) the backup was made "
-        "with: with another key, anonymous authors cannot be recognised again."
-    )
+    _warn_about_the_key(settings, backup)
     return 0
+
+
+def _warn_about_the_key(settings: Settings, backup: Path) -> None:
+    """Say whether the key in use is the one the backup was made with (no key material shown)."""
+    recorded = read_key_check(backup, immutable=True)
+    try:
+        key = current_secret_key(settings)
+    except SettingsError as exc:
+        print(f"The secret key could not be read: {exc}", file=sys.stderr)
+        return
+    source = key_source(settings)
+    if key is None:
+        print(
+            f"No secret key is set up yet: put the key this backup was made with at {source} "
+            "(or in REBOUND_SECRET_KEY) before the first start, or anonymous authors of its "
+            "stories cannot be recognised again."
+        )
+        return
+    match = compare(recorded, key_check(key))
+    if match is KeyMatch.DIFFERS:
+        print(KEY_DIFFERS.format(source=source, what="this backup"), file=sys.stderr)
+    elif match is KeyMatch.MATCHES:
+        print(f"The secret key in use ({source}) is the one this backup was made with.")
+    else:
+        print(
+            f"This backup does not record which secret key it was made with (it is older); "
+            f"use that key ({source} now): with another, anonymous authors cannot be "
+            "recognised again."
+        )
 
 
 # -- invite ---------------------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """Keyed pseudonyms and sealed tokens: the core the anonymous-stories pillar stands on.
 
 Nothing here stores or logs an identifier in clear. Every derived value is keyed by the bot's
-secret key (REBOUND_SECRET_KEY or data/secret.key), so someone holding the database, the logs or
-a custom_id, but not the key, cannot link a story to its author — not even by trying every
-member id of a server, which defeats plain hashes.
+secret key (REBOUND_SECRET_KEY or its key file, kept outside the data folder: bot/secret_key.py),
+so someone holding the database, the logs or a custom_id, but not the key, cannot link a story to
+its author — not even by trying every member id of a server, which defeats plain hashes. Someone
+holding the database *and* the key can: the README's "What the key unlocks" says exactly what.
 
 - `pseudonym(scope, user_id)`: a stable HMAC-SHA256 digest per (purpose, server, member). Ban
   and rate-limit on the full digest (short ids collide).
@@ -11,6 +12,9 @@ member id of a server, which defeats plain hashes.
   without being comparable across posts.
 - `seal`/`unseal`: AES-GCM with a random nonce for the rare value that must travel and come
   back (never a constant nonce: one known plaintext would expose the rest).
+- `key_check(secret_key)`: an HMAC of a constant under a subkey of its own, stored in the
+  database so that restore and check can tell whether a key is the one the database was made
+  with. It reveals nothing about the key or any member (one HMAC output of a public constant).
 """
 
 from __future__ import annotations
@@ -29,6 +33,16 @@ _NONCE_BYTES = 12
 def _subkey(secret_key: bytes, purpose: str) -> bytes:
     """Separate keys per purpose, so a digest made for one use is useless for another."""
     return hmac.new(secret_key, b"rebound/" + purpose.encode(), hashlib.sha256).digest()
+
+
+_KEY_CHECK_MESSAGE = b"rebound key check v1"
+
+
+def key_check(secret_key: bytes) -> str:
+    """A fingerprint that says "this database was made with this key" and nothing else."""
+    return hmac.new(
+        _subkey(secret_key, "key-check"), _KEY_CHECK_MESSAGE, hashlib.sha256
+    ).hexdigest()
 
 
 class Anonymizer:

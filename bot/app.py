@@ -29,6 +29,7 @@ from bot.scheduling import Scheduler
 from bot.sending import Sender, waiting_for_guild
 from bot.settings import Settings
 from bot.tree import ReboundTree
+from bot.ui.modals import ModalRouter
 
 log = logging.getLogger(__name__)
 
@@ -151,6 +152,8 @@ class Bot(commands.AutoShardedBot):
         self.content = content or Content.load(settings.content_dir)
         # Every feature registers what it stores about members here (see bot/privacy.py).
         self.privacy = PrivacyRegistry()
+        # Every form the bot opens is answered through this, after a restart too (bot/ui/modals.py).
+        self.modals = ModalRouter()
         self.started_at: datetime = clock.now()
         self._features_loaded = False
         # Root command name -> id Discord gave it, for clickable mentions in posts.
@@ -300,6 +303,9 @@ class Bot(commands.AutoShardedBot):
             len(self.guilds),
             self.shard_count or 1,
         )
+
+    async def on_interaction(self, interaction: discord.Interaction[Bot]) -> None:
+        await self.modals.dispatch(interaction)
 
     async def on_guild_available(self, guild: discord.Guild) -> None:
         """A server back from an outage: runs that waited for it go now (inside grace)."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,12 +16,10 @@ from typing import Any
 import yaml
 from dotenv import dotenv_values
 
-from bot.files import private_dir
-
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONTENT_DIR = PROJECT_ROOT / "data"
 DEFAULTS_FILE = CONTENT_DIR / "settings.yaml"
-SECRET_KEY_FILE_NAME = "secret.key"
+KEY_FILE_NAME = "secret.key"
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 log = logging.getLogger(__name__)
@@ -56,6 +53,9 @@ class Settings:
     guild_ready_timeout: float = 2.0
     # Days a server's data is kept after the bot is removed from it (it may come back).
     guild_retention_days: int = 30
+    # REBOUND_SECRET_KEY_FILE when set; None: the default beside the data folder. Read it
+    # through `secret_key_file` (bot/secret_key.py says why the key is not in the data folder).
+    secret_key_path: Path | None = None
 
     @classmethod
     def load(
@@ -86,7 +86,7 @@ class Settings:
             raise SettingsError(
                 "REBOUND_SECRET_KEY must be at least 32 characters (generate one with "
                 "`python -c 'import secrets; print(secrets.token_hex(32))'`), or leave it unset "
-                "and Rebound will create one in the data folder."
+                "and Rebound will create one at REBOUND_SECRET_KEY_FILE."
             )
 
         data_dir = Path(pick("REBOUND_DATA_DIR", "data_dir") or CONTENT_DIR).expanduser()
@@ -96,6 +96,11 @@ class Settings:
         db_path = Path(db_raw).expanduser() if db_raw else data_dir / "rebound.db"
         if not db_path.is_absolute():
             db_path = data_dir / db_path
+
+        key_raw = pick("REBOUND_SECRET_KEY_FILE", "secret_key_file")
+        key_file = Path(key_raw).expanduser() if key_raw else None
+        if key_file is not None and not key_file.is_absolute():
+            key_file = PROJECT_ROOT / key_file
 
         level = str(pick("REBOUND_LOG_LEVEL", "log_level") or "INFO").upper()
         if level not in _LOG_LEVELS:
@@ -119,6 +124,7 @@ class Settings:
             discord_api_base=api_base.rstrip("/") if api_base else None,
             discord_gateway_url=gateway,
             secret_key=secret,
+            secret_key_path=key_file,
             dev_guild_id=_snowflake_or_none("DEV_GUILD_ID", merged.get("DEV_GUILD_ID")),
             data_dir=data_dir,
             db_path=db_path,
@@ -189,11 +195,23 @@ class Settings:
             ),
         )
 
+    @property
+    def secret_key_file(self) -> Path:
+        """Where the key is read from, or created, when REBOUND_SECRET_KEY is not set."""
+        return self.secret_key_path or default_key_file(self.data_dir)
+
+    @property
+    def key_file_in_data_dir(self) -> bool:
+        """The key file sits inside the data folder: one copy of that folder holds both."""
+        return not self.secret_key and self.secret_key_file.is_relative_to(self.data_dir)
+
     def describe(self) -> dict[str, str]:
         """What `python -m bot check` prints: every setting, secrets shown only as set/unset."""
         return {
             "DISCORD_TOKEN": "set" if self.discord_token else "not set",
-            "REBOUND_SECRET_KEY": "set" if self.secret_key else "not set (kept in the data folder)",
+            "REBOUND_SECRET_KEY": "set" if self.secret_key else "not set (the key file is used)",
+            "REBOUND_SECRET_KEY_FILE": str(self.secret_key_file)
+            + (" (not used: REBOUND_SECRET_KEY is set)" if self.secret_key else ""),
             "DEV_GUILD_ID": str(self.dev_guild_id) if self.dev_guild_id else "not set",
             "data_dir": str(self.data_dir),
             "db_path": str(self.db_path),
@@ -261,28 +279,8 @@ def _optional_int(key: str, raw: object, low: int, high: int) -> int | None:
     return int(value)
 
 
-def load_or_create_secret_key(settings: Settings) -> bytes:
-    """The key that pseudonymises authors and encrypts stored identifiers.
-
-    From REBOUND_SECRET_KEY if set; otherwise read from, or on first run created in, the data
-    folder with mode 0600. The key itself is never logged.
-    """
-    if settings.secret_key:
-        return settings.secret_key.encode("utf-8")
-    path = settings.data_dir / SECRET_KEY_FILE_NAME
-    if path.exists():
-        key = path.read_text(encoding="ascii").strip()
-        if len(key) < 32:
-            raise SettingsError(f"The secret key file {path} is damaged (too short).")
-        return key.encode("ascii")
-    private_dir(settings.data_dir)
-    key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(key + "\n")
-    log.warning(
-        "No REBOUND_SECRET_KEY was set, so a new secret key was created at %s (mode 0600). "
-        "Back it up: without it, anonymous authors can no longer reply as OP.",
-        path,
-    )
-    return key.encode("ascii")
+def default_key_file(data_dir: Path) -> Path:
+    """``<data folder>-key/secret.key``: beside the data folder, never inside it
+    (``data`` → ``data-key/secret.key``, ``/var/lib/rebound`` → ``/var/lib/rebound-key/…``)."""
+    name = data_dir.name or "rebound"
+    return data_dir.parent / f"{name}-key" / KEY_FILE_NAME

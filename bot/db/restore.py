@@ -10,7 +10,8 @@ so the bot is not running and cannot start half-way through.
 3. **Keep the current database** as `backups/rebound-before-restore-<time>.db`, read through
    SQLite so that writes still in its -wal file are included.
 4. **Swap**: remove the old -wal/-shm (a leftover WAL applied to another database corrupts it),
-   then `os.replace` the temporary file onto the database (atomic on one file system), mode 0600.
+   then `os.replace` the temporary file onto the database (atomic on one file system). Every
+   copy is created 0600 before SQLite writes to it.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.db.connection import load_migrations
+from bot.files import new_private_file, private_umask
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 CORE_TABLES = frozenset({"meta", "scheduled_jobs", "job_runs"})
@@ -82,12 +84,14 @@ def inspect_backup(path: Path) -> BackupInfo:
 
 
 def _copy(source: sqlite3.Connection, destination: Path) -> None:
-    target = sqlite3.connect(destination)
-    try:
-        source.backup(target)
-    finally:
-        target.close()
-    destination.chmod(0o600)
+    """Copy into a new file that is 0600 before its first byte (side files included)."""
+    new_private_file(destination)
+    with private_umask():
+        target = sqlite3.connect(destination)
+        try:
+            source.backup(target)
+        finally:
+            target.close()
     fd = os.open(destination, os.O_RDONLY)
     try:
         os.fsync(fd)

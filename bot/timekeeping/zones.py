@@ -7,8 +7,10 @@ an hour off for half the year, so it is refused with a hint towards the right pl
 are accepted and stored under their canonical name.
 
 The canonical names are those of the tz database's ``zone.tab`` (one per place, Europe/Amsterdam
-included) plus ``UTC``; aliases are its links (``tzdata.zi``). Both come from the ``tzdata``
-package, a dependency, so every machine agrees.
+included) plus ``UTC``; aliases are its links (``tzdata.zi``). Names come from the ``tzdata``
+package, and so do the rules: ``zone_data.py`` stops ``ZoneInfo`` from reading the operating
+system's zone files. With the package pinned to one exact version, machines running the same
+Rebound agree on every name and every instant, whatever zone data their system ships.
 """
 
 from __future__ import annotations
@@ -107,20 +109,25 @@ _COUNTRY_ALIASES = {
 }
 
 # Abbreviations people type for their clock (zone keys such as EST and CET among them). None is a
-# place: each is refused, pointing at the places that most likely meant it.
+# place: each is refused, pointing at the places that most likely meant it, and autocomplete
+# offers those places first (not Europe/Bucharest for "EST" because its name contains "est").
 _ABBREVIATIONS: dict[str, tuple[str, ...]] = {
-    "est": ("America/New_York",),
-    "edt": ("America/New_York",),
+    "est": ("America/New_York", "America/Toronto"),
+    "edt": ("America/New_York", "America/Toronto"),
     "est5edt": ("America/New_York",),
-    "cst": ("America/Chicago",),
+    "et": ("America/New_York", "America/Toronto"),
+    "cst": ("America/Chicago", "America/Mexico_City", "Asia/Shanghai"),
     "cdt": ("America/Chicago",),
     "cst6cdt": ("America/Chicago",),
+    "ct": ("America/Chicago",),
     "mst": ("America/Denver", "America/Phoenix"),
     "mdt": ("America/Denver",),
     "mst7mdt": ("America/Denver",),
-    "pst": ("America/Los_Angeles",),
-    "pdt": ("America/Los_Angeles",),
+    "mt": ("America/Denver", "America/Phoenix"),
+    "pst": ("America/Los_Angeles", "America/Vancouver"),
+    "pdt": ("America/Los_Angeles", "America/Vancouver"),
     "pst8pdt": ("America/Los_Angeles",),
+    "pt": ("America/Los_Angeles", "America/Vancouver"),
     "akst": ("America/Anchorage",),
     "hst": ("Pacific/Honolulu",),
     "gmt": ("Europe/London", "UTC"),
@@ -136,7 +143,7 @@ _ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "eet": ("Europe/Athens", "Europe/Helsinki"),
     "eest": ("Europe/Athens", "Europe/Helsinki"),
     "msk": ("Europe/Moscow",),
-    "ist": ("Asia/Kolkata", "Europe/Dublin"),
+    "ist": ("Asia/Kolkata", "Europe/Dublin", "Asia/Jerusalem"),
     "jst": ("Asia/Tokyo",),
     "kst": ("Asia/Seoul",),
     "aest": ("Australia/Sydney", "Australia/Brisbane"),
@@ -379,9 +386,10 @@ def timezone_suggestions(query: str, limit: int = 25) -> list[str]:
 
     Ranking: what an abbreviation stands for ("est" → America/New_York), then the exact name,
     names starting with the query, names whose city part starts with it, then substring
-    matches. A legacy alias that matches ("calcutta", "US/Eastern") brings its canonical place.
-    Within a rank, the common zones come first, then alphabetical order. Every answer is a
-    name :func:`canonical_timezone_name` accepts as it is.
+    matches (none for an abbreviation: "est" is not Europe/Bucharest). A legacy alias that
+    matches ("calcutta", "US/Eastern") brings its canonical place. Within a rank, the common
+    zones come first, then alphabetical order. Every answer is a name
+    :func:`canonical_timezone_name` accepts as it is.
     """
     if limit <= 0:
         return []
@@ -396,15 +404,20 @@ def timezone_suggestions(query: str, limit: int = 25) -> list[str]:
             best[name] = tier
 
     folded = _fold(words)
-    for position, name in enumerate(_ABBREVIATIONS.get(folded, ())):
+    meant = _ABBREVIATIONS.get(folded, ())
+    for position, name in enumerate(meant):
         consider(name, -10 + position)
+    # After an abbreviation, only names that start with it still count ("IST" → Istanbul);
+    # letters that merely occur inside a name ("EST" in Bucharest) would come before the
+    # places in other abbreviation-free searches, and mislead here.
+    worst_tier = 2 if meant else 4
     offset = _fixed_offset(words)
     if offset is not None:
         for name in _zones_at_offset(offset):
             consider(name, -1)
     for name in canonical_timezones():
         tier = _tier(name, words)
-        if tier is not None:
+        if tier is not None and tier <= worst_tier:
             consider(name, tier)
     for alias, target in _aliases().items():
         tier = _tier(_alias_display_names()[alias], words)

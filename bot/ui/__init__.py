@@ -1,11 +1,13 @@
-"""Shared UI: checks, base View/Modal with the friendly error path, autocomplete answers within
-Discord's limits, a pager, custom_id prefixes and Discord timestamps."""
+"""Shared UI: checks, base View/Modal with the friendly error path, forms answered across
+restarts, autocomplete answers within Discord's limits, a pager, custom_id prefixes and Discord
+timestamps."""
 
 from __future__ import annotations
 
 from bot.ui.autocomplete import MAX_CHOICES, choices, safe_autocomplete
 from bot.ui.checks import guild_only, is_manager, manager_permissions, require_manage_guild
 from bot.ui.custom_ids import FEATURE_PREFIXES, custom_id
+from bot.ui.modals import ModalRouter, PersistentModal
 from bot.ui.pager import PAGE_SIZE, page_count, page_items, pager_view
 from bot.ui.timestamps import TimestampStyle, discord_timestamp
 from bot.ui.views import BaseModal, BaseView, guarded_callback
@@ -16,6 +18,8 @@ __all__ = [
     "PAGE_SIZE",
     "BaseModal",
     "BaseView",
+    "ModalRouter",
+    "PersistentModal",
     "TimestampStyle",
     "choices",
     "custom_id",

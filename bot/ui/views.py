@@ -17,7 +17,7 @@ import discord
 
 from bot.tree import report_error
 
-__all__ = ["BaseModal", "BaseView", "guarded_callback"]
+__all__ = ["BaseModal", "BaseView", "action_of", "guarded_callback"]
 
 
 class BaseView(discord.ui.View):
@@ -29,7 +29,7 @@ class BaseView(discord.ui.View):
         /,
     ) -> None:
         custom_id = getattr(item, "custom_id", None) or type(item).__name__
-        await report_error(interaction, error, where=f"View {_action_of(custom_id)}")
+        await report_error(interaction, error, where=f"View {action_of(custom_id)}")
 
 
 class BaseModal(discord.ui.Modal):
@@ -49,10 +49,10 @@ class BaseModal(discord.ui.Modal):
     async def on_error(  # type: ignore[override]  # discord.py's Modal drops the item argument
         self, interaction: discord.Interaction[Any], error: Exception, /
     ) -> None:
-        await report_error(interaction, error, where=f"Modal {_action_of(self.custom_id)}")
+        await report_error(interaction, error, where=f"Modal {action_of(self.custom_id)}")
 
 
-def _action_of(custom_id: str) -> str:
+def action_of(custom_id: str) -> str:
     """ "aff:list:3" → "aff:list": the opaque part stays out of the log."""
     return ":".join(custom_id.split(":")[:2])
 
@@ -69,7 +69,7 @@ def guarded_callback(func: CallbackT) -> CallbackT:
             return await func(self, interaction)
         except Exception as error:
             custom_id = getattr(getattr(self, "item", self), "custom_id", None) or "dynamic"
-            await report_error(interaction, error, where=f"Component {_action_of(custom_id)}")
+            await report_error(interaction, error, where=f"Component {action_of(custom_id)}")
             return None
 
     return wrapper  # type: ignore[return-value]

@@ -11,49 +11,27 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import __version__
+from bot.timekeeping.zone_data import zone_data_summary
+from cogs.about.messages import (
+    DESCRIPTION,
+    FEATURE_BLURBS,
+    FIELD_KEY,
+    FIELD_LATENCY,
+    FIELD_PRIVACY,
+    FIELD_SERVERS,
+    FIELD_UPTIME,
+    FIELD_VERSION,
+    FIELD_ZONE_DATA,
+    KEY_FEATURES,
+    KEY_LINES,
+    PRIVACY_LINES,
+    PRIVACY_NEVER,
+    SUMMARY,
+    TITLE,
+)
 
 if TYPE_CHECKING:
     from bot.app import Bot
-
-TITLE = "About Rebound"
-# What each feature package in the build adds; /about names only the features installed.
-FEATURE_BLURBS = {
-    "affirmations": "a morning affirmation (and one by DM if you like)",
-    "stories": "anonymous rejection stories",
-    "encouragement": "peer encouragement threads",
-    "streaks": "accountability streaks",
-    "accountability": "weekly accountability check-ins",
-}
-DESCRIPTION = "Rebound helps this community get up again after a job rejection: {features}."
-SUMMARY = "Rebound {version} · up {uptime} · latency {latency} · {servers} server{plural}"
-PRIVACY_LINES = {
-    "affirmations": (
-        "• **Affirmation settings:** the channel, time, time zone and days a server chose; your "
-        "own time and zone if you turn on affirmation DMs."
-    ),
-    "stories": (
-        "• **Stories:** the text you share, posted without your name. Who wrote it is kept only "
-        "as a keyed pseudonym — moderators can't read it back to you. Only if you ask for DMs "
-        "about a story is your id also kept, encrypted, so the bot can message you."
-    ),
-    "encouragement": (
-        "• **Encouragement:** your kind words and “me too”s under a keyed pseudonym, never your "
-        "id; a word's text only until the author's digest has carried it."
-    ),
-    "streaks": (
-        "• **Check-ins:** the dates, counts and notes you log, your streak choices (rest days, "
-        "pauses, celebrations, leaderboard) and the /timezone you set, so days end at your "
-        "midnight."
-    ),
-    "accountability": (
-        "• **Weekly check-ins:** your day and time, and the goals, reviews and reflections you "
-        "write."
-    ),
-}
-PRIVACY_NEVER = (
-    "• **Never:** message content you didn't send to Rebound, your member list, or your presence. "
-    "Logs carry no names or story text."
-)
 
 
 def installed(extensions: list[str]) -> list[str]:
@@ -105,11 +83,14 @@ class AboutCog(commands.Cog):
         embed = discord.Embed(
             title=TITLE, description=describe(features), colour=discord.Colour.teal()
         )
-        embed.add_field(name="Version", value=__version__)
-        embed.add_field(name="Up for", value=uptime)
-        embed.add_field(name="Latency", value=latency)
-        embed.add_field(name="Servers", value=str(servers))
-        embed.add_field(name="What Rebound stores, and why", value=privacy(features), inline=False)
+        embed.add_field(name=FIELD_VERSION, value=__version__)
+        embed.add_field(name=FIELD_UPTIME, value=uptime)
+        embed.add_field(name=FIELD_LATENCY, value=latency)
+        embed.add_field(name=FIELD_SERVERS, value=str(servers))
+        embed.add_field(name=FIELD_ZONE_DATA, value=zone_data_summary())
+        embed.add_field(name=FIELD_PRIVACY, value=privacy(features), inline=False)
+        if any(feature in KEY_FEATURES for feature in features):
+            embed.add_field(name=FIELD_KEY, value=KEY_LINES, inline=False)
         summary = SUMMARY.format(
             version=__version__,
             uptime=uptime,

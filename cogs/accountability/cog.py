@@ -58,11 +58,13 @@ class AccountabilityCog(commands.Cog, name="Accountability"):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(WeekButton)
+        self.bot.modals.add(ReviewModal, GoalsModal)
         self.bot.scheduler.register(self.job)
         self.bot.privacy.register(self.privacy)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(WeekButton)
+        self.bot.modals.remove(ReviewModal, GoalsModal)
         self.bot.scheduler.unregister(WEEKLY_JOB)
         self.bot.privacy.unregister(self.privacy.feature)
 

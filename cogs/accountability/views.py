@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 import discord
 
-from bot.ui import BaseModal, custom_id, guarded_callback
+from bot.errors import UserFacingError
+from bot.ui import PersistentModal, custom_id, guarded_callback
 from cogs.accountability import logic
 from cogs.accountability import messages as m
 
@@ -66,14 +67,25 @@ def one_button(action: str, week_id: int, label: str) -> discord.ui.View:
     return view
 
 
-class ReviewModal(BaseModal):
+def _cog(interaction: discord.Interaction[Any]) -> Any:
+    cog = interaction.client.get_cog("Accountability")
+    if cog is None:
+        raise RuntimeError("accountability is not loaded")
+    return cog
+
+
+class ReviewModal(
+    PersistentModal,
+    template=r"acct:review:(?P<week>[0-9]{1,18})-(?P<previous>[0-9]{1,18})",
+):
     """Last week's goals, each done / partly / not yet, and a line of reflection."""
 
     def __init__(
         self, week_id: int, previous_id: int, goals: Sequence[logic.Goal], handler: ReviewHandler
     ) -> None:
         super().__init__(
-            title=m.REVIEW_TITLE, custom_id=custom_id("acct", "review", week_id), timeout=1800
+            title=m.REVIEW_TITLE,
+            custom_id=custom_id("acct", "review", f"{week_id}-{previous_id}"),
         )
         self.week_id = week_id
         self.previous_id = previous_id
@@ -95,12 +107,27 @@ class ReviewModal(BaseModal):
                 discord.ui.Label(text=label, description=goal.text[:100], component=select)
             )
         self.reflection: discord.ui.TextInput[ReviewModal] = discord.ui.TextInput(
+            custom_id="reflection",
             style=discord.TextStyle.short,
             required=False,
             max_length=logic.REFLECTION_MAX,
             placeholder=m.REVIEW_REFLECTION_HINT[:100],
         )
         self.add_item(discord.ui.Label(text=m.REVIEW_REFLECTION, component=self.reflection))
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], match: re.Match[str], /
+    ) -> Self:
+        cog = _cog(interaction)
+        week_id, previous_id = int(match["week"]), int(match["previous"])
+        # Only ids come back from Discord: the week reviewed must still be the one before it.
+        week = await cog.repo.week(week_id)
+        previous = await cog.repo.previous_week(week) if week is not None else None
+        if previous is None or previous.id != previous_id:
+            raise UserFacingError(m.WEEK_GONE)
+        goals = await cog.repo.goals(previous_id)
+        return cls(week_id, previous_id, goals, cog._review_submitted)
 
     async def on_submit(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
         reviews = {pos: select.values[0] for pos, select in self.selects.items() if select.values}
@@ -109,19 +136,18 @@ class ReviewModal(BaseModal):
         )
 
 
-class GoalsModal(BaseModal):
+class GoalsModal(PersistentModal, template=r"acct:goals-modal:(?P<week>[0-9]{1,18})"):
     """Up to three goals for the week (the first one required)."""
 
     def __init__(self, week_id: int, existing: Sequence[str], handler: GoalsHandler) -> None:
-        super().__init__(
-            title=m.GOALS_TITLE, custom_id=custom_id("acct", "goals-modal", week_id), timeout=1800
-        )
+        super().__init__(title=m.GOALS_TITLE, custom_id=custom_id("acct", "goals-modal", week_id))
         self.week_id = week_id
         self.handler = handler
         self.fields: list[discord.ui.TextInput[GoalsModal]] = []
         for n in range(1, logic.MAX_GOALS + 1):
             field: discord.ui.TextInput[GoalsModal] = discord.ui.TextInput(
                 label=m.GOAL_LABEL.format(n=n),
+                custom_id=f"goal-{n}",
                 required=n == 1,
                 max_length=logic.GOAL_MAX,
                 placeholder=m.GOAL_HINT if n == 1 else None,
@@ -129,6 +155,13 @@ class GoalsModal(BaseModal):
             )
             self.fields.append(field)
             self.add_item(field)
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], match: re.Match[str], /
+    ) -> Self:
+        cog = _cog(interaction)
+        return cls(int(match["week"]), (), cog._goals_submitted)
 
     async def on_submit(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
         await self.handler(interaction, self.week_id, [f.value for f in self.fields])

@@ -21,6 +21,7 @@ from cogs.encouragement.views import (
     DigestsButton,
     DigestToggle,
     EncourageButton,
+    EncourageModal,
     MeTooButton,
     ReplyModal,
 )
@@ -46,12 +47,14 @@ class EncouragementCog(commands.Cog, name="Encouragement"):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(EncourageButton, MeTooButton, DigestsButton, DigestToggle)
+        self.bot.modals.add(EncourageModal, ReplyModal)
         self.bot.scheduler.register(DigestJob(self.service))
         self.bot.scheduler.register(RoundupJob(self.service))
         self.bot.privacy.register(self.privacy)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(EncourageButton, MeTooButton, DigestsButton, DigestToggle)
+        self.bot.modals.remove(EncourageModal, ReplyModal)
         self.bot.scheduler.unregister(DIGEST_JOB)
         self.bot.scheduler.unregister(ROUNDUP_JOB)
         self.bot.privacy.unregister(self.privacy.feature)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 import discord
 
 from bot.errors import UserFacingError
 from bot.tree import send_ephemeral
-from bot.ui import BaseModal, guarded_callback
+from bot.ui import PersistentModal, custom_id, guarded_callback
 from cogs.encouragement import messages as m
 from cogs.encouragement.logic import ENCOURAGEMENT_LIMIT, REPLY_LIMIT
 
@@ -227,17 +227,21 @@ def with_story_items(
     return view
 
 
-class EncourageModal(BaseModal):
+class EncourageModal(PersistentModal, template=rf"enc:encourage:(?P<story>{PUBLIC_ID})"):
     def __init__(self, public_id: str) -> None:
-        super().__init__(title=m.ENCOURAGE_TITLE, timeout=None)
+        super().__init__(
+            title=m.ENCOURAGE_TITLE, custom_id=custom_id("enc", "encourage", public_id)
+        )
         self.public_id = public_id
         self.words: discord.ui.TextInput[EncourageModal] = discord.ui.TextInput(
             label=m.ENCOURAGE_FIELD,
+            custom_id="words",
             style=discord.TextStyle.paragraph,
             placeholder=m.ENCOURAGE_PLACEHOLDER,
             max_length=ENCOURAGEMENT_LIMIT,
         )
         self.sign: discord.ui.Select[EncourageModal] = discord.ui.Select(
+            custom_id="sign",
             options=[
                 discord.SelectOption(label=m.SIGN_NAMED, value=_NAMED, default=True),
                 discord.SelectOption(
@@ -250,6 +254,12 @@ class EncourageModal(BaseModal):
         )
         self.add_item(self.words)
         self.add_item(discord.ui.Label(text=m.SIGN_FIELD, component=self.sign))
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], match: re.Match[str], /
+    ) -> Self:
+        return cls(match["story"])
 
     @property
     def anonymous(self) -> bool:
@@ -268,17 +278,24 @@ class EncourageModal(BaseModal):
         await interaction.followup.send(text.format(link=link), ephemeral=True)
 
 
-class ReplyModal(BaseModal):
+class ReplyModal(PersistentModal, template=rf"enc:reply:(?P<story>{PUBLIC_ID})"):
     def __init__(self, public_id: str) -> None:
-        super().__init__(title=m.REPLY_TITLE, timeout=None)
+        super().__init__(title=m.REPLY_TITLE, custom_id=custom_id("enc", "reply", public_id))
         self.public_id = public_id
         self.words: discord.ui.TextInput[ReplyModal] = discord.ui.TextInput(
             label=m.REPLY_FIELD,
+            custom_id="words",
             style=discord.TextStyle.paragraph,
             placeholder=m.REPLY_PLACEHOLDER,
             max_length=REPLY_LIMIT,
         )
         self.add_item(self.words)
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], match: re.Match[str], /
+    ) -> Self:
+        return cls(match["story"])
 
     async def on_submit(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
         if interaction.guild is None:

@@ -41,19 +41,36 @@ def is_server_admin(interaction: discord.Interaction[Any]) -> bool:
     return is_manager(interaction)
 
 
+def is_moderator(interaction: discord.Interaction[Any]) -> bool:
+    """Manage Messages, server-wide or where /help is asked (a moderators' channel often
+    grants it by overwrite), or Manage Server: who the moderation buttons answer."""
+    member = interaction.user
+    if interaction.guild is None or not isinstance(member, discord.Member):
+        return False
+    return (
+        is_manager(interaction)
+        or member.guild_permissions.manage_messages
+        or interaction.permissions.manage_messages
+    )
+
+
 class HelpCog(commands.Cog):
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
         self.content = load_help(bot.settings.content_dir / "help.yaml")
 
-    def embed_for(self, *, is_admin: bool) -> discord.Embed:
+    def embed_for(self, *, is_admin: bool, is_moderator: bool = False) -> discord.Embed:
         titles = {p.key: p.title for p in self.content.pillars}
         embed = discord.Embed(
             title=messages.TITLE, description=messages.INTRO, colour=discord.Colour.teal()
         )
+        moderation = self.content.moderation if is_moderator or is_admin else None
         for section in logic.sections(
             self.content, listed_commands(self.bot.tree), is_admin=is_admin
         ):
+            if section.admin and moderation is not None:
+                self._add_moderation(embed, moderation)
+                moderation = None
             name = titles.get(section.pillar, messages.MORE)
             if section.admin:
                 name += messages.ADMIN_SUFFIX
@@ -62,10 +79,19 @@ class HelpCog(commands.Cog):
             ]
             for block in logic.chunk_lines(lines):
                 embed.add_field(name=name, value=block, inline=False)
+        if moderation is not None:  # after the member sections, before any admin one
+            self._add_moderation(embed, moderation)
         embed.set_footer(text=messages.FOOTER)
         return embed
 
+    @staticmethod
+    def _add_moderation(embed: discord.Embed, moderation: logic.Moderation) -> None:
+        for block in logic.chunk_lines([f"• {line}" for line in moderation.lines]):
+            embed.add_field(name=moderation.title, value=block, inline=False)
+
     @app_commands.command(name="help", description=messages.DESCRIPTION)
     async def help(self, interaction: discord.Interaction[Bot]) -> None:
-        embed = self.embed_for(is_admin=is_server_admin(interaction))
+        embed = self.embed_for(
+            is_admin=is_server_admin(interaction), is_moderator=is_moderator(interaction)
+        )
         await interaction.response.send_message(embed=embed, ephemeral=True)

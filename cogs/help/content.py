@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from cogs.help.logic import CommandHelp, HelpContent, Pillar
+from cogs.help.logic import CommandHelp, HelpContent, Moderation, Pillar
 
 
 class HelpContentError(ValueError):
@@ -27,4 +27,13 @@ def load_help(path: Path) -> HelpContent:
         commands[str(name)] = CommandHelp(
             str(entry["pillar"]), str(entry["text"]), bool(entry.get("admin", False))
         )
-    return HelpContent(pillars, commands)
+    return HelpContent(pillars, commands, _moderation(path, raw.get("moderation")))
+
+
+def _moderation(path: Path, raw: Any) -> Moderation | None:
+    if raw is None:
+        return None
+    lines = raw.get("lines") if isinstance(raw, dict) else None
+    if not isinstance(lines, list) or not lines or not raw.get("title"):
+        raise HelpContentError(f"{path}: moderation needs a title and a list of lines")
+    return Moderation(str(raw["title"]), tuple(str(line) for line in lines))

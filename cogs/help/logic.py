@@ -22,11 +22,21 @@ class CommandHelp:
 
 
 @dataclass(frozen=True, slots=True)
+class Moderation:
+    """What moderators do, in plain words: their tools are buttons on the messages Rebound
+    sends them, not commands, so the command tree cannot say it."""
+
+    title: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class HelpContent:
     """data/help.yaml as read (see cogs/help/content.py)."""
 
     pillars: tuple[Pillar, ...]
     commands: dict[str, CommandHelp]
+    moderation: Moderation | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,4 +10,4 @@ INTRO = (
 )
 ADMIN_SUFFIX = " — for admins"
 MORE = "➕ More"
-FOOTER = "Only you can see this. Admins see their commands here too."
+FOOTER = "Only you can see this. Moderators and admins see what they can do here too."

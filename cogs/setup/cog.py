@@ -9,9 +9,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.ui import is_manager, require_manage_guild
-from cogs.setup import logic, messages
+from cogs.setup import messages
 from cogs.setup.service import SetupService
-from cogs.setup.views import Flow, Tools, show
+from cogs.setup.views import Flow, SetupControl, TimeModal, Tools, ZoneSearchModal, show
 from cogs.setup.wiring import all_settings, parse_time, suggest_zones
 
 if TYPE_CHECKING:
@@ -31,8 +31,8 @@ async def config_embed(bot: Bot, service: SetupService, guild: discord.Guild) ->
     problems = []
     for check in checks:
         embed.add_field(name=check.setting.label, value=check.shown[:1024], inline=True)
-        if check.missing:
-            problems.append(logic.missing_sentence(check.shown, list(check.missing)))
+        if check.problem:
+            problems.append(check.problem)
     embed.add_field(
         name=messages.PROBLEMS if problems else "\u200b",
         value=("\n".join(problems) if problems else messages.ALL_GOOD)[:1024],
@@ -50,6 +50,15 @@ class SetupCog(commands.Cog):
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
         self._service: SetupService | None = None
+
+    async def cog_load(self) -> None:
+        # Every control and form of /setup answers by its custom_id, after a restart too.
+        self.bot.add_dynamic_items(SetupControl)
+        self.bot.modals.add(ZoneSearchModal, TimeModal)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(SetupControl)
+        self.bot.modals.remove(ZoneSearchModal, TimeModal)
 
     @property
     def service(self) -> SetupService:

@@ -25,7 +25,9 @@ ZONE_PLACEHOLDER = "Time zone: {zone}"
 ZONE_MODAL_TITLE = "Find your time zone"
 ZONE_MODAL_LABEL = "A city or region, e.g. Berlin or New York"
 ZONE_NO_MATCH = "⚠️ No time zone matches “{query}”. Try a big city near you."
-ZONE_FOUND = "Found {count} time zone(s) for “{query}” — pick one from the list."
+# {count} is filled by bot.i18n.plural, then {{query}} (doubled so that first pass leaves it).
+ZONE_FOUND_ONE = "Found {count} time zone for “{{query}}” — pick it from the list."
+ZONE_FOUND_MANY = "Found {count} time zones for “{{query}}” — pick one from the list."
 TIME_MODAL_TITLE = "Morning affirmation time"
 TIME_MODAL_LABEL = "Local time, 24-hour HH:MM (e.g. 08:00)"
 TOGGLE_LABEL = "{label}: {state}"
@@ -41,4 +43,10 @@ CONFIG_FOOTER = (
     "after {days} days unless it comes back."
 )
 PROBLEMS = "⚠️ Needs attention"
+DELETED_CHANNEL = "a channel that was deleted"
+CHANNEL_GONE = (
+    "The channel chosen for {label} no longer exists (it was deleted). "
+    "Pick another one with /setup."
+)
 ALL_GOOD = "✅ I have every permission I need in the chosen channels."
+SETTING_GONE = "That setting isn’t available any more — run /setup again to see what is."

@@ -51,6 +51,17 @@ class Check:
     value: Any
     shown: str
     missing: tuple[str, ...]
+    # A chosen channel that no longer exists (deleted): nothing to grant, one to pick again.
+    gone: bool = False
+
+    @property
+    def problem(self) -> str | None:
+        """What needs attention about this setting, in one sentence, or None."""
+        if self.gone:
+            return messages.CHANNEL_GONE.format(label=self.setting.label)
+        if self.missing:
+            return logic.missing_sentence(self.shown, list(self.missing))
+        return None
 
 
 def granted_in(channel: discord.abc.GuildChannel, member: discord.Member) -> discord.Permissions:
@@ -108,6 +119,10 @@ class SetupService:
         missing: list[str] = []
         if value is None:
             shown = messages.NOT_SET
+        elif setting.kind == "channel" and guild.get_channel(int(value)) is None:
+            # The cache holds every channel of an available server (the GUILDS intent): a
+            # channel not in it was deleted, and no permission would bring it back.
+            return Check(setting, value, messages.DELETED_CHANNEL, (), gone=True)
         elif setting.kind == "channel":
             shown = f"<#{value}>"
             missing = self.missing_in(guild, int(value), setting)

@@ -103,6 +103,7 @@ class StoriesCog(commands.Cog, name=COG_NAME):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(StoryButton)
+        self.bot.modals.add(ShareModal, RejectModal, ReportModal)
         self.bot.scheduler.register(self.service.job)
         self.bot.privacy.register(self.personal_data)
         await self.service.expire_unconfirmed_on_start()
@@ -110,6 +111,7 @@ class StoriesCog(commands.Cog, name=COG_NAME):
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(StoryButton)
+        self.bot.modals.remove(ShareModal, RejectModal, ReportModal)
         self.bot.scheduler.unregister(POST_JOB)
         self.bot.privacy.unregister(self.personal_data.feature)
 
@@ -332,6 +334,10 @@ class StoriesCog(commands.Cog, name=COG_NAME):
         self, interaction: discord.Interaction[Bot], public_id: str, note: str
     ) -> None:
         guild = _guild(interaction)
+        # The form is answered by its custom_id (after a restart too): check as the button did.
+        settings = await self.service.settings(guild.id)
+        if not _is_moderator(interaction, guild, settings):
+            raise UserFacingError(msg.MODS_ONLY)
         await self.moderation.reject(public_id, guild.id, note)
         template = msg.QUEUE_REJECTED_NOTE if note.strip() else msg.QUEUE_REJECTED
         embeds = [decided(e) for e in interaction.message.embeds] if interaction.message else []

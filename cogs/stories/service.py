@@ -55,9 +55,10 @@ DRAFT_LIFETIME = timedelta(days=1)
 ACK_WINDOW = timedelta(seconds=60)
 
 
-def _digest(submission_key: str) -> str:
-    """What is stored of a form's id: enough to recognise it again, nothing more."""
-    return hashlib.sha256(submission_key.encode()).hexdigest()[:32]
+def _digest(author: str, submission_key: str) -> str:
+    """What is stored of a form's id (with its author's pseudonym, so that two members' forms
+    never collide): enough to recognise it again, nothing more."""
+    return hashlib.sha256(f"{author}:{submission_key}".encode()).hexdigest()[:32]
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,7 +294,7 @@ class StoryService:
             "takeaway": draft.takeaway or None,
             "help": draft.help or None,
             "crisis": int(crisis),
-            "submission_key": _digest(submission_key) if submission_key else None,
+            "submission_key": _digest(author, submission_key) if submission_key else None,
             "status": "draft",
         }
         if nudges:

@@ -13,11 +13,11 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 import discord
 
-from bot.ui import BaseModal, custom_id, guarded_callback
+from bot.ui import PersistentModal, custom_id, guarded_callback
 from cogs.encouragement.views import DigestsButton as EncouragementDigestsButton
 from cogs.encouragement.views import story_items as encouragement_items
 from cogs.stories import logic
@@ -190,15 +190,23 @@ def mine_view(stories: Sequence[Story]) -> discord.ui.View | None:
 # -- modals ---------------------------------------------------------------------------------------
 
 
-class ShareModal(BaseModal):
+# The form's custom_id: "story:share:new:<token>", or the draft's public id for an edit.
+NEW_STORY = "new"
+
+
+class ShareModal(PersistentModal, template=rf"story:share:(?P<draft>{PUBLIC_ID}|{NEW_STORY})"):
     """What happened, the stage, what I'm taking from it, what would help, a name to keep out.
     The fields have plain custom_ids (what_happened, stage, takeaway, help, company): they are
     the same for everyone and carry nothing personal.
-    With `draft`, the fields come back filled in (the "Edit" of the identifying-info nudge)."""
+    With `draft`, the fields come back filled in (the "Edit" of the identifying-info nudge).
+    Answered whenever it is submitted, after a restart too (a story can take a while to write)."""
 
-    def __init__(self, draft: Story | None = None) -> None:
-        super().__init__(title=msg.MODAL_TITLE, timeout=15 * 60)
-        self.draft_id = draft.public_id if draft else None
+    def __init__(self, draft: Story | None = None, *, draft_id: str | None = None) -> None:
+        self.draft_id = draft.public_id if draft else draft_id
+        super().__init__(
+            title=msg.MODAL_TITLE,
+            custom_id=custom_id("story", "share", self.draft_id or NEW_STORY),
+        )
         self.story = discord.ui.TextInput[Any](
             custom_id="what_happened",
             style=discord.TextStyle.paragraph,
@@ -255,13 +263,22 @@ class ShareModal(BaseModal):
             )
         )
 
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], match: re.Match[str], /
+    ) -> Self:
+        draft = match["draft"]
+        return cls(draft_id=None if draft == NEW_STORY else draft)
+
     async def on_submit(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
         await handlers(interaction).on_share_modal(interaction, self)
 
 
-class RejectModal(BaseModal):
+class RejectModal(PersistentModal, template=rf"story:rejectform:(?P<sid>{PUBLIC_ID})"):
     def __init__(self, public_id: str) -> None:
-        super().__init__(title=msg.REJECT_MODAL_TITLE, timeout=15 * 60)
+        super().__init__(
+            title=msg.REJECT_MODAL_TITLE, custom_id=custom_id("story", "rejectform", public_id)
+        )
         self.public_id = public_id
         self.note = discord.ui.TextInput[Any](
             custom_id="note",
@@ -273,13 +290,21 @@ class RejectModal(BaseModal):
         )
         self.add_item(self.note)
 
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], match: re.Match[str], /
+    ) -> Self:
+        return cls(match["sid"])
+
     async def on_submit(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
         await handlers(interaction).on_reject_modal(interaction, self.public_id, self.note.value)
 
 
-class ReportModal(BaseModal):
+class ReportModal(PersistentModal, template=rf"story:reportform:(?P<sid>{PUBLIC_ID})"):
     def __init__(self, public_id: str) -> None:
-        super().__init__(title=msg.REPORT_MODAL_TITLE, timeout=15 * 60)
+        super().__init__(
+            title=msg.REPORT_MODAL_TITLE, custom_id=custom_id("story", "reportform", public_id)
+        )
         self.public_id = public_id
         self.reason = discord.ui.TextInput[Any](
             custom_id="reason",
@@ -290,6 +315,12 @@ class ReportModal(BaseModal):
             max_length=logic.REASON_MAX_INPUT,
         )
         self.add_item(self.reason)
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], match: re.Match[str], /
+    ) -> Self:
+        return cls(match["sid"])
 
     async def on_submit(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
         await handlers(interaction).on_report_modal(interaction, self.public_id, self.reason.value)

@@ -100,10 +100,12 @@ class StreaksCog(commands.Cog, name="Streaks"):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(SettingsButton)
+        self.bot.modals.add(CheckinModal)
         self.bot.privacy.register(self.privacy)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(SettingsButton)
+        self.bot.modals.remove(CheckinModal)
         self.bot.privacy.unregister(self.privacy.feature)
 
     # -- /checkin -------------------------------------------------------------------------------

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 import discord
 
 from bot.errors import UserFacingError
-from bot.ui import BaseModal, custom_id, guarded_callback
+from bot.ui import PersistentModal, custom_id, guarded_callback
 from cogs.streaks import messages as m
 
 if TYPE_CHECKING:
@@ -22,26 +22,34 @@ if TYPE_CHECKING:
 CheckinHandler = Callable[[discord.Interaction["Bot"], dict[str, str], bool], Awaitable[None]]
 
 
-class CheckinModal(BaseModal):
+class CheckinModal(PersistentModal, template=r"streak:checkin:(?P<day>today|yesterday)"):
     def __init__(self, handler: CheckinHandler, *, yesterday: bool) -> None:
         super().__init__(
             title=m.MODAL_TITLE_YESTERDAY if yesterday else m.MODAL_TITLE,
             custom_id=custom_id("streak", "checkin", "yesterday" if yesterday else "today"),
-            timeout=900,
         )
         self.handler = handler
         self.yesterday = yesterday
         self.applications: discord.ui.TextInput[CheckinModal] = discord.ui.TextInput(
-            label=m.FIELD_APPLICATIONS, required=False, max_length=5, placeholder="0"
+            label=m.FIELD_APPLICATIONS,
+            custom_id="applications",
+            required=False,
+            max_length=5,
+            placeholder="0",
         )
         self.networking: discord.ui.TextInput[CheckinModal] = discord.ui.TextInput(
-            label=m.FIELD_NETWORKING, required=False, max_length=5, placeholder="0"
+            label=m.FIELD_NETWORKING,
+            custom_id="networking",
+            required=False,
+            max_length=5,
+            placeholder="0",
         )
         self.skills: discord.ui.TextInput[CheckinModal] = discord.ui.TextInput(
-            label=m.FIELD_SKILLS, required=False, max_length=5, placeholder="0"
+            label=m.FIELD_SKILLS, custom_id="skills", required=False, max_length=5, placeholder="0"
         )
         self.note: discord.ui.TextInput[CheckinModal] = discord.ui.TextInput(
             label=m.FIELD_NOTE,
+            custom_id="note",
             style=discord.TextStyle.paragraph,
             required=False,
             max_length=500,
@@ -49,6 +57,16 @@ class CheckinModal(BaseModal):
         )
         for item in (self.applications, self.networking, self.skills, self.note):
             self.add_item(item)
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], match: re.Match[str], /
+    ) -> Self:
+        cog = interaction.client.get_cog("Streaks")
+        handler = getattr(cog, "_modal_checkin", None)
+        if handler is None:
+            raise RuntimeError("streaks is not loaded")
+        return cls(handler, yesterday=match["day"] == "yesterday")
 
     async def on_submit(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
         values = {

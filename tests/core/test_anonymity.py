@@ -63,3 +63,17 @@ def test_tampered_or_misplaced_tokens_are_refused() -> None:
 def test_short_keys_are_refused() -> None:
     with pytest.raises(ValueError, match="32 bytes"):
         Anonymizer(b"short")
+
+
+def test_the_key_check_tells_keys_apart_and_reveals_nothing() -> None:
+    """Part E: restore compares this, stored in the database, with the key in use."""
+    from bot.anonymity import key_check
+
+    one, other = b"k" * 40, b"q" * 40
+    assert key_check(one) == key_check(one)
+    assert key_check(one) != key_check(other)
+    check = key_check(one)
+    assert len(check) == 64 and "k" not in check
+    # Not any pseudonym or tag the database holds for a member under that key.
+    anonymizer = Anonymizer(one)
+    assert check not in {anonymizer.pseudonym("stories:1", 0), anonymizer.author_tag("", 0)}

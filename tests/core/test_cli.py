@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -178,3 +180,115 @@ def test_backup_to_a_missing_folder_is_an_error_and_creates_nothing(tmp_path: Pa
     assert result.returncode == 1
     assert "does not exist" in result.stderr
     assert not target.parent.exists()
+
+
+def _watch_modes(paths: list[Path], stop: threading.Event, seen: dict[str, set[int]]) -> None:
+    """Every permission mode any of ``paths`` shows while the copy is written."""
+    while not stop.is_set():
+        for path in paths:
+            try:
+                mode = stat.S_IMODE(os.stat(path).st_mode)
+            except FileNotFoundError:
+                continue
+            seen.setdefault(path.name, set()).add(mode)
+
+
+def test_a_backup_is_private_from_its_first_byte(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """B3: the copy must never be readable by others, not even while SQLite writes it."""
+    import sqlite3
+
+    from bot.__main__ import backup_database
+    from bot.settings import Settings
+
+    state = tmp_path / "state"
+    state.mkdir()
+    conn = sqlite3.connect(state / "rebound.db")
+    conn.execute("CREATE TABLE t (x TEXT)")
+    conn.executemany("INSERT INTO t VALUES (?)", [("x" * 1000,) for _ in range(4000)])
+    conn.commit()
+    conn.close()
+    target = tmp_path / "copy.db"
+    settings = Settings.load(
+        {"REBOUND_DATA_DIR": str(state)},
+        env_file=tmp_path / "absent.env",
+        defaults_file=tmp_path / "none.yaml",
+    )
+    # What SQLite finds when it opens the copy: the file must already be there, ours, 0600.
+    at_open: list[int | None] = []
+    real_connect = sqlite3.connect
+
+    def connect(database: Any, *args: Any, **kwargs: Any) -> sqlite3.Connection:
+        if Path(str(database)) == target:
+            at_open.append(stat.S_IMODE(target.stat().st_mode) if target.exists() else None)
+        return real_connect(database, *args, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    seen: dict[str, set[int]] = {}
+    stop = threading.Event()
+    watched = [target, *(target.with_name(target.name + s) for s in ("-journal", "-wal"))]
+    watcher = threading.Thread(target=_watch_modes, args=(watched, stop, seen))
+    previous_umask = os.umask(0o022)  # the usual umask: files are world-readable by default
+    watcher.start()
+    try:
+        assert backup_database(settings, target) == 0
+    finally:
+        stop.set()
+        watcher.join()
+        os.umask(previous_umask)
+    assert at_open == [0o600]
+    assert seen and all(modes == {0o600} for modes in seen.values()), seen
+
+
+def test_backup_never_overwrites_an_existing_file(tmp_path: Path) -> None:
+    import sqlite3
+
+    state = tmp_path / "state"
+    state.mkdir()
+    sqlite3.connect(state / "rebound.db").close()
+    target = tmp_path / "copy.db"
+    target.write_text("someone's file")
+    result = run_cli(tmp_path, "backup", "--to", str(target))
+    assert result.returncode == 1
+    assert "already exists" in result.stderr
+    assert target.read_text() == "someone's file"
+
+
+def test_backup_never_copies_the_secret_key(tmp_path: Path) -> None:
+    """Part E: the key lives beside the data folder and no backup carries it."""
+    import sqlite3
+
+    state = tmp_path / "state"
+    state.mkdir()
+    conn = sqlite3.connect(state / "rebound.db")
+    conn.execute("CREATE TABLE t (x INTEGER)")
+    conn.commit()
+    conn.close()
+    key = "f" * 64
+    key_file = tmp_path / "state-key" / "secret.key"
+    key_file.parent.mkdir()
+    key_file.write_text(key + "\n")
+
+    result = run_cli(tmp_path, "backup")
+
+    assert result.returncode == 0, result.stderr
+    assert "not in this copy" in result.stdout and str(key_file) in result.stdout
+    copies = [p for p in (state / "backups").iterdir()]
+    assert len(copies) == 1
+    for path in state.rglob("*"):
+        if path.is_file():
+            assert key.encode() not in path.read_bytes(), path
+
+
+def test_check_says_a_key_in_the_data_folder_will_be_moved_out(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    state.mkdir()
+    (state / "secret.key").write_text("a" * 64 + "\n")
+    result = run_cli(tmp_path, "check")
+    assert result.returncode == 0, result.stdout
+    assert f"the next start moves the key to {tmp_path / 'state-key' / 'secret.key'}" in (
+        result.stdout
+    )
+    assert "a" * 64 not in result.stdout
+    assert (state / "secret.key").exists()  # check only looks

@@ -9,10 +9,12 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sqlite3
 import stat
 import sys
 from pathlib import Path
 
+from bot.anonymity import key_check
 from tests.fakecord import FakeDiscord
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,8 +58,17 @@ async def test_the_bot_process_starts_answers_and_stops_cleanly_on_sigterm(tmp_p
         assert str(member.id) not in log
         assert "new secret key was created" in log
         state = tmp_path / "state"
-        key = state / "secret.key"
+        # The key lives beside the data folder, never in it (one copy must not hold both).
+        key = tmp_path / "state-key" / "secret.key"
         assert stat.S_IMODE(key.stat().st_mode) == 0o600
+        assert stat.S_IMODE(key.parent.stat().st_mode) == 0o700
+        assert not (state / "secret.key").exists()
+        assert key.read_text().strip() not in log
+        # The database records which key it was made with, as a check that reveals nothing.
+        db = sqlite3.connect(state / "rebound.db")
+        recorded = db.execute("SELECT value FROM meta WHERE key = 'secret_key_check'").fetchone()
+        db.close()
+        assert recorded == (key_check(key.read_text().strip().encode()),)
         # The database holds pseudonyms and sealed ids: private folder, private files.
         assert stat.S_IMODE(state.stat().st_mode) == 0o700
         db_files = [p for p in state.iterdir() if p.name.startswith("rebound.db")]

@@ -6,6 +6,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
+from bot.anonymity import key_check
 from bot.db.connection import load_migrations
 from bot.runlock import hold_run_lock
 from tests.core.test_cli import run_cli
@@ -190,3 +191,65 @@ def test_a_backup_taken_during_writes_restores_to_a_consistent_database(tmp_path
     assert first + second == 1_000_000
     assert second == ledger_rows == ledger_max
     assert 200 <= ledger_rows <= written[0]
+
+
+def _record_key(path: Path, key: str) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES ('secret_key_check', ?)", (key_check(key.encode()),)
+    )
+    conn.commit()
+    conn.close()
+
+
+def test_restore_warns_when_the_key_in_use_is_not_the_backups(tmp_path: Path) -> None:
+    """Part E: pseudonyms made with one key mean nothing under another; say so, show no key."""
+    backup = tmp_path / "saved.db"
+    make_rebound_db(backup, marker="from the backup")
+    _record_key(backup, "b" * 64)
+    in_use = "c" * 64
+
+    result = run_cli(tmp_path, "restore", str(backup), REBOUND_SECRET_KEY=in_use)
+
+    assert result.returncode == 0, result.stderr
+    assert "WARNING: the secret key in use (REBOUND_SECRET_KEY) is not the one" in result.stderr
+    assert in_use not in result.stdout + result.stderr
+    assert key_check(in_use.encode()) not in result.stdout + result.stderr
+
+
+def test_restore_confirms_the_key_file_is_the_backups(tmp_path: Path) -> None:
+    backup = tmp_path / "saved.db"
+    make_rebound_db(backup)
+    key = "d" * 64
+    _record_key(backup, key)
+    key_file = tmp_path / "state-key" / "secret.key"
+    key_file.parent.mkdir()
+    key_file.write_text(key + "\n")
+
+    result = run_cli(tmp_path, "restore", str(backup))
+
+    assert result.returncode == 0, result.stderr
+    assert f"The secret key in use ({key_file}) is the one this backup was made with" in (
+        result.stdout
+    )
+    assert "WARNING" not in result.stderr
+    checked = run_cli(tmp_path, "check")
+    assert f"Secret key: OK — {key_file}" in checked.stdout
+    different = run_cli(tmp_path, "check", REBOUND_SECRET_KEY="e" * 64)
+    assert different.returncode == 1
+    assert "Secret key: PROBLEM — REBOUND_SECRET_KEY is not the key" in different.stdout
+
+
+async def test_the_first_start_records_the_key_and_a_later_one_with_another_is_noticed(
+    tmp_path: Path,
+) -> None:
+    from bot.db import Store
+    from bot.db.key_check import KeyMatch, read_key_check, record_or_compare
+
+    path = tmp_path / "rebound.db"
+    async with await Store.open(path) as store:
+        assert await record_or_compare(store, key_check(b"g" * 40)) is KeyMatch.UNKNOWN
+        assert await record_or_compare(store, key_check(b"g" * 40)) is KeyMatch.MATCHES
+        assert await record_or_compare(store, key_check(b"h" * 40)) is KeyMatch.DIFFERS
+    # Never overwritten by the start with the other key.
+    assert read_key_check(path, immutable=False) == key_check(b"g" * 40)

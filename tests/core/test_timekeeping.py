@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import itertools
+import json
+import os
+import re
+import subprocess
+import sys
+import tomllib
+import zoneinfo
 from datetime import UTC, date, datetime, time, timedelta
+from importlib.metadata import version
+from importlib.resources import files
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -27,6 +38,7 @@ from bot.timekeeping import (
     resolve_local,
     timezone_suggestions,
 )
+from bot.timekeeping.zone_data import iana_version, tzdata_version
 
 NEW_YORK = ZoneInfo("America/New_York")
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -847,3 +859,135 @@ def test_latest_and_next_occurrence_meet_at_the_instant(
 )
 def test_dayset_parse_accepts_choice_spellings(text: str, expected: str) -> None:
     assert DaySet.parse(text).describe() == expected
+
+
+# -- one source of zone data (issue 17, part F) -----------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+# The zones whose rules differ between the system's 2025b and the package's 2026f, and a few more.
+DISAGREEING_ZONES = (
+    "America/Vancouver",
+    "America/Edmonton",
+    "America/Winnipeg",
+    "America/Inuvik",
+    "America/Havana",
+    "Africa/Casablanca",
+    "Africa/El_Aaiun",
+    "Europe/Chisinau",
+    "Canada/Pacific",
+    "America/New_York",
+    "Europe/Berlin",
+)
+# What the bot computes with whatever zone data the process reads: a cogs module that builds
+# ZoneInfo itself is imported first, before anything of the core.
+ZONE_PROBE = """
+import json, sys
+from datetime import UTC, date, datetime, time
+import cogs.streaks.logic as streaks
+from zoneinfo import ZoneInfo
+from bot.timekeeping import LocalSchedule, DaySet, next_occurrence, resolve_local
+answers = []
+for name in sys.argv[1:]:
+    for day in (date(2026, 3, 8), date(2026, 3, 29), date(2026, 11, 1), date(2026, 11, 2)):
+        answers.append(resolve_local(day, time(0, 0), name).isoformat())
+    plan = LocalSchedule.build(time(0, 0), name, DaySet.every_day())
+    answers.append(next_occurrence(plan, datetime(2026, 11, 1, 12, tzinfo=UTC)).due_at.isoformat())
+    answers.append(streaks.local_date(datetime(2026, 11, 2, 7, 30, tzinfo=UTC), name).isoformat())
+    answers.append(str(ZoneInfo(name).utcoffset(datetime(2027, 1, 15, 12))))
+print(json.dumps(answers))
+"""
+
+
+def _zone_answers(system_zone_folder: Path) -> list[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("TZ", "PYTHONTZPATH")}
+    env["PYTHONTZPATH"] = str(system_zone_folder)
+    result = subprocess.run(
+        [sys.executable, "-c", ZONE_PROBE, *DISAGREEING_ZONES],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    answers: list[str] = json.loads(result.stdout)
+    return answers
+
+
+def test_the_systems_zone_files_change_no_answer(tmp_path: Path) -> None:
+    """Part F: a machine with no zone files, one whose files disagree with the package (here:
+    every probed zone has Berlin's rules) and this machine's own folder post at the same
+    instants and date days the same way."""
+    empty = tmp_path / "no-zone-files"
+    empty.mkdir()
+    wrong = tmp_path / "stale-zone-files"
+    berlin = files("tzdata").joinpath("zoneinfo", "Europe", "Berlin").read_bytes()
+    for name in DISAGREEING_ZONES:
+        (wrong / name).parent.mkdir(parents=True, exist_ok=True)
+        (wrong / name).write_bytes(berlin)
+
+    expected = _zone_answers(empty)
+    assert _zone_answers(wrong) == expected
+    system = Path("/usr/share/zoneinfo")
+    if system.is_dir():
+        assert _zone_answers(system) == expected
+
+
+def test_zones_are_read_from_the_package_in_this_process_too() -> None:
+    assert zoneinfo.TZPATH == ()
+    packaged = files("tzdata").joinpath("zoneinfo", "America", "Vancouver").read_bytes()
+    from_package = ZoneInfo.from_file(io.BytesIO(packaged))
+    for month in range(1, 13):
+        instant = datetime(2026, month, 2, 8, tzinfo=UTC)
+        assert ZoneInfo("America/Vancouver").utcoffset(instant) == from_package.utcoffset(instant)
+
+
+def test_tzdata_is_pinned_to_exactly_the_installed_version() -> None:
+    """Raise the pin on purpose: a different installed tzdata fails here until it is."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    pins = [d for d in pyproject["project"]["dependencies"] if d.startswith("tzdata")]
+    assert len(pins) == 1 and pins[0].startswith("tzdata=="), pins
+    assert pins[0].removeprefix("tzdata==") == version("tzdata") == tzdata_version()
+    assert re.fullmatch(r"20\d\d[a-z]", iana_version())
+
+
+def test_an_hour_skipped_up_to_midnight_moves_the_post_to_the_next_day() -> None:
+    """What the README promises: America/Nuuk springs from 23:00 to 00:00 on Saturday
+    28 March 2026, so a 23:30 post comes at Sunday 00:00 (still Saturday's post) and Sunday
+    has two."""
+    nuuk = ZoneInfo("America/Nuuk")
+    plan = LocalSchedule(time(23, 30), nuuk, DaySet.every_day())
+    first = next_occurrence(plan, utc(2026, 3, 28, 12))
+    second = next_occurrence(plan, first.due_at)
+    assert first.label == "2026-03-28"
+    assert first.due_at.astimezone(nuuk).replace(tzinfo=None) == datetime(2026, 3, 29, 0, 0)
+    assert second.label == "2026-03-29"
+    assert second.due_at.astimezone(nuuk).replace(tzinfo=None) == datetime(2026, 3, 29, 23, 30)
+
+
+def test_a_repeated_hour_posts_on_its_first_pass() -> None:
+    """What the README promises: 01:30 on 1 November 2026 in New York happens twice; the post
+    comes at the first (EDT), once."""
+    plan = LocalSchedule(time(1, 30), NEW_YORK, DaySet.every_day())
+    first = next_occurrence(plan, utc(2026, 10, 31, 12))
+    assert first == Occurrence.on_local_date(date(2026, 11, 1), utc(2026, 11, 1, 5, 30))
+    assert next_occurrence(plan, first.due_at).label == "2026-11-02"
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("EST", ["America/New_York", "America/Toronto"]),
+        ("est", ["America/New_York", "America/Toronto"]),
+        ("PST", ["America/Los_Angeles", "America/Vancouver"]),
+        ("CET", ["Europe/Berlin", "Europe/Paris"]),
+        ("IST", ["Asia/Kolkata", "Europe/Dublin", "Asia/Jerusalem"]),
+    ],
+)
+def test_an_abbreviation_offers_the_zones_it_means_first(typed: str, meant: list[str]) -> None:
+    """Part D: "EST" in /setup's search offered Europe/Bucharest and Europe/Budapest."""
+    found = timezone_suggestions(typed)
+    assert found[: len(meant)] == meant
+    # Nothing that merely has the letters inside its name ("bucharEST").
+    for name in found[len(meant) :]:
+        assert name.rsplit("/", 1)[-1].casefold().startswith(typed.casefold()), name

@@ -557,7 +557,7 @@ class FakeDiscord:
         self.limiter.global_limit = value
 
     def advance_time(self, seconds: float) -> None:
-        """Age interaction tokens (they live 15 minutes) without waiting."""
+        """Age the tokens of interactions made so far (they live 15 minutes) without waiting."""
         self.interactions.clock_offset += seconds
 
     # == gateway ===================================================================================

@@ -97,6 +97,8 @@ class PendingInteraction:
     member: FakeMember | None
     deadline: float
     created: float = field(default_factory=time.monotonic)
+    #: ``advance_time`` when it was created: only time advanced since then ages its token
+    clock_offset: float = 0.0
     command_name: str | None = None
     source_message: JSON | None = None
     origin: PendingInteraction | None = None
@@ -693,6 +695,7 @@ class InteractionManager:
             user,
             member,
             deadline=time.monotonic() + self.deadline,
+            clock_offset=self.clock_offset,
             command_name=command_name,
             source_message=message,
             origin=origin,
@@ -706,7 +709,7 @@ class InteractionManager:
 
     # -- lookups -----------------------------------------------------------------------------------
     def _expired(self, p: PendingInteraction) -> bool:
-        return self.now() - p.created > self.token_lifetime
+        return self.now() - (p.created + p.clock_offset) > self.token_lifetime
 
     def for_callback(self, interaction_id: int, token: str) -> PendingInteraction:
         p = self.by_id.get(interaction_id)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import discord
+
 from bot.settings import CONTENT_DIR
 from cogs.help import logic
 from cogs.help.cog import listed_commands
@@ -44,6 +46,28 @@ async def test_an_admin_also_sees_the_admin_commands(world: Any, tmp_path: Path)
     # Member sections come first, then the admin ones.
     names = [f["name"] for f in result.embeds[0]["fields"]]
     assert names.index("🌅 Daily affirmations") < names.index("🌅 Daily affirmations — for admins")
+
+
+async def test_a_moderator_without_manage_server_sees_the_moderation_part(
+    world: Any, tmp_path: Path
+) -> None:
+    moderator = world.guild.add_member(
+        "kim", permissions=discord.Permissions(manage_messages=True).value
+    )
+    async with running_bot(world.fake, data_dir=tmp_path):
+        as_moderator = await world.fake.invoke(moderator, world.channel, "help")
+        as_member = await world.fake.invoke(world.alice, world.channel, "help")
+        as_admin = await world.fake.invoke(world.mod, world.channel, "help")
+    assert CONTENT.moderation is not None
+    title = CONTENT.moderation.title
+    names = [f["name"] for f in as_moderator.embeds[0]["fields"]]
+    assert title in names
+    assert "Block author" in field_text(as_moderator) and "Anon" in field_text(as_moderator)
+    assert "for admins" not in field_text(as_moderator)  # Manage Messages is not Manage Server
+    assert title not in field_text(as_member)
+    admin_names = [f["name"] for f in as_admin.embeds[0]["fields"]]
+    assert title in admin_names
+    assert admin_names.index(title) < admin_names.index("🌅 Daily affirmations — for admins")
 
 
 async def test_help_in_dms_lists_member_commands(world: Any, tmp_path: Path) -> None:

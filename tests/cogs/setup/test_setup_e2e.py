@@ -7,11 +7,13 @@ from typing import Any
 
 import discord
 
+from tests.core.test_ui_modals_e2e import expire_open_views
 from tests.harness import running_bot
 
 EMBED_LINKS = discord.Permissions(embed_links=True).value
 SEND_MESSAGES = discord.Permissions(send_messages=True).value
 AFF_CHANNEL = "setup:pick:affirmations_channel"
+NEXT = "Next ›"
 
 
 def fields(result: Any) -> dict[str, str]:
@@ -111,7 +113,7 @@ async def test_the_time_zone_is_found_by_searching_and_picked_from_the_list(
         )
         page = flow.message
         for _ in range(5):  # step forward to the time zone page
-            current = await world.fake.click(world.mod, page, custom_id="setup:nav:next")
+            current = await world.fake.click(world.mod, page, label=NEXT)
             page = current.message
             if "Time zone" in current.embeds[0]["title"]:
                 break
@@ -136,7 +138,7 @@ async def test_the_notices_channel_is_checked_and_saved(world: Any, tmp_path: Pa
         flow = await world.fake.invoke(world.mod, world.channel, "setup")
         page = flow.message
         for _ in range(5):
-            current = await world.fake.click(world.mod, page, custom_id="setup:nav:next")
+            current = await world.fake.click(world.mod, page, label=NEXT)
             page = current.message
             if "notices" in current.embeds[0]["title"]:
                 break
@@ -213,7 +215,7 @@ async def go_to(world: Any, message: Any, title: str) -> Any:
     """Press Next until the page whose title contains `title`; returns that answer."""
     page = message
     for _ in range(6):
-        current = await world.fake.click(world.mod, page, custom_id="setup:nav:next")
+        current = await world.fake.click(world.mod, page, label=NEXT)
         if title in current.embeds[0]["title"]:
             return current
         page = current.message
@@ -294,3 +296,64 @@ async def test_a_forum_can_be_the_stories_channel(world: Any, tmp_path: Path) ->
         assert "Saved: Stories channel" in description(picked), description(picked)
         row = await app.store.fetchone("SELECT channel_id FROM story_settings")
         assert row is not None and row["channel_id"] == forum.id
+
+
+async def test_setup_buttons_and_forms_answer_after_a_restart(world: Any, tmp_path: Path) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path):
+        flow = await world.fake.invoke(world.mod, world.channel, "setup")
+        chosen = await world.fake.select(
+            world.mod, flow.message, custom_id=AFF_CHANNEL, values=[world.channel]
+        )
+        opened = await world.fake.click(
+            world.mod, chosen.message, custom_id="setup:pick:affirmations_time"
+        )
+    async with running_bot(world.fake, data_dir=tmp_path) as app:
+        timed = await world.fake.submit_modal(
+            world.mod, world.channel, opened.modal, {"setup:time:": "06:45"}
+        )
+        assert "06:45" in description(timed)
+        row = await app.store.fetchone("SELECT post_time FROM affirmation_schedules")
+        assert row is not None and row["post_time"] == "06:45"
+
+        following = await world.fake.click(world.mod, timed.message, label=NEXT)
+
+        assert not following.missed_deadline
+        assert "step 2 of" in following.embeds[0]["title"]
+
+
+async def test_setup_still_answers_after_fifteen_minutes(world: Any, tmp_path: Path) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path) as app:
+        flow = await world.fake.invoke(world.mod, world.channel, "setup")
+        expire_open_views(app.bot)  # as discord.py does once a view's 900 s are up
+        world.fake.advance_time(20 * 60)
+
+        page = await world.fake.click(world.mod, flow.message, label=NEXT)
+        assert not page.missed_deadline and "step 2 of" in page.embeds[0]["title"]
+        back = await world.fake.click(world.mod, page.message, label="‹ Back")
+        assert "step 1 of" in back.embeds[0]["title"]
+        chosen = await world.fake.select(
+            world.mod, back.message, custom_id=AFF_CHANNEL, values=[world.channel]
+        )
+        assert "✅ Saved: Affirmations channel" in description(chosen)
+
+
+async def test_config_show_says_a_deleted_channel_is_gone_not_missing_permissions(
+    world: Any, tmp_path: Path
+) -> None:
+    doomed = world.guild.create_text_channel("old-affirmations")
+    async with running_bot(world.fake, data_dir=tmp_path):
+        flow = await world.fake.invoke(world.mod, world.channel, "setup")
+        await world.fake.select(world.mod, flow.message, custom_id=AFF_CHANNEL, values=[doomed])
+        world.fake.delete_channel(doomed)
+        await world.fake.settle()
+
+        result = await world.fake.invoke(world.mod, world.channel, "config show")
+
+        shown = fields(result)
+        assert shown["Affirmations channel"] == "a channel that was deleted"
+        attention = shown["⚠️ Needs attention"]
+        assert "Affirmations channel no longer exists" in attention and "/setup" in attention
+        assert "missing" not in attention and "View Channel" not in attention
+
+        again = await world.fake.invoke(world.mod, world.channel, "setup")
+        assert "no longer exists" in fields(again)["Affirmations channel"]

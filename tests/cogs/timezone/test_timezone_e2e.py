@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bot.timekeeping.zone_data import iana_version, tzdata_version
 from tests.harness import running_bot
 
 START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -129,3 +130,60 @@ async def test_the_servers_default_zone_applies_until_a_member_sets_their_own(
         await world.fake.invoke(world.mod, world.channel, "timezone set", timezone="UTC")
         r = await world.fake.invoke(world.mod, world.channel, "checkin", applications=1)
         assert "Monday 2 March" in r.content
+
+
+async def test_about_and_check_name_the_zone_data_in_use(world: Any, tmp_path: Path) -> None:
+    """Part F: the one source of zone rules is visible to members and to the operator."""
+    from tests.core.test_cli import run_cli
+
+    summary = f"{iana_version()} (tzdata {tzdata_version()})"
+    async with running_bot(world.fake, data_dir=tmp_path, now=START):
+        about = await world.fake.invoke(world.alice, world.channel, "about")
+    fields = {field["name"]: field["value"] for field in about.embeds[0]["fields"]}
+    assert fields["Time-zone data"] == summary
+    checked = run_cli(tmp_path, "check")
+    assert f"Time zones: {summary}" in checked.stdout
+
+
+async def test_setup_search_counts_in_words_and_puts_what_est_means_first(
+    world: Any, tmp_path: Path
+) -> None:
+    """Part D: "Found 1 time zone(s)", and "EST" offering Europe/Bucharest and Budapest."""
+    async with running_bot(world.fake, data_dir=tmp_path, now=START):
+        flow = await world.fake.invoke(world.mod, world.channel, "setup")
+        await world.fake.select(
+            world.mod,
+            flow.message,
+            custom_id="setup:pick:affirmations_channel",
+            values=[world.channel],
+        )
+        page = flow.message
+        for _ in range(5):  # step forward to the time zone page
+            current = await world.fake.click(world.mod, page, label="Next ›")
+            page = current.message
+            if "Time zone" in current.embeds[0]["title"]:
+                break
+
+        async def search(text: str) -> Any:
+            opened = await world.fake.click(world.mod, page, custom_id="setup:search:timezone")
+            field = opened.modal["components"][0]
+            label = field.get("label") or field["components"][0]["label"]
+            return await world.fake.submit_modal(
+                world.mod, world.channel, opened.modal, {label: text}
+            )
+
+        one = await search("berlin")
+        note = one.embeds[0]["description"]
+        assert "Found 1 time zone for “berlin” — pick it from the list." in note
+        est = await search("EST")
+        assert "Found 2 time zones for “EST”" in est.embeds[0]["description"]
+        select = next(
+            component
+            for row in est.message["components"]
+            for component in row["components"]
+            if component.get("custom_id") == "setup:pick:timezone"
+        )
+        offered = [option["value"] for option in select["options"]]
+        found = [name for name in offered if name not in ("UTC",)]
+        assert found[:2] == ["America/New_York", "America/Toronto"]
+        assert "Europe/Bucharest" not in offered and "Europe/Budapest" not in offered
