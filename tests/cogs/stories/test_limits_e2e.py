@@ -99,3 +99,20 @@ async def test_one_form_delivered_twice_at_once_is_one_story(world: Any, tmp_pat
         assert msg.ACK_FOOTER in (later.content or "")
         await app.advance(minutes=5)
         assert len(posts(w.stories)) == 2
+
+
+async def test_one_form_delivered_again_later_is_still_one_story(
+    world: Any, tmp_path: Path
+) -> None:
+    w = story_world(world)
+    async with running_bot(w.fake, data_dir=tmp_path) as app:
+        await configure(w, cooldown=0, daily_limit=5)
+        opened = await open_share(w, w.alice)
+        first = await w.fake.submit_modal(w.alice, w.channel, opened, _values(1))
+        assert msg.ACK_FOOTER in (first.content or "")
+        await app.advance(minutes=5)
+        again = await w.fake.submit_modal(w.alice, w.channel, opened, _values(1))
+        assert again.ephemeral and again.content == msg.ALREADY_RECEIVED
+        await app.advance(minutes=5)
+        assert len(posts(w.stories)) == 1
+        assert await _stories(app) == 1
