@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import UserFacingError
+from bot.i18n import plural
 from bot.ui import require_manage_guild
 from cogs.stories import logic
 from cogs.stories import messages as msg
@@ -145,30 +146,47 @@ class StoriesAdminCog(commands.Cog, name="Stories admin"):
                 retried = await self.service.retry_failed(guild.id)
         text = self._describe(updated)
         if retried:
-            text += "\n" + msg.RETRYING_FAILED.format(count=retried)
+            text += "\n" + plural(retried, msg.RETRYING_FAILED_ONE, msg.RETRYING_FAILED_MANY)
         await interaction.response.send_message(
             f"{msg.SETTINGS_SAVED}\n{text}" if changes else text, ephemeral=True
         )
 
     def _describe(self, s: StorySettings) -> str:
         def where(channel_id: int | None) -> str:
+            # A real channel mention: Discord shows its name, and it pings nobody.
             return f"<#{channel_id}>" if channel_id else msg.NOT_SET
 
+        def shown(text: str) -> str:  # what an admin typed: never an active mention
+            return logic.neutralise_mentions(text)[0]
+
+        if s.max_delay_seconds > 0:
+            delay = plural(s.max_delay_seconds, msg.DELAY_UP_TO_ONE, msg.DELAY_UP_TO_MANY)
+        else:
+            delay = msg.DELAY_NONE
+        if s.cooldown_minutes > 0:
+            pace = plural(s.cooldown_minutes, msg.PACE_COOLDOWN_ONE, msg.PACE_COOLDOWN_MANY)
+        else:
+            pace = msg.PACE_NO_COOLDOWN
+        pace += plural(s.daily_limit, msg.PACE_DAILY_ONE, msg.PACE_DAILY_MANY)
         values = {
             "channel": where(s.channel_id),
             "mod_channel": where(s.mod_channel_id),
             "approval": msg.ON if s.approval else msg.OFF,
             "links": msg.LINKS_ALLOWED if s.links_allowed else msg.LINKS_BLOCKED,
-            "delay": s.max_delay_seconds,
-            "cooldown": s.cooldown_minutes,
-            "daily": s.daily_limit,
+            "delay": delay,
+            "pace": pace,
             "crisis": msg.CRISIS_POLICIES[s.crisis_policy],
-            "words": logic.shortened_list(s.crisis_words, SHOWN_WORDS_LENGTH, msg.AND_MORE)
-            or msg.NONE_WORDS,
-            "note": s.crisis_note or msg.NOT_SET,
+            "words": shown(
+                logic.shortened_list(s.crisis_words, SHOWN_WORDS_LENGTH, msg.AND_MORE)
+                or msg.NONE_WORDS
+            ),
+            "note": shown(s.crisis_note) if s.crisis_note else msg.NOT_SET,
         }
         lines = [msg.SETTINGS_TITLE, *(line.format(**values) for line in msg.SETTINGS_LINES)]
-        return logic.neutralise_mentions("\n".join(lines))[0]
+        if s.max_delay_seconds == 0:
+            lines.append(msg.NO_DELAY_HINT)
+        lines.append(msg.ANON_TAG_NOTE)
+        return "\n".join(lines)
 
     @stories.command(name="unblock", description=msg.UNBLOCK_DESCRIPTION)
     @app_commands.describe(**msg.UNBLOCK_OPTIONS)
@@ -207,6 +225,9 @@ class StoriesAdminCog(commands.Cog, name="Stories admin"):
     async def blocked(self, interaction: discord.Interaction[Bot]) -> None:
         guild = _guild(interaction)
         count, recent = await self.moderation.block_counts(guild.id)
-        await interaction.response.send_message(
-            msg.BLOCKED_COUNT.format(count=count, recent=recent), ephemeral=True
-        )
+        if count == 0:
+            text = msg.BLOCKED_COUNT_NONE
+        else:
+            text = plural(count, msg.BLOCKED_COUNT_ONE, msg.BLOCKED_COUNT_MANY)
+            text = text.format(recent=recent)
+        await interaction.response.send_message(text, ephemeral=True)

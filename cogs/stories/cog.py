@@ -19,8 +19,16 @@ from cogs.stories.content import load_crisis
 from cogs.stories.moderation import Moderation
 from cogs.stories.personal_data import StoriesPersonalData
 from cogs.stories.posting import DiscordPublisher
-from cogs.stories.render import decided, label, mine_text
-from cogs.stories.repository import POST_JOB
+from cogs.stories.render import (
+    ack_text,
+    decided,
+    deleted_text,
+    label,
+    mine_text,
+    nudge_text,
+    unconfirmed_text,
+)
+from cogs.stories.repository import POST_JOB, StorySettings
 from cogs.stories.service import Draft, StoryService, Submitted
 from cogs.stories.views import (
     COG_NAME,
@@ -31,13 +39,18 @@ from cogs.stories.views import (
     ack_view,
     mine_view,
     nudge_view,
+    report_blocked_view,
     unblock_view,
+    unconfirmed_view,
 )
 
 if TYPE_CHECKING:
     from bot.app import Bot
 
 log = logging.getLogger(__name__)
+
+# Discord's "interaction has already been acknowledged".
+ALREADY_ACKNOWLEDGED = 40060
 
 MODERATOR_ACTIONS = frozenset({"approve", "reject", "block", "unblock", "remove", "dismiss"})
 
@@ -48,37 +61,29 @@ def _guild(interaction: discord.Interaction[Bot]) -> discord.Guild:
     return interaction.guild
 
 
-def _is_moderator(interaction: discord.Interaction[Bot]) -> bool:
-    """Manage Messages where the button is (the moderators' channel), or Manage Server."""
-    return interaction.permissions.manage_messages or is_manager(interaction)
+def _is_moderator(
+    interaction: discord.Interaction[Bot], guild: discord.Guild, settings: StorySettings
+) -> bool:
+    """Manage Server, or Manage Messages where the stories are: the stories channel and the
+    moderators' channel (each that is set and exists), wherever the button itself is."""
+    if is_manager(interaction):
+        return True
+    member = interaction.user
+    if not isinstance(member, discord.Member):
+        return False
+    places = [guild.get_channel(c) for c in (settings.channel_id, settings.mod_channel_id) if c]
+    found = [p for p in places if p is not None]
+    return bool(found) and all(p.permissions_for(member).manage_messages for p in found)
 
 
-def ack_text(result: Submitted) -> str:
-    channel = f"<#{result.settings.channel_id}>"
-    lines = [(msg.ACK_REVIEW if result.review else msg.ACK_POSTING).format(channel=channel)]
-    notes = {
-        "invites": msg.ACK_INVITES,
-        "links": msg.ACK_LINKS,
-        "mentions": msg.ACK_MENTIONS,
-        "trimmed": msg.ACK_TRIMMED,
-    }
-    lines.extend(notes[n] for n in result.notes)
-    lines.append(msg.ACK_FOOTER)
-    return "\n".join(lines)
-
-
-def nudge_text(result: Submitted) -> str:
-    lines = []
-    if logic.TOO_LONG in result.nudges:
-        lines.append(msg.TOO_LONG.format(count=len(result.story.body), limit=logic.STORY_MAX_CHARS))
-    details = [msg.NUDGE_DETAILS[k] for k in result.nudges if k != logic.TOO_LONG]
-    if details:
-        listed = details[0] if len(details) == 1 else f"{', '.join(details[:-1])} and {details[-1]}"
-        lines.append(msg.NUDGE_INTRO.format(details=listed))
-        if logic.TOO_LONG not in result.nudges:
-            lines.append(msg.NUDGE_EDIT_OR_POST)
-    lines.append(msg.NUDGE_OUTRO)
-    return "\n".join(lines)
+def _channel_usable(guild: discord.Guild, channel_id: int, *, forum_ok: bool) -> bool:
+    """Whether the bot can post stories in `channel_id` now (the cache: no request)."""
+    channel = guild.get_channel(channel_id)
+    kinds = (discord.TextChannel, discord.ForumChannel) if forum_ok else (discord.TextChannel,)
+    if not isinstance(channel, kinds):
+        return False
+    perms = channel.permissions_for(guild.me)
+    return perms.view_channel and perms.send_messages and perms.embed_links
 
 
 class StoriesCog(commands.Cog, name=COG_NAME):
@@ -101,6 +106,7 @@ class StoriesCog(commands.Cog, name=COG_NAME):
         self.bot.modals.add(ShareModal, RejectModal, ReportModal)
         self.bot.scheduler.register(self.service.job)
         self.bot.privacy.register(self.personal_data)
+        await self.service.expire_unconfirmed_on_start()
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(StoryButton)
@@ -114,13 +120,43 @@ class StoriesCog(commands.Cog, name=COG_NAME):
     @app_commands.guild_only()
     async def share(self, interaction: discord.Interaction[Bot]) -> None:
         guild = _guild(interaction)
+        settings = await self.service.sharing_settings(guild.id)
+        if not await self._channels_usable(interaction, guild, settings):
+            return
+        unconfirmed = await self.service.unconfirmed_draft(guild.id, interaction.user.id)
+        if unconfirmed is not None:
+            await interaction.response.send_message(
+                unconfirmed_text(unconfirmed),
+                view=unconfirmed_view(unconfirmed),
+                ephemeral=True,
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+            return
         await self.service.check_can_share(guild.id, interaction.user.id)
         await interaction.response.send_modal(ShareModal())
+
+    async def _channels_usable(
+        self, interaction: discord.Interaction[Bot], guild: discord.Guild, settings: StorySettings
+    ) -> bool:
+        """Whether stories can go where they are set to go; if not, the member hears kindly that
+        stories are not set up right now (nothing is stored) and the admins are told once."""
+        wanted = [(settings.channel_id, True)]
+        if settings.holds_for_review:  # every story goes to the moderators first
+            wanted.append((settings.mod_channel_id, False))
+        for channel_id, forum_ok in wanted:
+            if channel_id is not None and not _channel_usable(guild, channel_id, forum_ok=forum_ok):
+                await interaction.response.send_message(msg.NOT_AVAILABLE_NOW, ephemeral=True)
+                await self.service.channel_unusable(guild.id, channel_id)
+                return False
+        return True
 
     async def on_share_modal(
         self, interaction: discord.Interaction[Bot], modal: ShareModal
     ) -> None:
         guild = _guild(interaction)
+        settings = await self.service.sharing_settings(guild.id)
+        if not await self._channels_usable(interaction, guild, settings):
+            return
         # Discord requires the stage; should it ever be missing, the story is not lost for it.
         stage = modal.stage.values[0] if modal.stage.values else logic.UNSPECIFIED_STAGE
         if stage not in logic.STAGE_LABELS:
@@ -133,43 +169,50 @@ class StoriesCog(commands.Cog, name=COG_NAME):
             watch=modal.company.value or None,
         )
         result = await self.service.submit(
-            guild.id, interaction.user.id, draft, draft_id=modal.draft_id
+            guild.id,
+            interaction.user.id,
+            draft,
+            draft_id=modal.draft_id,
+            submission_key=modal.custom_id,  # one form (one opening of the modal), one story
         )
-        await self._answer_or_withdraw(interaction, result, edit=modal.draft_id is not None)
-
-    async def _answer_or_withdraw(
-        self, interaction: discord.Interaction[Bot], result: Submitted, *, edit: bool
-    ) -> None:
-        """Answer; if Discord refuses because the answer came too late, the member was never
-        told their story is in, so it is withdrawn (a retry then posts it once, not twice)."""
-        try:
-            await self._answer(interaction, result, edit=edit)
-        except discord.NotFound as exc:
-            if exc.code == UNKNOWN_INTERACTION and not result.is_draft:
-                withdrawn = await self.service.withdraw_unacknowledged(
-                    result.story.public_id, back_to_draft=edit
-                )
-                log.info(
-                    "A story's acknowledgement came too late for Discord; %s",
-                    "the story was withdrawn" if withdrawn else "its post was already under way",
-                )
-            raise
+        await self._answer(interaction, result, edit=modal.draft_id is not None)
 
     async def _answer(
         self, interaction: discord.Interaction[Bot], result: Submitted, *, edit: bool
     ) -> None:
         """The ephemeral answer to a submission: the nudge, or the acknowledgement (and, for
-        crisis words, a second private message with support resources)."""
+        crisis words, a second private message with support resources).
+
+        A story goes out only once its acknowledgement reached Discord (`confirm`). If Discord
+        refuses it as too late, the member saw "interaction failed", not "thank you": the story
+        is kept as a draft their next /share offers back (`unconfirm`), never posted unseen."""
         if result.is_draft:
             too_long = logic.TOO_LONG in result.nudges
-            text, view = nudge_text(result), nudge_view(result.story, too_long=too_long)
+            too_short = logic.TOO_SHORT in result.nudges
+            text = nudge_text(result)
+            view = nudge_view(result.story, too_long=too_long, can_post=not too_short)
         else:
             text, view = ack_text(result), ack_view(result.story)
-        if edit:
-            await interaction.response.edit_message(content=text, view=view)
-        else:
-            await interaction.response.send_message(text, view=view, ephemeral=True)
-        if not result.is_draft and result.story.crisis:
+        try:
+            if edit:
+                await interaction.response.edit_message(content=text, view=view)
+            else:
+                await interaction.response.send_message(text, view=view, ephemeral=True)
+        except discord.NotFound as exc:
+            if exc.code == UNKNOWN_INTERACTION and not result.is_draft:
+                await self.service.unconfirm(result.story)
+                log.info("A story's acknowledgement came too late for Discord; kept as a draft")
+            raise
+        except discord.HTTPException as exc:
+            # Discord stored the answer, then failed (a 5xx): discord.py's retry then finds the
+            # interaction answered. The member saw the thank-you, so the story goes out.
+            if exc.code != ALREADY_ACKNOWLEDGED or result.is_draft:
+                raise
+            log.info("A story's acknowledgement reached Discord despite an error")
+        if result.is_draft:
+            return
+        await self.service.confirm(result.story, result.settings)
+        if result.story.crisis:
             await interaction.followup.send(
                 self.service.crisis_text(result.settings),
                 ephemeral=True,
@@ -184,8 +227,10 @@ class StoriesCog(commands.Cog, name=COG_NAME):
     ) -> None:
         guild = _guild(interaction)
         user_id = interaction.user.id
-        if action in MODERATOR_ACTIONS and not _is_moderator(interaction):
-            raise UserFacingError(msg.MODS_ONLY)
+        if action in MODERATOR_ACTIONS:
+            settings = await self.service.settings(guild.id)
+            if not _is_moderator(interaction, guild, settings):
+                raise UserFacingError(msg.MODS_ONLY)
         if action == "report":
             await interaction.response.send_modal(ReportModal(public_id))
         elif action == "edit":
@@ -193,10 +238,16 @@ class StoriesCog(commands.Cog, name=COG_NAME):
             await interaction.response.send_modal(ShareModal(draft))
         elif action == "post":
             draft = await self.service.draft(public_id, guild.id, user_id)
+            settings = await self.service.sharing_settings(guild.id)
+            if not await self._channels_usable(interaction, guild, settings):
+                return
             result = await self.service.submit(
                 guild.id, user_id, Draft.of(draft), draft_id=public_id, confirmed=True
             )
-            await self._answer_or_withdraw(interaction, result, edit=True)
+            await self._answer(interaction, result, edit=True)
+        elif action == "discard":
+            await self.service.discard_draft(public_id, guild.id, user_id)
+            await interaction.response.edit_message(content=msg.DISCARDED, view=None)
         elif action == "dm":
             added = await self.service.opt_in_dm(public_id, guild.id, user_id)
             base = interaction.message.content if interaction.message else ""
@@ -206,7 +257,7 @@ class StoriesCog(commands.Cog, name=COG_NAME):
             story = await self.service.delete_own(public_id, guild.id, user_id)
             left = await self.service.mine(guild.id, user_id)
             await interaction.response.edit_message(
-                content=f"{msg.DELETED.format(label=label(story))}\n\n{mine_text(left)}",
+                content=f"{deleted_text(story)}\n\n{mine_text(left)}",
                 view=mine_view(left),
             )
         else:
@@ -238,8 +289,15 @@ class StoriesCog(commands.Cog, name=COG_NAME):
             story, newly = await self.moderation.block(public_id, guild.id)
             anon = logic.anon_tag(story.author)
             if story.status == "posted":  # from a report: the story stays until removed
+                # Every moderator sees it was handled (and the Block button goes); the one who
+                # pressed it also hears how to undo it.
+                await interaction.response.edit_message(
+                    content=msg.REPORT_BLOCKED.format(moderator=moderator, anon=anon),
+                    embeds=embeds,
+                    view=report_blocked_view(story),
+                )
                 text = msg.BLOCKED_REPLY if newly else msg.ALREADY_BLOCKED
-                await interaction.response.send_message(
+                await interaction.followup.send(
                     text.format(anon=anon, short=anon.split()[-1]), ephemeral=True
                 )
                 return
@@ -276,18 +334,17 @@ class StoriesCog(commands.Cog, name=COG_NAME):
     ) -> None:
         guild = _guild(interaction)
         # The form is answered by its custom_id (after a restart too): check as the button did.
-        if not _is_moderator(interaction):
+        settings = await self.service.settings(guild.id)
+        if not _is_moderator(interaction, guild, settings):
             raise UserFacingError(msg.MODS_ONLY)
-        _, told = await self.moderation.reject(public_id, guild.id, note)
+        await self.moderation.reject(public_id, guild.id, note)
         template = msg.QUEUE_REJECTED_NOTE if note.strip() else msg.QUEUE_REJECTED
         embeds = [decided(e) for e in interaction.message.embeds] if interaction.message else []
         await interaction.response.edit_message(
             content=template.format(moderator=interaction.user.mention), embeds=embeds, view=None
         )
-        if note.strip():
-            noted = msg.REJECTED_NOTED if told else msg.REJECTED_NO_DM
-        else:
-            noted = msg.REJECTED_NO_NOTE
+        # The same words whether or not the author asked for DMs (B4): that stays theirs.
+        noted = msg.REJECTED_NOTED if note.strip() else msg.REJECTED_NO_NOTE
         await interaction.followup.send(msg.REJECTED_REPLY.format(noted=noted), ephemeral=True)
 
     async def on_report_modal(

@@ -1,9 +1,9 @@
-"""Pure rules for anonymous stories: sanitising, trimming, nudges, crisis words, labels, quotas.
+"""Pure rules for anonymous stories: nudges, crisis words, labels, quotas, and what a story
+needs to be posted.
 
 Nothing here touches Discord, the database or the clock; every "now" is passed in. The
-sanitiser is the security boundary for what members type: whatever goes in, what comes out is
-within the given limit and contains no active mention syntax (a property test feeds it
-arbitrary text).
+sanitiser for member text is the core's one (bot/text.py), re-exported here for the stories'
+callers and the features that take it from stories.
 """
 
 from __future__ import annotations
@@ -14,6 +14,23 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from bot.text import (
+    ACTIVE_MENTION,
+    CHANNEL_PLACEHOLDER,
+    ELLIPSIS,
+    INVITE_REMOVED,
+    LINK_REMOVED,
+    ROLE_PLACEHOLDER,
+    URL_PATTERN,
+    USER_PLACEHOLDER,
+    ZERO_WIDTH_SPACE,
+    Sanitised,
+    close_spans,
+    neutralise_mentions,
+    sanitise,
+    trim,
+)
 
 # -- what a story is made of --------------------------------------------------------------------
 
@@ -48,131 +65,47 @@ REASON_MAX_INPUT = 400
 STORY_POST_LIMIT = 4000
 TAKEAWAY_POST_LIMIT = 1024
 QUEUE_PREVIEW_LIMIT = 3000
-ELLIPSIS = "…"
-
 STATUSES = ("draft", "scheduled", "pending", "posted", "rejected", "removed", "failed")
 
 
-# -- sanitising ---------------------------------------------------------------------------------
+# -- sanitising: the core's one sanitiser for public member text (bot/text.py) ----------------
 
-_INVITE = re.compile(
-    r"(?:https?://)?(?:www\.)?"
-    r"(?:discord(?:app)?\.com/invite|discord\.(?:gg|io|me|li)|dsc\.gg|invite\.gg)"
-    r"/[\w-]+/?",
-    re.IGNORECASE,
-)
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]]+", re.IGNORECASE)
-_USER_MENTION = re.compile(r"<@!?\d+>")
-_ROLE_MENTION = re.compile(r"<@&\d+>")
-_CHANNEL_MENTION = re.compile(r"<#\d+>")
-_MASS_MENTION = re.compile(r"@(everyone|here)", re.IGNORECASE)
-# Control characters other than newline and tab render as nothing and can hide text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+__all__ = [
+    "ACTIVE_MENTION",
+    "CHANNEL_PLACEHOLDER",
+    "ELLIPSIS",
+    "INVITE_REMOVED",
+    "LINK_REMOVED",
+    "ROLE_PLACEHOLDER",
+    "USER_PLACEHOLDER",
+    "ZERO_WIDTH_SPACE",
+    "Sanitised",
+    "close_spans",
+    "neutralise_mentions",
+    "sanitise",
+    "trim",
+]
 
-INVITE_REMOVED = "[invite link removed]"
-LINK_REMOVED = "[link removed]"
-USER_PLACEHOLDER = "@someone"
-ROLE_PLACEHOLDER = "@some-role"
-CHANNEL_PLACEHOLDER = "#some-channel"
-ZERO_WIDTH_SPACE = "\u200b"
+# -- what a story needs ---------------------------------------------------------------------
 
-# Anything that Discord turns into a mention or a ping, for the checks and the property test.
-ACTIVE_MENTION = re.compile(r"<@[!&]?\d+>|<#\d+>|@everyone|@here", re.IGNORECASE)
-
-
-@dataclass(frozen=True, slots=True)
-class Sanitised:
-    text: str
-    invites_removed: int = 0
-    links_removed: int = 0
-    mentions_neutralised: int = 0
-    trimmed: bool = False
+# A story needs some words of its own: this many letters once links, invites and mentions are
+# left out ("[link removed]", "@someone" or "a" are not a story).
+STORY_MIN_LETTERS = 10
+_PLACEHOLDERS = re.compile(
+    "|".join(
+        re.escape(p)
+        for p in (INVITE_REMOVED, LINK_REMOVED, USER_PLACEHOLDER, ROLE_PLACEHOLDER,
+                  CHANNEL_PLACEHOLDER)
+    )
+    + r"|@\u200b(?:everyone|here)|<a?:\w+:\d+>"
+)  # fmt: skip
 
 
-def neutralise_mentions(text: str) -> tuple[str, int]:
-    """Make every mention inert but visible: ids become placeholders, @everyone/@here get a
-    zero-width space after the @ (they read the same and ping nobody). Repeated until nothing
-    changes, so no replacement can assemble a new mention out of the pieces around it."""
-    total = 0
-    for _ in range(10):
-        count = 0
-        text, n = _USER_MENTION.subn(USER_PLACEHOLDER, text)
-        count += n
-        text, n = _ROLE_MENTION.subn(ROLE_PLACEHOLDER, text)
-        count += n
-        text, n = _CHANNEL_MENTION.subn(CHANNEL_PLACEHOLDER, text)
-        count += n
-        text, n = _MASS_MENTION.subn(lambda m: "@" + ZERO_WIDTH_SPACE + m.group(1), text)
-        count += n
-        total += count
-        if count == 0:
-            break
-    return text, total
-
-
-def sanitise(text: str, *, limit: int, links_allowed: bool) -> Sanitised:
-    """What may be posted of `text`: invites removed, other links removed unless allowed,
-    mentions neutralised, trimmed to `limit` without breaking a word or a markdown span."""
-    cleaned = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
-    cleaned, invites = _INVITE.subn(INVITE_REMOVED, cleaned)
-    links = 0
-    if not links_allowed:
-        cleaned, links = _URL.subn(LINK_REMOVED, cleaned)
-    cleaned, mentions = neutralise_mentions(cleaned)
-    trimmed_text, trimmed = trim(cleaned, limit)
-    return Sanitised(trimmed_text, invites, links, mentions, trimmed)
-
-
-# -- trimming -----------------------------------------------------------------------------------
-
-# Longest first: "```" must be considered before "`", "**" before "*".
-_PAIRED_MARKERS = ("```", "||", "~~", "**", "__", "`", "*")
-
-
-def _open_link_start(text: str) -> int | None:
-    """Where a masked link `[label](url)` that the cut left unfinished begins, if any."""
-    start = text.rfind("[")
-    if start == -1:
-        return None
-    rest = text[start:]
-    if "]" not in rest:
-        return start
-    if "](" in rest and ")" not in rest[rest.index("](") + 2 :]:
-        return start
-    return None
-
-
-def close_spans(text: str) -> str:
-    """Cut back to before any markdown span the text opens but does not close."""
-    for _ in range(len(text) + 1):
-        link = _open_link_start(text)
-        if link is not None:
-            text = text[:link].rstrip()
-            continue
-        for marker in _PAIRED_MARKERS:
-            if text.count(marker) % 2:
-                text = text[: text.rfind(marker)].rstrip()
-                break
-        else:
-            return text
-    return text
-
-
-def trim(text: str, limit: int) -> tuple[str, bool]:
-    """`text` if it fits, else the longest prefix ending at a word boundary, with no span left
-    open, plus an ellipsis. A single word longer than the limit is cut (nothing else fits)."""
-    if limit < len(ELLIPSIS) + 1:
-        raise ValueError("the limit is too small to trim to")
-    if len(text) <= limit:
-        return text, False
-    budget = limit - len(ELLIPSIS)
-    cut = text[:budget]
-    if not text[budget].isspace():
-        boundary = max(cut.rfind(" "), cut.rfind("\n"), cut.rfind("\t"))
-        if boundary > 0:
-            cut = cut[:boundary]
-    cut = close_spans(cut.rstrip())
-    return cut + ELLIPSIS, True
+def own_letters(body: str) -> int:
+    """How many letters of the member's own a story has: what is left after cleaning (links,
+    invites and mentions out, whatever the server allows), counted in letters (any script)."""
+    cleaned = sanitise(body, limit=len(body) + 100, links_allowed=False).text
+    return sum(ch.isalpha() for ch in _PLACEHOLDERS.sub(" ", cleaned))
 
 
 # -- what could identify the author --------------------------------------------------------------
@@ -192,6 +125,7 @@ _FULL_DATES = (
 )
 NUDGE_KINDS = ("company", "email", "phone", "date")
 TOO_LONG = "length"  # the nudge for a story over STORY_MAX_CHARS
+TOO_SHORT = "words"  # a story with too few words of its own: kept to edit, never posted
 
 
 def parse_watch_terms(raw: str | None) -> tuple[str, ...]:
@@ -220,7 +154,7 @@ def identifying_details(text: str, watch_terms: Iterable[str] = ()) -> tuple[str
             found.add("company")
             break
     # Mention syntax and links carry long numbers that are neither phones nor dates.
-    plain = _URL.sub(" ", re.sub(r"<(?:@[!&]?|#)\d+>", " ", text))
+    plain = URL_PATTERN.sub(" ", re.sub(r"<(?:@[!&]?|#)\d+>", " ", text))
     without_emails = _EMAIL.sub(" ", plain)
     if without_emails != plain:
         found.add("email")

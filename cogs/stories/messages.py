@@ -53,9 +53,22 @@ BLOCKED = (
     "mistake, the server’s moderators can help."
 )
 COOLDOWN = "Thank you for sharing so much. You can share again {when}. Take a breather meanwhile."
-DAILY_LIMIT = (
+# {count} is filled by bot.i18n.plural, then {{when}} (doubled so that first pass leaves it).
+DAILY_LIMIT_ONE = (
+    "You’ve shared {count} story today, which is this server’s daily limit. You can share "
+    "again {{when}}."
+)
+DAILY_LIMIT_MANY = (
     "You’ve shared {count} stories today, which is this server’s daily limit. You can share "
-    "again {when}."
+    "again {{when}}."
+)
+ALREADY_RECEIVED = (
+    "I already have this story from you: it goes up once, nothing more to do. "
+    "/mystories shows where it is."
+)
+NOT_AVAILABLE_NOW = (
+    "Sharing stories isn’t set up right now: the channel for them isn’t available to me. "
+    "I’ve let the server’s admins know. Please try again later; your words are worth it."
 )
 DRAFT_GONE = "That draft isn’t here anymore. /share starts a fresh one."
 NOT_YOURS = "Only the person who wrote that story can do that."
@@ -71,6 +84,11 @@ TOO_LONG = (
     "or I can post it ending at a natural break before that."
 )
 NUDGE_EDIT_OR_POST = "You can edit it, or post it as it is."
+TOO_SHORT = (
+    "I kept your story but haven’t posted it: a story here needs some words of your own, at "
+    "least {letters} letters once links and mentions are left out. Edit it whenever you’re "
+    "ready; nothing is posted until you do."
+)
 POST_SHORTENED = "Post it shortened"
 NUDGE_DETAILS = {
     "company": "the company name you gave me",
@@ -83,9 +101,14 @@ POST_ANYWAY = "Post anyway"
 
 # -- acknowledgements ---------------------------------------------------------------------------
 ACK_POSTING = (
-    "Thank you for sharing. Your story is saved and will appear in {channel} within a couple "
-    "of minutes as **an anonymous post**. Nobody, moderators included, can see it was you."
+    "Thank you for sharing. Your story is saved and will appear in {channel} {when} as "
+    "**an anonymous post**. Nobody, moderators included, can see it was you."
 )
+# When a story appears: the server's longest random delay, said truthfully.
+ACK_WHEN_NOW = "in a moment"
+ACK_WHEN_MINUTE = "within a minute"
+ACK_WHEN_MINUTES_ONE = "within {count} minute"
+ACK_WHEN_MINUTES_MANY = "within {count} minutes"
 ACK_REVIEW = (
     "Thank you for sharing. Your story is saved; a moderator looks at stories here before "
     "they go up in {channel} (they never see who wrote it)."
@@ -96,6 +119,15 @@ ACK_LINKS = "I left out links: this server doesn’t allow them in stories."
 ACK_MENTIONS = "Mentions become plain text, so nobody gets pinged."
 ACK_TRIMMED = "It was long, so the post ends at a natural break with “…”."
 EMPTY_STORY = "That story came through empty. /share is there whenever you’re ready."
+UNCONFIRMED_OFFER = (
+    "A story of yours wasn’t confirmed: my “thank you” never reached you, so I haven’t posted "
+    "it. You can post it, edit it or discard it. (Started {when}.)"
+)
+UNCONFIRMED_EXCERPT = "> {excerpt}"
+POST_IT = "Post it"
+EDIT_IT = "Edit it"
+DISCARD_IT = "Discard it"
+DISCARDED = "Discarded: it’s gone from my records. /share is there whenever you’re ready."
 DM_OPT_IN = "DM me about this story"
 DM_OPTED_IN = (
     "Okay: I’ll DM you about this story (a moderator’s decision, and a short digest of new "
@@ -135,13 +167,19 @@ QUEUE_BLOCKED = "⛔ {anon} blocked by {moderator}; this story was not posted."
 QUEUE_UNBLOCKED = "{anon} was unblocked by {moderator}; this story stays unposted."
 APPROVED_REPLY = "Approved. It will appear in {channel} in a moment."
 REJECTED_REPLY = "Rejected. {noted}"
-REJECTED_NOTED = "Your note goes to the author privately."
+# The same words whether or not the author asked for DMs: that choice is theirs alone.
+REJECTED_NOTED = (
+    "Your note reaches the author privately: in /mystories, and by DM if they turned that on."
+)
 REJECTED_NO_NOTE = "The author sees it wasn’t posted in /mystories."
-REJECTED_NO_DM = "They didn’t ask for DMs, so they’ll see your note in /mystories instead."
 BLOCKED_REPLY = (
     "Blocked: {anon} can’t share stories here anymore. /stories unblock anon:{short} undoes it."
 )
 ALREADY_BLOCKED = "{anon} is already blocked."
+REPORT_BLOCKED = (
+    "⛔ Handled by {moderator}: author blocked ({anon}). The story is still up; Remove story "
+    "takes it down."
+)
 UNBLOCKED_REPLY = "Unblocked: {anon} can share stories here again."
 REJECT_MODAL_TITLE = "Reject this story"
 REJECT_FIELD = "A note for the author (optional, private)"
@@ -154,7 +192,7 @@ DM_REJECTED_NO_NOTE = (
     "Your story in **{server}** wasn’t posted this time. That says nothing about you; "
     "you can always try again."
 )
-DM_REMOVED = "Your story {label} in **{server}** was removed by a moderator."
+DM_REMOVED = "A moderator removed your story in **{server}** ({label})."
 
 # -- reports ------------------------------------------------------------------------------------
 REPORT_MODAL_TITLE = "Report this story"
@@ -184,7 +222,7 @@ MINE_TITLE = "**Your stories here** (only you can see this)"
 MINE_EMPTY = "You haven’t shared a story here yet. /share is there whenever you’re ready."
 MINE_LINE = "{n}. {label} · {stage} · {status}"
 MINE_STATUS = {
-    "scheduled": "appearing within a couple of minutes",
+    "scheduled": "appearing {when}",
     "pending": "waiting for a moderator",
     "posted": "up since {when}",
     "rejected": "not posted",
@@ -195,6 +233,7 @@ MINE_NOTE = "   A moderator’s note: “{note}”"
 MINE_UNNUMBERED = "Your story"
 DELETE = "Delete {n}"
 DELETED = "Deleted {label}: it’s gone from the channel and from my records."
+DELETED_UNNUMBERED = "Deleted your story: it’s gone from my records."
 
 # -- /stories settings, unblock, blocked --------------------------------------------------------
 SETTINGS_TITLE = "**Anonymous stories here**"
@@ -203,11 +242,29 @@ SETTINGS_LINES = (
     "Moderator channel: {mod_channel}",
     "Approval before posting: {approval}",
     "Links in stories: {links}",
-    "Random posting delay: 0–{delay} seconds",
-    "Per member: one story every {cooldown} minutes, at most {daily} a day",
+    "Random posting delay: {delay}",
+    "Per member: {pace}",
     "Stories with crisis words: {crisis}",
     "Extra crisis words: {words}",
     "Your support line: {note}",
+)
+DELAY_NONE = "none: a story appears the moment it is sent"
+DELAY_UP_TO_ONE = "up to {count} second"
+DELAY_UP_TO_MANY = "up to {count} seconds"
+NO_DELAY_HINT = (
+    "⚠️ Without a delay, a story appears the moment it is sent, so someone watching who was "
+    "typing could guess who wrote it. A delay of a minute or more keeps that hidden "
+    "(max_delay:90 is the default)."
+)
+PACE_NO_COOLDOWN = "no wait between stories, "
+PACE_COOLDOWN_ONE = "one story every {count} minute, "
+PACE_COOLDOWN_MANY = "one story every {count} minutes, "
+PACE_DAILY_ONE = "at most {count} a day"
+PACE_DAILY_MANY = "at most {count} a day"
+ANON_TAG_NOTE = (
+    "Every story in the approval queue and every report carries its author’s Anon tag (like "
+    "“Anon 7F3K”): the same tag for all stories by one author here, never who they are. That "
+    "lets moderators see a pattern and block the author, not the person."
 )
 NOT_SET = "not set"
 ON, OFF = "on", "off"
@@ -215,8 +272,11 @@ LINKS_ALLOWED, LINKS_BLOCKED = "allowed", "left out"
 CRISIS_POLICIES = {"post": "posted as usual", "hold": "held for a moderator"}
 NONE_WORDS = "none"
 SETTINGS_SAVED = "Saved."
-RETRYING_FAILED = (
-    "{count} story(ies) that couldn’t be posted in the old channel will go up in a moment."
+RETRYING_FAILED_ONE = (
+    "{count} story that couldn’t be posted in the old channel will go up in a moment."
+)
+RETRYING_FAILED_MANY = (
+    "{count} stories that couldn’t be posted in the old channel will go up in a moment."
 )
 CLEAR_WORDS = ("none", "clear", "-")
 APPROVAL_NEEDS_MOD_CHANNEL = (
@@ -236,8 +296,14 @@ CRISIS_WORDS_TOO_LONG = (
     "each, separated by commas. Nothing was changed."
 )
 AND_MORE = "and {count} more"
-BLOCKED_COUNT = (
-    "{count} author(s) are blocked from sharing stories here ({recent} in the last 30 days). "
+# {count} is filled by bot.i18n.plural, then {{recent}}.
+BLOCKED_COUNT_NONE = "No author is blocked from sharing stories here."
+BLOCKED_COUNT_ONE = (
+    "{count} author is blocked from sharing stories here ({{recent}} in the last 30 days). "
+    "Who they are is never shown, to anyone."
+)
+BLOCKED_COUNT_MANY = (
+    "{count} authors are blocked from sharing stories here ({{recent}} in the last 30 days). "
     "Who they are is never shown, to anyone."
 )
 UNBLOCK_NEEDS = (
@@ -255,6 +321,11 @@ UNBLOCKED_ALL = "Unblocked everyone ({count}). They can all share stories here a
 POST_FAILED_NOTICE = (
     "A story in **{server}** couldn’t be posted: I can’t reach the stories channel ({channel}) "
     "anymore. Choose one I can post in with /stories settings channel:."
+)
+CHANNEL_UNUSABLE_NOTICE = (
+    "A member tried to share a story in **{server}**, but I can’t use the stories channel "
+    "({channel}): it’s gone, or I’m not allowed to post there. Until it’s fixed, /share tells "
+    "members that stories aren’t set up right now. Choose a channel with /stories settings."
 )
 QUEUE_FAILED_NOTICE = (
     "A story in **{server}** is waiting for approval, but I can’t post in the moderator "

@@ -10,6 +10,7 @@ from bot.errors import UserFacingError
 from bot.scheduling import make_nonce, to_epoch
 from cogs.stories import logic
 from cogs.stories import messages as msg
+from cogs.stories.render import label
 from cogs.stories.repository import POST_JOB, Story, StorySettings
 from cogs.stories.service import StoryService
 
@@ -127,7 +128,7 @@ class Moderation:
         await self.stories.dm_author(
             story,
             msg.DM_REMOVED.format(
-                label=logic.story_label(story.number or 0),
+                label=label(story),
                 server=self.stories.publisher.guild_name(guild_id),
             ),
             what="removed",

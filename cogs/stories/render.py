@@ -7,13 +7,18 @@ with the server's current link setting.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import discord
 
+from bot.i18n import plural
 from bot.ui import discord_timestamp
 from cogs.stories import logic
 from cogs.stories import messages as msg
 from cogs.stories.repository import Story, StorySettings
+
+if TYPE_CHECKING:
+    from cogs.stories.service import Submitted
 
 POST_COLOUR = discord.Colour.from_rgb(88, 101, 242)
 QUEUE_COLOUR = discord.Colour.gold()
@@ -43,6 +48,12 @@ def jump_url(story: Story) -> str | None:
 
 def label(story: Story) -> str:
     return logic.story_label(story.number) if story.number else msg.MINE_UNNUMBERED
+
+
+def deleted_text(story: Story) -> str:
+    if story.number:
+        return msg.DELETED.format(label=logic.story_label(story.number))
+    return msg.DELETED_UNNUMBERED
 
 
 def _fields(embed: discord.Embed, story: Story, settings: StorySettings) -> None:
@@ -116,6 +127,9 @@ def mine_text(stories: Sequence[Story]) -> str:
         status = msg.MINE_STATUS.get(story.status, story.status)
         if story.status == "posted" and story.posted_at is not None:
             status = status.format(when=discord_timestamp(story.posted_at, "R"))
+        elif story.status == "scheduled":
+            when = discord_timestamp(story.due_at, "R") if story.due_at else msg.ACK_WHEN_NOW
+            status = status.format(when=when)
         line = msg.MINE_LINE.format(
             n=n,
             label=label(story),
@@ -130,3 +144,62 @@ def mine_text(stories: Sequence[Story]) -> str:
             note = logic.sanitise(story.decision_note, limit=300, links_allowed=False).text
             lines.append(msg.MINE_NOTE.format(note=note))
     return "\n".join(lines)[:2000]
+
+
+# -- private answers to a submission -----------------------------------------------------------
+
+
+def when_text(max_delay_seconds: int) -> str:
+    """When a story appears, truthfully for this server's longest random delay."""
+    if max_delay_seconds <= 0:
+        return msg.ACK_WHEN_NOW
+    if max_delay_seconds <= 60:
+        return msg.ACK_WHEN_MINUTE
+    minutes = -(-max_delay_seconds // 60)
+    return plural(minutes, msg.ACK_WHEN_MINUTES_ONE, msg.ACK_WHEN_MINUTES_MANY)
+
+
+def ack_text(result: Submitted) -> str:
+    channel = f"<#{result.settings.channel_id}>"
+    if result.review:
+        first = msg.ACK_REVIEW.format(channel=channel)
+    else:
+        when = when_text(result.settings.max_delay_seconds)
+        first = msg.ACK_POSTING.format(channel=channel, when=when)
+    lines = [first]
+    notes = {
+        "invites": msg.ACK_INVITES,
+        "links": msg.ACK_LINKS,
+        "mentions": msg.ACK_MENTIONS,
+        "trimmed": msg.ACK_TRIMMED,
+    }
+    lines.extend(notes[n] for n in result.notes)
+    lines.append(msg.ACK_FOOTER)
+    return "\n".join(lines)
+
+
+def nudge_text(result: Submitted) -> str:
+    if logic.TOO_SHORT in result.nudges:
+        return msg.TOO_SHORT.format(letters=logic.STORY_MIN_LETTERS)
+    lines = []
+    if logic.TOO_LONG in result.nudges:
+        lines.append(msg.TOO_LONG.format(count=len(result.story.body), limit=logic.STORY_MAX_CHARS))
+    details = [msg.NUDGE_DETAILS[k] for k in result.nudges if k != logic.TOO_LONG]
+    if details:
+        listed = details[0] if len(details) == 1 else f"{', '.join(details[:-1])} and {details[-1]}"
+        lines.append(msg.NUDGE_INTRO.format(details=listed))
+        if logic.TOO_LONG not in result.nudges:
+            lines.append(msg.NUDGE_EDIT_OR_POST)
+    lines.append(msg.NUDGE_OUTRO)
+    return "\n".join(lines)
+
+
+def unconfirmed_text(story: Story) -> str:
+    excerpt = logic.sanitise(story.body, limit=200, links_allowed=False).text
+    excerpt = " ".join(excerpt.split())
+    return "\n".join(
+        (
+            msg.UNCONFIRMED_OFFER.format(when=discord_timestamp(story.created_at, "R")),
+            msg.UNCONFIRMED_EXCERPT.format(excerpt=excerpt),
+        )
+    )

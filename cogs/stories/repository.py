@@ -18,7 +18,8 @@ POST_JOB = "story_post"
 #: The durable event (bot/events.py) recorded with a story's post: key = the story's public id,
 #: data = STORY_POSTED_FIELDS. Other features subscribe (encouragement opens its thread).
 STORY_POSTED = "stories.posted"
-# Statuses that count towards a member's cooldown and daily quota.
+# Statuses that count towards a member's cooldown and daily quota (and so does a draft whose
+# acknowledgement is on its way: ack_state 'awaiting').
 SUBMITTED = ("scheduled", "pending", "posted", "rejected", "removed", "failed")
 
 
@@ -73,6 +74,8 @@ class Story:
     queue_channel_id: int | None
     queue_message_id: int | None
     decision_note: str | None
+    # A draft's acknowledgement: "awaiting" (on its way), "unconfirmed" (never reached them).
+    ack_state: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +117,7 @@ def _story(row: aiosqlite.Row) -> Story:
         queue_channel_id=row["queue_channel_id"],
         queue_message_id=row["queue_message_id"],
         decision_note=row["decision_note"],
+        ack_state=row["ack_state"],
     )
 
 
@@ -153,7 +157,10 @@ class StoryRepository:
         values["links_allowed"] = int(settings.links_allowed)
         values["crisis_words"] = json.dumps(list(settings.crisis_words))
         columns = ["guild_id", *values, "updated_at"]
-        updates = ", ".join(f"{c} = excluded.{c}" for c in columns[1:])
+        # Saving the settings (an admin picked channels) starts the "told once" over.
+        updates = (
+            ", ".join(f"{c} = excluded.{c}" for c in columns[1:]) + ", broken_channel_id = NULL"
+        )
         await self.store.execute(
             f"INSERT INTO story_settings ({', '.join(columns)}) "
             f"VALUES ({', '.join('?' for _ in columns)}) "
@@ -237,6 +244,104 @@ class StoryRepository:
             (guild_id, author, to_epoch(since), *SUBMITTED),
         )
         return [from_epoch(r["submitted_at"]) for r in rows]
+
+    # -- one submission: checked and stored in one transaction (Store.run) ---------------------
+
+    @staticmethod
+    async def submission_times_in(
+        conn: aiosqlite.Connection, guild_id: int, author: str, since: datetime
+    ) -> list[datetime]:
+        """When this author submitted stories since `since`, drafts on their way included."""
+        marks = ", ".join("?" for _ in SUBMITTED)
+        cursor = await conn.execute(
+            "SELECT submitted_at FROM stories WHERE guild_id = ? AND author = ? "
+            f"AND submitted_at > ? AND (status IN ({marks}) "
+            "OR (status = 'draft' AND ack_state = 'awaiting'))",
+            (guild_id, author, to_epoch(since), *SUBMITTED),
+        )
+        return [from_epoch(r["submitted_at"]) for r in await cursor.fetchall()]
+
+    @staticmethod
+    async def is_blocked_in(conn: aiosqlite.Connection, guild_id: int, author: str) -> bool:
+        cursor = await conn.execute(
+            "SELECT 1 FROM story_blocks WHERE guild_id = ? AND author = ?", (guild_id, author)
+        )
+        return await cursor.fetchone() is not None
+
+    @staticmethod
+    async def by_submission_key_in(
+        conn: aiosqlite.Connection, guild_id: int, key: str
+    ) -> Story | None:
+        cursor = await conn.execute(
+            "SELECT * FROM stories WHERE guild_id = ? AND submission_key = ?", (guild_id, key)
+        )
+        row = await cursor.fetchone()
+        return _story(row) if row else None
+
+    @staticmethod
+    async def expire_awaiting_in(
+        conn: aiosqlite.Connection, guild_id: int, author: str, before: datetime
+    ) -> int:
+        """Drafts whose acknowledgement was on its way before `before` and never confirmed
+        (the bot stopped in between): unconfirmed, no longer counted as submitted."""
+        cursor = await conn.execute(
+            "UPDATE stories SET ack_state = 'unconfirmed', submitted_at = NULL, due_at = NULL "
+            "WHERE guild_id = ? AND author = ? AND status = 'draft' AND ack_state = 'awaiting' "
+            "AND submitted_at <= ?",
+            (guild_id, author, to_epoch(before)),
+        )
+        return cursor.rowcount
+
+    async def expire_all_awaiting(self) -> int:
+        """At start-up: every draft still awaiting its acknowledgement belonged to a process
+        that is gone, so it was never confirmed (see expire_awaiting_in)."""
+        return await self.store.execute(
+            "UPDATE stories SET ack_state = 'unconfirmed', submitted_at = NULL, due_at = NULL "
+            "WHERE status = 'draft' AND ack_state = 'awaiting'"
+        )
+
+    @staticmethod
+    async def confirm_in(conn: aiosqlite.Connection, story_id: int, status: str) -> bool:
+        """An awaiting draft becomes `status` (scheduled or pending); False if it was not
+        awaiting any more (confirmed already, or withdrawn)."""
+        cursor = await conn.execute(
+            "UPDATE stories SET status = ?, ack_state = NULL, watch_terms = NULL "
+            "WHERE id = ? AND status = 'draft' AND ack_state = 'awaiting'",
+            (status, story_id),
+        )
+        return cursor.rowcount == 1
+
+    @staticmethod
+    async def unconfirm_in(conn: aiosqlite.Connection, story_id: int) -> bool:
+        cursor = await conn.execute(
+            "UPDATE stories SET ack_state = 'unconfirmed', submitted_at = NULL, due_at = NULL "
+            "WHERE id = ? AND status = 'draft' AND ack_state = 'awaiting'",
+            (story_id,),
+        )
+        return cursor.rowcount == 1
+
+    @staticmethod
+    async def unconfirmed_in(
+        conn: aiosqlite.Connection, guild_id: int, author: str
+    ) -> Story | None:
+        """This author's latest story whose acknowledgement never reached them."""
+        cursor = await conn.execute(
+            "SELECT * FROM stories WHERE guild_id = ? AND author = ? AND status = 'draft' "
+            "AND ack_state = 'unconfirmed' ORDER BY created_at DESC, id DESC LIMIT 1",
+            (guild_id, author),
+        )
+        row = await cursor.fetchone()
+        return _story(row) if row else None
+
+    async def mark_channel_broken(self, guild_id: int, channel_id: int) -> bool:
+        """Remember that `channel_id` cannot take stories; True the first time (tell the
+        admins then, not at every /share)."""
+        changed = await self.store.execute(
+            "UPDATE story_settings SET broken_channel_id = ? WHERE guild_id = ? "
+            "AND (broken_channel_id IS NULL OR broken_channel_id <> ?)",
+            (channel_id, guild_id, channel_id),
+        )
+        return changed == 1
 
     async def failed_since(self, guild_id: int, since: datetime) -> list[Story]:
         rows = await self.store.fetchall(

@@ -4,10 +4,15 @@ Discord work (posting, the queue, DMs) goes through a `Publisher`; everything he
 what is stored and when. A story is stored before the member is told it is coming, and posted
 by the scheduler's due-work runner (kind `story_post`, key = the story's opaque id), so a
 restart between the two neither loses nor doubles it.
+
+A story is scheduled only once the member's acknowledgement reached Discord (`submit` stores it
+as a draft awaiting it, `confirm` schedules it): a member who saw "interaction failed" never
+finds their story posted; their next /share offers it back instead.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import random
 import secrets
@@ -22,6 +27,7 @@ from bot.anonymity import Anonymizer
 from bot.clock import Clock
 from bot.db import Store
 from bot.errors import UserFacingError
+from bot.i18n import plural
 from bot.scheduling import (
     DueRun,
     Occurrence,
@@ -50,6 +56,15 @@ log = logging.getLogger(__name__)
 # A story is worth posting late: the scheduler records a run as missed only after this long.
 POST_GRACE = timedelta(days=7)
 DRAFT_LIFETIME = timedelta(days=1)
+# Discord takes an acknowledgement within 3 seconds; a story still awaiting its confirmation
+# after this long never got one through (the bot stopped in between).
+ACK_WINDOW = timedelta(seconds=60)
+
+
+def _digest(author: str, submission_key: str) -> str:
+    """What is stored of a form's id (with its author's pseudonym, so that two members' forms
+    never collide): enough to recognise it again, nothing more."""
+    return hashlib.sha256(f"{author}:{submission_key}".encode()).hexdigest()[:32]
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,23 +221,45 @@ class StoryService:
 
     # -- sharing -------------------------------------------------------------------------------
 
-    async def check_can_share(self, guild_id: int, user_id: int) -> StorySettings:
-        """The server's settings, or a kind refusal: not set up, blocked, cooldown, quota."""
+    async def sharing_settings(self, guild_id: int) -> StorySettings:
+        """The server's settings, or a kind refusal if stories are not set up."""
         settings = await self.repo.settings(guild_id)
         if settings.channel_id is None:
             raise UserFacingError(msg.NOT_SET_UP)
-        author = self.author_of(guild_id, user_id)
-        if await self.repo.is_blocked(guild_id, author):
-            raise UserFacingError(msg.BLOCKED)
-        now = self.clock.now()
-        times = await self.repo.submission_times(guild_id, author, now - timedelta(days=1))
-        refusal = logic.quota_refusal(now, times, settings.limits)
-        if refusal is not None:
-            when = discord_timestamp(refusal.retry_at, "R")
-            if refusal.reason == "cooldown":
-                raise UserFacingError(msg.COOLDOWN.format(when=when))
-            raise UserFacingError(msg.DAILY_LIMIT.format(count=settings.daily_limit, when=when))
         return settings
+
+    async def check_can_share(self, guild_id: int, user_id: int) -> StorySettings:
+        """The server's settings, or a kind refusal: not set up, blocked, cooldown, quota. (The
+        check that counts is the one in the transaction that stores a story: see submit.)"""
+        settings = await self.sharing_settings(guild_id)
+        author = self.author_of(guild_id, user_id)
+        await self.store.run(self._check_limits_in, guild_id, author, settings, self.clock.now())
+        return settings
+
+    async def _check_limits_in(
+        self, conn: aiosqlite.Connection, guild_id: int, author: str, settings: StorySettings,
+        now: datetime,
+    ) -> None:  # fmt: skip
+        await self.repo.expire_awaiting_in(conn, guild_id, author, now - ACK_WINDOW)
+        await self._refuse_over_limits_in(conn, guild_id, author, settings, now)
+
+    async def _refuse_over_limits_in(
+        self, conn: aiosqlite.Connection, guild_id: int, author: str, settings: StorySettings,
+        now: datetime,
+    ) -> None:  # fmt: skip
+        """Blocked, cooldown or daily limit, read in the caller's transaction; each limit's
+        answer says when the member can share again."""
+        if await self.repo.is_blocked_in(conn, guild_id, author):
+            raise UserFacingError(msg.BLOCKED)
+        times = await self.repo.submission_times_in(conn, guild_id, author, now - timedelta(days=1))
+        refusal = logic.quota_refusal(now, times, settings.limits)
+        if refusal is None:
+            return
+        when = discord_timestamp(refusal.retry_at, "R")
+        if refusal.reason == "cooldown":
+            raise UserFacingError(msg.COOLDOWN.format(when=when))
+        limit = plural(settings.daily_limit, msg.DAILY_LIMIT_ONE, msg.DAILY_LIMIT_MANY)
+        raise UserFacingError(limit.format(when=when))
 
     @staticmethod
     def needs_review(settings: StorySettings, *, crisis: bool) -> bool:
@@ -245,10 +282,17 @@ class StoryService:
         *,
         draft_id: str | None = None,
         confirmed: bool = False,
+        submission_key: str | None = None,
     ) -> Submitted:
-        """Store the story; schedule it, or keep it as a draft when it could identify the
-        author and they have not said "post anyway" yet."""
-        settings = await self.check_can_share(guild_id, user_id)
+        """Store the story, or keep it as a draft when it could identify the author and they
+        have not said "post anyway" yet, or when it has too few words of its own to post.
+
+        A story to post is stored as a draft *awaiting* its acknowledgement: `confirm` schedules
+        it once the member's "thank you" reached Discord, `unconfirm` keeps it for the member to
+        decide when it did not. The limits are checked in the same transaction that stores it,
+        so forms submitted at once cannot walk through them; `submission_key` (the form's id)
+        makes a second delivery of the same form find the first story instead of a new one."""
+        settings = await self.sharing_settings(guild_id)
         author = self.author_of(guild_id, user_id)
         body = draft.body.strip()
         if not has_visible_content(body):  # blank, or only invisible characters
@@ -259,7 +303,9 @@ class StoryService:
             body = logic.trim(body, logic.STORY_MAX_CHARS)[0]
         full_text = f"{body}\n{draft.takeaway or ''}"
         nudges: tuple[str, ...] = ()
-        if not confirmed:
+        if logic.own_letters(body) < logic.STORY_MIN_LETTERS:
+            nudges = (logic.TOO_SHORT,)  # nothing to post: kept for the member to edit
+        elif not confirmed:
             nudges = ((logic.TOO_LONG,) if too_long else ()) + logic.identifying_details(
                 full_text, logic.parse_watch_terms(draft.watch)
             )
@@ -272,24 +318,20 @@ class StoryService:
             "takeaway": draft.takeaway or None,
             "help": draft.help or None,
             "crisis": int(crisis),
+            "submission_key": _digest(author, submission_key) if submission_key else None,
+            "status": "draft",
         }
         if nudges:
-            values.update(status="draft", watch_terms=draft.watch or None)
+            values.update(watch_terms=draft.watch or None, ack_state=None)
         else:
             due = now + logic.posting_delay(self.rng, settings.max_delay_seconds)
-            values.update(
-                status="pending" if review else "scheduled",
-                watch_terms=None,
-                submitted_at=now,
-                due_at=due,
-            )
+            values.update(watch_terms=None, submitted_at=now, due_at=due, ack_state="awaiting")
         # One transaction, run whole on SQLite's thread (Store.run): one round trip.
         story = await self.store.run(
-            self._store_submission, guild_id, author, draft_id, values, now, bool(nudges)
+            self._store_submission, guild_id, author, draft_id, values, now, settings
         )
-        assert story is not None
         if not nudges:
-            log.info("A story was submitted (%s)", "for review" if review else "scheduled")
+            log.info("A story was submitted (%s)", "for review" if review else "to post")
         notes = self._notes(story, settings)
         if shortened and "trimmed" not in notes:
             notes = (*notes, "trimmed")
@@ -303,9 +345,14 @@ class StoryService:
         draft_id: str | None,
         values: dict[str, Any],
         now: datetime,
-        is_draft: bool,
-    ) -> Story | None:
+        settings: StorySettings,
+    ) -> Story:
         await self.repo.delete_stale_drafts_in(conn, now - DRAFT_LIFETIME)
+        key = values["submission_key"]
+        if key is not None and await self.repo.by_submission_key_in(conn, guild_id, key):
+            raise UserFacingError(msg.ALREADY_RECEIVED)  # the same form, delivered again
+        await self.repo.expire_awaiting_in(conn, guild_id, author, now - ACK_WINDOW)
+        existing = None
         if draft_id is not None:
             existing = await self.repo.get_in(conn, draft_id)
             if (
@@ -315,7 +362,11 @@ class StoryService:
                 or not secrets.compare_digest(existing.author, author)
             ):
                 raise UserFacingError(msg.DRAFT_GONE)
-            public_id = draft_id
+            if existing.ack_state == "awaiting":  # a second press while the first is answered
+                raise UserFacingError(msg.ALREADY_RECEIVED)
+        await self._refuse_over_limits_in(conn, guild_id, author, settings, now)
+        if existing is not None:
+            public_id = existing.public_id
             await self.repo.update(conn, existing.id, **values)
         else:
             public_id = secrets.token_urlsafe(12)
@@ -327,9 +378,24 @@ class StoryService:
                 created_at=now,
                 **values,
             )
-        if not is_draft:
-            await self.schedule(conn, public_id, values["due_at"], "first")
-        return await self.repo.get_in(conn, public_id)
+        story = await self.repo.get_in(conn, public_id)
+        assert story is not None
+        return story
+
+    async def confirm(self, story: Story, settings: StorySettings) -> bool:
+        """The member's acknowledgement reached Discord: the story goes out (scheduled, or to
+        the moderators). False if it was no longer awaiting (nothing is scheduled twice)."""
+        status = "pending" if self.needs_review(settings, crisis=story.crisis) else "scheduled"
+        due = story.due_at or self.clock.now()
+        return await self.store.run(self._confirm_in, story, status, due)
+
+    async def _confirm_in(
+        self, conn: aiosqlite.Connection, story: Story, status: str, due: datetime
+    ) -> bool:
+        if not await self.repo.confirm_in(conn, story.id, status):
+            return False
+        await self.schedule(conn, story.public_id, due, "first")
+        return True
 
     def _notes(self, story: Story, settings: StorySettings) -> tuple[str, ...]:
         shown = logic.sanitise(
@@ -535,28 +601,54 @@ class StoryService:
         log.info("A story was deleted by its writer")
         return story
 
-    async def withdraw_unacknowledged(self, public_id: str, *, back_to_draft: bool) -> bool:
-        """Discord refused the acknowledgement (the 3-second deadline passed): the member saw
-        "interaction failed", not "thank you", and will likely share again. So the story goes
-        back to what it was (deleted, or a draft again) unless its post is already under way:
-        either the member was told and it posts, or they were not and it does not. True if
-        withdrawn."""
-        return await self.store.run(self._withdraw, public_id, back_to_draft)
+    async def unconfirm(self, story: Story) -> bool:
+        """Discord refused the acknowledgement (its 3-second deadline passed): the member saw
+        "interaction failed", not "thank you". Nothing was scheduled yet, and nothing is: the
+        story stays a draft that their next /share offers back (post, edit or discard).
+        A bot that stopped before answering leaves it awaiting; after ACK_WINDOW it counts as
+        unconfirmed the same way (`expire_awaiting_in`). True if it was still awaiting."""
+        async with self.store.transaction() as conn:
+            return await self.repo.unconfirm_in(conn, story.id)
 
-    async def _withdraw(
-        self, conn: aiosqlite.Connection, public_id: str, back_to_draft: bool
-    ) -> bool:
-        story = await self.repo.get_in(conn, public_id)
-        if story is None or story.status not in ("scheduled", "pending"):
-            return False
-        if await self.repo.ever_claimed_in(conn, POST_JOB, public_id):  # being sent
-            return False
-        await self.scheduler.remove_job(conn, POST_JOB, public_id)
-        if back_to_draft:
-            await self.repo.update(conn, story.id, status="draft", submitted_at=None, due_at=None)
-        else:
+    async def expire_unconfirmed_on_start(self) -> int:
+        """Run at load, before any interaction: a story awaiting its acknowledgement when the
+        bot stopped (kill -9 between storing and answering) was not seen as accepted; it waits
+        for its author's next /share instead of being posted unseen."""
+        count = await self.repo.expire_all_awaiting()
+        if count:
+            log.info("Unconfirmed stories were kept as drafts, not posted (%d)", count)
+        return count
+
+    async def unconfirmed_draft(self, guild_id: int, user_id: int) -> Story | None:
+        """The member's latest story whose acknowledgement never reached them, if any."""
+        author = self.author_of(guild_id, user_id)
+        return await self.store.run(self._unconfirmed_in, guild_id, author, self.clock.now())
+
+    async def _unconfirmed_in(
+        self, conn: aiosqlite.Connection, guild_id: int, author: str, now: datetime
+    ) -> Story | None:
+        await self.repo.delete_stale_drafts_in(conn, now - DRAFT_LIFETIME)
+        await self.repo.expire_awaiting_in(conn, guild_id, author, now - ACK_WINDOW)
+        return await self.repo.unconfirmed_in(conn, guild_id, author)
+
+    async def discard_draft(self, public_id: str, guild_id: int, user_id: int) -> None:
+        story = await self.draft(public_id, guild_id, user_id)
+        async with self.store.transaction() as conn:
             await self.repo.delete(conn, story.id)
-        return True
+
+    async def channel_unusable(self, guild_id: int, channel_id: int) -> None:
+        """A member tried to share while the stories (or moderators') channel is gone or closed
+        to the bot: tell the admins, once per channel until someone saves the settings."""
+        if not await self.repo.mark_channel_broken(guild_id, channel_id):
+            return
+        log.warning("A member could not share: the stories channel is unusable")
+        await self.publisher.notify_admins(
+            guild_id,
+            msg.CHANNEL_UNUSABLE_NOTICE.format(
+                server=self.publisher.guild_name(guild_id), channel=f"<#{channel_id}>"
+            ),
+            nonce=make_nonce(POST_JOB, f"channel-{channel_id}", "unusable"),
+        )
 
     # -- settings ------------------------------------------------------------------------------
 

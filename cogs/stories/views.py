@@ -129,11 +129,20 @@ def ack_view(story: Story) -> discord.ui.View:
     return _view(StoryButton("dm", story.public_id, label=msg.DM_OPT_IN))
 
 
-def nudge_view(story: Story, *, too_long: bool) -> discord.ui.View:
+def nudge_view(story: Story, *, too_long: bool, can_post: bool = True) -> discord.ui.View:
+    edit = StoryButton("edit", story.public_id, label=msg.EDIT, style=ButtonStyle.primary)
+    if not can_post:  # too few words of its own: edit only
+        return _view(edit)
     post_label = msg.POST_SHORTENED if too_long else msg.POST_ANYWAY
+    return _view(edit, StoryButton("post", story.public_id, label=post_label))
+
+
+def unconfirmed_view(story: Story) -> discord.ui.View:
+    """A story whose acknowledgement never reached its author: post it, edit it or discard it."""
     return _view(
-        StoryButton("edit", story.public_id, label=msg.EDIT, style=ButtonStyle.primary),
-        StoryButton("post", story.public_id, label=post_label),
+        StoryButton("post", story.public_id, label=msg.POST_IT, style=ButtonStyle.primary),
+        StoryButton("edit", story.public_id, label=msg.EDIT_IT),
+        StoryButton("discard", story.public_id, label=msg.DISCARD_IT, style=ButtonStyle.danger),
     )
 
 
@@ -154,6 +163,14 @@ def report_view(story: Story) -> discord.ui.View:
         StoryButton("remove", story.public_id, label=msg.REMOVE, style=ButtonStyle.danger),
         StoryButton("block", story.public_id, label=msg.BLOCK, style=ButtonStyle.danger),
         StoryButton("dismiss", story.public_id, label=msg.DISMISS),
+    )
+
+
+def report_blocked_view(story: Story) -> discord.ui.View:
+    """A report whose author was blocked: the story can still be removed, the block undone."""
+    return _view(
+        StoryButton("remove", story.public_id, label=msg.REMOVE, style=ButtonStyle.danger),
+        StoryButton("unblock", story.public_id, label=msg.UNBLOCK),
     )
 
 

@@ -80,7 +80,7 @@ async def test_a_deleted_stories_channel_fails_the_story_and_tells_the_owner(
         fresh = w.guild.create_text_channel("stories-again")
         await w.fake.settle()
         moved = await configure(w, channel=fresh)
-        assert msg.RETRYING_FAILED.format(count=1) in moved.content
+        assert msg.RETRYING_FAILED_ONE.format(count=1) in moved.content
         await app.advance(seconds=5)
         (post,) = posts(fresh)
         assert post["embeds"][0]["title"] == "Story #1"

@@ -23,6 +23,7 @@ from cogs.stories.logic import (
     match_forum_tag,
     neutralise_mentions,
     normalise_anon_tag,
+    own_letters,
     parse_phrase_list,
     parse_watch_terms,
     posting_delay,
@@ -32,6 +33,7 @@ from cogs.stories.logic import (
     thread_title,
     trim,
 )
+from cogs.stories.render import when_text
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
@@ -250,3 +252,78 @@ def test_posting_delay_stays_in_range(maximum: int) -> None:
     assert all(timedelta(0) <= d <= timedelta(seconds=maximum) for d in delays)
     assert len(delays) == (maximum + 1 if maximum < 2 else len(delays))
     assert maximum < 2 or len(delays) > 30  # spread out, not a constant
+
+
+# -- links and direction marks collapse cleanly (issue 17, part D) -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("see [my notes](https://example.com/x) here", "see my notes [link removed] here"),
+        ("see <https://example.com/x> here", "see [link removed] here"),
+        ('[notes](<https://example.com> "t")', "notes [link removed]"),
+        ("[](https://example.com)", "[link removed]"),
+        ("join [us](https://discord.gg/abc)", "join us [invite link removed]"),
+        ("join <https://discord.gg/abc>", "join [invite link removed]"),
+    ],
+)
+def test_masked_and_angle_links_collapse_to_one_placeholder(raw: str, shown: str) -> None:
+    result = sanitise(raw, limit=200, links_allowed=False)
+    assert result.text == shown
+    assert "]([" not in result.text and "<[" not in result.text
+
+
+def test_allowed_links_keep_their_markdown_but_invites_still_go() -> None:
+    raw = "[notes](https://example.com) and <https://example.org> and [us](https://discord.gg/x)"
+    result = sanitise(raw, limit=200, links_allowed=True)
+    assert result.text == (
+        "[notes](https://example.com) and <https://example.org> and us [invite link removed]"
+    )
+    assert result.invites_removed == 1 and result.links_removed == 0
+
+
+BIDI_CONTROLS = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]
+
+
+@given(st.lists(st.sampled_from(["abc", "gnp.exe", " ", *BIDI_CONTROLS]), max_size=30))
+def test_no_bidirectional_control_survives_the_sanitiser(parts: list[str]) -> None:
+    text = "".join(parts)
+    for shown in (
+        sanitise(text, limit=500, links_allowed=False).text,
+        neutralise_mentions(text)[0],
+    ):
+        assert not any(ch in shown for ch in BIDI_CONTROLS)
+
+
+def test_a_right_to_left_override_is_removed_and_the_words_stay() -> None:
+    result = sanitise("my cv\u202egnp.exe\u202c was fine", limit=100, links_allowed=False)
+    assert result.text == "my cvgnp.exe was fine"
+
+
+# -- a story needs words of its own (C9) and says when it appears (C6) ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "letters"),
+    [
+        ("[link removed]", 0),
+        ("@someone @here <@123> <#5> <@&7>", 0),
+        ("https://example.com/abcdefghijklmnop", 0),
+        ("[notes](https://example.com/abc)", 5),
+        ("a", 1),
+        ("It hurt. <:sad:123456789>", 6),
+        ("面试没过", 4),
+    ],
+)
+def test_own_letters_count_only_what_the_member_wrote(body: str, letters: int) -> None:
+    assert own_letters(body) == letters
+
+
+@pytest.mark.parametrize(
+    ("seconds", "said"),
+    [(0, "in a moment"), (1, "within a minute"), (60, "within a minute"),
+     (61, "within 2 minutes"), (900, "within 15 minutes")],
+)  # fmt: skip
+def test_when_a_story_appears_is_said_from_the_longest_delay(seconds: int, said: str) -> None:
+    assert when_text(seconds) == said

@@ -125,7 +125,7 @@ async def test_block_stops_the_author_and_nobody_else(world: Any, tmp_path: Path
         await app.advance(minutes=5)
         assert posts(w.stories) == []  # the blocked author's story was not posted
         counts = await w.fake.invoke(w.mod, w.channel, "stories blocked")
-        assert counts.content.startswith("1 author(s) are blocked")
+        assert counts.content.startswith("1 author is blocked from sharing")
         author_data_absent(w, w.alice, counts.content)
         tag = anon.split()[-1]
         lifted = await w.fake.invoke(w.mod, w.channel, "stories unblock", anon=tag.lower())
