@@ -42,6 +42,7 @@ IN_FLIGHT_TASKS = (
     "CommandTree-invoker",
     "discord-ui-view-dispatch",
     "discord-ui-modal-dispatch",
+    "discord-ui-dynamic-item-",  # a persistent button's click (DynamicItem)
     "discord.py: on_",
 )
 # How long a stop waits for them (systemd's TimeoutStopSec should be longer).

@@ -89,6 +89,9 @@ class KindWords:
 
     async def _story(self, public_id: str, guild_id: int) -> StoryThread:
         story = await self.repo.story_by_public_id(public_id)
+        if story is None and await self.stories.is_posted_here(public_id, guild_id):
+            # Posted a moment ago: its thread's job has not started yet.
+            raise UserFacingError(m.THREAD_NOT_READY)
         if story is None or story.guild_id != guild_id:
             raise UserFacingError(m.STORY_GONE)
         return story

@@ -35,6 +35,10 @@ class StoriesData(Protocol):
 
     async def is_posted(self, story_id: int) -> bool: ...
 
+    async def is_posted_here(self, public_id: str, guild_id: int) -> bool:
+        """Whether this server's story is up (its thread may still be on its way)."""
+        ...
+
     async def posted_without_thread(self, since: datetime) -> list[PostedStory]:
         """Stories posted since `since` that have no encouragement thread recorded."""
         ...
@@ -131,6 +135,13 @@ class StoriesTable:
         except aiosqlite.OperationalError:
             return False
         return row is not None and row["status"] == "posted"
+
+    async def is_posted_here(self, public_id: str, guild_id: int) -> bool:
+        row = await self.store.fetchone(
+            "SELECT 1 FROM stories WHERE public_id = ? AND guild_id = ? AND status = 'posted'",
+            (public_id, guild_id),
+        )
+        return row is not None
 
     async def posted_without_thread(self, since: datetime) -> list[PostedStory]:
         try:

@@ -105,3 +105,25 @@ async def test_sigterm_mid_traffic_exits_0_and_keeps_every_acknowledged_write(
     # The lock went with the process: a restore works now.
     restored = run_cli(tmp_path, "restore", str(tmp_path / "old.db"))
     assert restored.returncode == 0, restored.stderr
+
+
+def test_a_stop_waits_for_every_kind_of_interaction_discord_py_dispatches() -> None:
+    """discord.py names the task of each interaction it hands to us; a graceful stop waits for
+    the ones named in IN_FLIGHT_TASKS. A persistent button's click (a DynamicItem) was missing,
+    so a click in progress at SIGTERM was cut off."""
+    import re
+
+    import discord
+
+    from bot.app import IN_FLIGHT_TASKS
+
+    ui = Path(discord.__file__).parent / "ui"
+    names = {
+        match
+        for source in ui.glob("*.py")
+        for match in re.findall(r"name=f'(discord-ui-[a-z-]+?)-\{", source.read_text("utf-8"))
+    }
+    dispatching = {name for name in names if "timeout" not in name}
+    assert "discord-ui-dynamic-item" in dispatching
+    for name in dispatching:
+        assert name.startswith(IN_FLIGHT_TASKS) or f"{name}-".startswith(IN_FLIGHT_TASKS), name

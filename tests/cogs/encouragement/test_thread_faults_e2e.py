@@ -138,3 +138,23 @@ async def test_a_story_deleted_before_its_thread_is_made_gets_none(
         await app.advance(minutes=5)
         assert w.stories.threads == []
         assert len(w.fake.requests_to("POST", FROM_MESSAGE)) == 3
+
+
+async def test_kind_words_in_the_moment_before_the_threads_job_runs_are_asked_to_wait(
+    world: Any, tmp_path: Path
+) -> None:
+    """Between a story's post and the first run of its thread's job there is no thread record
+    yet: the story is up, so the answer is "not ready yet", not "isn't here anymore"."""
+    w = story_world(world)
+    async with running_bot(w.fake, data_dir=tmp_path) as app:
+        await configure(w)
+        with w.fake.expect_rejections():
+            w.fake.fail_next("POST", FROM_MESSAGE, status=403)
+            await share(w, w.alice)
+            await app.advance(seconds=20)
+        (post,) = posts(w.stories)
+        async with app.store.transaction() as conn:  # as it is before the job's first run
+            await conn.execute("DELETE FROM encouragement_stories")
+        answer = await encourage_post(w, w.bob, post, "Rooting for you.", anonymous=True)
+        assert answer.ephemeral and m.THREAD_NOT_READY in (answer.content or "")
+        assert m.STORY_GONE not in (answer.content or "")
