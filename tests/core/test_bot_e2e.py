@@ -42,7 +42,9 @@ async def test_about_answers_ephemerally_with_version_and_privacy(
         embed = result.embeds[0]
         names = [f["name"] for f in embed["fields"]]
         assert {"Version", "Up for", "Latency", "Servers"} <= set(names)
-        assert "stores" in names[-1]
+        assert "What Rebound stores, and why" in names
+        # Part E: what holding the database and the key reveals is said, after the rest.
+        assert names[-1] == "What the bot's operator could learn"
         assert result.content.startswith("Rebound ") and "1 server" in result.content
         assert world.channel.messages == []
 
