@@ -128,3 +128,10 @@ GROUP_DESCRIPTION = "Peer encouragement around shared stories."
 ROUNDUP_ON = "The weekly “you were not alone” roundup is on. It goes out Monday mornings."
 ROUNDUP_OFF = "The weekly roundup is off. /encouragement roundup enabled:True brings it back."
 NOT_MANAGER = "That setting is for people who can manage this server."
+
+# -- what /about says about this feature
+ABOUT_BLURB = "peer encouragement threads"
+PRIVACY_LINE = (
+    "• **Encouragement:** your kind words and “me too”s under a keyed pseudonym, never your "
+    "id; a word's text only until the author's digest has carried it."
+)

@@ -145,3 +145,11 @@ CHANNEL_BROKEN_NOTICE = (
     "weekly summaries are on hold. Nothing is lost — pick a channel with {command} and they "
     "carry on from there."
 )
+
+# -- what /about says about this feature
+ABOUT_BLURB = "accountability streaks"
+PRIVACY_LINE = (
+    "• **Check-ins:** the dates, counts and notes you log, your streak choices (rest days, "
+    "pauses, celebrations, leaderboard) and the /timezone you set, so days end at your "
+    "midnight."
+)

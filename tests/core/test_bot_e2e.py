@@ -42,7 +42,7 @@ async def test_about_answers_ephemerally_with_version_and_privacy(
         embed = result.embeds[0]
         names = [f["name"] for f in embed["fields"]]
         assert {"Version", "Up for", "Latency", "Servers"} <= set(names)
-        assert "stores" in names[-1]
+        assert "What Rebound stores, and why" in names
         assert result.content.startswith("Rebound ") and "1 server" in result.content
         assert world.channel.messages == []
 
