@@ -62,8 +62,10 @@ class Feature:
     blurb: str | None = None
     # ... and what it stores about a member, one bullet line ("• **What:** why").
     privacy_line: str | None = None
-    # The name its privacy provider registers under (`PersonalData.feature`).
+    # The name its privacy provider registers under (`PersonalData.feature`), and how a
+    # member is told about its tables' rows: table -> (singular, plural).
     privacy_provider: str | None = None
+    row_names: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     # It keeps keyed pseudonyms: /about then says what the operator's key could reveal.
     keyed_pseudonyms: bool = False
     # Its /help entries: a YAML file in the feature's folder (see cogs/help/content.py).
@@ -155,6 +157,11 @@ def among(names: Iterable[str]) -> list[Feature]:
 def prefixes() -> dict[str, str]:
     """custom_id prefix -> what it is for, for every registered feature."""
     return {f.prefix: f.prefix_for for f in discover() if f.prefix}
+
+
+def row_names() -> dict[str, tuple[str, str]]:
+    """table -> (singular, plural) a member reads, as the features declare them."""
+    return {table: names for f in discover() for table, names in f.row_names.items()}
 
 
 def feature_settings() -> tuple[FeatureSetting, ...]:
