@@ -26,6 +26,7 @@ FEATURE = Feature(
     blurb=messages.ABOUT_BLURB,
     privacy_line=messages.PRIVACY_LINE,
     privacy_provider="accountability",
+    row_names=messages.ROW_NAMES,
     # Shared summaries and private check-in threads go to the server's accountability channel.
     server_settings=("accountability_channel",),
     jobs=("accountability.weekly", "accountability.thread"),

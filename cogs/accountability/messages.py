@@ -98,3 +98,13 @@ ABOUT_BLURB = "weekly accountability check-ins"
 PRIVACY_LINE = (
     "• **Weekly check-ins:** your day and time, and the goals, reviews and reflections you write."
 )
+
+# -- how /privacy delete names its rows (singular, plural)
+ROW_NAMES: dict[str, tuple[str, str]] = {
+    "accountability_subscriptions": (
+        "weekly check-in subscription",
+        "weekly check-in subscriptions",
+    ),
+    "accountability_weeks": ("weekly check-in", "weekly check-ins"),
+    "accountability_goals": ("weekly goal", "weekly goals"),
+}

@@ -31,6 +31,7 @@ FEATURE = Feature(
     blurb=messages.ABOUT_BLURB,
     privacy_line=messages.PRIVACY_LINE,
     privacy_provider="affirmations",
+    row_names=messages.ROW_NAMES,
     setup=setup_part,
     jobs=("affirmations.guild", "affirmations.dm"),
     settings=(

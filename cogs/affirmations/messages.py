@@ -167,3 +167,9 @@ SETUP_PAGE = "Morning affirmations"
 SETUP_CHANNEL = "Affirmations channel"
 SETUP_TIME = "Affirmation time"
 SETUP_PICK_CHANNEL_FIRST = "Pick the affirmations channel first — then its time."
+
+# -- how /privacy delete names its rows (singular, plural)
+ROW_NAMES: dict[str, tuple[str, str]] = {
+    "affirmation_dm_subscriptions": ("affirmation DM setting", "affirmation DM settings"),
+    "affirmation_decks": ("personal affirmation deck", "personal affirmation decks"),
+}

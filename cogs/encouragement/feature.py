@@ -41,6 +41,7 @@ FEATURE = Feature(
     blurb=messages.ABOUT_BLURB,
     privacy_line=messages.PRIVACY_LINE,
     privacy_provider="encouragement",
+    row_names=messages.ROW_NAMES,
     keyed_pseudonyms=True,
     setup=setup_part,
     jobs=("encouragement.digest", "encouragement.roundup", "encouragement.story_thread"),

@@ -45,6 +45,7 @@ FEATURE = Feature(
     blurb=messages.ABOUT_BLURB,
     privacy_line=messages.PRIVACY_LINE,
     privacy_provider="stories",
+    row_names=messages.ROW_NAMES,
     keyed_pseudonyms=True,
     setup=setup_part,
     jobs=("story_post",),

@@ -348,3 +348,10 @@ SETUP_APPROVAL = "Approve stories first"
 SETUP_APPROVAL_NEEDS_MOD_CHANNEL = (
     "Approval needs a moderator channel to send stories to. Pick the moderators' channel first."
 )
+
+# -- how /privacy delete names its rows (singular, plural)
+ROW_NAMES: dict[str, tuple[str, str]] = {
+    "stories": ("story", "stories"),
+    "story_reports": ("report you made", "reports you made"),
+    "story_blocks": ("block on sharing", "blocks on sharing"),
+}

@@ -19,6 +19,7 @@ FEATURE = Feature(
     blurb=messages.ABOUT_BLURB,
     privacy_line=messages.PRIVACY_LINE,
     privacy_provider="streaks",
+    row_names=messages.ROW_NAMES,
     # Milestones and shared summaries go to the server's accountability channel.
     server_settings=("accountability_channel",),
     jobs=("streaks.milestone",),

@@ -153,3 +153,13 @@ PRIVACY_LINE = (
     "pauses, celebrations, leaderboard) and the /timezone you set, so days end at your "
     "midnight."
 )
+
+# -- how /privacy delete names its rows (singular, plural)
+ROW_NAMES: dict[str, tuple[str, str]] = {
+    "streak_checkins": ("check-in", "check-ins"),
+    "streak_profiles": ("streak setting", "streak settings"),
+    "streak_pauses": ("streak pause", "streak pauses"),
+    "streak_rest_rules": ("rest-day rule", "rest-day rules"),
+    "streak_travel_days": ("travel day", "travel days"),
+    "streak_celebrations": ("milestone celebration", "milestone celebrations"),
+}

@@ -20,9 +20,11 @@ from bot.app import Bot
 from bot.clock import ManualClock
 from bot.db import Store
 from bot.permissions import FLAG_ORDER, needed
+from bot.privacy import Subject
 from bot.scheduling import Scheduler
 from bot.ui import FEATURE_PREFIXES
 from cogs.help.content import load_help
+from cogs.privacy import messages as privacy_messages
 from tests.harness import harness_settings, running_bot
 
 START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
@@ -49,8 +51,10 @@ def _commands(bot: Bot) -> Iterator[tuple[str, str]]:
         yield from walk(command)
 
 
-def missing_parts(bot: Bot) -> list[str]:
-    """What the loaded features lack of what their declaration says (or their code needs)."""
+def missing_parts(bot: Bot, deleted_from: dict[str, str] | None = None) -> list[str]:
+    """What the loaded features lack of what their declaration says (or their code needs).
+    `deleted_from`: table -> provider, the tables a member's deletion reported."""
+    deleted_from = deleted_from or {}
     problems: list[str] = []
     loaded = registry.among(bot.extensions)
     by_name = {f.name: f for f in loaded}
@@ -95,6 +99,10 @@ def missing_parts(bot: Bot) -> list[str]:
     for name, feature_name in sorted(declared_providers.items()):
         if name not in providers:
             problems.append(f"{feature_name}: declares privacy provider {name!r}, none registered")
+    # What /privacy delete tells a member: every table a provider deletes from is named.
+    named = {**privacy_messages.ROW_NAMES, **registry.row_names()}
+    for table in sorted(set(deleted_from) - set(named)):
+        problems.append(f"{deleted_from[table]}: /privacy delete has no words for {table!r}")
     # custom_ids: every persistent component and form uses its own feature's declared prefix.
     items = bot._connection._view_store._dynamic_items  # the registry discord.py keeps
     templates = [(p.pattern, item.__module__) for p, item in items.items()]
@@ -138,8 +146,20 @@ def test_every_feature_package_declares_itself() -> None:
     assert FEATURE_PREFIXES["acct"] == "weekly accountability check-ins"
 
 
+async def deleted_tables(bot: Bot) -> dict[str, str]:
+    """table -> provider, for every table a member's /privacy delete reports on (asked for a
+    member id nobody has, so nothing is removed)."""
+    subject = Subject(user_id=1, guild_ids=[2], pseudonym=bot.anonymizer.pseudonym)
+    found: dict[str, str] = {}
+    async with bot.store.transaction() as conn:
+        for provider in bot.privacy.all():
+            for table in await provider.delete(conn, subject):
+                found[table] = provider.feature
+    return found
+
+
 async def test_every_registered_feature_has_every_part_it_needs(offline_bot: Bot) -> None:
-    assert missing_parts(offline_bot) == []
+    assert missing_parts(offline_bot, await deleted_tables(offline_bot)) == []
 
 
 # -- a feature written in its own folder, and nowhere else --------------------------------------
@@ -375,7 +395,7 @@ async def test_a_feature_in_its_own_folder_is_registered_set_up_helped_exported_
     data = tmp_path / "data"
     data.mkdir()
     async with running_bot(world.fake, data_dir=data, now=START) as app:
-        assert missing_parts(app.bot) == []
+        assert missing_parts(app.bot, await deleted_tables(app.bot)) == []
         # Set up: its page in /setup, after the stories page, saved through its own code.
         flow = await world.fake.invoke(world.mod, world.channel, "setup")
         for _ in range(2):
