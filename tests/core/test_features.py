@@ -449,3 +449,26 @@ async def test_a_feature_migration_runs_once_and_is_kept_per_feature(
         assert await migrate(store, [journal]) == ["journal/0001_journal_entries.sql"]
         assert await migrate(store, [journal]) == []
         assert await applied(store, "journal") == 1
+
+
+def test_the_core_names_no_feature() -> None:
+    """bot/ imports no feature and spells no feature's custom_id prefix or job kind: all of it
+    comes from the registry."""
+    import ast
+
+    root = Path(registry.__file__).parent
+    spelled = {kind for f in registry.discover() for kind in f.jobs}
+    spelled |= {f.prefix for f in registry.discover() if f.prefix}
+    prefixes = tuple(f"{f.prefix}:" for f in registry.discover() if f.prefix)
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("cogs."):
+                found.append(f"{path.name}:{node.lineno} imports {node.module}")
+            elif (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and (node.value in spelled or node.value.startswith(prefixes))
+            ):
+                found.append(f"{path.name}:{node.lineno} spells {node.value!r}")
+    assert found == []
