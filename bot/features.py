@@ -72,8 +72,6 @@ class Feature:
     help_file: str | None = "help.yaml"
     # Its /setup pages, built on its own service once its cog is loaded.
     setup: Callable[[Any], SetupPart] | None = None
-    # Server settings of the core that only matter when this feature is loaded.
-    server_settings: tuple[str, ...] = ()
     # The job kinds it registers with the scheduler.
     jobs: tuple[str, ...] = ()
     settings: tuple[FeatureSetting, ...] = ()

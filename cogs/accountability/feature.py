@@ -27,7 +27,5 @@ FEATURE = Feature(
     privacy_line=messages.PRIVACY_LINE,
     privacy_provider="accountability",
     row_names=messages.ROW_NAMES,
-    # Shared summaries and private check-in threads go to the server's accountability channel.
-    server_settings=("accountability_channel",),
     jobs=("accountability.weekly", "accountability.thread"),
 )

@@ -1,6 +1,5 @@
 """/setup's settings: the pages of every loaded feature (each built on its own service, see
-`Feature.setup`), then the server's own settings (notices channel, time zone and the core
-settings loaded features use)."""
+`Feature.setup`), then the server's own settings (notices channel and time zone)."""
 
 from __future__ import annotations
 
@@ -18,14 +17,6 @@ from cogs.setup import messages
 if TYPE_CHECKING:
     from bot.app import Bot
 
-# What /accountability channel checks: posts, and private check-in threads.
-ACCOUNTABILITY_NEEDS = (
-    "view_channel",
-    "send_messages",
-    "send_messages_in_threads",
-    "create_private_threads",
-)
-
 
 def loaded_features(bot: Bot) -> list[registry.Feature]:
     return registry.among(bot.extensions)
@@ -40,13 +31,11 @@ def all_settings(bot: Bot) -> list[Setting]:
             extra.setdefault(key, []).append(needs)
     settings = [with_needs(s, extra.get(s.key, [])) for part in parts for s in part.settings]
     followers = [follow for part in parts for follow in part.zone_followers]
-    wanted = {name for feature in loaded for name in feature.server_settings}
-    return settings + server_settings(bot, followers, wanted)
+    return settings + server_settings(bot, followers)
 
 
-def server_settings(bot: Bot, followers: Sequence[ZoneFollower], wanted: set[str]) -> list[Setting]:
-    """The server's own settings: where admin notices go, the server's default zone, and the
-    accountability channel when a loaded feature uses it."""
+def server_settings(bot: Bot, followers: Sequence[ZoneFollower]) -> list[Setting]:
+    """The server's own settings: where admin notices go, and the server's default zone."""
     repo = GuildSettingsRepository(bot.store)
 
     async def read_notices(guild_id: int) -> int | None:
@@ -65,14 +54,11 @@ def server_settings(bot: Bot, followers: Sequence[ZoneFollower], wanted: set[str
             await follow(guild_id, str(zone))
         return None
 
-    page = messages.PAGE_ACCOUNTABILITY_AND_NOTICES
-    own = [accountability_setting(bot)] if "accountability_channel" in wanted else []
     return [
-        *own,
         Setting(
             "notices_channel",
             messages.NOTICES_CHANNEL,
-            page,
+            messages.PAGE_NOTICES,
             "channel",
             read_notices,
             write_notices,
@@ -87,31 +73,6 @@ def server_settings(bot: Bot, followers: Sequence[ZoneFollower], wanted: set[str
             write_zone,
         ),
     ]
-
-
-def accountability_setting(bot: Bot) -> Setting:
-    """The accountability channel (milestones, shared summaries, private check-in threads), the
-    row /accountability channel writes."""
-    # Still kept with streaks' server settings; it moves into the core's server settings.
-    from cogs.streaks.repository import accountability_channel, set_accountability_channel
-
-    async def read(guild_id: int) -> int | None:
-        return await accountability_channel(bot.store, guild_id)
-
-    async def write(guild_id: int, channel_id: Any) -> str | None:
-        async with bot.store.transaction() as conn:
-            await set_accountability_channel(conn, guild_id, int(channel_id), bot.clock.now())
-        return None
-
-    return Setting(
-        "accountability_channel",
-        messages.ACCOUNTABILITY_CHANNEL,
-        messages.PAGE_ACCOUNTABILITY_AND_NOTICES,
-        "channel",
-        read,
-        write,
-        needs=ACCOUNTABILITY_NEEDS,
-    )
 
 
 def suggest_zones(query: str) -> list[str]:

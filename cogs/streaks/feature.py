@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.features import Feature, Permission
 from cogs.streaks import messages
+
+if TYPE_CHECKING:
+    from bot.app import Bot
+    from bot.setup_pages import SetupPart
+
+
+def setup_part(bot: Bot) -> SetupPart:
+    from cogs.streaks.setup_pages import setup_part as build
+
+    return build(bot)
+
 
 FEATURE = Feature(
     name="streaks",
@@ -20,7 +33,7 @@ FEATURE = Feature(
     privacy_line=messages.PRIVACY_LINE,
     privacy_provider="streaks",
     row_names=messages.ROW_NAMES,
-    # Milestones and shared summaries go to the server's accountability channel.
-    server_settings=("accountability_channel",),
+    # The server's accountability channel (milestones, shared summaries, check-in threads).
+    setup=setup_part,
     jobs=("streaks.milestone",),
 )

@@ -163,3 +163,7 @@ ROW_NAMES: dict[str, tuple[str, str]] = {
     "streak_travel_days": ("travel day", "travel days"),
     "streak_celebrations": ("milestone celebration", "milestone celebrations"),
 }
+
+# -- its setting in /setup (on the page the server's notices channel is on too)
+SETUP_PAGE = "Accountability and notices"
+SETUP_CHANNEL = "Accountability channel"
