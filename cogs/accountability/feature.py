@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.features import Feature, Permission
 from cogs.accountability import messages
+from cogs.accountability.repository import THREAD_JOB, WEEKLY_JOB
 
 FEATURE = Feature(
     name="accountability",
@@ -27,5 +28,5 @@ FEATURE = Feature(
     privacy_line=messages.PRIVACY_LINE,
     privacy_provider="accountability",
     row_names=messages.ROW_NAMES,
-    jobs=("accountability.weekly", "accountability.thread"),
+    jobs=(WEEKLY_JOB, THREAD_JOB),
 )

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from bot.features import Feature, FeatureSetting, Permission
 from cogs.affirmations import messages
+from cogs.affirmations.repository import DM_JOB, GUILD_JOB
 
 if TYPE_CHECKING:
     from bot.app import Bot
@@ -33,7 +34,7 @@ FEATURE = Feature(
     privacy_provider="affirmations",
     row_names=messages.ROW_NAMES,
     setup=setup_part,
-    jobs=("affirmations.guild", "affirmations.dm"),
+    jobs=(GUILD_JOB, DM_JOB),
     settings=(
         # How late a missed morning affirmation may still be posted after its set time, minutes.
         FeatureSetting("affirmation_grace_minutes", low=0, high=24 * 60, default=180),

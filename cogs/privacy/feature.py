@@ -4,6 +4,7 @@ bot/features.py)."""
 from __future__ import annotations
 
 from bot.features import Feature
+from cogs.privacy.service import PURGE_JOB
 
 FEATURE = Feature(
     name="privacy",
@@ -11,5 +12,5 @@ FEATURE = Feature(
     prefix="privacy",
     prefix_for="privacy requests",
     privacy_provider="servers",
-    jobs=("privacy.server_purge",),
+    jobs=(PURGE_JOB,),
 )

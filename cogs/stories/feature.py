@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from bot.features import Feature, Permission
 from cogs.stories import messages
+from cogs.stories.repository import POST_JOB
 
 if TYPE_CHECKING:
     from bot.app import Bot
@@ -48,5 +49,5 @@ FEATURE = Feature(
     row_names=messages.ROW_NAMES,
     keyed_pseudonyms=True,
     setup=setup_part,
-    jobs=("story_post",),
+    jobs=(POST_JOB,),
 )

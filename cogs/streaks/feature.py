@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from bot.features import Feature, Permission
 from cogs.streaks import messages
+from cogs.streaks.jobs import MILESTONE_JOB
 
 if TYPE_CHECKING:
     from bot.app import Bot
@@ -35,5 +36,5 @@ FEATURE = Feature(
     row_names=messages.ROW_NAMES,
     # The server's accountability channel (milestones, shared summaries, check-in threads).
     setup=setup_part,
-    jobs=("streaks.milestone",),
+    jobs=(MILESTONE_JOB,),
 )
