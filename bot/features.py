@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from bot.app import Bot
     from bot.setup_pages import SetupPart
 
 # The package features live in: every sub-package is one feature.
@@ -71,7 +72,7 @@ class Feature:
     # Its /help entries: a YAML file in the feature's folder (see cogs/help/content.py).
     help_file: str | None = "help.yaml"
     # Its /setup pages, built on its own service once its cog is loaded.
-    setup: Callable[[Any], SetupPart] | None = None
+    setup: Callable[[Bot], SetupPart] | None = None
     # The job kinds it registers with the scheduler.
     jobs: tuple[str, ...] = ()
     settings: tuple[FeatureSetting, ...] = ()
@@ -119,7 +120,7 @@ def discover() -> tuple[Feature, ...]:
         folder = Path(declared.__file__ or "").parent
         found.append(_with_folder(feature, folder))
     result = tuple(sorted(found, key=lambda f: (f.order, f.name)))
-    check_unique(result)
+    check_declarations(result)
     _cache[paths] = result
     return result
 
@@ -128,8 +129,12 @@ def _with_folder(feature: Feature, folder: Path) -> Feature:
     return replace(feature, folder=folder)
 
 
-def check_unique(features: Sequence[Feature]) -> None:
-    """Two features may not share a prefix, a job kind or a setting."""
+def check_declarations(features: Sequence[Feature]) -> None:
+    """A prefix is one word and says what it is for; two features may not share a prefix, a
+    job kind or a setting."""
+    for feature in features:
+        if feature.prefix is not None and (":" in feature.prefix or not feature.prefix_for):
+            raise FeatureError(f"{feature.name}: a prefix is one word, with what it is for")
     for what, values in (
         ("custom_id prefix", [f.prefix for f in features if f.prefix]),
         ("job kind", [kind for f in features for kind in f.jobs]),

@@ -474,3 +474,15 @@ def test_the_core_names_no_feature() -> None:
             ):
                 found.append(f"{path.name}:{node.lineno} spells {node.value!r}")
     assert found == []
+
+
+def test_two_features_cannot_share_a_prefix_or_a_job_kind() -> None:
+    one = registry.Feature(name="one", order=1, prefix="x", prefix_for="one", jobs=("one.a",))
+    other = registry.Feature(name="two", order=2, prefix="x", prefix_for="two")
+    with pytest.raises(registry.FeatureError, match="prefix 'x'"):
+        registry.check_declarations([one, other])
+    same_job = registry.Feature(name="two", order=2, jobs=("one.a",))
+    with pytest.raises(registry.FeatureError, match="job kind"):
+        registry.check_declarations([one, same_job])
+    with pytest.raises(registry.FeatureError, match="what it is for"):
+        registry.check_declarations([registry.Feature(name="three", order=3, prefix="y")])
