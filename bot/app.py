@@ -183,9 +183,13 @@ class Bot(commands.AutoShardedBot):
         await migrate_features(self.store, features.among(extensions))
         for name in extensions:
             await self.load_extension(name)
-        # Command names and descriptions per locale (data/locales/*.yaml), keyed by the tree.
+        # Command names and descriptions per locale (each feature's locales/*.yaml, and
+        # data/locales/*.yaml), keyed by the tree.
         await self.tree.set_translator(
-            CatalogTranslator.from_folder(self.settings.content_dir / "locales")
+            CatalogTranslator.from_folder(
+                self.settings.content_dir / "locales",
+                *(feature.folder / "locales" for feature in features.among(extensions)),
+            )
         )
         self._features_loaded = True
 

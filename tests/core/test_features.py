@@ -19,6 +19,7 @@ from bot import features as registry
 from bot.app import Bot
 from bot.clock import ManualClock
 from bot.db import Store
+from bot.i18n import load_catalogs, tree_strings
 from bot.permissions import FLAG_ORDER, needed
 from bot.privacy import Subject
 from bot.scheduling import Scheduler
@@ -51,6 +52,11 @@ def _commands(bot: Bot) -> Iterator[tuple[str, str]]:
         yield from walk(command)
 
 
+def owned_roots(bot: Bot, feature: str) -> list[Any]:
+    """The feature's top-level commands and groups."""
+    return [c for c in bot.tree.get_commands() if _owner(c.module or "") == feature]
+
+
 def missing_parts(bot: Bot, deleted_from: dict[str, str] | None = None) -> list[str]:
     """What the loaded features lack of what their declaration says (or their code needs).
     `deleted_from`: table -> provider, the tables a member's deletion reported."""
@@ -68,6 +74,18 @@ def missing_parts(bot: Bot, deleted_from: dict[str, str] | None = None) -> list[
         for name, owner in _commands(bot):
             if owner == feature.name and name not in own_help:
                 problems.append(f"{feature.name}: /{name} has no entry in its help.yaml")
+        english = feature.folder / "locales" / "en.yaml"
+        catalog = load_catalogs(english.parent)["en-US"] if english.exists() else None
+        for path, what, option, text in tree_strings(owned_roots(bot, feature.name)):
+            if what == "choice":
+                found = catalog.choice(text) if catalog else None
+            elif option is None:
+                found = catalog.command(path, what) if catalog else None
+            else:
+                found = catalog.option(path, option, what) if catalog else None
+            if not found:
+                problems.append(f"{feature.name}: no English {what} for {path} in its locales")
+                break
         for permission in feature.permissions:
             if permission.flag not in FLAG_ORDER or not permission.why.strip():
                 problems.append(f"{feature.name}: permission {permission.flag!r} needs a reason")
@@ -225,6 +243,19 @@ JOURNAL = {
           "journal write":
             pillar: journal
             text: "Write a line only you can read."
+    """,
+    "locales/en.yaml": """
+        commands:
+          journal:
+            name: journal
+            description: Your private journal.
+          journal write:
+            name: write
+            description: Write a line in your journal.
+            options:
+              text:
+                name: text
+                description: text
     """,
     "migrations/0001_journal_entries.sql": """
         -- The journal's lines and where its nudges go.
@@ -430,14 +461,21 @@ async def test_a_feature_in_its_own_folder_is_registered_set_up_helped_exported_
     assert "journal_nudge_minutes" in app.settings.describe()
 
 
+@pytest.mark.parametrize(
+    ("part", "said"),
+    [
+        ("help.yaml", "journal: /journal write has no entry in its help.yaml"),
+        ("locales/en.yaml", "journal: no English name for journal in its locales"),
+    ],
+)
 async def test_a_feature_missing_a_part_is_named(
-    world: Any, tmp_path: Path, journal_feature: Path
+    world: Any, tmp_path: Path, journal_feature: Path, part: str, said: str
 ) -> None:
-    (journal_feature / "help.yaml").unlink()
+    (journal_feature / part).unlink()
     data = tmp_path / "data"
     data.mkdir()
     async with running_bot(world.fake, data_dir=data, now=START) as app:
-        assert missing_parts(app.bot) == ["journal: /journal write has no entry in its help.yaml"]
+        assert missing_parts(app.bot) == [said]
 
 
 async def test_a_feature_migration_runs_once_and_is_kept_per_feature(
