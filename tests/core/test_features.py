@@ -259,15 +259,16 @@ JOURNAL = {
     """,
     "migrations/0001_journal_entries.sql": """
         -- The journal's lines and where its nudges go.
+        -- Portable SQL: Discord ids need BIGINT on PostgreSQL (SQLite reads it as INTEGER).
         CREATE TABLE journal_entries (
-            guild_id INTEGER NOT NULL,
-            user_id INTEGER NOT NULL,
+            guild_id BIGINT NOT NULL,
+            user_id BIGINT NOT NULL,
             text TEXT NOT NULL,
-            created_at INTEGER NOT NULL
+            created_at BIGINT NOT NULL
         );
         CREATE TABLE journal_settings (
-            guild_id INTEGER PRIMARY KEY,
-            channel_id INTEGER NOT NULL
+            guild_id BIGINT PRIMARY KEY,
+            channel_id BIGINT NOT NULL
         );
     """,
     "cog.py": """
