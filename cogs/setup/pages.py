@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot import features as registry
 from bot.guild_settings import GuildSettingsRepository
-from bot.setup_pages import POSTING, ChannelNeeds, Setting, SetupPart, ZoneFollower, with_needs
+from bot.setup_pages import POSTING, ChannelNeeds, Setting, ZoneFollower, with_needs
 from bot.timekeeping import parse_time as parse
 from bot.timekeeping import timezone_suggestions
 from cogs.setup import messages
@@ -84,4 +84,4 @@ def parse_time(text: str) -> time:
     return parse(text)
 
 
-__all__ = ["SetupPart", "all_settings", "parse_time", "suggest_zones"]
+__all__ = ["all_settings", "parse_time", "suggest_zones"]
