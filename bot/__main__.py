@@ -98,9 +98,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("run", help="connect to Discord and run the bot (the default)")
     sub.add_parser("commands", help="print the JSON list of application commands the bot syncs")
     sub.add_parser("check", help="validate settings, content files and the database")
-    sub.add_parser(
-        "locales", help="print the English command catalog (data/locales/en.yaml) from the code"
+    locales = sub.add_parser(
+        "locales", help="print a feature's English command catalog (its locales/en.yaml)"
     )
+    locales.add_argument("--feature", help="only this feature's commands (cogs/<feature>)")
     backup = sub.add_parser("backup", help="copy the database safely, even while the bot runs")
     backup.add_argument("--to", type=Path, help="the file to write (default: data/backups/…)")
     restore = sub.add_parser(
@@ -123,7 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "check":
         return check(settings)
     if command == "locales":
-        return print_locale_template(settings)
+        return print_locale_template(settings, args.feature)
     if command == "invite":
         return print_invite(settings, args.client_id)
     if command == "backup":
@@ -278,7 +279,7 @@ async def command_payload(settings: Settings) -> list[dict[str, Any]]:
     return await _with_offline_bot(settings, "payload")
 
 
-async def _with_offline_bot(settings: Settings, what: str) -> Any:
+async def _with_offline_bot(settings: Settings, what: str, feature: str | None = None) -> Any:
     from bot.app import Bot
     from bot.clock import SystemClock
     from bot.i18n import catalog_template
@@ -299,27 +300,36 @@ async def _with_offline_bot(settings: Settings, what: str) -> Any:
             if what == "payload":
                 result: Any = await bot.command_payload()
             else:
-                result = catalog_template(bot.tree.get_commands())
+                result = catalog_template(
+                    [
+                        command
+                        for command in bot.tree.get_commands()
+                        if feature is None
+                        or (command.module or "").split(".")[:2] == ["cogs", feature]
+                    ]
+                )
             await bot.close()
             return result
     finally:
         logging.disable(logging.NOTSET)
 
 
-def print_locale_template(settings: Settings) -> int:
-    """The English catalog of every command string, as data/locales/en.yaml holds it."""
+def print_locale_template(settings: Settings, feature: str | None = None) -> int:
+    """The English catalog of a feature's command strings, as its locales/en.yaml holds it (of
+    every command without a feature)."""
     import yaml
 
-    catalog = asyncio.run(_with_offline_bot(settings, "catalog"))
-    print(LOCALES_HEADER, end="")
+    catalog = asyncio.run(_with_offline_bot(settings, "catalog", feature))
+    print(LOCALES_HEADER.format(feature=feature or "<feature>"), end="")
     print(yaml.safe_dump(catalog, sort_keys=False, allow_unicode=True, width=100), end="")
     return 0
 
 
 LOCALES_HEADER = """\
-# English strings of every command, option and choice, keyed by the command tree.
-# Generated from the code by `python -m bot locales > data/locales/en.yaml`; a test checks that
-# every command string has an entry. Copy it to <locale>.yaml (fr.yaml, pt-BR.yaml) to translate.
+# English strings of this feature's commands, options and choices, keyed by the command tree.
+# Generated from the code by `python -m bot locales --feature {feature} >
+# cogs/{feature}/locales/en.yaml`; a test checks that every command string has an entry. Copy it
+# to <locale>.yaml (fr.yaml, pt-BR.yaml) beside it to translate.
 """
 
 

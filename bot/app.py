@@ -9,7 +9,6 @@ import hashlib
 import hmac
 import json
 import logging
-import pkgutil
 import time
 from datetime import datetime
 from typing import Any
@@ -18,12 +17,13 @@ import discord
 import yarl
 from discord.ext import commands
 
-import cogs
+from bot import features
 from bot.anonymity import Anonymizer
 from bot.clock import Clock
 from bot.content import Content
 from bot.creating import Creator, install_on
 from bot.db import Store
+from bot.feature_migrations import migrate as migrate_features
 from bot.i18n import CatalogTranslator
 from bot.logs import clamp_payload_loggers
 from bot.pacing import Pacer
@@ -54,10 +54,8 @@ IDENTIFY_SPACING = 5.0
 
 
 def feature_extensions() -> list[str]:
-    """Every feature package under cogs/, in a stable order."""
-    return sorted(
-        f"cogs.{module.name}" for module in pkgutil.iter_modules(cogs.__path__) if module.ispkg
-    )
+    """Every registered feature's package (bot/features.py), loaded in name order."""
+    return sorted(feature.extension for feature in features.discover())
 
 
 def silence_voice_warnings() -> None:
@@ -180,11 +178,18 @@ class Bot(commands.AutoShardedBot):
         """Load every cog once (setup_hook does this; `python -m bot commands` too)."""
         if self._features_loaded:
             return
-        for name in feature_extensions():
+        extensions = feature_extensions()
+        # Each feature's own tables first (cogs/<name>/migrations), then its cog.
+        await migrate_features(self.store, features.among(extensions))
+        for name in extensions:
             await self.load_extension(name)
-        # Command names and descriptions per locale (data/locales/*.yaml), keyed by the tree.
+        # Command names and descriptions per locale (each feature's locales/*.yaml, and
+        # data/locales/*.yaml), keyed by the tree.
         await self.tree.set_translator(
-            CatalogTranslator.from_folder(self.settings.content_dir / "locales")
+            CatalogTranslator.from_folder(
+                self.settings.content_dir / "locales",
+                *(feature.folder / "locales" for feature in features.among(extensions)),
+            )
         )
         self._features_loaded = True
 

@@ -1,7 +1,8 @@
-"""Command names and descriptions through discord.py's Translator, from data/locales/*.yaml.
+"""Command names and descriptions through discord.py's Translator, from each feature's
+cogs/<feature>/locales/*.yaml (and data/locales/*.yaml, for catalogs kept in one file).
 
 Keys come from the command tree itself, so a feature added later needs no code here, only
-entries in the catalogs (a test lists what is missing):
+entries in its catalogs (a test lists what is missing):
 
     commands:
       "affirmations dm on":            # the command's qualified name
@@ -12,8 +13,8 @@ entries in the catalogs (a test lists what is missing):
     choices:
       "every day": every day           # a choice's name, as written in the code
 
-`en.yaml` is the English catalog: every command string of the bot, exactly as the code says it,
-for translators to start from. A catalog file is named after a Discord locale (`fr.yaml`,
+`en.yaml` is the English catalog: every command string of the feature, exactly as the code says
+it, for translators to start from. A catalog file is named after a Discord locale (`fr.yaml`,
 `pt-BR.yaml`) or lists the locales it serves under `locales:` (en.yaml serves en-US and en-GB).
 
 A translation equal to the code's own string is not sent: Discord shows the default to every
@@ -68,11 +69,13 @@ class Catalog:
         return str(value) if value is not None else None
 
 
-def load_catalogs(folder: Path) -> dict[str, Catalog]:
-    """Discord locale code -> catalog, for every YAML file in `folder`."""
-    catalogs: dict[str, Catalog] = {}
+def load_catalogs(folder: Path, *more: Path) -> dict[str, Catalog]:
+    """Discord locale code -> catalog, from every YAML file in `folder` and in `more` (each
+    feature keeps its own in cogs/<feature>/locales): files for one locale are merged."""
+    commands: dict[str, dict[str, Any]] = {}
+    choices: dict[str, dict[str, str]] = {}
     known = {locale.value for locale in discord.Locale}
-    for path in sorted(folder.glob("*.yaml")):
+    for path in sorted(p for f in (folder, *more) for p in f.glob("*.yaml")):
         try:
             raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
@@ -83,8 +86,13 @@ def load_catalogs(folder: Path) -> dict[str, Catalog]:
         unknown = [code for code in locales if code not in known]
         if unknown:
             raise CatalogError(f"{path} names locales Discord does not have: {unknown}")
-        catalog = Catalog(commands=raw.get("commands") or {}, choices=raw.get("choices") or {})
-        for code in locales:
+        key = ",".join(locales)
+        commands.setdefault(key, {}).update(raw.get("commands") or {})
+        choices.setdefault(key, {}).update(raw.get("choices") or {})
+    catalogs: dict[str, Catalog] = {}
+    for key, entries in commands.items():
+        catalog = Catalog(commands=entries, choices=choices[key])
+        for code in key.split(","):
             catalogs[code] = catalog
     return catalogs
 
@@ -115,8 +123,8 @@ class CatalogTranslator(app_commands.Translator):
         self.catalogs = dict(catalogs)
 
     @classmethod
-    def from_folder(cls, folder: Path) -> CatalogTranslator:
-        return cls(load_catalogs(folder))
+    def from_folder(cls, folder: Path, *more: Path) -> CatalogTranslator:
+        return cls(load_catalogs(folder, *more))
 
     async def translate(
         self,
@@ -163,7 +171,8 @@ def _command_strings(command: Any) -> Iterator[tuple[str, str, str | None, str]]
 def catalog_template(
     commands: list[Any],
 ) -> dict[str, Any]:
-    """A catalog with every string of the tree in the code's own words (en.yaml's content)."""
+    """A catalog with every string of these commands in the code's own words (a feature's
+    locales/en.yaml holds those of its commands)."""
     out: dict[str, Any] = {"locales": ["en-US", "en-GB"], "commands": {}, "choices": {}}
     for path, what, option, text in tree_strings(commands):
         entry = out["commands"].setdefault(path, {})

@@ -9,57 +9,34 @@ from urllib.parse import urlencode
 
 import discord
 
-# (discord.Permissions flag, why Rebound needs it, the feature packages that need it) — the
-# invite asks only for what the features in this build use, and `python -m bot invite` says why.
-REQUIRED: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    (
-        "view_channel",
-        "see the channels you choose for its posts",
-        ("affirmations", "stories", "encouragement", "streaks", "accountability"),
-    ),
-    (
-        "send_messages",
-        "post the morning affirmation (and the other features' posts)",
-        ("affirmations", "stories", "encouragement", "streaks", "accountability"),
-    ),
-    (
-        "embed_links",
-        "posts are tidy embeds",
-        ("affirmations", "stories", "encouragement", "streaks", "accountability"),
-    ),
-    (
-        "send_messages_in_threads",
-        "post encouragement and the author's anonymous replies in story threads",
-        ("stories", "encouragement", "accountability"),
-    ),
-    (
-        "create_public_threads",
-        "open a peer-encouragement thread under every story",
-        ("stories", "encouragement"),
-    ),
-    (
-        "create_private_threads",
-        "a weekly check-in in a private thread for a member whose DMs are closed",
-        ("accountability",),
-    ),
-    (
-        "manage_threads",
-        "remove a story's thread or forum post when its author or a moderator deletes the story",
-        ("stories", "encouragement"),
-    ),
-    ("attach_files", "streak summaries come as a small image", ("streaks",)),
-    (
-        "read_message_history",
-        "find and update its own earlier posts (for example a story's thread)",
-        ("stories", "encouragement"),
-    ),
+from bot.features import among
+
+# Discord's permission flags in the order the invite explains them; which ones are asked for,
+# and why, each feature declares (bot/features.py): the invite asks only for what the features in
+# this build use, and `python -m bot invite` says why.
+FLAG_ORDER = (
+    "view_channel",
+    "send_messages",
+    "embed_links",
+    "send_messages_in_threads",
+    "create_public_threads",
+    "create_private_threads",
+    "manage_threads",
+    "attach_files",
+    "read_message_history",
 )
 SCOPES = ("bot", "applications.commands")
 
 
 def needed(features: Collection[str]) -> list[tuple[str, str]]:
-    """(flag, reason) for every permission a feature in ``features`` uses."""
-    return [(name, why) for name, why, users in REQUIRED if set(users) & set(features)]
+    """(flag, reason) for every permission a feature in ``features`` uses: the reason the first
+    of them (in listing order) gives, flags in `FLAG_ORDER`."""
+    reasons: dict[str, str] = {}
+    for feature in among(features):
+        for permission in feature.permissions:
+            reasons.setdefault(permission.flag, permission.why)
+    rank = {flag: i for i, flag in enumerate(FLAG_ORDER)}
+    return sorted(reasons.items(), key=lambda item: rank.get(item[0], len(rank)))
 
 
 def required_permissions(features: Collection[str]) -> discord.Permissions:

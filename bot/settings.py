@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 from dotenv import dotenv_values
+
+from bot.features import feature_settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONTENT_DIR = PROJECT_ROOT / "data"
@@ -39,7 +41,6 @@ class Settings:
     content_dir: Path
     log_level: str
     tick_seconds: float
-    affirmation_grace_minutes: int
     post_rate_per_second: float = 45.0
     # The delivery engine: parallel sends, shards, how long run history is kept, and how long
     # after a crash a run may be re-sent with its nonce (Discord's dedupe lasts a few minutes).
@@ -56,6 +57,8 @@ class Settings:
     # REBOUND_SECRET_KEY_FILE when set; None: the default beside the data folder. Read it
     # through `secret_key_file` (bot/secret_key.py says why the key is not in the data folder).
     secret_key_path: Path | None = None
+    # The settings features declare (bot/features.py), by key: read them with `feature()`.
+    feature_values: Mapping[str, float] = field(default_factory=dict)
 
     @classmethod
     def load(
@@ -133,15 +136,6 @@ class Settings:
             tick_seconds=_number(
                 "REBOUND_TICK_SECONDS", pick("REBOUND_TICK_SECONDS", "tick_seconds"), 1, 300, 20
             ),
-            affirmation_grace_minutes=int(
-                _number(
-                    "REBOUND_AFFIRMATION_GRACE_MINUTES",
-                    pick("REBOUND_AFFIRMATION_GRACE_MINUTES", "affirmation_grace_minutes"),
-                    0,
-                    24 * 60,
-                    180,
-                )
-            ),
             post_rate_per_second=_number(
                 "REBOUND_POST_RATE",
                 pick("REBOUND_POST_RATE", "post_rate_per_second"),
@@ -193,7 +187,17 @@ class Settings:
                     30,
                 )
             ),
+            feature_values=_feature_values(pick),
         )
+
+    def feature(self, key: str) -> float:
+        """A feature's setting (see `FeatureSetting`): as loaded, else its declared default."""
+        if key in self.feature_values:
+            return self.feature_values[key]
+        spec = next((s for s in feature_settings() if s.key == key), None)
+        if spec is None:
+            raise KeyError(f"no feature declares the setting {key!r}")
+        return spec.default
 
     @property
     def secret_key_file(self) -> Path:
@@ -218,7 +222,6 @@ class Settings:
             "content_dir": str(self.content_dir),
             "log_level": self.log_level,
             "tick_seconds": f"{self.tick_seconds:g}",
-            "affirmation_grace_minutes": str(self.affirmation_grace_minutes),
             "post_rate_per_second": f"{self.post_rate_per_second:g}",
             "send_workers": str(self.send_workers),
             "shard_count": str(self.shard_count) if self.shard_count else "automatic",
@@ -227,7 +230,17 @@ class Settings:
             "guild_retention_days": str(self.guild_retention_days),
             "discord_api_base": self.discord_api_base or "Discord (default)",
             "discord_gateway_url": self.discord_gateway_url or "Discord (default)",
+            **{spec.key: f"{self.feature(spec.key):g}" for spec in feature_settings()},
         }
+
+
+def _feature_values(pick: Callable[[str, str], Any]) -> dict[str, float]:
+    """Every setting the features declare, validated like the core's own."""
+    values: dict[str, float] = {}
+    for spec in feature_settings():
+        value = _number(spec.env, pick(spec.env, spec.key), spec.low, spec.high, spec.default)
+        values[spec.key] = int(value) if spec.whole else value
+    return values
 
 
 def _read_defaults(path: Path) -> dict[str, Any]:

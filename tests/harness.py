@@ -49,10 +49,15 @@ def harness_settings(data_dir: Path, **overrides: Any) -> Settings:
         log_level="INFO",
         # The harness runs due work itself; APScheduler's own tick stays out of the way.
         tick_seconds=300,
-        affirmation_grace_minutes=180,
         guild_ready_timeout=0.05,
     )
-    return replace(base, **overrides)
+    # A feature's setting (bot/features.py) is overridden by its key, like the core's own.
+    core = {name for name in Settings.__dataclass_fields__}
+    features = {k: v for k, v in overrides.items() if k not in core}
+    core_overrides = {k: v for k, v in overrides.items() if k in core}
+    if features:
+        core_overrides["feature_values"] = {**base.feature_values, **features}
+    return replace(base, **core_overrides)
 
 
 _content_cache: Content | None = None

@@ -11,10 +11,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import __version__
+from bot import features as registry
 from bot.timekeeping.zone_data import zone_data_summary
 from cogs.about.messages import (
     DESCRIPTION,
-    FEATURE_BLURBS,
     FIELD_KEY,
     FIELD_LATENCY,
     FIELD_PRIVACY,
@@ -22,9 +22,8 @@ from cogs.about.messages import (
     FIELD_UPTIME,
     FIELD_VERSION,
     FIELD_ZONE_DATA,
-    KEY_FEATURES,
     KEY_LINES,
-    PRIVACY_LINES,
+    NO_FEATURES,
     PRIVACY_NEVER,
     SUMMARY,
     TITLE,
@@ -34,20 +33,19 @@ if TYPE_CHECKING:
     from bot.app import Bot
 
 
-def installed(extensions: list[str]) -> list[str]:
-    """Feature package names among the loaded extensions, in the order they are described."""
-    loaded = {name.removeprefix("cogs.") for name in extensions}
-    return [feature for feature in FEATURE_BLURBS if feature in loaded]
+def installed(extensions: list[str]) -> list[registry.Feature]:
+    """The registered features among the loaded extensions, in the order they are described."""
+    return registry.among(extensions)
 
 
-def describe(features: list[str]) -> str:
-    blurbs = [FEATURE_BLURBS[f] for f in features] or ["a calm place to start again"]
+def describe(features: list[registry.Feature]) -> str:
+    blurbs = [f.blurb for f in features if f.blurb] or [NO_FEATURES]
     listed = ", ".join(blurbs[:-1]) + (" and " if len(blurbs) > 1 else "") + blurbs[-1]
     return DESCRIPTION.format(features=listed)
 
 
-def privacy(features: list[str]) -> str:
-    return "\n".join([*(PRIVACY_LINES[f] for f in features if f in PRIVACY_LINES), PRIVACY_NEVER])
+def privacy(features: list[registry.Feature]) -> str:
+    return "\n".join([*(f.privacy_line for f in features if f.privacy_line), PRIVACY_NEVER])
 
 
 def format_uptime(delta: timedelta) -> str:
@@ -89,7 +87,7 @@ class AboutCog(commands.Cog):
         embed.add_field(name=FIELD_SERVERS, value=str(servers))
         embed.add_field(name=FIELD_ZONE_DATA, value=zone_data_summary())
         embed.add_field(name=FIELD_PRIVACY, value=privacy(features), inline=False)
-        if any(feature in KEY_FEATURES for feature in features):
+        if any(feature.keyed_pseudonyms for feature in features):
             embed.add_field(name=FIELD_KEY, value=KEY_LINES, inline=False)
         summary = SUMMARY.format(
             version=__version__,

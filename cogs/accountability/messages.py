@@ -92,3 +92,19 @@ SUMMARY_LAST_WEEK = "**Last week**"
 SUMMARY_THIS_WEEK = "**This week**"
 REVIEW_LABELS = {"done": "Done ✅", "partly": "Partly 🌓", "not_yet": "Not yet 🌱"}
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+# -- what /about says about this feature
+ABOUT_BLURB = "weekly accountability check-ins"
+PRIVACY_LINE = (
+    "• **Weekly check-ins:** your day and time, and the goals, reviews and reflections you write."
+)
+
+# -- how /privacy delete names its rows (singular, plural)
+ROW_NAMES: dict[str, tuple[str, str]] = {
+    "accountability_subscriptions": (
+        "weekly check-in subscription",
+        "weekly check-in subscriptions",
+    ),
+    "accountability_weeks": ("weekly check-in", "weekly check-ins"),
+    "accountability_goals": ("weekly goal", "weekly goals"),
+}

@@ -77,7 +77,7 @@ class AffirmationsCog(commands.Cog):
             poster=self.poster,
             bundled_texts=[a.text for a in AffirmationContent.of(bot.content).affirmations],
         )
-        grace = bot.settings.affirmation_grace_minutes
+        grace = int(bot.settings.feature("affirmation_grace_minutes"))
         self.guild_job = GuildPostJob(self.poster, grace)
         self.dm_job = DMJob(self.poster, grace)
         self.personal_data = AffirmationsPersonalData()

@@ -154,3 +154,22 @@ PAUSE_NOTICES: dict[str, str] = {
     "by_admin": "",
     "bot_removed": "",
 }
+
+# -- what /about says about this feature
+ABOUT_BLURB = "a morning affirmation (and one by DM if you like)"
+PRIVACY_LINE = (
+    "• **Affirmation settings:** the channel, time, time zone and days a server chose; your "
+    "own time and zone if you turn on affirmation DMs."
+)
+
+# -- its page in /setup
+SETUP_PAGE = "Morning affirmations"
+SETUP_CHANNEL = "Affirmations channel"
+SETUP_TIME = "Affirmation time"
+SETUP_PICK_CHANNEL_FIRST = "Pick the affirmations channel first — then its time."
+
+# -- how /privacy delete names its rows (singular, plural)
+ROW_NAMES: dict[str, tuple[str, str]] = {
+    "affirmation_dm_subscriptions": ("affirmation DM setting", "affirmation DM settings"),
+    "affirmation_decks": ("personal affirmation deck", "personal affirmation decks"),
+}

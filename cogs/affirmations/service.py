@@ -96,6 +96,15 @@ class AffirmationService:
         assert nxt is not None  # a daily schedule never ends
         return nxt
 
+    async def save_settings(self, schedule: GuildSchedule) -> Occurrence | None:
+        """Save a schedule changed from /setup: a running one is scheduled as /affirmations
+        setup schedules it; a paused one stays paused, with nothing scheduled."""
+        if not schedule.paused:
+            return await self.save_schedule(schedule)
+        async with self.store.transaction() as conn:
+            await self.repo.save_schedule(conn, schedule, self.clock.now())
+        return None
+
     async def pause(self, schedule: GuildSchedule) -> None:
         await self.poster.pause(schedule, "by_admin")
 

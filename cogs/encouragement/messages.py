@@ -128,3 +128,24 @@ GROUP_DESCRIPTION = "Peer encouragement around shared stories."
 ROUNDUP_ON = "The weekly “you were not alone” roundup is on. It goes out Monday mornings."
 ROUNDUP_OFF = "The weekly roundup is off. /encouragement roundup enabled:True brings it back."
 NOT_MANAGER = "That setting is for people who can manage this server."
+
+# -- what /about says about this feature
+ABOUT_BLURB = "peer encouragement threads"
+PRIVACY_LINE = (
+    "• **Encouragement:** your kind words and “me too”s under a keyed pseudonym, never your "
+    "id; a word's text only until the author's digest has carried it."
+)
+
+# -- how /privacy delete names its rows (singular, plural)
+ROW_NAMES: dict[str, tuple[str, str]] = {
+    "encouragement_me_too": ("me-too", "me-toos"),
+    "encouragements": ("kind word you sent", "kind words you sent"),
+    "encouragement_sends": (
+        "record of a post you made in a story thread",
+        "records of posts you made in story threads",
+    ),
+    "messages_in_threads": (
+        "signed post in a story thread taken down",
+        "signed posts in story threads taken down",
+    ),
+}

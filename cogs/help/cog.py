@@ -1,4 +1,5 @@
-"""/help: built from the command tree and data/help.yaml, so it stays true as features land."""
+"""/help: built from the command tree and the help files (data/help.yaml and each feature's
+help.yaml), so it stays true as features land."""
 
 from __future__ import annotations
 

@@ -32,7 +32,7 @@ class Moderation:
 
 @dataclass(frozen=True, slots=True)
 class HelpContent:
-    """data/help.yaml as read (see cogs/help/content.py)."""
+    """The help files as read (see cogs/help/content.py)."""
 
     pillars: tuple[Pillar, ...]
     commands: dict[str, CommandHelp]

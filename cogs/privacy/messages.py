@@ -40,37 +40,10 @@ SOMETHING_WENT_WRONG = (
     "already be down). Please try /privacy delete again."
 )
 
-# How a table's rows are named when telling a member what was found or removed.
-# (singular, plural); tables not listed are named after the table.
+# How the core's tables' rows are named when telling a member what was found or removed:
+# (singular, plural). Each feature names its own tables' rows (`Feature.row_names`); tables not
+# named anywhere are named after the table.
 ROW_NAMES: dict[str, tuple[str, str]] = {
-    "affirmation_dm_subscriptions": ("affirmation DM setting", "affirmation DM settings"),
-    "affirmation_decks": ("personal affirmation deck", "personal affirmation decks"),
     "scheduled_jobs": ("upcoming delivery", "upcoming deliveries"),
     "job_runs": ("past delivery record", "past delivery records"),
-    "member_settings": ("personal setting (time zone)", "personal settings"),
-    "stories": ("story", "stories"),
-    "story_reports": ("report you made", "reports you made"),
-    "story_blocks": ("block on sharing", "blocks on sharing"),
-    "encouragement_me_too": ("me-too", "me-toos"),
-    "encouragements": ("kind word you sent", "kind words you sent"),
-    "encouragement_sends": (
-        "record of a post you made in a story thread",
-        "records of posts you made in story threads",
-    ),
-    "messages_in_threads": (
-        "signed post in a story thread taken down",
-        "signed posts in story threads taken down",
-    ),
-    "streak_checkins": ("check-in", "check-ins"),
-    "streak_profiles": ("streak setting", "streak settings"),
-    "streak_pauses": ("streak pause", "streak pauses"),
-    "streak_rest_rules": ("rest-day rule", "rest-day rules"),
-    "streak_travel_days": ("travel day", "travel days"),
-    "streak_celebrations": ("milestone celebration", "milestone celebrations"),
-    "accountability_subscriptions": (
-        "weekly check-in subscription",
-        "weekly check-in subscriptions",
-    ),
-    "accountability_weeks": ("weekly check-in", "weekly check-ins"),
-    "accountability_goals": ("weekly goal", "weekly goals"),
 }

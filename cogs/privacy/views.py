@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot import features
 from cogs.privacy import messages
 from cogs.privacy.logic import describe_counts
 
@@ -79,4 +80,4 @@ class DeleteChoice(
 
 
 def describe(counts: dict[str, int]) -> str:
-    return describe_counts(counts, messages.ROW_NAMES)
+    return describe_counts(counts, {**messages.ROW_NAMES, **features.row_names()})

@@ -10,9 +10,9 @@ from discord.ext import commands
 
 from bot.ui import is_manager, require_manage_guild
 from cogs.setup import messages
+from cogs.setup.pages import all_settings, parse_time, suggest_zones
 from cogs.setup.service import SetupService
 from cogs.setup.views import Flow, SetupControl, TimeModal, Tools, ZoneSearchModal, show
-from cogs.setup.wiring import all_settings, parse_time, suggest_zones
 
 if TYPE_CHECKING:
     from bot.app import Bot

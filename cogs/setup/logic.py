@@ -43,8 +43,3 @@ def missing_sentence(where: str, missing: Sequence[str]) -> str:
 
 def format_time(value: time | None) -> str | None:
     return None if value is None else value.strftime("%H:%M")
-
-
-def paginate(keys_by_page: Mapping[str, Sequence[str]], order: Sequence[str]) -> list[str]:
-    """The pages that have at least one setting, in the given order."""
-    return [page for page in order if keys_by_page.get(page)]

@@ -50,3 +50,11 @@ CHANNEL_GONE = (
 )
 ALL_GOOD = "✅ I have every permission I need in the chosen channels."
 SETTING_GONE = "That setting isn’t available any more — run /setup again to see what is."
+
+# -- the server's own settings in /setup
+# The notices channel shares its page with the accountability channel (cogs/streaks): pages are
+# grouped by their title.
+PAGE_NOTICES = "Accountability and notices"
+PAGE_TIME_ZONE = "Time zone"
+NOTICES_CHANNEL = "Notices channel (for admins)"
+SERVER_ZONE = "Server time zone"

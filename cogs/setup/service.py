@@ -1,48 +1,23 @@
 """What /setup can set, read and check, independent of how it is shown.
 
-Each `Setting` reads and writes one value through the feature that owns it (see wiring.py), so
-/setup never duplicates a feature's rules: it is a guided front door to them.
+Each `Setting` reads and writes one value through the feature that owns it (see pages.py and
+each feature's `setup`), so /setup never duplicates a feature's rules: it is a guided front door
+to them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import time
-from typing import Any, Literal
+from typing import Any
 
 import discord
 
+from bot.setup_pages import Kind, Setting
 from cogs.setup import logic, messages
 
-Kind = Literal["channel", "time", "toggle", "zone"]
-
-PAGES = ("Morning affirmations", "Stories", "Accountability and notices", "Time zone")
-
-
-@dataclass(frozen=True, slots=True)
-class Setting:
-    key: str
-    label: str
-    page: str
-    kind: Kind
-    # guild id -> the current value (channel id, time, bool or zone name), None when unset.
-    read: Callable[[int], Awaitable[Any]]
-    # (guild id, new value) -> None when saved, else one friendly sentence saying why not.
-    write: Callable[[int, Any], Awaitable[str | None]]
-    # For channels: the permissions the bot needs there.
-    needs: tuple[str, ...] = ()
-    channel_types: tuple[discord.ChannelType, ...] = (
-        discord.ChannelType.text,
-        discord.ChannelType.news,
-    )
-    # For a forum channel, when it needs other permissions than a text channel.
-    forum_needs: tuple[str, ...] | None = None
-
-    def needs_in(self, channel: object) -> tuple[str, ...]:
-        if self.forum_needs is not None and isinstance(channel, discord.ForumChannel):
-            return self.forum_needs
-        return self.needs
+__all__ = ["Check", "Kind", "Setting", "SetupService"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +71,7 @@ class SetupService:
         by_page: dict[str, list[str]] = {}
         for s in self.settings:
             by_page.setdefault(s.page, []).append(s.key)
-        return logic.paginate(by_page, PAGES)
+        return list(by_page)  # in the order the settings come: the features' order
 
     def on_page(self, page: str) -> list[Setting]:
         return [s for s in self.settings if s.page == page]

@@ -331,3 +331,27 @@ QUEUE_FAILED_NOTICE = (
     "A story in **{server}** is waiting for approval, but I can’t post in the moderator "
     "channel ({channel}). Choose one with /stories settings mod_channel:."
 )
+
+# -- what /about says about this feature
+ABOUT_BLURB = "anonymous rejection stories"
+PRIVACY_LINE = (
+    "• **Stories:** the text you share, posted without your name. Who wrote it is kept only "
+    "as a keyed pseudonym — moderators can't read it back to you. Only if you ask for DMs "
+    "about a story is your id also kept, encrypted, so the bot can message you."
+)
+
+# -- its page in /setup
+SETUP_PAGE = "Stories"
+SETUP_CHANNEL = "Stories channel"
+SETUP_MOD_CHANNEL = "Moderators' channel"
+SETUP_APPROVAL = "Approve stories first"
+SETUP_APPROVAL_NEEDS_MOD_CHANNEL = (
+    "Approval needs a moderator channel to send stories to. Pick the moderators' channel first."
+)
+
+# -- how /privacy delete names its rows (singular, plural)
+ROW_NAMES: dict[str, tuple[str, str]] = {
+    "stories": ("story", "stories"),
+    "story_reports": ("report you made", "reports you made"),
+    "story_blocks": ("block on sharing", "blocks on sharing"),
+}

@@ -145,3 +145,25 @@ CHANNEL_BROKEN_NOTICE = (
     "weekly summaries are on hold. Nothing is lost — pick a channel with {command} and they "
     "carry on from there."
 )
+
+# -- what /about says about this feature
+ABOUT_BLURB = "accountability streaks"
+PRIVACY_LINE = (
+    "• **Check-ins:** the dates, counts and notes you log, your streak choices (rest days, "
+    "pauses, celebrations, leaderboard) and the /timezone you set, so days end at your "
+    "midnight."
+)
+
+# -- how /privacy delete names its rows (singular, plural)
+ROW_NAMES: dict[str, tuple[str, str]] = {
+    "streak_checkins": ("check-in", "check-ins"),
+    "streak_profiles": ("streak setting", "streak settings"),
+    "streak_pauses": ("streak pause", "streak pauses"),
+    "streak_rest_rules": ("rest-day rule", "rest-day rules"),
+    "streak_travel_days": ("travel day", "travel days"),
+    "streak_celebrations": ("milestone celebration", "milestone celebrations"),
+}
+
+# -- its setting in /setup (on the page the server's notices channel is on too)
+SETUP_PAGE = "Accountability and notices"
+SETUP_CHANNEL = "Accountability channel"

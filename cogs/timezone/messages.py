@@ -21,3 +21,8 @@ NOT_SET = "You hadn’t set a time zone, so there was nothing to clear."
 FALLBACK_SERVER = "this server’s default time zone"
 LOCAL_CLOCK = "{time} on {weekday}"
 FALLBACK_UTC = "UTC (or a server’s default zone, where one is set)"
+
+# -- how /privacy delete names its rows (singular, plural)
+ROW_NAMES: dict[str, tuple[str, str]] = {
+    "member_settings": ("personal setting (time zone)", "personal settings"),
+}

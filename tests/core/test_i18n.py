@@ -1,4 +1,4 @@
-"""Command names and descriptions go through the Translator, from data/locales/*.yaml."""
+"""Command names and descriptions go through the Translator, from each feature's locales/*.yaml."""
 
 from __future__ import annotations
 
@@ -10,17 +10,28 @@ from typing import Any
 import pytest
 import yaml
 
+from bot import features as registry
 from bot.app import Bot
 from bot.clock import ManualClock
 from bot.db import Store
 from bot.i18n import CatalogError, CatalogTranslator, load_catalogs, tree_strings
 from bot.scheduling import Scheduler
-from bot.settings import CONTENT_DIR
 from tests.fakecord import FakeDiscord
 from tests.harness import harness_settings, running_bot
 
-EN = CONTENT_DIR / "locales" / "en.yaml"
-REGENERATE = "run `python -m bot locales > data/locales/en.yaml`"
+REGENERATE = "run `python -m bot locales --feature <name> > cogs/<name>/locales/en.yaml`"
+
+
+def english() -> dict[str, Any]:
+    """Every feature's locales/en.yaml, merged (as the bot loads them)."""
+    merged: dict[str, Any] = {"commands": {}, "choices": {}}
+    for feature in registry.discover():
+        path = feature.folder / "locales" / "en.yaml"
+        if path.exists():
+            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            merged["commands"].update(raw.get("commands") or {})
+            merged["choices"].update(raw.get("choices") or {})
+    return merged
 
 
 @pytest.fixture
@@ -49,7 +60,7 @@ def en_lookup(catalog: dict[str, Any], path: str, what: str, option: str | None)
 
 
 async def test_every_command_string_has_an_english_entry(offline_bot: Bot) -> None:
-    catalog = yaml.safe_load(EN.read_text(encoding="utf-8"))
+    catalog = english()
     missing = []
     for path, what, option, text in tree_strings(offline_bot.tree.get_commands()):
         key_option = text if what == "choice" else option
@@ -80,7 +91,7 @@ async def test_a_catalog_becomes_localizations_in_the_payload(
             }
         )
     )
-    (folder / "en.yaml").write_text(EN.read_text(encoding="utf-8"))
+    (folder / "en.yaml").write_text(yaml.safe_dump(english()))
     await offline_bot.tree.set_translator(CatalogTranslator.from_folder(folder))
     payload = {c["name"]: c for c in await offline_bot.command_payload()}
 
@@ -100,8 +111,9 @@ def test_a_catalog_for_a_locale_discord_lacks_is_refused(tmp_path: Path) -> None
 
 
 def test_english_serves_both_english_locales() -> None:
-    catalogs = load_catalogs(EN.parent)
+    catalogs = load_catalogs(*(f.folder / "locales" for f in registry.discover()))
     assert catalogs["en-US"] is catalogs["en-GB"]
+    assert catalogs["en-US"].command("about", "name") == "about"
 
 
 async def test_the_cli_payload_is_exactly_what_the_bot_syncs(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -357,3 +358,32 @@ async def test_config_show_says_a_deleted_channel_is_gone_not_missing_permission
 
         again = await world.fake.invoke(world.mod, world.channel, "setup")
         assert "no longer exists" in fields(again)["Affirmations channel"]
+
+
+async def test_setup_schedules_the_affirmation_as_affirmations_setup_does(
+    world: Any, tmp_path: Path
+) -> None:
+    """Today's post already went out by hand: a later time chosen in /setup is for tomorrow, as
+    /affirmations setup would schedule it, not an occurrence already taken today."""
+    start = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
+    async with running_bot(world.fake, data_dir=tmp_path, now=start) as app:
+        setup = await world.fake.invoke(
+            world.mod,
+            world.channel,
+            "affirmations setup",
+            channel=world.channel,
+            time="07:00",
+            timezone="UTC",
+        )
+        assert "All set" in (setup.content or "")
+        await world.fake.invoke(world.mod, world.channel, "affirmations now")
+        flow = await world.fake.invoke(world.mod, world.channel, "setup")
+        opened = await world.fake.click(
+            world.mod, flow.message, custom_id="setup:pick:affirmations_time"
+        )
+        await world.fake.submit_modal(
+            world.mod, world.channel, opened.modal, {"setup:time:": "09:00"}
+        )
+        nxt = await app.bot.scheduler.next_run("affirmations.guild", str(world.guild.id))
+        assert nxt is not None
+        assert nxt.due_at == datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
