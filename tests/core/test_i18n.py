@@ -16,7 +16,7 @@ from bot.db import Store
 from bot.i18n import CatalogError, CatalogTranslator, load_catalogs, tree_strings
 from bot.scheduling import Scheduler
 from bot.settings import CONTENT_DIR
-from tests.fakecord import FakeDiscord
+from fakecord import FakeDiscord
 from tests.harness import harness_settings, running_bot
 
 EN = CONTENT_DIR / "locales" / "en.yaml"

@@ -1,6 +1,6 @@
 """``FakeDiscord``: the emulator's server plus the test driver API.
 
-See ``tests/README.md`` for the reference and how to write an end-to-end test.
+See ``fakecord/README.md`` for the reference and how to write an end-to-end test.
 """
 
 from __future__ import annotations

@@ -384,7 +384,7 @@ class RestApi:
 
     def _unknown(self, record: RecordedRequest, status: int, message: str) -> web.Response:
         log.warning(
-            "fakecord: no route for %s %s (answered %s) - add it to tests/fakecord if the bot "
+            "fakecord: no route for %s %s (answered %s) - add it to fakecord/handlers if the bot "
             "needs it",
             record.method,
             record.path,

@@ -1,6 +1,6 @@
 """Hand-written checks of Discord's documented limits that the OpenAPI file lacks or gets wrong.
 
-Each function returns a list of :class:`~tests.fakecord.validation.SchemaProblem`; an empty list
+Each function returns a list of :class:`~fakecord.validation.SchemaProblem`; an empty list
 means the body is fine. They never raise on odd shapes (schema validation reports those).
 """
 
