@@ -55,7 +55,7 @@ class InteractionEndpoints(Endpoints):
     async def followup(self, req: ApiRequest) -> Reply:
         pending = self._pending(req)
         thread_id = req.query.get("thread_id")
-        msg = self.interactions.followup(
+        msg = self.interactions.responses.followup(
             pending,
             req.json or {},
             req.files,
@@ -66,29 +66,31 @@ class InteractionEndpoints(Endpoints):
         return Reply(204)
 
     async def get_original(self, req: ApiRequest) -> Reply:
-        return Reply(200, public(self.interactions.get_original(self._pending(req))))
+        return Reply(200, public(self.interactions.responses.get_original(self._pending(req))))
 
     async def edit_original(self, req: ApiRequest) -> Reply:
-        msg = self.interactions.edit_original(self._pending(req), req.json or {}, req.files)
+        msg = self.interactions.responses.edit_original(
+            self._pending(req), req.json or {}, req.files
+        )
         return Reply(200, public(msg))
 
     async def delete_original(self, req: ApiRequest) -> Reply:
-        self.interactions.delete_original(self._pending(req))
+        self.interactions.responses.delete_original(self._pending(req))
         return Reply(204)
 
     async def get_webhook_message(self, req: ApiRequest) -> Reply:
         mid = as_int(req.params["message_id"], unknown_message())
-        _, msg = self.interactions.webhook_message(self._pending(req), mid)
+        _, msg = self.interactions.responses.webhook_message(self._pending(req), mid)
         return Reply(200, public(msg))
 
     async def edit_webhook_message(self, req: ApiRequest) -> Reply:
         mid = as_int(req.params["message_id"], unknown_message())
-        msg = self.interactions.edit_webhook_message(
+        msg = self.interactions.responses.edit_webhook_message(
             self._pending(req), mid, req.json or {}, req.files
         )
         return Reply(200, public(msg))
 
     async def delete_webhook_message(self, req: ApiRequest) -> Reply:
         mid = as_int(req.params["message_id"], unknown_message())
-        self.interactions.delete_webhook_message(self._pending(req), mid)
+        self.interactions.responses.delete_webhook_message(self._pending(req), mid)
         return Reply(204)
