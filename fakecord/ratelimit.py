@@ -60,9 +60,11 @@ class RateLimiter:
         self._global_hits: deque[float] = deque()
         self._buckets: dict[tuple[str, str], _Bucket] = {}
 
-    def set_route_limit(self, method: str, template: str, limit: int, per: float) -> None:
-        self.route_limits[(method.upper(), template)] = RouteLimit(limit, per)
-        for key in [k for k in self._buckets if k[0].startswith(f"{method.upper()} {template}|")]:
+    def set_route_limit(self, method: str, route: str, limit: int, per: float) -> None:
+        """Per-route bucket: ``limit`` requests per ``per`` seconds (per major parameter);
+        ``route`` is the spec template."""
+        self.route_limits[(method.upper(), route)] = RouteLimit(limit, per)
+        for key in [k for k in self._buckets if k[0].startswith(f"{method.upper()} {route}|")]:
             del self._buckets[key]
 
     @staticmethod

@@ -120,13 +120,13 @@ class GatewayHub:
                 payload.pop("unavailable", None)
             session.push("GUILD_CREATE", json.dumps(payload, separators=(",", ":")))
 
-    async def drop(self, code: int = 4000, message: str = "") -> int:
+    async def drop(self, code: int = 4000, reason: str = "") -> int:
         """Close every open connection with ``code``. Returns how many were closed."""
         conns = [c for c in self.connections if not c.ws.closed]
         for conn in conns:
             if conn.session is not None and conn.session.conn is conn:
                 conn.session.conn = None
-            await conn.close(code, message)
+            await conn.close(code, reason)
         return len(conns)
 
     def invalidate(self, *, resumable: bool = False) -> None:

@@ -461,3 +461,40 @@ def _parameters(method: object) -> list[str]:
     )
     text = str(bare)[1:-1]
     return [part.strip() for part in text.split(",")] if text else []
+
+
+#: where each knob now lives: setting the old name sets the part's own attribute
+KNOB_PARTS = {
+    "latency": ("rest", "latency"),
+    "jitter": ("rest", "jitter"),
+    "nonce_window": ("state", "nonce_window"),
+    "granted_intents": ("hub", "granted_intents"),
+    "guilds_per_shard": ("state", "guilds_per_shard"),
+    "max_concurrency": ("state", "max_concurrency"),
+    "global_rate_limit": ("limiter", "global_limit"),
+    "settle_quiet": ("settler", "quiet"),
+    "deferred_timeout": ("sender", "deferred_timeout"),
+    "reconnect_grace": ("sender", "reconnect_grace"),
+}
+
+
+@pytest.mark.parametrize(("name", "where"), KNOB_PARTS.items())
+def test_a_knob_sets_the_part_that_holds_it(name: str, where: tuple[str, str]) -> None:
+    fake = FakeDiscord()
+    setattr(fake, name, SETTABLE[name])
+    part, attribute = where
+    assert getattr(getattr(fake, part), attribute) == SETTABLE[name]
+
+
+def test_record_aliases_are_the_parts_own_lists_and_read_only() -> None:
+    fake = FakeDiscord()
+    assert fake.requests is fake.recorder.requests
+    assert fake.sent_interactions is fake.sender.sent_interactions
+    with pytest.raises(AttributeError, match="read-only"):
+        fake.requests = []
+
+
+def test_constructor_arguments_reach_the_parts() -> None:
+    fake = FakeDiscord(latency=0.5, settle_quiet=0.01, deferred_timeout=9.0, nonce_window=3.0)
+    assert (fake.rest.latency, fake.settler.quiet) == (0.5, 0.01)
+    assert (fake.sender.deferred_timeout, fake.state.nonce_window) == (9.0, 3.0)
