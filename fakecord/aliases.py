@@ -66,3 +66,8 @@ class Forward(Generic[P, R]):
             return self
         bound: Callable[P, R] = getattr(getattr(obj, self.part), self.name)
         return bound
+
+    def __call__(self, obj: Any, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        """``FakeDiscord.invoke(fake, ...)``: called on the class, as a plain method would be."""
+        method: Callable[P, R] = getattr(getattr(obj, self.part), self.name)
+        return method(*args, **kwargs)

@@ -498,3 +498,9 @@ def test_constructor_arguments_reach_the_parts() -> None:
     fake = FakeDiscord(latency=0.5, settle_quiet=0.01, deferred_timeout=9.0, nonce_window=3.0)
     assert (fake.rest.latency, fake.settler.quiet) == (0.5, 0.01)
     assert (fake.sender.deferred_timeout, fake.state.nonce_window) == (9.0, 3.0)
+
+
+def test_a_method_alias_can_be_called_on_the_class_too() -> None:
+    fake = FakeDiscord()
+    assert FakeDiscord.requests_to(fake, "GET", "/gateway") == []
+    assert FakeDiscord.commands(fake) is fake.state.global_commands
