@@ -27,7 +27,7 @@ from pathlib import Path
 from benchmarks.harness import quiet_logs
 from benchmarks.results import Figure, report
 from benchmarks.scenarios import write_scenario
-from tests.fakecord import FakeDiscord
+from fakecord import FakeDiscord
 from tests.faults import dead_channels, fuzz
 from tests.faults.kill import build_members, run_trials
 

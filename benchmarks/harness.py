@@ -31,7 +31,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from tests.fakecord import FakeDiscord
+from fakecord import FakeDiscord
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "benchmark-secret-key-" + "0" * 43

@@ -25,7 +25,7 @@ from benchmarks import scenarios
 from benchmarks.harness import BotProcess, median, percentile, quiet_logs
 from benchmarks.latency import DEFAULT_JITTER_MS, DEFAULT_LATENCY_MS, apply_latency
 from benchmarks.results import Figure, report
-from tests.fakecord import FakeChannel, FakeDiscord, FakeMember, InteractionResult
+from fakecord import FakeChannel, FakeDiscord, FakeMember, InteractionResult
 
 
 @dataclass

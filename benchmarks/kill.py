@@ -21,8 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from fakecord import FakeDiscord
 from tests.core.test_rush_process_e2e import bot_env, posted, seed_rush, start_bot, wait_for
-from tests.fakecord import FakeDiscord
 
 
 async def trial(servers: int, kills: int, latency: float) -> tuple[int, int, float, list[int]]:

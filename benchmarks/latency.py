@@ -6,7 +6,7 @@ waits on Discord before acknowledging an interaction shows it in the figures.
 
 from __future__ import annotations
 
-from tests.fakecord import FakeDiscord
+from fakecord import FakeDiscord
 
 DEFAULT_LATENCY_MS = 100.0
 DEFAULT_JITTER_MS = 20.0

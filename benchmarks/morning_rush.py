@@ -19,7 +19,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.fakecord import FakeDiscord
+from fakecord import FakeDiscord
 from tests.harness import running_bot
 
 START = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)

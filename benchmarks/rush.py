@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.db import Store
-from tests.fakecord import FakeDiscord
+from fakecord import FakeDiscord
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "benchmark-secret-" + "0" * 48

@@ -22,7 +22,7 @@ from pathlib import Path
 from benchmarks.harness import BotProcess, median, quiet_logs
 from benchmarks.latency import DEFAULT_JITTER_MS, DEFAULT_LATENCY_MS, apply_latency
 from benchmarks.results import Figure, report
-from tests.fakecord import FakeDiscord
+from fakecord import FakeDiscord
 
 SETTLE_S = 3.0
 

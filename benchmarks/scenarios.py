@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.harness import read_db
-from tests.fakecord import FakeChannel, FakeDiscord, FakeGuild, FakeMember
+from fakecord import FakeChannel, FakeDiscord, FakeGuild, FakeMember
 
 Options = Callable[[FakeMember, FakeChannel, int], dict[str, Any]]
 Prepare = Callable[[FakeDiscord, FakeGuild, FakeChannel], Awaitable[None]]

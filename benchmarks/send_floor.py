@@ -129,7 +129,7 @@ async def _child(channel_ids: list[int], token: str, way: str) -> None:
 async def one_run(
     messages: int, latency: float, way: str, json_lib: str = "orjson"
 ) -> dict[str, Any]:
-    from tests.fakecord import FakeDiscord
+    from fakecord import FakeDiscord
 
     async with FakeDiscord(patch=False, latency=latency, jitter=0.02) as fake:
         guild = fake.create_guild("Floor")

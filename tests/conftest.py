@@ -37,7 +37,7 @@ class World:
 
 @pytest.fixture
 async def fake() -> AsyncIterator[Any]:
-    from tests.fakecord import FakeDiscord
+    from fakecord import FakeDiscord
 
     # Every emulator response is checked against Discord's spec too, so the bot is tested
     # against what Discord would really send.

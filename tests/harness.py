@@ -30,7 +30,7 @@ from bot.db import Store
 from bot.logs import clamp_payload_loggers
 from bot.scheduling import Scheduler
 from bot.settings import CONTENT_DIR, Settings
-from tests.fakecord import FakeDiscord
+from fakecord import FakeDiscord
 
 DEFAULT_START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 TEST_SECRET = "test-secret-key-" + "0" * 48

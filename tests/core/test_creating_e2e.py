@@ -11,7 +11,7 @@ import pytest
 from bot.creating import Creator, marked_name
 from bot.scheduling import RetryLater
 from bot.sending import PermanentFailure
-from tests.fakecord import FakeDiscord
+from fakecord import FakeDiscord
 from tests.harness import running_bot
 
 FROM_MESSAGE = "/channels/{channel_id}/messages/{message_id}/threads"

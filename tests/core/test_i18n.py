@@ -16,7 +16,7 @@ from bot.clock import ManualClock
 from bot.db import Store
 from bot.i18n import CatalogError, CatalogTranslator, load_catalogs, tree_strings
 from bot.scheduling import Scheduler
-from tests.fakecord import FakeDiscord
+from fakecord import FakeDiscord
 from tests.harness import harness_settings, running_bot
 
 REGENERATE = "run `python -m bot locales --feature <name> > cogs/<name>/locales/en.yaml`"

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from bot.anonymity import key_check
-from tests.fakecord import FakeDiscord
+from fakecord import FakeDiscord
 
 ROOT = Path(__file__).resolve().parents[2]
 

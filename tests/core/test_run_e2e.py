@@ -32,7 +32,7 @@ async def test_a_2600_server_bot_connects_on_two_shards_and_one_connection_gets_
 ) -> None:
     import discord
 
-    from tests.fakecord import FakeDiscord
+    from fakecord import FakeDiscord
     from tests.harness import running_bot
 
     async with FakeDiscord() as fake:

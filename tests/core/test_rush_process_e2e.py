@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.db import Store
-from tests.fakecord import FakeChannel, FakeDiscord
+from fakecord import FakeChannel, FakeDiscord
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST_SECRET = "rush-test-secret-" + "0" * 48

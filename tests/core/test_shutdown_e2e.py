@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from fakecord import FakeDiscord
 from tests.core.test_cli import run_cli
 from tests.core.test_restore import make_rebound_db
-from tests.fakecord import FakeDiscord
 
 ROOT = Path(__file__).resolve().parents[2]
 

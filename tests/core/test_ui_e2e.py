@@ -11,8 +11,8 @@ import pytest
 
 from bot.errors import UserFacingError
 from bot.ui import BaseModal, BaseView
+from fakecord import FakeDiscord
 from tests.emulator.conftest import Client, running
-from tests.fakecord import FakeDiscord
 
 
 class FailingView(BaseView):

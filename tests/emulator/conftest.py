@@ -12,7 +12,7 @@ import discord
 import pytest
 from discord import app_commands
 
-from tests.fakecord import FakeChannel, FakeDiscord, FakeGuild, FakeMember
+from fakecord import FakeChannel, FakeDiscord, FakeGuild, FakeMember
 
 
 class Client(discord.Client):

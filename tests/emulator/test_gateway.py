@@ -7,8 +7,8 @@ import asyncio
 import discord
 import pytest
 
+from fakecord import FakeDiscord, InvocationError
 from tests.emulator.conftest import Client, World, running
-from tests.fakecord import FakeDiscord, InvocationError
 
 
 async def test_client_connects_and_sees_guilds_channels_and_itself(

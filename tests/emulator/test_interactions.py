@@ -10,8 +10,8 @@ import discord
 import pytest
 from discord import app_commands
 
+from fakecord import FakeDiscord, InvocationError
 from tests.emulator.conftest import Client, World, running
-from tests.fakecord import FakeDiscord, InvocationError
 
 Seen = dict[str, Any]
 

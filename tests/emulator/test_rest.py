@@ -8,8 +8,8 @@ import time
 import discord
 import pytest
 
+from fakecord import FakeDiscord
 from tests.emulator.conftest import Client, World, running
-from tests.fakecord import FakeDiscord
 
 MESSAGES = "/channels/{channel_id}/messages"
 

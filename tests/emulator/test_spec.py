@@ -11,10 +11,10 @@ from pathlib import Path
 import discord
 import pytest
 
+from fakecord import FakeDiscord, get_spec, spec_path
+from fakecord.validation import VENDORED_SPEC, Spec
 from tests.emulator.conftest import World, running
 from tests.emulator.test_interactions import make_client
-from tests.fakecord import FakeDiscord, get_spec, spec_path
-from tests.fakecord.validation import VENDORED_SPEC, Spec
 
 CALLBACK = "/interactions/{interaction_id}/{interaction_token}/callback"
 
@@ -149,7 +149,7 @@ async def test_hand_checks_run_without_the_spec_file(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setenv("DISCORD_API_SPEC", str(tmp_path / "missing.json"))
-    monkeypatch.setattr("tests.fakecord.validation._warned", False)
+    monkeypatch.setattr("fakecord.validation._warned", False)
     with caplog.at_level(logging.WARNING, logger="fakecord.validation"):
         async with FakeDiscord() as fake:
             assert fake.rest.spec is None

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fakecord import get_spec
-from tests.fakecord.validation import Spec
+from fakecord import get_spec
+from fakecord.validation import Spec
 
 COMMANDS = "/applications/{application_id}/commands"
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import discord
 import pytest
 
+from fakecord import FakeDiscord
 from tests.emulator.conftest import Client, World, running
-from tests.fakecord import FakeDiscord
 
 FROM_MESSAGE = "/channels/{channel_id}/messages/{message_id}/threads"
 THREADS = "/channels/{channel_id}/threads"

@@ -8,8 +8,8 @@ import contextlib
 import discord
 from discord import app_commands
 
+from fakecord import FakeDiscord
 from tests.emulator.conftest import Client, World, running
-from tests.fakecord import FakeDiscord
 
 PAUSE = 0.25
 

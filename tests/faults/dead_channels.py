@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from fakecord import FakeChannel, FakeDiscord, FakeGuild, FakeMember
+from fakecord import permissions as P
+from fakecord.permissions import Overwrite
 from tests.cogs.stories.helpers import longest_delays
-from tests.fakecord import FakeChannel, FakeDiscord, FakeGuild, FakeMember
-from tests.fakecord import permissions as P
-from tests.fakecord.permissions import Overwrite
 from tests.harness import running_bot
 
 MODES = ("deleted", "unwritable", "deleted-silently", "unwritable-silently")

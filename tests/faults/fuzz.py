@@ -33,7 +33,7 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from tests.fakecord import (
+from fakecord import (
     FakeChannel,
     FakeDiscord,
     FakeMember,
@@ -41,7 +41,7 @@ from tests.fakecord import (
     InteractionResult,
     InvocationError,
 )
-from tests.fakecord.util import JSON
+from fakecord.util import JSON
 from tests.harness import running_bot
 
 STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = (

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from benchmarks.harness import BotProcess
 from benchmarks.scenarios import Scenario
-from tests.fakecord import FakeChannel, FakeDiscord, FakeMember, InteractionResult
+from fakecord import FakeChannel, FakeDiscord, FakeMember, InteractionResult
 
 
 @dataclass

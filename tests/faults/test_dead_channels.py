@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakecord import FakeDiscord
+from fakecord import FakeDiscord
 from tests.faults.dead_channels import MODES, run
 
 

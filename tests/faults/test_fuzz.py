@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.fakecord import FakeDiscord
-from tests.fakecord.messages import build_message
+from fakecord import FakeDiscord
+from fakecord.messages import build_message
 from tests.faults.fuzz import leaves, ping_risks, run
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from benchmarks.scenarios import write_scenario
-from tests.fakecord import FakeDiscord
+from fakecord import FakeDiscord
 from tests.faults.kill import build_members, run_trials
 
 

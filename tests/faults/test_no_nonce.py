@@ -15,9 +15,9 @@ import discord
 import pytest
 
 from benchmarks.harness import BotProcess, read_db
+from fakecord import FakeDiscord
 from tests.cogs.encouragement.helpers import encourage_post
 from tests.cogs.stories.helpers import StoryWorld, configure, posts, share
-from tests.fakecord import FakeDiscord
 
 FROM_MESSAGE = "/channels/{channel_id}/messages/{message_id}/threads"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.harness import BotProcess, read_db
-from tests.fakecord import FakeDiscord
+from fakecord import FakeDiscord
 
 # Every answer of the local Discord waits this long (the work is done on arrival): the window
 # in which the thread exists on Discord and the bot has not heard so.

@@ -10,8 +10,8 @@ from typing import Any
 
 import discord
 
+from fakecord import FakeDiscord
 from tests.cogs.affirmations.helpers import posts, setup
-from tests.fakecord import FakeDiscord
 from tests.harness import RunningBot, running_bot
 
 START = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)

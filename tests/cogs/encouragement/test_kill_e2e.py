@@ -14,7 +14,7 @@ import discord
 
 from benchmarks.harness import BotProcess
 from cogs.stories import messages as stories_msg
-from tests.fakecord import FakeDiscord
+from fakecord import FakeDiscord
 
 WORDS = "You will find your place. Rooting for you."
 

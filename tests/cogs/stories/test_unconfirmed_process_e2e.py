@@ -10,8 +10,8 @@ from typing import Any
 
 from benchmarks.harness import BotProcess, read_db
 from cogs.stories import messages as msg
+from fakecord import FakeDiscord
 from tests.cogs.stories.helpers import STORY, posts
-from tests.fakecord import FakeDiscord
 
 CALLBACK = "/interactions/{interaction_id}/{interaction_token}/callback"
 

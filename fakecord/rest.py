@@ -27,7 +27,12 @@ from .ratelimit import (
     RateLimiter,
     rate_limited_body,
 )
-from .util import JSON, JSON_CONTENT_TYPE, ApiError, dumps
+
+# The records live in records.py; these names stay importable from here.
+from .records import RecordedRequest as RecordedRequest
+from .records import Recorder as Recorder
+from .records import Rejection as Rejection
+from .util import JSON_CONTENT_TYPE, ApiError, dumps
 from .validation import Spec, get_spec, problems_to_errors
 
 if TYPE_CHECKING:
@@ -37,65 +42,6 @@ log = logging.getLogger("fakecord.rest")
 
 API_PREFIX = "/api/v10"
 REJECTION_CODES = {50035, 50006, 50109, 40005}
-
-
-@dataclass
-class RecordedRequest:
-    """One REST request as the emulator saw it, and how it answered."""
-
-    method: str
-    path: str
-    query: dict[str, str]
-    headers: dict[str, str]
-    json: Any = None
-    files: list[UploadedFile] = field(default_factory=list)
-    template: str | None = None
-    status: int | None = None
-    response: Any = None
-    at: float = field(default_factory=time.monotonic)
-
-    def __repr__(self) -> str:
-        return f"<RecordedRequest {self.method} {self.path} -> {self.status}>"
-
-
-@dataclass
-class Rejection:
-    """A request answered 400 for an invalid body (or 413), with Discord's error detail."""
-
-    request: RecordedRequest
-    status: int
-    code: int
-    message: str
-    errors: JSON | None
-    problems: list[str]
-    expected: bool = False
-
-    @property
-    def method(self) -> str:
-        return self.request.method
-
-    @property
-    def path(self) -> str:
-        return self.request.path
-
-    def __str__(self) -> str:
-        detail = "; ".join(self.problems) or json.dumps(self.errors)
-        return f"{self.method} {self.path} -> {self.status} {self.code} {self.message}: {detail}"
-
-
-@dataclass
-class Recorder:
-    """The record of REST traffic that the driver exposes."""
-
-    requests: list[RecordedRequest] = field(default_factory=list)
-    rejected: list[Rejection] = field(default_factory=list)
-    unknown_routes: list[RecordedRequest] = field(default_factory=list)
-    response_problems: list[str] = field(default_factory=list)
-    count_429: int = 0
-    expecting_rejections: int = 0
-    expecting_unknown: int = 0
-    inflight: int = 0
-    last_activity: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -384,7 +330,7 @@ class RestApi:
 
     def _unknown(self, record: RecordedRequest, status: int, message: str) -> web.Response:
         log.warning(
-            "fakecord: no route for %s %s (answered %s) - add it to tests/fakecord if the bot "
+            "fakecord: no route for %s %s (answered %s) - add it to fakecord/handlers if the bot "
             "needs it",
             record.method,
             record.path,

@@ -1,5 +1,5 @@
-"""The emulator's side of the delivery engine: nonce deduplication, latency, the faults a
-morning rush meets (stored-then-5xx, Cloudflare's 429, outages) and sharding (4011)."""
+"""What the emulator offers for exactly-once delivery tests: nonce deduplication, latency, the
+faults a busy morning of posts meets (stored-then-5xx, Cloudflare's 429, outages), sharding."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import time
 import discord
 import pytest
 
+from fakecord import FakeDiscord
 from tests.emulator.conftest import Client, World, running
-from tests.fakecord import FakeDiscord
 
 MESSAGES = "/channels/{channel_id}/messages"
 

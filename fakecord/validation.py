@@ -11,7 +11,7 @@ per process. Two registries are built from it:
 * the *response* registry is the file as it is, strict, to check the emulator's own answers.
 
 Where the file is absent, :func:`get_spec` returns ``None`` after logging one warning and only the
-hand-written checks of :mod:`tests.fakecord.checks` run.
+hand-written checks of :mod:`fakecord.checks` run.
 """
 
 from __future__ import annotations

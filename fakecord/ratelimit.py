@@ -60,9 +60,11 @@ class RateLimiter:
         self._global_hits: deque[float] = deque()
         self._buckets: dict[tuple[str, str], _Bucket] = {}
 
-    def set_route_limit(self, method: str, template: str, limit: int, per: float) -> None:
-        self.route_limits[(method.upper(), template)] = RouteLimit(limit, per)
-        for key in [k for k in self._buckets if k[0].startswith(f"{method.upper()} {template}|")]:
+    def set_route_limit(self, method: str, route: str, limit: int, per: float) -> None:
+        """Per-route bucket: ``limit`` requests per ``per`` seconds (per major parameter);
+        ``route`` is the spec template."""
+        self.route_limits[(method.upper(), route)] = RouteLimit(limit, per)
+        for key in [k for k in self._buckets if k[0].startswith(f"{method.upper()} {route}|")]:
             del self._buckets[key]
 
     @staticmethod
@@ -217,8 +219,64 @@ class Hold:
 
 @dataclass
 class FaultInjector:
+    """Faults a test asks for: answers with an error status, and requests held at a moment."""
+
     faults: list[Fault] = field(default_factory=list)
     holds: list[Hold] = field(default_factory=list)
+
+    def fail_next(
+        self,
+        method: str,
+        route: str,
+        status: int = 500,
+        count: int = 1,
+        *,
+        retry_after: float = 0.05,
+        is_global: bool = False,
+        code: int = 0,
+        message: str | None = None,
+        via: bool = True,
+        html: bool = False,
+        after_store: bool = False,
+    ) -> Fault:
+        """Answer the next ``count`` requests to ``method route`` with ``status``.
+
+        ``route`` is the spec template (``"/channels/{channel_id}/messages"``) or a concrete path
+        (``f"/channels/{chan.id}/messages"``); ``method="*"`` matches any method. A 429 carries
+        ``retry_after`` (seconds), a ``Via`` header and ``global`` = ``is_global``; with
+        ``via=False`` it is Cloudflare's 429 (no Via; JSON, or an HTML page with ``html=True``),
+        which discord.py raises instead of retrying. ``after_store=True`` does the request's
+        work first (the message is stored) and then answers ``status``. Note that discord.py
+        retries 500/502/504 after 1 s, 3 s, ... (slow)."""
+        return self.add(
+            Fault(
+                method.upper(),
+                route,
+                status,
+                count,
+                retry_after=retry_after,
+                is_global=is_global,
+                code=code,
+                message=message,
+                via=via,
+                html=html,
+                after_store=after_store,
+            )
+        )
+
+    def fail_after_store(self, method: str, route: str, status: int = 500, count: int = 1) -> Fault:
+        """The next ``count`` matching requests succeed (a message is stored) but answer
+        ``status``: what a client sees when Discord stores a message and then fails."""
+        return self.fail_next(method, route, status, count, after_store=True)
+
+    def hold_next(self, method: str, route: str, *, after_store: bool = False) -> Hold:
+        """The next matching request waits until ``hold.release()`` (``hold.arrived`` is set
+        when it arrives): before its work, or with ``after_store`` once the work is done and
+        before the answer. Kill the bot meanwhile to crash it at that moment. Every hold is
+        released when the emulator stops."""
+        hold = Hold(method, route, after_store=after_store)
+        self.holds.append(hold)
+        return hold
 
     def add(self, fault: Fault) -> Fault:
         self.faults.append(fault)
