@@ -28,8 +28,8 @@ from benchmarks.harness import quiet_logs
 from benchmarks.results import Figure, report
 from benchmarks.scenarios import write_scenario
 from tests.fakecord import FakeDiscord
-from tests.faults import dead_channels, fuzz
-from tests.faults.kill import build_members, run_trials
+from tests.helpers.faults import dead_channels, fuzz
+from tests.helpers.faults.kill import build_members, run_trials
 
 
 async def kill(args: argparse.Namespace) -> list[Figure]:

@@ -914,6 +914,7 @@ def _zone_answers(system_zone_folder: Path) -> list[str]:
     return answers
 
 
+@pytest.mark.slow
 def test_the_systems_zone_files_change_no_answer(tmp_path: Path) -> None:
     """Part F: a machine with no zone files, one whose files disagree with the package (here:
     every probed zone has Berlin's rules) and this machine's own folder post at the same

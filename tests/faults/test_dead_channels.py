@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from tests.fakecord import FakeDiscord
-from tests.faults.dead_channels import MODES, run
+from tests.helpers.faults.dead_channels import MODES, run
+
+pytestmark = pytest.mark.slow  # a fault run: many members, many faults, a minute of bot time
 
 
 # accountability misses the goals today (an open finding in benchmarks/README.md); it joins

@@ -15,9 +15,11 @@ import discord
 import pytest
 
 from benchmarks.harness import BotProcess, read_db
-from tests.cogs.encouragement.helpers import encourage_post
-from tests.cogs.stories.helpers import StoryWorld, configure, posts, share
 from tests.fakecord import FakeDiscord
+from tests.helpers.encouragement import encourage_post
+from tests.helpers.stories import StoryWorld, configure, posts, share
+
+pytestmark = pytest.mark.slow  # starts the bot as a child process
 
 FROM_MESSAGE = "/channels/{channel_id}/messages/{message_id}/threads"
 

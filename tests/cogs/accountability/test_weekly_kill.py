@@ -13,8 +13,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from benchmarks.harness import BotProcess, read_db
 from tests.fakecord import FakeDiscord
+
+pytestmark = pytest.mark.slow  # starts the bot as a child process
 
 # Every answer of the local Discord waits this long (the work is done on arrival): the window
 # in which the thread exists on Discord and the bot has not heard so.

@@ -10,9 +10,9 @@ from typing import Any
 
 import discord
 
-from tests.cogs.affirmations.helpers import posts, setup
 from tests.fakecord import FakeDiscord
 from tests.harness import RunningBot, running_bot
+from tests.helpers.affirmations import posts, setup
 
 START = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
 DUE = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)

@@ -11,8 +11,8 @@ from typing import Any
 import discord
 import pytest
 
-from tests.cogs.affirmations.helpers import posts, setup, texts, try_setup
 from tests.harness import running_bot
+from tests.helpers.affirmations import posts, setup, texts, try_setup
 
 START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # a Monday
 

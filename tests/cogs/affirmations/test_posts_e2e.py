@@ -8,8 +8,8 @@ from typing import Any
 
 from bot.settings import CONTENT_DIR
 from cogs.affirmations.content import AffirmationContent
-from tests.cogs.affirmations.helpers import posts, setup, texts, try_setup
 from tests.harness import running_bot
+from tests.helpers.affirmations import posts, setup, texts, try_setup
 
 START = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)  # Monday
 

@@ -11,10 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import discord
+import pytest
 
 from benchmarks.harness import BotProcess
 from cogs.stories import messages as stories_msg
 from tests.fakecord import FakeDiscord
+
+pytestmark = pytest.mark.slow  # starts the bot as a child process
 
 WORDS = "You will find your place. Rooting for you."
 

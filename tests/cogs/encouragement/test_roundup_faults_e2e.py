@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from tests.cogs.encouragement.helpers import shared_story
-from tests.cogs.stories.helpers import configure, story_world
 from tests.harness import running_bot
+from tests.helpers.encouragement import shared_story
+from tests.helpers.stories import configure, story_world
 
 MONDAY = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 NEXT_MONDAY_8 = datetime(2026, 3, 9, 8, 0, tzinfo=UTC)

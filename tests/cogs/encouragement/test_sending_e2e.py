@@ -13,9 +13,9 @@ from typing import Any
 
 from cogs.encouragement import logic
 from cogs.encouragement import messages as m
-from tests.cogs.encouragement.helpers import encourage_post, shared_story
-from tests.cogs.stories.helpers import configure, story_world
 from tests.harness import RunningBot, running_bot
+from tests.helpers.encouragement import encourage_post, shared_story
+from tests.helpers.stories import configure, story_world
 
 MESSAGES = "/channels/{channel_id}/messages"
 

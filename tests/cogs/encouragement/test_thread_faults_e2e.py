@@ -11,9 +11,9 @@ import pytest
 
 from cogs.encouragement import messages as m
 from cogs.stories import messages as stories_msg
-from tests.cogs.encouragement.helpers import encourage_post, shared_story
-from tests.cogs.stories.helpers import configure, posts, share, story_world
 from tests.harness import running_bot
+from tests.helpers.encouragement import encourage_post, shared_story
+from tests.helpers.stories import configure, posts, share, story_world
 
 FROM_MESSAGE = "/channels/{channel_id}/messages/{message_id}/threads"
 THREADS = "/channels/{channel_id}/threads"

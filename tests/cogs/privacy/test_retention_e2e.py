@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.guild_settings import GuildSettingsRepository
-from tests.cogs.affirmations.helpers import setup as affirmations_setup
 from tests.harness import RunningBot, running_bot
+from tests.helpers.affirmations import setup as affirmations_setup
 
 SERVER_TABLES = (
     "affirmation_schedules",

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from cogs.stories import messages as msg
-from tests.cogs.stories.helpers import STORY, StoryWorld, configure, open_share, posts, story_world
 from tests.harness import RunningBot, running_bot
+from tests.helpers.stories import STORY, StoryWorld, configure, open_share, posts, story_world
 
 
 def _values(n: int) -> dict[str, Any]:

@@ -8,10 +8,14 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from benchmarks.harness import BotProcess, read_db
 from cogs.stories import messages as msg
-from tests.cogs.stories.helpers import STORY, posts
 from tests.fakecord import FakeDiscord
+from tests.helpers.stories import STORY, posts
+
+pytestmark = pytest.mark.slow  # starts the bot as a child process
 
 CALLBACK = "/interactions/{interaction_id}/{interaction_token}/callback"
 

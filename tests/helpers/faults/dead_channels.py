@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.cogs.stories.helpers import longest_delays
 from tests.fakecord import FakeChannel, FakeDiscord, FakeGuild, FakeMember
 from tests.fakecord import permissions as P
 from tests.fakecord.permissions import Overwrite
 from tests.harness import running_bot
+from tests.helpers.stories import longest_delays
 
 MODES = ("deleted", "unwritable", "deleted-silently", "unwritable-silently")
 START = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
