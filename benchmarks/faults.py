@@ -67,17 +67,17 @@ async def kill(args: argparse.Namespace) -> list[Figure]:
 
 async def dead(args: argparse.Namespace) -> list[Figure]:
     out: list[Figure] = []
-    for pillar in sorted(dead_channels.PILLARS):
+    for feature in sorted(dead_channels.FEATURES):
         async with FakeDiscord(patch=True) as fake:
             with tempfile.TemporaryDirectory(prefix="rebound-dead-") as folder:
-                rep = await dead_channels.run(fake, Path(folder), args.servers, pillar=pillar)
+                rep = await dead_channels.run(fake, Path(folder), args.servers, feature=feature)
         told = max(rep.worst_failing("deleted"), rep.worst_failing("unwritable"))
         untold = max(
             rep.worst_failing("deleted-silently"), rep.worst_failing("unwritable-silently")
         )
         notices = rep.notice_counts
-        print(f"{pillar}: {len(rep.servers)} servers; notices per server: {dict(notices)}")
-        tag = f"dead {pillar} channels {len(rep.servers)} servers"
+        print(f"{feature}: {len(rep.servers)} servers; notices per server: {dict(notices)}")
+        tag = f"dead {feature} channels {len(rep.servers)} servers"
         out += [
             Figure(f"{tag} failing requests per channel (gateway said so)", told, "count", "<= 0"),
             Figure(

@@ -1,4 +1,4 @@
-"""Keyed pseudonyms and sealed tokens: the core the anonymous-stories pillar stands on.
+"""Keyed pseudonyms and sealed tokens: what anonymous stories stand on.
 
 Nothing here stores or logs an identifier in clear. Every derived value is keyed by the bot's
 secret key (REBOUND_SECRET_KEY or its key file, kept outside the data folder: bot/secret_key.py),

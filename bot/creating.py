@@ -4,7 +4,7 @@ private thread (and any other create, through :meth:`Creator.once`).
 A message carries a nonce and Discord returns the first one on a retry (bot.sending). These
 creates do not, so the bot makes them idempotent itself:
 
-1. **Intent first.** Call the creator from a job of the engine (bot.scheduling), put in the same
+1. **Intent first.** Call the creator from a scheduled job (bot.scheduling), put in the same
    transaction as the record it belongs to (a story's "posted" event, a roundup's week). The
    run's claim is the recorded intent; store what was made with the run's outcome (its
    Recorder). Give the handler ``resumable = True``: the scheduler then runs a claim a crash

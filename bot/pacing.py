@@ -6,7 +6,8 @@ discord.py only learns of the global limit from a 429. So the pacer sits on the 
 bot makes under its token waits here, the morning's posts, opening a DM, admin notices,
 discord.py's own retries, anything a feature sends. Interaction replies do not (Discord exempts
 them, and they have a 3-second deadline). The queue is short because the senders are a small
-pool, so a command's request waits a fraction of a second behind a rush, never the rush.
+pool, so a command's request waits a fraction of a second behind a busy morning, never the
+whole morning.
 
 The rule: requests leave evenly spaced, one per ``(1 s + guard) / rate``; at most ``rate`` in
 any second, with a guard for the moment between leaving here and reaching Discord. (A token

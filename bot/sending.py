@@ -212,7 +212,7 @@ class Sender:
     ) -> Sent:
         """One create-message request. Without a view, through discord.py's HTTP layer
         directly: the same request `channel.send` makes, without building a `Message` from the
-        answer that nobody reads (a tenth of a post's CPU in a morning rush). A view goes
+        answer that nobody reads (a tenth of a post's CPU on a busy morning). A view goes
         through `channel.send`, which also registers it for its buttons."""
         if view is not None:
             channel = self.client.get_partial_messageable(

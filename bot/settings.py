@@ -41,7 +41,7 @@ class Settings:
     tick_seconds: float
     affirmation_grace_minutes: int
     post_rate_per_second: float = 45.0
-    # The delivery engine: parallel sends, shards, how long run history is kept, and how long
+    # Scheduled work: parallel sends, shards, how long run history is kept, and how long
     # after a crash a run may be re-sent with its nonce (Discord's dedupe lasts a few minutes).
     send_workers: int = 16
     shard_count: int | None = None

@@ -861,7 +861,7 @@ def test_dayset_parse_accepts_choice_spellings(text: str, expected: str) -> None
     assert DaySet.parse(text).describe() == expected
 
 
-# -- one source of zone data (issue 17, part F) -----------------------------------------------
+# -- one source of zone data ------------------------------------------------------------------
 
 ROOT = Path(__file__).resolve().parents[2]
 # The zones whose rules differ between the system's 2025b and the package's 2026f, and a few more.

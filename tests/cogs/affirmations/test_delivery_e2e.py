@@ -1,4 +1,4 @@
-"""Delivery through the engine: exactly once through Discord's failures, a crash and outages."""
+"""Delivery through the scheduler: exactly once through Discord's failures, a crash and outages."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ async def crash_mid_send(app: RunningBot, world: Any) -> None:
 async def test_stored_then_5xx_gives_one_post(world: Any, tmp_path: Path) -> None:
     async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
         await setup(app, world)
-        # 503: the engine retries; 500: discord.py retries by itself. Same nonce both times.
+        # 503: the scheduler retries; 500: discord.py retries by itself. Same nonce both times.
         world.fake.fail_after_store("POST", MESSAGES, status=503)
         world.fake.fail_after_store("POST", MESSAGES, status=500)
         await app.advance_to(DUE + timedelta(minutes=1))

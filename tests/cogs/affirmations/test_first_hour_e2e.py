@@ -1,4 +1,4 @@
-"""What a new user found in their first hour (issue 7, items 1-10), each through the emulator."""
+"""What a new user found in their first hour, each through the emulator."""
 
 from __future__ import annotations
 

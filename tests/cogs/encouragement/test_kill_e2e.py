@@ -1,6 +1,6 @@
 """kill -9 of the real bot process (`python -m bot`) after Discord stored an Encourage post and
-before the member heard about it (issue 17, A6): the member, who saw the interaction fail, sends
-the same words again after the restart, and the thread has them once."""
+before the member heard about it: the member, who saw the interaction fail, sends the same words
+again after the restart, and the thread has them once."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The weekly roundup exactly once (issue 17, A2/A5): a forum roundup on "store then 5xx" and
-after a crash between its post and its record, and a roundup due while the server is out."""
+"""The weekly roundup exactly once: a forum roundup on "store then 5xx" and after a crash between
+its post and its record, and a roundup due while the server is out."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Encourage and OP replies as members meet them (issue 17: A6, B2, C4, part D), end to end.
+"""Encourage and OP replies as members meet them, end to end.
 
 One submission is one post, whatever Discord answers; a burst of Encourage stops at the limits;
 kind words are signed "a member" unless the member picks their name; a refused message is given

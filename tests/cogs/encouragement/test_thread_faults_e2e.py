@@ -1,6 +1,6 @@
-"""A story's thread and a forum story post are made exactly once whatever Discord answers
-(issue 17, A1/A2): "store then 5xx", a plain 503, a story left without its thread by an older
-version; and kind words and OP replies work once the thread exists."""
+"""A story's thread and a forum story post are made exactly once whatever Discord answers: "store
+then 5xx", a plain 503, a story left without its thread by an older version; and kind words and OP
+replies work once the thread exists."""
 
 from __future__ import annotations
 

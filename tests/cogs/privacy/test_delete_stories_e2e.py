@@ -1,5 +1,5 @@
 """/privacy delete takes the member's stories down from Discord with everything hanging off them,
-and their signed kind words and OP replies (issue 17, C1), end to end."""
+and their signed kind words and OP replies, end to end."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""/privacy export reads the same everywhere (issue 17, C5): Discord ids as strings, one key name
-per idea, yes/no as booleans, and no internal state a person cannot read."""
+"""/privacy export reads the same everywhere: Discord ids as strings, one key name per idea, yes/no
+as booleans, and no internal state a person cannot read."""
 
 from __future__ import annotations
 

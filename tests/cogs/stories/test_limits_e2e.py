@@ -1,6 +1,5 @@
-"""Limits that a burst must not walk through (issue 17, B1 and C10): forms submitted at once
-meet the cooldown and the daily limit as if they came one by one, and one form delivered twice
-is one story."""
+"""Limits that a burst must not walk through: forms submitted at once meet the cooldown and the
+daily limit as if they came one by one, and one form delivered twice is one story."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""kill -9 of the real bot process between storing a story and answering the member (issue 17,
-A7): the member saw "interaction failed", so the story is not posted unseen; their next /share
-offers it back, and posting it posts it once."""
+"""kill -9 of the real bot process between storing a story and answering the member: the member saw
+"interaction failed", so the story is not posted unseen; their next /share offers it back, and
+posting it posts it once."""
 
 from __future__ import annotations
 

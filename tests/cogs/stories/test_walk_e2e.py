@@ -1,5 +1,5 @@
-"""What members and moderators met in their first weeks (issue 17, parts B, C and D): each
-test walks one of them through the real bot."""
+"""What members and moderators met in their first weeks: each test walks one of them through the
+real bot."""
 
 from __future__ import annotations
 

@@ -249,7 +249,7 @@ async def test_a_milestone_post_discord_stored_before_answering_503_appears_once
         assert "That’s 3 days! I shared it" in reply.content
         (post,) = await milestone_posts(world)
         assert f"<@{world.alice.id}>" in post["content"] and post["mentions"] == []
-        # The engine recorded the run and the post's id with it.
+        # The scheduler recorded the run and the post's id with it.
         run = await app.store.fetchone(
             "SELECT status FROM job_runs WHERE kind = 'streaks.milestone'"
         )
