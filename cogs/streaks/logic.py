@@ -14,7 +14,7 @@ The rules, walking day by day from the first check-in to today:
 * Any other day without a check-in is missed: a held freeze covers it automatically (the streak
   continues), else the streak ends.
 
-Time-zone changes (the rule ``README.md`` documents):
+Time-zone changes (the rule docs/user-guide.md documents):
 
 1. A check-in belongs to the local date on which it was made, in the zone the member had then.
    Stored dates never move when the zone changes later.

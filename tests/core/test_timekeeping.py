@@ -953,7 +953,7 @@ def test_tzdata_is_pinned_to_exactly_the_installed_version() -> None:
 
 
 def test_an_hour_skipped_up_to_midnight_moves_the_post_to_the_next_day() -> None:
-    """What the README promises: America/Nuuk springs from 23:00 to 00:00 on Saturday
+    """What the user guide promises: America/Nuuk springs from 23:00 to 00:00 on Saturday
     28 March 2026, so a 23:30 post comes at Sunday 00:00 (still Saturday's post) and Sunday
     has two."""
     nuuk = ZoneInfo("America/Nuuk")
@@ -967,7 +967,7 @@ def test_an_hour_skipped_up_to_midnight_moves_the_post_to_the_next_day() -> None
 
 
 def test_a_repeated_hour_posts_on_its_first_pass() -> None:
-    """What the README promises: 01:30 on 1 November 2026 in New York happens twice; the post
+    """What the user guide promises: 01:30 on 1 November 2026 in New York happens twice; the post
     comes at the first (EDT), once."""
     plan = LocalSchedule(time(1, 30), NEW_YORK, DaySet.every_day())
     first = next_occurrence(plan, utc(2026, 10, 31, 12))
