@@ -41,7 +41,7 @@ async def test_kill_9_while_the_private_thread_is_made_leaves_one_thread_with_it
         general = guild.create_text_channel("general")
         room = guild.create_text_channel("accountability")
         alice = guild.add_member("alice")
-        bot = BotProcess(fake, tmp_path)
+        bot = BotProcess(fake, tmp_path, REBOUND_GUILD_READY_TIMEOUT="0.1")
         with fake.expect_rejections():
             await bot.start()
             await bot.connected()

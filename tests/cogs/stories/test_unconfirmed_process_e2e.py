@@ -36,7 +36,7 @@ async def test_kill_9_before_the_thank_you_keeps_the_story_back_and_posts_it_onc
         general = guild.create_text_channel("general")
         stories = guild.create_text_channel("stories")
         alice = guild.add_member("alice")
-        bot = BotProcess(fake, tmp_path / "state")
+        bot = BotProcess(fake, tmp_path / "state", REBOUND_GUILD_READY_TIMEOUT="0.1")
         await bot.start()
         try:
             await bot.ready()
