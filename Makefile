@@ -28,7 +28,8 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(PY) -m pytest -q
 
-# Every test except the slow ones (child processes, fault runs): a minute or two on a laptop.
+# Every test except those marked slow (child processes, fault runs, long real-time waits):
+# 1,044 of 1,090 tests, about three quarters of `make unit`'s time.
 quick: $(STAMP)
 	$(PY) -m pytest -q -m "not slow"
 
