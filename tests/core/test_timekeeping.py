@@ -114,7 +114,7 @@ def test_parse_time_rejects_other_text_naming_the_bad_value(text: str) -> None:
     assert "07:30" in message
 
 
-def test_parse_time_error_matches_the_house_style() -> None:
+def test_parse_time_error_names_the_value_and_gives_an_example() -> None:
     with pytest.raises(InvalidInput) as caught:
         parse_time("25:00")
     assert str(caught.value) == (

@@ -30,15 +30,15 @@ async def crash_mid_send(app: RunningBot, world: Any) -> None:
     but before the bot heard back: nothing recorded, the run left `claimed` (as after kill -9).
     """
     world.fake.latency = 2.0
-    rush = asyncio.create_task(app.advance_to(DUE + timedelta(seconds=1)))
+    morning = asyncio.create_task(app.advance_to(DUE + timedelta(seconds=1)))
     for _ in range(200):
         if posts(world.channel):
             break
         await asyncio.sleep(0.02)
     assert len(posts(world.channel)) == 1
-    rush.cancel()
+    morning.cancel()
     with contextlib.suppress(asyncio.CancelledError):
-        await rush
+        await morning
     app.bot.scheduler.drain_seconds = 0
     await app.stop()
     world.fake.latency = 0.0

@@ -264,7 +264,7 @@ async def test_a_milestone_post_discord_stored_before_answering_503_appears_once
         assert len(await milestone_posts(world)) == 1
 
 
-async def test_a_milestone_post_discord_keeps_failing_is_retried_by_the_engine_across_a_restart(
+async def test_a_milestone_post_discord_keeps_failing_is_retried_by_the_scheduler_across_a_restart(
     world: Any, tmp_path: Path
 ) -> None:
     async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
