@@ -28,8 +28,8 @@ from benchmarks.harness import quiet_logs
 from benchmarks.results import Figure, report
 from benchmarks.scenarios import write_scenario
 from fakecord import FakeDiscord
-from tests.faults import dead_channels, fuzz
-from tests.faults.kill import build_members, run_trials
+from tests.helpers.faults import dead_channels, fuzz
+from tests.helpers.faults.kill import build_members, run_trials
 
 
 async def kill(args: argparse.Namespace) -> list[Figure]:
@@ -67,17 +67,17 @@ async def kill(args: argparse.Namespace) -> list[Figure]:
 
 async def dead(args: argparse.Namespace) -> list[Figure]:
     out: list[Figure] = []
-    for pillar in sorted(dead_channels.PILLARS):
+    for feature in sorted(dead_channels.FEATURES):
         async with FakeDiscord(patch=True) as fake:
             with tempfile.TemporaryDirectory(prefix="rebound-dead-") as folder:
-                rep = await dead_channels.run(fake, Path(folder), args.servers, pillar=pillar)
+                rep = await dead_channels.run(fake, Path(folder), args.servers, feature=feature)
         told = max(rep.worst_failing("deleted"), rep.worst_failing("unwritable"))
         untold = max(
             rep.worst_failing("deleted-silently"), rep.worst_failing("unwritable-silently")
         )
         notices = rep.notice_counts
-        print(f"{pillar}: {len(rep.servers)} servers; notices per server: {dict(notices)}")
-        tag = f"dead {pillar} channels {len(rep.servers)} servers"
+        print(f"{feature}: {len(rep.servers)} servers; notices per server: {dict(notices)}")
+        tag = f"dead {feature} channels {len(rep.servers)} servers"
         out += [
             Figure(f"{tag} failing requests per channel (gateway said so)", told, "count", "<= 0"),
             Figure(

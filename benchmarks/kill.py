@@ -22,14 +22,14 @@ import time
 from pathlib import Path
 
 from fakecord import FakeDiscord
-from tests.core.test_rush_process_e2e import bot_env, posted, seed_rush, start_bot, wait_for
+from tests.helpers.process import bot_env, posted, seed_morning, start_bot, wait_for
 
 
 async def trial(servers: int, kills: int, latency: float) -> tuple[int, int, float, list[int]]:
     async with FakeDiscord(patch=False, latency=latency, jitter=0.02) as fake:
         with tempfile.TemporaryDirectory() as folder:
             data = Path(folder)
-            channels = await seed_rush(fake, data, servers)
+            channels = await seed_morning(fake, data, servers)
             env = bot_env(fake, data) | {"REBOUND_LOG_LEVEL": "WARNING"}
             points = sorted(random.Random().sample(range(1, servers - 1), kills))
             began: float | None = None

@@ -73,7 +73,7 @@ anonymous authors cannot be recognised again after a restore."""
 KEY_DIFFERS_LOG = (
     "The secret key in use is not the one this database was made with: earlier stories' "
     "authors will not be recognised (no OP replies, no DMs, blocks do not apply). Start with "
-    "the key the database was made with (see the README, Restoring)"
+    "the key the database was made with (see docs/operations.md, Restoring)"
 )
 
 KEY_DIFFERS = """\

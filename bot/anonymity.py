@@ -1,20 +1,8 @@
-"""Keyed pseudonyms and sealed tokens: the core the anonymous-stories pillar stands on.
+"""Keyed pseudonyms and sealed tokens: what anonymous stories stand on.
 
-Nothing here stores or logs an identifier in clear. Every derived value is keyed by the bot's
-secret key (REBOUND_SECRET_KEY or its key file, kept outside the data folder: bot/secret_key.py),
-so someone holding the database, the logs or a custom_id, but not the key, cannot link a story to
-its author — not even by trying every member id of a server, which defeats plain hashes. Someone
-holding the database *and* the key can: the README's "What the key unlocks" says exactly what.
-
-- `pseudonym(scope, user_id)`: a stable HMAC-SHA256 digest per (purpose, server, member). Ban
-  and rate-limit on the full digest (short ids collide).
-- `author_tag(post_id, user_id)`: proves "this member wrote that post" (for replying as OP)
-  without being comparable across posts.
-- `seal`/`unseal`: AES-GCM with a random nonce for the rare value that must travel and come
-  back (never a constant nonce: one known plaintext would expose the rest).
-- `key_check(secret_key)`: an HMAC of a constant under a subkey of its own, stored in the
-  database so that restore and check can tell whether a key is the one the database was made
-  with. It reveals nothing about the key or any member (one HMAC output of a public constant).
+`pseudonym`, `author_tag`, `seal`/`unseal` and `key_check`, each keyed by the bot's secret key,
+so nothing here stores or logs an identifier in clear. What each is for, and what someone
+holding the database (and the key) can learn: docs/design.md, "Keyed pseudonyms".
 """
 
 from __future__ import annotations

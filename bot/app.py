@@ -210,7 +210,7 @@ class Bot(commands.AutoShardedBot):
         await self.wait_until_ready()
         if self.freeze_cache_when_ready:
             # The guild cache filled by READY lives as long as the process: move it out of the
-            # cyclic collector's way, so full collections in a morning rush do not rescan it.
+            # cyclic collector's way, so full collections on a busy morning do not rescan it.
             gc.collect()
             gc.freeze()
         # From here a stop drains (Scheduler.stop) instead of cancelling: the start-up sweep

@@ -1,46 +1,8 @@
 """Exactly once for what Discord gives no nonce for: a thread on a message, a forum post, a
-private thread (and any other create, through :meth:`Creator.once`).
+private thread (and any other create, through `Creator.once`).
 
-A message carries a nonce and Discord returns the first one on a retry (bot.sending). These
-creates do not, so the bot makes them idempotent itself:
-
-1. **Intent first.** Call the creator from a job of the engine (bot.scheduling), put in the same
-   transaction as the record it belongs to (a story's "posted" event, a roundup's week). The
-   run's claim is the recorded intent; store what was made with the run's outcome (its
-   Recorder). Give the handler ``resumable = True``: the scheduler then runs a claim a crash
-   left behind again at any age (not only inside the nonce window), because a run of it looks
-   before it creates.
-2. **One request per attempt.** discord.py retries a 500/502/504 by itself inside one ``await``
-   (up to five requests); for these routes that is a second thread. Requests made here go out
-   once (:func:`single_attempt`: an aiohttp trace hook the bot installs turns a 5xx into
-   :class:`OutcomeUnknown` before discord.py can retry). Pacing and discord.py's handling of
-   Discord's own 429s (the request was not processed) still apply.
-3. **Look before trying again.** After a 5xx, a timeout or a dropped connection the create may
-   have happened. A thread on a message has that message's id, and a second create answers
-   160004 ("already created"), which counts as made. A forum post or a private thread is found
-   again among the channel's active and archived threads by its exact name (carry a marker of
-   ours in it, :func:`marked_name`) and by its owner, which must be the bot. Only then is it
-   tried again; after a few quick tries the run raises RetryLater and the scheduler tries later
-   (pass ``look_first=run.attempt > 1`` so a later run looks before its first request).
-
-API (``bot.creator``)::
-
-    thread_id = await bot.creator.thread_on_message(
-        channel_id, message_id, name="Story #4", auto_archive_minutes=10080
-    )
-    post = await bot.creator.forum_post(
-        forum, name="Story #4", look_first=run.attempt > 1, embed=embed, view=view,
-        applied_tags=[tag],
-    )                                          # -> CreatedPost(thread_id, message_id)
-    name = marked_name("Weekly check-in", bot.creator.marker("streaks.weekly", run.key))
-    thread_id = await bot.creator.private_thread(
-        channel_id, guild_id=guild_id, name=name, look_first=run.attempt > 1, invitable=False
-    )
-
-Errors are those of the sender: 403/404 raise :class:`~bot.sending.PermanentFailure`, a 400
-``"rejected"``; what may pass raises :class:`~bot.scheduling.RetryLater` (the same run is tried
-again later and looks first). A marker is an opaque keyed tag (no member id, not reversible
-without the bot's key), short enough to sit at the end of a thread's name.
+Intent first (a scheduled job), one request per attempt, look before trying again. The three
+rules and the API (`bot.creator`): docs/design.md, "Creating what takes no nonce".
 """
 
 from __future__ import annotations

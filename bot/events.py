@@ -1,29 +1,7 @@
 """Durable events: how one feature tells another that something happened, exactly once.
 
-``bot.dispatch`` is fire-and-forget: a crash, a stop or an error after the fact loses it, and
-nobody repairs what it should have started. An event here is written in the same transaction
-as the record it is about (a story's "posted"), and every subscriber's handler runs as a job of
-the engine (bot.scheduling): claimed once, retried on RetryLater, run again after a crash.
-
-    # the feature that knows (cogs/stories): inside the transaction that records the post
-    await scheduler.events.emit(conn, STORY_POSTED, story.public_id, {"story_id": 4, ...})
-
-    # a feature that cares (cogs/encouragement), in cog_load
-    class StoryThread:                       # a Subscriber
-        kind = "encouragement.story_thread"  # its job kind: one run per event
-        event = STORY_POSTED
-        resumable = True                     # optional: it looks before it creates
-        grace = timedelta(days=7)
-        async def handle(self, event: Event, run: DueRun) -> RunOutcome: ...
-    scheduler.events.subscribe(StoryThread(...))
-
-Each subscriber gets its own job ``(kind, event key)``, so one failing does not hold up the
-others. Emitting the same event (name, key, occurrence) again changes nothing once its run has
-happened: a repeat is harmless, and a feature may re-emit to repair (``to=`` one subscriber).
-Events are delivered to the subscribers registered when they are emitted. The event itself is
-a row of `events` (migration 0012; its data as JSON: ids and labels, never a member id or
-text), read by every run of a subscriber's job, retries included; it is pruned with the run
-history.
+An event is written in the transaction of the record it is about; each subscriber runs from it
+as a scheduled job of its own. How to emit and subscribe: docs/design.md, "Durable events".
 """
 
 from __future__ import annotations
@@ -60,7 +38,7 @@ class Subscriber(Protocol):
 
 
 class EventJob:
-    """The engine's handle on one subscriber: a one-shot job per event."""
+    """The scheduler's handle on one subscriber: a one-shot job per event."""
 
     def __init__(self, subscriber: Subscriber, store: Store) -> None:
         self.subscriber = subscriber

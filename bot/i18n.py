@@ -1,25 +1,9 @@
 """Command names and descriptions through discord.py's Translator, from each feature's
 cogs/<feature>/locales/*.yaml (and data/locales/*.yaml, for catalogs kept in one file).
 
-Keys come from the command tree itself, so a feature added later needs no code here, only
-entries in its catalogs (a test lists what is missing):
-
-    commands:
-      "affirmations dm on":            # the command's qualified name
-        name: on
-        description: Get a personal affirmation by DM each day at your own time.
-        options:
-          time: {name: time, description: "Your local time, 24-hour HH:MM, e.g. 07:30"}
-    choices:
-      "every day": every day           # a choice's name, as written in the code
-
-`en.yaml` is the English catalog: every command string of the feature, exactly as the code says
-it, for translators to start from. A catalog file is named after a Discord locale (`fr.yaml`,
-`pt-BR.yaml`) or lists the locales it serves under `locales:` (en.yaml serves en-US and en-GB).
-
-A translation equal to the code's own string is not sent: Discord shows the default to every
-locale without an entry, and each localization counts against the 8,000-character limit of a
-command's payload.
+Keys come from the command tree itself, so a feature added later needs only entries in its own
+locales/en.yaml (a test lists what is missing). The catalog format: docs/design.md, "Command
+names in other languages".
 """
 
 from __future__ import annotations

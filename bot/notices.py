@@ -11,7 +11,7 @@ Never a public surprise in a busy channel when a private way exists. One attempt
 retries (a notice is not worth a burst of failing requests). Notices are sent with mentions
 disabled; use `Bot.command_mention(...)` in the text for clickable commands.
 
-Sending goes through the engine's paced, idempotent sender (`bot.sending.Sender`, `bot.sender`).
+Sending goes through the scheduler's paced, idempotent sender (`bot.sending.Sender`, `bot.sender`).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ _UNDELIVERED = (discord.HTTPException, PermanentFailure, RetryLater)
 
 
 class NoticeSender(Protocol):
-    """What a notice is sent through: the engine's paced, idempotent sender (`bot.sending`)."""
+    """What a notice is sent through: the paced, idempotent sender (`bot.sending`)."""
 
     async def send(
         self, channel_id: int, *, nonce: str, guild_id: int | None = None, content: str | None

@@ -1,22 +1,7 @@
 """Keeps the bot's requests under Discord's global limit: 50 per second per bot token.
 
-Discord counts every response 429 towards a ban of 10,000 invalid requests per 10 minutes, and
-discord.py only learns of the global limit from a 429. So the pacer sits on the wire itself
-(an aiohttp trace hook discord.py's HTTP client runs before every request): every request the
-bot makes under its token waits here, the morning's posts, opening a DM, admin notices,
-discord.py's own retries, anything a feature sends. Interaction replies do not (Discord exempts
-them, and they have a 3-second deadline). The queue is short because the senders are a small
-pool, so a command's request waits a fraction of a second behind a rush, never the rush.
-
-The rule: requests leave evenly spaced, one per ``(1 s + guard) / rate``; at most ``rate`` in
-any second, with a guard for the moment between leaving here and reaching Discord. (A token
-bucket with a burst lets ``rate + burst`` through in a second: that is how a rate of 48 used to
-collect 429s.) No accepted setting (1 to 50 per second) can exceed the limit.
-
-``hold(seconds)`` stops everything for a while: after a 429 without ``Via`` (Cloudflare, not
-Discord, answered: the IP is being refused) more requests would only extend the ban.
-
-Real time, not the injected Clock: this paces requests on the wire, not business time.
+Every request under the bot's token waits here, evenly spaced; `hold(seconds)` stops them all
+for a while. Why it sits on the wire and why evenly spaced: docs/design.md, "Pacing requests".
 """
 
 from __future__ import annotations

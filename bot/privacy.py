@@ -1,25 +1,7 @@
 """What each feature stores about a member, so `/privacy export` and `/privacy delete` see it all.
 
-Every feature that stores anything about a member registers one `PersonalData` provider with the
-`PrivacyRegistry` (the Bot owns one: `bot.privacy`). A provider answers for its own tables only:
-
-- `export` returns readable rows (named fields, ISO 8601 times) per table;
-- `delete` removes them and says how many rows per table;
-- `delete_guild` removes everything kept for a server the bot left (after the retention period).
-
-Anonymous features find the member's rows through the member's keyed pseudonyms (`Subject`
-carries a function that derives them), never through an id stored in clear.
-
-A provider whose feature posts on Discord on the member's behalf may also have
-`remove_public(subject)` (see `PublicPosts`): the registry calls it before any row is deleted, so
-what the member posted (their stories with everything hanging off them, kind words signed with
-their name, OP replies) comes down from Discord through the feature's own delete path, while the
-records that find it still exist. It returns how many things it took down, by the same names.
-
-A provider may also list the tables it answers for in a `tables` attribute; a test checks that
-every table in the database is answered for by some provider (or is a declared core table).
-`export`/`delete` return every table they own as a key, even with nothing in it, so that the
-answer itself shows what was looked at.
+Each feature registers one `PersonalData` provider with the `PrivacyRegistry` (`bot.privacy`),
+answering for its own tables. What a provider must do: docs/design.md, "Personal data".
 """
 
 from __future__ import annotations

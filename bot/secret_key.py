@@ -1,16 +1,8 @@
 """The secret key: where it lives, how it is made, and how to tell it belongs to a database.
 
-Whoever holds the database *and* the key can link pseudonyms to members and unseal the ids of
-authors who asked for DMs (README, "What the key unlocks"). So the key is never in the data
-folder by default: it is ``REBOUND_SECRET_KEY`` (environment), or the file named by
-``REBOUND_SECRET_KEY_FILE``, by default ``<data folder>-key/secret.key`` beside the data folder
-(folder 0700, file 0600). One copy of the data folder (a backup, a disk image, a support
-archive) then holds the database without its key. A key left in the data folder by an older
-Rebound is moved out on the first start.
-
-The database records a *key check* (``meta.secret_key_check``): an HMAC of a constant under
-the key (bot/anonymity.py). It shows whether a key is the one the database was made with
-(restore and check warn when it is not) and reveals nothing about the key or any member.
+By default it is never in the data folder (`<data folder>-key/secret.key`, or
+`REBOUND_SECRET_KEY`), so one copy of the data folder never holds both. Why, and the key check
+the database records: docs/design.md, "The secret key".
 """
 
 from __future__ import annotations

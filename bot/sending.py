@@ -1,44 +1,8 @@
 """The paced, idempotent sender every scheduled feature sends through.
 
-How a feature uses it (server posts, DMs, story digests, weekly prompts, roundups)::
-
-    class WeeklyPromptJob:                      # a JobHandler (see bot.scheduling)
-        kind = "streaks.weekly"
-        ...
-        async def run(self, run: DueRun) -> tuple[Outcome, str | None]:
-            try:
-                message = await self.sender.send(
-                    channel_id, nonce=run.nonce, guild_id=guild_id, content=text
-                )
-            except PermanentFailure as failure:   # 403 / 404: Discord said no for good
-                await pause_my_schedule(failure.reason)
-                return "failed", failure.reason
-            await record(message.id)
-            return "done", None
-
-    scheduler.register(WeeklyPromptJob(...))                 # in the cog's cog_load
-    await scheduler.run_now("streaks.weekly", key, label)    # a "send it now" command
-
-- ``send(channel_id, *, nonce, ...)`` posts to a channel; ``send_dm(user_id, *, nonce,
-  channel_id=None, ...)`` to a member's DMs (pass the DM channel id you stored to make it one
-  request; the id used is on ``sent.channel_id``). Mentions default to none.
-- ``call(fn)`` runs any other request that is safe to repeat (an edit, a delete, a GET) with
-  the same pacing and error handling. A create Discord takes no nonce for (a thread, a forum
-  post, a private thread) goes through :mod:`bot.creating` instead (``bot.creator``): one
-  request per attempt, and a look for what an earlier attempt made before another.
-- Every request of the bot waits for the shared :class:`~bot.pacing.Pacer` (on the wire), so
-  a morning of posts, DMs and notices stays under Discord's global limit.
-- ``nonce``: use ``run.nonce`` (or ``run.nonce_for("notice")`` for a second message of one
-  run). Discord returns the first message instead of posting again when the same nonce reaches
-  the same channel within a few minutes, so retries and re-sends after a crash cannot double.
-- Errors: 403 (missing access or permissions, DMs closed) and 404 (unknown channel) raise
-  :class:`PermanentFailure` with a ``reason``: pause the schedule, tell the admins once, never
-  loop. A 400 raises it with reason ``"rejected"`` (a bug of ours: fail the run, do not pause).
-  5xx, timeouts, network errors and a 429 Discord's edge sent (no ``Via``: the IP is being
-  refused, so all sending holds for a while) are retried a couple of times at once, then raise
-  :class:`~bot.scheduling.RetryLater`: let it propagate and the scheduler tries the run again
-  later inside its grace window, with the same nonce. While the bot stops, retries give way at
-  once (RetryLater), so a stop never waits for a backoff.
+`send` and `send_dm` post with a nonce, so a retry or a re-send after a crash cannot double;
+`call` runs any other request that is safe to repeat. How a feature uses it, and what each
+error means: docs/design.md, "Sending exactly once".
 """
 
 from __future__ import annotations
@@ -212,7 +176,7 @@ class Sender:
     ) -> Sent:
         """One create-message request. Without a view, through discord.py's HTTP layer
         directly: the same request `channel.send` makes, without building a `Message` from the
-        answer that nobody reads (a tenth of a post's CPU in a morning rush). A view goes
+        answer that nobody reads (a tenth of a post's CPU on a busy morning). A view goes
         through `channel.send`, which also registers it for its buttons."""
         if view is not None:
             channel = self.client.get_partial_messageable(

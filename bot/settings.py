@@ -42,7 +42,7 @@ class Settings:
     log_level: str
     tick_seconds: float
     post_rate_per_second: float = 45.0
-    # The delivery engine: parallel sends, shards, how long run history is kept, and how long
+    # Scheduled work: parallel sends, shards, how long run history is kept, and how long
     # after a crash a run may be re-sent with its nonce (Discord's dedupe lasts a few minutes).
     send_workers: int = 16
     shard_count: int | None = None

@@ -1,6 +1,6 @@
 """Group commit: many small write transactions of the event loop, committed together.
 
-In a morning rush each post ends in a small write (the run's outcome, the post's message id,
+On a busy morning each post ends in a small write (the run's outcome, the post's message id,
 the server's deck). One transaction each is one round trip to SQLite's thread, one COMMIT and,
 at ``synchronous=FULL``, one fsync per post. :class:`GroupCommit` collects the writes that
 arrive within ``linger`` seconds and commits them in one transaction, each inside its own

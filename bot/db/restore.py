@@ -1,17 +1,7 @@
 """Putting a backup back: check it first, keep what it replaces, swap files atomically.
 
-Used by `python -m bot restore FILE` while holding the data folder's run lock (bot/runlock.py),
-so the bot is not running and cannot start half-way through.
-
-1. **Check the file** without changing it (opened `immutable`, so not even a -wal/-shm file
-   appears next to it): a SQLite header, `PRAGMA integrity_check` = ok, a schema version this
-   code knows (older is fine: the next start migrates it forward), and Rebound's core tables.
-2. **Copy it** with SQLite's backup API to a temporary file beside the database.
-3. **Keep the current database** as `backups/rebound-before-restore-<time>.db`, read through
-   SQLite so that writes still in its -wal file are included.
-4. **Swap**: remove the old -wal/-shm (a leftover WAL applied to another database corrupts it),
-   then `os.replace` the temporary file onto the database (atomic on one file system). Every
-   copy is created 0600 before SQLite writes to it.
+Used by `python -m bot restore FILE` while holding the data folder's run lock. The four steps
+and why each is needed: docs/design.md, "Restoring a backup".
 """
 
 from __future__ import annotations

@@ -1,18 +1,7 @@
-"""One source of time-zone data: the pinned ``tzdata`` package, for names and rules alike.
+"""One source of time-zone data: the pinned `tzdata` package, for names and rules alike.
 
-Python's ``zoneinfo`` reads a zone's rules from the operating system's folders first
-(``/usr/share/zoneinfo`` …, or ``PYTHONTZPATH``) and only falls back to the ``tzdata`` package.
-Zone *names* come from that package (``zones.py``), so on a machine whose system data is older
-than the package the bot would offer a zone under one year's rules and post under another's
-(Vancouver's midnight post an hour late on 2 November 2026 with the system's 2025b against the
-package's 2026f). With the search path emptied, every ``ZoneInfo(...)`` in the process reads the
-package: every machine running the same pinned ``tzdata`` (``pyproject.toml``) agrees to the
-second, whatever its operating system ships.
-
-:func:`use_packaged_zone_data` runs when the ``bot`` package is imported (``bot/__init__.py``;
-``cogs/__init__.py`` imports ``bot``), before any zone is read, so it holds for ``python -m
-bot``, the tests and the benchmarks alike. It changes process-wide state on purpose: a second
-source of rules anywhere in the process is the bug this prevents.
+`use_packaged_zone_data` empties zoneinfo's search path when `bot` is imported, so no system
+zone files are ever read. Why: docs/design.md, "One source of time-zone data".
 """
 
 from __future__ import annotations

@@ -1,19 +1,8 @@
 """Forms answered whenever Discord delivers them: after a restart, or an hour after opening.
 
-discord.py keeps an open modal in memory, keyed by its custom_id, until its timeout; a form
-submitted after a restart or past the timeout meets nothing, the member sees "This interaction
-failed", and what they wrote (a painful story, say) is gone. Discord puts no time limit on an
-open form, and the submission carries every value typed. So a :class:`PersistentModal` is never
-kept in memory. Like a DynamicItem, its class carries a template of its custom_id
-("feature:form:<opaque>:<token>"), and every submission, one minute or one day later, takes the
-same single path: the :class:`ModalRouter` matches the custom_id, the class rebuilds the form
-from it (``from_custom_id``), the submitted values fill it in, and its ``on_submit`` runs with the
-friendly error path of :class:`~bot.ui.views.BaseModal`.
-
-The custom_id carries only opaque ids (a story's random id, a week's row id, a setting's key) and
-a random token of the opened form, never a member: whoever submits is ``interaction.user``, and
-each feature checks they may. The token makes each opened form's custom_id unique, so a form
-delivered twice can be recognised (``submission_key``).
+A `PersistentModal` is never kept in memory: the `ModalRouter` matches a submission's custom_id
+("feature:form:<opaque>:<token>") and the class rebuilds the form from it. Why, and what the
+custom_id may carry: docs/design.md, "Forms that survive a restart".
 """
 
 from __future__ import annotations

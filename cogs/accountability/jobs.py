@@ -7,7 +7,7 @@ channel.
 
 The private thread is a job of its own (`accountability.thread`, one per week), because Discord
 takes no nonce for creating a thread: the weekly run puts it, keyed by the week, and the
-engine runs it once. It is `resumable`: the thread is made through `bot.creator`, which sends
+scheduler runs it once. It is `resumable`: the thread is made through `bot.creator`, which sends
 the create once (no blind retry of a 5xx) and, on a later attempt or after a crash at any age,
 first looks for the thread an earlier attempt made (found by a keyed marker at the end of its
 name: no member id in it). The prompt inside is sent with the run's nonce, and a later attempt

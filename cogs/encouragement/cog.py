@@ -78,7 +78,7 @@ class EncouragementCog(commands.Cog, name="Encouragement"):
     # -- story events (dispatched by the stories feature) ---------------------------------------
 
     async def repair_threads(self) -> int:
-        """At load, before the engine starts: a story posted without its thread (an older
+        """At load, before the scheduler starts: a story posted without its thread (an older
         version opened it from a fire-and-forget event a crash could lose) gets the thread's
         job now. A story whose thread job already ran is not run again (same occurrence)."""
         since = self.bot.clock.now() - REPAIR_WINDOW

@@ -1,5 +1,5 @@
 """The scheduler's view of encouragement: author digests and weekly roundups are due work of the
-one engine (claimed once per occurrence, across restarts), run by the service."""
+one scheduler (claimed once per occurrence, across restarts), run by the service."""
 
 from __future__ import annotations
 

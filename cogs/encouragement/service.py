@@ -69,9 +69,9 @@ class EncouragementService:
         stage: str | None,
     ) -> tuple[Outcome, str | None]:
         """Give a posted story its thread: one on the message in a text channel, the post
-        itself in a forum. A job of the engine (STORY_THREAD_JOB, from the stories feature's
+        itself in a forum. A scheduled job (STORY_THREAD_JOB, from the stories feature's
         durable "posted" event), so it runs once and again after a crash: the thread on a
-        message is made through the engine's creator (bot/creating.py): one request per
+        message is made through the scheduler's creator (bot/creating.py): one request per
         attempt, and 160004 means it exists (its id is the message's). Raises RetryLater for
         what may pass (an outage, a 5xx)."""
         if not await self.stories.is_posted(story_id):
@@ -229,7 +229,7 @@ class EncouragementService:
             link=link,
         )
         try:
-            # The engine's paced sender: the run's nonce makes a re-send after a crash a no-op;
+            # The scheduler's paced sender: the run's nonce makes a re-send after a crash a no-op;
             # a passing failure raises RetryLater and the scheduler tries again (same nonce).
             await self.bot.sender.send_dm(recipient, nonce=nonce, content=text)
         except PermanentFailure:
@@ -291,9 +291,9 @@ class EncouragementService:
     async def post_roundup(
         self, guild_id: int, week: str, zone: str, nonce: str, *, retrying: bool = False
     ) -> tuple[Outcome, str | None]:
-        """Post the week's roundup (a job of the engine: its claim is the intent). In a text
+        """Post the week's roundup (a scheduled job: its claim is the intent). In a text
         channel it is a message with the run's nonce; in a forum, a post, which takes no
-        nonce: made through the engine's creator (bot/creating.py), looked for by its name
+        nonce: made through the scheduler's creator (bot/creating.py), looked for by its name
         first when an earlier run may have made it (`retrying`). During an outage it waits
         for the server (RetryLater) instead of giving up."""
         if not await self.repo.roundup_enabled(guild_id):

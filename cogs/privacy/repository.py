@@ -81,7 +81,7 @@ class PresenceRepository:
 
 
 class PresencePersonalData:
-    """Per-server core rows (server_presence, and the house's guild_settings: notices channel,
+    """Per-server core rows (server_presence, and the core's guild_settings: notices channel,
     default zone) hold servers, not members: nothing to export or delete for a member; a purged
     server's rows go with the rest of its data."""
 

@@ -3,7 +3,7 @@
 Rows are found through the member's keyed pseudonyms in each server (`stories:<guild>` for
 authors, `story-reports:<guild>` for reporters); no member id is stored to search by.
 Blocks are exported but kept on delete: a moderation decision must not be undone by asking
-for one's data to be deleted (see the README).
+for one's data to be deleted (see docs/design.md).
 """
 
 from __future__ import annotations

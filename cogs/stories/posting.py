@@ -2,7 +2,7 @@
 the moderators' queue, deleting, DMs to authors who asked, notices to admins.
 
 A story is never sent as an interaction response or followup: Discord marks those with the
-member who used the command. Scheduled sends go through the engine's paced sender
+member who used the command. Scheduled sends go through the scheduler's paced sender
 (`bot.sender`) with a nonce made from the story, so a retry or a re-send after a crash returns
 the first message instead of posting a second. Every send disables all mentions.
 """
@@ -94,7 +94,7 @@ class DiscordPublisher:
     ) -> tuple[int, int]:
         """(thread id, starter message id) of the story's forum post, tagged with its stage.
 
-        Forum posts take no nonce, so the engine's creator makes it (bot/creating.py): one
+        Forum posts take no nonce, so the scheduler's creator makes it (bot/creating.py): one
         request per attempt (discord.py does not send a 500 again by itself), and before any
         other attempt it looks for the post by its title ("Story #N" is unique per server)
         among the forum's active and archived posts of the bot."""

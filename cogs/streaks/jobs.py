@@ -1,7 +1,7 @@
-"""A milestone's announcement as the engine's due work: one post per (member, streak, milestone).
+"""A milestone's announcement as scheduled work: one post per (member, streak, milestone).
 
 The check-in that reaches a milestone claims it (`streak_celebrations`) and puts this job in the
-same transaction, due at once. The engine then runs it like every other post: claimed once,
+same transaction, due at once. The scheduler then runs it like every other post: claimed once,
 sent through the paced sender with the run's nonce (a retry, a re-send after a crash or a 5xx
 after Discord stored the post shows it once), retried inside its grace window when Discord or the
 server is away for a while, and the post's id recorded with the run's outcome.

@@ -1,27 +1,8 @@
 """Pure streak arithmetic: no Discord, no database, no clock. Every "now" is passed in.
 
-A member's streak is worked out from a log of check-ins keyed by *local date* (never stored as a
-running counter), so a backfill, a pause or a rest-day change is just a different input, and the
-answer can always be recomputed and explained.
-
-The rules, walking day by day from the first check-in to today:
-
-* A day with a check-in counts: the streak grows by one (a check-in on a rest day or during a
-  pause counts too). Every 7th counted day of a streak earns a freeze, at most 2 held.
-* Today is pending until the member's local day is over: it never breaks anything.
-* A day without a check-in is neutral (the streak neither grows nor breaks) when it is a paused
-  day, a travel day (see below) or a rest day, in that order of precedence.
-* Any other day without a check-in is missed: a held freeze covers it automatically (the streak
-  continues), else the streak ends.
-
-Time-zone changes (the rule ``README.md`` documents):
-
-1. A check-in belongs to the local date on which it was made, in the zone the member had then.
-   Stored dates never move when the zone changes later.
-2. "Today" is the local date in the current zone, but never earlier than the latest date already
-   checked in: moving west never offers a second check-in for a date already done.
-3. Moving east, the dates the change jumps over (from the old zone's today up to, not including,
-   the new zone's today) become travel days: neutral, so moving east never costs a day.
+A streak is recomputed from the log of check-ins keyed by local date, never kept as a counter.
+The rules (counted, neutral and missed days, freezes, the time-zone change rule) are in
+docs/design.md, "Streak arithmetic", and for members in docs/user-guide.md.
 """
 
 from __future__ import annotations

@@ -41,7 +41,7 @@ class CheckinOutcome:
     backfilled: bool
     counts: Counts
     snapshot: Snapshot
-    # The milestone announced (claimed for this streak, its post put to the engine), if any.
+    # The milestone announced (claimed for this streak, its post scheduled), if any.
     milestone: int | None
     # The highest milestone this check-in reached (celebrated in the reply even when not shared).
     reached: int | None
@@ -159,7 +159,7 @@ class StreakService:
         )
 
     async def _announce(self, conn: aiosqlite.Connection, key: MilestoneKey) -> None:
-        """The milestone's post, as the engine's job, in the check-in's own transaction."""
+        """The milestone's post, as a scheduled job, in the check-in's own transaction."""
         assert self.scheduler is not None
         now = self.clock.now()
         await self.scheduler.put_job(

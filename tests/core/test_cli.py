@@ -6,37 +6,20 @@ import json
 import os
 import re
 import stat
-import subprocess
-import sys
 import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers.cli import run_cli
+
 # Discord's CHAT_INPUT name rule, ^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$, lowercase;
 # \w without "_" is letters and digits (Devanagari and Thai marks included via \w).
 NAME = re.compile(r"^[-_'\w]{1,32}$")
 
 
-def run_cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "REBOUND_"))}
-    clean.update(
-        REBOUND_ENV_FILE=str(tmp_path / "no.env"),
-        REBOUND_DATA_DIR=str(tmp_path / "state"),
-        **env,
-    )
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
+@pytest.mark.slow
 def test_run_without_token_explains_and_exits_2_creating_nothing(tmp_path: Path) -> None:
     result = run_cli(tmp_path)
     assert result.returncode == 2
@@ -47,6 +30,7 @@ def test_run_without_token_explains_and_exits_2_creating_nothing(tmp_path: Path)
     assert not (tmp_path / "state").exists()
 
 
+@pytest.mark.slow
 def test_bad_setting_is_named_without_a_traceback(tmp_path: Path) -> None:
     result = run_cli(tmp_path, "check", REBOUND_LOG_LEVEL="shouty")
     assert result.returncode == 2
@@ -68,6 +52,7 @@ def _check_command(command: dict[str, Any]) -> None:
             _check_command(option)
 
 
+@pytest.mark.slow
 def test_commands_prints_the_sync_payload_with_valid_names(tmp_path: Path) -> None:
     result = run_cli(tmp_path, "commands")
     assert result.returncode == 0, result.stderr
@@ -82,6 +67,7 @@ def test_commands_prints_the_sync_payload_with_valid_names(tmp_path: Path) -> No
     assert not (tmp_path / "state").exists()
 
 
+@pytest.mark.slow
 def test_check_reports_content_and_a_missing_database(tmp_path: Path) -> None:
     result = run_cli(tmp_path, "check")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -90,6 +76,7 @@ def test_check_reports_content_and_a_missing_database(tmp_path: Path) -> None:
     assert not (tmp_path / "state").exists()
 
 
+@pytest.mark.slow
 def test_check_flags_a_database_from_the_future(tmp_path: Path) -> None:
     import sqlite3
 
@@ -103,6 +90,7 @@ def test_check_flags_a_database_from_the_future(tmp_path: Path) -> None:
     assert "newer than this code" in result.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("client_id", ["123456789012345678"])
 def test_invite_lists_least_permissions_with_reasons(tmp_path: Path, client_id: str) -> None:
     result = run_cli(tmp_path, "invite", "--client-id", client_id)
@@ -118,6 +106,7 @@ def test_invite_lists_least_permissions_with_reasons(tmp_path: Path, client_id: 
     assert "Send Messages:" in result.stdout
 
 
+@pytest.mark.slow
 def test_backup_copies_the_database_consistently(tmp_path: Path) -> None:
     import sqlite3
 
@@ -139,6 +128,7 @@ def test_backup_copies_the_database_consistently(tmp_path: Path) -> None:
     assert "secret key" in result.stdout
 
 
+@pytest.mark.slow
 def test_backup_without_a_database_says_so(tmp_path: Path) -> None:
     result = run_cli(tmp_path, "backup")
     assert result.returncode == 1
@@ -146,6 +136,7 @@ def test_backup_without_a_database_says_so(tmp_path: Path) -> None:
     assert not (tmp_path / "state").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("client_id", ["abc", "12345", "1234567890123456789012", "12 34"])
 def test_invite_refuses_a_client_id_that_is_not_an_application_id(
     tmp_path: Path, client_id: str
@@ -156,6 +147,7 @@ def test_invite_refuses_a_client_id_that_is_not_an_application_id(
     assert "discord.com/oauth2" not in result.stdout
 
 
+@pytest.mark.slow
 def test_invite_asks_only_for_what_the_features_in_this_build_use(tmp_path: Path) -> None:
     from bot.app import feature_extensions
 
@@ -169,6 +161,7 @@ def test_invite_asks_only_for_what_the_features_in_this_build_use(tmp_path: Path
     assert ("Create Public Threads:" in result.stdout) == bool(perms & create_public_threads)
 
 
+@pytest.mark.slow
 def test_backup_to_a_missing_folder_is_an_error_and_creates_nothing(tmp_path: Path) -> None:
     import sqlite3
 
@@ -241,6 +234,7 @@ def test_a_backup_is_private_from_its_first_byte(
     assert seen and all(modes == {0o600} for modes in seen.values()), seen
 
 
+@pytest.mark.slow
 def test_backup_never_overwrites_an_existing_file(tmp_path: Path) -> None:
     import sqlite3
 
@@ -255,6 +249,7 @@ def test_backup_never_overwrites_an_existing_file(tmp_path: Path) -> None:
     assert target.read_text() == "someone's file"
 
 
+@pytest.mark.slow
 def test_backup_never_copies_the_secret_key(tmp_path: Path) -> None:
     """Part E: the key lives beside the data folder and no backup carries it."""
     import sqlite3
@@ -281,6 +276,7 @@ def test_backup_never_copies_the_secret_key(tmp_path: Path) -> None:
             assert key.encode() not in path.read_bytes(), path
 
 
+@pytest.mark.slow
 def test_check_says_a_key_in_the_data_folder_will_be_moved_out(tmp_path: Path) -> None:
     state = tmp_path / "state"
     state.mkdir()

@@ -1,4 +1,4 @@
-"""House rules that are easy to break without noticing, checked over the source."""
+"""Code conventions that are easy to break without noticing, checked over the source."""
 
 from __future__ import annotations
 

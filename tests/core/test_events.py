@@ -1,5 +1,5 @@
 """Durable events (bot/events.py): recorded with the caller's transaction, delivered to each
-subscriber as a job of the engine, once, retries and restarts included."""
+subscriber as a scheduled job, once, retries and restarts included."""
 
 from __future__ import annotations
 

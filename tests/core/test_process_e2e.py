@@ -14,8 +14,12 @@ import stat
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.anonymity import key_check
 from fakecord import FakeDiscord
+
+pytestmark = pytest.mark.slow  # starts the bot as a child process
 
 ROOT = Path(__file__).resolve().parents[2]
 

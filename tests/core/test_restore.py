@@ -6,25 +6,14 @@ import sqlite3
 import threading
 from pathlib import Path
 
+import pytest
+
 from bot.anonymity import key_check
 from bot.db.connection import load_migrations
 from bot.runlock import hold_run_lock
-from tests.core.test_cli import run_cli
+from tests.helpers.cli import make_rebound_db, run_cli
 
 LATEST = load_migrations()[-1][0]
-
-
-def make_rebound_db(path: Path, *, marker: str = "original") -> None:
-    """A real Rebound database (every migration applied) with one recognisable row."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA journal_mode = WAL")
-    for _, _, sql in load_migrations():
-        conn.executescript(sql)
-    conn.execute(f"PRAGMA user_version = {LATEST}")
-    conn.execute("INSERT INTO meta (key, value) VALUES ('marker', ?)", (marker,))
-    conn.commit()
-    conn.close()
 
 
 def marker_of(path: Path) -> str:
@@ -35,6 +24,7 @@ def marker_of(path: Path) -> str:
         conn.close()
 
 
+@pytest.mark.slow
 def test_restore_puts_the_backup_back_and_keeps_the_database_it_replaced(tmp_path: Path) -> None:
     db = tmp_path / "state" / "rebound.db"
     make_rebound_db(db, marker="before")
@@ -53,6 +43,7 @@ def test_restore_puts_the_backup_back_and_keeps_the_database_it_replaced(tmp_pat
     assert sorted(p.name for p in tmp_path.glob("saved.db*")) == ["saved.db"]
 
 
+@pytest.mark.slow
 def test_restore_refuses_while_the_bot_holds_the_data_folder(tmp_path: Path) -> None:
     db = tmp_path / "state" / "rebound.db"
     make_rebound_db(db, marker="live")
@@ -67,6 +58,7 @@ def test_restore_refuses_while_the_bot_holds_the_data_folder(tmp_path: Path) -> 
     assert marker_of(db) == "live"
 
 
+@pytest.mark.slow
 def test_restore_refuses_a_file_that_is_not_a_database(tmp_path: Path) -> None:
     make_rebound_db(tmp_path / "state" / "rebound.db", marker="live")
     bogus = tmp_path / "notes.txt"
@@ -79,6 +71,7 @@ def test_restore_refuses_a_file_that_is_not_a_database(tmp_path: Path) -> None:
     assert marker_of(tmp_path / "state" / "rebound.db") == "live"
 
 
+@pytest.mark.slow
 def test_restore_refuses_a_damaged_backup(tmp_path: Path) -> None:
     make_rebound_db(tmp_path / "state" / "rebound.db", marker="live")
     backup = tmp_path / "damaged.db"
@@ -105,6 +98,7 @@ def test_restore_refuses_a_damaged_backup(tmp_path: Path) -> None:
     assert marker_of(tmp_path / "state" / "rebound.db") == "live"
 
 
+@pytest.mark.slow
 def test_restore_refuses_a_backup_from_a_newer_schema(tmp_path: Path) -> None:
     make_rebound_db(tmp_path / "state" / "rebound.db", marker="live")
     backup = tmp_path / "future.db"
@@ -120,6 +114,7 @@ def test_restore_refuses_a_backup_from_a_newer_schema(tmp_path: Path) -> None:
     assert marker_of(tmp_path / "state" / "rebound.db") == "live"
 
 
+@pytest.mark.slow
 def test_restore_refuses_a_sqlite_file_that_is_not_rebounds(tmp_path: Path) -> None:
     other = tmp_path / "other.db"
     conn = sqlite3.connect(other)
@@ -134,6 +129,7 @@ def test_restore_refuses_a_sqlite_file_that_is_not_rebounds(tmp_path: Path) -> N
     assert not (tmp_path / "state").exists()
 
 
+@pytest.mark.slow
 def test_a_backup_taken_during_writes_restores_to_a_consistent_database(tmp_path: Path) -> None:
     """A writer commits transfers between two accounts (the total never changes) and a ledger
     row per transfer, as fast as it can, while `backup` runs; the restored copy must hold whole
@@ -202,6 +198,7 @@ def _record_key(path: Path, key: str) -> None:
     conn.close()
 
 
+@pytest.mark.slow
 def test_restore_warns_when_the_key_in_use_is_not_the_backups(tmp_path: Path) -> None:
     """Part E: pseudonyms made with one key mean nothing under another; say so, show no key."""
     backup = tmp_path / "saved.db"
@@ -217,6 +214,7 @@ def test_restore_warns_when_the_key_in_use_is_not_the_backups(tmp_path: Path) ->
     assert key_check(in_use.encode()) not in result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_restore_confirms_the_key_file_is_the_backups(tmp_path: Path) -> None:
     backup = tmp_path / "saved.db"
     make_rebound_db(backup)

@@ -141,7 +141,7 @@ def test_secret_key_from_environment_creates_no_file(tmp_path: Path) -> None:
     assert not (tmp_path / "s-key").exists()
 
 
-def test_engine_settings_default_to_automatic_shards_and_a_safe_rate(tmp_path: Path) -> None:
+def test_scheduler_settings_default_to_automatic_shards_and_a_safe_rate(tmp_path: Path) -> None:
     settings = load(tmp_path)
     assert settings.shard_count is None
     assert settings.post_rate_per_second == 45
@@ -150,7 +150,7 @@ def test_engine_settings_default_to_automatic_shards_and_a_safe_rate(tmp_path: P
     assert settings.nonce_window_seconds == 120
 
 
-def test_engine_settings_are_read_and_checked(tmp_path: Path) -> None:
+def test_scheduler_settings_are_read_and_checked(tmp_path: Path) -> None:
     settings = load(
         tmp_path,
         REBOUND_SHARD_COUNT="3",

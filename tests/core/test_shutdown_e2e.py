@@ -11,9 +11,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from fakecord import FakeDiscord
-from tests.core.test_cli import run_cli
-from tests.core.test_restore import make_rebound_db
+from tests.helpers.cli import make_rebound_db, run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,6 +44,7 @@ async def start_bot(fake: FakeDiscord, tmp_path: Path) -> asyncio.subprocess.Pro
     return child
 
 
+@pytest.mark.slow
 async def test_sigterm_mid_traffic_exits_0_and_keeps_every_acknowledged_write(
     tmp_path: Path,
 ) -> None:

@@ -114,7 +114,7 @@ def test_parse_time_rejects_other_text_naming_the_bad_value(text: str) -> None:
     assert "07:30" in message
 
 
-def test_parse_time_error_matches_the_house_style() -> None:
+def test_parse_time_error_names_the_value_and_gives_an_example() -> None:
     with pytest.raises(InvalidInput) as caught:
         parse_time("25:00")
     assert str(caught.value) == (
@@ -861,7 +861,7 @@ def test_dayset_parse_accepts_choice_spellings(text: str, expected: str) -> None
     assert DaySet.parse(text).describe() == expected
 
 
-# -- one source of zone data (issue 17, part F) -----------------------------------------------
+# -- one source of zone data ------------------------------------------------------------------
 
 ROOT = Path(__file__).resolve().parents[2]
 # The zones whose rules differ between the system's 2025b and the package's 2026f, and a few more.
@@ -914,6 +914,7 @@ def _zone_answers(system_zone_folder: Path) -> list[str]:
     return answers
 
 
+@pytest.mark.slow
 def test_the_systems_zone_files_change_no_answer(tmp_path: Path) -> None:
     """Part F: a machine with no zone files, one whose files disagree with the package (here:
     every probed zone has Berlin's rules) and this machine's own folder post at the same
@@ -952,7 +953,7 @@ def test_tzdata_is_pinned_to_exactly_the_installed_version() -> None:
 
 
 def test_an_hour_skipped_up_to_midnight_moves_the_post_to_the_next_day() -> None:
-    """What the README promises: America/Nuuk springs from 23:00 to 00:00 on Saturday
+    """What the user guide promises: America/Nuuk springs from 23:00 to 00:00 on Saturday
     28 March 2026, so a 23:30 post comes at Sunday 00:00 (still Saturday's post) and Sunday
     has two."""
     nuuk = ZoneInfo("America/Nuuk")
@@ -966,7 +967,7 @@ def test_an_hour_skipped_up_to_midnight_moves_the_post_to_the_next_day() -> None
 
 
 def test_a_repeated_hour_posts_on_its_first_pass() -> None:
-    """What the README promises: 01:30 on 1 November 2026 in New York happens twice; the post
+    """What the user guide promises: 01:30 on 1 November 2026 in New York happens twice; the post
     comes at the first (EDT), once."""
     plan = LocalSchedule(time(1, 30), NEW_YORK, DaySet.every_day())
     first = next_occurrence(plan, utc(2026, 10, 31, 12))

@@ -14,26 +14,12 @@ from typing import Any
 from bot.ui.modals import FORM_CLOSED
 from cogs.accountability import messages as acct_msg
 from cogs.stories import messages as stories_msg
-from tests.cogs.encouragement.helpers import shared_story
-from tests.cogs.stories.helpers import STORY, configure, open_share, posts, story_world
 from tests.harness import running_bot
+from tests.helpers.encouragement import shared_story
+from tests.helpers.stories import STORY, configure, open_share, posts, story_world
+from tests.helpers.ui import expire_open_views
 
 STORY_VALUES = {stories_msg.FIELD_STORY: STORY, stories_msg.FIELD_STAGE: ["final_round"]}
-
-
-def expire_open_views(bot: Any) -> int:
-    """What discord.py does when a view's or modal's timeout runs out (its timer calls
-    ``_dispatch_timeout``): the copy it keeps in memory goes. Calling it now stands for
-    waiting the 15 minutes (or more) a member may spend on a form."""
-    store = bot._connection._view_store
-    views = {item.view for items in store._views.values() for item in items.values() if item.view}
-    views |= set(store._modals.values())
-    expired = 0
-    for view in views:
-        if view.timeout is not None:
-            view._dispatch_timeout()
-            expired += 1
-    return expired
 
 
 async def test_a_story_form_opened_before_a_restart_is_accepted_after_it(

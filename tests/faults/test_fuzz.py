@@ -6,9 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from fakecord import FakeDiscord
 from fakecord.messages import build_message
-from tests.faults.fuzz import leaves, ping_risks, run
+from tests.helpers.faults.fuzz import leaves, ping_risks, run
 
 
 def test_leaves_walk_groups_and_subcommands() -> None:
@@ -38,6 +40,7 @@ def test_leaves_walk_groups_and_subcommands() -> None:
     assert leaves(payload)[1].options[0]["name"] == "time"
 
 
+@pytest.mark.slow
 async def test_fuzzed_commands_and_modals_break_nothing(tmp_path: Path) -> None:
     async with FakeDiscord(allow_rejections=True) as fake:
         report = await run(fake, tmp_path, count=300)
@@ -50,6 +53,7 @@ async def test_fuzzed_commands_and_modals_break_nothing(tmp_path: Path) -> None:
     assert report.invocation_errors == 0
 
 
+@pytest.mark.slow
 async def test_the_mention_check_flags_what_could_ping(tmp_path: Path) -> None:
     async with FakeDiscord() as fake:
         guild = fake.create_guild("Circle")

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from benchmarks.scenarios import write_scenario
 from fakecord import FakeDiscord
-from tests.faults.kill import build_members, run_trials
+from tests.helpers.faults.kill import build_members, run_trials
+
+pytestmark = pytest.mark.slow  # starts the bot as a child process
 
 
 async def test_kill_9_during_writes_loses_no_acknowledged_write_and_doubles_none(

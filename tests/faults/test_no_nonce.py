@@ -1,6 +1,6 @@
-"""Faults on the real process (`python -m bot`) for what Discord gives no nonce for (issue 17):
-kill -9 between a story's post and its thread (A1), a restart later than Discord's nonce window
-(A3), SIGTERM while the start-up sweep sends (A4). Each ends with exactly one of each thing."""
+"""Faults on the real process (`python -m bot`) for what Discord gives no nonce for: kill -9 between
+a story's post and its thread, a restart later than Discord's nonce window, SIGTERM while the
+start-up sweep sends. Each ends with exactly one of each thing."""
 
 from __future__ import annotations
 
@@ -16,8 +16,10 @@ import pytest
 
 from benchmarks.harness import BotProcess, read_db
 from fakecord import FakeDiscord
-from tests.cogs.encouragement.helpers import encourage_post
-from tests.cogs.stories.helpers import StoryWorld, configure, posts, share
+from tests.helpers.encouragement import encourage_post
+from tests.helpers.stories import StoryWorld, configure, posts, share
+
+pytestmark = pytest.mark.slow  # starts the bot as a child process
 
 FROM_MESSAGE = "/channels/{channel_id}/messages/{message_id}/threads"
 
@@ -115,7 +117,7 @@ async def test_a_restart_past_the_nonce_window_does_not_post_a_story_twice(
             )
             await fake.settle()
             assert len(posts(w.stories)) == 1
-            # The engine's rule: past the nonce window a re-send could double it.
+            # The scheduler's rule: past the nonce window a re-send could double it.
             assert runs(bot, "story_post") == ["interrupted"]
         finally:
             await bot.stop()

@@ -1,5 +1,5 @@
 -- Durable events (bot/events.py): what a feature recorded as happened, in the transaction of its
--- own record (a story's "posted"). Each subscriber runs from it as a job of the engine; the job's
+-- own record (a story's "posted"). Each subscriber runs from it as a scheduled job; the job's
 -- runs read the event here (a retried run no longer has its one-shot job's rule). Only ids and
 -- labels, never a member id or text. Pruned with the run history.
 CREATE TABLE events (

@@ -13,8 +13,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from benchmarks.harness import BotProcess, read_db
 from fakecord import FakeDiscord
+
+pytestmark = pytest.mark.slow  # starts the bot as a child process
 
 # Every answer of the local Discord waits this long (the work is done on arrival): the window
 # in which the thread exists on Discord and the bot has not heard so.
@@ -37,7 +41,7 @@ async def test_kill_9_while_the_private_thread_is_made_leaves_one_thread_with_it
         general = guild.create_text_channel("general")
         room = guild.create_text_channel("accountability")
         alice = guild.add_member("alice")
-        bot = BotProcess(fake, tmp_path)
+        bot = BotProcess(fake, tmp_path, REBOUND_GUILD_READY_TIMEOUT="0.1")
         with fake.expect_rejections():
             await bot.start()
             await bot.connected()

@@ -1,4 +1,4 @@
-"""Delivery through the engine: exactly once through Discord's failures, a crash and outages."""
+"""Delivery through the scheduler: exactly once through Discord's failures, a crash and outages."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from typing import Any
 import discord
 
 from fakecord import FakeDiscord
-from tests.cogs.affirmations.helpers import posts, setup
 from tests.harness import RunningBot, running_bot
+from tests.helpers.affirmations import posts, setup
 
 START = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
 DUE = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -30,15 +30,15 @@ async def crash_mid_send(app: RunningBot, world: Any) -> None:
     but before the bot heard back: nothing recorded, the run left `claimed` (as after kill -9).
     """
     world.fake.latency = 2.0
-    rush = asyncio.create_task(app.advance_to(DUE + timedelta(seconds=1)))
+    morning = asyncio.create_task(app.advance_to(DUE + timedelta(seconds=1)))
     for _ in range(200):
         if posts(world.channel):
             break
         await asyncio.sleep(0.02)
     assert len(posts(world.channel)) == 1
-    rush.cancel()
+    morning.cancel()
     with contextlib.suppress(asyncio.CancelledError):
-        await rush
+        await morning
     app.bot.scheduler.drain_seconds = 0
     await app.stop()
     world.fake.latency = 0.0
@@ -47,7 +47,7 @@ async def crash_mid_send(app: RunningBot, world: Any) -> None:
 async def test_stored_then_5xx_gives_one_post(world: Any, tmp_path: Path) -> None:
     async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
         await setup(app, world)
-        # 503: the engine retries; 500: discord.py retries by itself. Same nonce both times.
+        # 503: the scheduler retries; 500: discord.py retries by itself. Same nonce both times.
         world.fake.fail_after_store("POST", MESSAGES, status=503)
         world.fake.fail_after_store("POST", MESSAGES, status=500)
         await app.advance_to(DUE + timedelta(minutes=1))

@@ -8,8 +8,8 @@ from typing import Any
 
 import discord
 
-from tests.cogs.affirmations.helpers import failing_requests, posts, setup
 from tests.harness import running_bot
+from tests.helpers.affirmations import failing_requests, posts, setup
 
 START = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
 

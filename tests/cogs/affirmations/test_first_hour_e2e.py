@@ -1,4 +1,4 @@
-"""What a new user found in their first hour (issue 7, items 1-10), each through the emulator."""
+"""What a new user found in their first hour, each through the emulator."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from typing import Any
 import discord
 import pytest
 
-from tests.cogs.affirmations.helpers import posts, setup, texts, try_setup
 from tests.harness import running_bot
+from tests.helpers.affirmations import posts, setup, texts, try_setup
 
 START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # a Monday
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tests.cogs.affirmations.helpers import posts, setup
 from tests.harness import running_bot
+from tests.helpers.affirmations import posts, setup
 
 START = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
 

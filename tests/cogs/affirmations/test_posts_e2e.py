@@ -6,10 +6,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.settings import CONTENT_DIR
 from cogs.affirmations.content import AffirmationContent
-from tests.cogs.affirmations.helpers import posts, setup, texts, try_setup
 from tests.harness import running_bot
+from tests.helpers.affirmations import posts, setup, texts, try_setup
 
 START = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)  # Monday
 
@@ -72,6 +74,9 @@ async def test_everyone_role_is_refused_as_a_mention(world: Any, tmp_path: Path)
         assert await app.store.fetchone("SELECT 1 FROM affirmation_schedules") is None
 
 
+# Two full decks are ~560 real posts through the local Discord, each paced (45 a second) and
+# checked against Discord's spec: about 13 s of real time.
+@pytest.mark.slow
 async def test_deck_never_repeats_across_two_full_cycles(world: Any, tmp_path: Path) -> None:
     content = AffirmationContent.load(CONTENT_DIR)
     async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.cogs.affirmations.helpers import posted_at, posts, setup
 from tests.harness import running_bot
+from tests.helpers.affirmations import posted_at, posts, setup
 
 
 def utc(

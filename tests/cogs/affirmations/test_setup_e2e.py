@@ -8,8 +8,8 @@ from typing import Any
 
 import discord
 
-from tests.cogs.affirmations.helpers import posts, setup, try_setup
 from tests.harness import running_bot
+from tests.helpers.affirmations import posts, setup, try_setup
 
 START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # a Monday
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.cogs.encouragement.helpers import encourage_post, shared_story
-from tests.cogs.stories.helpers import configure, story_world
 from tests.harness import running_bot
+from tests.helpers.encouragement import encourage_post, shared_story
+from tests.helpers.stories import configure, story_world
 
 
 async def test_digest_reaches_the_author_without_anonymous_identities(

@@ -6,13 +6,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tests.cogs.encouragement.helpers import (
+from tests.harness import running_bot
+from tests.helpers.encouragement import (
     encourage_post,
     shared_story,
     story_public_id,
 )
-from tests.cogs.stories.helpers import configure, story_world
-from tests.harness import running_bot
+from tests.helpers.stories import configure, story_world
 
 MONDAY = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # ISO week 2026-W10 starts that day
 SECRET_STORY = "The recruiter at Northwind called me on my birthday to say no, after five rounds."

@@ -1,5 +1,5 @@
-"""The weekly roundup exactly once (issue 17, A2/A5): a forum roundup on "store then 5xx" and
-after a crash between its post and its record, and a roundup due while the server is out."""
+"""The weekly roundup exactly once: a forum roundup on "store then 5xx" and after a crash between
+its post and its record, and a roundup due while the server is out."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from tests.cogs.encouragement.helpers import shared_story
-from tests.cogs.stories.helpers import configure, story_world
 from tests.harness import running_bot
+from tests.helpers.encouragement import shared_story
+from tests.helpers.stories import configure, story_world
 
 MONDAY = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 NEXT_MONDAY_8 = datetime(2026, 3, 9, 8, 0, tzinfo=UTC)

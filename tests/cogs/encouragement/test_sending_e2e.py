@@ -1,4 +1,4 @@
-"""Encourage and OP replies as members meet them (issue 17: A6, B2, C4, part D), end to end.
+"""Encourage and OP replies as members meet them, end to end.
 
 One submission is one post, whatever Discord answers; a burst of Encourage stops at the limits;
 kind words are signed "a member" unless the member picks their name; a refused message is given
@@ -13,9 +13,9 @@ from typing import Any
 
 from cogs.encouragement import logic
 from cogs.encouragement import messages as m
-from tests.cogs.encouragement.helpers import encourage_post, shared_story
-from tests.cogs.stories.helpers import configure, story_world
 from tests.harness import RunningBot, running_bot
+from tests.helpers.encouragement import encourage_post, shared_story
+from tests.helpers.stories import configure, story_world
 
 MESSAGES = "/channels/{channel_id}/messages"
 

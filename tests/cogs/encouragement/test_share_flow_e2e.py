@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from cogs.stories import messages as stories_msg
-from tests.cogs.encouragement.helpers import encourage_post, shared_story, story_public_id
-from tests.cogs.stories.helpers import configure, story_world
 from tests.harness import running_bot
+from tests.helpers.encouragement import encourage_post, shared_story, story_public_id
+from tests.helpers.stories import configure, story_world
 
 
 def sent_bodies(fake: Any) -> str:

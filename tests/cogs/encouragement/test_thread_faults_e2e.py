@@ -1,6 +1,6 @@
-"""A story's thread and a forum story post are made exactly once whatever Discord answers
-(issue 17, A1/A2): "store then 5xx", a plain 503, a story left without its thread by an older
-version; and kind words and OP replies work once the thread exists."""
+"""A story's thread and a forum story post are made exactly once whatever Discord answers: "store
+then 5xx", a plain 503, a story left without its thread by an older version; and kind words and OP
+replies work once the thread exists."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pytest
 
 from cogs.encouragement import messages as m
 from cogs.stories import messages as stories_msg
-from tests.cogs.encouragement.helpers import encourage_post, shared_story
-from tests.cogs.stories.helpers import configure, posts, share, story_world
 from tests.harness import running_bot
+from tests.helpers.encouragement import encourage_post, shared_story
+from tests.helpers.stories import configure, posts, share, story_world
 
 FROM_MESSAGE = "/channels/{channel_id}/messages/{message_id}/threads"
 THREADS = "/channels/{channel_id}/threads"

@@ -1,4 +1,4 @@
-"""/help: every command a person can use, grouped by pillar; admins see theirs too."""
+"""/help: every command a person can use, grouped by feature; admins see theirs too."""
 
 from __future__ import annotations
 

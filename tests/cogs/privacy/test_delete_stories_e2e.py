@@ -1,5 +1,5 @@
 """/privacy delete takes the member's stories down from Discord with everything hanging off them,
-and their signed kind words and OP replies (issue 17, C1), end to end."""
+and their signed kind words and OP replies, end to end."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from typing import Any
 
 from cogs.privacy import messages as privacy_msg
 from cogs.stories import messages as stories_msg
-from tests.cogs.encouragement.helpers import encourage_post, shared_story, story_public_id
-from tests.cogs.stories.helpers import configure, posts, story_world
 from tests.harness import RunningBot, running_bot
+from tests.helpers.encouragement import encourage_post, shared_story, story_public_id
+from tests.helpers.stories import configure, posts, story_world
 
 
 async def rows_about(app: RunningBot, story_id: int, public_id: str) -> dict[str, int]:

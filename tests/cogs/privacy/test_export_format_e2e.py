@@ -1,5 +1,5 @@
-"""/privacy export reads the same everywhere (issue 17, C5): Discord ids as strings, one key name
-per idea, yes/no as booleans, and no internal state a person cannot read."""
+"""/privacy export reads the same everywhere: Discord ids as strings, one key name per idea, yes/no
+as booleans, and no internal state a person cannot read."""
 
 from __future__ import annotations
 
@@ -9,11 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from tests.cogs.encouragement.helpers import encourage_post, shared_story
-from tests.cogs.privacy.helpers import export_of
-from tests.cogs.privacy.test_privacy_e2e import two_members_with_data
-from tests.cogs.stories.helpers import story_world
 from tests.harness import running_bot
+from tests.helpers.encouragement import encourage_post, shared_story
+from tests.helpers.privacy import export_of, two_members_with_data
+from tests.helpers.stories import story_world
 
 DAY_NAMES = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
 # Columns stored as 0/1 that mean yes or no.

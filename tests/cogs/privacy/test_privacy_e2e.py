@@ -6,48 +6,16 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.cogs.affirmations.helpers import setup as affirmations_setup
-from tests.cogs.encouragement.helpers import story_public_id
-from tests.cogs.privacy.helpers import export_of, exported_counts, pseudonyms, rows_mentioning
-from tests.cogs.stories.helpers import STORY, configure, share_and_post, story_world
 from tests.harness import RunningBot, running_bot
-
-BOB_STORY = (
-    "Three rounds, a take-home and a friendly chat with the team. Then silence for two weeks and "
-    "a template email. I still don't know what I could have done differently."
+from tests.helpers.privacy import (
+    BOB_STORY,
+    export_of,
+    exported_counts,
+    pseudonyms,
+    rows_mentioning,
+    two_members_with_data,
 )
-
-
-async def two_members_with_data(app: RunningBot, world: Any) -> Any:
-    """alice and bob both get affirmation DMs and share a story; a day passes so deliveries are
-    recorded too."""
-    w = story_world(world)
-    await affirmations_setup(app, world)
-    await configure(w)
-    for member, when in ((world.alice, "07:30"), (w.bob, "09:15")):
-        r = await world.fake.invoke(
-            member, world.channel, "affirmations dm on", time=when, timezone="Europe/Berlin"
-        )
-        assert r.ephemeral and "You’re set" in r.content
-    await share_and_post(app, w, world.alice)
-    await share_and_post(app, w, w.bob, text=BOB_STORY)
-    # Each says "me too" under the other's story (kept as a keyed pseudonym).
-    alice_post, bob_post = [m for m in w.stories.messages if m.get("embeds")][:2]
-    for member, post in ((world.alice, bob_post), (w.bob, alice_post)):
-        pressed = await world.fake.click(
-            member, world.fake.message(post["id"]), custom_id=f"enc:metoo:{story_public_id(post)}"
-        )
-        assert pressed.type in (6, 7)
-    for member, zone in ((world.alice, "Europe/Berlin"), (w.bob, "America/Chicago")):
-        r = await world.fake.invoke(member, world.channel, "timezone set", timezone=zone)
-        assert r.ephemeral
-        r = await world.fake.invoke(
-            member, world.channel, "checkin", applications=2, note="Sent two applications"
-        )
-        assert r.ephemeral or r.message is not None
-    await app.advance(days=1)
-    assert world.fake.dm_messages(world.alice) and world.fake.dm_messages(w.bob)
-    return w.bob
+from tests.helpers.stories import STORY
 
 
 async def alice_rows(app: RunningBot, world: Any) -> dict[str, int]:

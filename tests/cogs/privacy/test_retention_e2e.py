@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.guild_settings import GuildSettingsRepository
-from tests.cogs.affirmations.helpers import setup as affirmations_setup
 from tests.harness import RunningBot, running_bot
+from tests.helpers.affirmations import setup as affirmations_setup
 
 SERVER_TABLES = (
     "affirmation_schedules",
@@ -56,7 +56,7 @@ async def a_server_with_data(app: RunningBot, world: Any) -> dict[str, int]:
     assert "You’re set" in r.content
     counts = await server_rows(app, world.guild.id)
     seeded = (*SERVER_TABLES, "affirmation_decks", "job_runs")
-    # (affirmation_custom_numbers fills only where the house numbers per server.)
+    # (affirmation_custom_numbers fills only where a server numbered its own.)
     assert all(counts[t] for t in seeded if t != "affirmation_custom_numbers"), counts
     return counts
 

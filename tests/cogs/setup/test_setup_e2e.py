@@ -8,8 +8,8 @@ from typing import Any
 
 import discord
 
-from tests.core.test_ui_modals_e2e import expire_open_views
 from tests.harness import running_bot
+from tests.helpers.ui import expire_open_views
 
 EMBED_LINKS = discord.Permissions(embed_links=True).value
 SEND_MESSAGES = discord.Permissions(send_messages=True).value

@@ -12,8 +12,8 @@ import pytest
 from bot.anonymity import Anonymizer
 from bot.privacy import Subject
 from cogs.stories import messages as msg
-from tests.cogs.stories.helpers import configure, posts, share, share_and_post, story_world
 from tests.harness import TEST_SECRET, running_bot
+from tests.helpers.stories import configure, posts, share, share_and_post, story_world
 
 # Loggers of the bot's own process (the emulator's test-side loggers are not the bot).
 BOT_LOGGERS = ("bot", "cogs", "discord", "aiosqlite", "apscheduler")

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from cogs.stories import messages as msg
-from tests.cogs.stories.helpers import (
+from tests.harness import running_bot
+from tests.helpers.stories import (
     configure,
     longest_delays,
     posts,
@@ -15,7 +16,6 @@ from tests.cogs.stories.helpers import (
     share_and_post,
     story_world,
 )
-from tests.harness import running_bot
 
 
 async def wait_used(fault: Any) -> None:

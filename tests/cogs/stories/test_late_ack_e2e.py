@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from cogs.stories import messages as msg
-from tests.cogs.stories.helpers import (
+from tests.harness import RunningBot, running_bot
+from tests.helpers.stories import (
     STORY,
     StoryWorld,
     configure,
@@ -22,7 +23,6 @@ from tests.cogs.stories.helpers import (
     share,
     story_world,
 )
-from tests.harness import RunningBot, running_bot
 
 
 async def _rows(app: RunningBot) -> list[Any]:

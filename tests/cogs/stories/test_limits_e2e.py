@@ -1,6 +1,5 @@
-"""Limits that a burst must not walk through (issue 17, B1 and C10): forms submitted at once
-meet the cooldown and the daily limit as if they came one by one, and one form delivered twice
-is one story."""
+"""Limits that a burst must not walk through: forms submitted at once meet the cooldown and the
+daily limit as if they came one by one, and one form delivered twice is one story."""
 
 from __future__ import annotations
 
@@ -9,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from cogs.stories import messages as msg
-from tests.cogs.stories.helpers import STORY, StoryWorld, configure, open_share, posts, story_world
 from tests.harness import RunningBot, running_bot
+from tests.helpers.stories import STORY, StoryWorld, configure, open_share, posts, story_world
 
 
 def _values(n: int) -> dict[str, Any]:

@@ -254,7 +254,7 @@ def test_posting_delay_stays_in_range(maximum: int) -> None:
     assert maximum < 2 or len(delays) > 30  # spread out, not a constant
 
 
-# -- links and direction marks collapse cleanly (issue 17, part D) -------------------------------
+# -- links and direction marks collapse cleanly --------------------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from cogs.stories import messages as msg
-from tests.cogs.stories.helpers import (
+from tests.harness import running_bot
+from tests.helpers.stories import (
     configure,
     longest_delays,
     posts,
@@ -14,7 +15,6 @@ from tests.cogs.stories.helpers import (
     share_and_post,
     story_world,
 )
-from tests.harness import running_bot
 
 
 async def test_mystories_lists_only_my_stories(world: Any, tmp_path: Path) -> None:

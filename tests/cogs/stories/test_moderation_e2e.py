@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from cogs.stories import messages as msg
-from tests.cogs.stories.helpers import (
+from tests.harness import RunningBot, running_bot
+from tests.helpers.stories import (
     STORY,
     StoryWorld,
     configure,
@@ -19,7 +20,6 @@ from tests.cogs.stories.helpers import (
     share_and_post,
     story_world,
 )
-from tests.harness import RunningBot, running_bot
 
 
 async def queued_story(app: RunningBot, w: StoryWorld, member: Any, **kwargs: Any) -> Any:

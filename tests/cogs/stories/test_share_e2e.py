@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from cogs.stories import messages as msg
-from tests.cogs.stories.helpers import (
+from tests.harness import running_bot
+from tests.helpers.stories import (
     STORY,
     configure,
     longest_delays,
@@ -17,7 +18,6 @@ from tests.cogs.stories.helpers import (
     share_and_post,
     story_world,
 )
-from tests.harness import running_bot
 
 
 async def test_share_posts_the_story_with_its_label_and_stage(world: Any, tmp_path: Path) -> None:

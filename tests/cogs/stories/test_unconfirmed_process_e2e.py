@@ -1,6 +1,6 @@
-"""kill -9 of the real bot process between storing a story and answering the member (issue 17,
-A7): the member saw "interaction failed", so the story is not posted unseen; their next /share
-offers it back, and posting it posts it once."""
+"""kill -9 of the real bot process between storing a story and answering the member: the member saw
+"interaction failed", so the story is not posted unseen; their next /share offers it back, and
+posting it posts it once."""
 
 from __future__ import annotations
 
@@ -8,10 +8,14 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from benchmarks.harness import BotProcess, read_db
 from cogs.stories import messages as msg
 from fakecord import FakeDiscord
-from tests.cogs.stories.helpers import STORY, posts
+from tests.helpers.stories import STORY, posts
+
+pytestmark = pytest.mark.slow  # starts the bot as a child process
 
 CALLBACK = "/interactions/{interaction_id}/{interaction_token}/callback"
 
@@ -32,7 +36,7 @@ async def test_kill_9_before_the_thank_you_keeps_the_story_back_and_posts_it_onc
         general = guild.create_text_channel("general")
         stories = guild.create_text_channel("stories")
         alice = guild.add_member("alice")
-        bot = BotProcess(fake, tmp_path / "state")
+        bot = BotProcess(fake, tmp_path / "state", REBOUND_GUILD_READY_TIMEOUT="0.1")
         await bot.start()
         try:
             await bot.ready()

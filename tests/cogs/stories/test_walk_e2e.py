@@ -1,5 +1,5 @@
-"""What members and moderators met in their first weeks (issue 17, parts B, C and D): each
-test walks one of them through the real bot."""
+"""What members and moderators met in their first weeks: each test walks one of them through the
+real bot."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import pytest
 
 from cogs.stories import messages as msg
 from cogs.stories.logic import STORY_MIN_LETTERS
-from tests.cogs.stories.helpers import (
+from tests.harness import RunningBot, running_bot
+from tests.helpers.stories import (
     STORY,
     configure,
     open_share,
@@ -21,7 +22,6 @@ from tests.cogs.stories.helpers import (
     share_and_post,
     story_world,
 )
-from tests.harness import RunningBot, running_bot
 
 
 def _labels(message: dict[str, Any]) -> list[str]:

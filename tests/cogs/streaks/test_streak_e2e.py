@@ -249,7 +249,7 @@ async def test_a_milestone_post_discord_stored_before_answering_503_appears_once
         assert "That’s 3 days! I shared it" in reply.content
         (post,) = await milestone_posts(world)
         assert f"<@{world.alice.id}>" in post["content"] and post["mentions"] == []
-        # The engine recorded the run and the post's id with it.
+        # The scheduler recorded the run and the post's id with it.
         run = await app.store.fetchone(
             "SELECT status FROM job_runs WHERE kind = 'streaks.milestone'"
         )
@@ -264,7 +264,7 @@ async def test_a_milestone_post_discord_stored_before_answering_503_appears_once
         assert len(await milestone_posts(world)) == 1
 
 
-async def test_a_milestone_post_discord_keeps_failing_is_retried_by_the_engine_across_a_restart(
+async def test_a_milestone_post_discord_keeps_failing_is_retried_by_the_scheduler_across_a_restart(
     world: Any, tmp_path: Path
 ) -> None:
     async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:

@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.timekeeping.zone_data import iana_version, tzdata_version
 from tests.harness import running_bot
 
@@ -132,9 +134,10 @@ async def test_the_servers_default_zone_applies_until_a_member_sets_their_own(
         assert "Monday 2 March" in r.content
 
 
+@pytest.mark.slow
 async def test_about_and_check_name_the_zone_data_in_use(world: Any, tmp_path: Path) -> None:
     """Part F: the one source of zone rules is visible to members and to the operator."""
-    from tests.core.test_cli import run_cli
+    from tests.helpers.cli import run_cli
 
     summary = f"{iana_version()} (tzdata {tzdata_version()})"
     async with running_bot(world.fake, data_dir=tmp_path, now=START):

@@ -8,10 +8,10 @@ Four ways a channel dies, spread evenly over the servers:
 - ``deleted-silently`` / ``unwritable-silently``: the same, but the event never reached the bot
   (it was lost, or the bot's cache is stale): at most 1 failing request per channel.
 
-Pillars: the morning affirmation (`affirmations`), a shared story waiting to be posted
+Features: the morning affirmation (`affirmations`), a shared story waiting to be posted
 (`stories`), and a streak milestone announced in the accountability channel (`accountability`).
-Each server must get exactly one notice (system channel, else the owner's DMs, or the notices
-channel of the house core once merged), and nothing more the next day: the schedule is paused,
+Each server must get exactly one notice (the notices channel, else the owner's DMs, else the
+system channel), and nothing more the next day: the schedule is paused,
 not retried. Used by tests/faults/test_dead_channels.py and `benchmarks.faults dead-channels`.
 """
 
@@ -25,8 +25,8 @@ from pathlib import Path
 from fakecord import FakeChannel, FakeDiscord, FakeGuild, FakeMember
 from fakecord import permissions as P
 from fakecord.permissions import Overwrite
-from tests.cogs.stories.helpers import longest_delays
 from tests.harness import running_bot
+from tests.helpers.stories import longest_delays
 
 MODES = ("deleted", "unwritable", "deleted-silently", "unwritable-silently")
 START = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
@@ -152,7 +152,7 @@ async def _checkin(fake: FakeDiscord, server: DeadServer) -> None:
     assert r.type == 4, r.content
 
 
-PILLARS = {
+FEATURES = {
     # (channel name, setup, when the post is due relative to START)
     "affirmations": ("affirmations", _setup_affirmations, DUE - START),
     "stories": ("stories", _setup_stories, timedelta(minutes=15)),
@@ -161,10 +161,10 @@ PILLARS = {
 
 
 async def run(
-    fake: FakeDiscord, data_dir: Path, servers: int, pillar: str = "affirmations"
+    fake: FakeDiscord, data_dir: Path, servers: int, feature: str = "affirmations"
 ) -> DeadChannelReport:
-    """`servers` servers whose `pillar` channel dies after setup, before the post is due."""
-    name, setup, due_after = PILLARS[pillar]
+    """`servers` servers whose `feature` channel dies after setup, before the post is due."""
+    name, setup, due_after = FEATURES[feature]
     dead: list[DeadServer] = []
     for n in range(servers):
         guild = fake.create_guild(f"Quiet Circle {n}")
@@ -172,7 +172,7 @@ async def run(
         channel = guild.create_text_channel(name)
         dead.append(DeadServer(guild, channel, MODES[n % len(MODES)]))
     async with running_bot(fake, data_dir=data_dir, now=START) as app:
-        if pillar == "stories":  # a random delay of 0 s would post before the channel dies
+        if feature == "stories":  # a random delay of 0 s would post before the channel dies
             longest_delays(app)
         for server in dead:
             await setup(fake, server)
@@ -184,7 +184,7 @@ async def run(
         for server in dead:
             kill_channel(fake, server.channel, server.mode)
         await fake.settle()
-        if pillar == "accountability":  # days 1 and 2 count; day 3 (after death) celebrates
+        if feature == "accountability":  # days 1 and 2 count; day 3 (after death) celebrates
             for day in range(3):
                 if day:
                     await app.advance(days=1)
@@ -202,7 +202,7 @@ async def run(
         next_day = len(fake.requests)
         notices_before = sum(_bot_messages_outside(fake, s) for s in dead)
         await app.advance_to(START + due_after + timedelta(days=1, minutes=5))
-        if pillar == "accountability":  # the next check-in must not try the dead channel again
+        if feature == "accountability":  # the next check-in must not try the dead channel again
             for server in dead:
                 await _checkin(fake, server)
         await fake.settle()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from cogs.stories import messages as stories_msg
-from tests.cogs.stories.helpers import StoryWorld, share
 from tests.harness import RunningBot
+from tests.helpers.stories import StoryWorld, share
 
 
 async def shared_story(

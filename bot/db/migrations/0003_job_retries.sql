@@ -1,4 +1,4 @@
--- The delivery engine (issue #8): runs are claimed as they start, retried inside their grace
+-- Scheduled runs that survive failures: a run is claimed as it starts, retried inside its grace
 -- window, and re-sent after a crash with the same nonce.
 --
 -- job_runs gains two statuses, so it is rebuilt (SQLite cannot alter a CHECK constraint):

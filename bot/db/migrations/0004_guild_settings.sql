@@ -1,6 +1,6 @@
--- The house: per-server settings every feature reads, and per-server numbering of a server's own
--- affirmations (numbers are never handed out twice, so a removed one cannot take a new one's
--- place in the deck).
+-- Per-server settings every feature reads (guild_settings), and per-server numbering of a
+-- server's own affirmations (numbers are never handed out twice, so a removed one cannot take
+-- a new one's place in the deck).
 
 CREATE TABLE guild_settings (
     guild_id           INTEGER PRIMARY KEY,
