@@ -38,6 +38,7 @@ def test_old_imports_give_the_same_classes() -> None:
         raise fakecord.InvocationError("raised from the new path, caught by the old name")
 
 
+@pytest.mark.slow  # starts a fresh Python
 def test_old_path_works_first_in_a_fresh_interpreter() -> None:
     """Outside checks import the old path before anything imported ``fakecord``."""
     code = (
