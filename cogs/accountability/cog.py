@@ -11,6 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import UserFacingError
+from bot.guild_settings import accountability_channel, set_accountability_channel
 from bot.scheduling import RetryLater, make_nonce
 from bot.sending import PermanentFailure
 from bot.timekeeping import InvalidInput, parse_time
@@ -27,7 +28,6 @@ from cogs.accountability.repository import (
 )
 from cogs.accountability.service import AccountabilityService
 from cogs.accountability.views import GoalsModal, ReviewModal, WeekButton, one_button
-from cogs.streaks.repository import accountability_channel, set_accountability_channel
 
 if TYPE_CHECKING:
     from bot.app import Bot

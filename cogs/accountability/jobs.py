@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.creating import marked_name
+from bot.guild_settings import accountability_channel
 from bot.scheduling import DueRun, Occurrence, Outcome, from_epoch, to_epoch
 from bot.sending import PermanentFailure
 from cogs.accountability import logic
@@ -38,7 +39,6 @@ from cogs.accountability.repository import (
     Week,
 )
 from cogs.accountability.views import one_button
-from cogs.streaks.repository import accountability_channel
 
 if TYPE_CHECKING:
     from bot.app import Bot

@@ -14,7 +14,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import UserFacingError
-from bot.guild_settings import GuildSettingsRepository
+from bot.guild_settings import (
+    GuildSettingsRepository,
+    accountability_channel,
+    accountability_channel_in_use,
+    mark_accountability_channel_broken,
+)
 from bot.member_settings import resolve_timezone
 from bot.notices import notify_admins
 from bot.scheduling import make_nonce
@@ -24,12 +29,7 @@ from cogs.streaks import heatmap, logic, render
 from cogs.streaks import messages as m
 from cogs.streaks.jobs import MILESTONE_JOB, MilestoneJob
 from cogs.streaks.privacy import StreaksPrivacy
-from cogs.streaks.repository import (
-    Counts,
-    accountability_channel,
-    accountability_channel_in_use,
-    mark_accountability_channel_broken,
-)
+from cogs.streaks.repository import Counts
 from cogs.streaks.service import StreakRefusal, StreakService
 from cogs.streaks.views import CheckinModal, SettingsButton, settings_view
 

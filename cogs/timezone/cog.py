@@ -15,9 +15,9 @@ from discord.ext import commands
 
 from bot.errors import UserFacingError
 from bot.member_settings import member_timezone, resolve_timezone, set_member_timezone
+from bot.privacy import MemberTable, TablesPrivacy
 from bot.timekeeping import canonical_timezone_name, timezone_suggestions
 from bot.ui import choices, safe_autocomplete
-from cogs.streaks.privacy import MemberTable, TablesPrivacy
 from cogs.timezone import messages as m
 
 if TYPE_CHECKING:

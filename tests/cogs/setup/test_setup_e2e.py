@@ -276,7 +276,7 @@ async def test_the_accountability_channel_needs_private_threads(world: Any, tmp_
         )
         assert "Saved: Accountability channel" in description(saved)
         row = await app.store.fetchone(
-            "SELECT accountability_channel_id FROM streak_guild_settings"
+            "SELECT accountability_channel_id FROM guild_settings"
         )
         assert row is not None and row["accountability_channel_id"] == room.id
 
