@@ -15,7 +15,13 @@ from bot.guild_settings import accountability_channel, set_accountability_channe
 from bot.scheduling import RetryLater, make_nonce
 from bot.sending import PermanentFailure
 from bot.timekeeping import InvalidInput, parse_time
-from bot.ui import TimestampStyle, discord_timestamp, require_manage_guild
+from bot.ui import (
+    POST_PRIVATE_THREADS,
+    TimestampStyle,
+    can_post,
+    discord_timestamp,
+    require_manage_guild,
+)
 from cogs.accountability import logic
 from cogs.accountability import messages as m
 from cogs.accountability.jobs import PrivateThreadJob, WeeklyPromptJob
@@ -191,14 +197,7 @@ class AccountabilityCog(commands.Cog, name="Accountability"):
     ) -> None:
         guild = interaction.guild
         assert guild is not None
-        perms = channel.permissions_for(guild.me)
-        needed = (
-            perms.view_channel,
-            perms.send_messages,
-            perms.send_messages_in_threads,
-            perms.create_private_threads,
-        )
-        if not all(needed):
+        if not can_post(channel, POST_PRIVATE_THREADS):
             raise UserFacingError(m.CHANNEL_CANT_POST.format(channel=channel.mention))
         async with self.bot.store.transaction() as conn:
             await set_accountability_channel(conn, guild.id, channel.id, self.bot.clock.now())

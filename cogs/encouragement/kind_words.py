@@ -22,6 +22,7 @@ import discord
 from bot.errors import UserFacingError
 from bot.scheduling import RetryLater, to_epoch
 from bot.sending import PermanentFailure
+from bot.text import neutralise_mentions, sanitise
 from bot.ui import discord_timestamp
 from cogs.encouragement import logic
 from cogs.encouragement import messages as m
@@ -32,8 +33,7 @@ from cogs.encouragement.repository import (
     pseudonym_scope,
 )
 from cogs.encouragement.sends import Send, SendKind, SendsRepository, same_words
-from cogs.encouragement.stories_data import StoriesData
-from cogs.stories import logic as stories_logic
+from cogs.encouragement.stories import StoriesData
 
 if TYPE_CHECKING:
     from bot.app import Bot
@@ -129,7 +129,7 @@ class KindWords:
                 limit=limit,
                 what=what,
                 links_allowed=await self.stories.links_allowed(guild_id),
-                sanitise=stories_logic.sanitise,
+                sanitise=sanitise,
             )
         except logic.InvalidInput as exc:
             kept = text.strip()
@@ -159,9 +159,7 @@ class KindWords:
         story = await self._story(public_id, guild_id)
         thread = await self._thread_of(story)
         signature = (
-            None
-            if display_name is None
-            else logic.signature(display_name, stories_logic.neutralise_mentions)
+            None if display_name is None else logic.signature(display_name, neutralise_mentions)
         )
         send = await self._record_submission(
             token, story, user_id, "encourage", signature, words, moderator=moderator

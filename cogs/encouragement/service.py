@@ -30,7 +30,7 @@ from cogs.encouragement.repository import (
     StoryThread,
     pseudonym_scope,
 )
-from cogs.encouragement.stories_data import StoriesData
+from cogs.encouragement.stories import StoriesData
 
 if TYPE_CHECKING:
     from bot.app import Bot

@@ -13,12 +13,13 @@ from bot.db import Store
 from bot.events import forget_events
 from bot.privacy import readable
 from bot.scheduling import from_epoch, to_epoch
+
+# The durable event (bot/events.py) recorded with a story's post: key = the story's public id,
+# data = service.posted_event(). Other features subscribe (encouragement opens its thread).
+from bot.seams import STORY_POSTED as STORY_POSTED
 from cogs.stories.logic import STAGE_LABELS, Limits, story_label
 
 POST_JOB = "story_post"
-#: The durable event (bot/events.py) recorded with a story's post: key = the story's public id,
-#: data = STORY_POSTED_FIELDS. Other features subscribe (encouragement opens its thread).
-STORY_POSTED = "stories.posted"
 # Statuses that count towards a member's cooldown and daily quota (and so does a draft whose
 # acknowledgement is on its way: ack_state 'awaiting').
 SUBMITTED = ("scheduled", "pending", "posted", "rejected", "removed", "failed")

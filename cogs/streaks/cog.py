@@ -24,7 +24,7 @@ from bot.member_settings import resolve_timezone
 from bot.notices import notify_admins
 from bot.scheduling import make_nonce
 from bot.timekeeping import DaySet, InvalidInput
-from bot.ui import choices, discord_timestamp, safe_autocomplete
+from bot.ui import POST, can_post, choices, discord_timestamp, safe_autocomplete
 from cogs.streaks import heatmap, logic, render
 from cogs.streaks import messages as m
 from cogs.streaks.jobs import MILESTONE_JOB, MilestoneJob
@@ -194,9 +194,7 @@ class StreaksCog(commands.Cog, name="Streaks"):
         guild = self.bot.get_guild(guild_id)
         if channel_id is None or guild is None:
             return None
-        channel = guild.get_channel(channel_id)
-        perms = channel.permissions_for(guild.me) if channel is not None else None
-        if perms is None or not (perms.view_channel and perms.send_messages):
+        if not can_post(guild.get_channel(channel_id), POST):
             await self._channel_broken(guild_id, channel_id)
             return None
         return channel_id
