@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.deps import ServiceDeps
 from bot.errors import UserFacingError
 from bot.seams import MY_STORIES_ITEMS, STORIES_READER, STORY_POST_ITEMS, STORY_POSTED
 from bot.ui import require_manage_guild
@@ -53,7 +54,9 @@ class EncouragementCog(commands.Cog, name="Encouragement"):
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
         self.repo = EncouragementRepository(bot.store)
-        self.service = EncouragementService(bot, self.repo, StoriesData(bot.seams, self.repo))
+        self.service = EncouragementService(
+            ServiceDeps.of(bot), self.repo, StoriesData(bot.seams, self.repo)
+        )
         self.privacy = EncouragementPersonalData(bot.store, bot.http.delete_message)
 
     async def cog_load(self) -> None:

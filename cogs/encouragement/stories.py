@@ -13,7 +13,9 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Protocol, cast
 
+from bot.errors import UserFacingError
 from bot.seams import STORIES_READER, Seams
+from cogs.encouragement import messages as m
 from cogs.encouragement.repository import EncouragementRepository
 
 
@@ -35,6 +37,10 @@ class StoriesReader(Protocol):
     async def is_posted_here(self, public_id: str, guild_id: int) -> bool: ...
 
     async def posted_since(self, since: datetime) -> list[tuple[str, Mapping[str, Any]]]: ...
+
+    async def opt_in_dm(self, public_id: str, guild_id: int, user_id: int) -> bool: ...
+
+    async def own_posted(self, guild_id: int, user_id: int) -> list[int]: ...
 
     def label(self, number: int) -> str: ...
 
@@ -90,6 +96,21 @@ class StoriesData:
         posted = await reader.posted_since(since)
         with_thread = await self.repo.stories_with_thread([int(d["story_id"]) for _, d in posted])
         return [(key, data) for key, data in posted if int(data["story_id"]) not in with_thread]
+
+    async def opt_in_dm(self, public_id: str, guild_id: int, user_id: int) -> bool:
+        """The author asks to hear about their story (the stories feature keeps the sealed id);
+        False if they already had."""
+        reader = self._reader()
+        if reader is None:
+            raise UserFacingError(m.STORY_GONE)
+        return await reader.opt_in_dm(public_id, guild_id, user_id)
+
+    async def own_posted(self, guild_id: int, user_id: int) -> list[int]:
+        """The member's own stories that are up here (their ids), newest as /mystories shows."""
+        reader = self._reader()
+        if reader is None:
+            raise UserFacingError(m.STORY_GONE)
+        return await reader.own_posted(guild_id, user_id)
 
     def label(self, number: int) -> str:
         reader = self._reader()

@@ -102,7 +102,7 @@ class StoriesCog(commands.Cog, name=COG_NAME):
         self.moderation = Moderation(self.service)
         self.personal_data = StoriesPersonalData(self.service)
         # What other features may read about a story (encouragement), through the core.
-        self.reader = StoriesReader(bot.store, bot.anonymizer)
+        self.reader = StoriesReader(bot.store, bot.anonymizer, self.service)
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(StoryButton)

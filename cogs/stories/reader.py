@@ -1,4 +1,5 @@
-"""What the stories feature lets other features read about a story, without its tables.
+"""What the stories feature lets other features read about a story, without its tables (and
+the one thing they may ask of it: the author's "DM me about this story").
 
 Provided in the core as ``bot.seams.reader(STORIES_READER)`` (bot/seams.py). Nothing here
 reveals who wrote a story: "is this member the author?" compares keyed pseudonyms, and the
@@ -20,7 +21,7 @@ from bot.db import Store
 from bot.scheduling import to_epoch
 from cogs.stories import logic
 from cogs.stories.repository import _story
-from cogs.stories.service import posted_event
+from cogs.stories.service import StoryService, posted_event
 
 log = logging.getLogger(__name__)
 
@@ -31,9 +32,20 @@ class StoriesReader:
     "story-dm:<guild>:<public id>", present only when the author asked for DMs about the story
     (the digest's opt-in)."""
 
-    def __init__(self, store: Store, anonymizer: Anonymizer) -> None:
+    def __init__(self, store: Store, anonymizer: Anonymizer, service: StoryService) -> None:
         self.store = store
         self.anonymizer = anonymizer
+        self.service = service
+
+    async def opt_in_dm(self, public_id: str, guild_id: int, user_id: int) -> bool:
+        """The author asks to hear about their story (the "DM me" choice, from another
+        feature's button): the stories service keeps their id sealed. False if it already was."""
+        return await self.service.opt_in_dm(public_id, guild_id, user_id)
+
+    async def own_posted(self, guild_id: int, user_id: int) -> list[int]:
+        """The ids of the member's own stories that are up in this server (as /mystories lists
+        them)."""
+        return [s.id for s in await self.service.mine(guild_id, user_id) if s.status == "posted"]
 
     async def _row(self, story_id: int) -> aiosqlite.Row | None:
         return await self.store.fetchone(
