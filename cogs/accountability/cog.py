@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.deps import ServiceDeps
 from bot.errors import UserFacingError
 from bot.guild_settings import accountability_channel, set_accountability_channel
 from bot.scheduling import RetryLater, make_nonce
@@ -64,8 +65,9 @@ class AccountabilityCog(commands.Cog, name="Accountability"):
         self.bot = bot
         self.service = AccountabilityService(bot.store, bot.clock, bot.scheduler)
         self.repo = self.service.repo
-        self.job = WeeklyPromptJob(bot, self.repo)
-        self.thread_job = PrivateThreadJob(bot, self.repo)
+        deps = ServiceDeps.of(bot)
+        self.job = WeeklyPromptJob(deps, self.repo)
+        self.thread_job = PrivateThreadJob(deps, self.repo)
         self.privacy = AccountabilityPrivacy()
 
     async def cog_load(self) -> None:
