@@ -22,7 +22,6 @@ from bot.deps import ServiceDeps
 from bot.errors import UserFacingError
 from bot.scheduling import RetryLater, to_epoch
 from bot.sending import PermanentFailure
-from bot.text import neutralise_mentions, sanitise
 from bot.ui import discord_timestamp
 from cogs.encouragement import logic
 from cogs.encouragement import messages as m
@@ -133,7 +132,6 @@ class KindWords:
                 limit=limit,
                 what=what,
                 links_allowed=await self.stories.links_allowed(guild_id),
-                sanitise=sanitise,
             )
         except logic.InvalidInput as exc:
             kept = text.strip()
@@ -162,9 +160,7 @@ class KindWords:
         )
         story = await self._story(public_id, guild_id)
         thread = await self._thread_of(story)
-        signature = (
-            None if display_name is None else logic.signature(display_name, neutralise_mentions)
-        )
+        signature = None if display_name is None else logic.signature(display_name)
         send = await self._record_submission(
             token, story, user_id, "encourage", signature, words, moderator=moderator
         )
