@@ -22,7 +22,7 @@ from bot.sending import Sender
 if TYPE_CHECKING:
     from bot.app import Bot
 
-__all__ = ["ServiceDeps"]
+__all__ = ["ServiceDeps", "WithDeps"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,3 +48,17 @@ class ServiceDeps:
             anonymizer=bot.anonymizer,
             client=bot,
         )
+
+
+class WithDeps:
+    """A base for what is built from ServiceDeps (a service, a job): each dependency is an
+    attribute of its own (``self.store``, ``self.clock`` …), and there is no Bot to reach for."""
+
+    def __init__(self, deps: ServiceDeps) -> None:
+        self.store = deps.store
+        self.clock = deps.clock
+        self.scheduler = deps.scheduler
+        self.sender = deps.sender
+        self.creator = deps.creator
+        self.anonymizer = deps.anonymizer
+        self.client = deps.client

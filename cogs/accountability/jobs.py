@@ -26,7 +26,7 @@ from typing import Any
 import discord
 
 from bot.creating import marked_name
-from bot.deps import ServiceDeps
+from bot.deps import ServiceDeps, WithDeps
 from bot.guild_settings import accountability_channel
 from bot.scheduling import DueRun, Occurrence, Outcome, from_epoch, to_epoch
 from bot.sending import PermanentFailure
@@ -61,16 +61,11 @@ async def prompt_text(
     return (m.PROMPT_LATER if later else m.PROMPT_FIRST).format(server=server)
 
 
-class WeeklyPromptJob:
+class WeeklyPromptJob(WithDeps):
     kind = WEEKLY_JOB
 
     def __init__(self, deps: ServiceDeps, repo: AccountabilityRepository) -> None:
-        self.store = deps.store
-        self.clock = deps.clock
-        self.scheduler = deps.scheduler
-        self.sender = deps.sender
-        self.creator = deps.creator
-        self.client = deps.client
+        super().__init__(deps)
         self.repo = repo
 
     def next_occurrence(self, rule: Mapping[str, Any], after: datetime) -> Occurrence | None:
@@ -119,7 +114,7 @@ class WeeklyPromptJob:
         return "done", "thread"
 
 
-class PrivateThreadJob:
+class PrivateThreadJob(WithDeps):
     """The week's prompt in a private thread of the accountability channel, made once."""
 
     kind = THREAD_JOB
@@ -127,12 +122,7 @@ class PrivateThreadJob:
     resumable = True
 
     def __init__(self, deps: ServiceDeps, repo: AccountabilityRepository) -> None:
-        self.store = deps.store
-        self.clock = deps.clock
-        self.scheduler = deps.scheduler
-        self.sender = deps.sender
-        self.creator = deps.creator
-        self.client = deps.client
+        super().__init__(deps)
         self.repo = repo
 
     def next_occurrence(self, rule: Mapping[str, Any], after: datetime) -> Occurrence | None:

@@ -18,7 +18,7 @@ from datetime import timedelta
 
 import discord
 
-from bot.deps import ServiceDeps
+from bot.deps import ServiceDeps, WithDeps
 from bot.errors import UserFacingError
 from bot.scheduling import RetryLater, to_epoch
 from bot.sending import PermanentFailure
@@ -76,16 +76,11 @@ def throttled_text(limited: logic.Throttled) -> str:
     return m.THROTTLED_OVERALL.format(limit=logic.PER_MEMBER_LIMIT, when=when)
 
 
-class KindWords:
+class KindWords(WithDeps):
     def __init__(
         self, deps: ServiceDeps, repo: EncouragementRepository, stories: StoriesData
     ) -> None:
-        self.store = deps.store
-        self.clock = deps.clock
-        self.scheduler = deps.scheduler
-        self.sender = deps.sender
-        self.anonymizer = deps.anonymizer
-        self.client = deps.client
+        super().__init__(deps)
         self.repo = repo
         self.stories = stories
         self.sends = SendsRepository()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.deps import ServiceDeps
+from bot.deps import ServiceDeps, WithDeps
 from bot.errors import UserFacingError
 from bot.guild_settings import GuildSettingsRepository
 from bot.i18n import plural
@@ -44,17 +44,11 @@ class DigestChoice:
     on: bool
 
 
-class EncouragementService:
+class EncouragementService(WithDeps):
     def __init__(
         self, deps: ServiceDeps, repo: EncouragementRepository, stories: StoriesData
     ) -> None:
-        self.store = deps.store
-        self.clock = deps.clock
-        self.scheduler = deps.scheduler
-        self.sender = deps.sender
-        self.creator = deps.creator
-        self.anonymizer = deps.anonymizer
-        self.client = deps.client
+        super().__init__(deps)
         self.repo = repo
         self.stories = stories
         self.kind_words = KindWords(deps, repo, stories)
