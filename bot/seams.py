@@ -13,8 +13,10 @@ what another keeps, they meet here, on names both know (the catalogue below):
   Work that needs another feature's reader at start-up waits for it (``when_provided``): it
   runs once the reader is there, still before the engine starts.
 
-Events between features (``bot.events``) are named here too, so the feature that emits and the
-ones that subscribe share the name without importing each other.
+Events between features are named here too, so the feature that emits and the ones that
+listen share the name without importing each other: durable ones (``bot.events``, delivered
+by the engine) and the in-process ``bot.dispatch`` ones (a cog listens with
+``@commands.Cog.listener(listener_name(EVENT))``).
 """
 
 from __future__ import annotations
@@ -25,24 +27,38 @@ from typing import Any
 import discord
 
 __all__ = [
+    "MEMBER_TIMEZONE_CHANGED",
     "MY_STORIES_ITEMS",
     "STORIES_READER",
+    "STORY_DELETED",
     "STORY_POSTED",
     "STORY_POST_ITEMS",
     "ItemFactory",
     "Seams",
+    "listener_name",
 ]
 
 # -- the catalogue: names features share -----------------------------------------------------------
 
 #: Durable event: a story is up (key: the story's public id; data: ids and labels only).
 STORY_POSTED = "stories.posted"
+#: bot.dispatch: a story was deleted (its id); encouragement removes its thread and words.
+STORY_DELETED = "story_deleted"
+#: bot.dispatch: a member changed their time zone (their user id); features that keep local
+#: times follow.
+MEMBER_TIMEZONE_CHANGED = "member_timezone_changed"
 #: Buttons under a public story post (opaque id: the story's public id).
 STORY_POST_ITEMS = "stories.post"
 #: Buttons under a member's own list of stories in /mystories (no opaque id).
 MY_STORIES_ITEMS = "stories.mine"
 #: What the stories feature lets others read about a story (see cogs/stories/reader.py).
 STORIES_READER = "stories"
+
+
+def listener_name(event: str) -> str:
+    """The listener discord.py calls for ``bot.dispatch(event, ...)``."""
+    return f"on_{event}"
+
 
 ItemFactory = Callable[[str], Sequence[discord.ui.Item[Any]]]
 ReaderListener = Callable[[Any], Awaitable[None]]

@@ -14,6 +14,7 @@ from bot.deps import ServiceDeps
 from bot.errors import UserFacingError
 from bot.guild_settings import accountability_channel, set_accountability_channel
 from bot.scheduling import RetryLater, make_nonce
+from bot.seams import MEMBER_TIMEZONE_CHANGED, listener_name
 from bot.sending import PermanentFailure
 from bot.timekeeping import InvalidInput, parse_time
 from bot.ui import (
@@ -354,7 +355,7 @@ class AccountabilityCog(commands.Cog, name="Accountability"):
 
     # -- the member moved -----------------------------------------------------------------------
 
-    @commands.Cog.listener()
+    @commands.Cog.listener(listener_name(MEMBER_TIMEZONE_CHANGED))
     async def on_member_timezone_changed(self, user_id: int) -> None:
         """Their weekly check-in keeps its local day and time in the new zone."""
         await self.service.follow_zone(user_id)

@@ -12,7 +12,14 @@ from discord.ext import commands
 
 from bot.deps import ServiceDeps
 from bot.errors import UserFacingError
-from bot.seams import MY_STORIES_ITEMS, STORIES_READER, STORY_POST_ITEMS, STORY_POSTED
+from bot.seams import (
+    MY_STORIES_ITEMS,
+    STORIES_READER,
+    STORY_DELETED,
+    STORY_POST_ITEMS,
+    STORY_POSTED,
+    listener_name,
+)
 from bot.ui import require_manage_guild
 from cogs.encouragement import messages as m
 from cogs.encouragement.jobs import DigestJob, RoundupJob, StoryThreadJob
@@ -108,7 +115,7 @@ class EncouragementCog(commands.Cog, name="Encouragement"):
         log.info("Thread jobs are due again for %d posted stories without a thread", len(missing))
         return len(missing)
 
-    @commands.Cog.listener()
+    @commands.Cog.listener(listener_name(STORY_DELETED))
     async def on_story_deleted(self, story_id: int) -> None:
         await self.service.story_removed(story_id)
 

@@ -23,6 +23,7 @@ from bot.guild_settings import (
 from bot.member_settings import resolve_timezone
 from bot.notices import notify_admins
 from bot.scheduling import make_nonce
+from bot.seams import MEMBER_TIMEZONE_CHANGED, listener_name
 from bot.timekeeping import DaySet, InvalidInput
 from bot.ui import POST, can_post, choices, discord_timestamp, safe_autocomplete
 from cogs.streaks import heatmap, logic, render
@@ -396,7 +397,7 @@ class StreaksCog(commands.Cog, name="Streaks"):
         if await accountability_channel(self.bot.store, channel.guild.id) == channel.id:
             await self._channel_broken(channel.guild.id, channel.id)
 
-    @commands.Cog.listener()
+    @commands.Cog.listener(listener_name(MEMBER_TIMEZONE_CHANGED))
     async def on_member_timezone_changed(self, user_id: int) -> None:
         """Travel days are counted at the moment of the change (rule 3)."""
         await self.service.note_zone_change(user_id)
