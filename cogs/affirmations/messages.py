@@ -154,3 +154,9 @@ PAUSE_NOTICES: dict[str, str] = {
     "by_admin": "",
     "bot_removed": "",
 }
+
+# /privacy export: what the member's personal deck means to them.
+EXPORT_DECK_ABOUT = (
+    "Your affirmation DMs go through every affirmation once before any repeats; "
+    "this is how far the current round has come."
+)
