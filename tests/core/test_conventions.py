@@ -289,3 +289,36 @@ def test_namespaced_custom_ids_come_from_the_one_builder() -> None:
         if isinstance(node, ast.keyword) and node.arg == "custom_id" and _hand_made(node.value)
     ]
     assert offenders == []
+
+
+# A feature's tables carry its name; another feature asks it (a reader in bot/seams.py).
+TABLE_OWNERS = {
+    "accountability": ("accountability_",),
+    "affirmations": ("affirmation_",),
+    "encouragement": ("encouragement",),
+    "stories": ("stories", "story_"),
+    "streaks": ("streak_",),
+}
+_SQL_TABLE = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\s+([a-z_]+)")
+
+
+def _other_features_tables(path: Path, own: str) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+            continue
+        for table in _SQL_TABLE.findall(node.value):
+            for feature, prefixes in TABLE_OWNERS.items():
+                if feature != own and table.startswith(prefixes):
+                    found.add(f"{table} ({feature})")
+    return found
+
+
+def test_no_feature_reads_another_features_tables() -> None:
+    offenders = sorted(
+        f"{path.relative_to(ROOT)}: {table}"
+        for path in (ROOT / "cogs").glob("*/**/*.py")
+        if path.relative_to(ROOT) not in FEATURE_IMPORT_EXEMPT
+        for table in _other_features_tables(path, path.relative_to(ROOT).parts[1])
+    )
+    assert offenders == []
