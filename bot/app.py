@@ -29,6 +29,7 @@ from bot.logs import clamp_payload_loggers
 from bot.pacing import Pacer
 from bot.privacy import PrivacyRegistry
 from bot.scheduling import Scheduler
+from bot.seams import Seams
 from bot.sending import Sender, waiting_for_guild
 from bot.settings import Settings
 from bot.tree import ReboundTree
@@ -162,6 +163,8 @@ class Bot(commands.AutoShardedBot):
         self.content = content or Content.load(settings.content_dir)
         # Every feature registers what it stores about members here (see bot/privacy.py).
         self.privacy = PrivacyRegistry()
+        # Where features meet without importing each other (see bot/seams.py).
+        self.seams = Seams()
         # Every form the bot opens is answered through this, after a restart too (bot/ui/modals.py).
         self.modals = ModalRouter()
         self.started_at: datetime = clock.now()

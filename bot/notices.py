@@ -24,6 +24,7 @@ import discord
 from bot.guild_settings import GuildSettingsRepository
 from bot.scheduling import RetryLater
 from bot.sending import PermanentFailure
+from bot.ui.checks import POST, can_post
 
 __all__ = ["NoticeRoute", "NoticeSender", "notify_admins"]
 
@@ -49,8 +50,7 @@ def _can_post(channel: object, guild: discord.Guild) -> bool:
         channel, discord.abc.Messageable
     ):
         return False
-    permissions = channel.permissions_for(guild.me)
-    return permissions.view_channel and permissions.send_messages
+    return can_post(channel, POST)
 
 
 async def notify_admins(

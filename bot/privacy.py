@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 import aiosqlite
 
@@ -25,12 +25,20 @@ def iso_instant(seconds: int) -> str:
     return datetime.fromtimestamp(seconds, UTC).isoformat()
 
 
-def readable(row: Mapping[str, Any], *, json_fields: Sequence[str] = ()) -> Row:
+def readable(
+    row: Mapping[str, Any] | aiosqlite.Row,
+    *,
+    json_fields: Sequence[str] = (),
+    day_sets: Mapping[str, str] | None = None,
+) -> Row:
     """A stored row as a person reads it: named fields, instants (`*_at`) in ISO 8601, ids
-    (`*_id`) as strings like Discord's, and JSON text (the fields named) as nested values."""
+    (`*_id`) as strings like Discord's, JSON text (the fields named) as nested values, and
+    weekday masks (`day_sets`: column -> the key it is exported as) as the days' names."""
     out: Row = {}
     for key, value in dict(row).items():
-        if key.endswith("_id") and isinstance(value, int):
+        if day_sets and key in day_sets and isinstance(value, int):
+            out[day_sets[key]] = day_names(value)
+        elif key.endswith("_id") and isinstance(value, int):
             out[key] = str(value)  # Discord ids are strings in JSON: too big for a JS number
         elif key.endswith("_at") and isinstance(value, int):
             out[key] = iso_instant(value)
@@ -218,3 +226,57 @@ def owned_tables(provider: PersonalData) -> frozenset[str]:
     """The tables a provider says it answers for (its optional `tables` attribute: table names,
     or objects with a `name`)."""
     return frozenset(str(getattr(t, "name", t)) for t in getattr(provider, "tables", ()))
+
+
+@dataclass(frozen=True, slots=True)
+class MemberTable:
+    """One table: how to select a member's rows and a server's rows (SQL after FROM)."""
+
+    name: str
+    member_where: str = "user_id = ?"
+    guild_where: str | None = "guild_id = ?"
+
+
+class TablesPrivacy:
+    """A PersonalData provider over plain tables keyed by user_id (and guild_id)."""
+
+    feature: str = ""
+    tables: tuple[MemberTable, ...] = ()
+    # Tables only about a server (no member data), removed with the server.
+    guild_tables: tuple[str, ...] = ()
+    # Weekday masks, exported as the days' names under another key (column -> key).
+    day_sets: ClassVar[Mapping[str, str]] = {}
+
+    async def export(self, conn: aiosqlite.Connection, subject: Subject) -> dict[str, list[Row]]:
+        out: dict[str, list[Row]] = {}
+        for table in self.tables:
+            out[table.name] = await fetch_rows(
+                conn,
+                f"SELECT * FROM {table.name} WHERE {table.member_where}",
+                (subject.user_id,),
+                day_sets=self.day_sets,
+            )
+        return out
+
+    async def delete(self, conn: aiosqlite.Connection, subject: Subject) -> dict[str, int]:
+        removed: dict[str, int] = {}
+        for table in self.tables:
+            cursor = await conn.execute(
+                f"DELETE FROM {table.name} WHERE {table.member_where}", (subject.user_id,)
+            )
+            removed[table.name] = cursor.rowcount
+        return removed
+
+    async def delete_guild(self, conn: aiosqlite.Connection, guild_id: int) -> dict[str, int]:
+        removed: dict[str, int] = {}
+        for table in self.tables:
+            if table.guild_where is None:
+                continue
+            cursor = await conn.execute(
+                f"DELETE FROM {table.name} WHERE {table.guild_where}", (guild_id,)
+            )
+            removed[table.name] = cursor.rowcount
+        for name in self.guild_tables:
+            cursor = await conn.execute(f"DELETE FROM {name} WHERE guild_id = ?", (guild_id,))
+            removed[name] = cursor.rowcount
+        return removed

@@ -10,7 +10,6 @@ import discord
 from discord import app_commands
 
 from bot.errors import UserFacingError
-from bot.inputs import InvalidInput
 
 if TYPE_CHECKING:
     from bot.app import Bot
@@ -43,13 +42,11 @@ UNKNOWN_INTERACTION = 10062
 def message_for(error: BaseException) -> tuple[str, str | None]:
     """The member-facing sentence for an error, and a reference code when it was our fault."""
     original = getattr(error, "original", None)
-    if isinstance(error, UserFacingError):
-        return error.message, None
-    if isinstance(original, UserFacingError):
-        return original.message, None
-    for candidate in (error, original):
-        if isinstance(candidate, InvalidInput):
-            return str(candidate), None
+    # Raised by a command (wrapped in CommandInvokeError), a transformer (TransformerError, as
+    # its cause), a view or a modal (as is).
+    for candidate in (error, original, error.__cause__):
+        if isinstance(candidate, UserFacingError):
+            return candidate.message, None
     if isinstance(error, app_commands.CommandOnCooldown):
         return COOLDOWN.format(seconds=max(1, round(error.retry_after))), None
     if isinstance(error, app_commands.MissingPermissions):
@@ -93,7 +90,8 @@ async def report_error(
         ref = text.rsplit(": ", 1)[-1].rstrip(".")
         log.error("%s failed (ref %s)", where, ref, exc_info=getattr(error, "original", error))
     else:
-        log.info("%s refused: %s", where, type(error).__name__)
+        refusal = error.__cause__ if isinstance(error.__cause__, UserFacingError) else original
+        log.info("%s refused: %s", where, type(refusal).__name__)
     if interaction.type is discord.InteractionType.autocomplete:
         return  # nothing can be shown for a failed autocomplete; the member keeps typing
     await send_ephemeral(interaction, text)

@@ -2,22 +2,31 @@
 
 discord.py's own handlers log "Ignoring exception in view …" and leave the member with "This
 interaction failed". Here the member gets the same friendly, private sentence as for a command
-(a :class:`~bot.errors.UserFacingError` or :class:`~bot.inputs.InvalidInput` is shown as written)
+(a :class:`~bot.errors.UserFacingError` is shown as written)
 and the log gets a reference code, never who clicked.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 import secrets
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 import discord
 
 from bot.tree import report_error
+from bot.ui.custom_ids import custom_id as build_custom_id
 
-__all__ = ["BaseModal", "BaseView", "action_of", "guarded_callback"]
+__all__ = [
+    "BaseModal",
+    "BaseView",
+    "PersistentButton",
+    "action_of",
+    "guarded_callback",
+    "label_of",
+]
 
 
 class BaseView(discord.ui.View):
@@ -73,3 +82,79 @@ def guarded_callback(func: CallbackT) -> CallbackT:
             return None
 
     return wrapper  # type: ignore[return-value]
+
+
+class PersistentButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=r"(?!)",  # the base matches nothing; each button class gives its own template
+):
+    """A button that keeps working after a restart (a DynamicItem), the one way every feature
+    makes one: its custom_id is built by :func:`bot.ui.custom_id` ("<prefix>:<action>:<opaque
+    id>", never a member id), and a failed click gets the commands' friendly answer.
+
+    A subclass gives its ``template`` (class keyword), calls ``super().__init__`` with the
+    custom_id's parts and the button's looks, rebuilds itself from a click (:meth:`from_match`,
+    the button as Discord sent it back) and answers it (:meth:`on_click`)::
+
+        class PageButton(PersistentButton, template=r"aff:list:(?P<page>[0-9]{1,4})"):
+            def __init__(self, page: int, label: str = "") -> None:
+                super().__init__("aff", "list", page, label=label or str(page))
+                self.page = page
+
+            @classmethod
+            def from_match(cls, match: re.Match[str], button: Button | None) -> Self:
+                return cls(int(match["page"]), label_of(button))
+
+            async def on_click(self, interaction: discord.Interaction[Bot]) -> None: ...
+    """
+
+    def __init__(
+        self,
+        prefix: str,
+        action: str,
+        opaque: str | int = "",
+        *,
+        label: str,
+        style: discord.ButtonStyle = discord.ButtonStyle.secondary,
+        emoji: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=style,
+                emoji=emoji,
+                disabled=disabled,
+                custom_id=build_custom_id(prefix, action, opaque),
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> Self:
+        return cls.from_match(match, item if isinstance(item, discord.ui.Button) else None)
+
+    @classmethod
+    def from_match(cls, match: re.Match[str], button: discord.ui.Button[Any] | None) -> Self:
+        """The button again, from its custom_id's match (and the clicked button, for looks)."""
+        raise NotImplementedError
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            await self.on_click(interaction)
+        except Exception as error:
+            where = f"Component {action_of(self.custom_id)}"
+            await report_error(interaction, error, where=where)
+
+    async def on_click(self, interaction: discord.Interaction[Any]) -> None:
+        raise NotImplementedError
+
+
+def label_of(button: discord.ui.Button[Any] | None) -> str:
+    """A clicked button's label (or "" when Discord sent none back)."""
+    return (button.label if button is not None else None) or ""

@@ -10,11 +10,20 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.deps import ServiceDeps
 from bot.errors import UserFacingError
+from bot.guild_settings import accountability_channel, set_accountability_channel
 from bot.scheduling import RetryLater, make_nonce
+from bot.seams import MEMBER_TIMEZONE_CHANGED, listener_name
 from bot.sending import PermanentFailure
 from bot.timekeeping import InvalidInput, parse_time
-from bot.ui import TimestampStyle, discord_timestamp, require_manage_guild
+from bot.ui import (
+    POST_PRIVATE_THREADS,
+    TimestampStyle,
+    can_post,
+    discord_timestamp,
+    require_manage_guild,
+)
 from cogs.accountability import logic
 from cogs.accountability import messages as m
 from cogs.accountability.jobs import PrivateThreadJob, WeeklyPromptJob
@@ -27,7 +36,6 @@ from cogs.accountability.repository import (
 )
 from cogs.accountability.service import AccountabilityService
 from cogs.accountability.views import GoalsModal, ReviewModal, WeekButton, one_button
-from cogs.streaks.repository import accountability_channel, set_accountability_channel
 
 if TYPE_CHECKING:
     from bot.app import Bot
@@ -58,8 +66,9 @@ class AccountabilityCog(commands.Cog, name="Accountability"):
         self.bot = bot
         self.service = AccountabilityService(bot.store, bot.clock, bot.scheduler)
         self.repo = self.service.repo
-        self.job = WeeklyPromptJob(bot, self.repo)
-        self.thread_job = PrivateThreadJob(bot, self.repo)
+        deps = ServiceDeps.of(bot)
+        self.job = WeeklyPromptJob(deps, self.repo)
+        self.thread_job = PrivateThreadJob(deps, self.repo)
         self.privacy = AccountabilityPrivacy()
 
     async def cog_load(self) -> None:
@@ -191,14 +200,7 @@ class AccountabilityCog(commands.Cog, name="Accountability"):
     ) -> None:
         guild = interaction.guild
         assert guild is not None
-        perms = channel.permissions_for(guild.me)
-        needed = (
-            perms.view_channel,
-            perms.send_messages,
-            perms.send_messages_in_threads,
-            perms.create_private_threads,
-        )
-        if not all(needed):
+        if not can_post(channel, POST_PRIVATE_THREADS):
             raise UserFacingError(m.CHANNEL_CANT_POST.format(channel=channel.mention))
         async with self.bot.store.transaction() as conn:
             await set_accountability_channel(conn, guild.id, channel.id, self.bot.clock.now())
@@ -353,7 +355,7 @@ class AccountabilityCog(commands.Cog, name="Accountability"):
 
     # -- the member moved -----------------------------------------------------------------------
 
-    @commands.Cog.listener()
+    @commands.Cog.listener(listener_name(MEMBER_TIMEZONE_CHANGED))
     async def on_member_timezone_changed(self, user_id: int) -> None:
         """Their weekly check-in keeps its local day and time in the new zone."""
         await self.service.follow_zone(user_id)

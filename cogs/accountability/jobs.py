@@ -21,11 +21,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
 from bot.creating import marked_name
+from bot.deps import ServiceDeps, WithDeps
+from bot.guild_settings import accountability_channel
 from bot.scheduling import DueRun, Occurrence, Outcome, from_epoch, to_epoch
 from bot.sending import PermanentFailure
 from cogs.accountability import logic
@@ -38,10 +40,6 @@ from cogs.accountability.repository import (
     Week,
 )
 from cogs.accountability.views import one_button
-from cogs.streaks.repository import accountability_channel
-
-if TYPE_CHECKING:
-    from bot.app import Bot
 
 log = logging.getLogger(__name__)
 
@@ -53,21 +51,21 @@ _LOOK_BACK = 10
 
 
 async def prompt_text(
-    bot: Bot, repo: AccountabilityRepository, sub: Subscription, week: Week
+    client: discord.Client, repo: AccountabilityRepository, sub: Subscription, week: Week
 ) -> str:
     """The prompt's words: the first week's, or "first a look back" when there is last week."""
     later = await repo.previous_week(week) is not None
-    guild = bot.get_guild(sub.guild_id)
+    guild = client.get_guild(sub.guild_id)
     name = guild.name if guild is not None and not guild.unavailable else None
     server = f" in **{name}**" if name else ""
     return (m.PROMPT_LATER if later else m.PROMPT_FIRST).format(server=server)
 
 
-class WeeklyPromptJob:
+class WeeklyPromptJob(WithDeps):
     kind = WEEKLY_JOB
 
-    def __init__(self, bot: Bot, repo: AccountabilityRepository) -> None:
-        self.bot = bot
+    def __init__(self, deps: ServiceDeps, repo: AccountabilityRepository) -> None:
+        super().__init__(deps)
         self.repo = repo
 
     def next_occurrence(self, rule: Mapping[str, Any], after: datetime) -> Occurrence | None:
@@ -80,15 +78,15 @@ class WeeklyPromptJob:
     async def run(self, run: DueRun) -> tuple[Outcome, str | None]:
         subscription = await self.repo.subscription_by_id(int(run.key))
         if subscription is None or not subscription.active:
-            async with self.bot.store.transaction() as conn:
-                await self.bot.scheduler.remove_job(conn, WEEKLY_JOB, run.key)
+            async with self.store.transaction() as conn:
+                await self.scheduler.remove_job(conn, WEEKLY_JOB, run.key)
             return "skipped", "left"
-        week = await self.repo.open_week(subscription.id, run.occurrence, self.bot.clock.now())
-        text = await prompt_text(self.bot, self.repo, subscription, week)
+        week = await self.repo.open_week(subscription.id, run.occurrence, self.clock.now())
+        text = await prompt_text(self.client, self.repo, subscription, week)
         view = one_button("open", week.id, m.BUTTON_START)
         try:
             # The nonce makes a re-send of this run (after a crash or a retry) show only once.
-            await self.bot.sender.send_dm(
+            await self.sender.send_dm(
                 subscription.user_id, nonce=run.nonce, content=text, view=view
             )
         except PermanentFailure as failure:
@@ -101,12 +99,12 @@ class WeeklyPromptJob:
     async def _queue_thread(self, sub: Subscription, week: Week) -> tuple[Outcome, str | None]:
         """DMs closed: the week's private thread, as a job of its own, due now. Put again by a
         re-sent run, it is the same job (keyed by the week) and runs once."""
-        if await accountability_channel(self.bot.store, sub.guild_id) is None:
+        if await accountability_channel(self.store, sub.guild_id) is None:
             log.info("Weekly check-in not delivered: DMs closed and no accountability channel")
             return "failed", "dms_closed"
-        now = self.bot.clock.now()
-        async with self.bot.store.transaction() as conn:
-            await self.bot.scheduler.put_job(
+        now = self.clock.now()
+        async with self.store.transaction() as conn:
+            await self.scheduler.put_job(
                 conn,
                 THREAD_JOB,
                 str(week.id),
@@ -116,15 +114,15 @@ class WeeklyPromptJob:
         return "done", "thread"
 
 
-class PrivateThreadJob:
+class PrivateThreadJob(WithDeps):
     """The week's prompt in a private thread of the accountability channel, made once."""
 
     kind = THREAD_JOB
     #: Its create looks before it makes (bot.creating): safe to run again after a crash.
     resumable = True
 
-    def __init__(self, bot: Bot, repo: AccountabilityRepository) -> None:
-        self.bot = bot
+    def __init__(self, deps: ServiceDeps, repo: AccountabilityRepository) -> None:
+        super().__init__(deps)
         self.repo = repo
 
     def next_occurrence(self, rule: Mapping[str, Any], after: datetime) -> Occurrence | None:
@@ -140,8 +138,8 @@ class PrivateThreadJob:
         if week is None or sub is None or not sub.active:
             return "skipped", "left"
         # A server in an outage: wait for it (woken when it is back), never "failed".
-        self.bot.sender.check_guild_available(sub.guild_id)
-        channel_id = await accountability_channel(self.bot.store, sub.guild_id)
+        self.sender.check_guild_available(sub.guild_id)
+        channel_id = await accountability_channel(self.store, sub.guild_id)
         if channel_id is None:
             return "failed", "dms_closed"
         looked = run.attempt > 1
@@ -149,18 +147,18 @@ class PrivateThreadJob:
             thread_id = week.thread_id
             if thread_id is None:
                 title = m.THREAD_NAME.format(day=f"{date.fromisoformat(week.week_of):%d %b}")
-                name = marked_name(title, self.bot.creator.marker(THREAD_JOB, run.key))
-                thread_id = await self.bot.creator.private_thread(
+                name = marked_name(title, self.creator.marker(THREAD_JOB, run.key))
+                thread_id = await self.creator.private_thread(
                     channel_id, guild_id=sub.guild_id, name=name, look_first=looked
                 )
                 await self.repo.mark_delivered(week.id, "thread", thread_id)
             member = sub.user_id
             target = thread_id
-            await self.bot.sender.call(lambda: self.bot.http.add_user_to_thread(target, member))
+            await self.sender.call(lambda: self.client.http.add_user_to_thread(target, member))
             if looked and await self._prompt_is_in(thread_id):
                 return "done", "thread"
-            text = await prompt_text(self.bot, self.repo, sub, week)
-            await self.bot.sender.send(
+            text = await prompt_text(self.client, self.repo, sub, week)
+            await self.sender.send(
                 thread_id,
                 nonce=run.nonce,
                 guild_id=sub.guild_id,
@@ -181,7 +179,7 @@ class PrivateThreadJob:
     async def _prompt_is_in(self, thread_id: int) -> bool:
         """Whether an earlier attempt already posted the prompt (past Discord's nonce window a
         second send would show twice): the thread is the bot's own, so any message of the bot."""
-        http = self.bot.http
-        messages = await self.bot.sender.call(lambda: http.logs_from(thread_id, _LOOK_BACK))
-        me = self.bot.user.id if self.bot.user else None
+        http = self.client.http
+        messages = await self.sender.call(lambda: http.logs_from(thread_id, _LOOK_BACK))
+        me = self.client.user.id if self.client.user else None
         return any(str(msg.get("author", {}).get("id")) == str(me) for msg in messages)

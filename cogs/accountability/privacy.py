@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cogs.streaks.privacy import MemberTable, TablesPrivacy
+from bot.privacy import MemberTable, TablesPrivacy
 
 _MEMBER_WEEKS = "subscription_id IN (SELECT id FROM accountability_subscriptions WHERE user_id = ?)"
 _GUILD_WEEKS = "subscription_id IN (SELECT id FROM accountability_subscriptions WHERE guild_id = ?)"

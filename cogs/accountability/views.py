@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Self
 import discord
 
 from bot.errors import UserFacingError
-from bot.ui import PersistentModal, custom_id, guarded_callback
+from bot.ui import PersistentButton, PersistentModal, custom_id, label_of
 from cogs.accountability import logic
 from cogs.accountability import messages as m
 
@@ -28,32 +28,20 @@ GoalsHandler = Callable[[discord.Interaction["Bot"], int, list[str]], Awaitable[
 
 
 class WeekButton(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    PersistentButton,
     template=r"acct:(?P<action>open|goals|share):(?P<week>[0-9]{1,18})",
 ):
     def __init__(self, action: str, week_id: int, label: str) -> None:
         style = discord.ButtonStyle.secondary if action == "share" else discord.ButtonStyle.primary
-        super().__init__(
-            discord.ui.Button(
-                label=label, custom_id=custom_id("acct", action, week_id), style=style
-            )
-        )
+        super().__init__("acct", action, week_id, label=label, style=style)
         self.action = action
         self.week_id = week_id
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> WeekButton:
-        label = item.label if isinstance(item, discord.ui.Button) else None
-        return cls(match["action"], int(match["week"]), label or "")
+    def from_match(cls, match: re.Match[str], button: discord.ui.Button[Any] | None) -> Self:
+        return cls(match["action"], int(match["week"]), label_of(button))
 
-    @guarded_callback
-    async def callback(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
+    async def on_click(self, interaction: discord.Interaction[Bot]) -> None:
         cog = interaction.client.get_cog("Accountability")
         handle = getattr(cog, "on_week_button", None)
         if handle is None:

@@ -23,7 +23,15 @@ from bot.timekeeping import (
     parse_time,
     timezone_suggestions,
 )
-from bot.ui import choices, discord_timestamp, is_manager, require_manage_guild, safe_autocomplete
+from bot.ui import (
+    POST_EMBEDS,
+    can_post,
+    choices,
+    discord_timestamp,
+    is_manager,
+    require_manage_guild,
+    safe_autocomplete,
+)
 from cogs.affirmations import logic
 from cogs.affirmations import messages as say
 from cogs.affirmations.content import AffirmationContent
@@ -173,8 +181,7 @@ class AffirmationsCog(commands.Cog):
             raise UserFacingError(say.EVERYONE_ROLE)
         role_id = None if no_role else (role.id if role else (current.role_id if current else None))
         target = guild.get_channel(channel_id)
-        perms = target.permissions_for(guild.me) if target is not None else None
-        if not (perms and perms.view_channel and perms.send_messages and perms.embed_links):
+        if not can_post(target, POST_EMBEDS):
             raise UserFacingError(say.CANNOT_POST_THERE.format(channel=f"<#{channel_id}>"))
         schedule = GuildSchedule(
             guild_id=guild.id,

@@ -173,3 +173,9 @@ ROW_NAMES: dict[str, tuple[str, str]] = {
     "affirmation_dm_subscriptions": ("affirmation DM setting", "affirmation DM settings"),
     "affirmation_decks": ("personal affirmation deck", "personal affirmation decks"),
 }
+
+# /privacy export: what the member's personal deck means to them.
+EXPORT_DECK_ABOUT = (
+    "Your affirmation DMs go through every affirmation once before any repeats; "
+    "this is how far the current round has come."
+)

@@ -16,6 +16,7 @@ from bot.guild_settings import GuildSettingsRepository
 from bot.notices import notify_admins
 from bot.scheduling import RunOutcome, make_nonce
 from bot.sending import FailureReason, PermanentFailure
+from bot.ui import POST_EMBEDS, can_post
 from cogs.affirmations.content import AffirmationContent
 from cogs.affirmations.logic import Deck, arrange, draw
 from cogs.affirmations.messages import PAUSE_NOTICES
@@ -169,10 +170,8 @@ class Poster:
         channel = guild.get_channel(schedule.channel_id)
         if channel is None:
             return "channel_missing"
-        if isinstance(channel, discord.abc.GuildChannel):
-            perms = channel.permissions_for(guild.me)
-            if not (perms.view_channel and perms.send_messages and perms.embed_links):
-                return "missing_permissions"
+        if isinstance(channel, discord.abc.GuildChannel) and not can_post(channel, POST_EMBEDS):
+            return "missing_permissions"
         return None
 
     async def post_to_guild(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import aiosqlite
 
 from bot.privacy import Row, Subject, delete_rows, fetch_rows
+from cogs.affirmations import messages as m
 from cogs.affirmations.logic import Deck
 from cogs.affirmations.repository import DM_JOB, GUILD_JOB, dm_owner, guild_owner
 
@@ -26,10 +27,7 @@ async def _readable_decks(conn: aiosqlite.Connection, owner: str) -> list[Row]:
             continue
         rows.append(
             {
-                "about": (
-                    "Your affirmation DMs go through every affirmation once before any repeats; "
-                    "this is how far the current round has come."
-                ),
+                "about": m.EXPORT_DECK_ABOUT,
                 "sent_this_round": len(deck.drawn),
                 "still_to_come_this_round": len(deck.remaining),
             }

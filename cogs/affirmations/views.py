@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 import discord
 
-from bot.ui import guarded_callback, is_manager, page_count, page_items, pager_view
+from bot.ui import PersistentButton, is_manager, label_of, page_count, page_items, pager_view
 from cogs.affirmations.logic import one_line
 from cogs.affirmations.messages import LIST_FOOTER, LIST_GONE, LIST_TITLE, PAGER_NOT_YOURS
 from cogs.affirmations.repository import AffirmationRepository, CustomAffirmation
@@ -39,34 +39,16 @@ def list_page(
     return embed, pager_view("aff", "list", page, pages)
 
 
-class ListPageButton(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=r"aff:list:(?P<page>[0-9]{1,4})",
-):
+class ListPageButton(PersistentButton, template=r"aff:list:(?P<page>[0-9]{1,4})"):
     def __init__(self, page: int, label: str = "", *, disabled: bool = False) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=label or str(page),
-                custom_id=f"aff:list:{page}",
-                style=discord.ButtonStyle.secondary,
-                disabled=disabled,
-            )
-        )
+        super().__init__("aff", "list", page, label=label or str(page), disabled=disabled)
         self.page = page
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> ListPageButton:
-        label = item.label if isinstance(item, discord.ui.Button) else None
-        return cls(int(match["page"]), label or "")
+    def from_match(cls, match: re.Match[str], button: discord.ui.Button[Any] | None) -> Self:
+        return cls(int(match["page"]), label_of(button))
 
-    @guarded_callback
-    async def callback(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
+    async def on_click(self, interaction: discord.Interaction[Bot]) -> None:
         if interaction.guild is None or not is_manager(interaction):
             await interaction.response.send_message(PAGER_NOT_YOURS, ephemeral=True)
             return

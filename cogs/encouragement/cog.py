@@ -10,7 +10,16 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.deps import ServiceDeps
 from bot.errors import UserFacingError
+from bot.seams import (
+    MY_STORIES_ITEMS,
+    STORIES_READER,
+    STORY_DELETED,
+    STORY_POST_ITEMS,
+    STORY_POSTED,
+    listener_name,
+)
 from bot.ui import require_manage_guild
 from cogs.encouragement import messages as m
 from cogs.encouragement.jobs import DigestJob, RoundupJob, StoryThreadJob
@@ -22,7 +31,7 @@ from cogs.encouragement.repository import (
     EncouragementRepository,
 )
 from cogs.encouragement.service import EncouragementService
-from cogs.encouragement.stories_data import StoriesTable
+from cogs.encouragement.stories import StoriesData
 from cogs.encouragement.views import (
     DigestsButton,
     DigestToggle,
@@ -31,13 +40,14 @@ from cogs.encouragement.views import (
     MeTooButton,
     ReplyModal,
     RetryButton,
+    story_items,
 )
-from cogs.stories.repository import STORY_POSTED
 
 if TYPE_CHECKING:
     from bot.app import Bot
 
 log = logging.getLogger(__name__)
+FEATURE = "encouragement"
 
 #: How far back the start-up repair looks for stories left without their thread.
 REPAIR_WINDOW = timedelta(days=30)
@@ -51,7 +61,9 @@ class EncouragementCog(commands.Cog, name="Encouragement"):
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
         self.repo = EncouragementRepository(bot.store)
-        self.service = EncouragementService(bot, self.repo, StoriesTable(bot.store, bot.anonymizer))
+        self.service = EncouragementService(
+            ServiceDeps.of(bot), self.repo, StoriesData(bot.seams, self.repo)
+        )
         self.privacy = EncouragementPersonalData(bot.store, bot.http.delete_message)
 
     async def cog_load(self) -> None:
@@ -63,7 +75,11 @@ class EncouragementCog(commands.Cog, name="Encouragement"):
         self.bot.scheduler.register(RoundupJob(self.service))
         self.bot.scheduler.events.subscribe(StoryThreadJob(self.service))
         self.bot.privacy.register(self.privacy)
-        await self.repair_threads()
+        # Encourage and Me too under every story post; the digest switches in /mystories.
+        self.bot.seams.add_items(STORY_POST_ITEMS, FEATURE, story_items)
+        self.bot.seams.add_items(MY_STORIES_ITEMS, FEATURE, lambda _: [DigestsButton()])
+        # Once the stories feature is loaded (it may load after this one), before the engine.
+        await self.bot.seams.when_provided(STORIES_READER, FEATURE, self._repair_on_start)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(
@@ -74,8 +90,14 @@ class EncouragementCog(commands.Cog, name="Encouragement"):
         self.bot.scheduler.unregister(ROUNDUP_JOB)
         self.bot.scheduler.events.unsubscribe(STORY_THREAD_JOB)
         self.bot.privacy.unregister(self.privacy.feature)
+        self.bot.seams.remove_items(STORY_POST_ITEMS, FEATURE)
+        self.bot.seams.remove_items(MY_STORIES_ITEMS, FEATURE)
+        self.bot.seams.stop_waiting(STORIES_READER, FEATURE)
 
     # -- story events (dispatched by the stories feature) ---------------------------------------
+
+    async def _repair_on_start(self, _reader: object) -> None:
+        await self.repair_threads()
 
     async def repair_threads(self) -> int:
         """At load, before the scheduler starts: a story posted without its thread (an older
@@ -86,14 +108,14 @@ class EncouragementCog(commands.Cog, name="Encouragement"):
         if not missing:
             return 0
         async with self.bot.store.transaction() as conn:
-            for story in missing:
+            for public_id, data in missing:
                 await self.bot.scheduler.events.emit(
-                    conn, STORY_POSTED, story.public_id, story.event_data(), to=STORY_THREAD_JOB
+                    conn, STORY_POSTED, public_id, data, to=STORY_THREAD_JOB
                 )
         log.info("Thread jobs are due again for %d posted stories without a thread", len(missing))
         return len(missing)
 
-    @commands.Cog.listener()
+    @commands.Cog.listener(listener_name(STORY_DELETED))
     async def on_story_deleted(self, story_id: int) -> None:
         await self.service.story_removed(story_id)
 

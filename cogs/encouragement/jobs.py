@@ -9,11 +9,10 @@ from typing import Any
 
 from bot.events import Event
 from bot.scheduling import DueRun, Occurrence, Outcome, from_epoch
+from bot.seams import STORY_POSTED
 from cogs.encouragement import logic
 from cogs.encouragement.repository import DIGEST_JOB, ROUNDUP_JOB, STORY_THREAD_JOB
 from cogs.encouragement.service import EncouragementService
-from cogs.stories.logic import STAGE_LABELS, story_label
-from cogs.stories.repository import STORY_POSTED
 
 
 class StoryThreadJob:
@@ -40,8 +39,8 @@ class StoryThreadJob:
             channel_id=int(data["channel_id"]),
             message_id=int(data["message_id"]),
             forum_post_id=int(forum_post) if forum_post is not None else None,
-            label=story_label(int(data["number"])),
-            stage=STAGE_LABELS.get(str(data.get("stage"))),
+            label=self.service.stories.label(int(data["number"])),
+            stage=self.service.stories.stage_label(str(data.get("stage"))),
         )
 
 

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 import discord
 
+from bot.deps import ServiceDeps, WithDeps
 from bot.errors import UserFacingError
 from bot.scheduling import RetryLater, to_epoch
 from bot.sending import PermanentFailure
@@ -32,11 +32,7 @@ from cogs.encouragement.repository import (
     pseudonym_scope,
 )
 from cogs.encouragement.sends import Send, SendKind, SendsRepository, same_words
-from cogs.encouragement.stories_data import StoriesData
-from cogs.stories import logic as stories_logic
-
-if TYPE_CHECKING:
-    from bot.app import Bot
+from cogs.encouragement.stories import StoriesData
 
 log = logging.getLogger(__name__)
 
@@ -80,9 +76,11 @@ def throttled_text(limited: logic.Throttled) -> str:
     return m.THROTTLED_OVERALL.format(limit=logic.PER_MEMBER_LIMIT, when=when)
 
 
-class KindWords:
-    def __init__(self, bot: Bot, repo: EncouragementRepository, stories: StoriesData) -> None:
-        self.bot = bot
+class KindWords(WithDeps):
+    def __init__(
+        self, deps: ServiceDeps, repo: EncouragementRepository, stories: StoriesData
+    ) -> None:
+        super().__init__(deps)
         self.repo = repo
         self.stories = stories
         self.sends = SendsRepository()
@@ -102,10 +100,10 @@ class KindWords:
     async def _thread_of(self, story: StoryThread) -> discord.Thread:
         if story.thread_id is None:
             raise UserFacingError(m.THREAD_NOT_READY)
-        channel = self.bot.get_channel(story.thread_id)
+        channel = self.client.get_channel(story.thread_id)
         if not isinstance(channel, discord.Thread):
             try:
-                fetched = await self.bot.fetch_channel(story.thread_id)
+                fetched = await self.client.fetch_channel(story.thread_id)
             except discord.NotFound:
                 raise UserFacingError(self._gone(story)) from None
             except discord.HTTPException:
@@ -118,7 +116,7 @@ class KindWords:
     def _gone(self, story: StoryThread) -> str:
         """Why a story's thread cannot be reached: in a forum the thread is the post (so the
         story is gone); in a text channel the post may still be up while its thread was removed."""
-        in_forum = isinstance(self.bot.get_channel(story.channel_id), discord.ForumChannel)
+        in_forum = isinstance(self.client.get_channel(story.channel_id), discord.ForumChannel)
         return m.STORY_GONE if in_forum else m.THREAD_REMOVED
 
     async def _clean(self, text: str, guild_id: int, *, limit: int, what: str) -> str:
@@ -129,7 +127,6 @@ class KindWords:
                 limit=limit,
                 what=what,
                 links_allowed=await self.stories.links_allowed(guild_id),
-                sanitise=stories_logic.sanitise,
             )
         except logic.InvalidInput as exc:
             kept = text.strip()
@@ -158,11 +155,7 @@ class KindWords:
         )
         story = await self._story(public_id, guild_id)
         thread = await self._thread_of(story)
-        signature = (
-            None
-            if display_name is None
-            else logic.signature(display_name, stories_logic.neutralise_mentions)
-        )
+        signature = None if display_name is None else logic.signature(display_name)
         send = await self._record_submission(
             token, story, user_id, "encourage", signature, words, moderator=moderator
         )
@@ -185,7 +178,7 @@ class KindWords:
     async def retry(self, token: str, guild_id: int, user_id: int) -> str:
         """Send again a submission Discord did not confirm, with its first nonce; when an
         earlier attempt is found in the thread, that one counts. Returns the post's link."""
-        async with self.bot.store.transaction() as conn:
+        async with self.store.transaction() as conn:
             send = await self.sends.get(conn, token)
         if send is None or send.guild_id != guild_id:
             raise UserFacingError(m.RETRY_GONE)
@@ -202,7 +195,7 @@ class KindWords:
         return await self._deliver(send, story, thread, look_first=True)
 
     def _pseudonym(self, guild_id: int, user_id: int) -> str:
-        return self.bot.anonymizer.pseudonym(pseudonym_scope(guild_id), user_id)
+        return self.anonymizer.pseudonym(pseudonym_scope(guild_id), user_id)
 
     async def _record_submission(
         self,
@@ -219,9 +212,9 @@ class KindWords:
         submission finds the first row; a new Encourage is checked against the limits in the
         same transaction that records it, so submissions arriving at once cannot all pass."""
         pseudonym = self._pseudonym(story.guild_id, user_id)
-        now = self.bot.clock.now()
+        now = self.clock.now()
         same_as = same_words(kind, signature, words)
-        async with self.bot.store.transaction() as conn:
+        async with self.store.transaction() as conn:
             existing = await self.sends.get(conn, token)
             if existing is not None:
                 if existing.pseudonym != pseudonym or existing.story_id != story.story_id:
@@ -273,14 +266,14 @@ class KindWords:
         found = await self._earlier_post(thread, content) if look_first else None
         if found is None:
             try:
-                sent = await self.bot.sender.send(
+                sent = await self.sender.send(
                     thread.id,
                     nonce=send_nonce(send.token),
                     guild_id=story.guild_id,
                     content=content,
                 )
             except PermanentFailure as failure:
-                async with self.bot.store.transaction() as conn:
+                async with self.store.transaction() as conn:
                     await self.sends.drop(conn, send.token)
                 log.warning("Could not post in a story thread (%s)", failure.reason)
                 gone = failure.reason == "unknown_channel"
@@ -297,7 +290,7 @@ class KindWords:
     async def _earlier_post(self, thread: discord.Thread, content: str) -> int | None:
         """An earlier attempt of this submission that Discord stored (a retry after its nonce
         window would not find it by nonce): our own message with the same text, lately."""
-        me = self.bot.user
+        me = self.client.user
         try:
             async for message in thread.history(limit=50):
                 if me is not None and message.author.id == me.id and message.content == content:
@@ -308,14 +301,12 @@ class KindWords:
 
     async def _confirmed(self, send: Send, story: StoryThread, message_id: int) -> None:
         """Discord stored the post: record it once (with the digest it may bring)."""
-        now = self.bot.clock.now()
+        now = self.clock.now()
         wants_digest = send.kind == "encourage" and await self._digest_on(story)
         pending = (
-            await self.bot.scheduler.next_run(DIGEST_JOB, str(story.story_id))
-            if wants_digest
-            else None
+            await self.scheduler.next_run(DIGEST_JOB, str(story.story_id)) if wants_digest else None
         )
-        async with self.bot.store.transaction() as conn:
+        async with self.store.transaction() as conn:
             if not await self.sends.confirm(conn, send.token, message_id):
                 return  # the same submission, delivered twice: recorded by the first
             if send.kind != "encourage":
@@ -332,6 +323,6 @@ class KindWords:
             )
             if wants_digest and pending is None:
                 due = logic.digest_due_at(now, story.digest_sent_at)
-                await self.bot.scheduler.put_job(
+                await self.scheduler.put_job(
                     conn, DIGEST_JOB, str(story.story_id), {"at": to_epoch(due)}
                 )

@@ -12,31 +12,18 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Final, Literal, Protocol
+from typing import Final, Literal
 from zoneinfo import ZoneInfo
 
+from bot import text as text_rules
 from bot.inputs import InvalidInput
 from cogs.encouragement import messages as m
 
 __all__ = ["InvalidInput"]  # re-exported: the one bad-input type, from the core
 
 
-class Sanitised(Protocol):
-    """What the stories feature's sanitiser returns (cogs.stories.logic.Sanitised)."""
-
-    @property
-    def text(self) -> str: ...
-
-    @property
-    def invites_removed(self) -> int: ...
-
-    @property
-    def links_removed(self) -> int: ...
-
-
-# The stories feature's rules for member text, handed in (so this module stays pure and the
-# rule lives once): sanitise(text, limit=, links_allowed=) and neutralise_mentions(text).
-Sanitise = Callable[..., Sanitised]
+# The core's rules for member text (bot/text.py), the same as a story's. Tests may hand in others.
+Sanitise = Callable[..., text_rules.Sanitised]
 Neutralise = Callable[[str], tuple[str, int]]
 
 # Discord's limits and ours.
@@ -82,11 +69,17 @@ def _strip_controls(text: str) -> str:
 
 
 def clean_message(
-    text: str, *, limit: int, what: str, links_allowed: bool, sanitise: Sanitise
+    text: str,
+    *,
+    limit: int,
+    what: str,
+    links_allowed: bool,
+    sanitise: Sanitise = text_rules.sanitise,
 ) -> str:
-    """A member's kind words, ready to post with the stories sanitiser's rules: trimmed, within
-    `limit`, no invite links (nor other links unless the server allows them in stories), mention
-    syntax visible but inert, at most one blank line in a row. Raises InvalidInput."""
+    """A member's kind words, ready to post with the core's sanitiser (a story's rules):
+    trimmed, within `limit`, no invite links (nor other links unless the server allows them in
+    stories), mention syntax visible but inert, at most one blank line in a row. Raises
+    InvalidInput."""
     cleaned = _strip_controls(unicodedata.normalize("NFC", text)).strip()
     cleaned = re.sub(r"\n{3,}", "\n\n", cleaned)
     if not cleaned:
@@ -101,7 +94,9 @@ def clean_message(
     return safe.text
 
 
-def signature(display_name: str | None, neutralise: Neutralise) -> str:
+def signature(
+    display_name: str | None, neutralise: Neutralise = text_rules.neutralise_mentions
+) -> str:
     """How a kind word is signed: the member's display name, or "a member" when anonymous.
     The name is shown as plain text: no markdown, no mention syntax, no line breaks."""
     if display_name is None:

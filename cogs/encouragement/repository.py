@@ -3,6 +3,7 @@ the schedule it implies (a digest, a roundup) land together."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -110,6 +111,19 @@ class EncouragementRepository:
             f"SELECT {_STORY_COLUMNS} FROM encouragement_stories WHERE story_id = ?", (story_id,)
         )
         return _story(row) if row else None
+
+    async def stories_with_thread(self, story_ids: Sequence[int]) -> set[int]:
+        """Which of these stories have their thread recorded."""
+        found: set[int] = set()
+        for start in range(0, len(story_ids), 500):
+            chunk = story_ids[start : start + 500]
+            rows = await self.store.fetchall(
+                "SELECT story_id FROM encouragement_stories WHERE thread_id IS NOT NULL "
+                f"AND story_id IN ({', '.join('?' * len(chunk))})",
+                tuple(chunk),
+            )
+            found.update(int(r["story_id"]) for r in rows)
+        return found
 
     async def set_digest_muted(self, story_id: int, muted: bool) -> None:
         await self.store.execute(

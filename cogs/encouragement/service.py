@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.deps import ServiceDeps, WithDeps
 from bot.errors import UserFacingError
 from bot.guild_settings import GuildSettingsRepository
 from bot.i18n import plural
@@ -30,10 +30,7 @@ from cogs.encouragement.repository import (
     StoryThread,
     pseudonym_scope,
 )
-from cogs.encouragement.stories_data import StoriesData
-
-if TYPE_CHECKING:
-    from bot.app import Bot
+from cogs.encouragement.stories import StoriesData
 
 log = logging.getLogger(__name__)
 
@@ -47,12 +44,14 @@ class DigestChoice:
     on: bool
 
 
-class EncouragementService:
-    def __init__(self, bot: Bot, repo: EncouragementRepository, stories: StoriesData) -> None:
-        self.bot = bot
+class EncouragementService(WithDeps):
+    def __init__(
+        self, deps: ServiceDeps, repo: EncouragementRepository, stories: StoriesData
+    ) -> None:
+        super().__init__(deps)
         self.repo = repo
         self.stories = stories
-        self.kind_words = KindWords(bot, repo, stories)
+        self.kind_words = KindWords(deps, repo, stories)
 
     # -- a story was posted ---------------------------------------------------------------------
 
@@ -76,10 +75,10 @@ class EncouragementService:
         what may pass (an outage, a 5xx)."""
         if not await self.stories.is_posted(story_id):
             return "skipped", "story gone"
-        now = self.bot.clock.now()
+        now = self.clock.now()
         wants_roundup = await self._roundup_missing(guild_id)
         zone = await self._zone(guild_id)
-        async with self.bot.store.transaction() as conn:
+        async with self.store.transaction() as conn:
             await self.repo.add_story(
                 conn,
                 story_id=story_id,
@@ -92,26 +91,26 @@ class EncouragementService:
                 now=now,
             )
             if wants_roundup:
-                await self.bot.scheduler.put_job(conn, ROUNDUP_JOB, str(guild_id), {"zone": zone})
+                await self.scheduler.put_job(conn, ROUNDUP_JOB, str(guild_id), {"zone": zone})
         known = await self.repo.story(story_id)
         if known is not None and known.thread_id is not None:
             return "done", "already open"
-        self.bot.sender.check_guild_available(guild_id)  # an outage: wait for the server
+        self.sender.check_guild_available(guild_id)  # an outage: wait for the server
         try:
             if forum_post_id is not None:
                 thread_id = forum_post_id
                 # A forum post keeps the forum's default; a story's stays open for a week.
-                await self.bot.sender.call(
-                    lambda: self.bot.http.edit_channel(
+                await self.sender.call(
+                    lambda: self.client.http.edit_channel(
                         forum_post_id, auto_archive_duration=logic.AUTO_ARCHIVE_MINUTES
                     )
                 )
             else:
-                channel = self.bot.get_channel(channel_id)
+                channel = self.client.get_channel(channel_id)
                 if not isinstance(channel, discord.TextChannel):
                     log.info("A story's channel is gone; no encouragement thread for it")
                     return "skipped", "channel gone"
-                thread_id = await self.bot.creator.thread_on_message(
+                thread_id = await self.creator.thread_on_message(
                     channel_id,
                     message_id,
                     name=logic.thread_name(label, stage),
@@ -127,12 +126,12 @@ class EncouragementService:
         """The server wants roundups and has none scheduled yet."""
         return (
             await self.repo.roundup_enabled(guild_id)
-            and await self.bot.scheduler.next_run(ROUNDUP_JOB, str(guild_id)) is None
+            and await self.scheduler.next_run(ROUNDUP_JOB, str(guild_id)) is None
         )
 
     async def _zone(self, guild_id: int) -> str:
         """The server's time zone for the roundup's Monday morning (UTC until one is set)."""
-        settings = await GuildSettingsRepository(self.bot.store).get(guild_id)
+        settings = await GuildSettingsRepository(self.store).get(guild_id)
         return settings.default_timezone or "UTC"
 
     async def story_removed(self, story_id: int) -> None:
@@ -141,10 +140,10 @@ class EncouragementService:
         story = await self.repo.story(story_id)
         if story is None:
             return
-        in_forum = isinstance(self.bot.get_channel(story.channel_id), discord.ForumChannel)
+        in_forum = isinstance(self.client.get_channel(story.channel_id), discord.ForumChannel)
         if story.thread_id is not None and not in_forum:
             try:
-                await self.bot.http.delete_channel(story.thread_id)
+                await self.client.http.delete_channel(story.thread_id)
             except discord.NotFound:
                 pass
             except discord.HTTPException as exc:
@@ -169,13 +168,13 @@ class EncouragementService:
         if story is None or story.guild_id != guild_id:
             return None
         story_id = story.story_id
-        pseudonym = self.bot.anonymizer.pseudonym(pseudonym_scope(guild_id), user_id)
-        async with self.bot.store.transaction() as conn:
+        pseudonym = self.anonymizer.pseudonym(pseudonym_scope(guild_id), user_id)
+        async with self.store.transaction() as conn:
             counted = await self.repo.has_me_too(conn, story_id, pseudonym)
             before = await self.repo.me_too_count(conn, story_id)
             change = logic.toggle_me_too(counted, before)
             await self.repo.set_me_too(
-                conn, story_id, guild_id, pseudonym, on=change.added, now=self.bot.clock.now()
+                conn, story_id, guild_id, pseudonym, on=change.added, now=self.clock.now()
             )
             count = await self.repo.me_too_count(conn, story_id)
         return logic.MeTooChange(added=change.added, count=count)
@@ -197,13 +196,13 @@ class EncouragementService:
         story = await self.repo.story(story_id)
         if story is None:
             return "skipped", "story gone"
-        now = self.bot.clock.now()
+        now = self.clock.now()
         if not logic.digest_allowed(now, story.digest_sent_at):
             # Something scheduled it early: come back when the hour is up.
             assert story.digest_sent_at is not None
             due = story.digest_sent_at + logic.DIGEST_MIN_GAP
-            async with self.bot.store.transaction() as conn:
-                await self.bot.scheduler.put_job(
+            async with self.store.transaction() as conn:
+                await self.scheduler.put_job(
                     conn, DIGEST_JOB, str(story_id), {"at": to_epoch(due)}, after=now
                 )
             return "skipped", "within the hour"
@@ -214,7 +213,7 @@ class EncouragementService:
         if recipient is None:
             await self.repo.drop_undigested_text(story_id, now)
             return "skipped", "author opted out"
-        guild = self.bot.get_guild(story.guild_id)
+        guild = self.client.get_guild(story.guild_id)
         link = (
             f"https://discord.com/channels/{story.guild_id}/{story.thread_id}"
             if story.thread_id
@@ -231,13 +230,13 @@ class EncouragementService:
         try:
             # The scheduler's paced sender: the run's nonce makes a re-send after a crash a no-op;
             # a passing failure raises RetryLater and the scheduler tries again (same nonce).
-            await self.bot.sender.send_dm(recipient, nonce=nonce, content=text)
+            await self.sender.send_dm(recipient, nonce=nonce, content=text)
         except PermanentFailure:
             # DMs closed: keep the words for a later digest? No — nobody can tell either way,
             # and text waiting forever is data kept for nothing.
             await self.repo.drop_undigested_text(story_id, now)
             return "skipped", "DMs closed"
-        async with self.bot.store.transaction() as conn:
+        async with self.store.transaction() as conn:
             await self.repo.mark_digested(conn, story_id, [i.id for i in items], now)
         return "done", plural(len(items), "1 item", "{count} items")
 
@@ -247,9 +246,9 @@ class EncouragementService:
     async def digest_choices(self, guild_id: int, user_id: int) -> list[DigestChoice]:
         """The member's posted stories and whether each sends them digests (for /mystories)."""
         choices = []
-        for own in await self._stories_service().mine(guild_id, user_id):
-            story = await self.repo.story(own.id)
-            if story is None or own.status != "posted":
+        for story_id in await self.stories.own_posted(guild_id, user_id):
+            story = await self.repo.story(story_id)
+            if story is None:
                 continue
             choices.append(DigestChoice(story.public_id, story.label, await self._digest_on(story)))
         return choices
@@ -261,32 +260,26 @@ class EncouragementService:
             raise UserFacingError(m.DIGEST_NOT_YOURS)
         if await self._digest_on(story):
             await self.repo.set_digest_muted(story.story_id, True)
-            await self.repo.drop_undigested_text(story.story_id, self.bot.clock.now())
-            async with self.bot.store.transaction() as conn:
-                await self.bot.scheduler.remove_job(conn, DIGEST_JOB, str(story.story_id))
+            await self.repo.drop_undigested_text(story.story_id, self.clock.now())
+            async with self.store.transaction() as conn:
+                await self.scheduler.remove_job(conn, DIGEST_JOB, str(story.story_id))
             return False
         # The stories feature keeps the sealed id (the "DM me about this story" choice).
-        await self._stories_service().opt_in_dm(public_id, guild_id, user_id)
+        await self.stories.opt_in_dm(public_id, guild_id, user_id)
         await self.repo.set_digest_muted(story.story_id, False)
         return True
-
-    def _stories_service(self) -> Any:
-        cog: Any = self.bot.get_cog("Stories")
-        if cog is None:
-            raise UserFacingError(m.STORY_GONE)
-        return cog.service
 
     # -- the weekly roundup ---------------------------------------------------------------------
 
     async def set_roundup(self, guild_id: int, enabled: bool) -> None:
-        missing = await self.bot.scheduler.next_run(ROUNDUP_JOB, str(guild_id)) is None
+        missing = await self.scheduler.next_run(ROUNDUP_JOB, str(guild_id)) is None
         zone = await self._zone(guild_id)
-        async with self.bot.store.transaction() as conn:
-            await self.repo.set_roundup_enabled(conn, guild_id, enabled, self.bot.clock.now())
+        async with self.store.transaction() as conn:
+            await self.repo.set_roundup_enabled(conn, guild_id, enabled, self.clock.now())
             if enabled and missing:
-                await self.bot.scheduler.put_job(conn, ROUNDUP_JOB, str(guild_id), {"zone": zone})
+                await self.scheduler.put_job(conn, ROUNDUP_JOB, str(guild_id), {"zone": zone})
             elif not enabled:
-                await self.bot.scheduler.remove_job(conn, ROUNDUP_JOB, str(guild_id))
+                await self.scheduler.remove_job(conn, ROUNDUP_JOB, str(guild_id))
 
     async def post_roundup(
         self, guild_id: int, week: str, zone: str, nonce: str, *, retrying: bool = False
@@ -301,7 +294,7 @@ class EncouragementService:
         if await self.repo.roundup_posted(guild_id, week):
             return "skipped", "already posted"
         # A server Discord reports unavailable has no channels for now: wait for it.
-        self.bot.sender.check_guild_available(guild_id)
+        self.sender.check_guild_available(guild_id)
         start, end = logic.week_window(week, zone)
         counts = await self.repo.week_counts(guild_id, start, end)
         if counts.empty:
@@ -309,7 +302,7 @@ class EncouragementService:
         channel_id = await self.stories.stories_channel(guild_id) or await self.repo.latest_channel(
             guild_id
         )
-        channel = self.bot.get_channel(channel_id) if channel_id else None
+        channel = self.client.get_channel(channel_id) if channel_id else None
         if channel is None:
             return "skipped", "no stories channel"
         text = render_roundup(counts)
@@ -317,7 +310,7 @@ class EncouragementService:
             if isinstance(channel, discord.ForumChannel):
                 # The year too: the name is how a later run finds this week's post again.
                 name = m.ROUNDUP_THREAD_NAME.format(date=start.strftime("%-d %B %Y"))
-                post = await self.bot.creator.forum_post(
+                post = await self.creator.forum_post(
                     channel,
                     name=name,
                     look_first=retrying,
@@ -326,7 +319,7 @@ class EncouragementService:
                 )
                 message_id = post.message_id
             elif isinstance(channel, discord.TextChannel):
-                posted = await self.bot.sender.send(
+                posted = await self.sender.send(
                     channel.id, nonce=nonce, guild_id=guild_id, content=text
                 )
                 message_id = posted.id
@@ -334,7 +327,7 @@ class EncouragementService:
                 return "skipped", "no stories channel"
         except PermanentFailure as failure:
             return "failed", failure.reason
-        await self.repo.record_roundup(guild_id, week, counts, message_id, self.bot.clock.now())
+        await self.repo.record_roundup(guild_id, week, counts, message_id, self.clock.now())
         return "done", None
 
 

@@ -15,7 +15,7 @@ import discord
 
 from bot.errors import UserFacingError
 from bot.tree import send_ephemeral
-from bot.ui import PersistentModal, custom_id, guarded_callback
+from bot.ui import PersistentButton, PersistentModal, custom_id
 from cogs.encouragement import messages as m
 from cogs.encouragement.kind_words import MaybePosted
 from cogs.encouragement.logic import ENCOURAGEMENT_LIMIT, REPLY_LIMIT
@@ -26,9 +26,6 @@ if TYPE_CHECKING:
     from cogs.encouragement.service import DigestChoice, EncouragementService
 
 
-WRITE_PREFIX = "enc:write:"
-ME_TOO_PREFIX = "enc:metoo:"
-RETRY_PREFIX = "enc:retry:"
 # The stories feature's opaque story id (random, URL-safe); never a member id.
 PUBLIC_ID = r"[A-Za-z0-9_-]{8,32}"
 # One form's submission token (random, URL-safe): the nonce of its post, never a member id.
@@ -63,65 +60,41 @@ def me_too_label(count: int) -> str:
     return m.ME_TOO_BUTTON_COUNTED.format(count=count) if count else m.ME_TOO_BUTTON
 
 
-class EncourageButton(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=rf"enc:write:(?P<story>{PUBLIC_ID})",
-):
+class EncourageButton(PersistentButton, template=rf"enc:write:(?P<story>{PUBLIC_ID})"):
     def __init__(self, public_id: str) -> None:
         super().__init__(
-            discord.ui.Button(
-                label=m.ENCOURAGE_BUTTON,
-                emoji="💬",
-                style=discord.ButtonStyle.primary,
-                custom_id=f"{WRITE_PREFIX}{public_id}",
-            )
+            "enc",
+            "write",
+            public_id,
+            label=m.ENCOURAGE_BUTTON,
+            emoji="💬",
+            style=discord.ButtonStyle.primary,
         )
         self.public_id = public_id
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> EncourageButton:
+    def from_match(cls, match: re.Match[str], button: discord.ui.Button[Any] | None) -> Self:
         return cls(match["story"])
 
-    @guarded_callback
-    async def callback(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
+    async def on_click(self, interaction: discord.Interaction[Bot]) -> None:
         await interaction.response.send_modal(EncourageModal(self.public_id))
 
 
-class RetryButton(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=rf"enc:retry:(?P<token>{TOKEN})",
-):
+class RetryButton(PersistentButton, template=rf"enc:retry:(?P<token>{TOKEN})"):
     """Under a "may have been posted" answer (ephemeral): sends that submission again with its
     own nonce, or finds it already posted."""
 
     def __init__(self, token: str) -> None:
         super().__init__(
-            discord.ui.Button(
-                label=m.TRY_AGAIN,
-                style=discord.ButtonStyle.primary,
-                custom_id=f"{RETRY_PREFIX}{token}",
-            )
+            "enc", "retry", token, label=m.TRY_AGAIN, style=discord.ButtonStyle.primary
         )
         self.token = token
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> RetryButton:
+    def from_match(cls, match: re.Match[str], button: discord.ui.Button[Any] | None) -> Self:
         return cls(match["token"])
 
-    @guarded_callback
-    async def callback(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
+    async def on_click(self, interaction: discord.Interaction[Bot]) -> None:
         if interaction.guild is None:
             await send_ephemeral(interaction, m.SERVER_ONLY)
             return
@@ -136,33 +109,16 @@ class RetryButton(
         await interaction.followup.send(m.ALREADY_POSTED.format(link=link), ephemeral=True)
 
 
-class MeTooButton(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=rf"enc:metoo:(?P<story>{PUBLIC_ID})",
-):
+class MeTooButton(PersistentButton, template=rf"enc:metoo:(?P<story>{PUBLIC_ID})"):
     def __init__(self, public_id: str, count: int = 0) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=me_too_label(count),
-                emoji="🤝",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"{ME_TOO_PREFIX}{public_id}",
-            )
-        )
+        super().__init__("enc", "metoo", public_id, label=me_too_label(count), emoji="🤝")
         self.public_id = public_id
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> MeTooButton:
+    def from_match(cls, match: re.Match[str], button: discord.ui.Button[Any] | None) -> Self:
         return cls(match["story"])
 
-    @guarded_callback
-    async def callback(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
+    async def on_click(self, interaction: discord.Interaction[Bot]) -> None:
         if interaction.guild is None or interaction.message is None:
             await send_ephemeral(interaction, m.SERVER_ONLY)
             return
@@ -181,30 +137,18 @@ class MeTooButton(
         )
 
 
-class DigestsButton(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=r"enc:digests"
-):
+# "enc:digests" on messages sent before custom_ids had their (here empty) third part.
+class DigestsButton(PersistentButton, template=r"enc:digests:?"):
     """In /mystories: opens the member's own list of digest switches (carries no id at all)."""
 
     def __init__(self) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=m.DIGESTS_BUTTON, style=discord.ButtonStyle.secondary, custom_id="enc:digests"
-            )
-        )
+        super().__init__("enc", "digests", label=m.DIGESTS_BUTTON)
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> DigestsButton:
+    def from_match(cls, match: re.Match[str], button: discord.ui.Button[Any] | None) -> Self:
         return cls()
 
-    @guarded_callback
-    async def callback(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
+    async def on_click(self, interaction: discord.Interaction[Bot]) -> None:
         if interaction.guild is None:
             await send_ephemeral(interaction, m.SERVER_ONLY)
             return
@@ -219,32 +163,22 @@ class DigestsButton(
         )
 
 
-class DigestToggle(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=rf"enc:digest:(?P<story>{PUBLIC_ID})",
-):
+class DigestToggle(PersistentButton, template=rf"enc:digest:(?P<story>{PUBLIC_ID})"):
     def __init__(self, public_id: str, label: str = "", on: bool = False) -> None:
         super().__init__(
-            discord.ui.Button(
-                label=(m.DIGEST_TOGGLE_ON if on else m.DIGEST_TOGGLE_OFF).format(label=label),
-                style=discord.ButtonStyle.success if on else discord.ButtonStyle.secondary,
-                custom_id=f"enc:digest:{public_id}",
-            )
+            "enc",
+            "digest",
+            public_id,
+            label=(m.DIGEST_TOGGLE_ON if on else m.DIGEST_TOGGLE_OFF).format(label=label),
+            style=discord.ButtonStyle.success if on else discord.ButtonStyle.secondary,
         )
         self.public_id = public_id
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> DigestToggle:
+    def from_match(cls, match: re.Match[str], button: discord.ui.Button[Any] | None) -> Self:
         return cls(match["story"])
 
-    @guarded_callback
-    async def callback(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
+    async def on_click(self, interaction: discord.Interaction[Bot]) -> None:
         if interaction.guild is None:
             await send_ephemeral(interaction, m.SERVER_ONLY)
             return
@@ -278,12 +212,13 @@ def with_story_items(
     already there, the Me too count brought up to date."""
     view = discord.ui.View.from_message(message, timeout=None)
     assert isinstance(view, discord.ui.View)
-    mine = {f"{WRITE_PREFIX}{public_id}", f"{ME_TOO_PREFIX}{public_id}"}
+    me_too = custom_id("enc", "metoo", public_id)
+    mine = {custom_id("enc", "write", public_id), me_too}
     present = False
     for child in view.children:
         if isinstance(child, discord.ui.Button) and child.custom_id in mine:
             present = True
-            if child.custom_id.startswith(ME_TOO_PREFIX):
+            if child.custom_id == me_too:
                 child.label = me_too_label(me_too_count)
     if not present:
         for item in story_items(public_id, me_too_count):

@@ -81,9 +81,9 @@ class PresenceRepository:
 
 
 class PresencePersonalData:
-    """Per-server core rows (server_presence, and the core's guild_settings: notices channel,
-    default zone) hold servers, not members: nothing to export or delete for a member; a purged
-    server's rows go with the rest of its data."""
+    """Per-server core rows (server_presence, and guild_settings: notices channel, default zone,
+    accountability channel) hold servers, not members: nothing to export or delete for a
+    member; a purged server's rows go with the rest of its data."""
 
     feature = "servers"
     tables = ("server_presence", "guild_settings")

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 import discord
 
 from bot import features
+from bot.ui import PersistentButton
 from cogs.privacy import messages
 from cogs.privacy.logic import describe_counts
 
@@ -31,32 +32,23 @@ def delete_prompt_view() -> discord.ui.View:
     return view
 
 
-class DeleteChoice(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=r"privacy:delete:(?P<choice>confirm|cancel)",
-):
+class DeleteChoice(PersistentButton, template=r"privacy:delete:(?P<choice>confirm|cancel)"):
     def __init__(self, choice: str) -> None:
         confirm = choice == "confirm"
         super().__init__(
-            discord.ui.Button(
-                label=messages.CONFIRM if confirm else messages.CANCEL,
-                style=discord.ButtonStyle.danger if confirm else discord.ButtonStyle.secondary,
-                custom_id=f"privacy:delete:{choice}",
-            )
+            "privacy",
+            "delete",
+            choice,
+            label=messages.CONFIRM if confirm else messages.CANCEL,
+            style=discord.ButtonStyle.danger if confirm else discord.ButtonStyle.secondary,
         )
         self.choice = choice
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> DeleteChoice:
+    def from_match(cls, match: re.Match[str], button: discord.ui.Button[Any] | None) -> Self:
         return cls(match["choice"])
 
-    async def callback(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
+    async def on_click(self, interaction: discord.Interaction[Bot]) -> None:
         if self.choice != "confirm":
             await interaction.response.edit_message(content=messages.CANCELLED, view=None)
             return

@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot.errors import UserFacingError
 from bot.i18n import plural
-from bot.ui import require_manage_guild
+from bot.ui import POST_EMBEDS, can_post, require_manage_guild
 from cogs.stories import logic
 from cogs.stories import messages as msg
 from cogs.stories.moderation import Moderation
@@ -78,8 +78,7 @@ class StoriesAdminCog(commands.Cog, name="Stories admin"):
     # -- /stories ------------------------------------------------------------------------------
 
     def _check_postable(self, guild: discord.Guild, channel: discord.abc.GuildChannel) -> None:
-        perms = channel.permissions_for(guild.me)
-        if not (perms.view_channel and perms.send_messages and perms.embed_links):
+        if not can_post(channel, POST_EMBEDS):
             raise UserFacingError(msg.CANNOT_POST_IN.format(channel=channel.mention))
 
     @stories.command(name="settings", description=msg.SETTINGS_DESCRIPTION)

@@ -11,14 +11,16 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import UserFacingError
+from bot.seams import MY_STORIES_ITEMS, STORIES_READER
 from bot.tree import UNKNOWN_INTERACTION
-from bot.ui import is_manager
+from bot.ui import POST_EMBEDS, can_post, is_manager
 from cogs.stories import logic
 from cogs.stories import messages as msg
 from cogs.stories.content import load_crisis
 from cogs.stories.moderation import Moderation
 from cogs.stories.personal_data import StoriesPersonalData
 from cogs.stories.posting import DiscordPublisher
+from cogs.stories.reader import StoriesReader
 from cogs.stories.render import (
     ack_text,
     decided,
@@ -82,8 +84,7 @@ def _channel_usable(guild: discord.Guild, channel_id: int, *, forum_ok: bool) ->
     kinds = (discord.TextChannel, discord.ForumChannel) if forum_ok else (discord.TextChannel,)
     if not isinstance(channel, kinds):
         return False
-    perms = channel.permissions_for(guild.me)
-    return perms.view_channel and perms.send_messages and perms.embed_links
+    return can_post(channel, POST_EMBEDS)
 
 
 class StoriesCog(commands.Cog, name=COG_NAME):
@@ -100,12 +101,15 @@ class StoriesCog(commands.Cog, name=COG_NAME):
         )
         self.moderation = Moderation(self.service)
         self.personal_data = StoriesPersonalData(self.service)
+        # What other features may read about a story (encouragement), through the core.
+        self.reader = StoriesReader(bot.store, bot.anonymizer, self.service)
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(StoryButton)
         self.bot.modals.add(ShareModal, RejectModal, ReportModal)
         self.bot.scheduler.register(self.service.job)
         self.bot.privacy.register(self.personal_data)
+        await self.bot.seams.provide(STORIES_READER, self.reader)
         await self.service.expire_unconfirmed_on_start()
 
     async def cog_unload(self) -> None:
@@ -113,6 +117,7 @@ class StoriesCog(commands.Cog, name=COG_NAME):
         self.bot.modals.remove(ShareModal, RejectModal, ReportModal)
         self.bot.scheduler.unregister(POST_JOB)
         self.bot.privacy.unregister(self.personal_data.feature)
+        self.bot.seams.withdraw(STORIES_READER)
 
     # -- sharing -------------------------------------------------------------------------------
 
@@ -258,7 +263,7 @@ class StoriesCog(commands.Cog, name=COG_NAME):
             left = await self.service.mine(guild.id, user_id)
             await interaction.response.edit_message(
                 content=f"{deleted_text(story)}\n\n{mine_text(left)}",
-                view=mine_view(left),
+                view=mine_view(left, self.bot.seams.items(MY_STORIES_ITEMS)),
             )
         else:
             await self._moderate(interaction, guild, action, public_id)
@@ -367,7 +372,7 @@ class StoriesCog(commands.Cog, name=COG_NAME):
     async def mystories(self, interaction: discord.Interaction[Bot]) -> None:
         guild = _guild(interaction)
         stories = await self.service.mine(guild.id, interaction.user.id)
-        view = mine_view(stories)
+        view = mine_view(stories, self.bot.seams.items(MY_STORIES_ITEMS))
         if view is None:
             await interaction.response.send_message(mine_text(stories), ephemeral=True)
         else:

@@ -3,7 +3,7 @@ needs to be posted.
 
 Nothing here touches Discord, the database or the clock; every "now" is passed in. The
 sanitiser for member text is the core's one (bot/text.py), re-exported here for the stories'
-callers and the features that take it from stories.
+callers.
 """
 
 from __future__ import annotations

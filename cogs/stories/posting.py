@@ -18,7 +18,9 @@ import discord
 from bot.guild_settings import GuildSettingsRepository
 from bot.notices import notify_admins
 from bot.scheduling import RetryLater, make_nonce
+from bot.seams import STORY_DELETED, STORY_POST_ITEMS
 from bot.sending import PermanentFailure
+from bot.ui import POST_EMBEDS, can_post
 from cogs.stories import logic, render
 from cogs.stories.repository import POST_JOB, Story, StorySettings
 from cogs.stories.service import Failed, Posted
@@ -50,10 +52,7 @@ class DiscordPublisher:
         channel = self.bot.get_channel(channel_id) if channel_id else None
         if not isinstance(channel, discord.TextChannel | discord.ForumChannel):
             return None
-        perms = channel.permissions_for(channel.guild.me)
-        if not (perms.view_channel and perms.send_messages and perms.embed_links):
-            return None
-        return channel
+        return channel if can_post(channel, POST_EMBEDS) else None
 
     async def publish(
         self, story: Story, settings: StorySettings, *, retrying: bool = False
@@ -64,7 +63,7 @@ class DiscordPublisher:
             return Failed("channel_unavailable")
         assert story.number is not None
         embed = render.post_embed(story, settings)
-        view = story_post_view(story)
+        view = story_post_view(story, self.bot.seams.items(STORY_POST_ITEMS, story.public_id))
         try:
             if isinstance(channel, discord.ForumChannel):
                 thread_id, message_id = await self._forum_post(
@@ -162,7 +161,7 @@ class DiscordPublisher:
         """The post and what hangs off it: a forum post is its thread; a thread started on a
         text-channel post goes too."""
         # Peer encouragement drops the story's thread record, kind words and me-toos.
-        self.bot.dispatch("story_deleted", story.id)
+        self.bot.dispatch(STORY_DELETED, story.id)
         thread_gone = False
         if story.thread_id is not None:
             try:

@@ -11,13 +11,15 @@ import aiosqlite
 
 from bot.db import Store
 from bot.events import forget_events
+from bot.privacy import readable
 from bot.scheduling import from_epoch, to_epoch
+
+# The durable event (bot/events.py) recorded with a story's post: key = the story's public id,
+# data = service.posted_event(). Other features subscribe (encouragement opens its thread).
+from bot.seams import STORY_POSTED as STORY_POSTED
 from cogs.stories.logic import STAGE_LABELS, Limits, story_label
 
 POST_JOB = "story_post"
-#: The durable event (bot/events.py) recorded with a story's post: key = the story's public id,
-#: data = STORY_POSTED_FIELDS. Other features subscribe (encouragement opens its thread).
-STORY_POSTED = "stories.posted"
 # Statuses that count towards a member's cooldown and daily quota (and so does a draft whose
 # acknowledgement is on its way: ack_state 'awaiting').
 SUBMITTED = ("scheduled", "pending", "posted", "rejected", "removed", "failed")
@@ -485,13 +487,6 @@ class StoryRepository:
     async def export_rows_in(
         conn: aiosqlite.Connection, guild_id: int, author: str, reporter: str
     ) -> dict[str, list[dict[str, Any]]]:
-        def readable(row: aiosqlite.Row, times: tuple[str, ...]) -> dict[str, Any]:
-            out = {key: row[key] for key in row.keys()}  # noqa: SIM118 (Row has no __iter__ keys)
-            for key in times:
-                if out.get(key) is not None:
-                    out[key] = from_epoch(out[key]).isoformat()
-            return out
-
         cursor = await conn.execute(
             "SELECT public_id AS story_ref, number, guild_id, status, body, stage, takeaway, "
             "help, created_at, submitted_at, posted_at, channel_id, message_id, thread_id, "
@@ -501,7 +496,7 @@ class StoryRepository:
         )
         stories = []
         for r in await cursor.fetchall():
-            story = readable(r, ("created_at", "submitted_at", "posted_at"))
+            story = readable(r)
             # As it was shown ("Story #3"), like the other features' exports name a story.
             story["stage"] = STAGE_LABELS.get(story["stage"], story["stage"])  # as shown
             number = story["number"]
@@ -512,14 +507,14 @@ class StoryRepository:
             "SELECT guild_id, blocked_at FROM story_blocks WHERE guild_id = ? AND author = ?",
             (guild_id, author),
         )
-        blocks = [readable(r, ("blocked_at",)) for r in await cursor.fetchall()]
+        blocks = [readable(r) for r in await cursor.fetchall()]
         cursor = await conn.execute(
             "SELECT s.public_id AS story_ref, r.reason, r.status, r.created_at "
             "FROM story_reports r JOIN stories s ON s.id = r.story_id "
             "WHERE s.guild_id = ? AND r.reporter = ?",
             (guild_id, reporter),
         )
-        reports = [readable(r, ("created_at",)) for r in await cursor.fetchall()]
+        reports = [readable(r) for r in await cursor.fetchall()]
         return {"stories": stories, "story_blocks": blocks, "story_reports": reports}
 
     @staticmethod

@@ -4,8 +4,8 @@ Every button is one `StoryButton` DynamicItem with the custom_id `story:<action>
 the opaque id is a random token of the story (never a member id), and DynamicItems keep working
 after a restart. The cog decides what each action does (`StoriesCog.on_button`).
 
-`story_post_view` builds the components of a public story post: the one place to add buttons
-to a post (the encouragement feature adds its own there).
+`story_post_view` builds the components of a public story post: other features' buttons come
+first (encouragement's, through the core's seam `bot.seams.STORY_POST_ITEMS`), then Report.
 """
 
 from __future__ import annotations
@@ -17,9 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol, Self
 
 import discord
 
-from bot.ui import PersistentModal, custom_id, guarded_callback
-from cogs.encouragement.views import DigestsButton as EncouragementDigestsButton
-from cogs.encouragement.views import story_items as encouragement_items
+from bot.ui import PersistentButton, PersistentModal, custom_id, label_of
 from cogs.stories import logic
 from cogs.stories import messages as msg
 from cogs.stories.repository import Story
@@ -61,10 +59,7 @@ def handlers(interaction: discord.Interaction[Bot]) -> StoryHandlers:
     return cog  # type: ignore[return-value]
 
 
-class StoryButton(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=rf"story:(?P<action>[a-z]+):(?P<sid>{PUBLIC_ID})",
-):
+class StoryButton(PersistentButton, template=rf"story:(?P<action>[a-z]+):(?P<sid>{PUBLIC_ID})"):
     def __init__(
         self,
         action: str,
@@ -74,35 +69,16 @@ class StoryButton(
         style: discord.ButtonStyle = ButtonStyle.secondary,
         disabled: bool = False,
     ) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=label,
-                style=style,
-                custom_id=custom_id("story", action, public_id),
-                disabled=disabled,
-            )
-        )
+        super().__init__("story", action, public_id, label=label, style=style, disabled=disabled)
         self.action = action
         self.public_id = public_id
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> StoryButton:
-        button = item if isinstance(item, discord.ui.Button) else None
-        return cls(
-            match["action"],
-            match["sid"],
-            label=(button.label if button else None) or "",
-            style=button.style if button else ButtonStyle.secondary,
-        )
+    def from_match(cls, match: re.Match[str], button: discord.ui.Button[Any] | None) -> Self:
+        style = button.style if button else ButtonStyle.secondary
+        return cls(match["action"], match["sid"], label=label_of(button), style=style)
 
-    @guarded_callback
-    async def callback(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
+    async def on_click(self, interaction: discord.Interaction[Bot]) -> None:
         await handlers(interaction).on_button(interaction, self.action, self.public_id)
 
 
@@ -113,14 +89,11 @@ def _view(*buttons: StoryButton) -> discord.ui.View:
     return view
 
 
-def story_post_view(story: Story) -> discord.ui.View:
-    """The buttons under a public story post. Other features add theirs here."""
+def story_post_view(story: Story, others: Sequence[discord.ui.Item[Any]] = ()) -> discord.ui.View:
+    """The buttons under a public story post: other features' (`others`, e.g. encouragement's
+    Encourage and Me too) first, then Report."""
     view = discord.ui.View(timeout=None)
-    # Peer encouragement's Encourage and Me too (custom_ids "enc:<action>:<public id>") first.
-    for item in (
-        *encouragement_items(story.public_id),
-        StoryButton("report", story.public_id, label=msg.REPORT),
-    ):
+    for item in (*others, StoryButton("report", story.public_id, label=msg.REPORT)):
         view.add_item(item)
     return view
 
@@ -174,16 +147,19 @@ def report_blocked_view(story: Story) -> discord.ui.View:
     )
 
 
-def mine_view(stories: Sequence[Story]) -> discord.ui.View | None:
+def mine_view(
+    stories: Sequence[Story], others: Sequence[discord.ui.Item[Any]] = ()
+) -> discord.ui.View | None:
     buttons = [
         StoryButton("delete", story.public_id, label=msg.DELETE.format(n=n))
         for n, story in enumerate(stories, start=1)
     ]
     if not buttons:
         return None
-    view = _view(*buttons[:24])
-    # Peer encouragement: switch the DM digest of kind words per story ("enc:digests").
-    view.add_item(EncouragementDigestsButton())
+    # Room for other features' buttons (encouragement's digest switches): 25 in all.
+    view = _view(*buttons[: 25 - len(others)])
+    for item in others:
+        view.add_item(item)
     return view
 
 

@@ -14,22 +14,23 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import UserFacingError
-from bot.guild_settings import GuildSettingsRepository
-from bot.member_settings import resolve_timezone
-from bot.notices import notify_admins
-from bot.scheduling import make_nonce
-from bot.timekeeping import DaySet, InvalidInput
-from bot.ui import choices, discord_timestamp, safe_autocomplete
-from cogs.streaks import heatmap, logic, render
-from cogs.streaks import messages as m
-from cogs.streaks.jobs import MILESTONE_JOB, MilestoneJob
-from cogs.streaks.privacy import StreaksPrivacy
-from cogs.streaks.repository import (
-    Counts,
+from bot.guild_settings import (
+    GuildSettingsRepository,
     accountability_channel,
     accountability_channel_in_use,
     mark_accountability_channel_broken,
 )
+from bot.member_settings import resolve_timezone
+from bot.notices import notify_admins
+from bot.scheduling import make_nonce
+from bot.seams import MEMBER_TIMEZONE_CHANGED, listener_name
+from bot.timekeeping import DaySet, InvalidInput
+from bot.ui import POST, can_post, choices, discord_timestamp, safe_autocomplete
+from cogs.streaks import heatmap, logic, render
+from cogs.streaks import messages as m
+from cogs.streaks.jobs import MILESTONE_JOB, MilestoneJob
+from cogs.streaks.privacy import StreaksPrivacy
+from cogs.streaks.repository import Counts
 from cogs.streaks.service import StreakRefusal, StreakService
 from cogs.streaks.views import CheckinModal, SettingsButton, settings_view
 
@@ -194,9 +195,7 @@ class StreaksCog(commands.Cog, name="Streaks"):
         guild = self.bot.get_guild(guild_id)
         if channel_id is None or guild is None:
             return None
-        channel = guild.get_channel(channel_id)
-        perms = channel.permissions_for(guild.me) if channel is not None else None
-        if perms is None or not (perms.view_channel and perms.send_messages):
+        if not can_post(guild.get_channel(channel_id), POST):
             await self._channel_broken(guild_id, channel_id)
             return None
         return channel_id
@@ -398,7 +397,7 @@ class StreaksCog(commands.Cog, name="Streaks"):
         if await accountability_channel(self.bot.store, channel.guild.id) == channel.id:
             await self._channel_broken(channel.guild.id, channel.id)
 
-    @commands.Cog.listener()
+    @commands.Cog.listener(listener_name(MEMBER_TIMEZONE_CHANGED))
     async def on_member_timezone_changed(self, user_id: int) -> None:
         """Travel days are counted at the moment of the change (rule 3)."""
         await self.service.note_zone_change(user_id)

@@ -9,6 +9,10 @@ from datetime import date, datetime
 import aiosqlite
 
 from bot.db import Store
+
+# Moved to the server settings (bot/guild_settings.py); re-exported for callers not yet moved.
+from bot.guild_settings import accountability_channel as accountability_channel
+from bot.guild_settings import set_accountability_channel as set_accountability_channel
 from bot.scheduling import Recorder, to_epoch
 from cogs.streaks.logic import History, Pause, RestRule, activity, resumed_pause
 
@@ -60,51 +64,6 @@ def _profile(row: aiosqlite.Row) -> Profile:
 
 def _counts(row: aiosqlite.Row) -> Counts:
     return Counts(row["applications"], row["networking"], row["skills"], row["note"])
-
-
-async def accountability_channel(store: Store, guild_id: int) -> int | None:
-    """The server's accountability channel (milestones, shared summaries, private threads)."""
-    row = await store.fetchone(
-        "SELECT accountability_channel_id FROM streak_guild_settings WHERE guild_id = ?",
-        (guild_id,),
-    )
-    return int(row[0]) if row is not None and row[0] is not None else None
-
-
-async def accountability_channel_in_use(store: Store, guild_id: int) -> int | None:
-    """The accountability channel, unless it is known to be unusable (deleted, or the bot may
-    not post there) and set aside until someone picks a channel again."""
-    row = await store.fetchone(
-        "SELECT accountability_channel_id FROM streak_guild_settings WHERE guild_id = ? "
-        "AND (broken_channel_id IS NULL OR broken_channel_id <> accountability_channel_id)",
-        (guild_id,),
-    )
-    return int(row[0]) if row is not None and row[0] is not None else None
-
-
-async def mark_accountability_channel_broken(store: Store, guild_id: int, channel_id: int) -> bool:
-    """Remember that ``channel_id`` cannot take posts; True the first time (tell the admins)."""
-    return (
-        await store.execute(
-            "UPDATE streak_guild_settings SET broken_channel_id = ? WHERE guild_id = ? "
-            "AND accountability_channel_id = ? "
-            "AND (broken_channel_id IS NULL OR broken_channel_id <> ?)",
-            (channel_id, guild_id, channel_id, channel_id),
-        )
-        == 1
-    )
-
-
-async def set_accountability_channel(
-    conn: aiosqlite.Connection, guild_id: int, channel_id: int | None, now: datetime
-) -> None:
-    await conn.execute(
-        "INSERT INTO streak_guild_settings (guild_id, accountability_channel_id, updated_at) "
-        "VALUES (?, ?, ?) ON CONFLICT (guild_id) DO UPDATE SET "
-        "accountability_channel_id = excluded.accountability_channel_id, "
-        "broken_channel_id = NULL, updated_at = excluded.updated_at",
-        (guild_id, channel_id, to_epoch(now)),
-    )
 
 
 class StreakRepository:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Self
 import discord
 
 from bot.errors import UserFacingError
-from bot.ui import PersistentModal, custom_id, guarded_callback
+from bot.ui import PersistentButton, PersistentModal, custom_id, label_of
 from cogs.streaks import messages as m
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ class CheckinModal(PersistentModal, template=r"streak:checkin:(?P<day>today|yest
 
 
 class SettingsButton(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    PersistentButton,
     template=r"streak:(?P<setting>rest|celebrate|board):(?P<value>weekends|none|on|off)",
 ):
     def __init__(self, setting: str, value: str, label: str) -> None:
@@ -88,27 +88,15 @@ class SettingsButton(
             if value in ("on", "weekends")
             else discord.ButtonStyle.secondary
         )
-        super().__init__(
-            discord.ui.Button(
-                label=label, custom_id=custom_id("streak", setting, value), style=style
-            )
-        )
+        super().__init__("streak", setting, value, label=label, style=style)
         self.setting = setting
         self.value = value
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> SettingsButton:
-        label = item.label if isinstance(item, discord.ui.Button) else None
-        return cls(match["setting"], match["value"], label or "")
+    def from_match(cls, match: re.Match[str], button: discord.ui.Button[Any] | None) -> Self:
+        return cls(match["setting"], match["value"], label_of(button))
 
-    @guarded_callback
-    async def callback(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
+    async def on_click(self, interaction: discord.Interaction[Bot]) -> None:
         cog = interaction.client.get_cog("Streaks")
         apply = getattr(cog, "apply_setting", None)
         if apply is None:

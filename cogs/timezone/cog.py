@@ -15,9 +15,10 @@ from discord.ext import commands
 
 from bot.errors import UserFacingError
 from bot.member_settings import member_timezone, resolve_timezone, set_member_timezone
+from bot.privacy import MemberTable, TablesPrivacy
+from bot.seams import MEMBER_TIMEZONE_CHANGED
 from bot.timekeeping import canonical_timezone_name, timezone_suggestions
 from bot.ui import choices, safe_autocomplete
-from cogs.streaks.privacy import MemberTable, TablesPrivacy
 from cogs.timezone import messages as m
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ class TimezoneCog(commands.Cog, name="Timezone"):
         now = self.bot.clock.now()
         async with self.bot.store.transaction() as conn:
             await set_member_timezone(conn, interaction.user.id, zone, now)
-        self.bot.dispatch("member_timezone_changed", interaction.user.id)
+        self.bot.dispatch(MEMBER_TIMEZONE_CHANGED, interaction.user.id)
         await interaction.response.send_message(
             m.SET_DONE.format(zone=zone, local=local_clock(now, zone)), ephemeral=True
         )
@@ -90,7 +91,7 @@ class TimezoneCog(commands.Cog, name="Timezone"):
             raise UserFacingError(m.NOT_SET)
         async with self.bot.store.transaction() as conn:
             await set_member_timezone(conn, interaction.user.id, None, self.bot.clock.now())
-        self.bot.dispatch("member_timezone_changed", interaction.user.id)
+        self.bot.dispatch(MEMBER_TIMEZONE_CHANGED, interaction.user.id)
         resolved = await resolve_timezone(self.bot.store, interaction.user.id, interaction.guild_id)
         fallback = m.FALLBACK_SERVER if resolved.source == "server" else m.FALLBACK_UTC
         await interaction.response.send_message(m.CLEARED.format(fallback=fallback), ephemeral=True)

@@ -35,14 +35,40 @@ def test_each_feature_package_only_defines_setup() -> None:
 IMPURE = {"discord", "aiosqlite", "sqlite3", "apscheduler"}
 
 
+def _is_type_checking(node: ast.AST) -> bool:
+    return isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+
+
+def _runtime_nodes(tree: ast.AST, *, top_level_only: bool) -> list[ast.AST]:
+    """The nodes that run when the module is imported or used: never a TYPE_CHECKING block;
+    with ``top_level_only``, nothing inside a function either (a package's `setup()` imports
+    its cog lazily, when the extension loads, not when a sibling module is imported)."""
+    found: list[ast.AST] = []
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        for child in ast.iter_child_nodes(node):
+            if _is_type_checking(child):
+                continue
+            if top_level_only and isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            stack.append(child)
+    return found
+
+
 def _imports(path: Path) -> set[str]:
-    """Full module names imported by a file (relative imports are not used in bot/ or cogs/)."""
+    """Full module names imported by a file (relative imports are not used in bot/ or cogs/),
+    `from a import b` counting `a.b` too when it is a module. A package's `__init__` counts
+    only what it imports when imported."""
     names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text())):
+    nodes = _runtime_nodes(ast.parse(path.read_text()), top_level_only=path.name == "__init__.py")
+    for node in nodes:
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
             names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
     return names
 
 
@@ -112,4 +138,193 @@ def test_log_calls_do_not_format_member_identities() -> None:
         for number, line in enumerate(path.read_text().splitlines(), start=1)
         if pattern.search(line)
     ]
+    assert offenders == []
+
+
+# -- features meet only through the core ---------------------------------------------------------
+
+# cogs/setup/wiring.py builds /setup's pages from three features' code; it goes away when each
+# feature registers its own pages (until then it is the one exemption).
+FEATURE_IMPORT_EXEMPT = {Path("cogs/setup/wiring.py")}
+
+
+def _imported_modules(path: Path, package: str) -> set[str]:
+    """Every module a file imports, in any form: `import a.b`, `from a.b import c` (and `c`
+    as a module of `a.b`), relative imports resolved against ``package``, and
+    `importlib.import_module("a.b")` / `__import__("a.b")` with a literal name; imports
+    inside functions included."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")
+                anchor = parts[: len(parts) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            names.add(base)
+            names.update(f"{base}.{alias.name}" for alias in node.names)
+        elif (
+            isinstance(node, ast.Call)
+            and (
+                (isinstance(node.func, ast.Attribute) and node.func.attr == "import_module")
+                or (
+                    isinstance(node.func, ast.Name)
+                    and node.func.id in {"import_module", "__import__"}
+                )
+            )
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            names.add(node.args[0].value)
+    return names
+
+
+def _callee(call: ast.Call) -> str | None:
+    if isinstance(call.func, ast.Attribute):
+        return call.func.attr
+    return call.func.id if isinstance(call.func, ast.Name) else None
+
+
+def _other_features_imported(path: Path, root: Path) -> set[str]:
+    """The features (cogs/<name>) a file of another feature imports."""
+    relative = path.relative_to(root)
+    own = relative.parts[1]
+    package = ".".join(relative.with_suffix("").parts[:-1])
+    found: set[str] = set()
+    for name in _imported_modules(path, package):
+        parts = name.split(".")
+        if (
+            len(parts) >= 2
+            and parts[0] == "cogs"
+            and parts[1] != own
+            and (root / "cogs" / parts[1]).is_dir()
+        ):
+            found.add(parts[1])
+    return found
+
+
+def _feature_coupling(root: Path) -> list[str]:
+    return sorted(
+        f"{path.relative_to(root)} imports cogs.{other}"
+        for path in (root / "cogs").glob("*/**/*.py")
+        if path.relative_to(root) not in FEATURE_IMPORT_EXEMPT
+        for other in _other_features_imported(path, root)
+    )
+
+
+def test_no_feature_imports_another_feature() -> None:
+    """Features meet through the core (bot/seams.py, bot/privacy.py, bot/guild_settings.py …),
+    so each can be read, changed and removed on its own."""
+    assert _feature_coupling(ROOT) == []
+
+
+def test_the_feature_import_check_sees_every_form_of_import(tmp_path: Path) -> None:
+    forms = {
+        "top.py": "from cogs.b.views import Button\n",
+        "plain.py": "import cogs.b.logic\n",
+        "aliased.py": "import cogs.b as other\n",
+        "package.py": "from cogs import b\n",
+        "relative.py": "from ..b import logic\n",
+        "lazy.py": "def f():\n    from cogs.b import logic\n    return logic\n",
+        "dynamic.py": "import importlib\nimportlib.import_module('cogs.b.jobs')\n",
+    }
+    for feature in ("a", "b"):
+        (tmp_path / "cogs" / feature).mkdir(parents=True)
+        (tmp_path / "cogs" / feature / "__init__.py").write_text("")
+    for name, source in forms.items():
+        (tmp_path / "cogs" / "a" / name).write_text(source)
+    (tmp_path / "cogs" / "a" / "own.py").write_text("from cogs.a import logic\nimport bot.seams\n")
+    assert _feature_coupling(tmp_path) == sorted(f"cogs/a/{name} imports cogs.b" for name in forms)
+
+
+# -- one of each shared idea ----------------------------------------------------------------------
+
+# /setup's controls are buttons and selects in one DynamicItem; /setup is rebuilt elsewhere.
+DYNAMIC_ITEM_EXEMPT = {Path("bot/ui/views.py"), Path("cogs/setup/views.py")}
+
+
+def test_buttons_that_survive_a_restart_share_one_base() -> None:
+    """Every DynamicItem button is a bot.ui.PersistentButton (custom_id, errors, rebuild)."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in SOURCES
+        if path.relative_to(ROOT) not in DYNAMIC_ITEM_EXEMPT
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.ClassDef)
+        and any("DynamicItem" in ast.unparse(base) for base in node.bases)
+    ]
+    assert offenders == []
+
+
+def test_persistent_buttons_answer_in_on_click() -> None:
+    """PersistentButton.callback is what sends a failed click down the friendly path."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in SOURCES
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.ClassDef)
+        and any("PersistentButton" in ast.unparse(base) for base in node.bases)
+        and any(
+            isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and item.name == "callback"
+            for item in node.body
+        )
+    ]
+    assert offenders == []
+
+
+def _hand_made(value: ast.expr) -> bool:
+    """An f-string or concatenation with a ':' in it or starting from a name (a prefix
+    constant); a plain form field's id like f"goal-{n}" is not namespaced."""
+    if isinstance(value, ast.BinOp):
+        return True
+    if not isinstance(value, ast.JoinedStr):
+        return False
+    return ":" in ast.unparse(value) or isinstance(value.values[0], ast.FormattedValue)
+
+
+def test_namespaced_custom_ids_come_from_the_one_builder() -> None:
+    """No hand-made "<prefix>:<action>:…" custom_id: bot.ui.custom_id checks the prefix and
+    Discord's length limit."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in SOURCES
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.keyword) and node.arg == "custom_id" and _hand_made(node.value)
+    ]
+    assert offenders == []
+
+
+# A feature's tables carry its name; another feature asks it (a reader in bot/seams.py).
+TABLE_OWNERS = {
+    "accountability": ("accountability_",),
+    "affirmations": ("affirmation_",),
+    "encouragement": ("encouragement",),
+    "stories": ("stories", "story_"),
+    "streaks": ("streak_",),
+}
+_SQL_TABLE = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\s+([a-z_]+)")
+
+
+def _other_features_tables(path: Path, own: str) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+            continue
+        for table in _SQL_TABLE.findall(node.value):
+            for feature, prefixes in TABLE_OWNERS.items():
+                if feature != own and table.startswith(prefixes):
+                    found.add(f"{table} ({feature})")
+    return found
+
+
+def test_no_feature_reads_another_features_tables() -> None:
+    offenders = sorted(
+        f"{path.relative_to(ROOT)}: {table}"
+        for path in (ROOT / "cogs").glob("*/**/*.py")
+        if path.relative_to(ROOT) not in FEATURE_IMPORT_EXEMPT
+        for table in _other_features_tables(path, path.relative_to(ROOT).parts[1])
+    )
     assert offenders == []

@@ -276,9 +276,7 @@ async def test_the_accountability_channel_needs_private_threads(world: Any, tmp_
             world.mod, refused.message, custom_id="setup:pick:accountability_channel", values=[room]
         )
         assert "Saved: Accountability channel" in description(saved)
-        row = await app.store.fetchone(
-            "SELECT accountability_channel_id FROM streak_guild_settings"
-        )
+        row = await app.store.fetchone("SELECT accountability_channel_id FROM guild_settings")
         assert row is not None and row["accountability_channel_id"] == room.id
 
 

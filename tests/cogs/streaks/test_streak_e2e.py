@@ -300,7 +300,7 @@ async def test_a_deleted_accountability_channel_is_set_aside_and_nothing_is_sent
         world.fake.delete_channel(world.channel)
         await world.fake.settle()
         row = await app.store.fetchone(
-            "SELECT accountability_channel_id, broken_channel_id FROM streak_guild_settings"
+            "SELECT accountability_channel_id, accountability_broken_channel_id FROM guild_settings"
         )
         assert row is not None and row[0] == row[1] == world.channel.id
         notices = [
@@ -348,7 +348,9 @@ async def test_a_servers_streak_data_goes_with_the_server(world: Any, tmp_path: 
         async with app.store.transaction() as conn:
             removed = await providers["streaks"].delete_guild(conn, world.guild.id)
             removed |= await providers["accountability"].delete_guild(conn, world.guild.id)
-        assert removed["streak_checkins"] == 1 and removed["streak_guild_settings"] == 1
+            # The accountability channel is a server setting: it goes with the server's settings.
+            removed |= await providers["servers"].delete_guild(conn, world.guild.id)
+        assert removed["streak_checkins"] == 1 and removed["guild_settings"] == 1
         assert removed["accountability_subscriptions"] == 1
         for table in ("streak_checkins", "streak_profiles", "accountability_subscriptions"):
             assert await app.store.fetchone(f"SELECT 1 FROM {table}") is None
@@ -381,7 +383,9 @@ async def test_a_channel_discord_refuses_is_told_to_admins_once_and_not_tried_ag
         await world.fake.invoke(
             world.mod, world.channel, "accountability channel", channel=world.channel
         )
-        row = await app.store.fetchone("SELECT broken_channel_id FROM streak_guild_settings")
+        row = await app.store.fetchone(
+            "SELECT accountability_broken_channel_id FROM guild_settings"
+        )
         assert row is not None and row[0] is None
 
 
