@@ -40,7 +40,7 @@ from bot.db import Store
 from bot.scheduling import DueRun, Occurrence, RunOutcome, from_epoch, to_epoch
 
 if TYPE_CHECKING:
-    from bot.scheduling import Scheduler
+    from bot.scheduling.schedules import Schedules
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +88,7 @@ class EventJob:
 
 
 class Events:
-    def __init__(self, scheduler: Scheduler, store: Store) -> None:
+    def __init__(self, scheduler: Schedules, store: Store) -> None:
         self._scheduler = scheduler
         self._store = store
         self._subscribers: dict[str, dict[str, Subscriber]] = {}
