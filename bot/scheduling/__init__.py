@@ -46,7 +46,8 @@ the same claim/run/record path and the same nonce as the scheduled one.
 The package: :mod:`~bot.scheduling.model` (runs, outcomes, the handler protocol, retries,
 nonces), :mod:`~bot.scheduling.jobs` (the only SQL on `scheduled_jobs` and `job_runs`),
 :mod:`~bot.scheduling.schedules` (what features call), :mod:`~bot.scheduling.runner` (loop,
-pool, claim, execute, recover, stop) and :mod:`~bot.scheduling.waking` (the timers).
+pool, claim, execute, recover, stop), :mod:`~bot.scheduling.waking` (the timers) and
+:mod:`~bot.scheduling.housekeeping` (the hourly pruning).
 """
 
 from bot.scheduling import jobs

@@ -381,6 +381,10 @@ def claim(
         due = conn.execute(due_jobs_sql(len(kinds)), (now_s, *kinds, room)).fetchall()
         for row in due:
             _claim_job(conn, handlers[row["kind"]], row, now, claimed, missed)
+    for run in missed:
+        log.info(
+            "Scheduled %s run for %s was missed (past its grace window)", run.kind, run.occurrence
+        )
     return [_prepare(conn, handlers[run.kind], run) for run in claimed], missed
 
 

@@ -17,7 +17,6 @@ import threading
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
 
 from bot.clock import Clock
 from bot.db import Store
@@ -42,7 +41,6 @@ log = logging.getLogger(__name__)
 # Runs claimed per transaction at most (the pool's free slots decide below that).
 _CLAIM_BATCH = 8
 _MIN_CLAIM = 4
-_HOUSEKEEPING_EVERY = timedelta(hours=1)
 _MIN_SLEEP = timedelta(seconds=0.05)
 # Wake a little after the due instant, so the claim's "due <= now" holds at the wake-up.
 _AFTER_DUE = timedelta(seconds=0.01)
@@ -79,7 +77,6 @@ class Scheduler(Schedules):
         #: one fsync for several posts); the last one, or a manual run, commits at once.
         self._records = GroupCommit(store, linger=record_linger)
         self._loop_task: asyncio.Task[None] | None = None
-        self._housekeeping_task: asyncio.Task[Any] | None = None
         self._wake = asyncio.Event()
         self._timers = ClockTimers(clock)
         # The loop and thread that run the scheduler, so wake() works from another thread.
@@ -115,7 +112,7 @@ class Scheduler(Schedules):
             return
         if self._loop_task is None or self._loop_task.done():
             self._timers.start()
-            self._timers.at("housekeeping", self._clock.now(), self._housekeeping)
+            self.housekeeping.start(self._timers)
             self._loop_task = asyncio.create_task(self._loop(), name="rebound-due-work")
 
     async def recover(self) -> tuple[int, int]:
@@ -150,12 +147,12 @@ class Scheduler(Schedules):
                     "re-sends them",
                     len(late),
                 )
-        for background in (self._loop_task, self._housekeeping_task):
-            if background is not None and not background.done():
-                background.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await background
-        self._loop_task = self._housekeeping_task = None
+        await self.housekeeping.stop()
+        if self._loop_task is not None:
+            self._loop_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._loop_task
+            self._loop_task = None
         await self._records.drain()
 
     def wake(self) -> None:
@@ -340,35 +337,7 @@ class Scheduler(Schedules):
         return RunResult(run, "pending", retry.detail)
 
     async def _claim(self, now: datetime, limit: int) -> tuple[list[DueRun], list[DueRun]]:
-        """Claim up to `limit` runs (pending retries first), in one transaction and one round
-        trip to SQLite's thread."""
+        """Claim up to `limit` runs (pending retries first): one transaction, one round trip."""
         if not self._handlers:
             return [], []
-        claimed, missed = await self._store.call(jobs.claim, now, limit, dict(self._handlers))
-        for run in missed:
-            log.info(
-                "Scheduled %s run for %s was missed (past its grace window)",
-                run.kind,
-                run.occurrence,
-            )
-        return claimed, missed
-
-    # -- housekeeping ---------------------------------------------------------------------------
-
-    async def _housekeeping(self) -> None:
-        """Prune, then again an hour later (of the injected clock)."""
-        if self.stopping.is_set():
-            return
-        self._housekeeping_task = asyncio.current_task()
-        try:
-            await self.prune()
-        except asyncio.CancelledError:
-            return  # the stop
-        except Exception:
-            log.exception("Pruning the run history failed; trying again in an hour")
-        finally:
-            self._housekeeping_task = None
-        if not self.stopping.is_set():
-            self._timers.at(
-                "housekeeping", self._clock.now() + _HOUSEKEEPING_EVERY, self._housekeeping
-            )
+        return await self._store.call(jobs.claim, now, limit, dict(self._handlers))

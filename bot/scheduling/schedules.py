@@ -17,6 +17,7 @@ import aiosqlite
 from bot.clock import Clock
 from bot.db import Store
 from bot.scheduling import jobs
+from bot.scheduling.housekeeping import Housekeeping
 from bot.scheduling.model import Housekeeper, JobHandler, Outcome, Recorder, RunState
 from bot.timekeeping import Occurrence
 
@@ -28,13 +29,20 @@ log = logging.getLogger(__name__)
 
 class Schedules:
     def __init__(self, store: Store, clock: Clock) -> None:
-        #: Finished run history is kept this long (the runner sets it from the settings).
-        self.history = timedelta(days=30)
         self._store = store
         self._clock = clock
         self._handlers: dict[str, JobHandler] = {}
-        self._housekeepers: list[Housekeeper] = []
+        self.housekeeping = Housekeeping(store, clock, timedelta(days=30))
         self._events: Events | None = None
+
+    @property
+    def history(self) -> timedelta:
+        """How long finished run history is kept."""
+        return self.housekeeping.history
+
+    @history.setter
+    def history(self, keep: timedelta) -> None:
+        self.housekeeping.history = keep
 
     def wake(self) -> None:
         """Look for due work now (the runner's)."""
@@ -65,12 +73,10 @@ class Schedules:
 
     def add_housekeeping(self, prune: Housekeeper) -> None:
         """`prune(conn, cutoff)` deletes a feature's history older than `cutoff`; hourly."""
-        if prune not in self._housekeepers:
-            self._housekeepers.append(prune)
+        self.housekeeping.add(prune)
 
     def remove_housekeeping(self, prune: Housekeeper) -> None:
-        if prune in self._housekeepers:
-            self._housekeepers.remove(prune)
+        self.housekeeping.remove(prune)
 
     # -- writing schedules ----------------------------------------------------------------------
 
@@ -179,11 +185,4 @@ class Schedules:
 
     async def prune(self, now: datetime | None = None) -> int:
         """Delete finished run history (and features' registered history) past retention."""
-        cutoff = (now or self._clock.now()) - self.history
-        async with self._store.transaction() as conn:
-            removed = await jobs.prune_runs(conn, cutoff)
-            for prune in self._housekeepers:
-                removed += await prune(conn, cutoff)
-        if removed:
-            log.info("Pruned %d row(s) of history older than %s", removed, cutoff.date())
-        return removed
+        return await self.housekeeping.prune(now)

@@ -66,3 +66,17 @@ async def test_forget_removes_one_key_s_schedule_and_history_and_nothing_else(
         assert not await jobs.ever_claimed(conn, "test.daily", "a")
         assert await jobs.job_keys(conn, "test.daily") == ["b"]
         assert await jobs.ever_claimed(conn, "test.daily", "b")
+
+
+def test_the_engine_s_modules_and_classes_stay_small() -> None:
+    import ast
+
+    paths = sorted((ROOT / "bot" / "scheduling").glob("*.py")) + sorted(
+        (ROOT / "bot" / "db").glob("*.py")
+    )
+    too_big = [str(p.relative_to(ROOT)) for p in paths if len(p.read_text().splitlines()) > 500]
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ClassDef) and (node.end_lineno or 0) - node.lineno >= 300:
+                too_big.append(f"{path.relative_to(ROOT)}:{node.name}")
+    assert too_big == []
