@@ -14,7 +14,7 @@ from bot.events import forget_events
 from bot.scheduling import from_epoch, jobs, to_epoch
 from cogs.stories.logic import STAGE_LABELS, Limits, story_label
 
-POST_JOB = "story_post"
+POST_JOB = "stories.post"
 #: The durable event (bot/events.py) recorded with a story's post: key = the story's public id,
 #: data = STORY_POSTED_FIELDS. Other features subscribe (encouragement opens its thread).
 STORY_POSTED = "stories.posted"
