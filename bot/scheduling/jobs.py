@@ -5,7 +5,7 @@ its occurrence label; `job_runs` one row per occurrence that was claimed, with w
 The runner (bot.scheduling.runner) claims and records through here, and features ask here (or
 through the Scheduler) about their jobs: never with SQL of their own.
 
-Functions taking an ``aiosqlite.Connection`` run inside the caller's transaction; those taking
+Functions taking a ``Connection`` (bot.db) run inside the caller's transaction; those taking
 a ``sqlite3.Connection`` run on SQLite's thread inside ``Store.call`` (the claim's one round
 trip); those taking the Store are one statement each.
 """
@@ -20,9 +20,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, Literal
 
-import aiosqlite
-
-from bot.db import Store
+from bot.db import Connection, Store
 from bot.privacy import Row, delete_rows, fetch_rows
 from bot.scheduling.model import DueRun, JobHandler, Outcome, Recorder, from_epoch, to_epoch
 from bot.timekeeping import Occurrence, is_within_grace
@@ -90,7 +88,7 @@ def due_jobs_sql(kinds: int) -> str:
 
 
 async def put_job(
-    conn: aiosqlite.Connection, kind: str, key: str, rule: Mapping[str, Any], nxt: Occurrence
+    conn: Connection, kind: str, key: str, rule: Mapping[str, Any], nxt: Occurrence
 ) -> None:
     await conn.execute(
         "INSERT INTO scheduled_jobs (kind, key, rule, next_run_at, occurrence) "
@@ -101,19 +99,17 @@ async def put_job(
     )
 
 
-async def remove_job(conn: aiosqlite.Connection, kind: str, key: str) -> None:
+async def remove_job(conn: Connection, kind: str, key: str) -> None:
     await conn.execute("DELETE FROM scheduled_jobs WHERE kind = ? AND key = ?", (kind, key))
 
 
-async def job_keys(conn: aiosqlite.Connection, kind: str) -> list[str]:
+async def job_keys(conn: Connection, kind: str) -> list[str]:
     """The keys of every schedule of `kind`."""
     cursor = await conn.execute("SELECT key FROM scheduled_jobs WHERE kind = ?", (kind,))
     return [str(row[0]) for row in await cursor.fetchall()]
 
 
-async def forget(
-    conn: aiosqlite.Connection, kind: str, key: str, *, runs: bool = True
-) -> dict[str, int]:
+async def forget(conn: Connection, kind: str, key: str, *, runs: bool = True) -> dict[str, int]:
     """Remove a (kind, key)'s schedule and, with `runs`, its run history: rows per table."""
     removed = {SCHEDULES: await delete_rows(conn, _DELETE_JOB, (kind, key))}
     if runs:
@@ -124,12 +120,12 @@ async def forget(
 _DELETE_JOB = "DELETE FROM scheduled_jobs WHERE kind = ? AND key = ?"
 
 
-async def forget_runs(conn: aiosqlite.Connection, kind: str, key: str) -> int:
+async def forget_runs(conn: Connection, kind: str, key: str) -> int:
     """Every run recorded for (kind, key)."""
     return await delete_rows(conn, "DELETE FROM job_runs WHERE kind = ? AND key = ?", (kind, key))
 
 
-async def export(conn: aiosqlite.Connection, kind: str, key: str) -> dict[str, list[Row]]:
+async def export(conn: Connection, kind: str, key: str) -> dict[str, list[Row]]:
     """A (kind, key)'s schedule and run history, as a member's export shows them."""
     return {
         SCHEDULES: await fetch_rows(
@@ -151,7 +147,7 @@ async def export(conn: aiosqlite.Connection, kind: str, key: str) -> dict[str, l
 
 
 async def claim_occurrence(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     kind: str,
     key: str,
     occurrence: str,
@@ -168,7 +164,7 @@ async def claim_occurrence(
 
 
 async def reclaim_occurrence(
-    conn: aiosqlite.Connection, kind: str, key: str, occurrence: str, *, now: datetime
+    conn: Connection, kind: str, key: str, occurrence: str, *, now: datetime
 ) -> bool:
     cursor = await conn.execute(
         "UPDATE job_runs SET status = 'claimed', claimed_at = ?, finished_at = NULL, "
@@ -181,7 +177,7 @@ async def reclaim_occurrence(
 
 
 async def run_row(
-    conn: aiosqlite.Connection, kind: str, key: str, occurrence: str
+    conn: Connection, kind: str, key: str, occurrence: str
 ) -> tuple[str, datetime, int] | None:
     """(status, due_at, attempts) of one occurrence's run, if it has one."""
     cursor = await conn.execute(
@@ -195,9 +191,7 @@ async def run_row(
     return str(row["status"]), from_epoch(row["due_at"]), int(row["attempts"])
 
 
-async def occurrence_taken(
-    conn: aiosqlite.Connection, kind: str, key: str, occurrence: str
-) -> bool:
+async def occurrence_taken(conn: Connection, kind: str, key: str, occurrence: str) -> bool:
     """Whether the occurrence has a run at all (done, in flight, failed, missed …)."""
     cursor = await conn.execute(
         "SELECT 1 FROM job_runs WHERE kind = ? AND key = ? AND occurrence = ?",
@@ -206,14 +200,14 @@ async def occurrence_taken(
     return await cursor.fetchone() is not None
 
 
-async def ever_claimed(conn: aiosqlite.Connection, kind: str, key: str) -> bool:
+async def ever_claimed(conn: Connection, kind: str, key: str) -> bool:
     """Whether any occurrence of (kind, key) was ever taken up."""
     cursor = await conn.execute("SELECT 1 FROM job_runs WHERE kind = ? AND key = ?", (kind, key))
     return await cursor.fetchone() is not None
 
 
 async def recover(
-    conn: aiosqlite.Connection, now: datetime, cutoff: datetime, resumable: Iterable[str]
+    conn: Connection, now: datetime, cutoff: datetime, resumable: Iterable[str]
 ) -> tuple[int, int]:
     """Runs a crash left `claimed`: pending again if claimed after `cutoff` or of a resumable
     kind, interrupted otherwise. Returns (sent again, interrupted)."""
@@ -233,7 +227,7 @@ async def recover(
     return resent, cursor.rowcount
 
 
-async def prune_runs(conn: aiosqlite.Connection, cutoff: datetime) -> int:
+async def prune_runs(conn: Connection, cutoff: datetime) -> int:
     """Finished run history older than `cutoff`."""
     cursor = await conn.execute(
         "DELETE FROM job_runs WHERE finished_at IS NOT NULL AND finished_at < ? "

@@ -12,11 +12,12 @@ import sqlite3
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal, Protocol
-
-import aiosqlite
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from bot.timekeeping import Occurrence, require_aware
+
+if TYPE_CHECKING:
+    from bot.db import Connection
 
 Outcome = Literal["done", "failed", "skipped"]
 #: Writes a handler wants in the same transaction that records the run's outcome (e.g. the
@@ -31,7 +32,7 @@ ResultKind = Literal[
 #: What `run_state` tells a status command: posted, being sent (or will be retried), not done.
 RunState = Literal["done", "in_progress", "not_done"]
 #: `prune(conn, cutoff)`: a feature's history older than `cutoff` deleted; returns the rows.
-Housekeeper = Callable[[aiosqlite.Connection, datetime], Awaitable[int]]
+Housekeeper = Callable[["Connection", datetime], Awaitable[int]]
 
 NONCE_LENGTH = 24
 # Backoff for a run that asked to be retried without saying when: 30 s, 1, 2, 4 ... 10 min.

@@ -12,10 +12,8 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
-import aiosqlite
-
 from bot.clock import Clock
-from bot.db import Store
+from bot.db import Connection, Store
 from bot.scheduling import jobs
 from bot.scheduling.housekeeping import Housekeeping
 from bot.scheduling.model import Housekeeper, JobHandler, Outcome, Recorder, RunState
@@ -82,7 +80,7 @@ class Schedules:
 
     async def put_job(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         kind: str,
         key: str,
         rule: Mapping[str, Any],
@@ -99,12 +97,12 @@ class Schedules:
         self.wake()  # the loop may be asleep until a later instant
         return nxt
 
-    async def remove_job(self, conn: aiosqlite.Connection, kind: str, key: str) -> None:
+    async def remove_job(self, conn: Connection, kind: str, key: str) -> None:
         await jobs.remove_job(conn, kind, key)
 
     async def claim_occurrence(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         kind: str,
         key: str,
         occurrence: str,
@@ -126,7 +124,7 @@ class Schedules:
         )
 
     async def reclaim_occurrence(
-        self, conn: aiosqlite.Connection, kind: str, key: str, occurrence: str
+        self, conn: Connection, kind: str, key: str, occurrence: str
     ) -> bool:
         """Take back an occurrence that ended without doing its work (missed, failed,
         interrupted, skipped) or waits for a retry, e.g. for "post today's now"."""
