@@ -47,7 +47,8 @@ The package: :mod:`~bot.scheduling.model` (runs, outcomes, the handler protocol,
 nonces), :mod:`~bot.scheduling.jobs` (the only SQL on `scheduled_jobs` and `job_runs`),
 :mod:`~bot.scheduling.schedules` (what features call), :mod:`~bot.scheduling.runner` (loop,
 pool, claim, execute, recover, stop), :mod:`~bot.scheduling.waking` (the timers) and
-:mod:`~bot.scheduling.housekeeping` (the hourly pruning).
+:mod:`~bot.scheduling.housekeeping` (the hourly pruning); durable events between features are
+jobs too (:mod:`~bot.scheduling.events`).
 """
 
 from bot.scheduling import jobs

@@ -20,7 +20,7 @@ from bot.scheduling.model import Housekeeper, JobHandler, Outcome, Recorder, Run
 from bot.timekeeping import Occurrence
 
 if TYPE_CHECKING:
-    from bot.events import Events
+    from bot.scheduling.events import Events
 
 log = logging.getLogger(__name__)
 
@@ -48,10 +48,10 @@ class Schedules:
 
     @property
     def events(self) -> Events:
-        """Durable events delivered as jobs of this engine (bot/events.py)."""
+        """Durable events delivered as jobs of this engine (bot/scheduling/events.py)."""
         if self._events is None:
-            # Imported here: bot.events builds on this package.
-            from bot.events import Events
+            # Imported here: bot.scheduling.events builds on this package.
+            from bot.scheduling.events import Events
 
             self._events = Events(self, self._store)
         return self._events

@@ -14,8 +14,8 @@ from cogs.encouragement.logic import RoundupCounts
 
 DIGEST_JOB = "encouragement.digest"
 ROUNDUP_JOB = "encouragement.roundup"
-#: A story's thread, opened from the stories feature's durable "posted" event (bot/events.py);
-#: key = the story's public id.
+#: A story's thread, opened from the stories feature's durable "posted" event
+#: (bot.scheduling.events); key = the story's public id.
 STORY_THREAD_JOB = "encouragement.story_thread"
 
 

@@ -10,13 +10,13 @@ from typing import Any
 import aiosqlite
 
 from bot.db import Store
-from bot.events import forget_events
 from bot.scheduling import from_epoch, jobs, to_epoch
+from bot.scheduling.events import forget_events
 from cogs.stories.logic import STAGE_LABELS, Limits, story_label
 
 POST_JOB = "stories.post"
-#: The durable event (bot/events.py) recorded with a story's post: key = the story's public id,
-#: data = STORY_POSTED_FIELDS. Other features subscribe (encouragement opens its thread).
+#: The durable event (bot.scheduling.events) recorded with a story's post: key = the story's
+#: public id, data = STORY_POSTED_FIELDS. Other features subscribe (encouragement opens its thread).
 STORY_POSTED = "stories.posted"
 # Statuses that count towards a member's cooldown and daily quota (and so does a draft whose
 # acknowledgement is on its way: ack_state 'awaiting').
