@@ -15,7 +15,7 @@ connection and never begin or commit; a driver for another database (PostgreSQL)
 them the same connection API, so they need not change.
 
 Kept as thin aliases of the SQLite driver, for code written before: ``call``/``read`` (a
-*synchronous* body over the raw sqlite3 connection: the engine's claim, group commits, the
+*synchronous* body over the raw sqlite3 connection: the scheduler's claim, group commits, the
 affirmations' card draw) and ``executemany``. New code uses ``transaction``/``run``.
 
 SQLite allows one writer at a time; a single connection behind an asyncio lock keeps every

@@ -1,4 +1,4 @@
-"""The scheduling engine. The database says what is due; a small loop wakes when something is.
+"""The scheduler. The database says what is due; a small loop wakes when something is.
 
 Each schedule is a row in `scheduled_jobs` with the UTC instant of its next run and an
 *occurrence* label (for a daily post, the local date it is for). Every run of every feature

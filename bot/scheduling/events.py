@@ -3,7 +3,7 @@
 ``bot.dispatch`` is fire-and-forget: a crash, a stop or an error after the fact loses it, and
 nobody repairs what it should have started. An event here is written in the same transaction
 as the record it is about (a story's "posted"), and every subscriber's handler runs as a job of
-the engine (bot.scheduling): claimed once, retried on RetryLater, run again after a crash.
+the scheduler (bot.scheduling): claimed once, retried on RetryLater, run again after a crash.
 
     # the feature that knows (cogs/stories): inside the transaction that records the post
     await scheduler.events.emit(conn, STORY_POSTED, story.public_id, {"story_id": 4, ...})
@@ -59,7 +59,7 @@ class Subscriber(Protocol):
 
 
 class EventJob:
-    """The engine's handle on one subscriber: a one-shot job per event."""
+    """The scheduler's handle on one subscriber: a one-shot job per event."""
 
     def __init__(self, subscriber: Subscriber, store: Store) -> None:
         self.subscriber = subscriber

@@ -1,7 +1,7 @@
 """Housekeeping: finished run history (and what features register) pruned hourly.
 
 An hourly timer of the injected clock (bot.scheduling.waking) deletes, in one transaction,
-the engine's finished runs older than the retention period and whatever each feature's
+the scheduler's finished runs older than the retention period and whatever each feature's
 registered `prune(conn, cutoff)` deletes (its post log, old events).
 """
 

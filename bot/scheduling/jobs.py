@@ -1,4 +1,4 @@
-"""The jobs repository: the only SQL on the engine's tables, `scheduled_jobs` and `job_runs`.
+"""The jobs repository: the only SQL on the scheduler's tables, `scheduled_jobs` and `job_runs`.
 
 `scheduled_jobs` holds one row per schedule (kind, key) with the UTC instant of its next run and
 its occurrence label; `job_runs` one row per occurrence that was claimed, with what came of it.
@@ -27,7 +27,7 @@ from bot.timekeeping import Occurrence, is_within_grace
 
 log = logging.getLogger(__name__)
 
-#: The engine's tables, as a member's export names them.
+#: The scheduler's tables, as a member's export names them.
 SCHEDULES = "scheduled_jobs"
 RUNS = "job_runs"
 JOB_TABLES = (SCHEDULES, RUNS)

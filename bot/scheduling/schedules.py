@@ -1,4 +1,4 @@
-"""The engine's front for features: register handlers, write and read schedules and runs.
+"""The scheduler's front for features: register handlers, write and read schedules and runs.
 
 A feature holds the Scheduler (bot.scheduling.runner), which inherits this: it puts and removes
 its jobs inside its own transactions, claims an occurrence by hand, asks what became of a run,
@@ -48,7 +48,7 @@ class Schedules:
 
     @property
     def events(self) -> Events:
-        """Durable events delivered as jobs of this engine (bot/scheduling/events.py)."""
+        """Durable events delivered as jobs of this scheduler (bot/scheduling/events.py)."""
         if self._events is None:
             # Imported here: bot.scheduling.events builds on this package.
             from bot.scheduling.events import Events

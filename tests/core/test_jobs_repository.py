@@ -1,4 +1,4 @@
-"""The engine's tables are the engine's: features ask bot.scheduling.jobs, never write SQL on
+"""The scheduler's tables are its own: features ask bot.scheduling.jobs, never write SQL on
 them; and what the jobs repository offers features does what it says."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
 
-def test_no_feature_names_the_engine_s_tables() -> None:
+def test_no_feature_names_the_scheduler_s_tables() -> None:
     # A member's export names them (cogs/privacy/messages.py words them); no code does.
     offenders = [
         f"{path.relative_to(ROOT)}:{number}"
@@ -68,7 +68,7 @@ async def test_forget_removes_one_key_s_schedule_and_history_and_nothing_else(
         assert await jobs.ever_claimed(conn, "test.daily", "b")
 
 
-def test_the_engine_s_modules_and_classes_stay_small() -> None:
+def test_the_scheduler_s_modules_and_classes_stay_small() -> None:
     import ast
 
     paths = sorted((ROOT / "bot" / "scheduling").glob("*.py")) + sorted(
