@@ -1,5 +1,14 @@
-"""The SQLite store: one connection, forward-only migrations, a transaction helper."""
+"""The store: one connection, forward-only migrations, one transaction style (bot.db.connection).
+
+`Connection` is what a transaction body and a repository receive; repositories annotate with
+it rather than with the driver's own type.
+"""
+
+import aiosqlite
 
 from bot.db.connection import DatabaseTooNewError, Store
 
-__all__ = ["DatabaseTooNewError", "Store"]
+#: The connection inside a transaction (today aiosqlite's API, from the SQLite driver).
+Connection = aiosqlite.Connection
+
+__all__ = ["Connection", "DatabaseTooNewError", "Store"]

@@ -1,4 +1,22 @@
-"""One aiosqlite connection per process, serialised by a lock, with explicit transactions.
+"""The store: the database behind one lock, forward-only migrations, and transactions.
+
+One transaction style. A transaction is a block of statements on one connection, committed
+together or not at all::
+
+    async with store.transaction() as conn:          # statement by statement
+        await repository.save(conn, ...)
+    await store.run(repository.save, ...)            # the same transaction, as one call
+
+``run`` takes the block as an ``async def (conn, ...)`` and runs it whole on the database's
+thread: one round trip instead of one per statement (the hot paths use it). For a consistent
+snapshot that takes no write lock: ``transaction(read_only=True)`` and ``run_read``. ``fetchone``,
+``fetchall`` and ``execute`` are one-statement transactions. Repositories receive the
+connection and never begin or commit; a driver for another database (PostgreSQL) would give
+them the same connection API, so they need not change.
+
+Kept as thin aliases of the SQLite driver, for code written before: ``call``/``read`` (a
+*synchronous* body over the raw sqlite3 connection: the scheduler's claim, group commits, the
+affirmations' card draw) and ``executemany``. New code uses ``transaction``/``run``.
 
 SQLite allows one writer at a time; a single connection behind an asyncio lock keeps every
 transaction whole (no interleaving of two coroutines' statements) and makes "claim in the same
@@ -19,12 +37,12 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import aiosqlite
 
+from bot.db.sqlite import SQLiteDriver, drive
 from bot.files import private_file
 
 log = logging.getLogger(__name__)
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
-BUSY_TIMEOUT_MS = 5000
 
 Params = Sequence[Any] | dict[str, Any]
 P = ParamSpec("P")
@@ -61,44 +79,10 @@ def _make_private(target: str) -> None:
             private_file(Path(target + suffix))
 
 
-class _InlineConnection(aiosqlite.Connection):
-    """aiosqlite's API over its own sqlite3 connection, for a transaction body that already runs
-    on SQLite's thread (:meth:`Store.run`): each statement runs at once, with no hop.
-
-    aiosqlite's connection and cursors send every call through ``Connection._execute``; here it
-    calls the function directly, so ``await conn.execute(...)``, ``await cursor.fetchone()`` and
-    the rest complete without ever suspending. The repositories' code runs unchanged."""
-
-    def __init__(self, raw: sqlite3.Connection, iter_chunk_size: int) -> None:
-        # Not aiosqlite's __init__: no thread of its own; it borrows the store's connection.
-        self._running = True
-        self._connection = raw
-        self._iter_chunk_size = iter_chunk_size
-
-    async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        return fn(*args, **kwargs)
-
-    def __del__(self) -> None:
-        pass  # the connection belongs to the store, which closes it
-
-
-def _drive(body: Coroutine[Any, Any, T]) -> T:
-    """Run a coroutine that never suspends (it awaits only an _InlineConnection) to its end."""
-    try:
-        body.send(None)
-    except StopIteration as finished:
-        result: T = finished.value
-        return result
-    body.close()
-    raise RuntimeError(
-        "A Store.run body awaited something other than its connection (another store call, "
-        "Discord, a sleep); it runs on SQLite's thread, where nothing else can be awaited"
-    )
-
-
 class Store:
-    def __init__(self, connection: aiosqlite.Connection, path: str) -> None:
-        self._conn = connection
+    def __init__(self, driver: SQLiteDriver, path: str) -> None:
+        self._driver = driver
+        self._conn = driver.connection
         self._lock = asyncio.Lock()
         self.path = path
 
@@ -108,25 +92,17 @@ class Store:
         target = str(path)
         if target != ":memory:":
             _make_private(target)
-        conn = await aiosqlite.connect(target, isolation_level=None)
-        conn.row_factory = aiosqlite.Row
+        driver = await SQLiteDriver.connect(target)
         try:
-            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            if target != ":memory:":
-                await conn.execute("PRAGMA journal_mode = WAL")
-            await conn.execute("PRAGMA foreign_keys = ON")
-            # An acknowledgement ("checked in", "saved") promises the write survives a power cut,
-            # not only a crash: FULL syncs the WAL at each commit (~0.5 ms, benchmarks/README.md).
-            await conn.execute("PRAGMA synchronous = FULL")
-            store = cls(conn, target)
+            store = cls(driver, target)
             await store._migrate()
         except BaseException:
-            await conn.close()
+            await driver.close()
             raise
         return store
 
     async def close(self) -> None:
-        await self._conn.close()
+        await self._driver.close()
 
     async def __aenter__(self) -> Store:
         return self
@@ -173,10 +149,11 @@ class Store:
         )
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK if the block raises. Not re-entrant."""
+    async def transaction(self, *, read_only: bool = False) -> AsyncIterator[aiosqlite.Connection]:
+        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK if the block raises. Not re-entrant.
+        `read_only`: a snapshot (plain BEGIN), no write lock taken."""
         async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
+            await self._conn.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
             try:
                 yield self._conn
             except BaseException:
@@ -184,59 +161,6 @@ class Store:
                 raise
             else:
                 await self._conn.execute("COMMIT")
-
-    async def call(
-        self,
-        work: Callable[Concatenate[sqlite3.Connection, P], T],
-        /,
-        *args: P.args,
-        **kwargs: P.kwargs,
-    ) -> T:
-        """Run `work(conn, *args, **kwargs)` in SQLite's thread, inside one BEGIN IMMEDIATE …
-        COMMIT (ROLLBACK if it raises): a whole transaction for one round trip.
-
-        Every ``await conn.execute(...)`` in :meth:`transaction` is a hop to SQLite's thread and
-        back (a future, a thread switch, a loop wake-up); the hot paths (claiming due runs,
-        drawing a card, a check-in) do all their statements in one. `work` runs off the event
-        loop: it must only use `conn` and pure Python (no asyncio, no Discord)."""
-
-        return await self._on_thread("BEGIN IMMEDIATE", work, *args, **kwargs)
-
-    async def read(
-        self,
-        work: Callable[Concatenate[sqlite3.Connection, P], T],
-        /,
-        *args: P.args,
-        **kwargs: P.kwargs,
-    ) -> T:
-        """Like :meth:`call` for reads: one consistent snapshot, no write lock, nothing to
-        sync at its end (a read-only commit writes nothing)."""
-        return await self._on_thread("BEGIN", work, *args, **kwargs)
-
-    async def _on_thread(
-        self,
-        begin: str,
-        work: Callable[Concatenate[sqlite3.Connection, P], T],
-        /,
-        *args: P.args,
-        **kwargs: P.kwargs,
-    ) -> T:
-        def transaction() -> T:
-            raw = self._conn._conn  # aiosqlite's own sqlite3 connection, on its own thread
-            raw.execute(begin)
-            try:
-                result = work(raw, *args, **kwargs)
-            except BaseException:
-                raw.execute("ROLLBACK")
-                raise
-            raw.execute("COMMIT")
-            return result
-
-        async with self._lock:
-            # aiosqlite runs queued functions on its thread in order, so a caller cancelled
-            # while `transaction` runs cannot interleave with the next one.
-            result: T = await self._conn._execute(transaction)
-            return result
 
     async def run(
         self,
@@ -254,11 +178,60 @@ class Store:
         call, Discord, asyncio) raises RuntimeError and the transaction is rolled back."""
 
         def work(raw: sqlite3.Connection) -> T:
-            return _drive(
-                body(_InlineConnection(raw, self._conn._iter_chunk_size), *args, **kwargs)
-            )
+            return drive(body(self._driver.inline(raw), *args, **kwargs))
 
-        return await self.call(work)
+        return await self._on_thread("BEGIN IMMEDIATE", work)
+
+    async def run_read(
+        self,
+        body: Callable[Concatenate[aiosqlite.Connection, P], Coroutine[Any, Any, T]],
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """:meth:`run` for reads: one consistent snapshot, no write lock."""
+
+        def work(raw: sqlite3.Connection) -> T:
+            return drive(body(self._driver.inline(raw), *args, **kwargs))
+
+        return await self._on_thread("BEGIN", work)
+
+    # -- thin aliases for synchronous bodies (SQLite only; see the module docstring) ---------
+
+    async def call(
+        self,
+        work: Callable[Concatenate[sqlite3.Connection, P], T],
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """`work(raw_conn, ...)`, synchronous, in one write transaction on SQLite's thread (it
+        must only use `raw_conn` and pure Python)."""
+        return await self._on_thread("BEGIN IMMEDIATE", lambda raw: work(raw, *args, **kwargs))
+
+    async def read(
+        self,
+        work: Callable[Concatenate[sqlite3.Connection, P], T],
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """:meth:`call` for reads: one snapshot, no write lock."""
+        return await self._on_thread("BEGIN", lambda raw: work(raw, *args, **kwargs))
+
+    async def _on_thread(self, begin: str, work: Callable[[sqlite3.Connection], T]) -> T:
+        def transaction(raw: sqlite3.Connection) -> T:
+            raw.execute(begin)
+            try:
+                result = work(raw)
+            except BaseException:
+                raw.execute("ROLLBACK")
+                raise
+            raw.execute("COMMIT")
+            return result
+
+        async with self._lock:
+            return await self._driver.on_thread(transaction)
 
     # One round trip to SQLite's thread each: a morning rush makes tens of thousands of these.
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import aiosqlite
 
 from bot.privacy import Row, Subject, delete_rows, fetch_rows
+from bot.scheduling import jobs
 from cogs.affirmations import messages as m
 from cogs.affirmations.logic import Deck
 from cogs.affirmations.repository import DM_JOB, GUILD_JOB, dm_owner, guild_owner
@@ -44,8 +45,7 @@ class AffirmationsPersonalData:
         "affirmation_custom",
         "affirmation_posts",
         "affirmation_custom_numbers",
-        "scheduled_jobs",
-        "job_runs",
+        *jobs.JOB_TABLES,
     )
 
     async def export(self, conn: aiosqlite.Connection, subject: Subject) -> dict[str, list[Row]]:
@@ -58,18 +58,7 @@ class AffirmationsPersonalData:
                 (subject.user_id,),
             ),
             "affirmation_decks": await _readable_decks(conn, dm_owner(subject.user_id)),
-            "scheduled_jobs": await fetch_rows(
-                conn,
-                "SELECT kind, key, rule, next_run_at, occurrence FROM scheduled_jobs "
-                "WHERE kind = ? AND key = ?",
-                (DM_JOB, key),
-                json_fields=("rule",),
-            ),
-            "job_runs": await fetch_rows(
-                conn,
-                "SELECT * FROM job_runs WHERE kind = ? AND key = ? ORDER BY due_at",
-                (DM_JOB, key),
-            ),
+            **await jobs.export(conn, DM_JOB, key),
         }
 
     async def delete(self, conn: aiosqlite.Connection, subject: Subject) -> dict[str, int]:
@@ -83,12 +72,7 @@ class AffirmationsPersonalData:
             "affirmation_decks": await delete_rows(
                 conn, "DELETE FROM affirmation_decks WHERE owner = ?", (dm_owner(subject.user_id),)
             ),
-            "scheduled_jobs": await delete_rows(
-                conn, "DELETE FROM scheduled_jobs WHERE kind = ? AND key = ?", (DM_JOB, key)
-            ),
-            "job_runs": await delete_rows(
-                conn, "DELETE FROM job_runs WHERE kind = ? AND key = ?", (DM_JOB, key)
-            ),
+            **await jobs.forget(conn, DM_JOB, key),
         }
 
     async def delete_guild(self, conn: aiosqlite.Connection, guild_id: int) -> dict[str, int]:
@@ -106,10 +90,5 @@ class AffirmationsPersonalData:
         counts["affirmation_decks"] = await delete_rows(
             conn, "DELETE FROM affirmation_decks WHERE owner = ?", (guild_owner(guild_id),)
         )
-        counts["scheduled_jobs"] = await delete_rows(
-            conn, "DELETE FROM scheduled_jobs WHERE kind = ? AND key = ?", (GUILD_JOB, key)
-        )
-        counts["job_runs"] = await delete_rows(
-            conn, "DELETE FROM job_runs WHERE kind = ? AND key = ?", (GUILD_JOB, key)
-        )
+        counts.update(await jobs.forget(conn, GUILD_JOB, key))
         return counts

@@ -11,7 +11,7 @@ from typing import Literal
 import aiosqlite
 
 from bot.db import Store
-from bot.scheduling import from_epoch, to_epoch
+from bot.scheduling import from_epoch, jobs, to_epoch
 from bot.timekeeping import DaySet, LocalSchedule
 from cogs.affirmations.logic import Deck
 
@@ -273,11 +273,7 @@ class AffirmationRepository:
     ) -> bool:
         """Whether the scheduler already has a run for this occurrence (done, sending, failed):
         the scheduled run for it would do nothing, so it is not "the next post"."""
-        cursor = await conn.execute(
-            "SELECT 1 FROM job_runs WHERE kind = ? AND key = ? AND occurrence = ?",
-            (kind, key, label),
-        )
-        return await cursor.fetchone() is not None
+        return await jobs.occurrence_taken(conn, kind, key, label)
 
     # -- posts ----------------------------------------------------------------------------------
 

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.events import Event
 from bot.scheduling import DueRun, Occurrence, Outcome, from_epoch
+from bot.scheduling.events import Event
 from bot.seams import STORY_POSTED
 from cogs.encouragement import logic
 from cogs.encouragement.repository import DIGEST_JOB, ROUNDUP_JOB, STORY_THREAD_JOB

@@ -21,7 +21,7 @@ import discord
 
 from bot.db import Store
 from bot.privacy import Row, Subject, delete_rows
-from bot.scheduling import from_epoch
+from bot.scheduling import from_epoch, jobs
 from cogs.encouragement.repository import DIGEST_JOB, ROUNDUP_JOB, pseudonym_scope
 
 log = logging.getLogger(__name__)
@@ -171,12 +171,9 @@ class EncouragementPersonalData:
         ):
             cursor = await conn.execute(f"DELETE FROM {table} WHERE guild_id = ?", (guild_id,))
             removed[table] = cursor.rowcount
-        await conn.execute(
-            "DELETE FROM scheduled_jobs WHERE kind = ? AND key = ?", (ROUNDUP_JOB, str(guild_id))
-        )
-        await conn.execute(
-            "DELETE FROM scheduled_jobs WHERE kind = ? AND key NOT IN "
-            "(SELECT CAST(story_id AS TEXT) FROM encouragement_stories)",
-            (DIGEST_JOB,),
-        )
+        await jobs.remove_job(conn, ROUNDUP_JOB, str(guild_id))
+        cursor = await conn.execute("SELECT story_id FROM encouragement_stories")
+        stories = {str(row[0]) for row in await cursor.fetchall()}
+        for key in set(await jobs.job_keys(conn, DIGEST_JOB)) - stories:
+            await jobs.remove_job(conn, DIGEST_JOB, key)
         return removed

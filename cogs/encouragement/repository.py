@@ -10,13 +10,13 @@ from datetime import datetime
 import aiosqlite
 
 from bot.db import Store
-from bot.scheduling import from_epoch, to_epoch
+from bot.scheduling import from_epoch, jobs, to_epoch
 from cogs.encouragement.logic import RoundupCounts
 
 DIGEST_JOB = "encouragement.digest"
 ROUNDUP_JOB = "encouragement.roundup"
-#: A story's thread, opened from the stories feature's durable "posted" event (bot/events.py);
-#: key = the story's public id.
+#: A story's thread, opened from the stories feature's durable "posted" event
+#: (bot.scheduling.events); key = the story's public id.
 STORY_THREAD_JOB = "encouragement.story_thread"
 
 
@@ -149,17 +149,13 @@ class EncouragementRepository:
         """The story was deleted: its thread record, kind words and me-toos go with it."""
         async with self.store.transaction() as conn:
             # A thread still to be opened for it is not opened any more.
-            for table in ("scheduled_jobs", "job_runs"):
-                await conn.execute(
-                    f"DELETE FROM {table} WHERE kind = ? AND key IN "
-                    "(SELECT public_id FROM encouragement_stories WHERE story_id = ?)",
-                    (STORY_THREAD_JOB, story_id),
-                )
+            cursor = await conn.execute(
+                "SELECT public_id FROM encouragement_stories WHERE story_id = ?", (story_id,)
+            )
+            for row in await cursor.fetchall():
+                await jobs.forget(conn, STORY_THREAD_JOB, str(row[0]))
             await conn.execute("DELETE FROM encouragement_stories WHERE story_id = ?", (story_id,))
-            for table in ("scheduled_jobs", "job_runs"):  # its digest, and the digests' history
-                await conn.execute(
-                    f"DELETE FROM {table} WHERE kind = ? AND key = ?", (DIGEST_JOB, str(story_id))
-                )
+            await jobs.forget(conn, DIGEST_JOB, str(story_id))  # its digest, and its history
 
     # -- kind words -----------------------------------------------------------------------------
 

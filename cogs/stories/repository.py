@@ -10,16 +10,17 @@ from typing import Any
 import aiosqlite
 
 from bot.db import Store
-from bot.events import forget_events
 from bot.privacy import readable
-from bot.scheduling import from_epoch, to_epoch
+from bot.scheduling import from_epoch, jobs, to_epoch
+from bot.scheduling.events import forget_events
 
-# The durable event (bot/events.py) recorded with a story's post: key = the story's public id,
-# data = service.posted_event(). Other features subscribe (encouragement opens its thread).
+# The durable event (bot.scheduling.events) recorded with a story's post: key = the story's
+# public id, data = service.posted_event(). Other features subscribe (encouragement opens its
+# thread).
 from bot.seams import STORY_POSTED as STORY_POSTED
 from cogs.stories.logic import STAGE_LABELS, Limits, story_label
 
-POST_JOB = "story_post"
+POST_JOB = "stories.post"
 # Statuses that count towards a member's cooldown and daily quota (and so does a draft whose
 # acknowledgement is on its way: ack_state 'awaiting').
 SUBMITTED = ("scheduled", "pending", "posted", "rejected", "removed", "failed")
@@ -355,24 +356,17 @@ class StoryRepository:
 
     @staticmethod
     async def ever_claimed_in(conn: aiosqlite.Connection, kind: str, key: str) -> bool:
-        """Whether the scheduler has taken up this job at all (reads the core job_runs)."""
-        cursor = await conn.execute(
-            "SELECT 1 FROM job_runs WHERE kind = ? AND key = ?", (kind, key)
-        )
-        return await cursor.fetchone() is not None
+        """Whether the scheduler has taken up this job at all."""
+        return await jobs.ever_claimed(conn, kind, key)
 
     async def delete(self, conn: aiosqlite.Connection, story_id: int) -> None:
         """The story and what hangs off it here: its reports (by cascade) and the run history
         of its post job (the job itself is removed through the scheduler)."""
-        await conn.execute(
-            "DELETE FROM job_runs WHERE kind = ? AND key = "
-            "(SELECT public_id FROM stories WHERE id = ?)",
-            (POST_JOB, story_id),
-        )
         row = await (
             await conn.execute("SELECT public_id FROM stories WHERE id = ?", (story_id,))
         ).fetchone()
         if row is not None:
+            await jobs.forget_runs(conn, POST_JOB, str(row[0]))
             await forget_events(conn, str(row[0]))  # its "posted" event names the post's ids
         await conn.execute("DELETE FROM stories WHERE id = ?", (story_id,))
 

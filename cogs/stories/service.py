@@ -2,7 +2,7 @@
 
 Discord work (posting, the queue, DMs) goes through a `Publisher`; everything here is about
 what is stored and when. A story is stored before the member is told it is coming, and posted
-by the scheduler's due-work runner (kind `story_post`, key = the story's opaque id), so a
+by the scheduler's due-work runner (kind `stories.post`, key = the story's opaque id), so a
 restart between the two neither loses nor doubles it.
 
 A story is scheduled only once the member's acknowledgement reached Discord (`submit` stores it

@@ -1,5 +1,5 @@
-"""Durable events (bot/events.py): recorded with the caller's transaction, delivered to each
-subscriber as a scheduled job, once, retries and restarts included."""
+"""Durable events (bot.scheduling.events): recorded with the caller's transaction, delivered to
+each subscriber as a scheduled job, once, retries and restarts included."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from bot.clock import ManualClock
 from bot.db import Store
-from bot.events import Event
 from bot.scheduling import DueRun, Outcome, RetryLater, Scheduler
+from bot.scheduling.events import Event
 
 START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 

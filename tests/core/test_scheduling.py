@@ -600,3 +600,56 @@ async def test_an_outcome_waiting_for_its_commit_at_a_crash_is_sent_again_with_i
     assert dict(after.nonces) == first  # the same nonces: Discord answers with the first post
     for key in ("a", "slow"):
         assert await restarted.run_status(handler.kind, key, "2026-03-02T13") == "done"
+
+
+async def test_the_wake_up_follows_a_jump_of_the_injected_clock(
+    store: Store, clock: ManualClock
+) -> None:
+    """A ManualClock moved forward past a due instant: the sleeping loop (a 300 s safety tick)
+    runs the job at once when told the clock moved, without anyone calling run_due."""
+    soon = Once("once")
+    scheduler = Scheduler(store, clock, tick_seconds=300)
+    scheduler.register(soon)
+    async with store.transaction() as conn:
+        await scheduler.put_job(
+            conn, soon.kind, "x", {"at": (START + timedelta(hours=1)).isoformat()}
+        )
+    await scheduler.start()
+    try:
+        await asyncio.sleep(0.1)
+        assert soon.ran == []
+        clock.set(START + timedelta(hours=1, seconds=1))
+        scheduler.clock_moved()
+        for _ in range(100):
+            if soon.ran:
+                break
+            await asyncio.sleep(0.02)
+        assert soon.ran == ["once"]
+    finally:
+        await scheduler.stop()
+
+
+async def test_housekeeping_runs_hourly_by_the_injected_clock(
+    store: Store, clock: ManualClock
+) -> None:
+    handler = Hourly()
+    scheduler = await make(store, clock, handler)
+    scheduler.history = timedelta(days=7)
+    clock.set(START + timedelta(hours=1))
+    await scheduler.run_due()
+    await scheduler.start()  # prunes at once: nothing is old enough yet
+    try:
+        await asyncio.sleep(0.3)  # that first pruning is over; the next is an hour away
+        assert len(await store.fetchall("SELECT 1 FROM job_runs")) == 1
+        clock.set(START + timedelta(days=8))  # the next hourly pruning is long overdue
+        scheduler.clock_moved()
+        for _ in range(100):
+            if not await store.fetchall(
+                "SELECT 1 FROM job_runs WHERE occurrence = ?", ("2026-03-02T13",)
+            ):
+                break
+            await asyncio.sleep(0.02)
+        rows = await store.fetchall("SELECT occurrence FROM job_runs")
+        assert "2026-03-02T13" not in [r["occurrence"] for r in rows]
+    finally:
+        await scheduler.stop()

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -150,3 +152,29 @@ async def test_checkins_move_to_a_without_rowid_table_unchanged(tmp_path: Path) 
                 "INSERT INTO streak_checkins VALUES (1, 2, '2026-03-03', 101, 0, 0, NULL, "
                 "'UTC', 0, 1, 1)"
             )
+
+
+async def test_read_only_transactions_see_one_snapshot_in_both_forms(store: Store) -> None:
+    await store.execute("INSERT INTO meta (key, value) VALUES ('k', 'v')")
+
+    async def body(conn: Any, key: str) -> str | None:
+        cursor = await conn.execute("SELECT value FROM meta WHERE key = ?", (key,))
+        row = await cursor.fetchone()
+        return None if row is None else str(row["value"])
+
+    assert await store.run_read(body, "k") == "v"
+    async with store.transaction(read_only=True) as conn:
+        assert await body(conn, "k") == "v"
+
+
+def test_the_store_reaches_into_aiosqlite_only_through_its_driver() -> None:
+    root = Path(__file__).resolve().parents[2]
+    offenders = [
+        str(path.relative_to(root))
+        for path in sorted((root / "bot").rglob("*.py")) + sorted((root / "cogs").rglob("*.py"))
+        if path.name != "sqlite.py"
+        and re.search(
+            r"\b(conn|connection)\._(execute|conn|connection|iter_chunk_size)\b", path.read_text()
+        )
+    ]
+    assert offenders == []

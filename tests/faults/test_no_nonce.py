@@ -113,12 +113,12 @@ async def test_a_restart_past_the_nonce_window_does_not_post_a_story_twice(
             await started(bot)
             await bot.ready()
             await until(
-                lambda: not {"claimed", "pending"} & set(runs(bot, "story_post")), "the verdict"
+                lambda: not {"claimed", "pending"} & set(runs(bot, "stories.post")), "the verdict"
             )
             await fake.settle()
             assert len(posts(w.stories)) == 1
             # The scheduler's rule: past the nonce window a re-send could double it.
-            assert runs(bot, "story_post") == ["interrupted"]
+            assert runs(bot, "stories.post") == ["interrupted"]
         finally:
             await bot.stop()
 
@@ -145,7 +145,7 @@ async def test_sigterm_while_the_start_up_sweep_sends_drains_it(tmp_path: Path) 
             again.release()  # Discord answers within the drain time
             code = await asyncio.wait_for(bot.proc.wait(), timeout=30)
             assert code == 0, bot.log_text()[-2000:]
-            assert runs(bot, "story_post") == ["done"]  # drained, not cancelled
+            assert runs(bot, "stories.post") == ["done"]  # drained, not cancelled
             assert len(posts(w.stories)) == 1
             await started(bot)  # the thread's job, left due by the stop, runs now
             await until(lambda: runs(bot, "encouragement.story_thread") == ["done"], "thread")

@@ -310,9 +310,9 @@ async def test_a_post_interrupted_mid_run_is_posted_once_after_restart(
             await conn.execute(
                 "INSERT INTO job_runs (kind, key, occurrence, status, due_at, claimed_at) "
                 "SELECT kind, key, occurrence, 'claimed', next_run_at, next_run_at "
-                "FROM scheduled_jobs WHERE kind = 'story_post'"
+                "FROM scheduled_jobs WHERE kind = 'stories.post'"
             )
-            await conn.execute("DELETE FROM scheduled_jobs WHERE kind = 'story_post'")
+            await conn.execute("DELETE FROM scheduled_jobs WHERE kind = 'stories.post'")
         await app.restart()
         await app.advance(seconds=90)
         assert len(posts(w.stories)) == 1
