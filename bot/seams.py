@@ -48,9 +48,9 @@ STORY_DELETED = "story_deleted"
 #: times follow.
 MEMBER_TIMEZONE_CHANGED = "member_timezone_changed"
 #: Buttons under a public story post (opaque id: the story's public id).
-STORY_POST_ITEMS = "stories.post"
+STORY_POST_ITEMS = "stories.post_buttons"
 #: Buttons under a member's own list of stories in /mystories (no opaque id).
-MY_STORIES_ITEMS = "stories.mine"
+MY_STORIES_ITEMS = "stories.mine_buttons"
 #: What the stories feature lets others read about a story (see cogs/stories/reader.py).
 STORIES_READER = "stories"
 

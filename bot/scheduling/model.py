@@ -39,11 +39,16 @@ NONCE_LENGTH = 24
 _RETRY_BASE = timedelta(seconds=30)
 _RETRY_MAX = timedelta(minutes=10)
 
-#: Job kinds renamed to the "feature.what" form, with the name their nonces were made from.
-#: A run claimed (and perhaps sent) under the old name must carry the same nonce when it is
-#: sent again under the new one, or Discord would post it twice; so nonces keep the old name.
-#: Migration 0016 renames the rows.
-NONCE_KIND = {"stories.post": "story_post"}
+#: Job kinds that were renamed, with the name their nonces were made from. A run claimed (and
+#: perhaps sent) under the old name must carry the same nonce when it is sent again under the
+#: new one, or Discord would post it twice; so nonces keep the old name. A feature that renames
+#: a kind says so with :func:`keep_nonces_of` (and a migration renames its rows).
+NONCE_KIND: dict[str, str] = {}
+
+
+def keep_nonces_of(old_kind: str, new_kind: str) -> None:
+    """Runs of `new_kind` keep the nonces they had as `old_kind`."""
+    NONCE_KIND[new_kind] = old_kind
 
 
 def make_nonce(kind: str, key: str, occurrence: str, part: str = "") -> str:

@@ -11,7 +11,7 @@ import aiosqlite
 
 from bot.db import Store
 from bot.privacy import readable
-from bot.scheduling import from_epoch, jobs, to_epoch
+from bot.scheduling import from_epoch, jobs, keep_nonces_of, to_epoch
 from bot.scheduling.events import forget_events
 
 # The durable event (bot.scheduling.events) recorded with a story's post: key = the story's
@@ -21,6 +21,8 @@ from bot.seams import STORY_POSTED as STORY_POSTED
 from cogs.stories.logic import STAGE_LABELS, Limits, story_label
 
 POST_JOB = "stories.post"
+# Named "story_post" before migration 0016: a post in flight across the upgrade keeps its nonce.
+keep_nonces_of("story_post", POST_JOB)
 # Statuses that count towards a member's cooldown and daily quota (and so does a draft whose
 # acknowledgement is on its way: ack_state 'awaiting').
 SUBMITTED = ("scheduled", "pending", "posted", "rejected", "removed", "failed")
