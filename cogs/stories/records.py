@@ -12,7 +12,7 @@ import aiosqlite
 from bot.scheduling import from_epoch
 
 # The durable event (bot/events.py) recorded with a story's post: key = the story's public id,
-# data = service.posted_event(). Other features subscribe (encouragement opens its thread).
+# data = delivery.posted_event(). Other features subscribe (encouragement opens its thread).
 from bot.seams import STORY_POSTED as STORY_POSTED
 from cogs.stories.logic import Limits
 

@@ -19,20 +19,10 @@ from bot.clock import Clock
 from bot.db import Store
 from bot.scheduling import Scheduler
 from cogs.stories.content import CrisisContent
-from cogs.stories.delivery import POST_GRACE as POST_GRACE
-from cogs.stories.delivery import DeliverJob
-from cogs.stories.delivery import Delivery as Delivery
-from cogs.stories.delivery import Failed as Failed
-from cogs.stories.delivery import Posted as Posted
-from cogs.stories.delivery import Publisher as Publisher
-from cogs.stories.delivery import posted_event as posted_event
+from cogs.stories.delivery import DeliverJob, Delivery, Publisher
 from cogs.stories.own_stories import OwnStories
 from cogs.stories.repository import StoryRepository
-from cogs.stories.sharing import ACK_WINDOW as ACK_WINDOW
-from cogs.stories.sharing import DRAFT_LIFETIME as DRAFT_LIFETIME
-from cogs.stories.sharing import Draft as Draft
 from cogs.stories.sharing import Sharing
-from cogs.stories.sharing import Submitted as Submitted
 
 
 class StoryService(Sharing, Delivery, OwnStories):
