@@ -1,20 +1,17 @@
 """/affirmations: thin handlers. Each parses its input, calls the service (service.py) and turns
 the outcome into words (messages.py, replies.py).
 
-A little over 400 lines on purpose: one slash-command group (twelve subcommands and their
-autocompletes) has to live in one Cog class; each handler is short and holds no rules."""
+The server's commands are here; a member's own DMs in dm_commands.py, the listeners in
+listeners.py, and what they share (the groups, the wiring, the reply helpers) in cog_base.py."""
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.errors import UserFacingError
-from bot.member_settings import resolve_timezone
 from bot.timekeeping import (
     DaySet,
     canonical_timezone_name,
@@ -23,112 +20,22 @@ from bot.timekeeping import (
     parse_time,
     timezone_suggestions,
 )
-from bot.ui import (
-    POST_EMBEDS,
-    can_post,
-    choices,
-    discord_timestamp,
-    is_manager,
-    require_manage_guild,
-    safe_autocomplete,
-)
+from bot.ui import POST_EMBEDS, can_post, choices, discord_timestamp, is_manager, safe_autocomplete
 from cogs.affirmations import logic
 from cogs.affirmations import messages as say
-from cogs.affirmations.content import AffirmationContent
-from cogs.affirmations.jobs import DMJob, GuildPostJob
-from cogs.affirmations.posting import Poster
-from cogs.affirmations.privacy import AffirmationsPersonalData
 from cogs.affirmations.replies import current_settings_text, next_stamps, status_text
-from cogs.affirmations.repository import DM_JOB, GUILD_JOB, AffirmationRepository, GuildSchedule
-from cogs.affirmations.service import AffirmationService
-from cogs.affirmations.views import ListPageButton, list_page, page_count
+from cogs.affirmations.repository import GuildSchedule
+from cogs.affirmations.views import list_page, page_count
 
 if TYPE_CHECKING:
     from bot.app import Bot
-
-log = logging.getLogger(__name__)
-
-# Manage Server (read server-wide), checked on every admin subcommand. Not also set as the
-# group's default_member_permissions: Discord applies that to a top-level command and every
-# subcommand, which would hide /affirmations dm from the members it is for.
-manager_only = require_manage_guild
+from cogs.affirmations.cog_base import _require_guild, affirmations_group, manager_only
+from cogs.affirmations.dm_commands import DMCommands
+from cogs.affirmations.listeners import AffirmationListeners
 
 
-def _require_guild(interaction: discord.Interaction[Bot]) -> discord.Guild:
-    if interaction.guild is None:
-        raise UserFacingError(say.SERVER_ONLY)
-    return interaction.guild
-
-
-@safe_autocomplete
-async def timezone_autocomplete(
-    interaction: discord.Interaction[Bot], current: str
-) -> list[app_commands.Choice[str]]:
-    return choices((zone, zone) for zone in timezone_suggestions(current))
-
-
-class AffirmationsCog(commands.Cog):
-    affirmations = app_commands.Group(name="affirmations", description=say.GROUP_DESCRIPTION)
-    dm = app_commands.Group(
-        name="dm", description="A personal affirmation by DM each day.", parent=affirmations
-    )
-
-    def __init__(self, bot: Bot) -> None:
-        self.bot = bot
-        self.repo = AffirmationRepository(bot.store)
-        self.poster = Poster(bot, self.repo)
-        self.service = AffirmationService(
-            store=bot.store,
-            clock=bot.clock,
-            scheduler=bot.scheduler,
-            repo=self.repo,
-            poster=self.poster,
-            bundled_texts=[a.text for a in AffirmationContent.of(bot.content).affirmations],
-        )
-        grace = int(bot.settings.feature("affirmation_grace_minutes"))
-        self.guild_job = GuildPostJob(self.poster, grace)
-        self.dm_job = DMJob(self.poster, grace)
-        self.personal_data = AffirmationsPersonalData()
-
-    async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(ListPageButton)
-        self.bot.scheduler.register(self.guild_job)
-        self.bot.scheduler.register(self.dm_job)
-        # the per-day post log is kept as long as run history (REBOUND_RUN_HISTORY_DAYS)
-        self.bot.scheduler.add_housekeeping(AffirmationRepository.prune_posts)
-        self.bot.privacy.register(self.personal_data)
-
-    async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(ListPageButton)
-        self.bot.scheduler.unregister(GUILD_JOB)
-        self.bot.scheduler.unregister(DM_JOB)
-        self.bot.scheduler.remove_housekeeping(AffirmationRepository.prune_posts)
-        self.bot.privacy.unregister(self.personal_data.feature)
-
-    def _say(self, template: str, **values: object) -> str:
-        """A message with its command names as clickable mentions."""
-        mention = self.bot.command_mention
-        return template.format(
-            setup=mention("affirmations setup"),
-            resume=mention("affirmations resume"),
-            now=mention("affirmations now"),
-            list=mention("affirmations list"),
-            add=mention("affirmations add"),
-            on=mention("affirmations dm on"),
-            off=mention("affirmations dm off"),
-            **values,
-        )
-
-    async def _schedule_or_explain(self, guild: discord.Guild) -> GuildSchedule:
-        schedule = await self.service.schedule(guild.id)
-        if schedule is None:
-            raise UserFacingError(self._say(say.NOT_SET_UP))
-        return schedule
-
-    async def _reply(self, interaction: discord.Interaction[Bot], text: str) -> None:
-        await interaction.response.send_message(
-            text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
-        )
+class AffirmationsCog(DMCommands, AffirmationListeners):
+    affirmations = affirmations_group
 
     # -- server: setup and status ---------------------------------------------------------------
 
@@ -386,85 +293,3 @@ class AffirmationsCog(commands.Cog):
             await interaction.response.send_message(embed=embed, ephemeral=True)
         else:
             await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
-
-    # -- a member's own DMs ---------------------------------------------------------------------
-
-    @dm.command(
-        name="on", description="Get a personal affirmation by DM each day at your own time."
-    )
-    @app_commands.describe(
-        time="Your local time, 24-hour HH:MM, e.g. 07:30",
-        timezone="Optional: defaults to your /timezone (else the server's zone, else UTC)",
-    )
-    async def dm_on(
-        self, interaction: discord.Interaction[Bot], time: str, timezone: str | None = None
-    ) -> None:
-        local_time = parse_time(time)
-        if timezone is None:
-            # The member's one zone for the whole bot (see bot/member_settings.py).
-            zone_name = (
-                await resolve_timezone(self.bot.store, interaction.user.id, interaction.guild_id)
-            ).name
-        else:
-            zone_name = canonical_timezone_name(timezone)
-        # No test DM here: a member's DMs are only tried at delivery time. If they are closed
-        # then, the DMs stop after that one failure and the member is told on their next command.
-        nxt = await self.service.dm_on(interaction.user.id, local_time, zone_name)
-        where = say.DM_ON_FROM_DMS if interaction.guild is None else say.DM_ON_FROM_SERVER
-        text = self._say(
-            say.DM_ON,
-            time=format_time(local_time),
-            zone=zone_name,
-            next_full=discord_timestamp(nxt.due_at, "F"),
-            where=where,
-        )
-        await self._reply(interaction, text)
-
-    dm_on.autocomplete("timezone")(timezone_autocomplete)
-
-    @dm.command(name="off", description="Stop your personal affirmation DMs.")
-    async def dm_off(self, interaction: discord.Interaction[Bot]) -> None:
-        stopped = await self.service.dm_off(interaction.user.id)
-        await self._reply(interaction, self._say(say.DM_OFF) if stopped else say.DM_NOT_ON)
-
-    @dm.command(name="status", description="See your affirmation DM time, zone and next one.")
-    async def dm_status(self, interaction: discord.Interaction[Bot]) -> None:
-        subscription, nxt = await self.service.dm_status(interaction.user.id)
-        if subscription is None or not subscription.active or nxt is None:
-            closed = subscription is not None and subscription.stopped_reason == "dms_closed"
-            await self._reply(
-                interaction, self._say(say.DM_STATUS_STOPPED if closed else say.DM_STATUS_OFF)
-            )
-            return
-        text = self._say(
-            say.DM_STATUS_ON,
-            time=format_time(subscription.local_time),
-            zone=subscription.timezone,
-            **next_stamps(nxt),
-        )
-        await self._reply(interaction, text)
-
-    # -- events ---------------------------------------------------------------------------------
-
-    @commands.Cog.listener()
-    async def on_app_command_completion(
-        self, interaction: discord.Interaction[Bot], command: object
-    ) -> None:
-        """Tell a member, once, that their affirmation DMs stopped because DMs were closed."""
-        if await self.repo.take_dm_notice(interaction.user.id):
-            try:
-                await interaction.followup.send(self._say(say.DM_STOPPED_NOTICE), ephemeral=True)
-            except discord.HTTPException as exc:
-                log.info("Could not deliver the DM-stopped notice (HTTP %s)", exc.status)
-
-    @commands.Cog.listener()
-    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
-        schedule = await self.repo.schedule(channel.guild.id)
-        if schedule is not None and schedule.channel_id == channel.id and not schedule.paused:
-            await self.poster.pause(schedule, "channel_missing")
-
-    @commands.Cog.listener()
-    async def on_guild_remove(self, guild: discord.Guild) -> None:
-        schedule = await self.repo.schedule(guild.id)
-        if schedule is not None and not schedule.paused:
-            await self.poster.pause(schedule, "bot_removed")

@@ -1,7 +1,7 @@
 """Every sentence a member or admin reads from /affirmations, in one place to read and reword.
 
 Placeholders in braces are filled by the handlers. Command names appear as clickable mentions
-where a text is built with `{setup}`, `{resume}` … (see cog.py `_mentions`).
+where a text is built with `{setup}`, `{resume}` … (see cog_base.py `_say`).
 """
 
 from __future__ import annotations

@@ -31,7 +31,8 @@ from cogs.stories.render import (
     unconfirmed_text,
 )
 from cogs.stories.repository import POST_JOB, StorySettings
-from cogs.stories.service import Draft, StoryService, Submitted
+from cogs.stories.service import StoryService
+from cogs.stories.sharing import Draft, Submitted
 from cogs.stories.views import (
     COG_NAME,
     RejectModal,

@@ -22,8 +22,8 @@ from bot.seams import STORY_DELETED, STORY_POST_ITEMS
 from bot.sending import PermanentFailure
 from bot.ui import POST_EMBEDS, can_post
 from cogs.stories import logic, render
+from cogs.stories.delivery import Failed, Posted
 from cogs.stories.repository import POST_JOB, Story, StorySettings
-from cogs.stories.service import Failed, Posted
 from cogs.stories.views import queue_view, report_view, story_post_view
 
 if TYPE_CHECKING:

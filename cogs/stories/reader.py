@@ -20,8 +20,9 @@ from bot.anonymity import Anonymizer
 from bot.db import Store
 from bot.scheduling import to_epoch
 from cogs.stories import logic
-from cogs.stories.repository import _story
-from cogs.stories.service import StoryService, posted_event
+from cogs.stories.delivery import posted_event
+from cogs.stories.records import _story
+from cogs.stories.service import StoryService
 
 log = logging.getLogger(__name__)
 

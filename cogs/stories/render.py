@@ -18,7 +18,7 @@ from cogs.stories import messages as msg
 from cogs.stories.repository import Story, StorySettings
 
 if TYPE_CHECKING:
-    from cogs.stories.service import Submitted
+    from cogs.stories.sharing import Submitted
 
 POST_COLOUR = discord.Colour.from_rgb(88, 101, 242)
 QUEUE_COLOUR = discord.Colour.gold()

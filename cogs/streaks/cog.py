@@ -1,11 +1,12 @@
-"""/checkin and /streak: thin handlers that validate, call the service and put it into words."""
+"""/checkin and /streak: thin handlers that validate, call the service and put it into words.
+
+/streak is here; /checkin in checkin_commands.py; the wiring they share in cog_base.py."""
 
 from __future__ import annotations
 
 import asyncio
 import io
 import logging
-import random
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
@@ -14,69 +15,26 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import UserFacingError
-from bot.guild_settings import (
-    GuildSettingsRepository,
-    accountability_channel,
-    accountability_channel_in_use,
-    mark_accountability_channel_broken,
-)
+from bot.guild_settings import accountability_channel
 from bot.member_settings import resolve_timezone
-from bot.notices import notify_admins
-from bot.scheduling import make_nonce
 from bot.seams import MEMBER_TIMEZONE_CHANGED, listener_name
 from bot.timekeeping import DaySet, InvalidInput
-from bot.ui import POST, can_post, choices, discord_timestamp, safe_autocomplete
+from bot.ui import choices, discord_timestamp, safe_autocomplete
 from cogs.streaks import heatmap, logic, render
 from cogs.streaks import messages as m
-from cogs.streaks.jobs import MILESTONE_JOB, MilestoneJob
-from cogs.streaks.privacy import StreaksPrivacy
-from cogs.streaks.repository import Counts
-from cogs.streaks.service import StreakRefusal, StreakService
-from cogs.streaks.views import CheckinModal, SettingsButton, settings_view
+from cogs.streaks.checkin_commands import CheckinCommands
+from cogs.streaks.cog_base import _guild_id, streak_group
+from cogs.streaks.service import StreakRefusal
+from cogs.streaks.views import settings_view
 
 if TYPE_CHECKING:
     from bot.app import Bot
 
 log = logging.getLogger(__name__)
 
-COUNT_OPTIONS = ("applications", "networking", "skills")
+
 REST_CHOICES = ("none", "weekends", "sat,sun", "sun", "fri,sat")
 HEATMAP_FILE = "streak.png"
-
-
-def _guild_id(interaction: discord.Interaction[Bot]) -> int:
-    if interaction.guild_id is None:
-        raise UserFacingError(m.SERVER_ONLY)
-    return interaction.guild_id
-
-
-def _counts(values: dict[str, int | None], note: str | None) -> Counts:
-    """Validated counts; one kind sentence naming the first bad option, nothing saved."""
-    checked: dict[str, int | None] = {}
-    for name in COUNT_OPTIONS:
-        value = values.get(name)
-        try:
-            checked[name] = logic.validate_count(name, value)
-        except logic.CheckinError:
-            raise UserFacingError(m.COUNT_REFUSED.format(option=name, value=value)) from None
-    try:
-        cleaned = logic.clean_note(note)
-    except logic.CheckinError:
-        raise UserFacingError(m.NOTE_REFUSED.format(length=len((note or "").strip()))) from None
-    return Counts(checked["applications"], checked["networking"], checked["skills"], cleaned)
-
-
-def _typed_counts(values: dict[str, str]) -> Counts:
-    parsed: dict[str, int | None] = {}
-    for name in COUNT_OPTIONS:
-        raw = values.get(name, "")
-        try:
-            parsed[name] = logic.parse_count(name, raw)
-        except logic.CheckinError:
-            raise UserFacingError(
-                m.COUNT_REFUSED.format(option=name, value=raw.strip()[:20])
-            ) from None
-    return _counts(parsed, values.get("note"))
 
 
 def parse_rest_days(text: str) -> int:
@@ -93,132 +51,8 @@ def parse_rest_days(text: str) -> int:
     return mask
 
 
-class StreaksCog(commands.Cog, name="Streaks"):
-    streak = app_commands.Group(name="streak", description=m.GROUP_DESCRIPTION, guild_only=True)
-
-    def __init__(self, bot: Bot) -> None:
-        self.bot = bot
-        self.service = StreakService(bot.store, bot.clock, bot.scheduler)
-        self.rng = random.Random()
-        self.privacy = StreaksPrivacy()
-        self.milestones = MilestoneJob(
-            self.service.repo, bot.sender, self._postable_channel, self._channel_broken
-        )
-
-    async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(SettingsButton)
-        self.bot.modals.add(CheckinModal)
-        self.bot.privacy.register(self.privacy)
-        self.bot.scheduler.register(self.milestones)
-
-    async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(SettingsButton)
-        self.bot.modals.remove(CheckinModal)
-        self.bot.privacy.unregister(self.privacy.feature)
-        self.bot.scheduler.unregister(MILESTONE_JOB)
-
-    # -- /checkin -------------------------------------------------------------------------------
-
-    @app_commands.command(name="checkin", description=m.CHECKIN_DESCRIPTION)
-    @app_commands.guild_only()
-    @app_commands.describe(
-        applications="Applications you sent (0–100)",
-        networking="People you reached out to (0–100)",
-        skills="Skill-building sessions (0–100)",
-        note="A note for yourself, up to 500 characters",
-        day="today (default), or yesterday if you forgot to check in",
-    )
-    @app_commands.choices(
-        day=[
-            app_commands.Choice(name="today", value="today"),
-            app_commands.Choice(name="yesterday", value="yesterday"),
-        ]
-    )
-    async def checkin(
-        self,
-        interaction: discord.Interaction[Bot],
-        applications: int | None = None,
-        networking: int | None = None,
-        skills: int | None = None,
-        note: str | None = None,
-        day: app_commands.Choice[str] | None = None,
-    ) -> None:
-        _guild_id(interaction)
-        yesterday = day is not None and day.value == "yesterday"
-        counts = _counts(
-            {"applications": applications, "networking": networking, "skills": skills}, note
-        )
-        if counts.empty and note is not None:
-            # A blank note is no note. With nothing else given, the member meant to write one:
-            # say so rather than open an empty form as if the note had never been typed.
-            raise UserFacingError(m.NOTE_BLANK)
-        if counts.empty:
-            await interaction.response.send_modal(
-                CheckinModal(self._modal_checkin, yesterday=yesterday)
-            )
-            return
-        await self._record(interaction, counts, yesterday)
-
-    async def _modal_checkin(
-        self, interaction: discord.Interaction[Bot], values: dict[str, str], yesterday: bool
-    ) -> None:
-        await self._record(interaction, _typed_counts(values), yesterday)
-
-    async def _record(
-        self, interaction: discord.Interaction[Bot], counts: Counts, yesterday: bool
-    ) -> None:
-        guild_id = _guild_id(interaction)
-        channel_id = await self._postable_channel(guild_id)
-        try:
-            outcome = await self.service.checkin(
-                guild_id,
-                interaction.user.id,
-                counts,
-                yesterday=yesterday,
-                celebrations_possible=channel_id is not None,
-            )
-        except StreakRefusal as refusal:
-            day = refusal.details.get("day")
-            label = render.day_label(day) if isinstance(day, date) else m.THAT_DAY
-            raise UserFacingError(m.ALREADY_COUNTED.format(day=label)) from None
-        mention = f"<#{channel_id}>" if channel_id else None
-        await interaction.response.send_message(
-            render.checkin_reply(outcome, mention, self.rng),
-            ephemeral=True,
-            allowed_mentions=discord.AllowedMentions.none(),
-        )
-
-    async def _postable_channel(self, guild_id: int) -> int | None:
-        """The accountability channel, if the cache says a post there can work (no doomed
-        requests: a deleted channel or a missing permission is seen before sending)."""
-        channel_id = await accountability_channel_in_use(self.bot.store, guild_id)
-        guild = self.bot.get_guild(guild_id)
-        if channel_id is None or guild is None:
-            return None
-        if not can_post(guild.get_channel(channel_id), POST):
-            await self._channel_broken(guild_id, channel_id)
-            return None
-        return channel_id
-
-    async def _channel_broken(self, guild_id: int, channel_id: int) -> None:
-        """Stop using a channel that cannot take posts, and tell the admins once."""
-        if not await mark_accountability_channel_broken(self.bot.store, guild_id, channel_id):
-            return
-        guild = self.bot.get_guild(guild_id)
-        text = m.CHANNEL_BROKEN_NOTICE.format(
-            server=guild.name if guild else "your server",
-            command=self.bot.command_mention("accountability channel"),
-        )
-        nonce = make_nonce("streaks.channel", str(guild_id), str(channel_id))
-        await notify_admins(
-            self.bot,
-            GuildSettingsRepository(self.bot.store),
-            self.bot.sender,
-            guild_id,
-            text,
-            nonce=nonce,
-            avoid_channel_id=channel_id,
-        )
+class StreaksCog(CheckinCommands, name="Streaks"):
+    streak = streak_group
 
     # -- /streak show ---------------------------------------------------------------------------
 

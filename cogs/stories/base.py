@@ -1,0 +1,81 @@
+"""What every part of the stories service shares: its dependencies, who wrote a story, the
+server's settings and the one way a story's post is put on the scheduler."""
+
+from __future__ import annotations
+
+import random
+import secrets
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+import aiosqlite
+
+from bot.anonymity import Anonymizer
+from bot.clock import Clock
+from bot.db import Store
+from bot.errors import UserFacingError
+from bot.scheduling import Scheduler, to_epoch
+from cogs.stories import messages as msg
+from cogs.stories.content import CrisisContent
+from cogs.stories.repository import POST_JOB, Story, StoryRepository, StorySettings
+
+if TYPE_CHECKING:
+    from cogs.stories.delivery import Publisher
+
+
+class StoryServiceBase:
+    """The dependencies and small shared steps of StoryService (cogs/stories/service.py)."""
+
+    store: Store
+    repo: StoryRepository
+    clock: Clock
+    scheduler: Scheduler
+    anonymizer: Anonymizer
+    crisis: CrisisContent
+    publisher: Publisher
+    rng: random.Random
+
+    # -- who -----------------------------------------------------------------------------------
+
+    def author_of(self, guild_id: int, user_id: int) -> str:
+        return self.anonymizer.pseudonym(f"stories:{guild_id}", user_id)
+
+    def reporter_of(self, guild_id: int, user_id: int) -> str:
+        return self.anonymizer.pseudonym(f"story-reports:{guild_id}", user_id)
+
+    def _seal_context(self, story: Story) -> str:
+        return f"story-dm:{story.guild_id}:{story.public_id}"
+
+    async def _own_story(self, public_id: str, guild_id: int, user_id: int) -> Story:
+        story = await self.repo.get(public_id)
+        if story is None or story.guild_id != guild_id:
+            raise UserFacingError(msg.STORY_GONE)
+        if not secrets.compare_digest(story.author, self.author_of(guild_id, user_id)):
+            raise UserFacingError(msg.NOT_YOURS)
+        return story
+
+    async def story(self, public_id: str, guild_id: int) -> Story:
+        story = await self.repo.get(public_id)
+        if story is None or story.guild_id != guild_id:
+            raise UserFacingError(msg.STORY_GONE)
+        return story
+
+    @staticmethod
+    def needs_review(settings: StorySettings, *, crisis: bool) -> bool:
+        """Approval for every story, or crisis stories held for a moderator."""
+        held = crisis and settings.crisis_policy == "hold" and settings.mod_channel_id is not None
+        return settings.holds_for_review or held
+
+    async def schedule(
+        self, conn: aiosqlite.Connection, public_id: str, due: datetime, step: str
+    ) -> None:
+        rule = {"due": to_epoch(due), "step": step}
+        await self.scheduler.put_job(
+            conn, POST_JOB, public_id, rule, after=due - timedelta(seconds=1)
+        )
+
+    async def settings(self, guild_id: int) -> StorySettings:
+        return await self.repo.settings(guild_id)
+
+    async def save_settings(self, settings: StorySettings) -> None:
+        await self.repo.save_settings(settings, self.clock.now())
