@@ -478,6 +478,18 @@ class StoryRepository:
         return [str(r["public_id"]) for r in rows]
 
     @staticmethod
+    async def ids_by_author_in(
+        conn: aiosqlite.Connection, guild_id: int, author: str
+    ) -> list[tuple[int, str]]:
+        """(id, public id) of every story of one author in a server, in the caller's
+        transaction (for /privacy delete: each one's deletion is announced with it)."""
+        cursor = await conn.execute(
+            "SELECT id, public_id FROM stories WHERE guild_id = ? AND author = ? ORDER BY id",
+            (guild_id, author),
+        )
+        return [(int(r[0]), str(r[1])) for r in await cursor.fetchall()]
+
+    @staticmethod
     async def export_rows_in(
         conn: aiosqlite.Connection, guild_id: int, author: str, reporter: str
     ) -> dict[str, list[dict[str, Any]]]:

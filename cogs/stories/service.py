@@ -37,6 +37,7 @@ from bot.scheduling import (
     make_nonce,
     to_epoch,
 )
+from bot.seams import STORY_DELETED
 from bot.text import has_visible_content
 from bot.ui import discord_timestamp
 from cogs.stories import logic
@@ -598,8 +599,19 @@ class StoryService:
         async with self.store.transaction() as conn:
             await self.scheduler.remove_job(conn, POST_JOB, public_id)
             await self.repo.delete(conn, story.id)
+            await self.announce_gone(conn, story.id, public_id)
         log.info("A story was deleted by its writer")
         return story
+
+    async def announce_gone(
+        self, conn: aiosqlite.Connection, story_id: int, public_id: str
+    ) -> None:
+        """In the transaction that deletes (or removes) the story's row, never after it: other
+        features drop what hangs off the story (encouragement's thread, kind words, me-toos) as
+        jobs of their own, across crashes. After the row's own deletion, which forgets every
+        event about the story."""
+        data = {"story_id": story_id, "public_id": public_id}
+        await self.scheduler.events.emit(conn, STORY_DELETED, public_id, data)
 
     async def unconfirm(self, story: Story) -> bool:
         """Discord refused the acknowledgement (its 3-second deadline passed): the member saw
