@@ -65,10 +65,8 @@ class StoryGoneJob:
         self.service = service
 
     async def handle(self, event: Event, run: DueRun) -> tuple[Outcome, str | None]:
-        public_id = event.data.get("public_id")
-        await self.service.story_removed(
-            int(event.data["story_id"]), str(public_id) if public_id is not None else event.key
-        )
+        data = event.data
+        await self.service.story_removed(int(data["story_id"]), str(data["public_id"]))
         return "done", None
 
 

@@ -19,7 +19,7 @@ ROUNDUP_JOB = "encouragement.roundup"
 #: (bot.scheduling.events); key = the story's public id.
 STORY_THREAD_JOB = "encouragement.story_thread"
 #: A deleted story's leftovers dropped, from the stories feature's durable "deleted" event;
-#: key = the story's public id.
+#: key = the event's own token (never the story's ids).
 STORY_GONE_JOB = "encouragement.story_gone"
 
 

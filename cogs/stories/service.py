@@ -608,10 +608,11 @@ class StoryService:
     ) -> None:
         """In the transaction that deletes (or removes) the story's row, never after it: other
         features drop what hangs off the story (encouragement's thread, kind words, me-toos) as
-        jobs of their own, across crashes. After the row's own deletion, which forgets every
-        event about the story."""
+        jobs of their own, across crashes. Keyed by a token of its own, not the public id: the
+        cleanup's run history, kept until the normal pruning, names no story (the event's row,
+        pruned with it, holds the ids its subscribers need)."""
         data = {"story_id": story_id, "public_id": public_id}
-        await self.scheduler.events.emit(conn, STORY_DELETED, public_id, data)
+        await self.scheduler.events.emit(conn, STORY_DELETED, secrets.token_hex(16), data)
 
     async def unconfirm(self, story: Story) -> bool:
         """Discord refused the acknowledgement (its 3-second deadline passed): the member saw
