@@ -49,9 +49,7 @@ async def delete_from_mystories(w: Any) -> None:
 
 
 async def gone_runs(app: RunningBot) -> list[str]:
-    rows = await app.store.fetchall(
-        "SELECT status FROM job_runs WHERE kind = ?", (STORY_GONE_JOB,)
-    )
+    rows = await app.store.fetchall("SELECT status FROM job_runs WHERE kind = ?", (STORY_GONE_JOB,))
     return [str(r["status"]) for r in rows]
 
 
