@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.seams import STORY_DELETED
 from cogs.encouragement.repository import STORY_GONE_JOB
+from cogs.privacy import messages as privacy_msg
 from cogs.stories import messages as stories_msg
 from tests.harness import RunningBot, running_bot
 from tests.helpers.encouragement import encourage_post, shared_story, story_public_id
@@ -127,4 +128,24 @@ async def test_a_passing_error_deleting_the_thread_is_retried_then_all_goes(
         await app.advance(minutes=10)
         assert await encouragement_rows(app) == {}
         assert thread.deleted or w.guild.get_channel(thread.id) is None
+        assert await gone_runs(app) == ["done"]
+
+
+async def test_privacy_delete_of_a_story_out_of_reach_drops_them_too(
+    world: Any, tmp_path: Path
+) -> None:
+    """Discord refuses to take the post down (403): /privacy delete still deletes the row, and
+    announces it in the same transaction, so encouragement's leftovers go as well."""
+    w = story_world(world)
+    async with running_bot(w.fake, data_dir=tmp_path) as app:
+        await configure(w)
+        await gathered_story(app, w)
+        prompt = await w.fake.invoke(w.alice, w.channel, "privacy delete")
+        with w.fake.expect_rejections():
+            w.fake.fail_next("DELETE", "/channels/{channel_id}/messages/{message_id}", 403)
+            done = await w.fake.click(w.alice, prompt.message, label=privacy_msg.CONFIRM)
+        assert "I deleted everything" in (done.content or "")
+        assert await app.store.fetchone("SELECT 1 FROM stories") is None
+        await app.run_due()
+        assert await encouragement_rows(app) == {}
         assert await gone_runs(app) == ["done"]
