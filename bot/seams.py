@@ -42,8 +42,11 @@ __all__ = [
 
 #: Durable event: a story is up (key: the story's public id; data: ids and labels only).
 STORY_POSTED = "stories.posted"
-#: bot.dispatch: a story was deleted (its id); encouragement removes its thread and words.
-STORY_DELETED = "story_deleted"
+#: Durable event: a story is gone (deleted, or removed by a moderator), emitted in the
+#: transaction that deletes (or removes) its row. Key: a random token (the cleanup's run
+#: history names no story); data: {"story_id", "public_id"}, never a member id or text.
+#: Encouragement drops the story's thread, kind words and me-toos as a job of its own.
+STORY_DELETED = "stories.deleted"
 #: bot.dispatch: a member changed their time zone (their user id); features that keep local
 #: times follow.
 MEMBER_TIMEZONE_CHANGED = "member_timezone_changed"

@@ -15,18 +15,17 @@ from bot.errors import UserFacingError
 from bot.seams import (
     MY_STORIES_ITEMS,
     STORIES_READER,
-    STORY_DELETED,
     STORY_POST_ITEMS,
     STORY_POSTED,
-    listener_name,
 )
 from bot.ui import require_manage_guild
 from cogs.encouragement import messages as m
-from cogs.encouragement.jobs import DigestJob, RoundupJob, StoryThreadJob
+from cogs.encouragement.jobs import DigestJob, RoundupJob, StoryGoneJob, StoryThreadJob
 from cogs.encouragement.privacy import EncouragementPersonalData
 from cogs.encouragement.repository import (
     DIGEST_JOB,
     ROUNDUP_JOB,
+    STORY_GONE_JOB,
     STORY_THREAD_JOB,
     EncouragementRepository,
 )
@@ -74,6 +73,7 @@ class EncouragementCog(commands.Cog, name="Encouragement"):
         self.bot.scheduler.register(DigestJob(self.service))
         self.bot.scheduler.register(RoundupJob(self.service))
         self.bot.scheduler.events.subscribe(StoryThreadJob(self.service))
+        self.bot.scheduler.events.subscribe(StoryGoneJob(self.service))
         self.bot.privacy.register(self.privacy)
         # Encourage and Me too under every story post; the digest switches in /mystories.
         self.bot.seams.add_items(STORY_POST_ITEMS, FEATURE, story_items)
@@ -89,12 +89,13 @@ class EncouragementCog(commands.Cog, name="Encouragement"):
         self.bot.scheduler.unregister(DIGEST_JOB)
         self.bot.scheduler.unregister(ROUNDUP_JOB)
         self.bot.scheduler.events.unsubscribe(STORY_THREAD_JOB)
+        self.bot.scheduler.events.unsubscribe(STORY_GONE_JOB)
         self.bot.privacy.unregister(self.privacy.feature)
         self.bot.seams.remove_items(STORY_POST_ITEMS, FEATURE)
         self.bot.seams.remove_items(MY_STORIES_ITEMS, FEATURE)
         self.bot.seams.stop_waiting(STORIES_READER, FEATURE)
 
-    # -- story events (dispatched by the stories feature) ---------------------------------------
+    # -- story events (the stories feature's durable events: see jobs.py) ------------------------
 
     async def _repair_on_start(self, _reader: object) -> None:
         await self.repair_threads()
@@ -114,10 +115,6 @@ class EncouragementCog(commands.Cog, name="Encouragement"):
                 )
         log.info("Thread jobs are due again for %d posted stories without a thread", len(missing))
         return len(missing)
-
-    @commands.Cog.listener(listener_name(STORY_DELETED))
-    async def on_story_deleted(self, story_id: int) -> None:
-        await self.service.story_removed(story_id)
 
     # -- /reply ---------------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from bot.features import Feature, Permission
 from bot.setup_pages import ChannelNeeds, SetupPart
 from cogs.encouragement import messages
-from cogs.encouragement.repository import DIGEST_JOB, ROUNDUP_JOB, STORY_THREAD_JOB
+from cogs.encouragement.repository import DIGEST_JOB, ROUNDUP_JOB, STORY_GONE_JOB, STORY_THREAD_JOB
 
 if TYPE_CHECKING:
     from bot.app import Bot
@@ -45,5 +45,5 @@ FEATURE = Feature(
     row_names=messages.ROW_NAMES,
     keyed_pseudonyms=True,
     setup=setup_part,
-    jobs=(DIGEST_JOB, ROUNDUP_JOB, STORY_THREAD_JOB),
+    jobs=(DIGEST_JOB, ROUNDUP_JOB, STORY_THREAD_JOB, STORY_GONE_JOB),
 )

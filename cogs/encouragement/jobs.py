@@ -9,9 +9,14 @@ from typing import Any
 
 from bot.scheduling import DueRun, Occurrence, Outcome, from_epoch
 from bot.scheduling.events import Event
-from bot.seams import STORY_POSTED
+from bot.seams import STORY_DELETED, STORY_POSTED
 from cogs.encouragement import logic
-from cogs.encouragement.repository import DIGEST_JOB, ROUNDUP_JOB, STORY_THREAD_JOB
+from cogs.encouragement.repository import (
+    DIGEST_JOB,
+    ROUNDUP_JOB,
+    STORY_GONE_JOB,
+    STORY_THREAD_JOB,
+)
 from cogs.encouragement.service import EncouragementService
 
 
@@ -42,6 +47,27 @@ class StoryThreadJob:
             label=self.service.stories.label(int(data["number"])),
             stage=self.service.stories.stage_label(str(data.get("stage"))),
         )
+
+
+class StoryGoneJob:
+    """A subscriber of the stories feature's durable "deleted" event: the story's thread, its
+    thread record, kind words and me-toos go, as a job of its own, once (a crash before the
+    run leaves the job due; the next start runs it). Resumable: run again it finishes what a
+    crash interrupted."""
+
+    kind = STORY_GONE_JOB
+    event = STORY_DELETED
+    resumable = True
+    # Nothing of a deleted story may stay behind: a late run (after an outage) still cleans up.
+    grace = timedelta(days=7)
+
+    def __init__(self, service: EncouragementService) -> None:
+        self.service = service
+
+    async def handle(self, event: Event, run: DueRun) -> tuple[Outcome, str | None]:
+        data = event.data
+        await self.service.story_removed(int(data["story_id"]), str(data["public_id"]))
+        return "done", None
 
 
 class DigestJob:

@@ -18,6 +18,9 @@ ROUNDUP_JOB = "encouragement.roundup"
 #: A story's thread, opened from the stories feature's durable "posted" event
 #: (bot.scheduling.events); key = the story's public id.
 STORY_THREAD_JOB = "encouragement.story_thread"
+#: A deleted story's leftovers dropped, from the stories feature's durable "deleted" event;
+#: key = the event's own token (never the story's ids).
+STORY_GONE_JOB = "encouragement.story_gone"
 
 
 def pseudonym_scope(guild_id: int) -> str:
@@ -145,15 +148,19 @@ class EncouragementRepository:
         )
         return _story(row) if row else None
 
-    async def forget_story(self, story_id: int) -> None:
+    async def forget_story(self, story_id: int, public_id: str | None = None) -> None:
         """The story was deleted: its thread record, kind words and me-toos go with it."""
         async with self.store.transaction() as conn:
-            # A thread still to be opened for it is not opened any more.
+            # A thread still to be opened for it is not opened any more (with no record yet,
+            # the job is found by the story's public id).
             cursor = await conn.execute(
                 "SELECT public_id FROM encouragement_stories WHERE story_id = ?", (story_id,)
             )
-            for row in await cursor.fetchall():
-                await jobs.forget(conn, STORY_THREAD_JOB, str(row[0]))
+            public_ids = {str(row[0]) for row in await cursor.fetchall()}
+            if public_id is not None:
+                public_ids.add(public_id)
+            for key in sorted(public_ids):
+                await jobs.forget(conn, STORY_THREAD_JOB, key)
             await conn.execute("DELETE FROM encouragement_stories WHERE story_id = ?", (story_id,))
             await jobs.forget(conn, DIGEST_JOB, str(story_id))  # its digest, and its history
 

@@ -18,7 +18,7 @@ from bot.deps import ServiceDeps, WithDeps
 from bot.errors import UserFacingError
 from bot.guild_settings import GuildSettingsRepository
 from bot.i18n import plural
-from bot.scheduling import Outcome, to_epoch
+from bot.scheduling import Outcome, RetryLater, to_epoch
 from bot.sending import PermanentFailure
 from cogs.encouragement import logic
 from cogs.encouragement import messages as m
@@ -134,11 +134,13 @@ class EncouragementService(WithDeps):
         settings = await GuildSettingsRepository(self.store).get(guild_id)
         return settings.default_timezone or "UTC"
 
-    async def story_removed(self, story_id: int) -> None:
+    async def story_removed(self, story_id: int, public_id: str | None = None) -> None:
         """The story was deleted: its thread goes too (a forum post is the story itself and is
-        deleted with it), and so do its kind words and me-toos."""
+        deleted with it), and so do its kind words and me-toos. Run again after a crash, it
+        finishes what is left (a thread already gone is NotFound)."""
         story = await self.repo.story(story_id)
         if story is None:
+            await self.repo.forget_story(story_id, public_id)  # a thread job still waiting
             return
         in_forum = isinstance(self.client.get_channel(story.channel_id), discord.ForumChannel)
         if story.thread_id is not None and not in_forum:
@@ -147,8 +149,12 @@ class EncouragementService(WithDeps):
             except discord.NotFound:
                 pass
             except discord.HTTPException as exc:
+                if exc.status >= 500:
+                    # Discord is having a moment: the records stay, so the retry finds the
+                    # thread to delete.
+                    raise RetryLater(f"HTTP {exc.status}") from exc
                 log.warning("Could not delete a removed story's thread (HTTP %s)", exc.status)
-        await self.repo.forget_story(story_id)
+        await self.repo.forget_story(story_id, public_id)
 
     # -- a story by its public id (kind words and OP replies: cogs/encouragement/kind_words.py)
 

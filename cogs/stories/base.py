@@ -15,6 +15,7 @@ from bot.clock import Clock
 from bot.db import Store
 from bot.errors import UserFacingError
 from bot.scheduling import Scheduler, to_epoch
+from bot.seams import STORY_DELETED
 from cogs.stories import messages as msg
 from cogs.stories.content import CrisisContent
 from cogs.stories.repository import POST_JOB, Story, StoryRepository, StorySettings
@@ -79,3 +80,14 @@ class StoryServiceBase:
 
     async def save_settings(self, settings: StorySettings) -> None:
         await self.repo.save_settings(settings, self.clock.now())
+
+    async def announce_gone(
+        self, conn: aiosqlite.Connection, story_id: int, public_id: str
+    ) -> None:
+        """In the transaction that deletes (or removes) the story's row, never after it: other
+        features drop what hangs off the story (encouragement's thread, kind words, me-toos) as
+        jobs of their own, across crashes. Keyed by a token of its own, not the public id: the
+        cleanup's run history, kept until the normal pruning, names no story (the event's row,
+        pruned with it, holds the ids its subscribers need)."""
+        data = {"story_id": story_id, "public_id": public_id}
+        await self.scheduler.events.emit(conn, STORY_DELETED, secrets.token_hex(16), data)

@@ -125,6 +125,7 @@ class Moderation:
         async with self.store.transaction() as conn:
             await self.repo.move(conn, story.id, "posted", status="removed")
             await self.repo.close_reports(conn, story.id, "removed")
+            await self.stories.announce_gone(conn, story.id, story.public_id)
         await self.stories.dm_author(
             story,
             msg.DM_REMOVED.format(

@@ -30,12 +30,17 @@ class OwnStories(Protocol):
 
     async def delete_own(self, public_id: str, guild_id: int, user_id: int) -> Any: ...
 
+    async def announce_gone(
+        self, conn: aiosqlite.Connection, story_id: int, public_id: str
+    ) -> None: ...
+
 
 class StoriesPersonalData:
     """Answers /privacy for the stories tables. With the service, `remove_public` first takes
     each of the member's stories down exactly as /mystories → Delete does: the post (or forum
     post) and its thread with everything in it, the queue and report messages, the job, its run
-    history and the row (other features drop what hung off it on the story_deleted event)."""
+    history and the row (other features drop what hung off it on the durable STORY_DELETED
+    event, emitted with the row's deletion; `delete` emits it for any story left)."""
 
     feature = "stories"
 
@@ -78,12 +83,19 @@ class StoriesPersonalData:
     async def delete(self, conn: aiosqlite.Connection, subject: Subject) -> dict[str, int]:
         totals = {"stories": 0, "story_reports": 0}
         for guild_id in subject.guild_ids:
+            author = subject.pseudonym(f"stories:{guild_id}", subject.user_id)
+            # Stories `remove_public` could not take down (a server out of reach) go here:
+            # their deletion is announced in this transaction like any other.
+            left = await StoryRepository.ids_by_author_in(conn, guild_id, author)
             counts = await StoryRepository.delete_member_rows_in(
                 conn,
                 guild_id,
-                subject.pseudonym(f"stories:{guild_id}", subject.user_id),
+                author,
                 subject.pseudonym(f"story-reports:{guild_id}", subject.user_id),
             )
+            if self.service is not None:
+                for story_id, public_id in left:
+                    await self.service.announce_gone(conn, story_id, public_id)
             for table, n in counts.items():
                 totals[table] += n
         return totals

@@ -89,3 +89,15 @@ class PersonalDataRows:
             cursor = await conn.execute(f"DELETE FROM {table} WHERE guild_id = ?", (guild_id,))
             counts[table] = cursor.rowcount
         return counts
+
+    @staticmethod
+    async def ids_by_author_in(
+        conn: aiosqlite.Connection, guild_id: int, author: str
+    ) -> list[tuple[int, str]]:
+        """(id, public id) of every story of one author in a server, in the caller's
+        transaction (for /privacy delete: each one's deletion is announced with it)."""
+        cursor = await conn.execute(
+            "SELECT id, public_id FROM stories WHERE guild_id = ? AND author = ? ORDER BY id",
+            (guild_id, author),
+        )
+        return [(int(r[0]), str(r[1])) for r in await cursor.fetchall()]

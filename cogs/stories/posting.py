@@ -18,7 +18,7 @@ import discord
 from bot.guild_settings import GuildSettingsRepository
 from bot.notices import notify_admins
 from bot.scheduling import RetryLater, make_nonce
-from bot.seams import STORY_DELETED, STORY_POST_ITEMS
+from bot.seams import STORY_POST_ITEMS
 from bot.sending import PermanentFailure
 from bot.ui import POST_EMBEDS, can_post
 from cogs.stories import logic, render
@@ -160,8 +160,6 @@ class DiscordPublisher:
     async def delete_post(self, story: Story) -> None:
         """The post and what hangs off it: a forum post is its thread; a thread started on a
         text-channel post goes too."""
-        # Peer encouragement drops the story's thread record, kind words and me-toos.
-        self.bot.dispatch(STORY_DELETED, story.id)
         thread_gone = False
         if story.thread_id is not None:
             try:
