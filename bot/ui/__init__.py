@@ -20,7 +20,14 @@ from bot.ui.custom_ids import FEATURE_PREFIXES, custom_id
 from bot.ui.modals import ModalRouter, PersistentModal
 from bot.ui.pager import PAGE_SIZE, page_count, page_items, pager_view
 from bot.ui.timestamps import TimestampStyle, discord_timestamp
-from bot.ui.views import BaseModal, BaseView, PersistentButton, guarded_callback, label_of
+from bot.ui.views import (
+    BaseModal,
+    BaseView,
+    PersistentButton,
+    guarded_callback,
+    handler_of,
+    label_of,
+)
 
 __all__ = [
     "FEATURE_PREFIXES",
@@ -41,6 +48,7 @@ __all__ = [
     "discord_timestamp",
     "guarded_callback",
     "guild_only",
+    "handler_of",
     "is_manager",
     "label_of",
     "manager_permissions",

@@ -4,6 +4,14 @@ discord.py's own handlers log "Ignoring exception in view …" and leave the mem
 interaction failed". Here the member gets the same friendly, private sentence as for a command
 (a :class:`~bot.errors.UserFacingError` is shown as written)
 and the log gets a reference code, never who clicked.
+
+A view (a button, a select, a form) reaches the feature that answers it ONE way:
+:func:`handler_of`, the feature's cog looked up by its name on the interaction's client, then
+a method of it (or its ``service``). Why this way rather than a handler handed in when the view
+is made: a persistent button or form is rebuilt from its custom_id after a restart, and nothing
+given at construction survives that, so the handler must be found from the interaction anyway;
+doing it the same way for fresh views too means one path, tested by every click. A view module
+never imports its cog (no cycle), and it never takes or stores the Bot.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ __all__ = [
     "PersistentButton",
     "action_of",
     "guarded_callback",
+    "handler_of",
     "label_of",
 ]
 
@@ -158,3 +167,13 @@ class PersistentButton(
 def label_of(button: discord.ui.Button[Any] | None) -> str:
     """A clicked button's label (or "" when Discord sent none back)."""
     return (button.label if button is not None else None) or ""
+
+
+def handler_of(interaction: discord.Interaction[Any], cog_name: str) -> Any:
+    """The feature's cog that answers this click or form, found from the interaction (so it
+    works after a restart). A feature being unloaded raises, and the member gets the commands'
+    friendly answer."""
+    cog = interaction.client.get_cog(cog_name)
+    if cog is None:
+        raise RuntimeError(f"the {cog_name} feature is not loaded")
+    return cog

@@ -76,12 +76,10 @@ class WeekPromptHandlers(AccountabilityCogBase):
         if action == "open" and previous is not None and not previous.reviewed:
             goals = await self.repo.goals(previous.id)
             if goals:
-                await interaction.response.send_modal(
-                    ReviewModal(week.id, previous.id, goals, self._review_submitted)
-                )
+                await interaction.response.send_modal(ReviewModal(week.id, previous.id, goals))
                 return
         existing = [g.text for g in await self.repo.goals(week.id)]
-        await interaction.response.send_modal(GoalsModal(week.id, existing, self._goals_submitted))
+        await interaction.response.send_modal(GoalsModal(week.id, existing))
 
     async def _review_submitted(
         self,

@@ -8,23 +8,21 @@ sent before a restart still works after it.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Self
 
 import discord
 
 from bot.errors import UserFacingError
-from bot.ui import PersistentButton, PersistentModal, custom_id, label_of
+from bot.ui import PersistentButton, PersistentModal, custom_id, handler_of, label_of
 from cogs.accountability import logic
 from cogs.accountability import messages as m
 
 if TYPE_CHECKING:
     from bot.app import Bot
 
-ReviewHandler = Callable[
-    [discord.Interaction["Bot"], int, int, dict[int, str], str], Awaitable[None]
-]
-GoalsHandler = Callable[[discord.Interaction["Bot"], int, list[str]], Awaitable[None]]
+# The cog that answers these buttons and forms (bot.ui.handler_of).
+COG_NAME = "Accountability"
 
 
 class WeekButton(
@@ -42,11 +40,8 @@ class WeekButton(
         return cls(match["action"], int(match["week"]), label_of(button))
 
     async def on_click(self, interaction: discord.Interaction[Bot]) -> None:
-        cog = interaction.client.get_cog("Accountability")
-        handle = getattr(cog, "on_week_button", None)
-        if handle is None:
-            raise RuntimeError("accountability is not loaded")
-        await handle(interaction, self.action, self.week_id)
+        cog = handler_of(interaction, COG_NAME)
+        await cog.on_week_button(interaction, self.action, self.week_id)
 
 
 def one_button(action: str, week_id: int, label: str) -> discord.ui.View:
@@ -55,29 +50,19 @@ def one_button(action: str, week_id: int, label: str) -> discord.ui.View:
     return view
 
 
-def _cog(interaction: discord.Interaction[Any]) -> Any:
-    cog = interaction.client.get_cog("Accountability")
-    if cog is None:
-        raise RuntimeError("accountability is not loaded")
-    return cog
-
-
 class ReviewModal(
     PersistentModal,
     template=r"acct:review:(?P<week>[0-9]{1,18})-(?P<previous>[0-9]{1,18})",
 ):
     """Last week's goals, each done / partly / not yet, and a line of reflection."""
 
-    def __init__(
-        self, week_id: int, previous_id: int, goals: Sequence[logic.Goal], handler: ReviewHandler
-    ) -> None:
+    def __init__(self, week_id: int, previous_id: int, goals: Sequence[logic.Goal]) -> None:
         super().__init__(
             title=m.REVIEW_TITLE,
             custom_id=custom_id("acct", "review", f"{week_id}-{previous_id}"),
         )
         self.week_id = week_id
         self.previous_id = previous_id
-        self.handler = handler
         self.selects: dict[int, discord.ui.Select[ReviewModal]] = {}
         for goal in goals[: logic.MAX_GOALS]:
             select: discord.ui.Select[ReviewModal] = discord.ui.Select(
@@ -107,7 +92,7 @@ class ReviewModal(
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], match: re.Match[str], /
     ) -> Self:
-        cog = _cog(interaction)
+        cog = handler_of(interaction, COG_NAME)
         week_id, previous_id = int(match["week"]), int(match["previous"])
         # Only ids come back from Discord: the week reviewed must still be the one before it.
         week = await cog.repo.week(week_id)
@@ -115,11 +100,11 @@ class ReviewModal(
         if previous is None or previous.id != previous_id:
             raise UserFacingError(m.WEEK_GONE)
         goals = await cog.repo.goals(previous_id)
-        return cls(week_id, previous_id, goals, cog._review_submitted)
+        return cls(week_id, previous_id, goals)
 
     async def on_submit(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
         reviews = {pos: select.values[0] for pos, select in self.selects.items() if select.values}
-        await self.handler(
+        await handler_of(interaction, COG_NAME)._review_submitted(
             interaction, self.week_id, self.previous_id, reviews, self.reflection.value
         )
 
@@ -127,10 +112,9 @@ class ReviewModal(
 class GoalsModal(PersistentModal, template=r"acct:goals-modal:(?P<week>[0-9]{1,18})"):
     """Up to three goals for the week (the first one required)."""
 
-    def __init__(self, week_id: int, existing: Sequence[str], handler: GoalsHandler) -> None:
+    def __init__(self, week_id: int, existing: Sequence[str]) -> None:
         super().__init__(title=m.GOALS_TITLE, custom_id=custom_id("acct", "goals-modal", week_id))
         self.week_id = week_id
-        self.handler = handler
         self.fields: list[discord.ui.TextInput[GoalsModal]] = []
         for n in range(1, logic.MAX_GOALS + 1):
             field: discord.ui.TextInput[GoalsModal] = discord.ui.TextInput(
@@ -148,8 +132,8 @@ class GoalsModal(PersistentModal, template=r"acct:goals-modal:(?P<week>[0-9]{1,1
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], match: re.Match[str], /
     ) -> Self:
-        cog = _cog(interaction)
-        return cls(int(match["week"]), (), cog._goals_submitted)
+        return cls(int(match["week"]), ())
 
     async def on_submit(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
-        await self.handler(interaction, self.week_id, [f.value for f in self.fields])
+        cog = handler_of(interaction, COG_NAME)
+        await cog._goals_submitted(interaction, self.week_id, [f.value for f in self.fields])

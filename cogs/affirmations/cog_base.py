@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.deps import ServiceDeps
 from bot.errors import UserFacingError
 from bot.ui import require_manage_guild
 from cogs.affirmations import messages as say
@@ -49,7 +50,13 @@ class AffirmationsCogBase(commands.Cog):
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
         self.repo = AffirmationRepository(bot.store)
-        self.poster = Poster(bot, self.repo)
+        self.poster = Poster(
+            ServiceDeps.of(bot),
+            self.repo,
+            AffirmationContent.of(bot.content),
+            command_mention=bot.command_mention,
+            has_command=lambda name: bot.tree.get_command(name) is not None,
+        )
         self.service = AffirmationService(
             store=bot.store,
             clock=bot.clock,

@@ -41,7 +41,7 @@ class GuildPostJob(_DailyJob):
     async def run(self, run: DueRun) -> RunOutcome:
         guild_id = int(run.key)
         # Discord reports the server unavailable (an outage): RetryLater, nothing drawn.
-        self.poster.bot.sender.check_guild_available(guild_id)
+        self.poster.sender.check_guild_available(guild_id)
         prepared: tuple[GuildSchedule | None, Card | None] | None = run.prepared
         if prepared is None:
             prepared = await self.poster.prepare_guild_post(guild_id, manual=run.manual)

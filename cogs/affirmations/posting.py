@@ -6,12 +6,14 @@ from __future__ import annotations
 import logging
 import random
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import discord
 
+from bot.deps import ServiceDeps, WithDeps
 from bot.guild_settings import GuildSettingsRepository
 from bot.notices import notify_admins
 from bot.scheduling import RunOutcome, make_nonce
@@ -31,9 +33,6 @@ from cogs.affirmations.repository import (
     dm_owner,
     guild_owner,
 )
-
-if TYPE_CHECKING:
-    from bot.app import Bot
 
 log = logging.getLogger(__name__)
 
@@ -65,12 +64,26 @@ class Card:
     deck: Deck
 
 
-class Poster:
-    def __init__(self, bot: Bot, repo: AffirmationRepository) -> None:
-        self.bot = bot
+class Poster(WithDeps):
+    """Built from the core's narrow dependencies, never the Bot: ``command_mention`` makes a
+    clickable command mention and ``has_command`` says whether a top-level command is installed
+    (both are the Bot's, handed over as plain functions by the cog)."""
+
+    def __init__(
+        self,
+        deps: ServiceDeps,
+        repo: AffirmationRepository,
+        content: AffirmationContent,
+        *,
+        command_mention: Callable[[str], str],
+        has_command: Callable[[str], bool],
+    ) -> None:
+        super().__init__(deps)
         self.repo = repo
         self.rng = random.Random()
-        self.content = AffirmationContent.of(bot.content)
+        self.content = content
+        self.command_mention = command_mention
+        self.has_command = has_command
         self._bundled_ids = tuple(a.id for a in self.content.affirmations)
 
     # -- choosing what to post ------------------------------------------------------------------
@@ -80,7 +93,7 @@ class Poster:
     ) -> tuple[GuildSchedule | None, Card | None]:
         """The server's schedule and, unless there is none or it is paused (a manual post
         goes out anyway), the card for today: one read on SQLite's thread."""
-        return await self.bot.store.read(self.guild_post_in, guild_id, manual)
+        return await self.store.read(self.guild_post_in, guild_id, manual)
 
     def guild_post_in(
         self, conn: sqlite3.Connection, guild_id: int, manual: bool
@@ -93,7 +106,7 @@ class Poster:
 
     async def prepare_dm(self, user_id: int) -> tuple[DMSubscription | None, Card | None]:
         """The member's subscription and, when it is active, the card for today."""
-        return await self.bot.store.read(self.dm_in, user_id)
+        return await self.store.read(self.dm_in, user_id)
 
     def dm_in(
         self, conn: sqlite3.Connection, user_id: int
@@ -117,7 +130,7 @@ class Poster:
     async def peek_for_guild(self, guild_id: int) -> Drawn:
         """What the next post will use, without consuming it (for /affirmations preview): the
         deck is arranged and stored, so the next draw takes exactly this card."""
-        first, custom = await self.bot.store.call(self._peek_in, guild_id)
+        first, custom = await self.store.call(self._peek_in, guild_id)
         return Drawn(first, self._text(first, custom))
 
     def _peek_in(self, conn: sqlite3.Connection, guild_id: int) -> tuple[str, dict[str, str]]:
@@ -153,9 +166,9 @@ class Poster:
 
     def _mention_for(self, feature: str, command: str) -> str | None:
         """A clickable mention when the feature's command is installed in this bot."""
-        if self.bot.tree.get_command(command.split(" ", 1)[0]) is None:
+        if not self.has_command(command.split(" ", 1)[0]):
             return None
-        return self.bot.command_mention(command)
+        return self.command_mention(command)
 
     # -- posting to a server --------------------------------------------------------------------
 
@@ -164,7 +177,7 @@ class Poster:
 
         A server Discord reports unavailable (an outage) knows no channels yet: that is no
         reason to pause, so it reads as "nothing known" here; the sender waits for it."""
-        guild = self.bot.get_guild(schedule.guild_id)
+        guild = self.client.get_guild(schedule.guild_id)
         if guild is None or guild.unavailable:
             return None  # not cached (yet): let Discord answer
         channel = guild.get_channel(schedule.channel_id)
@@ -203,7 +216,7 @@ class Poster:
         else:
             content, mentions = None, discord.AllowedMentions.none()
         try:
-            message = await self.bot.sender.send(
+            message = await self.sender.send(
                 schedule.channel_id,
                 nonce=nonce,
                 guild_id=schedule.guild_id,
@@ -218,7 +231,7 @@ class Poster:
                 return "failed", failure.reason
             await self.pause(schedule, reason)
             return "failed", reason
-        now = self.bot.clock.now()
+        now = self.clock.now()
 
         def record(conn: sqlite3.Connection) -> None:
             """The deck and the post log, stored with the run's outcome (one transaction)."""
@@ -238,10 +251,10 @@ class Poster:
 
     async def pause(self, schedule: GuildSchedule, reason: PauseReason) -> bool:
         """Pause and stop the job; tell the server once, on the change from running."""
-        now = self.bot.clock.now()
-        async with self.bot.store.transaction() as conn:
+        now = self.clock.now()
+        async with self.store.transaction() as conn:
             changed = await self.repo.pause(conn, schedule.guild_id, reason, now)
-            await self.bot.scheduler.remove_job(conn, GUILD_JOB, str(schedule.guild_id))
+            await self.scheduler.remove_job(conn, GUILD_JOB, str(schedule.guild_id))
         if changed:
             log.info("Affirmations paused for a server (%s)", reason)
             if PAUSE_NOTICES[reason]:
@@ -252,19 +265,19 @@ class Poster:
     async def notify_server(self, schedule: GuildSchedule, template: str, *, nonce: str) -> None:
         """An admin notice (bot/notices.py): the notices channel, else the owner's DMs, else the
         system channel; paced like every scheduled send, one attempt each."""
-        guild = self.bot.get_guild(schedule.guild_id)
+        guild = self.client.get_guild(schedule.guild_id)
         if guild is None:
             return
         text = template.format(
             server=guild.name,
             channel=f"<#{schedule.channel_id}>",
-            setup=self.bot.command_mention("affirmations setup"),
-            resume=self.bot.command_mention("affirmations resume"),
+            setup=self.command_mention("affirmations setup"),
+            resume=self.command_mention("affirmations resume"),
         )
         await notify_admins(
-            self.bot,
-            GuildSettingsRepository(self.bot.store),
-            self.bot.sender,
+            self.client,
+            GuildSettingsRepository(self.store),
+            self.sender,
             schedule.guild_id,
             text,
             nonce=nonce,
@@ -284,7 +297,7 @@ class Poster:
     ) -> RunOutcome:
         embed = self.embed_for(card.drawn, local_date, late=late, personal=True)
         try:
-            message = await self.bot.sender.send_dm(
+            message = await self.sender.send_dm(
                 subscription.user_id,
                 nonce=nonce,
                 channel_id=subscription.dm_channel_id,
@@ -293,11 +306,9 @@ class Poster:
         except PermanentFailure as failure:
             if failure.reason == "rejected":
                 return "failed", failure.reason
-            async with self.bot.store.transaction() as conn:
-                await self.repo.stop_dm(
-                    conn, subscription.user_id, "dms_closed", self.bot.clock.now()
-                )
-                await self.bot.scheduler.remove_job(conn, DM_JOB, str(subscription.user_id))
+            async with self.store.transaction() as conn:
+                await self.repo.stop_dm(conn, subscription.user_id, "dms_closed", self.clock.now())
+                await self.scheduler.remove_job(conn, DM_JOB, str(subscription.user_id))
             return "failed", "dms_closed"
         opened = message.channel_id if message.channel_id != subscription.dm_channel_id else None
 

@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING, Any, Self
 
 import discord
 
-from bot.ui import PersistentButton, is_manager, label_of, page_count, page_items, pager_view
+from bot.ui import (
+    PersistentButton,
+    handler_of,
+    is_manager,
+    label_of,
+    page_count,
+    page_items,
+    pager_view,
+)
 from cogs.affirmations.logic import one_line
 from cogs.affirmations.messages import LIST_FOOTER, LIST_GONE, LIST_TITLE, PAGER_NOT_YOURS
 from cogs.affirmations.repository import AffirmationRepository, CustomAffirmation
@@ -21,6 +29,9 @@ if TYPE_CHECKING:
     from bot.app import Bot
 
 __all__ = ["ListPageButton", "list_page", "page_count"]
+
+# The cog that answers these buttons (bot.ui.handler_of): discord.py names it after its class.
+COG_NAME = "AffirmationsCog"
 
 
 def list_page(
@@ -52,7 +63,8 @@ class ListPageButton(PersistentButton, template=r"aff:list:(?P<page>[0-9]{1,4})"
         if interaction.guild is None or not is_manager(interaction):
             await interaction.response.send_message(PAGER_NOT_YOURS, ephemeral=True)
             return
-        items = await AffirmationRepository(interaction.client.store).custom(interaction.guild.id)
+        repo: AffirmationRepository = handler_of(interaction, COG_NAME).repo
+        items = await repo.custom(interaction.guild.id)
         if not items or not 1 <= self.page <= page_count(len(items)):
             await interaction.response.send_message(LIST_GONE, ephemeral=True)
             return

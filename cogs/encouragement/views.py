@@ -15,7 +15,7 @@ import discord
 
 from bot.errors import UserFacingError
 from bot.tree import send_ephemeral
-from bot.ui import PersistentButton, PersistentModal, custom_id
+from bot.ui import PersistentButton, PersistentModal, custom_id, handler_of
 from cogs.encouragement import messages as m
 from cogs.encouragement.kind_words import MaybePosted
 from cogs.encouragement.logic import ENCOURAGEMENT_LIMIT, REPLY_LIMIT
@@ -34,8 +34,8 @@ _NAMED, _ANONYMOUS = "named", "anonymous"
 
 
 def _service(interaction: discord.Interaction[Bot]) -> EncouragementService:
-    cog: Any = interaction.client.get_cog("Encouragement")
-    return cog.service
+    service: EncouragementService = handler_of(interaction, "Encouragement").service
+    return service
 
 
 def _kind_words(interaction: discord.Interaction[Bot]) -> KindWords:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Self
 import discord
 
 from bot import features
-from bot.ui import PersistentButton
+from bot.ui import PersistentButton, handler_of
 from cogs.privacy import messages
 from cogs.privacy.logic import describe_counts
 
@@ -52,8 +52,7 @@ class DeleteChoice(PersistentButton, template=r"privacy:delete:(?P<choice>confir
         if self.choice != "confirm":
             await interaction.response.edit_message(content=messages.CANCELLED, view=None)
             return
-        cog = interaction.client.get_cog("PrivacyCog")
-        service: PrivacyService = cog.service  # type: ignore[union-attr]
+        service: PrivacyService = handler_of(interaction, "PrivacyCog").service
         # Taking posts down from Discord may take longer than an answer's three seconds.
         await interaction.response.defer()
         try:

@@ -20,7 +20,7 @@ import discord
 from bot.errors import UserFacingError
 from bot.i18n import plural
 from bot.timekeeping import canonical_timezone_name
-from bot.ui import PersistentModal, custom_id, guarded_callback
+from bot.ui import PersistentModal, custom_id, guarded_callback, handler_of
 from cogs.setup import messages
 from cogs.setup.service import Check, Setting, SetupService
 
@@ -177,10 +177,7 @@ def zone_select(
 
 
 def tools_of(interaction: discord.Interaction[Any]) -> Tools:
-    cog: Any = interaction.client.get_cog("SetupCog")
-    if cog is None:
-        raise RuntimeError("the setup cog is not loaded")
-    tools: Tools = cog.tools()
+    tools: Tools = handler_of(interaction, "SetupCog").tools()
     return tools
 
 

@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.deps import ServiceDeps
 from bot.errors import UserFacingError
 from bot.seams import MY_STORIES_ITEMS, STORIES_READER
 from bot.tree import UNKNOWN_INTERACTION
@@ -91,7 +92,7 @@ def _channel_usable(guild: discord.Guild, channel_id: int, *, forum_ok: bool) ->
 class StoriesCog(commands.Cog, name=COG_NAME):
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
-        self.publisher = DiscordPublisher(bot)
+        self.publisher = DiscordPublisher(ServiceDeps.of(bot), bot.seams)
         self.service = StoryService(
             store=bot.store,
             clock=bot.clock,

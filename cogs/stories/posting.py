@@ -11,23 +11,20 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from typing import TYPE_CHECKING
 
 import discord
 
+from bot.deps import ServiceDeps, WithDeps
 from bot.guild_settings import GuildSettingsRepository
 from bot.notices import notify_admins
 from bot.scheduling import RetryLater, make_nonce
-from bot.seams import STORY_POST_ITEMS
+from bot.seams import STORY_POST_ITEMS, Seams
 from bot.sending import PermanentFailure
 from bot.ui import POST_EMBEDS, can_post
 from cogs.stories import logic, render
 from cogs.stories.delivery import Failed, Posted
 from cogs.stories.repository import POST_JOB, Story, StorySettings
 from cogs.stories.views import queue_view, report_view, story_post_view
-
-if TYPE_CHECKING:
-    from bot.app import Bot
 
 log = logging.getLogger(__name__)
 NO_MENTIONS = discord.AllowedMentions.none()
@@ -38,18 +35,22 @@ def nonce_for(story: Story, what: str) -> str:
     return make_nonce(POST_JOB, story.public_id, what)
 
 
-class DiscordPublisher:
-    def __init__(self, bot: Bot) -> None:
-        self.bot = bot
+class DiscordPublisher(WithDeps):
+    """Built from the core's narrow dependencies and the seams (for the buttons other
+    features add under a post), never the Bot."""
+
+    def __init__(self, deps: ServiceDeps, seams: Seams) -> None:
+        super().__init__(deps)
+        self.seams = seams
 
     def guild_name(self, guild_id: int) -> str:
-        guild = self.bot.get_guild(guild_id)
+        guild = self.client.get_guild(guild_id)
         return guild.name if guild else "your server"
 
     def _writable(self, channel_id: int | None) -> discord.abc.GuildChannel | None:
         """The channel if it exists and the bot may post there (checked on the cache first,
         so no doomed request counts towards Discord's invalid-request limit)."""
-        channel = self.bot.get_channel(channel_id) if channel_id else None
+        channel = self.client.get_channel(channel_id) if channel_id else None
         if not isinstance(channel, discord.TextChannel | discord.ForumChannel):
             return None
         return channel if can_post(channel, POST_EMBEDS) else None
@@ -57,20 +58,20 @@ class DiscordPublisher:
     async def publish(
         self, story: Story, settings: StorySettings, *, retrying: bool = False
     ) -> Posted | Failed:
-        self.bot.sender.check_guild_available(story.guild_id)
+        self.sender.check_guild_available(story.guild_id)
         channel = self._writable(settings.channel_id)
         if channel is None:
             return Failed("channel_unavailable")
         assert story.number is not None
         embed = render.post_embed(story, settings)
-        view = story_post_view(story, self.bot.seams.items(STORY_POST_ITEMS, story.public_id))
+        view = story_post_view(story, self.seams.items(STORY_POST_ITEMS, story.public_id))
         try:
             if isinstance(channel, discord.ForumChannel):
                 thread_id, message_id = await self._forum_post(
                     channel, story, embed, view, retrying=retrying
                 )
                 return Posted(channel.id, message_id, thread_id)
-            message = await self.bot.sender.send(
+            message = await self.sender.send(
                 channel.id,
                 nonce=nonce_for(story, "post"),
                 guild_id=story.guild_id,
@@ -99,13 +100,13 @@ class DiscordPublisher:
         among the forum's active and archived posts of the bot."""
         assert story.number is not None
         title = logic.thread_title(story.number, story.stage)
-        me = self.bot.user.id if self.bot.user else None
+        me = self.client.user.id if self.client.user else None
         for thread in forum.threads:  # what the gateway already told us costs no request
             if thread.name == title and thread.owner_id == me:
                 return thread.id, thread.id
         tag_id = logic.match_forum_tag(story.stage, [(t.id, t.name) for t in forum.available_tags])
         tag = forum.get_tag(tag_id) if tag_id else None
-        post = await self.bot.creator.forum_post(
+        post = await self.creator.forum_post(
             forum,
             name=title,
             look_first=retrying,
@@ -116,12 +117,12 @@ class DiscordPublisher:
         return post.thread_id, post.message_id
 
     async def send_to_queue(self, story: Story, settings: StorySettings) -> Posted | Failed:
-        self.bot.sender.check_guild_available(story.guild_id)
+        self.sender.check_guild_available(story.guild_id)
         channel = self._writable(settings.mod_channel_id)
         if not isinstance(channel, discord.TextChannel):
             return Failed("mod_channel_unavailable")
         try:
-            message = await self.bot.sender.send(
+            message = await self.sender.send(
                 channel.id,
                 nonce=nonce_for(story, "queue"),
                 guild_id=story.guild_id,
@@ -145,7 +146,7 @@ class DiscordPublisher:
         if not isinstance(channel, discord.TextChannel):
             return None
         try:
-            message = await self.bot.sender.send(
+            message = await self.sender.send(
                 channel.id,
                 nonce=nonce,
                 guild_id=story.guild_id,
@@ -163,7 +164,7 @@ class DiscordPublisher:
         thread_gone = False
         if story.thread_id is not None:
             try:
-                await self.bot.http.delete_channel(story.thread_id)
+                await self.client.http.delete_channel(story.thread_id)
                 thread_gone = True
             except discord.NotFound:
                 thread_gone = True  # already gone: that is what was wanted
@@ -178,11 +179,11 @@ class DiscordPublisher:
 
     async def delete_message(self, channel_id: int, message_id: int) -> None:
         with contextlib.suppress(discord.NotFound):
-            await self.bot.http.delete_message(channel_id, message_id)
+            await self.client.http.delete_message(channel_id, message_id)
 
     async def dm(self, user_id: int, text: str, *, nonce: str) -> bool:
         try:
-            await self.bot.sender.send_dm(user_id, nonce=nonce, content=text)
+            await self.sender.send_dm(user_id, nonce=nonce, content=text)
         except (PermanentFailure, RetryLater) as exc:
             log.info("A story DM could not be delivered (%s)", type(exc).__name__)
             return False
@@ -190,9 +191,9 @@ class DiscordPublisher:
 
     async def notify_admins(self, guild_id: int, text: str, *, nonce: str) -> None:
         await notify_admins(
-            self.bot,
-            GuildSettingsRepository(self.bot.store),
-            self.bot.sender,
+            self.client,
+            GuildSettingsRepository(self.store),
+            self.sender,
             guild_id,
             text,
             nonce=nonce,

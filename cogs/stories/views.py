@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol, Self
 
 import discord
 
-from bot.ui import PersistentButton, PersistentModal, custom_id, label_of
+from bot.ui import PersistentButton, PersistentModal, custom_id, handler_of, label_of
 from cogs.stories import logic
 from cogs.stories import messages as msg
 from cogs.stories.repository import Story
@@ -53,10 +53,8 @@ class StoryHandlers(Protocol):
 
 
 def handlers(interaction: discord.Interaction[Bot]) -> StoryHandlers:
-    cog = interaction.client.get_cog(COG_NAME)
-    if cog is None:
-        raise RuntimeError("the stories cog is not loaded")
-    return cog  # type: ignore[return-value]
+    cog: StoryHandlers = handler_of(interaction, COG_NAME)
+    return cog
 
 
 class StoryButton(PersistentButton, template=rf"story:(?P<action>[a-z]+):(?P<sid>{PUBLIC_ID})"):

@@ -89,9 +89,7 @@ class CheckinCommands(StreaksCogBase):
             # say so rather than open an empty form as if the note had never been typed.
             raise UserFacingError(m.NOTE_BLANK)
         if counts.empty:
-            await interaction.response.send_modal(
-                CheckinModal(self._modal_checkin, yesterday=yesterday)
-            )
+            await interaction.response.send_modal(CheckinModal(yesterday=yesterday))
             return
         await self._record(interaction, counts, yesterday)
 

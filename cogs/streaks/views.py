@@ -7,28 +7,26 @@ interaction. The settings buttons are DynamicItems, so they keep working after a
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Self
 
 import discord
 
-from bot.errors import UserFacingError
-from bot.ui import PersistentButton, PersistentModal, custom_id, label_of
+from bot.ui import PersistentButton, PersistentModal, custom_id, handler_of, label_of
 from cogs.streaks import messages as m
 
 if TYPE_CHECKING:
     from bot.app import Bot
 
-CheckinHandler = Callable[[discord.Interaction["Bot"], dict[str, str], bool], Awaitable[None]]
+# The cog that answers these buttons and forms (bot.ui.handler_of).
+COG_NAME = "Streaks"
 
 
 class CheckinModal(PersistentModal, template=r"streak:checkin:(?P<day>today|yesterday)"):
-    def __init__(self, handler: CheckinHandler, *, yesterday: bool) -> None:
+    def __init__(self, *, yesterday: bool) -> None:
         super().__init__(
             title=m.MODAL_TITLE_YESTERDAY if yesterday else m.MODAL_TITLE,
             custom_id=custom_id("streak", "checkin", "yesterday" if yesterday else "today"),
         )
-        self.handler = handler
         self.yesterday = yesterday
         self.applications: discord.ui.TextInput[CheckinModal] = discord.ui.TextInput(
             label=m.FIELD_APPLICATIONS,
@@ -62,11 +60,7 @@ class CheckinModal(PersistentModal, template=r"streak:checkin:(?P<day>today|yest
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], match: re.Match[str], /
     ) -> Self:
-        cog = interaction.client.get_cog("Streaks")
-        handler = getattr(cog, "_modal_checkin", None)
-        if handler is None:
-            raise RuntimeError("streaks is not loaded")
-        return cls(handler, yesterday=match["day"] == "yesterday")
+        return cls(yesterday=match["day"] == "yesterday")
 
     async def on_submit(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
         values = {
@@ -75,7 +69,7 @@ class CheckinModal(PersistentModal, template=r"streak:checkin:(?P<day>today|yest
             "skills": self.skills.value,
             "note": self.note.value,
         }
-        await self.handler(interaction, values, self.yesterday)
+        await handler_of(interaction, COG_NAME)._modal_checkin(interaction, values, self.yesterday)
 
 
 class SettingsButton(
@@ -97,11 +91,7 @@ class SettingsButton(
         return cls(match["setting"], match["value"], label_of(button))
 
     async def on_click(self, interaction: discord.Interaction[Bot]) -> None:
-        cog = interaction.client.get_cog("Streaks")
-        apply = getattr(cog, "apply_setting", None)
-        if apply is None:
-            raise UserFacingError(m.SERVER_ONLY)
-        await apply(interaction, self.setting, self.value)
+        await handler_of(interaction, COG_NAME).apply_setting(interaction, self.setting, self.value)
 
 
 def settings_view(rest_mask: int, celebrate: bool, leaderboard: bool) -> discord.ui.View:

@@ -328,3 +328,122 @@ def test_no_feature_reads_another_features_tables() -> None:
         for table in _other_features_tables(path, path.relative_to(ROOT).parts[1])
     )
     assert offenders == []
+
+
+# -- services never take the Bot; views reach their handler one way (issue 18, item 4) ----------
+
+# The wiring: the cog, its bases, the package's setup and the feature's declaration. A feature's
+# setup_pages.py is a hook bot/features.py calls with the Bot (as it does feature.py), and
+# /setup's pages.py gathers every feature's hook, so it hands the Bot on.
+BOT_WIRING = {"__init__.py", "cog.py", "cog_base.py", "feature.py", "setup_pages.py"}
+BOT_WIRING_PATHS = {Path("cogs/setup/pages.py")}
+
+
+def _names_the_bot(annotation: ast.expr | None) -> bool:
+    if isinstance(annotation, ast.Name):
+        return annotation.id == "Bot"
+    if isinstance(annotation, ast.Attribute):
+        return annotation.attr == "Bot"
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        return annotation.value.strip() == "Bot"
+    return False
+
+
+def _takes_or_stores_the_bot(path: Path) -> list[int]:
+    """Lines where a parameter is annotated Bot or ``self.bot`` is assigned."""
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.arg) and _names_the_bot(node.annotation):
+            lines.append(node.lineno)
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else [node.target]
+            if isinstance(node, ast.AnnAssign)
+            else []
+        )
+        lines += [
+            target.lineno
+            for target in targets
+            if isinstance(target, ast.Attribute)
+            and target.attr == "bot"
+            and isinstance(target.value, ast.Name)
+            and target.value.id == "self"
+        ]
+    return sorted(lines)
+
+
+def _feature_modules(root: Path) -> list[Path]:
+    return sorted((root / "cogs").glob("*/**/*.py"))
+
+
+def test_only_a_features_wiring_takes_the_bot() -> None:
+    """A service, a job, a publisher, a view is built from the narrow ServiceDeps (store, clock,
+    scheduler, sender, client, …), never the whole Bot: what it can touch shows in its
+    constructor."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in _feature_modules(ROOT)
+        if path.name not in BOT_WIRING and path.relative_to(ROOT) not in BOT_WIRING_PATHS
+        for line in _takes_or_stores_the_bot(path)
+    ]
+    assert offenders == []
+
+
+def test_the_bot_check_sees_a_parameter_and_an_attribute(tmp_path: Path) -> None:
+    module = tmp_path / "service.py"
+    module.write_text(
+        "class A:\n"
+        "    def __init__(self, bot: Bot) -> None:\n"
+        "        self.bot = bot\n"
+        "def f(client: 'Bot') -> None: ...\n"
+        "def g(bot: app.Bot, interaction: discord.Interaction[Bot]) -> None: ...\n"
+    )
+    assert _takes_or_stores_the_bot(module) == [2, 3, 4, 5]
+
+
+def _reaches_around_handler_of(path: Path) -> list[int]:
+    """Lines where a view finds its handler other than by bot.ui.handler_of: ``get_cog``,
+    an attribute of the interaction's client (its store, …), or a handler given to a view's or
+    form's constructor (lost when it is rebuilt from its custom_id after a restart)."""
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Attribute) and (
+            node.attr == "get_cog"
+            or (isinstance(node.value, ast.Attribute) and node.value.attr == "client")
+        ):
+            lines.append(node.lineno)
+        if isinstance(node, ast.FunctionDef) and node.name == "__init__":
+            arguments = node.args.args + node.args.kwonlyargs
+            lines += [
+                arg.lineno
+                for arg in arguments
+                if "handler" in arg.arg.lower()
+                or (arg.annotation is not None and "Handler" in ast.unparse(arg.annotation))
+            ]
+    return sorted(set(lines))
+
+
+def test_views_reach_their_handler_one_way() -> None:
+    """Every feature's buttons and forms find their cog with bot.ui.handler_of (the why is in
+    bot/ui/views.py's docstring)."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in sorted((ROOT / "cogs").glob("*/views.py"))
+        for line in _reaches_around_handler_of(path)
+    ]
+    assert offenders == []
+
+
+def test_the_handler_check_sees_each_other_way(tmp_path: Path) -> None:
+    module = tmp_path / "views.py"
+    module.write_text(
+        "cog = interaction.client.get_cog('X')\n"
+        "repo = Repo(interaction.client.store)\n"
+        "class M:\n"
+        "    def __init__(self, week: int, handler: Callable[..., None]) -> None: ...\n"
+        "class N:\n"
+        "    def __init__(self, on_submit: GoalsHandler) -> None: ...\n"
+        "cog = handler_of(interaction, 'X')\n"
+    )
+    assert _reaches_around_handler_of(module) == [1, 2, 4, 6]
