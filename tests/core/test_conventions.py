@@ -83,10 +83,6 @@ def _module_file(name: str) -> Path | None:
     return None
 
 
-def _is_feature_init(path: Path) -> bool:
-    return path.name == "__init__.py" and path.parent.parent == ROOT / "cogs"
-
-
 def _impure_imports(path: Path, seen: set[Path] | None = None) -> set[str]:
     """Discord or database imports reachable from ``path`` through our own modules."""
     seen = seen if seen is not None else set()
@@ -102,9 +98,7 @@ def _impure_imports(path: Path, seen: set[Path] | None = None) -> set[str]:
             # "from bot.timekeeping import x" needs the package's __init__ and the module.
             for end in range(1, len(parts) + 1):
                 target = _module_file(".".join(parts[:end]))
-                # A feature package's __init__ only defines setup() (tested above), whose
-                # imports run when the bot loads the extension, not when a module is imported.
-                if target is not None and not _is_feature_init(target):
+                if target is not None:
                     found |= _impure_imports(target, seen)
     return found
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +15,7 @@ import pytest
 from benchmarks.harness import BotProcess, read_db
 from fakecord import FakeDiscord
 from tests.helpers.encouragement import encourage_post
+from tests.helpers.process import until
 from tests.helpers.stories import StoryWorld, configure, posts, share
 
 pytestmark = pytest.mark.slow  # starts the bot as a child process
@@ -40,14 +39,6 @@ async def started(bot: BotProcess) -> None:
     await bot.start()
     await bot.connected()
     await bot.commands_synced()
-
-
-async def until(check: Callable[[], bool], what: str, timeout: float = 20.0) -> None:  # noqa: ASYNC109
-    end = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > end:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.05)
 
 
 def runs(bot: BotProcess, kind: str) -> list[str]:

@@ -88,3 +88,14 @@ async def sigterm(child: asyncio.subprocess.Process) -> tuple[float, str]:
     child.send_signal(signal.SIGTERM)
     _, err = await asyncio.wait_for(child.communicate(), timeout=30)
     return time.monotonic() - started, err.decode()
+
+
+async def until(check: Any, what: str, timeout: float = 30.0) -> Any:  # noqa: ASYNC109
+    """What `check()` returns once it is truthy; fails the test after `timeout` seconds."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        found = check()
+        if found:
+            return found
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")

@@ -4,32 +4,18 @@ again after the restart, and the thread has them once."""
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import discord
 import pytest
 
-from benchmarks.harness import BotProcess
-from cogs.stories import messages as stories_msg
 from fakecord import FakeDiscord
+from tests.helpers.process import until
+from tests.helpers.story_process import process_world, share_with_thread, story_bot
 
 pytestmark = pytest.mark.slow  # starts the bot as a child process
 
 WORDS = "You will find your place. Rooting for you."
-
-
-async def until(check: Callable[[], Any], what: str, timeout: float = 30.0) -> Any:  # noqa: ASYNC109
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        found = check()
-        if found:
-            return found
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def kind_words(thread: Any) -> list[dict[str, Any]]:
@@ -51,39 +37,12 @@ async def encourage(fake: FakeDiscord, member: Any, stories: Any, post: dict[str
 
 async def test_kill_9_between_the_stored_post_and_the_answer_posts_once(tmp_path: Path) -> None:
     async with FakeDiscord(patch=False) as fake:
-        guild = fake.create_guild("Career Circle")
-        general = guild.create_text_channel("general")
-        stories = guild.create_text_channel("stories")
-        mod = guild.add_member(
-            "kim-the-mod", permissions=discord.Permissions(manage_guild=True).value
-        )
-        alice = guild.add_member("alice")
-        bob = guild.add_member("bob")
-        bot = BotProcess(
-            fake, tmp_path, REBOUND_TICK_SECONDS="1", REBOUND_GUILD_READY_TIMEOUT="0.1"
-        )
+        w = process_world(fake)
+        bob, stories = w.bob, w.stories
+        bot = story_bot(fake, tmp_path)
         await bot.start()
         try:
-            await bot.ready()
-            await bot.commands_synced()
-            saved = await fake.invoke(
-                mod, general, "stories settings", channel=stories, max_delay=0
-            )
-            assert stories_msg.SETTINGS_SAVED in (saved.content or "")
-            opened = await fake.invoke(alice, general, "share")
-            await fake.submit_modal(
-                alice,
-                general,
-                opened,
-                {
-                    stories_msg.FIELD_STORY: "Final round, then a template email. Still stings.",
-                    stories_msg.FIELD_STAGE: ["final_round"],
-                },
-            )
-            post = await until(
-                lambda: next((m for m in stories.messages if m.get("embeds")), None), "the story"
-            )
-            thread = await until(lambda: guild.get_channel(int(post["id"])), "its thread")
+            post, thread = await share_with_thread(w, bot)
 
             # Discord answers slowly: the post is stored, the answer has not arrived yet. (The
             # form is opened before Discord slows down, so only the sending waits.)
