@@ -14,8 +14,8 @@ what another keeps, they meet here, on names both know (the catalogue below):
   runs once the reader is there, still before the engine starts.
 
 Events between features are named here too, so the feature that emits and the ones that
-listen share the name without importing each other: durable ones (``bot.events``, delivered
-by the engine) and the in-process ``bot.dispatch`` ones (a cog listens with
+listen share the name without importing each other: durable ones (``bot.scheduling.events``,
+delivered by the scheduler) and the in-process ``bot.dispatch`` ones (a cog listens with
 ``@commands.Cog.listener(listener_name(EVENT))``).
 """
 

@@ -9,10 +9,6 @@ from datetime import date, datetime
 import aiosqlite
 
 from bot.db import Store
-
-# Moved to the server settings (bot/guild_settings.py); re-exported for callers not yet moved.
-from bot.guild_settings import accountability_channel as accountability_channel
-from bot.guild_settings import set_accountability_channel as set_accountability_channel
 from bot.scheduling import Recorder, to_epoch
 from cogs.streaks.logic import History, Pause, RestRule, activity, resumed_pause
 

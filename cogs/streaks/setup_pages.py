@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from bot.guild_settings import accountability_channel, set_accountability_channel
 from bot.setup_pages import Setting, SetupPart
 from cogs.streaks import messages
-from cogs.streaks.repository import accountability_channel, set_accountability_channel
 
 if TYPE_CHECKING:
     from bot.app import Bot

@@ -18,7 +18,7 @@ from tests.harness import harness_settings
 CORE_EXEMPT = {
     "meta": "key/value facts about the bot itself (command hashes, schema), never about people",
     "events": "what happened to a thing (a story's post: story, channel and message ids), never "
-    "who: no member id or text; pruned with the run history (bot/events.py)",
+    "who: no member id or text; pruned with the run history (bot/scheduling/events.py)",
 }
 
 
