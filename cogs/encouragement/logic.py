@@ -255,10 +255,17 @@ class RoundupCounts:
     stories: int
     encouragements: int
     me_toos: int
+    # Members who shared a comeback (an update on their story), from the stories feature.
+    comebacks: int = 0
 
     @property
     def empty(self) -> bool:
-        return self.stories == 0 and self.encouragements == 0 and self.me_toos == 0
+        return (
+            self.stories == 0
+            and self.encouragements == 0
+            and self.me_toos == 0
+            and self.comebacks == 0
+        )
 
 
 def week_label(day: date) -> str:

@@ -121,6 +121,10 @@ ROUNDUP_WORDS = (
     "{count} messages of encouragement were sent",
 )
 ROUNDUP_ME_TOOS = ("“me too” was said once", "“me too” was said {count} times")
+ROUNDUP_COMEBACKS = (
+    "🌱 1 member shared a comeback this week",
+    "🌱 {count} members shared a comeback this week",
+)
 ROUNDUP_THREAD_NAME = "You were not alone · week of {date}"
 
 # -- settings ------------------------------------------------------------------------------------

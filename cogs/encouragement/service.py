@@ -9,6 +9,7 @@ through the stories feature (keyed pseudonym to check, sealed id to DM), and nev
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 
@@ -303,6 +304,8 @@ class EncouragementService(WithDeps):
         self.sender.check_guild_available(guild_id)
         start, end = logic.week_window(week, zone)
         counts = await self.repo.week_counts(guild_id, start, end)
+        comebacks = await self.stories.comebacks_between(guild_id, start, end)
+        counts = dataclasses.replace(counts, comebacks=comebacks)
         if counts.empty:
             return "skipped", "a quiet week"
         channel_id = await self.stories.stories_channel(guild_id) or await self.repo.latest_channel(
@@ -361,8 +364,11 @@ def _plural(forms: tuple[str, str], count: int) -> str:
 
 
 def render_roundup(counts: logic.RoundupCounts) -> str:
-    return m.ROUNDUP_BODY.format(
+    text = m.ROUNDUP_BODY.format(
         stories=_plural(m.ROUNDUP_STORIES, counts.stories),
         encouragements=_plural(m.ROUNDUP_WORDS, counts.encouragements),
         me_toos=_plural(m.ROUNDUP_ME_TOOS, counts.me_toos),
     )
+    if counts.comebacks:  # only when there were some: a quiet week is not a failure
+        text += "\n" + _plural(m.ROUNDUP_COMEBACKS, counts.comebacks)
+    return text

@@ -42,6 +42,8 @@ class StoriesReader(Protocol):
 
     async def own_posted(self, guild_id: int, user_id: int) -> list[int]: ...
 
+    async def comebacks_between(self, guild_id: int, start: datetime, end: datetime) -> int: ...
+
     def label(self, number: int) -> str: ...
 
     def stage_label(self, stage: str) -> str | None: ...
@@ -111,6 +113,13 @@ class StoriesData:
         if reader is None:
             raise UserFacingError(m.STORY_GONE)
         return await reader.own_posted(guild_id, user_id)
+
+    async def comebacks_between(self, guild_id: int, start: datetime, end: datetime) -> int:
+        """How many members shared a comeback (an update on their story) in [start, end)."""
+        reader = self._reader()
+        if reader is None:
+            return 0
+        return await reader.comebacks_between(guild_id, start, end)
 
     def label(self, number: int) -> str:
         reader = self._reader()

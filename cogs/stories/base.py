@@ -19,6 +19,7 @@ from bot.seams import STORY_DELETED
 from cogs.stories import messages as msg
 from cogs.stories.content import CrisisContent
 from cogs.stories.repository import POST_JOB, Story, StoryRepository, StorySettings
+from cogs.stories.update_rows import Update
 
 if TYPE_CHECKING:
     from cogs.stories.delivery import Publisher
@@ -91,3 +92,25 @@ class StoryServiceBase:
         pruned with it, holds the ids its subscribers need)."""
         data = {"story_id": story_id, "public_id": public_id}
         await self.scheduler.events.emit(conn, STORY_DELETED, secrets.token_hex(16), data)
+
+    # -- a story's updates (the comeback) go with it ----------------------------------------------
+
+    async def take_down_update(self, update: Update) -> None:
+        """What Discord shows of one update: its post in the thread, its card, its queue and
+        report messages (a message already gone is fine)."""
+        places = [
+            (update.thread_id, update.message_id),
+            (update.card_channel_id, update.card_message_id),
+            (update.queue_channel_id, update.queue_message_id),
+        ]
+        for report in await self.repo.open_update_reports(update.id):
+            places.append((report.queue_channel_id, report.queue_message_id))
+        for channel_id, message_id in places:
+            if channel_id and message_id:
+                await self.publisher.delete_message(channel_id, message_id)
+
+    async def take_down_updates(self, story: Story) -> None:
+        """Before a story goes (deleted, removed): its updates' messages go with it (their rows
+        go with the story's, by cascade)."""
+        for update in await self.repo.all_updates_of(story.id):
+            await self.take_down_update(update)

@@ -4,7 +4,8 @@ words. Button and modal callbacks (cogs/stories/views.py) land here too."""
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -12,11 +13,15 @@ from discord.ext import commands
 
 from bot.deps import ServiceDeps
 from bot.errors import UserFacingError
-from bot.seams import MY_STORIES_ITEMS, STORIES_READER
+from bot.seams import MY_STORIES_ITEMS, STORIES_READER, Seams
 from bot.tree import UNKNOWN_INTERACTION
 from bot.ui import POST_EMBEDS, can_post, is_manager
 from cogs.stories import logic
 from cogs.stories import messages as msg
+from cogs.stories.comeback import Comebacks
+from cogs.stories.comeback_jobs import FollowerDmJob, UpdateJob
+from cogs.stories.comeback_posting import UpdatePublisher
+from cogs.stories.comeback_views import UpdateButton, UpdateModal, UpdateReportModal, mine_buttons
 from cogs.stories.content import load_crisis
 from cogs.stories.moderation import Moderation
 from cogs.stories.personal_data import StoriesPersonalData
@@ -31,9 +36,10 @@ from cogs.stories.render import (
     nudge_text,
     unconfirmed_text,
 )
-from cogs.stories.repository import POST_JOB, StorySettings
+from cogs.stories.repository import POST_JOB, Story, StorySettings
 from cogs.stories.service import StoryService
 from cogs.stories.sharing import Draft, Submitted
+from cogs.stories.update_rows import FOLLOWER_DM_JOB, UPDATE_JOB
 from cogs.stories.views import (
     COG_NAME,
     RejectModal,
@@ -89,6 +95,13 @@ def _channel_usable(guild: discord.Guild, channel_id: int, *, forum_ok: bool) ->
     return can_post(channel, POST_EMBEDS)
 
 
+def _mine_extras(stories: Sequence[Story], seams: Seams) -> list[discord.ui.Item[Any]]:
+    """Under /mystories: "Update N" for each posted story (the comeback), then other
+    features' buttons (encouragement's digest switches)."""
+    numbered = [(n, s.public_id) for n, s in enumerate(stories, start=1) if s.status == "posted"]
+    return [*mine_buttons(numbered), *seams.items(MY_STORIES_ITEMS)]
+
+
 class StoriesCog(commands.Cog, name=COG_NAME):
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
@@ -105,19 +118,25 @@ class StoriesCog(commands.Cog, name=COG_NAME):
         self.personal_data = StoriesPersonalData(self.service)
         # What other features may read about a story (encouragement), through the core.
         self.reader = StoriesReader(bot.store, bot.anonymizer, self.service)
+        # The comeback (a story's update): its own handlers (cogs/stories/comeback_cog.py).
+        self.comebacks = Comebacks(self.service, UpdatePublisher(ServiceDeps.of(bot)))
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(StoryButton)
-        self.bot.modals.add(ShareModal, RejectModal, ReportModal)
+        self.bot.add_dynamic_items(StoryButton, UpdateButton)
+        self.bot.modals.add(ShareModal, RejectModal, ReportModal, UpdateModal, UpdateReportModal)
         self.bot.scheduler.register(self.service.job)
+        self.bot.scheduler.register(UpdateJob(self.comebacks))
+        self.bot.scheduler.register(FollowerDmJob(self.comebacks))
         self.bot.privacy.register(self.personal_data)
         await self.bot.seams.provide(STORIES_READER, self.reader)
         await self.service.expire_unconfirmed_on_start()
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(StoryButton)
-        self.bot.modals.remove(ShareModal, RejectModal, ReportModal)
+        self.bot.remove_dynamic_items(StoryButton, UpdateButton)
+        self.bot.modals.remove(ShareModal, RejectModal, ReportModal, UpdateModal, UpdateReportModal)
         self.bot.scheduler.unregister(POST_JOB)
+        self.bot.scheduler.unregister(UPDATE_JOB)
+        self.bot.scheduler.unregister(FOLLOWER_DM_JOB)
         self.bot.privacy.unregister(self.personal_data.feature)
         self.bot.seams.withdraw(STORIES_READER)
 
@@ -265,7 +284,7 @@ class StoriesCog(commands.Cog, name=COG_NAME):
             left = await self.service.mine(guild.id, user_id)
             await interaction.response.edit_message(
                 content=f"{deleted_text(story)}\n\n{mine_text(left)}",
-                view=mine_view(left, self.bot.seams.items(MY_STORIES_ITEMS)),
+                view=mine_view(left, _mine_extras(left, self.bot.seams)),
             )
         else:
             await self._moderate(interaction, guild, action, public_id)
@@ -374,7 +393,7 @@ class StoriesCog(commands.Cog, name=COG_NAME):
     async def mystories(self, interaction: discord.Interaction[Bot]) -> None:
         guild = _guild(interaction)
         stories = await self.service.mine(guild.id, interaction.user.id)
-        view = mine_view(stories, self.bot.seams.items(MY_STORIES_ITEMS))
+        view = mine_view(stories, _mine_extras(stories, self.bot.seams))
         if view is None:
             await interaction.response.send_message(mine_text(stories), ephemeral=True)
         else:

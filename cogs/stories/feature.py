@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from bot.features import Feature, Permission
 from cogs.stories import messages
 from cogs.stories.repository import POST_JOB
+from cogs.stories.update_rows import FOLLOWER_DM_JOB, UPDATE_JOB
 
 if TYPE_CHECKING:
     from bot.app import Bot
@@ -49,5 +50,5 @@ FEATURE = Feature(
     row_names=messages.ROW_NAMES,
     keyed_pseudonyms=True,
     setup=setup_part,
-    jobs=(POST_JOB,),
+    jobs=(POST_JOB, UPDATE_JOB, FOLLOWER_DM_JOB),
 )

@@ -354,4 +354,82 @@ ROW_NAMES: dict[str, tuple[str, str]] = {
     "stories": ("story", "stories"),
     "story_reports": ("report you made", "reports you made"),
     "story_blocks": ("block on sharing", "blocks on sharing"),
+    "story_updates": ("update to a story", "updates to stories"),
+    "story_followers": ("story you followed", "stories you followed"),
+    "story_update_reports": ("report of an update", "reports of updates"),
 }
+
+# -- the comeback: a story's update (cogs/stories/comeback*.py) ----------------------------------
+COMEBACK_DESCRIPTION = "Share an update on your story in its thread, anonymously, as OP."
+CB_MODAL_TITLE = "An update on your story"
+CB_FIELD_TEXT = "What's new?"
+CB_FIELD_TEXT_HINT = "Up to 1,000 characters. Posted in your story's thread as OP, never your name."
+CB_FIELD_KIND = "What kind of update?"
+CB_FIELD_CARD = "Also a short card in the stories channel?"
+CB_CARD_YES = "Yes, a short card linking to the thread"
+CB_CARD_NO = "No, only in the thread"
+CB_OUTSIDE_THREAD = (
+    "/comeback works inside your story’s thread (or from /mystories → Update). Open the "
+    "thread under your story and try it there."
+)
+CB_NOT_AUTHOR = "Only the person who shared this story can add an update to it."
+CB_NOT_POSTED = "That story isn’t up right now, so it can’t take an update."
+CB_GONE = "That update isn’t there any more."
+CB_EMPTY = "Your update came through empty. Nothing was posted; try again whenever you like."
+CB_TOO_SHORT = (
+    "Your update needs a few words of your own (at least {letters} letters), so nothing was "
+    "posted. Try again whenever you like."
+)
+CB_ACK_POSTING = (
+    "🌱 Thank you for coming back to tell us. Your update will appear in your story’s thread "
+    "as “Update from OP”{when}."
+)
+CB_ACK_CARD = "A short card in the stories channel will point people to it."
+CB_ACK_REVIEW = (
+    "🌱 Thank you for coming back to tell us. This server’s moderators look at updates "
+    "first; it will appear in your story’s thread once approved."
+)
+CB_ACK_FOOTER = "-# You can edit or delete it any time from /mystories → Update."
+CB_NUDGE = (
+    "Before it goes up: your update seems to include {details}, which could help someone "
+    "recognise you. Edit it, or post it as it is if that’s fine with you."
+)
+CB_DISCARDED = "Your update was not posted, and nothing of it was kept."
+CB_DELETED = "Your update was deleted, from the thread and the stories channel."
+CB_THREAD_TITLE = "🌱 Update from OP · {kind}"
+CB_THREAD_FOOTER = "If you encouraged this story or said “me too”: this is for you too. Thank you."
+CB_CARD = "🌱 **{label} has an update:** {kind}. {link}"
+CB_FOLLOWER_DM = (
+    "🌱 {label} in **{server}**, a story you follow, has an update: {kind}. {link}\n"
+    "-# You get this because you pressed Follow. Press it again under the story to stop."
+)
+CB_UPDATES_TITLE = "**Updates on {label}** (only you see this)"
+CB_UPDATES_NONE = "No updates yet. Whenever there’s something to tell, big or small, it’s welcome."
+CB_UPDATES_LINE = "{n}. {kind} · {status}"
+CB_STATUS = {
+    "scheduled": "on its way",
+    "pending": "waiting for a moderator",
+    "posted": "posted",
+    "rejected": "not approved",
+    "removed": "removed by a moderator",
+    "failed": "could not be posted",
+}
+CB_NEW = "Share an update"
+CB_EDIT = "Edit {n}"
+CB_DELETE = "Delete {n}"
+CB_UPDATE_BUTTON = "Update {n}"
+FOLLOW = "Follow"
+FOLLOWING = (
+    "You’re following {label}: when its writer shares an update, I’ll DM you (only you). "
+    "Press Follow again to stop."
+)
+UNFOLLOWED = "You no longer follow {label}. Nothing of your follow was kept."
+FOLLOW_OWN = "That’s your own story: you’ll know about its updates first."
+CB_QUEUE_TITLE = "An update on {label} to approve · {anon}"
+CB_QUEUE_FOOTER = "Only an Anon tag is shown: nobody, moderators included, sees who wrote it."
+CB_QUEUE_APPROVED = "✅ Approved by {moderator}: the update goes to the story’s thread."
+CB_QUEUE_REJECTED = "Not approved by {moderator}. The update will not be posted."
+CB_REJECTED_REPLY = "Done. The author sees it as “not approved” in /mystories."
+CB_REPORT_TITLE = "A report about an update on {label} · {anon}"
+CB_REPORT_REMOVED = "🗑️ Update removed by {moderator}."
+CB_REMOVED_REPLY = "The update was removed from the thread and the stories channel."

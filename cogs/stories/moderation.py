@@ -121,10 +121,12 @@ class Moderation:
         story = await self.stories.story(public_id, guild_id)
         if story.status != "posted":
             raise UserFacingError(msg.ALREADY_DECIDED)
+        await self.stories.take_down_updates(story)
         await self.stories.publisher.delete_post(story)
         async with self.store.transaction() as conn:
             await self.repo.move(conn, story.id, "posted", status="removed")
             await self.repo.close_reports(conn, story.id, "removed")
+            await self.repo.remove_updates_of_in(conn, story.id)
             await self.stories.announce_gone(conn, story.id, story.public_id)
         await self.stories.dm_author(
             story,

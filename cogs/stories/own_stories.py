@@ -32,6 +32,7 @@ class OwnStories(StoryServiceBase):
     async def delete_own(self, public_id: str, guild_id: int, user_id: int) -> Story:
         """Delete the post (and its thread), the queue message, the job and the row."""
         story = await self._own_story(public_id, guild_id, user_id)
+        await self.take_down_updates(story)
         if story.status in ("posted", "removed") and story.message_id is not None:
             await self.publisher.delete_post(story)
         if story.queue_channel_id and story.queue_message_id:

@@ -1,7 +1,8 @@
 """What anonymous stories keep about a member, for /privacy export and delete.
 
 Rows are found through the member's keyed pseudonyms in each server (`stories:<guild>` for
-authors, `story-reports:<guild>` for reporters); no member id is stored to search by.
+authors, `story-reports:<guild>` for reporters, `story-follow:<guild>` for followers of a
+story's updates); no member id is stored to search by.
 Blocks are exported but kept on delete: a moderation decision must not be undone by asking
 for one's data to be deleted (see docs/design.md).
 """
@@ -68,22 +69,49 @@ class StoriesPersonalData:
         return {"stories": removed}
 
     async def export(self, conn: aiosqlite.Connection, subject: Subject) -> dict[str, list[Row]]:
-        out: dict[str, list[Row]] = {"stories": [], "story_blocks": [], "story_reports": []}
+        out: dict[str, list[Row]] = {
+            "stories": [],
+            "story_blocks": [],
+            "story_reports": [],
+            "story_updates": [],
+            "story_followers": [],
+            "story_update_reports": [],
+        }
         for guild_id in subject.guild_ids:
-            rows = await StoryRepository.export_rows_in(
-                conn,
-                guild_id,
-                subject.pseudonym(f"stories:{guild_id}", subject.user_id),
-                subject.pseudonym(f"story-reports:{guild_id}", subject.user_id),
+            author = subject.pseudonym(f"stories:{guild_id}", subject.user_id)
+            reporter = subject.pseudonym(f"story-reports:{guild_id}", subject.user_id)
+            follower = subject.pseudonym(f"story-follow:{guild_id}", subject.user_id)
+            rows = await StoryRepository.export_rows_in(conn, guild_id, author, reporter)
+            rows.update(
+                await StoryRepository.export_update_rows_in(
+                    conn, guild_id, author, follower, reporter
+                )
             )
             for table, found in rows.items():
                 out[table].extend(found)
         return out
 
     async def delete(self, conn: aiosqlite.Connection, subject: Subject) -> dict[str, int]:
-        totals = {"stories": 0, "story_reports": 0}
+        totals = {
+            "stories": 0,
+            "story_reports": 0,
+            "story_updates": 0,
+            "story_followers": 0,
+            "story_update_reports": 0,
+        }
         for guild_id in subject.guild_ids:
             author = subject.pseudonym(f"stories:{guild_id}", subject.user_id)
+            # Updates (their own stories' only), follows and reports of updates first: the
+            # stories' rows take the rest with them.
+            counts = await StoryRepository.delete_update_member_rows_in(
+                conn,
+                guild_id,
+                author,
+                subject.pseudonym(f"story-follow:{guild_id}", subject.user_id),
+                subject.pseudonym(f"story-reports:{guild_id}", subject.user_id),
+            )
+            for table, n in counts.items():
+                totals[table] += n
             # Stories `remove_public` could not take down (a server out of reach) go here:
             # their deletion is announced in this transaction like any other.
             left = await StoryRepository.ids_by_author_in(conn, guild_id, author)
@@ -101,4 +129,5 @@ class StoriesPersonalData:
         return totals
 
     async def delete_guild(self, conn: aiosqlite.Connection, guild_id: int) -> dict[str, int]:
-        return await StoryRepository.delete_guild_rows_in(conn, guild_id)
+        counts = await StoryRepository.delete_update_guild_rows_in(conn, guild_id)
+        return {**counts, **await StoryRepository.delete_guild_rows_in(conn, guild_id)}

@@ -113,6 +113,11 @@ class StoriesReader:
         stories = [_story(r) for r in rows]
         return [(story.public_id, posted_event(story)) for story in stories]
 
+    async def comebacks_between(self, guild_id: int, start: datetime, end: datetime) -> int:
+        """How many members shared an update on their story in [start, end) (the weekly
+        roundup's count; counts only)."""
+        return await self.service.repo.comeback_count(guild_id, start, end)
+
     def label(self, number: int) -> str:
         """How a story is named where it is shown ("Story #3")."""
         return logic.story_label(number)

@@ -20,11 +20,12 @@ from cogs.stories.records import Report as Report
 from cogs.stories.records import Story as Story
 from cogs.stories.records import StorySettings as StorySettings
 from cogs.stories.records import with_settings as with_settings
+from cogs.stories.update_rows import UpdateRows
 
 
-class StoryRepository(ModerationRows, PersonalDataRows):
+class StoryRepository(ModerationRows, PersonalDataRows, UpdateRows):
     """Settings and stories here; blocks and reports in moderation_rows.py, a member's data
-    for /privacy in personal_data_rows.py."""
+    for /privacy in personal_data_rows.py, a story's updates (the comeback) in update_rows.py."""
 
     def __init__(self, store: Store) -> None:
         self.store = store

@@ -20,6 +20,7 @@ import discord
 from bot.ui import PersistentButton, PersistentModal, custom_id, handler_of, label_of
 from cogs.stories import logic
 from cogs.stories import messages as msg
+from cogs.stories.comeback_views import follow_button
 from cogs.stories.repository import Story
 
 if TYPE_CHECKING:
@@ -89,9 +90,10 @@ def _view(*buttons: StoryButton) -> discord.ui.View:
 
 def story_post_view(story: Story, others: Sequence[discord.ui.Item[Any]] = ()) -> discord.ui.View:
     """The buttons under a public story post: other features' (`others`, e.g. encouragement's
-    Encourage and Me too) first, then Report."""
+    Encourage and Me too) first, then Follow (the comeback's updates by DM) and Report."""
     view = discord.ui.View(timeout=None)
-    for item in (*others, StoryButton("report", story.public_id, label=msg.REPORT)):
+    report = StoryButton("report", story.public_id, label=msg.REPORT)
+    for item in (*others, follow_button(story.public_id), report):
         view.add_item(item)
     return view
 
