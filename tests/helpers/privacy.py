@@ -38,7 +38,7 @@ async def rows_mentioning(store: Store, user_id: int, extra: Iterable[str] = ())
 
 
 # Scopes of the keyed pseudonyms features store instead of a member id ({g}: the server id).
-PSEUDONYM_SCOPES = ("stories:{g}", "story-reports:{g}", "encouragement:{g}")
+PSEUDONYM_SCOPES = ("stories:{g}", "story-reports:{g}", "story-follow:{g}", "encouragement:{g}")
 
 
 def pseudonyms(bot: Any, user_id: int, guild_ids: Iterable[int]) -> list[str]:

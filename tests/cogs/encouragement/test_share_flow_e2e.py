@@ -27,7 +27,7 @@ async def test_a_shared_story_gets_its_thread_and_buttons(world: Any, tmp_path: 
         assert thread.name == "Story #1 · Final round"
         assert thread.auto_archive_duration == 10080
         labels = [c["label"] for row in post["components"] for c in row["components"]]
-        assert labels == ["Encourage", "Me too", stories_msg.REPORT]
+        assert labels == ["Encourage", "Me too", stories_msg.FOLLOW, stories_msg.REPORT]
         assert story_public_id(post)
 
 

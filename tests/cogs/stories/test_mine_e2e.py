@@ -27,7 +27,8 @@ async def test_mystories_lists_only_my_stories(world: Any, tmp_path: Path) -> No
         assert mine.ephemeral
         assert "Story #1 · Final round" in mine.content and "Story #2" not in mine.content
         labels = [c["label"] for row in mine.components for c in row["components"]]
-        assert labels == ["Delete 1", "Encouragement DMs"]  # the last from encouragement
+        # "Update 1": the comeback (a posted story's updates); the last from encouragement.
+        assert labels == ["Delete 1", "Update 1", "Encouragement DMs"]
         empty = await w.fake.invoke(w.mod, w.channel, "mystories")
         assert empty.content == msg.MINE_EMPTY and not empty.components
 
