@@ -15,6 +15,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import aiosqlite
 
@@ -137,6 +138,8 @@ class Comebacks:
         existing = None
         if update_id is not None:
             existing = await self.own_update(update_id, guild_id, user_id)
+            if existing.status == "removed":  # a moderator's decision stays
+                raise UserFacingError(msg.CB_REMOVED_NO_EDIT)
             story = await self.repo.story_by_id(existing.story_id)
             if story is None or story.status != "posted":
                 raise UserFacingError(msg.CB_NOT_POSTED)
@@ -148,10 +151,13 @@ class Comebacks:
         nudges = () if confirmed else cb.nudges(body)
         crisis = logic.crisis_match(body, self.stories.crisis_phrases(settings))
         review = self.stories.needs_review(settings, crisis=crisis)
+        key = _digest(author, submission_key) if submission_key else None
+        if key is not None and await self.repo.update_by_key(guild_id, key):
+            raise UserFacingError(msg.ALREADY_RECEIVED)  # the same form, delivered again
         if existing is not None and existing.status != "draft":
             await self.stories.take_down_update(existing)  # the edit is posted anew
         now = self.clock.now()
-        values = {
+        values: dict[str, Any] = {
             "body": body,
             "kind": cb.kind_of(form.kind),
             "card": int(form.card),
@@ -165,7 +171,8 @@ class Comebacks:
             "queue_channel_id": None,
             "queue_message_id": None,
         }
-        key = _digest(author, submission_key) if submission_key else None
+        if key is not None:
+            values["submission_key"] = key
         due = now + logic.posting_delay(self.stories.rng, settings.max_delay_seconds)
         async with self.store.transaction() as conn:
             await self.repo.delete_stale_update_drafts_in(conn, now - DRAFT_LIFETIME)
@@ -185,7 +192,6 @@ class Comebacks:
                     guild_id=guild_id,
                     author=author,
                     created_at=now,
-                    submission_key=key,
                     **values,
                 )
             if not nudges:

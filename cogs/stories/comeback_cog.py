@@ -97,11 +97,14 @@ class ComebackCog(commands.Cog, name=COG_NAME):
     ) -> None:
         guild = _guild(interaction)
         form = UpdateForm(modal.text.value, modal.chosen_kind, modal.wants_card)
-        which = {"story_id": modal.public_id} if modal.mode == NEW else {}
-        if modal.mode == EDIT:
-            which = {"update_id": modal.public_id}
+        new = modal.mode == NEW
         result = await self.service.submit(
-            guild.id, interaction.user.id, form, submission_key=modal.custom_id, **which
+            guild.id,
+            interaction.user.id,
+            form,
+            story_id=modal.public_id if new else None,
+            update_id=None if new else modal.public_id,
+            submission_key=modal.custom_id,
         )
         await self._answer(interaction, result)
 
@@ -152,6 +155,8 @@ class ComebackCog(commands.Cog, name=COG_NAME):
             )
         elif action == "edit":
             update = await self.service.own_update(public_id, guild.id, user_id)
+            if update.status == "removed":  # the form would be refused: say so now
+                raise UserFacingError(msg.CB_REMOVED_NO_EDIT)
             await interaction.response.send_modal(UpdateModal(EDIT, update.public_id, update))
         elif action == "post":
             result = await self.service.post_anyway(public_id, guild.id, user_id)

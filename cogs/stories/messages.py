@@ -375,6 +375,10 @@ CB_OUTSIDE_THREAD = (
 CB_NOT_AUTHOR = "Only the person who shared this story can add an update to it."
 CB_NOT_POSTED = "That story isn’t up right now, so it can’t take an update."
 CB_GONE = "That update isn’t there any more."
+CB_REMOVED_NO_EDIT = (
+    "A moderator removed this update, so it can’t be edited. You can delete it, or share a new "
+    "one whenever you like."
+)
 CB_EMPTY = "Your update came through empty. Nothing was posted; try again whenever you like."
 CB_TOO_SHORT = (
     "Your update needs a few words of your own (at least {letters} letters), so nothing was "

@@ -158,6 +158,13 @@ class UpdateRows:
         )
         return [_update(r) for r in rows]
 
+    async def update_by_key(self, guild_id: int, key: str) -> bool:
+        row = await self.store.fetchone(
+            "SELECT 1 FROM story_updates WHERE guild_id = ? AND submission_key = ?",
+            (guild_id, key),
+        )
+        return row is not None
+
     @staticmethod
     async def update_by_key_in(conn: aiosqlite.Connection, guild_id: int, key: str) -> bool:
         cursor = await conn.execute(

@@ -292,6 +292,14 @@ async def test_a_moderator_removes_a_reported_update(world: Any, tmp_path: Path)
         assert updates_in(thread) == [] and cards_in(w.stories) == []
         row = await app.store.fetchone("SELECT status FROM story_updates")
         assert row is not None and row["status"] == "removed"
+        # The author cannot bring it back by editing it.
+        mine = await w.fake.invoke(w.alice, w.channel, "mystories")
+        panel = await w.fake.click(w.alice, mine.message, label="Update 1")
+        assert "removed by a moderator" in panel.content
+        refused = await w.fake.click(w.alice, panel.message, label="Edit 1")
+        assert refused.modal is None and refused.content == msg.CB_REMOVED_NO_EDIT
+        await app.advance(seconds=120)
+        assert updates_in(thread) == []
 
 
 async def test_a_follower_gets_one_dm_per_update(world: Any, tmp_path: Path) -> None:
