@@ -135,6 +135,8 @@ class Comebacks:
             raise UserFacingError(msg.CB_EMPTY)
         if problem == cb.TOO_SHORT:
             raise UserFacingError(msg.CB_TOO_SHORT.format(letters=cb.UPDATE_MIN_LETTERS))
+        if problem == cb.TOO_LONG:
+            raise UserFacingError(msg.CB_TOO_LONG.format(limit=cb.UPDATE_MAX_CHARS))
         existing = None
         if update_id is not None:
             existing = await self.own_update(update_id, guild_id, user_id)

@@ -30,6 +30,7 @@ CARD_CHOICES = ("yes", "no")
 
 EMPTY = "empty"
 TOO_SHORT = "words"
+TOO_LONG = "length"  # only a form Discord never checked (the form itself stops at the limit)
 
 
 def kind_of(raw: str | None) -> str:
@@ -38,11 +39,13 @@ def kind_of(raw: str | None) -> str:
 
 
 def refusal(body: str) -> str | None:
-    """Why an update cannot be taken as typed (EMPTY, TOO_SHORT), or None."""
+    """Why an update cannot be taken as typed (EMPTY, TOO_SHORT, TOO_LONG), or None."""
     if not has_visible_content(body):
         return EMPTY
     if own_letters(body) < UPDATE_MIN_LETTERS:
         return TOO_SHORT
+    if len(body) > UPDATE_MAX_CHARS:
+        return TOO_LONG
     return None
 
 

@@ -384,6 +384,9 @@ CB_TOO_SHORT = (
     "Your update needs a few words of your own (at least {letters} letters), so nothing was "
     "posted. Try again whenever you like."
 )
+CB_TOO_LONG = (
+    "An update holds up to {limit:,} characters, so nothing was posted. Could you shorten it?"
+)
 CB_ACK_POSTING = (
     "🌱 Thank you for coming back to tell us. Your update will appear in your story’s thread "
     "as “Update from OP”{when}."

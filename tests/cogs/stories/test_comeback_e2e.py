@@ -14,6 +14,7 @@ from typing import Any
 from cogs.stories import messages as msg
 from tests.harness import RunningBot, running_bot
 from tests.helpers.encouragement import shared_story
+from tests.helpers.privacy import export_of
 from tests.helpers.stories import StoryWorld, configure, share, story_world
 
 UPDATE = "Three weeks later I got an offer from a team that really wanted me. Thank you all."
@@ -353,8 +354,12 @@ async def test_privacy_delete_takes_updates_and_follows_away(world: Any, tmp_pat
         post, thread = await shared_story(app, w, w.alice)
         await w.fake.click(w.bob, post, label=msg.FOLLOW)
         await posted_update(app, w, thread)
-        exported = await w.fake.invoke(w.bob, w.channel, "privacy export")
-        assert exported.ephemeral
+        exported = export_of(await w.fake.invoke(w.bob, w.channel, "privacy export"))
+        (follow,) = exported["data"]["stories"]["story_followers"]
+        assert follow["story_number"] == 1 and "sealed" not in follow
+        mine = export_of(await w.fake.invoke(w.alice, w.channel, "privacy export"))
+        (update,) = mine["data"]["stories"]["story_updates"]
+        assert update["body"] == UPDATE and update["kind"] == "offer" and update["card"] is True
 
         prompt = await w.fake.invoke(w.bob, w.channel, "privacy delete")
         await w.fake.click(w.bob, prompt.message, label="Delete everything")
@@ -364,3 +369,32 @@ async def test_privacy_delete_takes_updates_and_follows_away(world: Any, tmp_pat
         await w.fake.click(w.alice, prompt.message, label="Delete everything")
         assert await app.store.fetchone("SELECT 1 FROM story_updates") is None
         assert cards_in(w.stories) == []
+
+
+async def test_deleting_the_story_takes_its_updates_and_card(world: Any, tmp_path: Path) -> None:
+    w = story_world(world)
+    async with running_bot(w.fake, data_dir=tmp_path) as app:
+        await configure(w)
+        post, thread = await shared_story(app, w, w.alice)
+        await w.fake.click(w.bob, post, label=msg.FOLLOW)
+        await posted_update(app, w, thread)
+        assert len(cards_in(w.stories)) == 1
+        mine = await w.fake.invoke(w.alice, w.channel, "mystories")
+        await w.fake.click(w.alice, mine.message, label="Delete 1")
+        await app.advance(minutes=5)
+        assert cards_in(w.stories) == []
+        for table in ("story_updates", "story_followers"):
+            assert await app.store.fetchone(f"SELECT 1 FROM {table}") is None, table
+
+
+async def test_an_update_weeks_later_reopens_the_archived_thread(
+    world: Any, tmp_path: Path
+) -> None:
+    w = story_world(world)
+    async with running_bot(w.fake, data_dir=tmp_path) as app:
+        await configure(w)
+        _, thread = await shared_story(app, w, w.alice)
+        await app.advance(days=30)
+        w.fake.archive_thread(thread)
+        await posted_update(app, w, thread)
+        assert len(updates_in(thread)) == 1 and not thread.archived
