@@ -25,7 +25,7 @@ from cogs.stories.comeback_views import (
     nudge_view,
     updates_view,
 )
-from cogs.stories.render import decided, label
+from cogs.stories.render import decided, label, when_text
 from cogs.stories.service import StoryService
 from cogs.stories.update_rows import Update
 
@@ -46,7 +46,7 @@ def ack_text(result: UpdateSubmitted) -> str:
     if result.review:
         lines = [msg.CB_ACK_REVIEW]
     else:
-        lines = [msg.CB_ACK_POSTING.format(when="")]
+        lines = [msg.CB_ACK_POSTING.format(when=when_text(result.settings.max_delay_seconds))]
         if result.card:
             lines.append(msg.CB_ACK_CARD)
     lines.append(msg.CB_ACK_FOOTER)

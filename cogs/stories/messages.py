@@ -389,7 +389,7 @@ CB_TOO_LONG = (
 )
 CB_ACK_POSTING = (
     "🌱 Thank you for coming back to tell us. Your update will appear in your story’s thread "
-    "as “Update from OP”{when}."
+    "{when} as “Update from OP”. Nobody, moderators included, can see it was you."
 )
 CB_ACK_CARD = "A short card in the stories channel will point people to it."
 CB_ACK_REVIEW = (
