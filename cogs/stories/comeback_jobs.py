@@ -88,7 +88,8 @@ async def deliver(c: Comebacks, run: DueRun) -> tuple[Outcome, str | None]:
             update.id,
             "scheduled",
             status="posted",
-            posted_at=now,
+            # When it was first shared (an edit is posted anew): the roundup's week.
+            posted_at=update.posted_at or now,
             thread_id=thread_of(story),
             message_id=message_id,
             card_channel_id=card[0] if card else None,
