@@ -31,7 +31,7 @@ class DebriefPrivacy:
         owner = subject.pseudonym(OWNER_SCOPE, subject.user_id)
         cursor = await conn.execute(
             "SELECT entry_id, sealed, feedback_asked_at, created_at, updated_at "
-            "FROM debrief_entries WHERE owner = ? ORDER BY created_at",
+            "FROM debrief_entries WHERE owner = ? ORDER BY seq",
             (owner,),
         )
         entries: list[Row] = []

@@ -68,8 +68,7 @@ def _reminder(row: aiosqlite.Row | sqlite3.Row) -> Reminder:
 
 
 _ENTRY_COLUMNS = "entry_id, sealed, feedback_asked_at, created_at"
-# Newest first; rowid-free tie-break so two debriefs of one second keep one order.
-_NEWEST_FIRST = "ORDER BY created_at DESC, entry_id DESC"
+_NEWEST_FIRST = "ORDER BY seq DESC"
 _TOUCH_MEMBER = (
     "INSERT INTO debrief_members (owner, updated_at) VALUES (?, ?) "
     "ON CONFLICT (owner) DO UPDATE SET updated_at = excluded.updated_at"
@@ -86,9 +85,9 @@ class DebriefRepository:
         self, conn: aiosqlite.Connection, entry_id: str, owner: str, sealed: str, now: datetime
     ) -> None:
         await conn.execute(
-            "INSERT INTO debrief_entries (entry_id, owner, sealed, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (entry_id, owner, sealed, to_epoch(now), to_epoch(now)),
+            "INSERT INTO debrief_entries (entry_id, owner, seq, sealed, created_at, updated_at) "
+            "SELECT ?, ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ? FROM debrief_entries WHERE owner = ?",
+            (entry_id, owner, sealed, to_epoch(now), to_epoch(now), owner),
         )
 
     async def replace_sealed(

@@ -6,13 +6,15 @@
 CREATE TABLE debrief_entries (
     entry_id TEXT PRIMARY KEY,
     owner TEXT NOT NULL,
+    -- the member's debriefs in the order written (1, 2, ...): "newest first" needs no clock
+    seq INTEGER NOT NULL,
     sealed TEXT NOT NULL,
     -- when the member first drafted a feedback request from it (counted once per debrief)
     feedback_asked_at INTEGER,
     created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL
 ) STRICT;
-CREATE INDEX debrief_entries_by_owner ON debrief_entries (owner, created_at);
+CREATE UNIQUE INDEX debrief_entries_by_owner ON debrief_entries (owner, seq);
 
 -- One reminder per debrief; its id is the engine job's key (kind 'debrief.reminder'). The DM
 -- needs the member: `sealed_member` is their id sealed with the bot's key for this reminder.
