@@ -36,8 +36,17 @@ REMINDER_GRACE = timedelta(hours=12)
 ReminderButtons = Callable[[str], discord.ui.View]
 
 
+_ATTEMPT = "attempt-"
+
+
 def reminder_rule(due: datetime, attempt: int) -> dict[str, Any]:
     return {"due": to_epoch(due), "attempt": attempt}
+
+
+def attempt_of(occurrence: str) -> int | None:
+    """ "attempt-2" -> 2: each attempt of a reminder is an occurrence of its own."""
+    number = occurrence.removeprefix(_ATTEMPT)
+    return int(number) if occurrence.startswith(_ATTEMPT) and number.isdigit() else None
 
 
 class ReminderJob:
@@ -59,13 +68,17 @@ class ReminderJob:
 
     def next_occurrence(self, rule: Mapping[str, Any], after: datetime) -> Occurrence | None:
         due = from_epoch(int(rule["due"]))
-        return Occurrence(due, f"attempt-{int(rule['attempt'])}") if due > after else None
+        return Occurrence(due, f"{_ATTEMPT}{int(rule['attempt'])}") if due > after else None
 
     def grace(self, rule: Mapping[str, Any]) -> timedelta:
         return REMINDER_GRACE
 
     async def run(self, run: DueRun) -> RunOutcome:
-        attempt = int(run.rule["attempt"])
+        # From the occurrence, not the rule: a run re-sent after a crash has no rule any more
+        # (a one-shot schedule is gone once claimed).
+        attempt = attempt_of(run.occurrence)
+        if attempt is None:
+            return "failed", "bad_occurrence"
         reminder = await self.repo.reminder(run.key)
         if reminder is None or reminder.status != "waiting" or reminder.attempt != attempt:
             return "skipped", "answered_or_gone"
