@@ -195,7 +195,7 @@ def feedback_draft(debrief: Debrief, tone: str, interviewer: str, day_label: str
 
 # -- patterns ------------------------------------------------------------------------------------
 
-_WORD = re.compile(r"[^\W\d_][\w'-]{3,}")
+_WORD = re.compile(r"(?<![\w'-])[^\W\d_][\w'-]{3,29}(?![\w'-])")
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,12 +15,18 @@ from cogs.debrief.logic import Entry, Patterns
 from cogs.debrief.repository import MemberCounts, Reminder
 
 LIST_PAGE = 10
+# A list line shows this much of a title, so ten lines stay within a message's 2,000 characters.
+LIST_TITLE = 80
 # An embed field holds at most 1,024 characters; an answer is at most 1,000.
 _FIELD = 1024
 
 
 def day_label(debrief: logic.Debrief) -> str:
     return f"{date.fromisoformat(debrief.day):%-d %b %Y}" if debrief.day else ""
+
+
+def shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def list_page(journal: Sequence[Entry], page: int) -> tuple[str, int, int]:
@@ -35,7 +41,7 @@ def list_page(journal: Sequence[Entry], page: int) -> tuple[str, int, int]:
             m.LIST_LINE.format(
                 number=first + offset + 1,
                 day=day_label(d),
-                title=d.title(),
+                title=shorten(d.title(), LIST_TITLE),
                 stage=d.stage_label,
                 thoughts=m.LIST_THOUGHTS if d.has_answers else "",
             )

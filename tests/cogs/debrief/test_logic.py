@@ -89,3 +89,21 @@ def test_a_sealed_debrief_opens_only_for_its_member_and_its_row() -> None:
     member = seal.seal_member("r1", 123456789)
     assert "123456789" not in member and seal.open_member("r1", member) == 123456789
     assert seal.open_member("r2", member) is None
+
+
+def test_a_full_page_of_long_titles_fits_in_one_message() -> None:
+    from datetime import UTC, datetime
+
+    from cogs.debrief.logic import Entry
+    from cogs.debrief.render import list_page
+
+    long = Debrief(role="r" * 100, company="c" * 100, stage="take_home", day="2026-02-27")
+    entries = [Entry(f"id{n:010d}", long, datetime(2026, 3, 2, tzinfo=UTC)) for n in range(25)]
+    text, page, pages = list_page(entries, 1)
+    assert (page, pages) == (1, 3)
+    assert len(text) <= 2000
+
+
+def test_an_overlong_word_is_not_a_pattern() -> None:
+    found = logic.patterns([Debrief(threw="x" * 200), Debrief(threw="x" * 200)])
+    assert found.words == []
