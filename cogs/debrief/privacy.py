@@ -31,17 +31,19 @@ class DebriefPrivacy:
         owner = subject.pseudonym(OWNER_SCOPE, subject.user_id)
         cursor = await conn.execute(
             "SELECT entry_id, sealed, feedback_asked_at, created_at, updated_at "
-            "FROM debrief_entries WHERE owner = ? ORDER BY seq",
+            "FROM debrief_entries WHERE owner = ? ORDER BY seq DESC",
             (owner,),
         )
         entries: list[Row] = []
-        for row in await cursor.fetchall():
+        # Each debrief by its number in /debrief list (1: the newest), not an internal id.
+        numbers: dict[str, int] = {}
+        for number, row in enumerate(await cursor.fetchall(), start=1):
+            numbers[row["entry_id"]] = number
             text = self.seal.open(subject.user_id, row["entry_id"], row["sealed"])
-            debrief = Debrief.from_json(text) if text is not None else None
             entries.append(
                 {
-                    "entry_id": row["entry_id"],
-                    "debrief": _fields(debrief),
+                    "number": number,
+                    "debrief": _fields(Debrief.from_json(text) if text is not None else None),
                     "feedback_asked_at": row["feedback_asked_at"],
                     "created_at": row["created_at"],
                     "updated_at": row["updated_at"],
@@ -52,13 +54,33 @@ class DebriefPrivacy:
             "updated_at FROM debrief_reminders WHERE owner = ? ORDER BY created_at",
             (owner,),
         )
-        reminders = [dict(r) for r in await cursor.fetchall()]
+        reminders: list[Row] = [
+            {
+                "debrief_number": numbers.get(r["entry_id"]),
+                "remind_after_days": r["days"],
+                "local_time": r["local_time"],
+                "timezone": r["timezone"],
+                "attempt": r["attempt"],
+                "status": r["status"],
+                "due_at": r["due_at"],
+                "created_at": r["created_at"],
+                "updated_at": r["updated_at"],
+            }
+            for r in await cursor.fetchall()
+        ]
         cursor = await conn.execute(
             "SELECT feedback_asked, answers_received, in_streak, notice_pending, updated_at "
             "FROM debrief_members WHERE owner = ?",
             (owner,),
         )
-        members = [{**dict(r), "in_streak": bool(r["in_streak"])} for r in await cursor.fetchall()]
+        members: list[Row] = [
+            {
+                **dict(r),
+                "in_streak": bool(r["in_streak"]),
+                "notice_pending": bool(r["notice_pending"]),
+            }
+            for r in await cursor.fetchall()
+        ]
         for rows in (entries, reminders, members):
             for out in rows:
                 for key, value in list(out.items()):

@@ -82,9 +82,14 @@ async def test_export_gives_the_member_their_debriefs_in_clear_and_delete_remove
         assert entry["debrief"]["went_well"] == THOUGHTS["went_well"]
         assert "sealed" not in entry
         (reminder,) = tables["debrief_reminders"]
-        assert reminder["status"] == "waiting" and reminder["days"] == 3
+        assert reminder["status"] == "waiting" and reminder["remind_after_days"] == 3
+        assert reminder["debrief_number"] == entry["number"] == 1
         assert "sealed_member" not in reminder
         assert tables["debrief_members"][0]["feedback_asked"] == 1
+        assert tables["debrief_members"][0]["in_streak"] is True
+        # Read as every export is: ids as digits (none here), instants in ISO 8601.
+        assert not any(key.endswith("_id") for row in tables.values() for r in row for key in r)
+        assert entry["created_at"].startswith("2026-03-02T08:00")
 
         prompt = await world.fake.invoke(world.alice, world.channel, "privacy delete")
         done = await world.fake.click(world.alice, prompt.message, label=privacy_msg.CONFIRM)
