@@ -12,7 +12,7 @@ from cogs.debrief import messages as m
 
 # A Monday morning, UTC.
 START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
-THOUGHTS = {
+THOUGHTS: dict[str, Any] = {
     "kinds": ["salary", "culture"],
     "threw": "The salary expectations question about Zephyrine stock options",
     "came_across": "Nervous at first, then warmer once we talked about mentoring",
@@ -57,7 +57,7 @@ def every_value(db_path: Path) -> list[tuple[str, str, Any]]:
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
             )
         ]
-        found = []
+        found: list[tuple[str, str, Any]] = []
         for table in tables:
             cursor = conn.execute(f'SELECT * FROM "{table}"')
             columns = [d[0] for d in cursor.description]
