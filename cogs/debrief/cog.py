@@ -12,7 +12,7 @@ from discord.ext import commands
 
 from bot.crisis import load_crisis
 from bot.deps import ServiceDeps
-from bot.seams import STREAK_SHOW_LINES
+from bot.seams import MEMBER_TIMEZONE_CHANGED, STREAK_SHOW_LINES, listener_name
 from cogs.debrief import logic, render
 from cogs.debrief import messages as m
 from cogs.debrief.jobs import REMINDER_JOB, ReminderJob
@@ -220,6 +220,11 @@ class DebriefCog(commands.Cog, name="Debrief"):
                 )
             except discord.HTTPException as exc:
                 log.info("Could not deliver the reminder notice (HTTP %s)", exc.status)
+
+    @commands.Cog.listener(listener_name(MEMBER_TIMEZONE_CHANGED))
+    async def on_member_timezone_changed(self, user_id: int) -> None:
+        """Waiting reminders follow the member to their new zone (still 09:00 their time)."""
+        await self.service.follow_zone(user_id)
 
     # -- shared ---------------------------------------------------------------------------------
 

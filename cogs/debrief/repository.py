@@ -254,6 +254,21 @@ class DebriefRepository:
             )
         return _reminder(row)
 
+    async def waiting_reminders_in(self, conn: aiosqlite.Connection, owner: str) -> list[Reminder]:
+        cursor = await conn.execute(
+            "SELECT * FROM debrief_reminders WHERE owner = ? AND status = 'waiting'", (owner,)
+        )
+        return [_reminder(r) for r in await cursor.fetchall()]
+
+    async def move_reminder(
+        self, conn: aiosqlite.Connection, reminder_id: str, zone: str, due: datetime, now: datetime
+    ) -> None:
+        await conn.execute(
+            "UPDATE debrief_reminders SET timezone = ?, due_at = ?, updated_at = ? "
+            "WHERE reminder_id = ? AND status = 'waiting'",
+            (zone, to_epoch(due), to_epoch(now), reminder_id),
+        )
+
     async def delete_reminder(self, conn: aiosqlite.Connection, reminder_id: str) -> None:
         await conn.execute("DELETE FROM debrief_reminders WHERE reminder_id = ?", (reminder_id,))
 

@@ -15,7 +15,7 @@ from bot.crisis import CrisisContent, crisis_match
 from bot.deps import ServiceDeps, WithDeps
 from bot.errors import UserFacingError
 from bot.member_settings import member_timezone
-from bot.timekeeping import InvalidInput, format_time, local_today, parse_time
+from bot.timekeeping import InvalidInput, format_time, local_today, parse_time, resolve_local
 from cogs.debrief import logic
 from cogs.debrief import messages as m
 from cogs.debrief.jobs import REMINDER_JOB, reminder_rule
@@ -253,6 +253,23 @@ class DebriefService(WithDeps):
         if answer == "stop":
             return m.ANSWER_STOPPED
         return m.ANSWER_NO_ANSWER if again else m.ANSWER_NO_ANSWER_LAST
+
+    async def follow_zone(self, user_id: int) -> int:
+        """The member changed their /timezone: a waiting reminder keeps its local day and time,
+        now in the new zone (unless that moment has passed). How many moved."""
+        zone, _ = await self._zone(user_id)
+        owner, now, moved = self.seal.owner(user_id), self.clock.now(), 0
+        async with self.store.transaction() as conn:
+            for r in await self.repo.waiting_reminders_in(conn, owner):
+                day = local_today(r.due_at, r.timezone)
+                due = resolve_local(day, parse_time(r.local_time), zone)
+                if r.timezone == zone or due <= now:
+                    continue
+                await self.repo.move_reminder(conn, r.reminder_id, zone, due, now)
+                rule = reminder_rule(due, r.attempt)
+                await self.scheduler.put_job(conn, REMINDER_JOB, r.reminder_id, rule)
+                moved += 1
+        return moved
 
     # -- counts ---------------------------------------------------------------------------------
 

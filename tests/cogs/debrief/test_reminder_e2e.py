@@ -159,3 +159,17 @@ async def test_bad_reminder_time_is_refused_kindly(world: Any, tmp_path: Path) -
         assert answer.ephemeral and "Nothing changed" in answer.content
         await app.advance(days=15)
         assert reminders(world) == []
+
+
+async def test_a_waiting_reminder_follows_the_member_to_a_new_time_zone(
+    world: Any, tmp_path: Path
+) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        saved = await write_debrief(world.fake, world.alice, world.channel)
+        await remind(world, saved, {"days": ["3"]})  # Thursday 09:00 UTC
+        await world.fake.invoke(world.alice, world.channel, "timezone set", timezone="Asia/Tokyo")
+        # Thursday 09:00 in Tokyo is 00:00 UTC.
+        await app.advance_to(datetime(2026, 3, 5, 0, 1, tzinfo=UTC))
+        assert len(reminders(world)) == 1
+        await app.advance_to(datetime(2026, 3, 5, 12, 0, tzinfo=UTC))
+        assert len(reminders(world)) == 1
