@@ -213,6 +213,8 @@ class DebriefCog(commands.Cog, name="Debrief"):
         self, interaction: discord.Interaction[Bot], command: object
     ) -> None:
         """Tell a member, once, that a reminder DM could not reach them (DMs closed)."""
+        if interaction.response.type is discord.InteractionResponseType.modal:
+            return  # a form has no message to follow up on: the next command tells them
         if await self.service.take_notice(interaction.user.id):
             try:
                 await interaction.followup.send(

@@ -169,7 +169,13 @@ class DebriefRepository:
         )
 
     async def take_notice(self, owner: str) -> bool:
-        """Whether a closed-DM notice waits for the member; taken once."""
+        """Whether a closed-DM notice waits for the member; taken once. Asked after every
+        command, so a read first: the write happens only when a notice waits."""
+        row = await self.store.fetchone(
+            "SELECT notice_pending FROM debrief_members WHERE owner = ?", (owner,)
+        )
+        if row is None or not row["notice_pending"]:
+            return False
         changed = await self.store.execute(
             "UPDATE debrief_members SET notice_pending = 0 WHERE owner = ? AND notice_pending = 1",
             (owner,),

@@ -125,6 +125,9 @@ async def test_with_dms_closed_the_member_is_told_at_their_next_command(
         with world.fake.expect_rejections():
             await app.advance(days=3, hours=2)
         assert reminders(world) == []
+        # A command that answers with a form has no message to follow: the notice waits.
+        form = await world.fake.invoke(world.alice, world.channel, "debrief new")
+        assert form.modal is not None and form.followups == []
         told = await world.fake.invoke(world.alice, world.channel, "debrief list")
         assert [f["content"] for f in told.followups] == [m.DMS_CLOSED_NOTICE]
         assert told.followups[0]["flags"] & 64
