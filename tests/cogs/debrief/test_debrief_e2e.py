@@ -192,3 +192,21 @@ async def test_crisis_words_in_a_debrief_bring_the_resources_privately(
         assert world.channel.messages == []
         calm = await write_debrief(world.fake, world.alice, world.channel, thoughts=THOUGHTS)
         assert calm.followups == []
+
+
+async def test_show_and_list_page_through_the_journal_newest_first(
+    world: Any, tmp_path: Path
+) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START):
+        for n in range(12):
+            await write_debrief(world.fake, world.alice, world.channel, company=f"Company {n:02d}")
+        shown = await world.fake.invoke(world.alice, world.channel, "debrief show")
+        assert "Company 11" in shown.embeds[0]["title"]  # the newest
+        after = await world.fake.click(world.alice, shown.message, label="Next ›")
+        assert "Company 10" in after.embeds[0]["title"]
+        assert after.embeds[0]["footer"]["text"] == "Debrief 2 of 12"
+        listed = await world.fake.invoke(world.alice, world.channel, "debrief list")
+        assert "page 1 of 2" in listed.content and "Company 02" in listed.content
+        assert "Company 01" not in listed.content
+        second = await world.fake.click(world.alice, listed.message, label="Next ›")
+        assert "page 2 of 2" in second.content and "Company 00" in second.content
