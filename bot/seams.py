@@ -33,6 +33,7 @@ __all__ = [
     "STORY_DELETED",
     "STORY_POSTED",
     "STORY_POST_ITEMS",
+    "STREAK_SHOW_LINES",
     "ItemFactory",
     "Seams",
     "listener_name",
@@ -56,6 +57,10 @@ STORY_POST_ITEMS = "stories.post_buttons"
 MY_STORIES_ITEMS = "stories.mine_buttons"
 #: What the stories feature lets others read about a story (see cogs/stories/reader.py).
 STORIES_READER = "stories"
+#: Lines another feature adds to a member's own /streak show (debrief: feedback asked, answers
+#: received, when the member opted in). A reader with ``async def private_lines(user_id: int)
+#: -> list[str]``; streaks asks it only for the member's private view, never for share:True.
+STREAK_SHOW_LINES = "streaks.show_lines"
 
 
 def listener_name(event: str) -> str:

@@ -44,8 +44,19 @@ def describe(features: list[registry.Feature]) -> str:
     return DESCRIPTION.format(features=listed)
 
 
-def privacy(features: list[registry.Feature]) -> str:
-    return "\n".join([*(f.privacy_line for f in features if f.privacy_line), PRIVACY_NEVER])
+# An embed field's value holds at most 1,024 characters: the privacy lines of every feature
+# are spread over as many fields as they need, whole lines each.
+FIELD_LIMIT = 1024
+
+
+def privacy(features: list[registry.Feature]) -> list[str]:
+    chunks: list[str] = []
+    for line in [*(f.privacy_line for f in features if f.privacy_line), PRIVACY_NEVER]:
+        if chunks and len(chunks[-1]) + 1 + len(line) <= FIELD_LIMIT:
+            chunks[-1] += "\n" + line
+        else:
+            chunks.append(line[:FIELD_LIMIT])
+    return chunks
 
 
 def format_uptime(delta: timedelta) -> str:
@@ -86,7 +97,8 @@ class AboutCog(commands.Cog):
         embed.add_field(name=FIELD_LATENCY, value=latency)
         embed.add_field(name=FIELD_SERVERS, value=str(servers))
         embed.add_field(name=FIELD_ZONE_DATA, value=zone_data_summary())
-        embed.add_field(name=FIELD_PRIVACY, value=privacy(features), inline=False)
+        for n, chunk in enumerate(privacy(features)):
+            embed.add_field(name=FIELD_PRIVACY if n == 0 else "\u200b", value=chunk, inline=False)
         if any(feature.keyed_pseudonyms for feature in features):
             embed.add_field(name=FIELD_KEY, value=KEY_LINES, inline=False)
         summary = SUMMARY.format(

@@ -15,6 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.crisis import crisis_form as _crisis_form
+from bot.crisis import crisis_match
 from bot.text import (
     ACTIVE_MENTION,
     CHANNEL_PLACEHOLDER,
@@ -81,6 +83,7 @@ __all__ = [
     "ZERO_WIDTH_SPACE",
     "Sanitised",
     "close_spans",
+    "crisis_match",
     "neutralise_mentions",
     "sanitise",
     "trim",
@@ -172,23 +175,7 @@ def identifying_details(text: str, watch_terms: Iterable[str] = ()) -> tuple[str
     return tuple(kind for kind in NUDGE_KINDS if kind in found)
 
 
-# -- crisis words -------------------------------------------------------------------------------
-
-
-def _crisis_form(text: str) -> str:
-    folded = _fold(text).replace("’", "'").replace("‘", "'")
-    return " ".join(re.sub(r"[^\w']+", " ", folded).split())
-
-
-def crisis_match(text: str, phrases: Iterable[str]) -> bool:
-    """True if any phrase appears in the text as whole words (case, accents, punctuation and
-    spacing ignored)."""
-    haystack = f" {_crisis_form(text)} "
-    for phrase in phrases:
-        needle = _crisis_form(phrase)
-        if needle and f" {needle} " in haystack:
-            return True
-    return False
+# -- crisis words (the rule is the core's: bot/crisis.py) ----------------------------------------
 
 
 def parse_phrase_list(raw: str) -> tuple[str, ...]:

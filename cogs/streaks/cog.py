@@ -8,7 +8,7 @@ import asyncio
 import io
 import logging
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import discord
 from discord import app_commands
@@ -17,7 +17,7 @@ from discord.ext import commands
 from bot.errors import UserFacingError
 from bot.guild_settings import accountability_channel
 from bot.member_settings import resolve_timezone
-from bot.seams import MEMBER_TIMEZONE_CHANGED, listener_name
+from bot.seams import MEMBER_TIMEZONE_CHANGED, STREAK_SHOW_LINES, listener_name
 from bot.timekeeping import DaySet, InvalidInput
 from bot.ui import choices, discord_timestamp, safe_autocomplete
 from cogs.streaks import heatmap, logic, render
@@ -35,6 +35,12 @@ log = logging.getLogger(__name__)
 
 REST_CHOICES = ("none", "weekends", "sat,sun", "sun", "fri,sat")
 HEATMAP_FILE = "streak.png"
+
+
+class ShowLines(Protocol):
+    """What another feature adds to a member's own /streak show (bot.seams.STREAK_SHOW_LINES)."""
+
+    async def private_lines(self, user_id: int) -> list[str]: ...
 
 
 def parse_rest_days(text: str) -> int:
@@ -85,6 +91,7 @@ class StreaksCog(CheckinCommands, name="Streaks"):
             frozen = render.freeze_line(used)
             if frozen:
                 text += "\n" + frozen
+            text += await self._other_lines(interaction.user.id)
         # One embed with the heatmap inside it (the guide's promise), not text and a loose file.
         embed = discord.Embed(
             title=render.show_title(snap),
@@ -98,6 +105,12 @@ class StreaksCog(CheckinCommands, name="Streaks"):
             ephemeral=not share,
             allowed_mentions=discord.AllowedMentions.none(),
         )
+
+    async def _other_lines(self, user_id: int) -> str:
+        """Other features' lines for the member's own view only (never share:True)."""
+        reader: ShowLines | None = self.bot.seams.reader(STREAK_SHOW_LINES)  # type: ignore[assignment]
+        lines = await reader.private_lines(user_id) if reader is not None else []
+        return "".join(f"\n{line}" for line in lines)
 
     @staticmethod
     def _midnight(zone: str, today: date) -> str:
