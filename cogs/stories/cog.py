@@ -18,6 +18,7 @@ from bot.ui import POST_EMBEDS, can_post, is_manager
 from cogs.stories import logic
 from cogs.stories import messages as msg
 from cogs.stories.content import load_crisis
+from cogs.stories.feature import FEATURE as DECLARED
 from cogs.stories.moderation import Moderation
 from cogs.stories.personal_data import StoriesPersonalData
 from cogs.stories.posting import DiscordPublisher
@@ -111,6 +112,7 @@ class StoriesCog(commands.Cog, name=COG_NAME):
         self.bot.modals.add(ShareModal, RejectModal, ReportModal)
         self.bot.scheduler.register(self.service.job)
         self.bot.privacy.register(self.personal_data)
+        self.bot.setup_pages.add(DECLARED, self.service)
         await self.bot.seams.provide(STORIES_READER, self.reader)
         await self.service.expire_unconfirmed_on_start()
 
@@ -119,6 +121,7 @@ class StoriesCog(commands.Cog, name=COG_NAME):
         self.bot.modals.remove(ShareModal, RejectModal, ReportModal)
         self.bot.scheduler.unregister(POST_JOB)
         self.bot.privacy.unregister(self.personal_data.feature)
+        self.bot.setup_pages.remove(DECLARED)
         self.bot.seams.withdraw(STORIES_READER)
 
     # -- sharing -------------------------------------------------------------------------------

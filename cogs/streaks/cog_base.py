@@ -20,6 +20,7 @@ from bot.notices import notify_admins
 from bot.scheduling import make_nonce
 from bot.ui import POST, can_post
 from cogs.streaks import messages as m
+from cogs.streaks.feature import FEATURE as DECLARED
 from cogs.streaks.jobs import MILESTONE_JOB, MilestoneJob
 from cogs.streaks.privacy import StreaksPrivacy
 from cogs.streaks.service import StreakService
@@ -56,12 +57,14 @@ class StreaksCogBase(commands.Cog):
         self.bot.add_dynamic_items(SettingsButton)
         self.bot.modals.add(CheckinModal)
         self.bot.privacy.register(self.privacy)
+        self.bot.setup_pages.add(DECLARED, self.service)
         self.bot.scheduler.register(self.milestones)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(SettingsButton)
         self.bot.modals.remove(CheckinModal)
         self.bot.privacy.unregister(self.privacy.feature)
+        self.bot.setup_pages.remove(DECLARED)
         self.bot.scheduler.unregister(MILESTONE_JOB)
 
     async def _postable_channel(self, guild_id: int) -> int | None:

@@ -9,14 +9,14 @@ from cogs.streaks import messages
 from cogs.streaks.jobs import MILESTONE_JOB
 
 if TYPE_CHECKING:
-    from bot.app import Bot
     from bot.setup_pages import SetupPart
+    from cogs.streaks.service import StreakService
 
 
-def setup_part(bot: Bot) -> SetupPart:
+def setup_part(service: StreakService) -> SetupPart:
     from cogs.streaks.setup_pages import setup_part as build
 
-    return build(bot)
+    return build(service)
 
 
 FEATURE = Feature(
