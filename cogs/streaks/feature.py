@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from bot.features import Feature, Permission
 from cogs.streaks import messages
-from cogs.streaks.jobs import MILESTONE_JOB
+from cogs.streaks.jobs import MILESTONE_JOB, ZONE_JOB
 
 if TYPE_CHECKING:
     from bot.setup_pages import SetupPart
@@ -36,5 +36,5 @@ FEATURE = Feature(
     row_names=messages.ROW_NAMES,
     # The server's accountability channel (milestones, shared summaries, check-in threads).
     setup=setup_part,
-    jobs=(MILESTONE_JOB,),
+    jobs=(MILESTONE_JOB, ZONE_JOB),
 )

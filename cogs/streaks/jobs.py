@@ -26,6 +26,8 @@ from cogs.streaks import messages as m
 from cogs.streaks.repository import StreakRepository, celebration_posted
 
 MILESTONE_JOB = "streaks.milestone"
+# Counts travel days when a member changes /timezone (the durable event MEMBER_TIMEZONE_CHANGED).
+ZONE_JOB = "streaks.zone_change"
 # A celebration up to a day late still means something; later it is not posted.
 MILESTONE_GRACE = timedelta(hours=24)
 _OCCURRENCE = "post"
