@@ -47,11 +47,15 @@ class StreaksCogBase(commands.Cog):
 
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
-        self.service = StreakService(bot.store, bot.clock, bot.scheduler)
+        self.service = StreakService(bot.store, bot.clock, bot.scheduler, bot.anonymizer)
         self.rng = random.Random()
         self.privacy = StreaksPrivacy()
         self.milestones = MilestoneJob(
-            self.service.repo, bot.sender, self._postable_channel, self._channel_broken
+            self.service.repo,
+            bot.sender,
+            self._postable_channel,
+            self._channel_broken,
+            bot.anonymizer,
         )
 
     async def cog_load(self) -> None:
