@@ -52,7 +52,9 @@ class Publisher(Protocol):
         forum post, which takes no nonce, is looked for before it is made)."""
         ...
 
-    async def send_to_queue(self, story: Story, settings: StorySettings) -> Posted | Failed: ...
+    async def send_to_queue(
+        self, story: Story, settings: StorySettings, *, retrying: bool = False
+    ) -> Posted | Failed: ...
 
     async def send_report(
         self, story: Story, settings: StorySettings, reason: str | None, *, nonce: str
@@ -85,9 +87,14 @@ def posted_event(story: Story) -> dict[str, Any]:
 
 
 class DeliverJob:
-    """The scheduler's handle on a story: one due run posts it (or sends it for review)."""
+    """The scheduler's handle on a story: one due run posts it (or sends it for review).
+
+    Resumable: a run a crash left in flight is run again at any age, not only inside Discord's
+    nonce window (past it, the story would stay "scheduled" for ever and its author never
+    hear). A retried run looks for the post an earlier attempt made before it posts."""
 
     kind = POST_JOB
+    resumable = True
 
     def __init__(self, service: StoryService) -> None:
         self.service = service
@@ -156,7 +163,7 @@ class Delivery(StoryServiceBase):
         if story.status == "scheduled":
             return await self._publish(story, settings, retrying=retrying)
         if story.status == "pending" and story.queue_message_id is None:
-            return await self._queue(story, settings)
+            return await self._queue(story, settings, retrying=retrying)
         return "skipped", story.status
 
     async def _publish(
@@ -209,8 +216,10 @@ class Delivery(StoryServiceBase):
             )
         return "done", None
 
-    async def _queue(self, story: Story, settings: StorySettings) -> tuple[Outcome, str | None]:
-        result = await self.publisher.send_to_queue(story, settings)
+    async def _queue(
+        self, story: Story, settings: StorySettings, *, retrying: bool = False
+    ) -> tuple[Outcome, str | None]:
+        result = await self.publisher.send_to_queue(story, settings, retrying=retrying)
         if isinstance(result, Failed):
             return await self._failed(story, settings, result, msg.QUEUE_FAILED_NOTICE)
         async with self.store.transaction() as conn:
