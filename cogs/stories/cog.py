@@ -37,8 +37,7 @@ from cogs.stories.service import StoryService
 from cogs.stories.sharing import Draft, Submitted
 from cogs.stories.views import (
     COG_NAME,
-    RejectModal,
-    ReportModal,
+    NoteModal,
     ShareModal,
     StoryButton,
     ack_view,
@@ -109,7 +108,7 @@ class StoriesCog(commands.Cog, name=COG_NAME):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(StoryButton)
-        self.bot.modals.add(ShareModal, RejectModal, ReportModal)
+        self.bot.modals.add(ShareModal, NoteModal)
         self.bot.scheduler.register(self.service.job)
         self.bot.privacy.register(self.personal_data)
         self.bot.setup_pages.add(DECLARED, self.service)
@@ -118,7 +117,7 @@ class StoriesCog(commands.Cog, name=COG_NAME):
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(StoryButton)
-        self.bot.modals.remove(ShareModal, RejectModal, ReportModal)
+        self.bot.modals.remove(ShareModal, NoteModal)
         self.bot.scheduler.unregister(POST_JOB)
         self.bot.privacy.unregister(self.personal_data.feature)
         self.bot.setup_pages.remove(DECLARED)
@@ -242,7 +241,7 @@ class StoriesCog(commands.Cog, name=COG_NAME):
             if not _is_moderator(interaction, guild, settings):
                 raise UserFacingError(msg.MODS_ONLY)
         if action == "report":
-            await interaction.response.send_modal(ReportModal(public_id))
+            await interaction.response.send_modal(NoteModal.report(public_id))
         elif action == "edit":
             draft = await self.service.draft(public_id, guild.id, user_id)
             await interaction.response.send_modal(ShareModal(draft))
@@ -294,7 +293,7 @@ class StoriesCog(commands.Cog, name=COG_NAME):
             )
             await self.service.run_now(story.public_id, occurrence)
         elif action == "reject":
-            await interaction.response.send_modal(RejectModal(public_id))
+            await interaction.response.send_modal(NoteModal.reject(public_id))
         elif action == "block":
             story, newly = await self.moderation.block(public_id, guild.id)
             anon = logic.anon_tag(story.author)
