@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.harness import RunningBot, running_bot
 from tests.helpers.stories import (
     configure,
@@ -51,22 +53,39 @@ async def test_a_post_interrupted_long_ago_before_discord_saw_it_is_posted_once(
         assert len(posts(w.stories)) == 1
 
 
-async def test_a_post_discord_made_before_a_long_interruption_is_found_not_doubled(
-    world: Any, tmp_path: Path
+# (settings, where the message went, what the lost record had said, the status it keeps)
+MADE_BEFORE_THE_CRASH = {
+    "post": (
+        {},
+        "stories",
+        "status = 'scheduled', posted_at = NULL, channel_id = NULL, message_id = NULL",
+        ("posted", "message_id"),
+    ),
+    "queue entry": (
+        {"approval": True},
+        "mods",
+        "queue_channel_id = NULL, queue_message_id = NULL",
+        ("pending", "queue_message_id"),
+    ),
+}
+
+
+@pytest.mark.parametrize("what", sorted(MADE_BEFORE_THE_CRASH))
+async def test_a_message_discord_made_before_a_long_interruption_is_found_not_doubled(
+    world: Any, tmp_path: Path, what: str
 ) -> None:
+    """As if the bot died after Discord made the post (or the queue entry) and before it was
+    recorded, hours ago: the run "claimed", Discord's nonce long forgotten."""
+    options, where, lost, (status, column) = MADE_BEFORE_THE_CRASH[what]
     w = story_world(world)
+    channel = getattr(w, where)
     async with running_bot(w.fake, data_dir=tmp_path) as app:
-        await configure(w)
+        await configure(w, mod_channel=w.mods, **options)
         await share_and_post(app, w, w.alice)
-        (post,) = posts(w.stories)
-        # As if the bot died after Discord made the post and before it was recorded, hours ago:
-        # the story still "scheduled", its run "claimed", Discord's nonce long forgotten.
+        (made,) = posts(channel)
         w.fake.nonce_window = 0
         async with app.store.transaction() as conn:
-            await conn.execute(
-                "UPDATE stories SET status = 'scheduled', posted_at = NULL, channel_id = NULL, "
-                "message_id = NULL"
-            )
+            await conn.execute(f"UPDATE stories SET {lost}")
             await conn.execute(
                 "UPDATE job_runs SET status = 'claimed', claimed_at = claimed_at - ?, "
                 "finished_at = NULL WHERE kind = 'stories.post'",
@@ -74,33 +93,8 @@ async def test_a_post_discord_made_before_a_long_interruption_is_found_not_doubl
             )
         await app.restart()
         await app.advance(minutes=2)
-        assert [p["id"] for p in posts(w.stories)] == [post["id"]]
-        row = await app.store.fetchone("SELECT status, message_id FROM stories")
-        assert row is not None and tuple(row) == ("posted", int(post["id"]))
+        assert [p["id"] for p in posts(channel)] == [made["id"]]
+        row = await app.store.fetchone(f"SELECT status, {column} FROM stories")
+        assert row is not None and tuple(row) == (status, int(made["id"]))
         run = await app.store.fetchone("SELECT status FROM job_runs WHERE kind = 'stories.post'")
         assert run is not None and run["status"] == "done"
-
-
-async def test_a_queue_entry_discord_made_before_a_long_interruption_is_not_doubled(
-    world: Any, tmp_path: Path
-) -> None:
-    w = story_world(world)
-    async with running_bot(w.fake, data_dir=tmp_path) as app:
-        await configure(w, mod_channel=w.mods, approval=True)
-        await share_and_post(app, w, w.alice)
-        (entry,) = posts(w.mods)
-        w.fake.nonce_window = 0
-        async with app.store.transaction() as conn:
-            await conn.execute(
-                "UPDATE stories SET queue_channel_id = NULL, queue_message_id = NULL"
-            )
-            await conn.execute(
-                "UPDATE job_runs SET status = 'claimed', claimed_at = claimed_at - ?, "
-                "finished_at = NULL WHERE kind = 'stories.post'",
-                (LONG_AGO,),
-            )
-        await app.restart()
-        await app.advance(minutes=2)
-        assert [p["id"] for p in posts(w.mods)] == [entry["id"]]
-        row = await app.store.fetchone("SELECT status, queue_message_id FROM stories")
-        assert row is not None and tuple(row) == ("pending", int(entry["id"]))

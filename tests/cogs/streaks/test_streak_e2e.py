@@ -237,6 +237,16 @@ async def reach_day_two_with_celebrations_on(app: RunningBot, world: Any) -> Non
     await app.advance(days=1)
 
 
+async def milestone_post_left_waiting_for_a_retry(app: RunningBot, world: Any) -> None:
+    """Day three's check-in reaches a milestone; three 503s: the sender's quick retries give
+    up and the run waits for a retry."""
+    await reach_day_two_with_celebrations_on(app, world)
+    world.fake.fail_next("POST", f"/channels/{world.channel.id}/messages", status=503, count=3)
+    with world.fake.expect_rejections():
+        await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
+        await app.run_due()
+
+
 async def test_a_milestone_post_discord_stored_before_answering_503_appears_once(
     world: Any, tmp_path: Path
 ) -> None:
@@ -268,12 +278,7 @@ async def test_a_milestone_post_discord_keeps_failing_is_retried_by_the_schedule
     world: Any, tmp_path: Path
 ) -> None:
     async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
-        await reach_day_two_with_celebrations_on(app, world)
-        # Three 503s: the sender's quick retries give up and the run waits for a retry.
-        world.fake.fail_next("POST", f"/channels/{world.channel.id}/messages", status=503, count=3)
-        with world.fake.expect_rejections():
-            await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
-            await app.run_due()
+        await milestone_post_left_waiting_for_a_retry(app, world)
         assert await milestone_posts(world) == []
         run = await app.store.fetchone(
             "SELECT status FROM job_runs WHERE kind = 'streaks.milestone'"
@@ -431,11 +436,7 @@ async def test_a_milestone_post_in_flight_from_before_keys_were_sealed_posts_onc
     import sqlite3
 
     async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
-        await reach_day_two_with_celebrations_on(app, world)
-        world.fake.fail_next("POST", f"/channels/{world.channel.id}/messages", status=503, count=3)
-        with world.fake.expect_rejections():
-            await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
-            await app.run_due()
+        await milestone_post_left_waiting_for_a_retry(app, world)
         await app.stop()
         old_key = f"{world.guild.id}:{world.alice.id}:2026-03-02:3"
         conn = sqlite3.connect(app.settings.db_path)
