@@ -114,6 +114,7 @@ class StoriesCog(commands.Cog, name=COG_NAME):
         self.bot.setup_pages.add(DECLARED, self.service)
         await self.bot.seams.provide(STORIES_READER, self.reader)
         await self.service.expire_unconfirmed_on_start()
+        await self.service.give_up_lost_on_start()
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(StoryButton)

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 POST_GRACE = timedelta(days=7)
+# The step of the one-shot run that tells an author their story could not go out in time.
+LOST_STEP = "lost"
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +109,8 @@ class DeliverJob:
         return POST_GRACE
 
     async def run(self, run: DueRun) -> tuple[Outcome, str | None]:
+        if run.occurrence == LOST_STEP:
+            return await self.service.tell_lost(run.key)
         return await self.service.deliver(run.key, retrying=run.attempt > 1)
 
 
@@ -150,6 +154,31 @@ class Delivery(StoryServiceBase):
         if stories:
             log.info("%d failed story post(s) will be tried again", len(stories))
         return len(stories)
+
+    async def give_up_lost_on_start(self) -> int:
+        """Run at load: stories still waiting to go out a whole grace window after they were
+        due (the bot was away longer, or Discord kept refusing), which the engine no longer
+        tries, are marked failed instead of waiting for ever; the author is told kindly (if
+        they asked for DMs), once, by a run of the engine."""
+        now = self.clock.now()
+        lost = await self.repo.waiting_since_before(now - POST_GRACE)
+        given_up = 0
+        for story in lost:
+            async with self.store.transaction() as conn:
+                if await self.repo.move(conn, story.id, story.status, status="failed"):
+                    await self.schedule(conn, story.public_id, now, LOST_STEP)
+                    given_up += 1
+        if given_up:
+            log.info("%d story post(s) could not go out in time and were given up", given_up)
+        return given_up
+
+    async def tell_lost(self, public_id: str) -> tuple[Outcome, str | None]:
+        story = await self.repo.get(public_id)
+        if story is None or story.status != "failed":
+            return "skipped", story.status if story else "deleted"
+        server = self.publisher.guild_name(story.guild_id)
+        told = await self.dm_author(story, msg.DM_LOST.format(server=server), what=LOST_STEP)
+        return ("done", None) if told else ("skipped", "no_dm")
 
     async def deliver(
         self, public_id: str, *, retrying: bool = False

@@ -3,11 +3,13 @@ bot is back, looking first for the post the interrupted attempt may have made.""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from cogs.stories import messages as msg
 from tests.harness import RunningBot, running_bot
 from tests.helpers.stories import (
     configure,
@@ -98,3 +100,29 @@ async def test_a_message_discord_made_before_a_long_interruption_is_found_not_do
         assert row is not None and tuple(row) == (status, int(made["id"]))
         run = await app.store.fetchone("SELECT status FROM job_runs WHERE kind = 'stories.post'")
         assert run is not None and run["status"] == "done"
+
+
+async def test_a_story_the_bot_was_away_too_long_to_post_fails_and_its_author_hears_once(
+    world: Any, tmp_path: Path
+) -> None:
+    w = story_world(world)
+    async with running_bot(w.fake, data_dir=tmp_path) as app:
+        longest_delays(app)
+        await configure(w, max_delay=60)
+        answer = await share(w, w.alice)
+        await w.fake.click(w.alice, answer.message, label=msg.DM_OPT_IN)
+        await app.stop()  # away for eight days: longer than a post is tried
+        app.clock.set(app.clock.now() + timedelta(days=8))
+        await app.start()
+        await app.advance(minutes=1)
+        assert posts(w.stories) == []
+        row = await app.store.fetchone("SELECT status FROM stories")
+        assert row is not None and row["status"] == "failed"
+        (dm,) = [m for m in w.fake.dm_messages(w.alice) if "away for too long" in m["content"]]
+        assert "Career Circle" in dm["content"] and dm["mentions"] == []
+        await app.restart()
+        await app.advance(minutes=5)
+        assert len(w.fake.dm_messages(w.alice)) == 1
+        # They may share it again, and it goes out.
+        await share_and_post(app, w, w.alice)
+        assert len(posts(w.stories)) == 1
