@@ -5,22 +5,11 @@ from __future__ import annotations
 
 import time
 
-import pytest
-
-from fakecord import get_spec, spec_path
 from fakecord.validation import Spec
 
 ROUTE = ("PUT", "/applications/{application_id}/commands")
 GOOD = [{"name": f"cmd{n}", "description": "A command.", "type": 1} for n in range(60)]
 BAD = [{"name": "x" * 40, "description": "", "type": 1}]
-
-
-@pytest.fixture
-def spec() -> Spec:
-    loaded = get_spec()
-    if loaded is None:
-        pytest.fail(f"Discord's openapi.json is missing at {spec_path()} (see DISCORD_API_SPEC)")
-    return loaded
 
 
 def test_a_body_checked_again_gets_the_same_answer(spec: Spec) -> None:

@@ -13,10 +13,9 @@ from cogs.stories import messages as msg
 from tests.harness import RunningBot, running_bot
 from tests.helpers.stories import (
     configure,
-    longest_delays,
     posts,
-    share,
     share_and_post,
+    shared_with_the_longest_delay,
     story_world,
 )
 
@@ -41,9 +40,7 @@ async def test_a_post_interrupted_long_ago_before_discord_saw_it_is_posted_once(
 ) -> None:
     w = story_world(world)
     async with running_bot(w.fake, data_dir=tmp_path) as app:
-        longest_delays(app)
-        await configure(w, max_delay=60)
-        await share(w, w.alice)
+        await shared_with_the_longest_delay(app, w, w.alice)
         await _left_in_flight_long_ago(app)
         await app.restart()
         await app.advance(seconds=90)
@@ -107,9 +104,7 @@ async def test_a_story_the_bot_was_away_too_long_to_post_fails_and_its_author_he
 ) -> None:
     w = story_world(world)
     async with running_bot(w.fake, data_dir=tmp_path) as app:
-        longest_delays(app)
-        await configure(w, max_delay=60)
-        answer = await share(w, w.alice)
+        answer = await shared_with_the_longest_delay(app, w, w.alice)
         await w.fake.click(w.alice, answer.message, label=msg.DM_OPT_IN)
         await app.stop()  # away for eight days: longer than a post is tried
         app.clock.set(app.clock.now() + timedelta(days=8))
