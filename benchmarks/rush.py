@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.db import Store
+from bot.feature_migrations import migrate_every_feature
 from fakecord import FakeDiscord
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -104,6 +105,8 @@ async def seed(fake: FakeDiscord, db: Path, servers: int, dms: int) -> list[Any]
     hhmm, stamp, today = now.strftime("%H:%M"), int(now.timestamp()), now.date().isoformat()
     rule = json.dumps({"days": 127, "time": hhmm, "tz": "UTC"}, sort_keys=True)
     targets: list[Any] = []
+    async with await Store.open(db) as store:
+        await migrate_every_feature(store)
     async with await Store.open(db) as store, store.transaction() as conn:
         for n in range(servers):
             chan = fake.create_guild(f"Circle {n}").create_text_channel("affirmations")

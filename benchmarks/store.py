@@ -37,6 +37,7 @@ from benchmarks.harness import median, percentile
 from benchmarks.results import Figure, report
 from bot.clock import ManualClock
 from bot.db import Store
+from bot.feature_migrations import migrate_every_feature
 from bot.scheduling import Scheduler
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -60,7 +61,10 @@ def _epoch(when: datetime) -> int:
 
 async def migrate(path: Path) -> None:
     store = await Store.open(path)
-    await store.close()
+    try:
+        await migrate_every_feature(store)
+    finally:
+        await store.close()
 
 
 def db_bytes(path: Path) -> int:

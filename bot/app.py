@@ -32,6 +32,7 @@ from bot.scheduling import Scheduler
 from bot.seams import Seams
 from bot.sending import Sender, waiting_for_guild
 from bot.settings import Settings
+from bot.setup_pages import SetupPages
 from bot.tree import ReboundTree
 from bot.ui.modals import ModalRouter
 
@@ -165,6 +166,8 @@ class Bot(commands.AutoShardedBot):
         self.privacy = PrivacyRegistry()
         # Where features meet without importing each other (see bot/seams.py).
         self.seams = Seams()
+        # Each loaded feature's /setup page, built on its own service (see bot/setup_pages.py).
+        self.setup_pages = SetupPages()
         # Every form the bot opens is answered through this, after a restart too (bot/ui/modals.py).
         self.modals = ModalRouter()
         self.started_at: datetime = clock.now()

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from bot.content import ContentError
+from bot.content import ContentError, parse_yaml
 
 __all__ = ["CrisisContent", "Resource", "crisis_form", "crisis_match", "load_crisis"]
 
@@ -63,7 +63,7 @@ def _string(value: Any, where: str, limit: int) -> str:
 def load_crisis(folder: Path) -> CrisisContent:
     path = folder / FILE_NAME
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = parse_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise ContentError(f"{FILE_NAME}: the file is missing (expected at {path})") from exc
     except yaml.YAMLError as exc:

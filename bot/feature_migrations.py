@@ -110,3 +110,11 @@ async def migrate(store: Store, features: Sequence[Feature]) -> list[str]:
     if done:
         log.info("Feature tables migrated (%s)", ", ".join(done))
     return done
+
+
+async def migrate_every_feature(store: Store) -> list[str]:
+    """:func:`migrate` for every feature found under cogs/ (tools and tests that use the tables
+    without starting the bot; the bot migrates the features it loads)."""
+    from bot.features import discover
+
+    return await migrate(store, discover())

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from bot.app import Bot
     from bot.setup_pages import SetupPart
 
 # The package features live in: every sub-package is one feature.
@@ -71,8 +70,9 @@ class Feature:
     keyed_pseudonyms: bool = False
     # Its /help entries: a YAML file in the feature's folder (see cogs/help/content.py).
     help_file: str | None = "help.yaml"
-    # Its /setup pages, built on its own service once its cog is loaded.
-    setup: Callable[[Bot], SetupPart] | None = None
+    # Its /setup pages, built on its own service: its cog calls
+    # ``bot.setup_pages.add(FEATURE, service)`` in cog_load, which calls this with that service.
+    setup: Callable[[Any], SetupPart] | None = None
     # The job kinds it registers with the scheduler.
     jobs: tuple[str, ...] = ()
     settings: tuple[FeatureSetting, ...] = ()

@@ -18,6 +18,8 @@ import yaml
 from discord import app_commands
 from discord.app_commands import TranslationContextLocation as Where
 
+from bot.content import parse_yaml
+
 COMMAND_LOCATIONS = (Where.command_name, Where.group_name)
 DESCRIPTION_LOCATIONS = (Where.command_description, Where.group_description)
 PARAMETER_LOCATIONS = (Where.parameter_name, Where.parameter_description)
@@ -61,7 +63,7 @@ def load_catalogs(folder: Path, *more: Path) -> dict[str, Catalog]:
     known = {locale.value for locale in discord.Locale}
     for path in sorted(p for f in (folder, *more) for p in f.glob("*.yaml")):
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            raw = parse_yaml(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
             raise CatalogError(f"{path} is not valid YAML: {exc}") from exc
         if not isinstance(raw, dict):

@@ -2,18 +2,29 @@
 
 `/timezone set` (cogs/timezone) writes it; every feature that works in a member's local time
 reads it through `member_timezone` or, with the fallbacks applied, `resolve_timezone`:
-the member's zone, else the server's default zone, else UTC.
+the member's zone, else the server's default zone, else UTC. A change is announced as the
+durable event MEMBER_TIMEZONE_CHANGED (`announce_timezone_change`), in the transaction that
+stores it; the member id travels sealed (`changed_member` opens it), never in clear.
 """
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import aiosqlite
 
+from bot.anonymity import Anonymizer
 from bot.db import Store
 from bot.scheduling import to_epoch
+from bot.seams import MEMBER_TIMEZONE_CHANGED
+
+if TYPE_CHECKING:
+    from bot.scheduling import DueRun, RunOutcome
+    from bot.scheduling.events import Event, Events
 
 DEFAULT_ZONE = "UTC"
 
@@ -63,3 +74,44 @@ async def set_member_timezone(
         "updated_at = excluded.updated_at",
         (user_id, zone, to_epoch(now)),
     )
+
+
+async def announce_timezone_change(
+    conn: aiosqlite.Connection, events: Events, anonymizer: Anonymizer, user_id: int
+) -> None:
+    """MEMBER_TIMEZONE_CHANGED, in the caller's transaction: each feature that follows a
+    member's zone runs once from it, after a crash too. Its key is a random token and its
+    data the member id sealed for this event alone, so neither the event nor its runs' history
+    holds a member id in clear."""
+    sealed = anonymizer.seal(str(user_id).encode(), context=MEMBER_TIMEZONE_CHANGED)
+    await events.emit(conn, MEMBER_TIMEZONE_CHANGED, secrets.token_urlsafe(12), {"member": sealed})
+
+
+def changed_member(event: Event, anonymizer: Anonymizer) -> int | None:
+    """The member a MEMBER_TIMEZONE_CHANGED event is about (None: not sealed by this key)."""
+    opened = anonymizer.unseal(str(event.data.get("member", "")), context=event.name)
+    return int(opened) if opened else None
+
+
+class ZoneFollower:
+    """A feature's subscriber to MEMBER_TIMEZONE_CHANGED (``scheduler.events.subscribe``):
+    one run of job `kind` per change, which calls ``follow(user_id)``. ``follow`` reads the
+    member's zone as it is when it runs, so a late or repeated run lands the same."""
+
+    event = MEMBER_TIMEZONE_CHANGED
+    # A restart a few hours later still follows the change; after a day, the next change will.
+    grace = timedelta(days=1)
+
+    def __init__(
+        self, kind: str, follow: Callable[[int], Awaitable[None]], anonymizer: Anonymizer
+    ) -> None:
+        self.kind = kind
+        self._follow = follow
+        self._anonymizer = anonymizer
+
+    async def handle(self, event: Event, run: DueRun) -> RunOutcome:
+        user_id = changed_member(event, self._anonymizer)
+        if user_id is None:
+            return "skipped", "sealed with another key"
+        await self._follow(user_id)
+        return "done", None

@@ -15,8 +15,8 @@ what another keeps, they meet here, on names both know (the catalogue below):
 
 Events between features are named here too, so the feature that emits and the ones that
 listen share the name without importing each other: durable ones (``bot.scheduling.events``,
-delivered by the scheduler) and the in-process ``bot.dispatch`` ones (a cog listens with
-``@commands.Cog.listener(listener_name(EVENT))``).
+delivered by the scheduler). An in-process ``bot.dispatch`` one, if ever needed, is heard with
+``@commands.Cog.listener(listener_name(EVENT))``; none is used, since a crash loses it.
 """
 
 from __future__ import annotations
@@ -48,9 +48,10 @@ STORY_POSTED = "stories.posted"
 #: history names no story); data: {"story_id", "public_id"}, never a member id or text.
 #: Encouragement drops the story's thread, kind words and me-toos as a job of its own.
 STORY_DELETED = "stories.deleted"
-#: bot.dispatch: a member changed their time zone (their user id); features that keep local
-#: times follow.
-MEMBER_TIMEZONE_CHANGED = "member_timezone_changed"
+#: Durable event: a member changed their time zone; features that keep local times follow.
+#: Key: a random token; data: {"member": the member id sealed} (bot/member_settings.py emits
+#: it and opens it), never the id in clear.
+MEMBER_TIMEZONE_CHANGED = "timezone.changed"
 #: Buttons under a public story post (opaque id: the story's public id).
 STORY_POST_ITEMS = "stories.post_buttons"
 #: Buttons under a member's own list of stories in /mystories (no opaque id).

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 from dotenv import dotenv_values
 
+from bot.content import parse_yaml
 from bot.features import feature_settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -247,7 +248,7 @@ def _read_defaults(path: Path) -> dict[str, Any]:
     if not path.exists():
         return {}
     try:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        loaded = parse_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise SettingsError(f"The settings file {path} is not valid YAML: {exc}") from exc
     if loaded is None:

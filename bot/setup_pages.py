@@ -1,16 +1,21 @@
 """What a feature offers /setup: settings it reads and writes through its own service.
 
-A feature's `setup` (see bot/features.py) returns a `SetupPart`; /setup shows the parts of the
-loaded features, page by page, and never holds a feature's rules itself.
+A feature's `setup` (see bot/features.py) builds a `SetupPart` from the feature's service; its
+cog adds it to ``bot.setup_pages`` in ``cog_load`` (``setup_pages.add(FEATURE, self.service)``).
+/setup shows the parts of the loaded features, page by page, and never holds a feature's rules
+itself.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import discord
+
+if TYPE_CHECKING:
+    from bot.features import Feature
 
 Kind = Literal["channel", "time", "toggle", "zone"]
 # Called with (guild id, zone name) when the server's time zone changes in /setup.
@@ -70,3 +75,27 @@ def with_needs(setting: Setting, extra: Sequence[ChannelNeeds]) -> Setting:
     forum_base = setting.forum_needs if setting.forum_needs is not None else setting.needs
     forum = forum_base + tuple(p for e in extra for p in e.forum if p not in forum_base)
     return replace(setting, needs=needs, forum_needs=forum)
+
+
+class SetupPages:
+    """The /setup parts of the loaded features (one per Bot, ``bot.setup_pages``), in the
+    features' order. A cog adds its own, built on its service, and removes it when unloaded."""
+
+    def __init__(self) -> None:
+        self._parts: dict[str, tuple[int, SetupPart]] = {}
+
+    def add(self, feature: Feature, service: object) -> SetupPart:
+        if feature.setup is None:
+            raise ValueError(f"{feature.name} declares no /setup part (Feature.setup)")
+        part = feature.setup(service)
+        self._parts[feature.name] = (feature.order, part)
+        return part
+
+    def remove(self, feature: Feature) -> None:
+        self._parts.pop(feature.name, None)
+
+    def names(self) -> list[str]:
+        return [name for name, _ in sorted(self._parts.items(), key=lambda kv: kv[1][0])]
+
+    def parts(self) -> list[SetupPart]:
+        return [self._parts[name][1] for name in self.names()]

@@ -17,11 +17,13 @@ hand-written checks of :mod:`fakecord.checks` run.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import logging
 import os
 import re
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,6 +61,9 @@ def _with_media_channels(schema: JSON) -> JSON:
     return schema
 
 
+# How many checked bodies' answers are remembered (the command syncs; messages differ anyway).
+CHECKED_BODIES_KEPT = 256
+
 VENDORED_SPEC = Path(__file__).resolve().parent / "spec" / "openapi.json"
 
 
@@ -90,6 +95,10 @@ class Spec:
         default_factory=dict
     )
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    # sha256 of (operation, body) -> its problems; the least recently used dropped first.
+    _checked_bodies: OrderedDict[bytes, tuple[SchemaProblem, ...]] = field(
+        default_factory=OrderedDict
+    )
 
     def __post_init__(self) -> None:
         schemas: JSON = self.doc["components"]["schemas"]
@@ -211,13 +220,38 @@ class Spec:
         validator = self.request_validator(method, template)
         if validator is None:
             return []
-        return problems_from(validator, body)
+        return self._checked(("request", method, template, ""), validator, body)
 
     def check_response(self, method: str, template: str, status: int, body: Any) -> list[str]:
         validator = self.response_validator(method, template, status)
         if validator is None:
             return []
-        return [str(p) for p in problems_from(validator, body)]
+        key = ("response", method, template, str(status))
+        return [str(p) for p in self._checked(key, validator, body)]
+
+    def _checked(
+        self, key: tuple[str, str, str, str], validator: Draft202012Validator, body: Any
+    ) -> list[SchemaProblem]:
+        """The problems of `body`, remembered by a hash of the operation and the body: the bot
+        syncs the same command list (request and answer) at every start of every test, and
+        checking it against the whole file is most of a start's time. Same body, same
+        answer; a body that is not JSON (a file upload) is checked every time."""
+        try:
+            canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
+        except (TypeError, ValueError):
+            return problems_from(validator, body)
+        digest = hashlib.sha256("\x00".join((*key, canonical)).encode()).digest()
+        with self._lock:
+            known = self._checked_bodies.get(digest)
+            if known is not None:
+                self._checked_bodies.move_to_end(digest)
+        if known is None:
+            known = tuple(problems_from(validator, body))
+            with self._lock:
+                self._checked_bodies[digest] = known
+                if len(self._checked_bodies) > CHECKED_BODIES_KEPT:
+                    self._checked_bodies.popitem(last=False)
+        return [SchemaProblem(list(p.path), p.code, p.message) for p in known]
 
     def check_schema(self, name: str, body: Any) -> list[str]:
         return [str(p) for p in problems_from(self.schema_validator(name), body)]

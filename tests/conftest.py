@@ -14,8 +14,11 @@ from bot.db import Store
 
 @pytest.fixture
 async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    """A real SQLite file with the real migrations applied."""
+    """A real SQLite file with the real migrations applied, the core's and every feature's."""
+    from bot.feature_migrations import migrate_every_feature
+
     async with await Store.open(tmp_path / "rebound.db") as opened:
+        await migrate_every_feature(opened)
         yield opened
 
 

@@ -70,6 +70,22 @@ def load_migrations() -> list[tuple[int, str, str]]:
     return found
 
 
+# A new database starts from core_tables.sql, the core's tables as migration 0017 leaves them
+# without the features' own (each feature creates its tables from its folder). The numbered
+# files stay for a database made before, which upgrades through them to the same schema.
+CORE_TABLES_VERSION = 17
+
+
+def migrations_from(current: int) -> list[tuple[int, str, str]]:
+    """The migrations a database at schema `current` needs, in order (0: a new database)."""
+    migrations = load_migrations()
+    if current == 0:
+        baseline = (resources.files("bot.db") / "core_tables.sql").read_text(encoding="utf-8")
+        start = [(CORE_TABLES_VERSION, "core_tables.sql", baseline)]
+        return start + [m for m in migrations if m[0] > CORE_TABLES_VERSION]
+    return [m for m in migrations if m[0] > current]
+
+
 def _make_private(target: str) -> None:
     """0600 before SQLite opens the database, so its -wal and -shm files are created 0600 too
     (and tighten those of an older install)."""
@@ -126,7 +142,7 @@ class Store:
                 f"Rebound only knows up to {latest}. It was written by a newer version: "
                 "upgrade Rebound, or point REBOUND_DB_PATH at another file. Nothing was changed."
             )
-        pending = [m for m in migrations if m[0] > current]
+        pending = migrations_from(current)
         if not pending:
             return
         # executescript() would COMMIT first, so the script carries its own BEGIN/COMMIT:

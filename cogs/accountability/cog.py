@@ -7,11 +7,9 @@ from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.errors import UserFacingError
 from bot.guild_settings import accountability_channel, set_accountability_channel
-from bot.seams import MEMBER_TIMEZONE_CHANGED, listener_name
 from bot.timekeeping import InvalidInput, parse_time
 from bot.ui import POST_PRIVATE_THREADS, can_post, require_manage_guild
 from cogs.accountability import messages as m
@@ -138,10 +136,3 @@ class AccountabilityCog(WeekPromptHandlers, name="Accountability"):
         await interaction.response.send_message(
             m.CHANNEL_SET.format(channel=channel.mention), ephemeral=True
         )
-
-    # -- the member moved -----------------------------------------------------------------------
-
-    @commands.Cog.listener(listener_name(MEMBER_TIMEZONE_CHANGED))
-    async def on_member_timezone_changed(self, user_id: int) -> None:
-        """Their weekly check-in keeps its local day and time in the new zone."""
-        await self.service.follow_zone(user_id)

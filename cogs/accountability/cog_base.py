@@ -11,11 +11,12 @@ from discord.ext import commands
 
 from bot.deps import ServiceDeps
 from bot.errors import UserFacingError
+from bot.member_settings import ZoneFollower
 from bot.ui import TimestampStyle, discord_timestamp
 from cogs.accountability import messages as m
 from cogs.accountability.jobs import PrivateThreadJob, WeeklyPromptJob
 from cogs.accountability.privacy import AccountabilityPrivacy
-from cogs.accountability.repository import THREAD_JOB, WEEKLY_JOB, Subscription
+from cogs.accountability.repository import THREAD_JOB, WEEKLY_JOB, ZONE_JOB, Subscription
 from cogs.accountability.service import AccountabilityService
 from cogs.accountability.views import GoalsModal, ReviewModal, WeekButton
 
@@ -50,6 +51,10 @@ class AccountabilityCogBase(commands.Cog):
         self.bot.modals.add(ReviewModal, GoalsModal)
         self.bot.scheduler.register(self.job)
         self.bot.scheduler.register(self.thread_job)
+        # The member's weekly check-in keeps its local day and time in a new zone.
+        self.bot.scheduler.events.subscribe(
+            ZoneFollower(ZONE_JOB, self.service.follow_zone, self.bot.anonymizer)
+        )
         self.bot.privacy.register(self.privacy)
 
     async def cog_unload(self) -> None:
@@ -57,6 +62,7 @@ class AccountabilityCogBase(commands.Cog):
         self.bot.modals.remove(ReviewModal, GoalsModal)
         self.bot.scheduler.unregister(WEEKLY_JOB)
         self.bot.scheduler.unregister(THREAD_JOB)
+        self.bot.scheduler.events.unsubscribe(ZONE_JOB)
         self.bot.privacy.unregister(self.privacy.feature)
 
     def _guild_id(self, interaction: discord.Interaction[Bot]) -> int:

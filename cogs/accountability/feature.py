@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.features import Feature, Permission
 from cogs.accountability import messages
-from cogs.accountability.repository import THREAD_JOB, WEEKLY_JOB
+from cogs.accountability.repository import THREAD_JOB, WEEKLY_JOB, ZONE_JOB
 
 FEATURE = Feature(
     name="accountability",
@@ -28,5 +28,5 @@ FEATURE = Feature(
     privacy_line=messages.PRIVACY_LINE,
     privacy_provider="accountability",
     row_names=messages.ROW_NAMES,
-    jobs=(WEEKLY_JOB, THREAD_JOB),
+    jobs=(WEEKLY_JOB, THREAD_JOB, ZONE_JOB),
 )

@@ -14,6 +14,8 @@ from cogs.accountability.logic import Goal, WeeklyRule, last_week_since
 WEEKLY_JOB = "accountability.weekly"
 #: The week's private thread when the member's DMs are closed (keyed by the week's id).
 THREAD_JOB = "accountability.thread"
+# Follows a member's /timezone change (the durable event MEMBER_TIMEZONE_CHANGED).
+ZONE_JOB = "accountability.zone_change"
 
 
 @dataclass(frozen=True, slots=True)

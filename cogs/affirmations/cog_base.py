@@ -14,6 +14,7 @@ from bot.errors import UserFacingError
 from bot.ui import require_manage_guild
 from cogs.affirmations import messages as say
 from cogs.affirmations.content import AffirmationContent
+from cogs.affirmations.feature import FEATURE as DECLARED
 from cogs.affirmations.jobs import DMJob, GuildPostJob
 from cogs.affirmations.posting import Poster
 from cogs.affirmations.privacy import AffirmationsPersonalData
@@ -77,6 +78,7 @@ class AffirmationsCogBase(commands.Cog):
         # the per-day post log is kept as long as run history (REBOUND_RUN_HISTORY_DAYS)
         self.bot.scheduler.add_housekeeping(AffirmationRepository.prune_posts)
         self.bot.privacy.register(self.personal_data)
+        self.bot.setup_pages.add(DECLARED, self.service)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(ListPageButton)
@@ -84,6 +86,7 @@ class AffirmationsCogBase(commands.Cog):
         self.bot.scheduler.unregister(DM_JOB)
         self.bot.scheduler.remove_housekeeping(AffirmationRepository.prune_posts)
         self.bot.privacy.unregister(self.personal_data.feature)
+        self.bot.setup_pages.remove(DECLARED)
 
     def _say(self, template: str, **values: object) -> str:
         """A message with its command names as clickable mentions."""

@@ -9,14 +9,14 @@ from cogs.affirmations import messages
 from cogs.affirmations.repository import DM_JOB, GUILD_JOB
 
 if TYPE_CHECKING:
-    from bot.app import Bot
     from bot.setup_pages import SetupPart
+    from cogs.affirmations.service import AffirmationService
 
 
-def setup_part(bot: Bot) -> SetupPart:
+def setup_part(service: AffirmationService) -> SetupPart:
     from cogs.affirmations.setup_pages import setup_part as build
 
-    return build(bot)
+    return build(service)
 
 
 FEATURE = Feature(

@@ -13,7 +13,6 @@ from cogs.affirmations import messages as say
 from cogs.affirmations.repository import GuildSchedule
 
 if TYPE_CHECKING:
-    from bot.app import Bot
     from cogs.affirmations.service import AffirmationService
 
 DEFAULT_TIME = time(8, 0)
@@ -21,12 +20,7 @@ DEFAULT_TIME = time(8, 0)
 CHANNEL_PAUSES = ("channel_missing", "missing_permissions")
 
 
-def setup_part(bot: Bot) -> SetupPart:
-    from cogs.affirmations.cog import AffirmationsCog
-
-    cog = next(c for c in bot.cogs.values() if isinstance(c, AffirmationsCog))
-    service: AffirmationService = cog.service
-
+def setup_part(service: AffirmationService) -> SetupPart:
     async def read_channel(guild_id: int) -> int | None:
         schedule = await service.schedule(guild_id)
         return schedule.channel_id if schedule else None

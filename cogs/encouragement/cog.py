@@ -20,6 +20,7 @@ from bot.seams import (
 )
 from bot.ui import require_manage_guild
 from cogs.encouragement import messages as m
+from cogs.encouragement.feature import FEATURE as DECLARED
 from cogs.encouragement.jobs import DigestJob, RoundupJob, StoryGoneJob, StoryThreadJob
 from cogs.encouragement.privacy import EncouragementPersonalData
 from cogs.encouragement.repository import (
@@ -75,6 +76,7 @@ class EncouragementCog(commands.Cog, name="Encouragement"):
         self.bot.scheduler.events.subscribe(StoryThreadJob(self.service))
         self.bot.scheduler.events.subscribe(StoryGoneJob(self.service))
         self.bot.privacy.register(self.privacy)
+        self.bot.setup_pages.add(DECLARED, self.service)
         # Encourage and Me too under every story post; the digest switches in /mystories.
         self.bot.seams.add_items(STORY_POST_ITEMS, FEATURE, story_items)
         self.bot.seams.add_items(MY_STORIES_ITEMS, FEATURE, lambda _: [DigestsButton()])
@@ -91,6 +93,7 @@ class EncouragementCog(commands.Cog, name="Encouragement"):
         self.bot.scheduler.events.unsubscribe(STORY_THREAD_JOB)
         self.bot.scheduler.events.unsubscribe(STORY_GONE_JOB)
         self.bot.privacy.unregister(self.privacy.feature)
+        self.bot.setup_pages.remove(DECLARED)
         self.bot.seams.remove_items(STORY_POST_ITEMS, FEATURE)
         self.bot.seams.remove_items(MY_STORIES_ITEMS, FEATURE)
         self.bot.seams.stop_waiting(STORIES_READER, FEATURE)

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bot.features import Feature, Permission
 from bot.setup_pages import ChannelNeeds, SetupPart
 from cogs.encouragement import messages
 from cogs.encouragement.repository import DIGEST_JOB, ROUNDUP_JOB, STORY_GONE_JOB, STORY_THREAD_JOB
 
-if TYPE_CHECKING:
-    from bot.app import Bot
 
-
-def setup_part(bot: Bot) -> SetupPart:
+def setup_part(service: object) -> SetupPart:
     """Encouragement opens a thread under each story (in a forum, the post is the thread)."""
     return SetupPart(
         channel_needs={

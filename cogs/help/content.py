@@ -8,9 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot import features as registry
+from bot.content import parse_yaml
 from cogs.help.logic import CommandHelp, HelpContent, Moderation, Pillar
 
 
@@ -52,7 +51,7 @@ def load_help(path: Path, features: Sequence[registry.Feature] | None = None) ->
 
 
 def _read(path: Path) -> dict[str, Any]:
-    raw: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw: Any = parse_yaml(path.read_text(encoding="utf-8")) or {}
     if not isinstance(raw, dict):
         raise HelpContentError(f"{path} must be a mapping (pillars:, commands:)")
     return raw

@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.deps import ServiceDeps
 from bot.ui import is_manager, require_manage_guild
 from cogs.setup import messages
 from cogs.setup.pages import all_settings, parse_time, suggest_zones
@@ -64,7 +65,9 @@ class SetupCog(commands.Cog):
     def service(self) -> SetupService:
         # Built on first use: every feature's cog is loaded by then, whatever the load order.
         if self._service is None:
-            self._service = SetupService(all_settings(self.bot))
+            self._service = SetupService(
+                all_settings(self.bot.setup_pages, ServiceDeps.of(self.bot))
+            )
         return self._service
 
     def tools(self) -> Tools:

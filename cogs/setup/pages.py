@@ -1,55 +1,49 @@
 """/setup's settings: the pages of every loaded feature (each built on its own service, see
-`Feature.setup`), then the server's own settings (notices channel and time zone)."""
+`Feature.setup` and bot/setup_pages.py), then the server's own settings (notices channel and
+time zone)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from bot import features as registry
+from bot.deps import ServiceDeps
 from bot.guild_settings import GuildSettingsRepository
-from bot.setup_pages import POSTING, ChannelNeeds, Setting, ZoneFollower, with_needs
+from bot.setup_pages import POSTING, ChannelNeeds, Setting, SetupPages, ZoneFollower, with_needs
 from bot.timekeeping import parse_time as parse
 from bot.timekeeping import timezone_suggestions
 from cogs.setup import messages
 
-if TYPE_CHECKING:
-    from bot.app import Bot
 
-
-def loaded_features(bot: Bot) -> list[registry.Feature]:
-    return registry.among(bot.extensions)
-
-
-def all_settings(bot: Bot) -> list[Setting]:
-    loaded = loaded_features(bot)
-    parts = [feature.setup(bot) for feature in loaded if feature.setup is not None]
+def all_settings(pages: SetupPages, deps: ServiceDeps) -> list[Setting]:
+    parts = pages.parts()
     extra: dict[str, list[ChannelNeeds]] = {}
     for part in parts:
         for key, needs in part.channel_needs.items():
             extra.setdefault(key, []).append(needs)
     settings = [with_needs(s, extra.get(s.key, [])) for part in parts for s in part.settings]
     followers = [follow for part in parts for follow in part.zone_followers]
-    return settings + server_settings(bot, followers)
+    return settings + server_settings(deps, followers)
 
 
-def server_settings(bot: Bot, followers: Sequence[ZoneFollower]) -> list[Setting]:
+def server_settings(deps: ServiceDeps, followers: Sequence[ZoneFollower]) -> list[Setting]:
     """The server's own settings: where admin notices go, and the server's default zone."""
-    repo = GuildSettingsRepository(bot.store)
+    repo = GuildSettingsRepository(deps.store)
+    clock = deps.clock
 
     async def read_notices(guild_id: int) -> int | None:
         return (await repo.get(guild_id)).notices_channel_id
 
     async def write_notices(guild_id: int, channel_id: Any) -> str | None:
-        await repo.set_notices_channel(guild_id, int(channel_id), bot.clock.now())
+        await repo.set_notices_channel(guild_id, int(channel_id), clock.now())
         return None
 
     async def read_zone(guild_id: int) -> str | None:
         return (await repo.get(guild_id)).default_timezone
 
     async def write_zone(guild_id: int, zone: Any) -> str | None:
-        await repo.set_default_timezone(guild_id, str(zone), bot.clock.now())
+        await repo.set_default_timezone(guild_id, str(zone), clock.now())
         for follow in followers:
             await follow(guild_id, str(zone))
         return None

@@ -199,7 +199,12 @@ class SetupControl(
     discord.ui.DynamicItem[discord.ui.Item[Any]],
     template=r"setup:(?P<action>pick|search|nav):(?P<arg>[a-z_]{1,40})(?:-(?P<page>[0-9]{1,2}))?",
 ):
-    """Any control of /setup: a channel or zone select, a time, toggle, search or nav button."""
+    """Any control of /setup: a channel or zone select, a time, toggle, search or nav button.
+
+    Not a `bot.ui.PersistentButton`: that base wraps a button, and most of these are selects
+    (a channel select, a zone select) whose chosen value arrives with the click; one item for
+    both keeps one custom_id scheme and one route for every control of the flow. It takes the
+    same friendly path on failure (`guarded_callback`) and names no member in its custom_id."""
 
     def __init__(self, item: discord.ui.Item[Any]) -> None:
         super().__init__(item)

@@ -23,6 +23,7 @@ from cogs.stories.comeback_jobs import FollowerDmJob, UpdateJob
 from cogs.stories.comeback_posting import UpdatePublisher
 from cogs.stories.comeback_views import UpdateButton, UpdateModal, UpdateReportModal, mine_buttons
 from cogs.stories.content import load_crisis
+from cogs.stories.feature import FEATURE as DECLARED
 from cogs.stories.moderation import Moderation
 from cogs.stories.personal_data import StoriesPersonalData
 from cogs.stories.posting import DiscordPublisher
@@ -42,8 +43,7 @@ from cogs.stories.sharing import Draft, Submitted
 from cogs.stories.update_rows import FOLLOWER_DM_JOB, UPDATE_JOB
 from cogs.stories.views import (
     COG_NAME,
-    RejectModal,
-    ReportModal,
+    NoteModal,
     ShareModal,
     StoryButton,
     ack_view,
@@ -123,21 +123,24 @@ class StoriesCog(commands.Cog, name=COG_NAME):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(StoryButton, UpdateButton)
-        self.bot.modals.add(ShareModal, RejectModal, ReportModal, UpdateModal, UpdateReportModal)
+        self.bot.modals.add(ShareModal, NoteModal, UpdateModal, UpdateReportModal)
         self.bot.scheduler.register(self.service.job)
         self.bot.scheduler.register(UpdateJob(self.comebacks))
         self.bot.scheduler.register(FollowerDmJob(self.comebacks))
         self.bot.privacy.register(self.personal_data)
+        self.bot.setup_pages.add(DECLARED, self.service)
         await self.bot.seams.provide(STORIES_READER, self.reader)
         await self.service.expire_unconfirmed_on_start()
+        await self.service.give_up_lost_on_start()
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(StoryButton, UpdateButton)
-        self.bot.modals.remove(ShareModal, RejectModal, ReportModal, UpdateModal, UpdateReportModal)
+        self.bot.modals.remove(ShareModal, NoteModal, UpdateModal, UpdateReportModal)
         self.bot.scheduler.unregister(POST_JOB)
         self.bot.scheduler.unregister(UPDATE_JOB)
         self.bot.scheduler.unregister(FOLLOWER_DM_JOB)
         self.bot.privacy.unregister(self.personal_data.feature)
+        self.bot.setup_pages.remove(DECLARED)
         self.bot.seams.withdraw(STORIES_READER)
 
     # -- sharing -------------------------------------------------------------------------------
@@ -258,7 +261,7 @@ class StoriesCog(commands.Cog, name=COG_NAME):
             if not _is_moderator(interaction, guild, settings):
                 raise UserFacingError(msg.MODS_ONLY)
         if action == "report":
-            await interaction.response.send_modal(ReportModal(public_id))
+            await interaction.response.send_modal(NoteModal.report(public_id))
         elif action == "edit":
             draft = await self.service.draft(public_id, guild.id, user_id)
             await interaction.response.send_modal(ShareModal(draft))
@@ -310,7 +313,7 @@ class StoriesCog(commands.Cog, name=COG_NAME):
             )
             await self.service.run_now(story.public_id, occurrence)
         elif action == "reject":
-            await interaction.response.send_modal(RejectModal(public_id))
+            await interaction.response.send_modal(NoteModal.reject(public_id))
         elif action == "block":
             story, newly = await self.moderation.block(public_id, guild.id)
             anon = logic.anon_tag(story.author)

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 POST_GRACE = timedelta(days=7)
+# The step of the one-shot run that tells an author their story could not go out in time.
+LOST_STEP = "lost"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +54,9 @@ class Publisher(Protocol):
         forum post, which takes no nonce, is looked for before it is made)."""
         ...
 
-    async def send_to_queue(self, story: Story, settings: StorySettings) -> Posted | Failed: ...
+    async def send_to_queue(
+        self, story: Story, settings: StorySettings, *, retrying: bool = False
+    ) -> Posted | Failed: ...
 
     async def send_report(
         self, story: Story, settings: StorySettings, reason: str | None, *, nonce: str
@@ -85,9 +89,14 @@ def posted_event(story: Story) -> dict[str, Any]:
 
 
 class DeliverJob:
-    """The scheduler's handle on a story: one due run posts it (or sends it for review)."""
+    """The scheduler's handle on a story: one due run posts it (or sends it for review).
+
+    Resumable: a run a crash left in flight is run again at any age, not only inside Discord's
+    nonce window (past it, the story would stay "scheduled" for ever and its author never
+    hear). A retried run looks for the post an earlier attempt made before it posts."""
 
     kind = POST_JOB
+    resumable = True
 
     def __init__(self, service: StoryService) -> None:
         self.service = service
@@ -100,6 +109,8 @@ class DeliverJob:
         return POST_GRACE
 
     async def run(self, run: DueRun) -> tuple[Outcome, str | None]:
+        if run.occurrence == LOST_STEP:
+            return await self.service.tell_lost(run.key)
         return await self.service.deliver(run.key, retrying=run.attempt > 1)
 
 
@@ -144,6 +155,31 @@ class Delivery(StoryServiceBase):
             log.info("%d failed story post(s) will be tried again", len(stories))
         return len(stories)
 
+    async def give_up_lost_on_start(self) -> int:
+        """Run at load: stories still waiting to go out a whole grace window after they were
+        due (the bot was away longer, or Discord kept refusing), which the engine no longer
+        tries, are marked failed instead of waiting for ever; the author is told kindly (if
+        they asked for DMs), once, by a run of the engine."""
+        now = self.clock.now()
+        lost = await self.repo.waiting_since_before(now - POST_GRACE)
+        given_up = 0
+        for story in lost:
+            async with self.store.transaction() as conn:
+                if await self.repo.move(conn, story.id, story.status, status="failed"):
+                    await self.schedule(conn, story.public_id, now, LOST_STEP)
+                    given_up += 1
+        if given_up:
+            log.info("%d story post(s) could not go out in time and were given up", given_up)
+        return given_up
+
+    async def tell_lost(self, public_id: str) -> tuple[Outcome, str | None]:
+        story = await self.repo.get(public_id)
+        if story is None or story.status != "failed":
+            return "skipped", story.status if story else "deleted"
+        server = self.publisher.guild_name(story.guild_id)
+        told = await self.dm_author(story, msg.DM_LOST.format(server=server), what=LOST_STEP)
+        return ("done", None) if told else ("skipped", "no_dm")
+
     async def deliver(
         self, public_id: str, *, retrying: bool = False
     ) -> tuple[Outcome, str | None]:
@@ -156,7 +192,7 @@ class Delivery(StoryServiceBase):
         if story.status == "scheduled":
             return await self._publish(story, settings, retrying=retrying)
         if story.status == "pending" and story.queue_message_id is None:
-            return await self._queue(story, settings)
+            return await self._queue(story, settings, retrying=retrying)
         return "skipped", story.status
 
     async def _publish(
@@ -209,8 +245,10 @@ class Delivery(StoryServiceBase):
             )
         return "done", None
 
-    async def _queue(self, story: Story, settings: StorySettings) -> tuple[Outcome, str | None]:
-        result = await self.publisher.send_to_queue(story, settings)
+    async def _queue(
+        self, story: Story, settings: StorySettings, *, retrying: bool = False
+    ) -> tuple[Outcome, str | None]:
+        result = await self.publisher.send_to_queue(story, settings, retrying=retrying)
         if isinstance(result, Failed):
             return await self._failed(story, settings, result, msg.QUEUE_FAILED_NOTICE)
         async with self.store.transaction() as conn:

@@ -10,14 +10,14 @@ from cogs.stories.repository import POST_JOB
 from cogs.stories.update_rows import FOLLOWER_DM_JOB, UPDATE_JOB
 
 if TYPE_CHECKING:
-    from bot.app import Bot
     from bot.setup_pages import SetupPart
+    from cogs.stories.service import StoryService
 
 
-def setup_part(bot: Bot) -> SetupPart:
+def setup_part(service: StoryService) -> SetupPart:
     from cogs.stories.setup_pages import setup_part as build
 
-    return build(bot)
+    return build(service)
 
 
 FEATURE = Feature(

@@ -192,6 +192,11 @@ DM_REJECTED_NO_NOTE = (
     "Your story in **{server}** wasn’t posted this time. That says nothing about you; "
     "you can always try again."
 )
+DM_LOST = (
+    "Your story in **{server}** couldn’t be posted: I was away for too long to share it on time, "
+    "and I’m sorry. Nothing of it went up. If you’d still like to share it, /share is there "
+    "whenever you’re ready."
+)
 DM_REMOVED = "A moderator removed your story in **{server}** ({label})."
 
 # -- reports ------------------------------------------------------------------------------------

@@ -24,10 +24,12 @@ from bot.ui import POST_EMBEDS, can_post
 from cogs.stories import logic, render
 from cogs.stories.delivery import Failed, Posted
 from cogs.stories.repository import POST_JOB, Story, StorySettings
-from cogs.stories.views import queue_view, report_view, story_post_view
+from cogs.stories.views import StoryButton, queue_view, report_view, story_post_view
 
 log = logging.getLogger(__name__)
 NO_MENTIONS = discord.AllowedMentions.none()
+# How many of a channel's latest messages a retried post (or queue entry) looks through.
+LOOK_BACK = 100
 
 
 def nonce_for(story: Story, what: str) -> str:
@@ -71,6 +73,9 @@ class DiscordPublisher(WithDeps):
                     channel, story, embed, view, retrying=retrying
                 )
                 return Posted(channel.id, message_id, thread_id)
+            found = await self._earlier_message(channel, story, "report") if retrying else None
+            if found is not None:
+                return Posted(channel.id, found)
             message = await self.sender.send(
                 channel.id,
                 nonce=nonce_for(story, "post"),
@@ -82,6 +87,31 @@ class DiscordPublisher(WithDeps):
         except PermanentFailure as failure:
             log.warning("Posting a story failed for good (%s)", failure.reason)
             return Failed(failure.reason)
+
+    async def _earlier_message(
+        self, channel: discord.abc.GuildChannel, story: Story, button: str
+    ) -> int | None:
+        """The id of a message an earlier attempt sent for the story, if it is among the
+        channel's latest: the bot's own, carrying the story's `button` ("report" under the
+        post, "approve" in the moderators' queue; the custom_id holds the story's opaque id).
+        Discord's nonce covers a re-send for a few minutes only; a run a crash left in flight
+        longer (DeliverJob is resumable: run again at any age) looks here first."""
+        if not isinstance(channel, discord.TextChannel):
+            return None
+        wanted = StoryButton(button, story.public_id, label="-").custom_id
+        me = self.client.user.id if self.client.user else None
+        try:
+            async for message in channel.history(limit=LOOK_BACK):
+                ids = {
+                    getattr(child, "custom_id", None)
+                    for row in message.components
+                    for child in getattr(row, "children", ())
+                }
+                if message.author.id == me and wanted in ids:
+                    return message.id
+        except discord.HTTPException as exc:  # no Read Message History: the nonce must do
+            log.info("Could not look for an earlier story message (%s)", exc.status)
+        return None
 
     async def _forum_post(
         self,
@@ -116,11 +146,16 @@ class DiscordPublisher(WithDeps):
         )
         return post.thread_id, post.message_id
 
-    async def send_to_queue(self, story: Story, settings: StorySettings) -> Posted | Failed:
+    async def send_to_queue(
+        self, story: Story, settings: StorySettings, *, retrying: bool = False
+    ) -> Posted | Failed:
         self.sender.check_guild_available(story.guild_id)
         channel = self._writable(settings.mod_channel_id)
         if not isinstance(channel, discord.TextChannel):
             return Failed("mod_channel_unavailable")
+        found = await self._earlier_message(channel, story, "approve") if retrying else None
+        if found is not None:
+            return Posted(channel.id, found)
         try:
             message = await self.sender.send(
                 channel.id,

@@ -232,6 +232,16 @@ class StoryRepository(ModerationRows, PersonalDataRows, UpdateRows):
         )
         return changed == 1
 
+    async def waiting_since_before(self, before: datetime) -> list[Story]:
+        """Stories still waiting to go out (to the channel, or to the moderators' queue) that
+        were due before `before`."""
+        rows = await self.store.fetchall(
+            "SELECT * FROM stories WHERE due_at < ? AND (status = 'scheduled' "
+            "OR (status = 'pending' AND queue_message_id IS NULL))",
+            (to_epoch(before),),
+        )
+        return [_story(r) for r in rows]
+
     async def failed_since(self, guild_id: int, since: datetime) -> list[Story]:
         rows = await self.store.fetchall(
             "SELECT * FROM stories WHERE guild_id = ? AND status = 'failed' "

@@ -13,16 +13,10 @@ from cogs.stories import messages as msg
 from cogs.stories.repository import with_settings
 
 if TYPE_CHECKING:
-    from bot.app import Bot
     from cogs.stories.service import StoryService
 
 
-def setup_part(bot: Bot) -> SetupPart:
-    from cogs.stories.cog import StoriesCog
-
-    cog = next(c for c in bot.cogs.values() if isinstance(c, StoriesCog))
-    service: StoryService = cog.service
-
+def setup_part(service: StoryService) -> SetupPart:
     def reader(field_name: str) -> Callable[[int], Awaitable[Any]]:
         async def read(guild_id: int) -> Any:
             return getattr(await service.settings(guild_id), field_name)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 import discord
@@ -250,53 +251,61 @@ class ShareModal(PersistentModal, template=rf"story:share:(?P<draft>{PUBLIC_ID}|
         await handlers(interaction).on_share_modal(interaction, self)
 
 
-class RejectModal(PersistentModal, template=rf"story:rejectform:(?P<sid>{PUBLIC_ID})"):
-    def __init__(self, public_id: str) -> None:
-        super().__init__(
-            title=msg.REJECT_MODAL_TITLE, custom_id=custom_id("story", "rejectform", public_id)
-        )
+@dataclass(frozen=True, slots=True)
+class _NoteForm:
+    title: str
+    field: str  # the input's custom_id
+    label: str
+    placeholder: str
+
+
+# A moderator's optional note when rejecting, a member's optional reason when reporting.
+NOTE_FORMS = {
+    "rejectform": _NoteForm(
+        msg.REJECT_MODAL_TITLE, "note", msg.REJECT_FIELD, msg.REJECT_PLACEHOLDER
+    ),
+    "reportform": _NoteForm(
+        msg.REPORT_MODAL_TITLE, "reason", msg.REPORT_FIELD, msg.REPORT_PLACEHOLDER
+    ),
+}
+
+
+class NoteModal(
+    PersistentModal, template=rf"story:(?P<form>rejectform|reportform):(?P<sid>{PUBLIC_ID})"
+):
+    """One optional paragraph about a story: a rejection's note (``NoteModal.reject``) or a
+    report's reason (``NoteModal.report``). Answered after a restart too."""
+
+    def __init__(self, form: str, public_id: str) -> None:
+        spec = NOTE_FORMS[form]
+        super().__init__(title=spec.title, custom_id=custom_id("story", form, public_id))
+        self.form = form
         self.public_id = public_id
-        self.note = discord.ui.TextInput[Any](
-            custom_id="note",
-            label=msg.REJECT_FIELD,
+        self.text = discord.ui.TextInput[Any](
+            custom_id=spec.field,
+            label=spec.label,
             style=discord.TextStyle.paragraph,
-            placeholder=msg.REJECT_PLACEHOLDER,
+            placeholder=spec.placeholder,
             required=False,
             max_length=logic.REASON_MAX_INPUT,
         )
-        self.add_item(self.note)
+        self.add_item(self.text)
+
+    @classmethod
+    def reject(cls, public_id: str) -> Self:
+        return cls("rejectform", public_id)
+
+    @classmethod
+    def report(cls, public_id: str) -> Self:
+        return cls("reportform", public_id)
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], match: re.Match[str], /
     ) -> Self:
-        return cls(match["sid"])
+        return cls(match["form"], match["sid"])
 
     async def on_submit(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
-        await handlers(interaction).on_reject_modal(interaction, self.public_id, self.note.value)
-
-
-class ReportModal(PersistentModal, template=rf"story:reportform:(?P<sid>{PUBLIC_ID})"):
-    def __init__(self, public_id: str) -> None:
-        super().__init__(
-            title=msg.REPORT_MODAL_TITLE, custom_id=custom_id("story", "reportform", public_id)
-        )
-        self.public_id = public_id
-        self.reason = discord.ui.TextInput[Any](
-            custom_id="reason",
-            label=msg.REPORT_FIELD,
-            style=discord.TextStyle.paragraph,
-            placeholder=msg.REPORT_PLACEHOLDER,
-            required=False,
-            max_length=logic.REASON_MAX_INPUT,
-        )
-        self.add_item(self.reason)
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], match: re.Match[str], /
-    ) -> Self:
-        return cls(match["sid"])
-
-    async def on_submit(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
-        await handlers(interaction).on_report_modal(interaction, self.public_id, self.reason.value)
+        handler = handlers(interaction)
+        answer = handler.on_reject_modal if self.form == "rejectform" else handler.on_report_modal
+        await answer(interaction, self.public_id, self.text.value)

@@ -17,7 +17,7 @@ from discord.ext import commands
 from bot.errors import UserFacingError
 from bot.guild_settings import accountability_channel
 from bot.member_settings import resolve_timezone
-from bot.seams import MEMBER_TIMEZONE_CHANGED, STREAK_SHOW_LINES, listener_name
+from bot.seams import STREAK_SHOW_LINES
 from bot.timekeeping import DaySet, InvalidInput
 from bot.ui import choices, discord_timestamp, safe_autocomplete
 from cogs.streaks import heatmap, logic, render
@@ -243,8 +243,3 @@ class StreaksCog(CheckinCommands, name="Streaks"):
         """The accountability channel was deleted: stop using it and tell the admins once."""
         if await accountability_channel(self.bot.store, channel.guild.id) == channel.id:
             await self._channel_broken(channel.guild.id, channel.id)
-
-    @commands.Cog.listener(listener_name(MEMBER_TIMEZONE_CHANGED))
-    async def on_member_timezone_changed(self, user_id: int) -> None:
-        """Travel days are counted at the moment of the change (rule 3)."""
-        await self.service.note_zone_change(user_id)

@@ -16,11 +16,13 @@ from bot.guild_settings import (
     accountability_channel_in_use,
     mark_accountability_channel_broken,
 )
+from bot.member_settings import ZoneFollower
 from bot.notices import notify_admins
 from bot.scheduling import make_nonce
 from bot.ui import POST, can_post
 from cogs.streaks import messages as m
-from cogs.streaks.jobs import MILESTONE_JOB, MilestoneJob
+from cogs.streaks.feature import FEATURE as DECLARED
+from cogs.streaks.jobs import MILESTONE_JOB, ZONE_JOB, MilestoneJob
 from cogs.streaks.privacy import StreaksPrivacy
 from cogs.streaks.service import StreakService
 from cogs.streaks.views import CheckinModal, SettingsButton
@@ -45,24 +47,35 @@ class StreaksCogBase(commands.Cog):
 
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
-        self.service = StreakService(bot.store, bot.clock, bot.scheduler)
+        self.service = StreakService(bot.store, bot.clock, bot.scheduler, bot.anonymizer)
         self.rng = random.Random()
         self.privacy = StreaksPrivacy()
         self.milestones = MilestoneJob(
-            self.service.repo, bot.sender, self._postable_channel, self._channel_broken
+            self.service.repo,
+            bot.sender,
+            self._postable_channel,
+            self._channel_broken,
+            bot.anonymizer,
         )
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(SettingsButton)
         self.bot.modals.add(CheckinModal)
         self.bot.privacy.register(self.privacy)
+        self.bot.setup_pages.add(DECLARED, self.service)
         self.bot.scheduler.register(self.milestones)
+        # Travel days are counted at the moment of a /timezone change (rule 3).
+        self.bot.scheduler.events.subscribe(
+            ZoneFollower(ZONE_JOB, self.service.note_zone_change, self.bot.anonymizer)
+        )
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(SettingsButton)
         self.bot.modals.remove(CheckinModal)
         self.bot.privacy.unregister(self.privacy.feature)
+        self.bot.setup_pages.remove(DECLARED)
         self.bot.scheduler.unregister(MILESTONE_JOB)
+        self.bot.scheduler.events.unsubscribe(ZONE_JOB)
 
     async def _postable_channel(self, guild_id: int) -> int | None:
         """The accountability channel, if the cache says a post there can work (no doomed

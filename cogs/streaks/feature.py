@@ -6,17 +6,17 @@ from typing import TYPE_CHECKING
 
 from bot.features import Feature, Permission
 from cogs.streaks import messages
-from cogs.streaks.jobs import MILESTONE_JOB
+from cogs.streaks.jobs import MILESTONE_JOB, ZONE_JOB
 
 if TYPE_CHECKING:
-    from bot.app import Bot
     from bot.setup_pages import SetupPart
+    from cogs.streaks.service import StreakService
 
 
-def setup_part(bot: Bot) -> SetupPart:
+def setup_part(service: StreakService) -> SetupPart:
     from cogs.streaks.setup_pages import setup_part as build
 
-    return build(bot)
+    return build(service)
 
 
 FEATURE = Feature(
@@ -36,5 +36,5 @@ FEATURE = Feature(
     row_names=messages.ROW_NAMES,
     # The server's accountability channel (milestones, shared summaries, check-in threads).
     setup=setup_part,
-    jobs=(MILESTONE_JOB,),
+    jobs=(MILESTONE_JOB, ZONE_JOB),
 )

@@ -20,12 +20,15 @@ from typing import Any
 
 import discord
 
+from bot.anonymity import Anonymizer
 from bot.scheduling import DueRun, Occurrence, RunOutcome, from_epoch, to_epoch
 from bot.sending import PermanentFailure, Sender
 from cogs.streaks import messages as m
 from cogs.streaks.repository import StreakRepository, celebration_posted
 
 MILESTONE_JOB = "streaks.milestone"
+# Counts travel days when a member changes /timezone (the durable event MEMBER_TIMEZONE_CHANGED).
+ZONE_JOB = "streaks.zone_change"
 # A celebration up to a day late still means something; later it is not posted.
 MILESTONE_GRACE = timedelta(hours=24)
 _OCCURRENCE = "post"
@@ -38,16 +41,28 @@ BrokenChannel = Callable[[int, int], Awaitable[None]]
 
 @dataclass(frozen=True, slots=True)
 class MilestoneKey:
+    """What a milestone post is about. Its job key is this sealed (the member id is never in
+    clear in the engine's tables): random for each milestone, stable for its runs, so every
+    retry carries the same nonce."""
+
     guild_id: int
     user_id: int
     run_start: date
     milestone: int
 
-    def encode(self) -> str:
-        return f"{self.guild_id}:{self.user_id}:{self.run_start.isoformat()}:{self.milestone}"
+    def seal(self, anonymizer: Anonymizer) -> str:
+        plain = f"{self.guild_id}:{self.user_id}:{self.run_start.isoformat()}:{self.milestone}"
+        return anonymizer.seal(plain.encode(), context=MILESTONE_JOB)
 
     @classmethod
-    def decode(cls, key: str) -> MilestoneKey:
+    def open(cls, key: str, anonymizer: Anonymizer) -> MilestoneKey | None:
+        """The key again (None: sealed with another secret key). A key in clear
+        ("guild:member:day:milestone") is a post put before keys were sealed, still in flight."""
+        if ":" not in key:
+            opened = anonymizer.unseal(key, context=MILESTONE_JOB)
+            if opened is None:
+                return None
+            key = opened.decode()
         guild_id, user_id, run_start, milestone = key.split(":")
         return cls(int(guild_id), int(user_id), date.fromisoformat(run_start), int(milestone))
 
@@ -70,9 +85,11 @@ class MilestoneJob:
         sender: Sender,
         postable: PostableChannel,
         broken: BrokenChannel,
+        anonymizer: Anonymizer,
     ) -> None:
         self.repo = repo
         self.sender = sender
+        self.anonymizer = anonymizer
         self.postable = postable
         self.broken = broken
 
@@ -84,7 +101,9 @@ class MilestoneJob:
         return MILESTONE_GRACE
 
     async def run(self, run: DueRun) -> RunOutcome:
-        key = MilestoneKey.decode(run.key)
+        key = MilestoneKey.open(run.key, self.anonymizer)
+        if key is None:
+            return "skipped", "sealed_with_another_key"
         # The server in an outage: wait for it (woken when it is back), never "no channel".
         self.sender.check_guild_available(key.guild_id)
         if not await self.repo.celebration_wanted(

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import aiosqlite
 
+from bot.anonymity import Anonymizer
 from bot.clock import Clock
 from bot.db import Store
 from bot.member_settings import resolve_timezone, resolve_timezone_in
@@ -58,11 +59,19 @@ class LeaderboardEntry:
 
 
 class StreakService:
-    def __init__(self, store: Store, clock: Clock, scheduler: Scheduler | None = None) -> None:
-        """Without a scheduler (benchmarks of the store) no milestone is announced."""
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        scheduler: Scheduler | None = None,
+        anonymizer: Anonymizer | None = None,
+    ) -> None:
+        """Without a scheduler and anonymizer (benchmarks of the store) no milestone is
+        announced; the anonymizer seals the member in the milestone post's job key."""
         self.store = store
         self.clock = clock
         self.scheduler = scheduler
+        self.anonymizer = anonymizer
         self.repo = StreakRepository(store)
 
     async def _open(
@@ -143,7 +152,8 @@ class StreakService:
         milestone = None
         crossed = logic.milestones_crossed(before.state.current, after.state.current)
         run_start = after.state.run_start
-        wanted = after.profile.celebrate and celebrations_possible and self.scheduler is not None
+        announcing = self.scheduler is not None and self.anonymizer is not None
+        wanted = after.profile.celebrate and celebrations_possible and announcing
         if created and crossed and run_start and wanted:
             for m in crossed:
                 if await self.repo.claim_celebration(conn, guild_id, user_id, run_start, m, now):
@@ -160,10 +170,11 @@ class StreakService:
 
     async def _announce(self, conn: aiosqlite.Connection, key: MilestoneKey) -> None:
         """The milestone's post, as a scheduled job, in the check-in's own transaction."""
-        assert self.scheduler is not None
+        assert self.scheduler is not None and self.anonymizer is not None
         now = self.clock.now()
+        sealed = key.seal(self.anonymizer)
         await self.scheduler.put_job(
-            conn, MILESTONE_JOB, key.encode(), milestone_rule(now), after=put_after(now)
+            conn, MILESTONE_JOB, sealed, milestone_rule(now), after=put_after(now)
         )
 
     async def take_freeze_notice(

@@ -10,19 +10,21 @@ from bot.setup_pages import Setting, SetupPart
 from cogs.streaks import messages
 
 if TYPE_CHECKING:
-    from bot.app import Bot
+    from cogs.streaks.service import StreakService
 
 # What /accountability channel checks: posts, and private check-in threads.
 NEEDS = ("view_channel", "send_messages", "send_messages_in_threads", "create_private_threads")
 
 
-def setup_part(bot: Bot) -> SetupPart:
+def setup_part(service: StreakService) -> SetupPart:
+    store, clock = service.store, service.clock
+
     async def read(guild_id: int) -> int | None:
-        return await accountability_channel(bot.store, guild_id)
+        return await accountability_channel(store, guild_id)
 
     async def write(guild_id: int, channel_id: Any) -> str | None:
-        async with bot.store.transaction() as conn:
-            await set_accountability_channel(conn, guild_id, int(channel_id), bot.clock.now())
+        async with store.transaction() as conn:
+            await set_accountability_channel(conn, guild_id, int(channel_id), clock.now())
         return None
 
     setting = Setting(

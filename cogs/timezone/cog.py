@@ -1,7 +1,8 @@
 """/timezone set|show|clear: one time zone per member, for the whole bot (table member_settings).
 
-After a change the cog dispatches `member_timezone_changed(user_id)`, so features that count
-local days (streaks) or schedule in local time (accountability) can follow at that moment.
+A change is announced in the transaction that stores it, as the durable event
+MEMBER_TIMEZONE_CHANGED (the member sealed), so features that count local days (streaks) or
+schedule in local time (accountability) follow it once, after a crash too.
 """
 
 from __future__ import annotations
@@ -9,14 +10,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+import aiosqlite
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import UserFacingError
-from bot.member_settings import member_timezone, resolve_timezone, set_member_timezone
+from bot.member_settings import (
+    announce_timezone_change,
+    member_timezone,
+    resolve_timezone,
+    set_member_timezone,
+)
 from bot.privacy import MemberTable, TablesPrivacy
-from bot.seams import MEMBER_TIMEZONE_CHANGED
 from bot.timekeeping import canonical_timezone_name, timezone_suggestions
 from bot.ui import choices, safe_autocomplete
 from cogs.timezone import messages as m
@@ -58,6 +64,11 @@ class TimezoneCog(commands.Cog, name="Timezone"):
     async def cog_unload(self) -> None:
         self.bot.privacy.unregister(self.privacy.feature)
 
+    async def _announce(self, conn: aiosqlite.Connection, user_id: int) -> None:
+        await announce_timezone_change(
+            conn, self.bot.scheduler.events, self.bot.anonymizer, user_id
+        )
+
     @timezone.command(name="set", description="Set your time zone (start typing a city).")
     @app_commands.describe(timezone="A city-based zone like Europe/Berlin or America/New_York")
     async def set_zone(self, interaction: discord.Interaction[Bot], timezone: str) -> None:
@@ -65,7 +76,7 @@ class TimezoneCog(commands.Cog, name="Timezone"):
         now = self.bot.clock.now()
         async with self.bot.store.transaction() as conn:
             await set_member_timezone(conn, interaction.user.id, zone, now)
-        self.bot.dispatch(MEMBER_TIMEZONE_CHANGED, interaction.user.id)
+            await self._announce(conn, interaction.user.id)
         await interaction.response.send_message(
             m.SET_DONE.format(zone=zone, local=local_clock(now, zone)), ephemeral=True
         )
@@ -91,7 +102,7 @@ class TimezoneCog(commands.Cog, name="Timezone"):
             raise UserFacingError(m.NOT_SET)
         async with self.bot.store.transaction() as conn:
             await set_member_timezone(conn, interaction.user.id, None, self.bot.clock.now())
-        self.bot.dispatch(MEMBER_TIMEZONE_CHANGED, interaction.user.id)
+            await self._announce(conn, interaction.user.id)
         resolved = await resolve_timezone(self.bot.store, interaction.user.id, interaction.guild_id)
         fallback = m.FALLBACK_SERVER if resolved.source == "server" else m.FALLBACK_UTC
         await interaction.response.send_message(m.CLEARED.format(fallback=fallback), ephemeral=True)

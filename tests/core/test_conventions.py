@@ -327,10 +327,9 @@ def test_no_feature_reads_another_features_tables() -> None:
 # -- services never take the Bot; views reach their handler one way (issue 18, item 4) ----------
 
 # The wiring: the cog, its bases, the package's setup and the feature's declaration. A feature's
-# setup_pages.py is a hook bot/features.py calls with the Bot (as it does feature.py), and
-# /setup's pages.py gathers every feature's hook, so it hands the Bot on.
-BOT_WIRING = {"__init__.py", "cog.py", "cog_base.py", "feature.py", "setup_pages.py"}
-BOT_WIRING_PATHS = {Path("cogs/setup/pages.py")}
+# /setup page is built on its service (bot/setup_pages.py), so it is no exception.
+BOT_WIRING = {"__init__.py", "cog.py", "cog_base.py", "feature.py"}
+BOT_WIRING_PATHS: set[Path] = set()
 
 
 def _names_the_bot(annotation: ast.expr | None) -> bool:

@@ -93,11 +93,12 @@ def missing_parts(bot: Bot, deleted_from: dict[str, str] | None = None) -> list[
             problems.append(f"{feature.name}: /about describes it but not what it stores")
         if feature.privacy_line and not feature.privacy_provider:
             problems.append(f"{feature.name}: a privacy line but no privacy provider")
-        if feature.setup is not None:
-            part = feature.setup(bot)
-            for setting in part.settings:
-                if not (setting.label and setting.page):
-                    problems.append(f"{feature.name}: /setup {setting.key} needs a label and page")
+        if feature.setup is not None and feature.name not in bot.setup_pages.names():
+            problems.append(f"{feature.name}: declares a /setup part but its cog never adds it")
+    for part in bot.setup_pages.parts():
+        for setting in part.settings:
+            if not (setting.label and setting.page):
+                problems.append(f"/setup {setting.key} needs a label and page")
         for spec in feature.settings:
             if not spec.low <= spec.default <= spec.high:
                 problems.append(f"{feature.name}: setting {spec.key} has its default out of range")
@@ -214,10 +215,10 @@ JOURNAL = {
         from cogs.journal import messages
 
 
-        def setup_part(bot: Any) -> Any:
+        def setup_part(service: Any) -> Any:
             from cogs.journal.cog import setup_part as build
 
-            return build(bot)
+            return build(service)
 
 
         FEATURE = Feature(
@@ -285,19 +286,20 @@ JOURNAL = {
         from bot.setup_pages import POSTING, Setting, SetupPart
         from bot.timekeeping import Occurrence
         from cogs.journal import messages
+        from cogs.journal.feature import FEATURE
 
         KIND = "journal.nudge"
 
 
-        def setup_part(bot: Any) -> SetupPart:
+        def setup_part(store: Any) -> SetupPart:
             async def read(guild_id: int) -> int | None:
-                row = await bot.store.fetchone(
+                row = await store.fetchone(
                     "SELECT channel_id FROM journal_settings WHERE guild_id = ?", (guild_id,)
                 )
                 return int(row["channel_id"]) if row else None
 
             async def write(guild_id: int, channel_id: Any) -> str | None:
-                await bot.store.execute(
+                await store.execute(
                     "INSERT INTO journal_settings (guild_id, channel_id) VALUES (?, ?) "
                     "ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id",
                     (guild_id, int(channel_id)),
@@ -372,10 +374,12 @@ JOURNAL = {
             async def cog_load(self) -> None:
                 self.bot.scheduler.register(self.job)
                 self.bot.privacy.register(self.data)
+                self.bot.setup_pages.add(FEATURE, self.bot.store)
 
             async def cog_unload(self) -> None:
                 self.bot.scheduler.unregister(KIND)
                 self.bot.privacy.unregister(self.data.feature)
+                self.bot.setup_pages.remove(FEATURE)
 
             @journal.command(name="write", description=messages.WRITE)
             async def write(self, interaction: discord.Interaction[Any], text: str) -> None:

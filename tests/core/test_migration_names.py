@@ -19,7 +19,12 @@ WORK_WORDS = {"engine", "house", "round", "pillar", "rush", "issue", "fixes", "m
 
 
 def test_migration_files_are_named_for_what_they_create() -> None:
-    for _, name, _ in load_migrations():
+    from bot.features import discover
+
+    names = [name for _, name, _ in load_migrations()]
+    names += [path.name for f in discover() for path in sorted(f.migrations.glob("*.sql"))]
+    assert len(names) > len(load_migrations())
+    for name in names:
         words = set(re.sub(r"^\d{4}_|\.sql$", "", name).split("_"))
         assert not words & WORK_WORDS, f"{name}: name it for the tables or columns it adds"
 

@@ -81,11 +81,14 @@ def test_every_yes_no_column_is_exported_as_a_boolean() -> None:
     import re
 
     from bot.db.connection import load_migrations
+    from bot.features import discover
     from bot.privacy import YES_NO_COLUMNS
 
+    scripts = [sql for _, _, sql in load_migrations()]
+    scripts += [path.read_text() for f in discover() for path in sorted(f.migrations.glob("*.sql"))]
     declared = {
         match.group(1)
-        for _, _, sql in load_migrations()
+        for sql in scripts
         for match in re.finditer(
             r"\b(\w+)\s+INTEGER\b[^,]*?CHECK\s*\(\s*\1\s+IN\s*\(\s*0\s*,\s*1\s*\)", sql
         )

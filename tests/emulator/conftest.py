@@ -12,7 +12,8 @@ import discord
 import pytest
 from discord import app_commands
 
-from fakecord import FakeChannel, FakeDiscord, FakeGuild, FakeMember
+from fakecord import FakeChannel, FakeDiscord, FakeGuild, FakeMember, get_spec, spec_path
+from fakecord.validation import Spec
 
 
 class Client(discord.Client):
@@ -112,3 +113,13 @@ def world(fake: FakeDiscord) -> World:
     alice = guild.add_member("alice")
     mod = guild.add_member("mod", permissions=discord.Permissions(manage_guild=True).value)
     return World(guild, chan, forum, alice, mod)
+
+
+@pytest.fixture
+def spec() -> Spec:
+    """Discord's OpenAPI file as fakecord loaded it."""
+    loaded = get_spec()
+    if loaded is None:
+        # Never a skip: without the file, fakecord checks far less, and CI must say so.
+        pytest.fail(f"Discord's openapi.json is missing at {spec_path()} (see DISCORD_API_SPEC)")
+    return loaded

@@ -22,15 +22,6 @@ CALLBACK = "/interactions/{interaction_id}/{interaction_token}/callback"
 PINNED_SHA256 = "8c1d0707ccdf8e380a86dfba04058820a66435c1b69d5ed82e04dd8c0520dd73"
 
 
-@pytest.fixture
-def spec() -> Spec:
-    loaded = get_spec()
-    if loaded is None:
-        # Never a skip: without the file, fakecord checks far less, and CI must say so.
-        pytest.fail(f"Discord's openapi.json is missing at {spec_path()} (see DISCORD_API_SPEC)")
-    return loaded
-
-
 def test_the_spec_travels_with_the_emulator_pinned_and_licensed() -> None:
     assert VENDORED_SPEC.is_file()
     assert hashlib.sha256(VENDORED_SPEC.read_bytes()).hexdigest() == PINNED_SHA256

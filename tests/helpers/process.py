@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.db import Store
+from bot.feature_migrations import migrate_every_feature
 from fakecord import FakeChannel, FakeDiscord
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,18 +33,20 @@ async def seed_morning(fake: FakeDiscord, data_dir: Path, servers: int) -> list[
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     rule = json.dumps({"days": 127, "time": now.strftime("%H:%M"), "tz": "UTC"}, sort_keys=True)
     stamp = int(now.timestamp())
-    async with await Store.open(data_dir / "rebound.db") as store, store.transaction() as conn:
-        for channel in channels:
-            await conn.execute(
-                "INSERT INTO affirmation_schedules (guild_id, channel_id, post_time, timezone, "
-                "days_mask, created_at, updated_at) VALUES (?, ?, ?, 'UTC', 127, ?, ?)",
-                (channel.guild.id, channel.id, now.strftime("%H:%M"), stamp, stamp),
-            )
-            await conn.execute(
-                "INSERT INTO scheduled_jobs (kind, key, rule, next_run_at, occurrence) "
-                "VALUES ('affirmations.guild', ?, ?, ?, ?)",
-                (str(channel.guild.id), rule, stamp, now.date().isoformat()),
-            )
+    async with await Store.open(data_dir / "rebound.db") as store:
+        await migrate_every_feature(store)
+        async with store.transaction() as conn:
+            for channel in channels:
+                await conn.execute(
+                    "INSERT INTO affirmation_schedules (guild_id, channel_id, post_time, timezone, "
+                    "days_mask, created_at, updated_at) VALUES (?, ?, ?, 'UTC', 127, ?, ?)",
+                    (channel.guild.id, channel.id, now.strftime("%H:%M"), stamp, stamp),
+                )
+                await conn.execute(
+                    "INSERT INTO scheduled_jobs (kind, key, rule, next_run_at, occurrence) "
+                    "VALUES ('affirmations.guild', ?, ?, ?, ?)",
+                    (str(channel.guild.id), rule, stamp, now.date().isoformat()),
+                )
     return channels
 
 

@@ -95,3 +95,13 @@ def longest_delays(app: RunningBot) -> None:
     cog = app.bot.get_cog("Stories")
     assert cog is not None
     cog.service.rng = _LongestDelay()  # type: ignore[attr-defined]
+
+
+async def shared_with_the_longest_delay(
+    app: RunningBot, w: StoryWorld, member: Any, *, seconds: int = 60
+) -> Any:
+    """/stories settings with a delay of `seconds`, always taken in full, and a story shared:
+    it is due exactly `seconds` from now. Returns the answer to the submission."""
+    longest_delays(app)
+    await configure(w, max_delay=seconds)
+    return await share(w, member)

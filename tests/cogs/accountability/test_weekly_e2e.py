@@ -218,7 +218,8 @@ async def assert_one_thread_with_one_prompt(app: RunningBot, world: Any) -> None
     assert thread.messages[0]["mentions"][0]["id"] == str(world.alice.id)
     assert "alice" not in thread.name and str(world.alice.id) not in thread.name
     rows = await app.store.fetchall(
-        "SELECT kind, status FROM job_runs WHERE kind LIKE 'accountability.%' ORDER BY kind"
+        "SELECT kind, status FROM job_runs "
+        "WHERE kind IN ('accountability.thread', 'accountability.weekly') ORDER BY kind"
     )
     assert [tuple(r) for r in rows] == [
         ("accountability.thread", "done"),

@@ -237,6 +237,16 @@ async def reach_day_two_with_celebrations_on(app: RunningBot, world: Any) -> Non
     await app.advance(days=1)
 
 
+async def milestone_post_left_waiting_for_a_retry(app: RunningBot, world: Any) -> None:
+    """Day three's check-in reaches a milestone; three 503s: the sender's quick retries give
+    up and the run waits for a retry."""
+    await reach_day_two_with_celebrations_on(app, world)
+    world.fake.fail_next("POST", f"/channels/{world.channel.id}/messages", status=503, count=3)
+    with world.fake.expect_rejections():
+        await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
+        await app.run_due()
+
+
 async def test_a_milestone_post_discord_stored_before_answering_503_appears_once(
     world: Any, tmp_path: Path
 ) -> None:
@@ -268,12 +278,7 @@ async def test_a_milestone_post_discord_keeps_failing_is_retried_by_the_schedule
     world: Any, tmp_path: Path
 ) -> None:
     async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
-        await reach_day_two_with_celebrations_on(app, world)
-        # Three 503s: the sender's quick retries give up and the run waits for a retry.
-        world.fake.fail_next("POST", f"/channels/{world.channel.id}/messages", status=503, count=3)
-        with world.fake.expect_rejections():
-            await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
-            await app.run_due()
+        await milestone_post_left_waiting_for_a_retry(app, world)
         assert await milestone_posts(world) == []
         run = await app.store.fetchone(
             "SELECT status FROM job_runs WHERE kind = 'streaks.milestone'"
@@ -409,3 +414,43 @@ async def test_pausing_and_resuming_the_same_day_spends_no_freeze(
         assert "8 days" in r.content
         show = await world.fake.invoke(world.alice, world.channel, "streak show")
         assert "**Freezes held:** 1" in shown(show)
+
+
+async def test_a_milestone_posts_job_key_seals_the_member(world: Any, tmp_path: Path) -> None:
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        await reach_day_two_with_celebrations_on(app, world)
+        await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
+        await app.run_due()
+        assert len(await milestone_posts(world)) == 1
+        rows = await app.store.fetchall(
+            "SELECT key FROM job_runs WHERE kind = 'streaks.milestone' "
+            "UNION ALL SELECT key FROM scheduled_jobs WHERE kind = 'streaks.milestone'"
+        )
+        assert rows and all(str(world.alice.id) not in r["key"] for r in rows)
+
+
+async def test_a_milestone_post_in_flight_from_before_keys_were_sealed_posts_once(
+    world: Any, tmp_path: Path
+) -> None:
+    """A run an older Rebound put (its key in clear) and left waiting for a retry."""
+    import sqlite3
+
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        await milestone_post_left_waiting_for_a_retry(app, world)
+        await app.stop()
+        old_key = f"{world.guild.id}:{world.alice.id}:2026-03-02:3"
+        conn = sqlite3.connect(app.settings.db_path)
+        with conn:
+            for table in ("job_runs", "scheduled_jobs"):
+                conn.execute(
+                    f"UPDATE {table} SET key = ? WHERE kind = 'streaks.milestone'", (old_key,)
+                )
+        conn.close()
+        await app.start()
+        await app.advance(minutes=5)
+        (post,) = await milestone_posts(world)
+        assert f"<@{world.alice.id}>" in post["content"]
+        run = await app.store.fetchone(
+            "SELECT key, status FROM job_runs WHERE kind = 'streaks.milestone'"
+        )
+        assert run is not None and tuple(run) == (old_key, "done")
