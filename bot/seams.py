@@ -15,8 +15,7 @@ what another keeps, they meet here, on names both know (the catalogue below):
 
 Events between features are named here too, so the feature that emits and the ones that
 listen share the name without importing each other: durable ones (``bot.scheduling.events``,
-delivered by the scheduler). An in-process ``bot.dispatch`` one, if ever needed, is heard with
-``@commands.Cog.listener(listener_name(EVENT))``; none is used, since a crash loses it.
+delivered by the scheduler). None is an in-process ``bot.dispatch``: a crash would lose it.
 """
 
 from __future__ import annotations
@@ -36,7 +35,6 @@ __all__ = [
     "STREAK_SHOW_LINES",
     "ItemFactory",
     "Seams",
-    "listener_name",
 ]
 
 # -- the catalogue: names features share -----------------------------------------------------------
@@ -62,11 +60,6 @@ STORIES_READER = "stories"
 #: received, when the member opted in). A reader with ``async def private_lines(user_id: int)
 #: -> list[str]``; streaks asks it only for the member's private view, never for share:True.
 STREAK_SHOW_LINES = "streaks.show_lines"
-
-
-def listener_name(event: str) -> str:
-    """The listener discord.py calls for ``bot.dispatch(event, ...)``."""
-    return f"on_{event}"
 
 
 ItemFactory = Callable[[str], Sequence[discord.ui.Item[Any]]]

@@ -12,10 +12,11 @@ from discord.ext import commands
 
 from bot.crisis import load_crisis
 from bot.deps import ServiceDeps
-from bot.seams import MEMBER_TIMEZONE_CHANGED, STREAK_SHOW_LINES, listener_name
+from bot.member_settings import ZoneFollower
+from bot.seams import STREAK_SHOW_LINES
 from cogs.debrief import logic, render
 from cogs.debrief import messages as m
-from cogs.debrief.jobs import REMINDER_JOB, ReminderJob
+from cogs.debrief.jobs import REMINDER_JOB, ZONE_JOB, ReminderJob
 from cogs.debrief.privacy import DebriefPrivacy
 from cogs.debrief.service import DebriefService, Saved
 from cogs.debrief.views import (
@@ -54,6 +55,10 @@ class DebriefCog(commands.Cog, name="Debrief"):
         self.bot.modals.add(*MODAL_CLASSES)
         self.bot.privacy.register(self.privacy)
         self.bot.scheduler.register(self.reminders)
+        # Waiting reminders follow the member to a new zone (still 09:00 their time).
+        self.bot.scheduler.events.subscribe(
+            ZoneFollower(ZONE_JOB, self.service.follow_zone, self.bot.anonymizer)
+        )
         await self.bot.seams.provide(STREAK_SHOW_LINES, self.service)
 
     async def cog_unload(self) -> None:
@@ -61,6 +66,7 @@ class DebriefCog(commands.Cog, name="Debrief"):
         self.bot.modals.remove(*MODAL_CLASSES)
         self.bot.privacy.unregister(self.privacy.feature)
         self.bot.scheduler.unregister(REMINDER_JOB)
+        self.bot.scheduler.events.unsubscribe(ZONE_JOB)
         self.bot.seams.withdraw(STREAK_SHOW_LINES)
 
     # -- commands -------------------------------------------------------------------------------
@@ -222,11 +228,6 @@ class DebriefCog(commands.Cog, name="Debrief"):
                 )
             except discord.HTTPException as exc:
                 log.info("Could not deliver the reminder notice (HTTP %s)", exc.status)
-
-    @commands.Cog.listener(listener_name(MEMBER_TIMEZONE_CHANGED))
-    async def on_member_timezone_changed(self, user_id: int) -> None:
-        """Waiting reminders follow the member to their new zone (still 09:00 their time)."""
-        await self.service.follow_zone(user_id)
 
     # -- shared ---------------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.features import Feature
 from cogs.debrief import messages
-from cogs.debrief.jobs import REMINDER_JOB
+from cogs.debrief.jobs import REMINDER_JOB, ZONE_JOB
 
 FEATURE = Feature(
     name="debrief",
@@ -17,5 +17,5 @@ FEATURE = Feature(
     privacy_provider="debrief",
     row_names=messages.ROW_NAMES,
     keyed_pseudonyms=True,
-    jobs=(REMINDER_JOB,),
+    jobs=(REMINDER_JOB, ZONE_JOB),
 )

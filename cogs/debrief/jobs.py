@@ -29,6 +29,8 @@ from cogs.debrief.repository import (
 from cogs.debrief.sealing import JournalSeal
 
 REMINDER_JOB = "debrief.reminder"
+# Waiting reminders follow a /timezone change (the durable event MEMBER_TIMEZONE_CHANGED).
+ZONE_JOB = "debrief.zone_change"
 # A reminder a few hours late (the bot was down at 09:00) is still welcome; a day late is not.
 REMINDER_GRACE = timedelta(hours=12)
 
