@@ -30,9 +30,10 @@ async def test_a_new_zone_moves_the_weekly_check_in_with_no_member_id_in_the_eng
         )
         assert sorted({(r["kind"], r["status"]) for r in runs}) == [
             ("accountability.zone_change", "done"),
+            ("debrief.zone_change", "done"),
             ("streaks.zone_change", "done"),
         ]
-        assert len(runs) == 4  # two changes, each followed once by each feature
+        assert len(runs) == 6  # two changes, each followed once by each feature
         for table in ("events", "job_runs", "scheduled_jobs"):
             for row in await app.store.fetchall(f"SELECT * FROM {table}"):
                 assert str(world.alice.id) not in repr(tuple(row)), table
