@@ -7,6 +7,7 @@ import itertools
 import json
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 JSON = dict[str, Any]
@@ -26,9 +27,14 @@ class SnowflakeGenerator:
     _counter = itertools.count()
     _last = 0
 
+    def __init__(self) -> None:
+        #: seconds since the Unix epoch that new ids carry (the playground moves it with its
+        #: clock so that message timestamps follow the bot's time); real time by default
+        self.time_source: Callable[[], float] = time.time
+
     def next(self) -> int:
         with self._lock:
-            ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
+            ms = int(self.time_source() * 1000) - DISCORD_EPOCH_MS
             candidate = (ms << 22) | (next(self._counter) & 0xFFF)
             if candidate <= SnowflakeGenerator._last:
                 candidate = SnowflakeGenerator._last + 1
