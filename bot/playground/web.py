@@ -40,6 +40,7 @@ class WebApp:
         self.app = web.Application(middlewares=[self._guard])
         r = self.app.router
         r.add_get("/", self.index)
+        r.add_get("/favicon.ico", self.no_icon)
         r.add_get("/static/{name}", self.static)
         r.add_get("/files/{id}/{name}", self.file)
         r.add_get("/api/view", self.view)
@@ -73,6 +74,9 @@ class WebApp:
     async def index(self, request: web.Request) -> web.Response:
         html = static_text("index.html").replace("{{TOKEN}}", escape(self.token, quote=True))
         return web.Response(text=html, content_type="text/html", headers=_NO_STORE)
+
+    async def no_icon(self, request: web.Request) -> web.Response:
+        return web.Response(status=204)
 
     async def static(self, request: web.Request) -> web.Response:
         name = request.match_info["name"]

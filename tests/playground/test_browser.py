@@ -1,0 +1,144 @@
+"""The playground in a real browser: headless Chromium (the system's) through Playwright drives
+the page as a first-time visitor would, and the real bot answers through the local Discord."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import Served
+from .page_steps import (
+    STORY,
+    be,
+    clock,
+    no_problems,
+    open_channel,
+    run,
+    settled,
+    submit_modal,
+)
+
+pytestmark = pytest.mark.slow
+
+
+async def setup_affirmations(page: Any, served: Served) -> None:
+    await open_channel(page, "affirmations")
+    await run(
+        page,
+        served,
+        "affirmations setup",
+        channel="#affirmations",
+        time="08:00",
+        timezone="UTC",
+    )
+
+
+async def test_the_morning_post_appears_when_the_clock_reaches_it(
+    page: Any, served: Served, artefacts: Path
+) -> None:
+    await setup_affirmations(page, served)
+    reply = page.locator(".msg.ephemeral")
+    assert "All set" in await reply.inner_text()
+    assert "Only you can see this" in await reply.inner_text()
+    await page.screenshot(path=artefacts / "1-affirmations-setup.png")
+    assert await page.locator(".embed").count() == 0
+
+    await clock(page, served, "morning")
+    assert "08:00" in await page.inner_text("#now")
+    post = page.locator(".msg:not(.ephemeral) .embed").first
+    await post.wait_for()
+    assert "Today" in await post.inner_text()
+    assert await page.locator("#tour li[data-step=morning].done").count() == 1
+    await page.screenshot(path=artefacts / "2-morning-post.png")
+    await no_problems(page, served)
+
+
+async def share_story(page: Any, served: Served, text: str) -> None:
+    await be(page, "alex")
+    await open_channel(page, "general")
+    await run(page, served, "share")
+    await submit_modal(page, served, {"what_happened": text, "stage": "final_round"})
+
+
+async def until_posted(page: Any, served: Served) -> Any:
+    """Press +1 hour until the story is in #stories (its delay is random, a few hours at most)."""
+    await open_channel(page, "stories")
+    posts = page.locator("#messages .msg .embed")
+    for _ in range(30):
+        if await posts.count():
+            return posts.first
+        await clock(page, served, "hour")
+    raise AssertionError("the story never appeared in #stories")
+
+
+async def test_a_story_is_shared_encouraged_and_answered_by_its_author(
+    page: Any, served: Served, artefacts: Path
+) -> None:
+    await share_story(page, served, STORY)
+    assert await page.locator("#tour li[data-step=share].done").count() == 1
+    await page.screenshot(path=artefacts / "3-story-shared.png")
+
+    post = await until_posted(page, served)
+    text = await post.inner_text()
+    assert "six weeks" in text
+    assert "final round" in text  # **bold** rendered, not shown as stars
+    assert await post.locator("strong").count() >= 1
+    assert "Alex" not in await page.inner_text("#messages")  # anonymous
+    await page.screenshot(path=artefacts / "4-story-posted.png")
+
+    await be(page, "sam")
+    story = page.locator("#messages .msg", has=page.locator(".embed")).first
+    await story.locator("button:has-text('Encourage')").click()
+    await submit_modal(page, served, {"words": "That sounds so hard. You got to the final round!"})
+    assert await page.locator("#tour li[data-step=encourage].done").count() == 1
+    await page.screenshot(path=artefacts / "5-encouraged.png")
+
+    await be(page, "alex")
+    thread = page.locator("#channels button.thread").first
+    await thread.click()
+    await settled(page, served)
+    await run(page, served, "reply")
+    if await page.locator("dialog[open]").count():
+        field = page.locator("dialog[open] textarea").first
+        await field.fill("Thank you all, this helped more than I expected.")
+        await page.click("#modal-submit")
+        await settled(page, served)
+    assert await page.locator("#tour li[data-step=reply].done").count() == 1
+    await page.screenshot(path=artefacts / "6-op-reply.png")
+    await no_problems(page, served)
+
+
+async def test_a_check_in_shows_the_streak_with_its_heatmap(
+    page: Any, served: Served, artefacts: Path
+) -> None:
+    await be(page, "alex")
+    await open_channel(page, "accountability")
+    await run(page, served, "checkin", applications="2", note="Sent two applications")
+    assert await page.locator("#errors .error").count() == 0
+    await run(page, served, "streak show")
+    heatmap = page.locator("#messages img").last
+    await heatmap.wait_for()
+    loaded = await heatmap.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert loaded, "the heatmap image did not load"
+    assert await page.locator("#tour li[data-step=checkin].done").count() == 1
+    await page.screenshot(path=artefacts / "7-streak-heatmap.png")
+    await no_problems(page, served)
+
+
+HOSTILE = (
+    '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2"> '
+    "[click](javascript:alert(1)) and still, this happened to me."
+)
+
+
+async def test_a_hostile_story_renders_as_text(page: Any, served: Served) -> None:
+    await share_story(page, served, HOSTILE)
+    post = await until_posted(page, served)
+    text = await post.inner_text()
+    assert "<script>window.pwned = 1</script>" in text
+    assert await page.evaluate("window.pwned") is None
+    assert await page.locator("#messages script").count() == 0
+    assert await page.locator("#messages img[src=x]").count() == 0
+    assert await page.locator("#messages a[href^=javascript]").count() == 0
