@@ -65,7 +65,7 @@ class Actions:
             pools += fake.commands(channel.guild)
         node = next((c for c in pools if c["name"] == parts[0] and c.get("type", 1) == 1), None)
         if node is None:
-            raise ActionRefused(f"There is no /{parts[0]} command.")
+            raise ActionRefused(f"there is no /{parts[0]} command.")
         for part in parts[1:]:
             node = next((o for o in node.get("options") or [] if o["name"] == part), None)
             if node is None or node["type"] not in (1, 2):
