@@ -94,6 +94,7 @@ def message_view(fake: FakeDiscord, msg: JSON, names: Names) -> JSON:
                 "image": str(a.get("content_type", "")).startswith("image/"),
             }
             for a in msg.get("attachments") or []
+            if a["filename"] not in _embedded_files(msg)
         ],
         "reply_to": (
             names.users.get(int(reference["author"]["id"]), "someone") if reference else None
@@ -122,6 +123,17 @@ def embed_view(embed: JSON, names: Names) -> JSON:
         "image": _media_url((embed.get("image") or {}).get("url")),
         "thumbnail": _media_url((embed.get("thumbnail") or {}).get("url")),
     }
+
+
+def _embedded_files(msg: JSON) -> set[str]:
+    """Attachments an embed shows as its image: Discord does not list them again."""
+    names = set()
+    for embed in msg.get("embeds") or []:
+        for key in ("image", "thumbnail"):
+            url = str((embed.get(key) or {}).get("url") or "")
+            if url.startswith("attachment://"):
+                names.add(url.removeprefix("attachment://"))
+    return names
 
 
 def _inline_files(embed: JSON, msg: JSON) -> JSON:
