@@ -75,7 +75,7 @@ class FakeState:
         timestamps), edits, joins and thread times follow it. The playground moves it with the
         bot's clock; tests keep real time."""
         self._now = now
-        self.ids.time_source = lambda: now().timestamp()
+        self.ids.follow(lambda: now().timestamp())
 
     def now(self) -> dt.datetime:
         return self._now()

@@ -19,7 +19,6 @@ from typing import Any
 
 from fakecord import FakeDiscord
 from fakecord.state import FakeState
-from fakecord.util import SnowflakeGenerator
 
 FILE_NAME = "emulator.pickle"
 _STATE_REF = "fakecord-state"
@@ -64,7 +63,7 @@ def save(fake: FakeDiscord, now: datetime, folder: Path) -> None:
     state = fake.state
     data = {name: getattr(state, name) for name in _FIELDS}
     data["now"] = now
-    data["last_id"] = SnowflakeGenerator._last
+    data["last_id"] = state.ids.last
     buffer = io.BytesIO()
     _Pickler(buffer, state).dump(data)
     path = folder / FILE_NAME
@@ -82,7 +81,7 @@ def load(fake: FakeDiscord, folder: Path) -> datetime | None:
     for name in _FIELDS:
         setattr(fake.state, name, data[name])
     # New ids must stay above every saved one, whatever the clock says.
-    SnowflakeGenerator._last = max(SnowflakeGenerator._last, int(data["last_id"]))
+    fake.state.ids.follow(fake.state.ids.time_source, floor=int(data["last_id"]))
     now = data["now"]
     assert isinstance(now, datetime)
     return now

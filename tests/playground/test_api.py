@@ -179,5 +179,10 @@ async def test_reset_starts_over(served: Served) -> None:
         status, _ = await served.post(session, "/api/reset", {})
         assert status == 200
         data = await view(served, session, "owner", "affirmations")
-    assert data["messages"] == []
-    assert datetime.fromisoformat(data["now"]).hour == 7
+        assert data["messages"] == []
+        assert datetime.fromisoformat(data["now"]).hour == 7
+        # The fresh world's messages carry the fresh clock's time, not the old world's.
+        await setup_affirmations(served, session)
+        data = await view(served, session, "owner", "affirmations")
+    stamp = datetime.fromisoformat(data["messages"][0]["timestamp"])
+    assert stamp == datetime.fromisoformat(data["now"])

@@ -142,3 +142,45 @@ async def test_a_hostile_story_renders_as_text(page: Any, served: Served) -> Non
     assert await page.locator("#messages script").count() == 0
     assert await page.locator("#messages img[src=x]").count() == 0
     assert await page.locator("#messages a[href^=javascript]").count() == 0
+
+
+async def test_another_sites_page_cannot_drive_the_playground(
+    browser: Any, served: Served, tmp_path: Path
+) -> None:
+    """A page on another address in the same browser posts to the playground's API, with and
+    without a guessed token: the clock does not move, nothing is run."""
+    from aiohttp import web
+
+    target = served.url + "api/clock"
+    script = f"""
+      <script>
+        const body = JSON.stringify({{step: "monday"}});
+        const plain = fetch({target!r}, {{method: "POST", mode: "no-cors", body,
+          headers: {{"Content-Type": "text/plain"}}}}).catch(() => null);
+        const guessed = fetch({target!r}, {{method: "POST", body,
+          headers: {{"Content-Type": "application/json", "X-Playground-Token": "guess"}}}})
+          .catch(() => null);
+        Promise.all([plain, guessed]).then(() => document.title = "sent");
+      </script>"""
+
+    async def evil(request: web.Request) -> web.Response:
+        return web.Response(text=script, content_type="text/html")
+
+    app = web.Application()
+    app.router.add_get("/", evil)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    before = served.playground.clock.now()
+    requests_before = len(served.fake.requests)
+    try:
+        other = await browser.new_page()
+        await other.goto(f"http://127.0.0.1:{port}/")
+        await other.wait_for_function("document.title === 'sent'")
+        await other.close()
+    finally:
+        await runner.cleanup()
+    assert served.playground.clock.now() == before
+    assert len(served.fake.requests) == requests_before
