@@ -20,7 +20,7 @@ class Names:
     users: dict[int, str] = field(default_factory=dict)
     roles: dict[int, str] = field(default_factory=dict)
     channels: dict[int, str] = field(default_factory=dict)
-    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    now: datetime = datetime(2026, 1, 1, tzinfo=UTC)  # the page passes the playground's clock
 
 
 _CODE_BLOCK = re.compile(r"```(?:([\w+-]{1,20})\n)?(.*?)```", re.DOTALL)

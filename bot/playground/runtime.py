@@ -18,7 +18,7 @@ import secrets
 import shutil
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import discord
@@ -27,7 +27,7 @@ import discord.http
 
 from bot.app import Bot
 from bot.cli.run import point_at_discord
-from bot.clock import ManualClock
+from bot.clock import ManualClock, SystemClock
 from bot.content import Content
 from bot.db import Store
 from bot.logs import clamp_payload_loggers
@@ -57,8 +57,7 @@ class ErrorLog(logging.Handler):
 
 def first_instant() -> datetime:
     """A fresh playground starts today at 07:00 UTC: the morning post is an hour away."""
-    today = datetime.now(UTC).replace(hour=7, minute=0, second=0, microsecond=0)
-    return today
+    return SystemClock().now().replace(hour=7, minute=0, second=0, microsecond=0)
 
 
 class Playground:

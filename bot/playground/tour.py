@@ -12,7 +12,7 @@ from .world import channel_named
 
 STEPS = (
     (
-        "setup",
+        "set-up",
         "As Jordan (owner), run /affirmations setup in #affirmations: channel #affirmations, "
         "time 08:00, time zone UTC.",
     ),
@@ -35,7 +35,7 @@ def tour_state(fake: FakeDiscord, done: Sequence[Any]) -> list[dict[str, Any]]:
     did = {(d.person, d.kind, d.name) for d in done}
     kinds = {(d.kind, d.name) for d in done}
     finished = {
-        "setup": ("invoke", "affirmations setup") in kinds,
+        "set-up": ("invoke", "affirmations setup") in kinds,
         "morning": _bot_posts(fake, "affirmations") >= 1,
         "share": ("alex", "modal", "share") in did,
         "posted": _bot_posts(fake, "stories") >= 1,

@@ -156,7 +156,7 @@ def _media_url(url: str | None) -> str | None:
 
 
 def component_view(comp: JSON, names: Names) -> JSON:
-    out = {
+    out: JSON = {
         k: comp[k]
         for k in (
             "type",

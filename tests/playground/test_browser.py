@@ -184,3 +184,26 @@ async def test_another_sites_page_cannot_drive_the_playground(
         await runner.cleanup()
     assert served.playground.clock.now() == before
     assert len(served.fake.requests) == requests_before
+
+
+async def test_the_page_works_from_the_keyboard(page: Any, served: Served) -> None:
+    """Tab to the command box, type a command, Enter runs it; Tab to a clock button, Enter."""
+
+    async def tab_to(selector: str) -> None:
+        for _ in range(60):
+            if await page.evaluate(f"document.activeElement.matches({selector!r})"):
+                return
+            await page.keyboard.press("Tab")
+        raise AssertionError(f"Tab never reached {selector}")
+
+    await tab_to("#command")
+    await page.keyboard.type("/affirmations status")
+    await page.keyboard.press("Enter")
+    await settled(page, served)
+    assert await page.locator(".msg.ephemeral").count() == 1
+    before = served.playground.clock.now()
+    await tab_to("header button[data-step=hour]")
+    await page.keyboard.press("Enter")
+    await settled(page, served)
+    assert served.playground.clock.now() > before
+    await no_problems(page, served)
