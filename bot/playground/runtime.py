@@ -73,7 +73,7 @@ class Playground:
         self._bot: Bot | None = None
         self._store: Store | None = None
         self._task: asyncio.Task[None] | None = None
-        self._seen_rejections = 0
+        self._seen_rejections = self._seen_unknown = 0
         self._error_log = ErrorLog(self.report_error)
         self._old_addresses: tuple[str, object] | None = None
         self.lock = asyncio.Lock()
@@ -107,7 +107,10 @@ class Playground:
         """Requests the emulator refused since the last call, as errors for the page."""
         rejected = self.fake.rejected[self._seen_rejections :]
         self._seen_rejections += len(rejected)
+        unknown = self.fake.unknown_routes[self._seen_unknown :]
+        self._seen_unknown += len(unknown)
         found = [f"The local Discord refused a request: {r}" for r in rejected]
+        found += [f"The local Discord does not know this route: {r}" for r in unknown]
         for text in found:
             self.report_error(text)
         return found
@@ -129,7 +132,7 @@ class Playground:
             seed(fake)
         await fake.start()
         self._fake = fake
-        self._seen_rejections = 0
+        self._seen_rejections = self._seen_unknown = 0
         fake.state.on_change.append(self.touch)
         logging.getLogger().addHandler(self._error_log)
         settings = self._settings(fake)

@@ -105,6 +105,7 @@ class WebApp:
         if not pg.running:
             return _error(503, "The playground is starting; one moment.")
         person = request.query.get("as", "owner")
+        pg.collect_rejections()  # refused in the background too (a scheduled post, a DM)
         try:
             data = page_view(pg.fake, person, request.query.get("channel"), pg.clock.now())
         except (LookupError, KeyError) as exc:

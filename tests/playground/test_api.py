@@ -186,3 +186,17 @@ async def test_reset_starts_over(served: Served) -> None:
         data = await view(served, session, "owner", "affirmations")
     stamp = datetime.fromisoformat(data["messages"][0]["timestamp"])
     assert stamp == datetime.fromisoformat(data["now"])
+
+
+async def test_a_request_the_emulator_refuses_shows_on_the_page(served: Served) -> None:
+    """Whatever sends it, a request the local Discord refuses is listed as a problem."""
+    channel = channel_named(served.fake, "general")
+    async with aiohttp.ClientSession() as session:
+        async with session.post(
+            f"{served.fake.api_base}/channels/{channel.id}/messages",
+            json={"content": "x" * 2001},
+            headers={"Authorization": f"Bot {served.fake.token}"},
+        ) as refused:
+            assert refused.status == 400
+        data = await view(served, session, "owner", "general")
+    assert any("refused" in line and "2000" in line for line in data["errors"]), data["errors"]
