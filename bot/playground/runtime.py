@@ -226,7 +226,10 @@ class Playground:
     async def reset(self) -> None:
         """Start over: a fresh server, a fresh bot database, the first morning again."""
         await self.stop()
-        shutil.rmtree(self.data_dir, ignore_errors=True)
+        # Only what the playground made: --data may name a folder that holds other things.
+        shutil.rmtree(self.bot_dir, ignore_errors=True)
+        for name in (persist.FILE_NAME, "secret.key"):
+            (self.data_dir / name).unlink(missing_ok=True)
         self.errors = []
         await self.start()
 

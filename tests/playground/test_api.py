@@ -172,7 +172,9 @@ async def test_a_kept_data_folder_keeps_the_server_its_messages_and_the_clock(
         await close(second)
 
 
-async def test_reset_starts_over(served: Served) -> None:
+async def test_reset_starts_over_and_leaves_other_files_alone(served: Served) -> None:
+    mine = served.playground.data_dir / "notes.txt"
+    mine.write_text("not the playground's")
     async with aiohttp.ClientSession() as session:
         await setup_affirmations(served, session)
         await served.post(session, "/api/clock", {"step": "morning"})
@@ -186,6 +188,7 @@ async def test_reset_starts_over(served: Served) -> None:
         data = await view(served, session, "owner", "affirmations")
     stamp = datetime.fromisoformat(data["messages"][0]["timestamp"])
     assert stamp == datetime.fromisoformat(data["now"])
+    assert mine.read_text() == "not the playground's"
 
 
 async def test_a_request_the_emulator_refuses_shows_on_the_page(served: Served) -> None:

@@ -107,11 +107,16 @@ function drawChannels(view) {
 
 function drawMessages(view) {
   const box = $("messages");
-  const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
+  const stay = box.dataset.channel === state.channel &&
+    box.scrollHeight - box.scrollTop - box.clientHeight > 40 && box.dataset.count === String(view.messages.length);
+  const keep = box.scrollTop;
+  box.dataset.channel = state.channel;
+  box.dataset.count = String(view.messages.length);
   box.replaceChildren();
   if (view.messages.length === 0) box.append(el("p", { class: "empty", text: "No messages here yet." }));
   for (const m of view.messages) box.append(drawMessage(m));
-  if (atBottom || true) box.scrollTop = box.scrollHeight;
+  // New messages (or another channel) scroll to the newest; a reader scrolled up stays put.
+  box.scrollTop = stay ? keep : box.scrollHeight;
 }
 
 function drawMessage(m) {
