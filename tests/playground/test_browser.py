@@ -207,3 +207,25 @@ async def test_the_page_works_from_the_keyboard(page: Any, served: Served) -> No
     await settled(page, served)
     assert served.playground.clock.now() > before
     await no_problems(page, served)
+
+
+async def test_the_setup_wizard_takes_a_pick_and_a_form(
+    page: Any, served: Served, artefacts: Path
+) -> None:
+    """A channel select and a button that opens a form, on the bot's own /setup message."""
+    await open_channel(page, "general")
+    await run(page, served, "setup")
+    wizard = page.locator(".msg.ephemeral", has=page.locator("select")).last
+    await wizard.locator("select").select_option(label="#affirmations")
+    await wizard.locator("button:text-is('Choose')").click()
+    await settled(page, served)
+    await no_problems(page, served)
+    await page.locator(".msg.ephemeral button:has-text('Affirmation time')").last.click()
+    await settled(page, served)
+    fields = page.locator("dialog[open] [data-custom-id]")
+    await fields.first.fill("08:00")
+    await page.click("#modal-submit")
+    await settled(page, served)
+    assert "08:00" in await page.inner_text("#messages")
+    await page.screenshot(path=artefacts / "8-setup-wizard.png")
+    await no_problems(page, served)
