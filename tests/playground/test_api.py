@@ -203,3 +203,19 @@ async def test_a_request_the_emulator_refuses_shows_on_the_page(served: Served) 
             assert refused.status == 400
         data = await view(served, session, "owner", "general")
     assert any("refused" in line and "2000" in line for line in data["errors"]), data["errors"]
+
+
+async def test_a_taken_port_falls_back_to_a_free_one(tmp_path: Path) -> None:
+    from bot.playground.runtime import Playground
+    from bot.playground.web import WebApp, serve
+
+    holder = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)
+    taken = holder.sockets[0].getsockname()[1]
+    webapp = WebApp(Playground(tmp_path))
+    runner = await serve(webapp, taken)
+    try:
+        assert webapp.port not in (0, taken)
+    finally:
+        await runner.cleanup()
+        holder.close()
+        await holder.wait_closed()

@@ -229,3 +229,32 @@ async def test_the_setup_wizard_takes_a_pick_and_a_form(
     assert "08:00" in await page.inner_text("#messages")
     await page.screenshot(path=artefacts / "8-setup-wizard.png")
     await no_problems(page, served)
+
+
+async def test_autocomplete_asks_the_bot_as_you_type(page: Any, served: Served) -> None:
+    await open_channel(page, "general")
+    await page.fill("#command", "/timezone set")
+    await page.dispatch_event("#command", "input")
+    await page.fill("#opt-timezone", "Europe/Lon")
+    await page.wait_for_function("document.querySelector('#opt-timezone').dataset.choices > 0")
+    offered = await page.locator("#opt-timezone-choices option").evaluate_all(
+        "options => options.map(o => o.value)"
+    )
+    assert "Europe/London" in offered
+    await page.fill("#opt-timezone", "Europe/London")  # picked from the list
+    await page.click("#run")
+    await settled(page, served)
+    assert "Europe/London" in await page.locator(".msg.ephemeral").last.inner_text()
+    await no_problems(page, served)
+
+
+async def test_the_bots_dms_show_in_the_members_dm(page: Any, served: Served) -> None:
+    await be(page, "alex")
+    await open_channel(page, "general")
+    await run(page, served, "affirmations dm on", time="07:30")
+    await clock(page, served, "morning")
+    await page.click("#channels button.dm")
+    await settled(page, served)
+    assert await page.inner_text("#channel-title") == "Direct messages with Rebound"
+    assert await page.locator("#messages .msg:not(.ephemeral)").count() >= 1
+    await no_problems(page, served)
