@@ -110,7 +110,11 @@ async def main(rounds: int) -> list[Figure]:
                 browser = await pw.chromium.launch(
                     executable_path=require_chromium(), args=CHROMIUM_ARGS
                 )
-                page = await browser.new_page(viewport={"width": 1400, "height": 900})
+                # Playwright's waits compile in the page: lift the page's policy for them.
+                context = await browser.new_context(
+                    viewport={"width": 1400, "height": 900}, bypass_csp=True
+                )
+                page = await context.new_page()
                 await page.goto(served.url)
                 await page.wait_for_selector("#channels li")
                 for _ in range(rounds):

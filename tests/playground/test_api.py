@@ -42,6 +42,7 @@ async def test_the_page_says_it_is_local_and_carries_its_token(served: Served) -
     async with aiohttp.ClientSession() as session, session.get(served.url) as response:
         html = await response.text()
     assert response.status == 200
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     assert "not Discord" in html
     assert f'content="{served.webapp.token}"' in html
 
@@ -166,6 +167,13 @@ async def test_a_kept_data_folder_keeps_the_server_its_messages_and_the_clock(
         assert len(affirmations.messages) == 1
         async with aiohttp.ClientSession() as session:
             await second.post(session, "/api/clock", {"step": "morning"})
+            # The kept command list still answers (the bot saw no reason to sync again).
+            status, answer = await second.post(
+                session,
+                "/api/invoke",
+                {"as": "owner", "channel": str(channel_id), "command": "affirmations status"},
+            )
+            assert status == 200 and answer["ok"], answer
         assert len(affirmations.messages) == 2  # the kept bot database posts in the kept channel
         assert second.fake.rejected == [] and second.playground.errors == []
     finally:

@@ -3,6 +3,7 @@ the page as a first-time visitor would, and the real bot answers through the loc
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -258,3 +259,23 @@ async def test_the_bots_dms_show_in_the_members_dm(page: Any, served: Served) ->
     assert await page.inner_text("#channel-title") == "Direct messages with Rebound"
     assert await page.locator("#messages .msg:not(.ephemeral)").count() >= 1
     await no_problems(page, served)
+
+
+async def test_the_page_runs_under_its_own_content_security_policy(
+    browser: Any, served: Served
+) -> None:
+    opened = await browser.new_page()
+    problems: list[str] = []
+    opened.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    opened.on("pageerror", lambda exc: problems.append(str(exc)))
+    await opened.goto(served.url)
+    await opened.wait_for_selector("#channels li")
+    before = await opened.inner_text("#now")
+    await opened.click("header button[data-step=hour]")
+    for _ in range(100):
+        if await opened.inner_text("#now") != before:
+            break
+        await asyncio.sleep(0.05)
+    assert await opened.inner_text("#now") != before
+    assert problems == []
+    await opened.close()
