@@ -279,3 +279,17 @@ async def test_the_page_runs_under_its_own_content_security_policy(
     assert await opened.inner_text("#now") != before
     assert problems == []
     await opened.close()
+
+
+async def test_changes_made_elsewhere_arrive_without_a_reload(page: Any, served: Served) -> None:
+    """Another tab (here: the API) moves the clock; this page draws the morning post live."""
+    import aiohttp
+
+    await setup_affirmations(page, served)
+    marker = await page.evaluate("window.notReloaded = true")
+    assert marker is True
+    async with aiohttp.ClientSession() as session:
+        status, _ = await served.post(session, "/api/clock", {"step": "morning"})
+        assert status == 200
+    await page.locator("#messages .embed").first.wait_for()
+    assert await page.evaluate("window.notReloaded") is True
