@@ -98,7 +98,9 @@ async def test_a_story_is_shared_encouraged_and_answered_by_its_author(
 
     await be(page, "alex")
     thread = page.locator("#channels button.thread").first
+    name = (await thread.inner_text()).removeprefix("↳ ")
     await thread.click()
+    await page.wait_for_selector(f"#channel-title:text-is({name!r})")
     await settled(page, served)
     await run(page, served, "reply")
     if await page.locator("dialog[open]").count():
@@ -255,8 +257,8 @@ async def test_the_bots_dms_show_in_the_members_dm(page: Any, served: Served) ->
     await run(page, served, "affirmations dm on", time="07:30")
     await clock(page, served, "morning")
     await page.click("#channels button.dm")
+    await page.wait_for_selector("#channel-title:text-is('Direct messages with Rebound')")
     await settled(page, served)
-    assert await page.inner_text("#channel-title") == "Direct messages with Rebound"
     assert await page.locator("#messages .msg:not(.ephemeral)").count() >= 1
     await no_problems(page, served)
 
