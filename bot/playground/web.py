@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from html import escape
@@ -20,6 +21,8 @@ from .actions import ActionRefused, Actions
 from .runtime import Playground, clock_target
 from .tour import tour_state
 from .view import page_view
+
+log = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 STATIC_TYPES = {".js": "text/javascript", ".css": "text/css", ".html": "text/html"}
@@ -156,6 +159,10 @@ class WebApp:
                 return _error(400, f"Discord would not accept this: {exc}")
             except (KeyError, TypeError, ValueError) as exc:
                 return _error(400, f"Something is missing or malformed: {exc}")
+            except Exception:
+                # Logged at ERROR, so it is listed under Problems too: never silent.
+                log.exception("The playground failed to carry out %s", request.path)
+                return _error(500, "That did not work; the details are under Problems.")
         return web.json_response(result)
 
     async def invoke(self, request: web.Request) -> web.Response:
