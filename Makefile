@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
+CHROMIUM_STAMP := $(VENV)/.chromium-stamp
+
 .PHONY: run test quick lint typecheck unit bench clean
 
 $(STAMP): pyproject.toml
@@ -13,8 +15,14 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
+# With a token (DISCORD_TOKEN in the environment or in .env) the bot connects to Discord as
+# always; with none, the playground starts: the real bot on a local Discord, in the browser.
 run: $(STAMP)
-	$(PY) -m bot
+	@if [ -n "$$DISCORD_TOKEN" ] || grep -qsE '^[[:space:]]*DISCORD_TOKEN[[:space:]]*=[[:space:]]*[^[:space:]#]' .env; then \
+		$(PY) -m bot; \
+	else \
+		$(PY) -m bot playground; \
+	fi
 
 test: lint typecheck unit
 
@@ -25,8 +33,22 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
-unit: $(STAMP)
+unit: $(STAMP) $(CHROMIUM_STAMP)
 	$(PY) -m pytest -q
+
+# The browser tests (tests/playground) drive the system's Chromium; nothing downloads a browser.
+# As root it is installed with apt-get when missing; otherwise this stops with the command.
+$(CHROMIUM_STAMP):
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing Chromium for the browser tests (apt-get install -y chromium)"; \
+			apt-get install -y chromium || { apt-get update && apt-get install -y chromium; }; \
+		else \
+			echo "The browser tests need Chromium. Install it with: sudo apt-get update && sudo apt-get install -y chromium" >&2; \
+			exit 1; \
+		fi; \
+	fi
+	@touch $(CHROMIUM_STAMP)
 
 # Every test except those marked slow (child processes, fault runs, long real-time waits):
 # 1,044 of 1,090 tests, about three quarters of `make unit`'s time.

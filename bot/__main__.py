@@ -1,4 +1,6 @@
-"""Command line: `python -m bot [run|commands|check|invite]`. Settings are built once, here."""
+"""Command line: `python -m bot [run|playground|commands|check|invite]`.
+
+Settings are built once, here."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from bot.cli.data import restore_database
 from bot.cli.invite import print_invite
 from bot.cli.offline import command_payload as command_payload
 from bot.cli.offline import print_commands, print_locale_template
+from bot.cli.playground import playground
 from bot.cli.run import _run as _run
 from bot.cli.run import run
 from bot.settings import Settings, SettingsError
@@ -25,6 +28,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--version", action="version", version=f"rebound {__version__}")
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="connect to Discord and run the bot (the default)")
+    play = sub.add_parser(
+        "playground", help="try the bot in your browser on a local Discord (no token needed)"
+    )
+    play.add_argument("--data", type=Path, help="keep the playground's state in this folder")
+    play.add_argument("--port", type=int, default=8080, help="the page's port (default 8080)")
     sub.add_parser("commands", help="print the JSON list of application commands the bot syncs")
     sub.add_parser("check", help="validate settings, content files and the database")
     locales = sub.add_parser(
@@ -40,6 +48,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     invite = sub.add_parser("invite", help="print the invite URL with the least permissions")
     invite.add_argument("--client-id", help="the application id (default: read from the token)")
     args = parser.parse_args(argv)
+    if args.command == "playground":
+        # Needs no settings: it makes its own, pointed at the local Discord.
+        return playground(args.data, args.port)
 
     try:
         settings = Settings.load()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -381,4 +380,4 @@ def apply_edit(
         mention_roles,
         everyone,
     )
-    msg["edited_timestamp"] = iso(dt.datetime.now(dt.UTC))
+    msg["edited_timestamp"] = iso(state.now())

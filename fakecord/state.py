@@ -43,6 +43,7 @@ class FakeState:
 
     def __init__(self, *, token: str, bot_name: str) -> None:
         self.ids = SnowflakeGenerator()
+        self._now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
         self.token = token
         self.base_url = "http://127.0.0.1:0"
         self.gateway_url = "ws://127.0.0.1:0/"
@@ -68,7 +69,17 @@ class FakeState:
         self.guilds_per_shard = 1000
         self.max_concurrency = 1
 
-    # -- ids, users -----------------------------------------------------------------------------
+    # -- time, ids, users -----------------------------------------------------------------------
+    def use_clock(self, now: Callable[[], dt.datetime]) -> None:
+        """Take "now" from ``now`` (aware) instead of the system clock: new ids (so message
+        timestamps), edits, joins and thread times follow it. The playground moves it with the
+        bot's clock; tests keep real time."""
+        self._now = now
+        self.ids.follow(lambda: now().timestamp())
+
+    def now(self) -> dt.datetime:
+        return self._now()
+
     def next_id(self) -> int:
         return self.ids.next()
 
@@ -109,7 +120,7 @@ class FakeState:
         if guild.bot_present:
             return
         guild.bot_present = True
-        guild.bot_joined_at = dt.datetime.now(dt.UTC)
+        guild.bot_joined_at = self.now()
         guild._attach_member(self.bot_user, [guild.bot_role])
         if self.hub is not None:
             self.hub.dispatch_guild_create(guild)
@@ -201,6 +212,7 @@ class FakeState:
             auto_archive_duration=auto_archive_duration,
             applied_tags=list(applied_tags or []),
             invitable=invitable,
+            created_at=self.now(),
         )
         thread.member_ids.add(owner.id)
         parent.threads.append(thread)

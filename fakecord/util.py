@@ -7,6 +7,7 @@ import itertools
 import json
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 JSON = dict[str, Any]
@@ -26,10 +27,30 @@ class SnowflakeGenerator:
     _counter = itertools.count()
     _last = 0
 
+    def __init__(self) -> None:
+        #: seconds since the Unix epoch that new ids carry; real time unless ``follow`` says
+        self.time_source: Callable[[], float] = time.time
+        #: with a clock of its own, ids increase within this emulator (its world is its own),
+        #: so a clock set back to a fresh start does not carry ids from another world's future
+        self._own_last: int | None = None
+
+    def follow(self, time_source: Callable[[], float], floor: int = 0) -> None:
+        """Carry ``time_source``'s instants (the playground's clock), above ``floor``."""
+        self.time_source = time_source
+        self._own_last = max(self._own_last or 0, floor)
+
+    @property
+    def last(self) -> int:
+        return SnowflakeGenerator._last if self._own_last is None else self._own_last
+
     def next(self) -> int:
         with self._lock:
-            ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
+            ms = int(self.time_source() * 1000) - DISCORD_EPOCH_MS
             candidate = (ms << 22) | (next(self._counter) & 0xFFF)
+            if self._own_last is not None:
+                candidate = max(candidate, self._own_last + 1)
+                self._own_last = candidate
+                return candidate
             if candidate <= SnowflakeGenerator._last:
                 candidate = SnowflakeGenerator._last + 1
             SnowflakeGenerator._last = candidate

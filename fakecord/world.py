@@ -3,7 +3,6 @@ permissions, outages. Each change reaches the bot as the gateway event Discord w
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from . import permissions as P
@@ -121,7 +120,7 @@ class World:
         """Archive (or unarchive) a thread as Discord does after its inactivity period
         (THREAD_UPDATE): it leaves GET /guilds/{id}/threads/active for the archived lists."""
         thread.archived = archived
-        thread.archived_at = dt.datetime.now(dt.UTC)
+        thread.archived_at = self.state.now()
         self.state.channel_updated(thread)
 
     @property

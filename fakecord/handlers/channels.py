@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from .. import permissions as P
 from ..messages import public
 from ..models import FakeChannel, FakeDMChannel, FakeThread
@@ -48,7 +46,7 @@ class ChannelEndpoints(Endpoints):
                 if key in body and body[key] is not None:
                     setattr(chan, key, bool(body[key]))
             if "archived" in body and body["archived"] is not None:
-                chan.archived_at = dt.datetime.now(dt.UTC)
+                chan.archived_at = self.state.now()
             if body.get("auto_archive_duration"):
                 chan.auto_archive_duration = int(body["auto_archive_duration"])
             if "applied_tags" in body:
