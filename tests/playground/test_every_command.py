@@ -22,6 +22,8 @@ TYPED = {
     ("affirmations add", "text"): "You are more than one interview.",
     ("affirmations remove", "number"): "1",
     ("streak pause", "days"): "3",
+    ("debrief delete", "number"): "1",
+    ("debrief show", "number"): "1",
     ("timezone set", "timezone"): "Europe/London",
     ("encouragement roundup", "enabled"): "True",
     ("accountability channel", "channel"): "#accountability",
