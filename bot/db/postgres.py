@@ -12,8 +12,9 @@ Three further differences are absorbed here, each documented where it is handled
 - parameter types: asyncpg checks them strictly, SQLite converts; :func:`_coercer` converts
   the same way SQLite would (a bool into an INTEGER column is 0/1, an int into TEXT its digits);
 - ``SUM`` returns NUMERIC: decoded as an int when whole (as SQLite returns), else a float;
-- a constraint violation raises :class:`IntegrityError`, a ``sqlite3.IntegrityError``, so code
-  (and tests) catching the standard exception work on both.
+- a constraint violation or a value a column refuses raises :class:`IntegrityError`, a
+  ``sqlite3.IntegrityError`` (as SQLite raises for both), so code and tests catching the
+  standard exception work on both.
 
 Writers. SQLite has one writer at a time and code written for it may read, then write on what
 it read (a cooldown, a quota, a next number). Every write transaction here therefore takes one
@@ -200,7 +201,8 @@ async def run_statement(raw: RawConnection, sql: str, params: Params = ()) -> tu
         prepared = await _prepare(raw, placeholders(sql))
         rows = await prepared.statement.fetch(*prepared.args(params))
         return rows, _rowcount(prepared.statement.get_statusmsg())
-    except asyncpg.IntegrityConstraintViolationError as exc:
+    except (asyncpg.IntegrityConstraintViolationError, asyncpg.DataError) as exc:
+        # A value a column refuses is an IntegrityError on SQLite too (STRICT, CHECK).
         raise IntegrityError(str(exc)) from exc
 
 
