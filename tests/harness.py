@@ -103,9 +103,9 @@ class RunningBot:
             # One database per data folder, kept across restarts (REBOUND_TEST_STORE).
             url = _pg_databases.get(self.settings.data_dir)
             if url is None:
-                url = _pg_databases[self.settings.data_dir] = (
-                    await postgres.server().fresh_database()
-                )
+                url = _pg_databases[
+                    self.settings.data_dir
+                ] = await postgres.server().fresh_database()
             self.settings = replace(self.settings, database_url=url)
         self._store = await Store.open(self.settings.store_target)
         scheduler = Scheduler.from_settings(self._store, self.clock, self.settings)
