@@ -471,10 +471,9 @@ class PostgresStore(Store):
         return ["ok"] if version == latest else [f"schema version {version}, expected {latest}"]
 
     async def tables(self) -> list[str]:
-        """The tables of the database's current schema, by name."""
         rows = await self.fetchall(
             "SELECT table_name FROM information_schema.tables "
             "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' "
-            "ORDER BY table_name"
+            "AND table_name <> 'rebound_schema' ORDER BY table_name"
         )
         return [str(r[0]) for r in rows]
