@@ -170,7 +170,7 @@ class _Prepared:
         return [convert(value) for convert, value in zip(self.coerce, values, strict=True)]
 
 
-class RawConnection(asyncpg.Connection):  # type: ignore[misc]
+class RawConnection(asyncpg.Connection):
     """asyncpg's connection with this driver's prepared statements (by translated text)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
