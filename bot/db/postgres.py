@@ -216,6 +216,7 @@ class _Pool:
         self._idle: list[RawConnection] = []
         self._all: set[RawConnection] = set()
         self._free = asyncio.Semaphore(size)
+        self._closed = False
 
     async def _open(self) -> RawConnection:
         raw: RawConnection = await asyncpg.connect(
@@ -228,6 +229,8 @@ class _Pool:
     @contextlib.asynccontextmanager
     async def acquire(self) -> AsyncIterator[RawConnection]:
         async with self._free:
+            if self._closed:
+                raise asyncpg.InterfaceError("the store is closed")
             raw = self._idle.pop() if self._idle else await self._open()
             try:
                 yield raw
@@ -239,6 +242,7 @@ class _Pool:
                     raw.terminate()
 
     async def close(self) -> None:
+        self._closed = True
         for raw in list(self._all):
             with contextlib.suppress(Exception):
                 await raw.close(timeout=5)

@@ -70,6 +70,11 @@ class TestServer:
 
         admin = await asyncpg.connect(self.url())
         try:
+            # A throwaway server: durability buys nothing here, and every commit's fsync
+            # would cost the suite minutes.
+            for setting in ("fsync", "synchronous_commit", "full_page_writes"):
+                await admin.execute(f"ALTER SYSTEM SET {setting} = off")
+            await admin.execute("SELECT pg_reload_conf()")
             await admin.execute(f"DROP DATABASE IF EXISTS {TEMPLATE}")
             await admin.execute(f"CREATE DATABASE {TEMPLATE}")
         finally:
