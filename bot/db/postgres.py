@@ -198,8 +198,18 @@ async def run_statement(raw: RawConnection, sql: str, params: Params = ()) -> tu
                 raw.rebound_statements.clear()  # a prepared plan may name what changed
             status = await raw.execute(ddl(sql) if is_ddl(sql) else sql)
             return [], _rowcount(status)
-        prepared = await _prepare(raw, placeholders(sql))
-        rows = await prepared.statement.fetch(*prepared.args(params))
+        text = placeholders(sql)
+        prepared = await _prepare(raw, text)
+        try:
+            rows = await prepared.statement.fetch(*prepared.args(params))
+        except asyncpg.InvalidCachedStatementError:
+            # A migration on another connection changed a table this plan reads. Outside a
+            # transaction, prepare again and retry; inside, the transaction is lost anyway.
+            raw.rebound_statements.pop(text, None)
+            if raw.is_in_transaction():
+                raise
+            prepared = await _prepare(raw, text)
+            rows = await prepared.statement.fetch(*prepared.args(params))
         return rows, _rowcount(prepared.statement.get_statusmsg())
     except (asyncpg.IntegrityConstraintViolationError, asyncpg.DataError) as exc:
         # A value a column refuses is an IntegrityError on SQLite too (STRICT, CHECK).
