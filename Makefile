@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test quick lint typecheck unit unit-postgresql bench clean
+.PHONY: run test quick lint typecheck unit unit-sqlite unit-postgresql bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Rebound needs Python 3.11 or newer; set PYTHON=python3.11")'
@@ -32,11 +32,12 @@ PG_TESTS := tests/core/test_store.py tests/core/test_group_commit.py \
 	tests/core/test_scheduling.py tests/core/test_jobs_repository.py tests/core/test_events.py \
 	tests/core/test_guild_settings.py $(wildcard tests/core/*_e2e.py) tests/cogs tests/faults
 
-unit: $(STAMP)
-	$(PY) -m pytest -q
-	REBOUND_TEST_STORE=postgresql $(PY) -m pytest -q -m "not slow" $(PG_TESTS)
+# `make -j2 test` runs the passes side by side.
+unit: unit-sqlite unit-postgresql
 
-# Only the PostgreSQL pass.
+unit-sqlite: $(STAMP)
+	$(PY) -m pytest -q
+
 unit-postgresql: $(STAMP)
 	REBOUND_TEST_STORE=postgresql $(PY) -m pytest -q -m "not slow" $(PG_TESTS)
 
