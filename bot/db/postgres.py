@@ -17,13 +17,24 @@ Three further differences are absorbed here, each documented where it is handled
   standard exception work on both.
 
 Writers. SQLite has one writer at a time and code written for it may read, then write on what
-it read (a cooldown, a quota, a next number). Every write transaction here therefore takes one
-transaction-level advisory lock first (:data:`WRITE_LOCK`): writers are serialised across every
-process on the database, as SQLite's ``BEGIN IMMEDIATE`` serialises them, and every limit and
-claim holds under PostgreSQL's default READ COMMITTED. Reads (``fetchone``/``fetchall``,
-``transaction(read_only=True)``, ``run_read``) take no lock and see committed data. The job
-claim additionally locks the rows it reads with ``FOR UPDATE SKIP LOCKED`` (bot.db.lock_rows),
-so it stays correct if the write lock is ever narrowed.
+it read (a cooldown, a quota, a next number, a claim). Here every such read-then-write holds
+across processes under one of two rules, chosen by how the transaction is written:
+
+- ``run(body)`` (and ``execute``): the body is a function that awaits only its connection, so
+  it can be run again. It runs SERIALIZABLE and is retried, from the start, when PostgreSQL
+  reports a serialization failure or a deadlock (:data:`RETRIES`): the outcome is as if the
+  bodies had run one at a time, and bodies of several processes run side by side (the check-in,
+  the claim, the stories' limits and the group commit of run records are all bodies).
+- ``transaction()`` (an ``async with`` block, which cannot be run again): it holds the write
+  lock (:data:`WRITE_LOCK`, a transaction-level advisory lock) exclusively, so it runs alone
+  among writers of every process, as under SQLite's ``BEGIN IMMEDIATE``, at READ COMMITTED.
+  The bodies hold the same lock shared: a block waits for the bodies running, then they wait
+  for it.
+
+Reads (``fetchone``/``fetchall``, ``transaction(read_only=True)``, ``run_read``) take no lock
+and see committed data (a read-only transaction: one snapshot). The job claim also locks the
+rows it reads with ``FOR UPDATE SKIP LOCKED`` (bot.db.lock_rows), so two claims skip each
+other's rows instead of conflicting on them.
 
 Schema: the same migration files as SQLite (bot/db/migrations and each feature's), applied under
 an advisory lock (two processes starting at once migrate once); the version is kept in the
@@ -35,6 +46,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterable
 from dataclasses import dataclass
@@ -61,6 +73,14 @@ MIGRATE_LOCK = 0x5245_4245
 DEFAULT_POOL_SIZE = 8
 
 _BEGIN_WRITE = f"BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock({WRITE_LOCK})"
+_BEGIN_BODY = (
+    f"BEGIN ISOLATION LEVEL SERIALIZABLE; SELECT pg_advisory_xact_lock_shared({WRITE_LOCK})"
+)
+#: Attempts of a body that keeps meeting serialization failures, and the longest pause between.
+RETRIES = 40
+_MAX_PAUSE = 0.05
+# serialization_failure, deadlock_detected: the transaction is rolled back; run it again.
+_RETRY_STATES = ("40001", "40P01")
 _BEGIN_READ = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 # Statements sent through the extended protocol (prepared, parameters bound); anything else
 # (SAVEPOINT, DDL, ...) goes as a simple query.
@@ -431,11 +451,9 @@ class PostgresStore(Store):
             )
 
     @contextlib.asynccontextmanager
-    async def transaction(self, *, read_only: bool = False) -> AsyncIterator[aiosqlite.Connection]:
-        """A write transaction holds the write lock (module docstring); `read_only`: one
-        snapshot (REPEATABLE READ), no lock."""
+    async def _begin(self, begin: str) -> AsyncIterator[aiosqlite.Connection]:
         async with self._pool.acquire() as raw:
-            await raw.execute(_BEGIN_READ if read_only else _BEGIN_WRITE)
+            await raw.execute(begin)
             try:
                 yield PgConnection(raw)
             except BaseException:
@@ -445,6 +463,13 @@ class PostgresStore(Store):
             else:
                 await raw.execute("COMMIT")
 
+    def transaction(
+        self, *, read_only: bool = False
+    ) -> contextlib.AbstractAsyncContextManager[aiosqlite.Connection]:
+        """A write block runs alone among writers (module docstring); `read_only`: one
+        snapshot (REPEATABLE READ), no lock."""
+        return self._begin(_BEGIN_READ if read_only else _BEGIN_WRITE)
+
     async def run(
         self,
         body: Callable[Concatenate[aiosqlite.Connection, P], Coroutine[Any, Any, T]],
@@ -452,9 +477,17 @@ class PostgresStore(Store):
         *args: P.args,
         **kwargs: P.kwargs,
     ) -> T:
-        """The body in one write transaction (one round trip per statement here)."""
-        async with self.transaction() as conn:
-            return await body(conn, *args, **kwargs)
+        """The body in one SERIALIZABLE transaction, run again from the start when it loses
+        a conflict with another (module docstring); one round trip per statement."""
+        for attempt in range(1, RETRIES + 1):
+            try:
+                async with self._begin(_BEGIN_BODY) as conn:
+                    return await body(conn, *args, **kwargs)
+            except asyncpg.PostgresError as exc:
+                if exc.sqlstate not in _RETRY_STATES or attempt == RETRIES:
+                    raise
+                await asyncio.sleep(random.uniform(0, min(_MAX_PAUSE, 0.001 * 2**attempt)))
+        raise AssertionError("unreachable")
 
     async def run_read(
         self,
@@ -472,10 +505,13 @@ class PostgresStore(Store):
             return list(rows)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        """One statement in its own write transaction; the number of rows changed."""
-        async with self.transaction() as conn:
+        """One statement in its own write transaction (a body); the number of rows changed."""
+
+        async def one(conn: aiosqlite.Connection) -> int:
             cursor = await conn.execute(sql, params)
             return cursor.rowcount
+
+        return await self.run(one)
 
     async def integrity_check(self) -> list[str]:
         """PostgreSQL checks its own pages; this says the server answers and the schema is

@@ -18,7 +18,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, Literal
 
-from bot.db import Connection, Store, lock_rows
+from bot.db import Connection, Store, lock_rows, must_retry
 from bot.privacy import Row, delete_rows, fetch_rows
 from bot.scheduling.model import DueRun, JobHandler, Outcome, Recorder, from_epoch, to_epoch
 from bot.timekeeping import Occurrence, is_within_grace
@@ -391,7 +391,9 @@ async def _prepare(conn: Connection, handler: JobHandler, run: DueRun) -> DueRun
     await conn.execute("SAVEPOINT prepare_run")  # whatever it did, the claim stands
     try:
         return replace(run, prepared=await prepare(conn, run))
-    except Exception:
+    except Exception as exc:
+        if must_retry(exc):  # the claim itself runs again (PostgreSQL)
+            raise
         await conn.execute("ROLLBACK TO prepare_run")
         log.exception("Preparing a scheduled %s run failed; it reads for itself", run.kind)
         return run
