@@ -9,6 +9,7 @@ import aiosqlite
 
 from bot.db.connection import (
     DatabaseTooNewError,
+    DatabaseUnreachableError,
     SQLiteStore,
     Store,
     is_postgres_url,
@@ -23,6 +24,7 @@ Connection = aiosqlite.Connection
 __all__ = [
     "Connection",
     "DatabaseTooNewError",
+    "DatabaseUnreachableError",
     "SQLiteStore",
     "Store",
     "is_postgres_url",

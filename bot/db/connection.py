@@ -54,6 +54,10 @@ class DatabaseTooNewError(RuntimeError):
     """The database was written by a newer Rebound; refuse rather than corrupt it."""
 
 
+class DatabaseUnreachableError(RuntimeError):
+    """The database server (PostgreSQL) could not be reached or refused the login."""
+
+
 def too_new(where: str, current: int, latest: int, setting: str) -> DatabaseTooNewError:
     return DatabaseTooNewError(
         f"The database at {where} is at schema version {current}, but this "

@@ -53,7 +53,13 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 import aiosqlite
 import asyncpg
 
-from bot.db.connection import Params, Store, load_migrations, too_new
+from bot.db.connection import (
+    DatabaseUnreachableError,
+    Params,
+    Store,
+    load_migrations,
+    too_new,
+)
 from bot.db.pg_driver import (
     IntegrityError,
     PgConnection,
@@ -102,6 +108,18 @@ class PostgresStore(Store):
         store = cls(pool, url)
         try:
             await store._migrate()
+        except (
+            OSError,
+            asyncpg.InvalidAuthorizationSpecificationError,
+            asyncpg.InvalidCatalogNameError,
+            asyncpg.InvalidPasswordError,
+        ) as exc:
+            await pool.close()
+            raise DatabaseUnreachableError(
+                f"Could not open the PostgreSQL database at {redact(url)} "
+                f"({type(exc).__name__}: {exc}). Check DATABASE_URL and that the server runs; "
+                "nothing was changed."
+            ) from exc
         except BaseException:
             await pool.close()
             raise

@@ -189,3 +189,13 @@ async def test_two_schedulers_on_one_database_run_each_occurrence_once() -> None
         for store in stores:
             await store.close()
         await postgres.server().drop(url)
+
+
+async def test_a_database_that_is_not_there_is_named_without_its_password() -> None:
+    from bot.db import DatabaseUnreachableError
+
+    base = postgres.server().url("no_such_database")
+    url = base.replace("postgres:@", "postgres:s3cret@", 1)
+    with pytest.raises(DatabaseUnreachableError, match="no_such_database") as caught:
+        await Store.open(url)
+    assert "s3cret" not in str(caught.value)
