@@ -4,11 +4,14 @@ processes), against the test session's PostgreSQL server (tests/helpers/postgres
 from __future__ import annotations
 
 import stat
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.db import Store
+from tests.harness import running_bot
 from tests.helpers import postgres
 from tests.helpers.cli import run_cli
 
@@ -92,3 +95,29 @@ async def test_check_and_backup_say_what_they_do_on_postgresql(tmp_path: Path) -
     restore = run_cli(tmp_path, "restore", str(dump), DATABASE_URL=url)
     assert restore.returncode == 1
     assert "pg_restore" in restore.stderr
+
+
+async def test_a_bot_moved_to_postgresql_keeps_what_its_members_did(
+    world: Any, tmp_path: Path
+) -> None:
+    """The real bot on SQLite (three days of check-ins), `migrate-store`, then the real bot on
+    the PostgreSQL copy: the member's streak is there, and the next day's check-in counts."""
+    start = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    state = tmp_path / "state"
+    # database_url="": SQLite even when the session runs on PostgreSQL (REBOUND_TEST_STORE).
+    async with running_bot(world.fake, data_dir=state, now=start, database_url="") as app:
+        for day in range(3):
+            if day:
+                await app.advance(days=1)
+            await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
+        assert app.store.dialect == "sqlite"
+    url = await postgres.server().fresh_database(empty=True)
+    moved = run_cli(tmp_path, "migrate-store", "--to", url)
+    assert moved.returncode == 0, moved.stderr
+    later = start + timedelta(days=3)
+    async with running_bot(world.fake, data_dir=state, now=later, database_url=url) as app:
+        assert app.store.dialect == "postgresql"
+        await world.fake.invoke(world.alice, world.channel, "checkin", applications=1)
+        shown = await world.fake.invoke(world.alice, world.channel, "streak show")
+        (embed,) = shown.embeds
+        assert "**Current streak:** 4 days" in embed["description"]
