@@ -221,7 +221,11 @@ class SQLiteStore(Store):
         row = await cursor.fetchone()
         current = int(row[0]) if row else 0
         if current > latest:
-            raise too_new(self.path, current, latest, "REBOUND_DB_PATH")
+            raise DatabaseTooNewError(
+                f"The database at {self.path} is at schema version {current}, but this "
+                f"Rebound only knows up to {latest}. It was written by a newer version: "
+                "upgrade Rebound, or point REBOUND_DB_PATH at another file. Nothing was changed."
+            )
         pending = [m for m in migrations if m[0] > current]
         if not pending:
             return

@@ -79,8 +79,14 @@ class TestServer:
             await admin.execute(f"CREATE DATABASE {TEMPLATE}")
         finally:
             await admin.close()
+        from bot import features
+        from bot.feature_migrations import migrate
+
         store = await Store.open(self.url(TEMPLATE))
-        await store.close()
+        try:  # every feature's own tables too, as the SQLite store fixture has them
+            await migrate(store, features.discover())
+        finally:
+            await store.close()
         self._template_ready = True
 
     async def fresh_database(self, *, empty: bool = False) -> str:
