@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 
 CHROMIUM_STAMP := $(VENV)/.chromium-stamp
 
-.PHONY: run test quick lint typecheck unit bench clean
+.PHONY: run test quick lint typecheck unit unit-sqlite unit-postgresql bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Rebound needs Python 3.11 or newer; set PYTHON=python3.11")'
@@ -33,8 +33,21 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
-unit: $(STAMP) $(CHROMIUM_STAMP)
+# The store, engine and end-to-end suites run twice: on SQLite, then on PostgreSQL (a server
+# the test session starts in a temporary folder and removes: tests/helpers/postgres.py). Tests
+# of SQLite itself are marked sqlite_only; the child-process tests run once, on SQLite.
+PG_TESTS := tests/core/test_store.py tests/core/test_group_commit.py \
+	tests/core/test_scheduling.py tests/core/test_jobs_repository.py tests/core/test_events.py \
+	tests/core/test_guild_settings.py $(wildcard tests/core/*_e2e.py) tests/cogs tests/faults
+
+# `make -j2 test` runs the passes side by side.
+unit: unit-sqlite unit-postgresql
+
+unit-sqlite: $(STAMP) $(CHROMIUM_STAMP)
 	$(PY) -m pytest -q
+
+unit-postgresql: $(STAMP)
+	REBOUND_TEST_STORE=postgresql $(PY) -m pytest -q -m "not slow" $(PG_TESTS)
 
 # The browser tests (tests/playground) drive the system's Chromium; nothing downloads a browser.
 # As root it is installed with apt-get when missing; otherwise this stops with the command.

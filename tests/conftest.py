@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,16 +11,59 @@ import pytest
 
 from bot.clock import ManualClock
 from bot.db import Store
+from tests.helpers import postgres
 
 
 @pytest.fixture
 async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    """A real SQLite file with the real migrations applied, the core's and every feature's."""
+    """A real store with the real migrations applied, the core's and every feature's: an SQLite file, or with
+    REBOUND_TEST_STORE=postgresql a fresh database on the session's PostgreSQL server
+    (tests/helpers/postgres.py)."""
     from bot.feature_migrations import migrate_every_feature
 
-    async with await Store.open(tmp_path / "rebound.db") as opened:
+    if not postgres.on_postgres():
+        async with await Store.open(tmp_path / "rebound.db") as opened:
+            await migrate_every_feature(opened)
+            yield opened
+        return
+    url = await postgres.server().fresh_database()
+    async with await Store.open(url) as opened:
         await migrate_every_feature(opened)
         yield opened
+    await postgres.server().drop(url)
+
+
+@pytest.fixture(autouse=True)
+def _drop_harness_databases() -> Iterator[None]:
+    """On PostgreSQL: the databases the harness made for this test are dropped after it (a
+    database is a few megabytes; a session makes hundreds)."""
+    yield
+    if postgres.on_postgres():
+        from tests.harness import forget_databases
+
+        urls = forget_databases()
+        if urls:
+            asyncio.run(postgres.server().drop_all(urls))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL, the tests of SQLite itself (its file, pragmas, sqlite3 reads of the
+    file) are left out: the SQLite pass runs them."""
+    if not postgres.on_postgres():
+        return
+    kept = [item for item in items if item.get_closest_marker("sqlite_only") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """The session's PostgreSQL server (if one was started) is stopped and removed."""
+    postgres.stop_server()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"store: {postgres.selected()} ({postgres.ENV})"
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from bot.anonymity import key_check
 from bot.cli import EXIT_CONFIG
 from bot.clock import SystemClock
 from bot.content import Content, ContentError
-from bot.db import DatabaseTooNewError, Store
+from bot.db import DatabaseTooNewError, DatabaseUnreachableError, Store
 from bot.db.key_check import KeyMatch, record_or_compare
 from bot.logs import configure_logging
 from bot.runlock import AlreadyRunning, hold_run_lock
@@ -107,8 +107,8 @@ async def _run_locked(settings: Settings, content: Content) -> int:
 
     assert settings.discord_token is not None
     try:
-        store = await Store.open(settings.db_path)
-    except DatabaseTooNewError as exc:
+        store = await Store.open(settings.store_target)
+    except (DatabaseTooNewError, DatabaseUnreachableError) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_CONFIG
     try:

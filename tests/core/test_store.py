@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.db import DatabaseTooNewError, Store
+from bot.db import Connection, DatabaseTooNewError, Store
 from bot.db.connection import load_migrations
 
 
@@ -18,12 +18,14 @@ async def test_new_database_is_migrated_to_the_latest_schema(tmp_path: Path) -> 
     assert {"meta", "scheduled_jobs", "job_runs"} <= tables
 
 
+@pytest.mark.sqlite_only
 async def test_pragmas_are_wal_foreign_keys_and_busy_timeout(store: Store) -> None:
     assert (await store.fetchone("PRAGMA journal_mode"))[0] == "wal"  # type: ignore[index]
     assert (await store.fetchone("PRAGMA foreign_keys"))[0] == 1  # type: ignore[index]
     assert (await store.fetchone("PRAGMA busy_timeout"))[0] >= 1000  # type: ignore[index]
 
 
+@pytest.mark.sqlite_only
 async def test_tables_are_strict(store: Store) -> None:
     rows = await store.fetchall("SELECT name, strict FROM pragma_table_list WHERE schema = 'main'")
     ours = {r["name"]: r["strict"] for r in rows if not r["name"].startswith("sqlite_")}
@@ -76,16 +78,19 @@ def test_migrations_are_numbered_without_gaps() -> None:
     assert numbers == list(range(1, len(numbers) + 1))
 
 
-async def test_call_runs_a_whole_transaction_and_rolls_back_on_error(store: Store) -> None:
-    def insert(conn: sqlite3.Connection, key: str, fail: bool) -> int:
-        conn.execute("INSERT INTO meta (key, value) VALUES (?, 'v')", (key,))
+async def test_run_is_a_whole_transaction_and_rolls_back_on_error(store: Store) -> None:
+    async def insert(conn: Connection, key: str, fail: bool) -> int:
+        await conn.execute("INSERT INTO meta (key, value) VALUES (?, 'v')", (key,))
         if fail:
             raise ValueError("no")
-        return int(conn.execute("SELECT COUNT(*) FROM meta WHERE key = ?", (key,)).fetchone()[0])
+        cursor = await conn.execute("SELECT COUNT(*) FROM meta WHERE key = ?", (key,))
+        row = await cursor.fetchone()
+        assert row is not None
+        return int(row[0])
 
-    assert await store.call(insert, "kept", False) == 1
+    assert await store.run(insert, "kept", False) == 1
     with pytest.raises(ValueError):
-        await store.call(insert, "dropped", True)
+        await store.run(insert, "dropped", True)
     keys = {r["key"] for r in await store.fetchall("SELECT key FROM meta")}
     assert "kept" in keys and "dropped" not in keys
 
@@ -113,6 +118,7 @@ async def test_run_takes_an_async_body_written_for_transaction(store: Store) -> 
     assert await store.fetchone("SELECT 1 FROM meta WHERE key = 'rolled back'") is None
 
 
+@pytest.mark.sqlite_only
 async def test_run_refuses_a_body_that_awaits_anything_else(store: Store) -> None:
     import asyncio
 
