@@ -16,9 +16,9 @@ from tests.helpers import postgres
 
 @pytest.fixture
 async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    """A real store with the real migrations applied, the core's and every feature's: an SQLite file, or with
-    REBOUND_TEST_STORE=postgresql a fresh database on the session's PostgreSQL server
-    (tests/helpers/postgres.py)."""
+    """A real store with the real migrations applied, the core's and every feature's: an
+    SQLite file, or with REBOUND_TEST_STORE=postgresql a fresh database on the session's
+    PostgreSQL server (tests/helpers/postgres.py)."""
     from bot.feature_migrations import migrate_every_feature
 
     if not postgres.on_postgres():
