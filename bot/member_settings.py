@@ -103,7 +103,7 @@ class ZoneFollower:
     grace = timedelta(days=1)
 
     def __init__(
-        self, kind: str, follow: Callable[[int], Awaitable[None]], anonymizer: Anonymizer
+        self, kind: str, follow: Callable[[int], Awaitable[object]], anonymizer: Anonymizer
     ) -> None:
         self.kind = kind
         self._follow = follow

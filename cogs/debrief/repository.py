@@ -283,8 +283,8 @@ class DebriefRepository:
 
 
 def reminder_sent(reminder_id: str, attempt: int, now: datetime) -> Recorder:
-    def record(conn: sqlite3.Connection) -> None:
-        conn.execute(
+    async def record(conn: aiosqlite.Connection) -> None:
+        await conn.execute(
             "UPDATE debrief_reminders SET status = 'sent', updated_at = ? "
             "WHERE reminder_id = ? AND attempt = ? AND status = 'waiting'",
             (to_epoch(now), reminder_id, attempt),
@@ -296,13 +296,15 @@ def reminder_sent(reminder_id: str, attempt: int, now: datetime) -> Recorder:
 def reminder_undelivered(reminder_id: str, owner: str, attempt: int, now: datetime) -> Recorder:
     """DMs closed: the reminder ends, and the member is told at their next command."""
 
-    def record(conn: sqlite3.Connection) -> None:
-        conn.execute(
+    async def record(conn: aiosqlite.Connection) -> None:
+        await conn.execute(
             "UPDATE debrief_reminders SET status = 'undelivered', updated_at = ? "
             "WHERE reminder_id = ? AND attempt = ? AND status = 'waiting'",
             (to_epoch(now), reminder_id, attempt),
         )
-        conn.execute(_TOUCH_MEMBER, (owner, to_epoch(now)))
-        conn.execute("UPDATE debrief_members SET notice_pending = 1 WHERE owner = ?", (owner,))
+        await conn.execute(_TOUCH_MEMBER, (owner, to_epoch(now)))
+        await conn.execute(
+            "UPDATE debrief_members SET notice_pending = 1 WHERE owner = ?", (owner,)
+        )
 
     return record
