@@ -23,6 +23,7 @@ from typing import Any, Literal
 from bot.db import Connection, Store
 from bot.privacy import Row, delete_rows, fetch_rows
 from bot.scheduling.model import DueRun, JobHandler, Outcome, Recorder, from_epoch, to_epoch
+from bot.scheduling.scope import ClaimScope, guild_of
 from bot.timekeeping import Occurrence, is_within_grace
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ def _claim_row(
     )
 
 
-def due_jobs_sql(kinds: int) -> str:
+def due_jobs_sql(kinds: int, where: str = "") -> str:
     """The claim's read: the first due jobs of `kinds` registered kinds, in order.
 
     `(kind || '')` keeps SQLite walking the (next_run_at, kind, key) index in order and stopping
@@ -78,8 +79,8 @@ def due_jobs_sql(kinds: int) -> str:
     kind for each claim (10,000 on a big morning: ~1.5 ms a claim on SQLite's thread)."""
     marks = ",".join("?" for _ in range(kinds))
     return (
-        "SELECT kind, key, rule, next_run_at, occurrence FROM scheduled_jobs "
-        f"WHERE next_run_at <= ? AND (kind || '') IN ({marks}) "
+        "SELECT kind, key, rule, next_run_at, occurrence, guild_id FROM scheduled_jobs "
+        f"WHERE next_run_at <= ? AND (kind || '') IN ({marks}) {where}"
         "ORDER BY next_run_at, kind, key LIMIT ?"
     )
 
@@ -88,14 +89,19 @@ def due_jobs_sql(kinds: int) -> str:
 
 
 async def put_job(
-    conn: Connection, kind: str, key: str, rule: Mapping[str, Any], nxt: Occurrence
+    conn: Connection,
+    kind: str,
+    key: str,
+    rule: Mapping[str, Any],
+    nxt: Occurrence,
+    guild_id: int | None = None,
 ) -> None:
     await conn.execute(
-        "INSERT INTO scheduled_jobs (kind, key, rule, next_run_at, occurrence) "
-        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET "
+        "INSERT INTO scheduled_jobs (kind, key, rule, next_run_at, occurrence, guild_id) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET "
         "rule = excluded.rule, next_run_at = excluded.next_run_at, "
-        "occurrence = excluded.occurrence",
-        (kind, key, json.dumps(rule, sort_keys=True), to_epoch(nxt.due_at), nxt.label),
+        "occurrence = excluded.occurrence, guild_id = excluded.guild_id",
+        (kind, key, json.dumps(rule, sort_keys=True), to_epoch(nxt.due_at), nxt.label, guild_id),
     )
 
 
@@ -257,13 +263,17 @@ async def next_run(store: Store, kind: str, key: str) -> Occurrence | None:
     return Occurrence(from_epoch(row["next_run_at"]), row["occurrence"])
 
 
-async def next_due_at(store: Store, kinds: list[str]) -> datetime | None:
-    """The earliest next run or pending retry of `kinds`."""
+async def next_due_at(
+    store: Store, kinds: list[str], scope: ClaimScope | None = None
+) -> datetime | None:
+    """The earliest next run or pending retry of `kinds` (that `scope` may claim)."""
     if not kinds:
         return None
     marks = ",".join("?" for _ in kinds)
+    where, params = scope.any_sql("guild_id") if scope is not None else ("1 = 1", ())
     row = await store.fetchone(
-        f"SELECT MIN(next_run_at) FROM scheduled_jobs WHERE (kind || '') IN ({marks})", kinds
+        f"SELECT MIN(next_run_at) FROM scheduled_jobs WHERE (kind || '') IN ({marks}) AND {where}",
+        (*kinds, *params),
     )
     retry = await store.fetchone(
         f"SELECT MIN(retry_at) FROM job_runs WHERE status = 'pending' AND kind IN ({marks})",
@@ -329,10 +339,15 @@ def finishing(
 
 
 def claim(
-    conn: sqlite3.Connection, now: datetime, limit: int, handlers: Mapping[str, JobHandler]
+    conn: sqlite3.Connection,
+    now: datetime,
+    limit: int,
+    handlers: Mapping[str, JobHandler],
+    scope: ClaimScope | None = None,
 ) -> tuple[list[DueRun], list[DueRun]]:
     """Claim up to `limit` runs, pending retries first: (claimed, missed). On SQLite's thread
-    (handlers' rules are pure Python)."""
+    (handlers' rules are pure Python). A fleet process passes its `scope`
+    (bot.scheduling.scope): its own shards' work first, then that of orphaned shards."""
     claimed: list[DueRun] = []
     missed: list[DueRun] = []
     kinds = list(handlers)
@@ -364,15 +379,22 @@ def claim(
                 (now_s, run.kind, run.key, run.occurrence),
             )
             continue
-        conn.execute(
+        # `status = 'pending'` again: another process of a fleet may have taken it meanwhile.
+        taken = conn.execute(
             "UPDATE job_runs SET status = 'claimed', claimed_at = ?, retry_at = NULL, "
-            "attempts = attempts + 1 WHERE kind = ? AND key = ? AND occurrence = ?",
+            "attempts = attempts + 1 WHERE kind = ? AND key = ? AND occurrence = ? "
+            "AND status = 'pending'",
             (now_s, run.kind, run.key, run.occurrence),
-        )
-        claimed.append(run)
-    room = limit - len(claimed)
-    if room > 0:
-        due = conn.execute(due_jobs_sql(len(kinds)), (now_s, *kinds, room)).fetchall()
+        ).rowcount
+        if taken == 1:
+            claimed.append(run)
+    for where, params in _scope_passes(scope):
+        room = limit - len(claimed)
+        if room <= 0:
+            break
+        due = conn.execute(
+            due_jobs_sql(len(kinds), where), (now_s, *kinds, *params, room)
+        ).fetchall()
         for row in due:
             _claim_job(conn, handlers[row["kind"]], row, now, claimed, missed)
     for run in missed:
@@ -380,6 +402,18 @@ def claim(
             "Scheduled %s run for %s was missed (past its grace window)", run.kind, run.occurrence
         )
     return [_prepare(conn, handlers[run.kind], run) for run in claimed], missed
+
+
+def _scope_passes(scope: ClaimScope | None) -> list[tuple[str, tuple[Any, ...]]]:
+    """The due-job reads of one claim, in order: everything, or own shards then orphaned."""
+    if scope is None:
+        return [("", ())]
+    own_where, own_params = scope.own_sql("guild_id")
+    passes = [(f"AND {own_where} ", own_params)]
+    orphaned = scope.orphaned_sql("guild_id")
+    if orphaned is not None:
+        passes.append((f"AND {orphaned[0]} ", orphaned[1]))
+    return passes
 
 
 def _prepare(conn: sqlite3.Connection, handler: JobHandler, run: DueRun) -> DueRun:
@@ -436,7 +470,15 @@ def _claim_job(
     if nxt is None:
         conn.execute(_DELETE_JOB, (row["kind"], row["key"]))
     else:
+        # The server is (re)noted here too: schedules put before it was recorded get it.
         conn.execute(
-            "UPDATE scheduled_jobs SET next_run_at = ?, occurrence = ? WHERE kind = ? AND key = ?",
-            (to_epoch(nxt.due_at), nxt.label, row["kind"], row["key"]),
+            "UPDATE scheduled_jobs SET next_run_at = ?, occurrence = ?, guild_id = ? "
+            "WHERE kind = ? AND key = ?",
+            (
+                to_epoch(nxt.due_at),
+                nxt.label,
+                guild_of(handler, row["key"], rule),
+                row["kind"],
+                row["key"],
+            ),
         )

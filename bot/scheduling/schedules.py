@@ -8,7 +8,7 @@ and registers its history pruning. The SQL is the jobs repository's (bot.schedul
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -17,6 +17,7 @@ from bot.db import Connection, Store
 from bot.scheduling import jobs
 from bot.scheduling.housekeeping import Housekeeping
 from bot.scheduling.model import Housekeeper, JobHandler, Outcome, Recorder, RunState
+from bot.scheduling.scope import ClaimScope, guild_of
 from bot.timekeeping import Occurrence
 
 if TYPE_CHECKING:
@@ -32,6 +33,12 @@ class Schedules:
         self._handlers: dict[str, JobHandler] = {}
         self.housekeeping = Housekeeping(store, clock, timedelta(days=30))
         self._events: Events | None = None
+        #: A fleet process's view of which work it claims (bot.fleet sets it; None: all).
+        self.scope_of_claims: Callable[[], ClaimScope | None] | None = None
+
+    def claim_scope(self) -> ClaimScope | None:
+        """The shards whose work this process claims now (None: one process, all of it)."""
+        return self.scope_of_claims() if self.scope_of_claims is not None else None
 
     @property
     def history(self) -> timedelta:
@@ -93,7 +100,7 @@ class Schedules:
         if nxt is None:
             await self.remove_job(conn, kind, key)
             return None
-        await jobs.put_job(conn, kind, key, rule, nxt)
+        await jobs.put_job(conn, kind, key, rule, nxt, guild_of(handler, key, rule))
         self.wake()  # the loop may be asleep until a later instant
         return nxt
 
@@ -165,7 +172,7 @@ class Schedules:
 
     async def next_due_at(self) -> datetime | None:
         """The earliest next run or pending retry over every registered kind."""
-        return await jobs.next_due_at(self._store, list(self._handlers))
+        return await jobs.next_due_at(self._store, list(self._handlers), self.claim_scope())
 
     async def run_status(self, kind: str, key: str, occurrence: str) -> str | None:
         return await jobs.run_status(self._store, kind, key, occurrence)
