@@ -31,9 +31,7 @@ def test_a_guild_s_shard_is_discord_s_rule() -> None:
 
 
 def _settings(tmp_path: Path, **env: str) -> Settings:
-    return Settings.load(
-        {"REBOUND_DATA_DIR": str(tmp_path), **env}, env_file=tmp_path / "none.env"
-    )
+    return Settings.load({"REBOUND_DATA_DIR": str(tmp_path), **env}, env_file=tmp_path / "none.env")
 
 
 def test_rebound_shards_needs_a_shard_count(tmp_path: Path) -> None:
