@@ -138,6 +138,8 @@ class Bot(commands.AutoShardedBot):
             chunk_guilds_at_startup=False,
             guild_ready_timeout=settings.guild_ready_timeout,
             shard_count=settings.shard_count,
+            # A fleet process (bot/fleet) connects only its own shards.
+            shard_ids=list(settings.shards) if settings.shards is not None else None,
             # Paced, and creates without a nonce go out once (bot/creating.py).
             http_trace=install_on(pacer.trace_config(paced_request)),
             **options,
@@ -199,7 +201,10 @@ class Bot(commands.AutoShardedBot):
     async def setup_hook(self) -> None:
         # on_ready can fire many times (every reconnect); everything starts here, once.
         await self.load_features()
-        await self.sync_commands_if_changed()
+        if self.syncs_commands:
+            await self.sync_commands_if_changed()
+        else:
+            await self.load_command_ids()
         try:
             limits = await self.fetch_session_start_limits()
             self._max_concurrency = max(1, limits.max_concurrency)
@@ -274,6 +279,21 @@ class Bot(commands.AutoShardedBot):
             await asyncio.wait(running, timeout=remaining)
 
     # -- command sync ---------------------------------------------------------------------------
+
+    @property
+    def syncs_commands(self) -> bool:
+        """Commands are synced by one process: a single one, or the fleet's holder of shard 0
+        (the others read the ids it recorded)."""
+        return self.settings.shards is None or 0 in self.settings.shards
+
+    async def load_command_ids(self) -> None:
+        """The command ids the syncing process recorded (for clickable mentions)."""
+        target = self.sync_target()
+        scope = f"guild:{target.id}" if target else "global"
+        row = await self.store.fetchone(
+            "SELECT value FROM meta WHERE key = ?", (f"commands_ids:{self.application_id}:{scope}",)
+        )
+        self.command_ids = {k: int(v) for k, v in json.loads(row["value"]).items()} if row else {}
 
     def sync_target(self) -> discord.Object | None:
         return discord.Object(self.settings.dev_guild_id) if self.settings.dev_guild_id else None

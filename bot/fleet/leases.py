@@ -159,6 +159,8 @@ class ShardLeases:
         self.lease_seconds = lease_seconds
         self.holder = holder or make_holder()
         self._task: asyncio.Task[None] | None = None
+        #: Whether `acquire` took the leases (and `release` must give them back).
+        self.held = False
         #: Shards whose lease had expired at the last look (their work is anyone's).
         self.orphaned: tuple[int, ...] = ()
         #: How many processes held a live lease at the last look (this one included).
@@ -204,6 +206,7 @@ class ShardLeases:
                         f"shard {shard} was taken by another process at the same moment."
                     )
             await self._look(conn, now)
+        self.held = True
         log.info(
             "Holding shard lease(s) %s of %s for %gs as %s",
             format_shards(list(self.rows)),
@@ -273,7 +276,9 @@ class ShardLeases:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-        await self._store.execute("DELETE FROM shard_leases WHERE holder = ?", (self.holder,))
+        if self.held:
+            self.held = False
+            await self._store.execute("DELETE FROM shard_leases WHERE holder = ?", (self.holder,))
 
 
 def _who(lease: Lease) -> tuple[int, str]:

@@ -31,6 +31,8 @@ class Housekeeping:
         #: Finished history is kept this long.
         self.history = history
         self._prunes: list[Housekeeper] = []
+        #: A fleet process (bot/fleet): the hourly prune runs in one process per hour only.
+        self.once_across_fleet = False
         self._timers: ClockTimers | None = None
         self._task: asyncio.Task[Any] | None = None
 
@@ -42,10 +44,17 @@ class Housekeeping:
         if prune in self._prunes:
             self._prunes.remove(prune)
 
-    async def prune(self, now: datetime | None = None) -> int:
-        """Delete finished run history (and features' registered history) past retention."""
-        cutoff = (now or self._clock.now()) - self.history
+    async def prune(self, now: datetime | None = None, *, hourly: bool = False) -> int:
+        """Delete finished run history (and features' registered history) past retention.
+        `hourly` (the timer's): in a fleet, only if no other process did it this hour."""
+        at = now or self._clock.now()
+        cutoff = at - self.history
         async with self._store.transaction() as conn:
+            if hourly and self.once_across_fleet:
+                # A little under the hour: timers of processes started apart still alternate.
+                every = int(EVERY.total_seconds()) - 60
+                if not await jobs.claim_housekeeping(conn, at, every):
+                    return 0
             removed = await jobs.prune_runs(conn, cutoff)
             for prune in self._prunes:
                 removed += await prune(conn, cutoff)
@@ -70,7 +79,7 @@ class Housekeeping:
             return  # stopped
         self._task = asyncio.current_task()
         try:
-            await self.prune()
+            await self.prune(hourly=True)
         except asyncio.CancelledError:
             return  # the stop
         except Exception:

@@ -233,6 +233,24 @@ async def recover(
     return resent, cursor.rowcount
 
 
+_HOUSEKEEPING_KEY = "housekeeping_at"
+
+
+async def claim_housekeeping(conn: Connection, now: datetime, every: int) -> bool:
+    """Whether this process does the housekeeping of this period (once across a fleet): the
+    first to move the recorded instant forward by at least `every` seconds does it."""
+    await conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, '0') ON CONFLICT (key) DO NOTHING",
+        (_HOUSEKEEPING_KEY,),
+    )
+    now_s = to_epoch(now)
+    cursor = await conn.execute(
+        "UPDATE meta SET value = ? WHERE key = ? AND CAST(value AS INTEGER) <= ?",
+        (str(now_s), _HOUSEKEEPING_KEY, now_s - every),
+    )
+    return cursor.rowcount == 1
+
+
 async def prune_runs(conn: Connection, cutoff: datetime) -> int:
     """Finished run history older than `cutoff`."""
     cursor = await conn.execute(
