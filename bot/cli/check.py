@@ -4,6 +4,7 @@ inspected without changing anything."""
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 from bot import __version__
@@ -11,6 +12,7 @@ from bot.anonymity import key_check
 from bot.content import Content, ContentError
 from bot.db.connection import load_migrations
 from bot.db.key_check import KeyMatch, compare, read_key_check
+from bot.fleet.leases import Lease, describe_leases
 from bot.secret_key import current_secret_key, key_source
 from bot.settings import Settings, SettingsError
 from bot.timekeeping import canonical_timezones
@@ -41,6 +43,7 @@ def check(settings: Settings) -> int:
         f"({len(canonical_timezones())} zones offered)."
     )
     problems += _check_database(settings.db_path)
+    _show_fleet(settings.db_path)
     problems += _check_secret_key(settings)
     print("All good." if problems == 0 else f"{problems} problem(s) found.")
     return 0 if problems == 0 else 1
@@ -101,3 +104,24 @@ def _check_database(path: Path) -> int:
     note = f", {pending} migration(s) will apply on the next run" if pending else ""
     print(f"Database: OK — {path}, schema {version}{note}.")
     return 0
+
+
+def _show_fleet(path: Path) -> None:
+    """Which process holds which shards (bot/fleet), from the database's leases; reads only."""
+    if not path.exists():
+        return
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = conn.execute(
+                "SELECT shard, shard_count, holder, expires_at FROM shard_leases ORDER BY shard"
+            ).fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return  # an older schema: no leases yet
+    for line in describe_leases(
+        [Lease(shard, count, holder, 0, expires) for shard, count, holder, expires in rows],
+        int(time.time()),
+    ):
+        print(line)

@@ -281,5 +281,24 @@ class ShardLeases:
             await self._store.execute("DELETE FROM shard_leases WHERE holder = ?", (self.holder,))
 
 
+def describe_leases(leases: list[Lease], now: int) -> list[str]:
+    """What `python -m bot check` prints: each process and the shards it holds."""
+    if not leases:
+        return ["Shards: no process holds a lease (one process on SQLite, or nothing running)."]
+    by_holder: dict[str, list[Lease]] = {}
+    for lease in leases:
+        by_holder.setdefault(lease.holder, []).append(lease)
+    lines = ["Shards: who serves what (leases in the database)"]
+    for holder, held in sorted(by_holder.items(), key=lambda item: item[1][0].shard):
+        expires = max(lease.expires_at for lease in held)
+        state = f"live, {expires - now}s left" if expires > now else "expired (process gone)"
+        if held[0].shard == WHOLE_BOT:
+            lines.append(f"  {holder}: every shard (a single process), {state}")
+            continue
+        shards = format_shards([lease.shard for lease in held])
+        lines.append(f"  {holder}: shards {shards} of {held[0].shard_count}, {state}")
+    return lines
+
+
 def _who(lease: Lease) -> tuple[int, str]:
     return lease.shard, lease.holder

@@ -100,3 +100,35 @@ async def test_a_dead_process_on_this_host_is_taken_over_at_once(store: Store) -
     fresh_holder = fresh.holder
     await fresh.acquire()
     assert {lease.holder for lease in await all_leases(store)} == {fresh_holder}
+
+
+def test_check_shows_which_process_holds_which_shards(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+    import time
+
+    from bot.cli.check import check
+    from bot.settings import Settings
+    from tests.helpers.cli import make_rebound_db
+
+    settings = Settings.load(
+        {"REBOUND_DATA_DIR": str(tmp_path / "state")}, env_file=tmp_path / "none.env"
+    )
+    make_rebound_db(settings.db_path)
+    now = int(time.time())
+    conn = sqlite3.connect(settings.db_path)
+    conn.executemany(
+        "INSERT INTO shard_leases VALUES (?, 4, ?, ?, ?)",
+        [
+            (0, "host-a:10:x", now, now + 50),
+            (1, "host-a:10:x", now, now + 50),
+            (2, "host-b:20:y", now - 100, now - 40),
+        ],
+    )
+    conn.commit()
+    conn.close()
+    check(settings)
+    out = capsys.readouterr().out
+    assert "host-a:10:x: shards 0-1 of 4, live" in out
+    assert "host-b:20:y: shards 2 of 4, expired" in out
