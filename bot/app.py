@@ -128,6 +128,9 @@ class Bot(commands.AutoShardedBot):
         clamp_payload_loggers()  # every library logger exists now: ids get redacted in all
         # Every request under the bot token waits its turn here (not interaction replies).
         pacer = Pacer(settings.post_rate_per_second)
+        if settings.shards is not None:
+            # A fleet process (bot/fleet) connects only its own shards.
+            options.setdefault("shard_ids", list(settings.shards))
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -138,8 +141,6 @@ class Bot(commands.AutoShardedBot):
             chunk_guilds_at_startup=False,
             guild_ready_timeout=settings.guild_ready_timeout,
             shard_count=settings.shard_count,
-            # A fleet process (bot/fleet) connects only its own shards.
-            shard_ids=list(settings.shards) if settings.shards is not None else None,
             # Paced, and creates without a nonce go out once (bot/creating.py).
             http_trace=install_on(pacer.trace_config(paced_request)),
             **options,

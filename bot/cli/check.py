@@ -4,15 +4,16 @@ inspected without changing anything."""
 from __future__ import annotations
 
 import sqlite3
-import time
 from pathlib import Path
 
 from bot import __version__
 from bot.anonymity import key_check
+from bot.clock import SystemClock
 from bot.content import Content, ContentError
 from bot.db.connection import load_migrations
 from bot.db.key_check import KeyMatch, compare, read_key_check
 from bot.fleet.leases import Lease, describe_leases
+from bot.scheduling.model import to_epoch
 from bot.secret_key import current_secret_key, key_source
 from bot.settings import Settings, SettingsError
 from bot.timekeeping import canonical_timezones
@@ -122,6 +123,6 @@ def _show_fleet(path: Path) -> None:
         return  # an older schema: no leases yet
     for line in describe_leases(
         [Lease(shard, count, holder, 0, expires) for shard, count, holder, expires in rows],
-        int(time.time()),
+        to_epoch(SystemClock().now()),
     ):
         print(line)

@@ -13,15 +13,33 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.clock import Clock
-from bot.db import Store
+from bot.db import Connection, Store
 from bot.scheduling import jobs
-from bot.scheduling.model import Housekeeper
+from bot.scheduling.model import Housekeeper, to_epoch
 from bot.scheduling.waking import ClockTimers
 
 log = logging.getLogger(__name__)
 
 EVERY = timedelta(hours=1)
 _TIMER = "housekeeping"
+
+
+_HOUSEKEEPING_KEY = "housekeeping_at"
+
+
+async def _claim_housekeeping(conn: Connection, now: datetime, every: int) -> bool:
+    """Whether this process does the housekeeping of this period (once across a fleet): the
+    first to move the recorded instant forward by at least `every` seconds does it."""
+    await conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, '0') ON CONFLICT (key) DO NOTHING",
+        (_HOUSEKEEPING_KEY,),
+    )
+    now_s = to_epoch(now)
+    cursor = await conn.execute(
+        "UPDATE meta SET value = ? WHERE key = ? AND CAST(value AS INTEGER) <= ?",
+        (str(now_s), _HOUSEKEEPING_KEY, now_s - every),
+    )
+    return cursor.rowcount == 1
 
 
 class Housekeeping:
@@ -53,7 +71,7 @@ class Housekeeping:
             if hourly and self.once_across_fleet:
                 # A little under the hour: timers of processes started apart still alternate.
                 every = int(EVERY.total_seconds()) - 60
-                if not await jobs.claim_housekeeping(conn, at, every):
+                if not await _claim_housekeeping(conn, at, every):
                     return 0
             removed = await jobs.prune_runs(conn, cutoff)
             for prune in self._prunes:

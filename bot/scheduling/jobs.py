@@ -23,7 +23,7 @@ from typing import Any, Literal
 from bot.db import Connection, Store
 from bot.privacy import Row, delete_rows, fetch_rows
 from bot.scheduling.model import DueRun, JobHandler, Outcome, Recorder, from_epoch, to_epoch
-from bot.scheduling.scope import ClaimScope, guild_of
+from bot.scheduling.scope import ClaimScope, guild_of, scope_passes
 from bot.timekeeping import Occurrence, is_within_grace
 
 log = logging.getLogger(__name__)
@@ -233,24 +233,6 @@ async def recover(
     return resent, cursor.rowcount
 
 
-_HOUSEKEEPING_KEY = "housekeeping_at"
-
-
-async def claim_housekeeping(conn: Connection, now: datetime, every: int) -> bool:
-    """Whether this process does the housekeeping of this period (once across a fleet): the
-    first to move the recorded instant forward by at least `every` seconds does it."""
-    await conn.execute(
-        "INSERT INTO meta (key, value) VALUES (?, '0') ON CONFLICT (key) DO NOTHING",
-        (_HOUSEKEEPING_KEY,),
-    )
-    now_s = to_epoch(now)
-    cursor = await conn.execute(
-        "UPDATE meta SET value = ? WHERE key = ? AND CAST(value AS INTEGER) <= ?",
-        (str(now_s), _HOUSEKEEPING_KEY, now_s - every),
-    )
-    return cursor.rowcount == 1
-
-
 async def prune_runs(conn: Connection, cutoff: datetime) -> int:
     """Finished run history older than `cutoff`."""
     cursor = await conn.execute(
@@ -406,7 +388,7 @@ def claim(
         ).rowcount
         if taken == 1:
             claimed.append(run)
-    for where, params in _scope_passes(scope):
+    for where, params in scope_passes(scope):
         room = limit - len(claimed)
         if room <= 0:
             break
@@ -420,18 +402,6 @@ def claim(
             "Scheduled %s run for %s was missed (past its grace window)", run.kind, run.occurrence
         )
     return [_prepare(conn, handlers[run.kind], run) for run in claimed], missed
-
-
-def _scope_passes(scope: ClaimScope | None) -> list[tuple[str, tuple[Any, ...]]]:
-    """The due-job reads of one claim, in order: everything, or own shards then orphaned."""
-    if scope is None:
-        return [("", ())]
-    own_where, own_params = scope.own_sql("guild_id")
-    passes = [(f"AND {own_where} ", own_params)]
-    orphaned = scope.orphaned_sql("guild_id")
-    if orphaned is not None:
-        passes.append((f"AND {orphaned[0]} ", orphaned[1]))
-    return passes
 
 
 def _prepare(conn: sqlite3.Connection, handler: JobHandler, run: DueRun) -> DueRun:

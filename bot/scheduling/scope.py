@@ -42,6 +42,18 @@ class ClaimScope:
         return _shards_sql(column, self.shard_count, shards, with_null=True)
 
 
+def scope_passes(scope: ClaimScope | None) -> list[tuple[str, tuple[Any, ...]]]:
+    """The due-job reads of one claim, in order: everything, or own shards then orphaned."""
+    if scope is None:
+        return [("", ())]
+    own_where, own_params = scope.own_sql("guild_id")
+    passes = [(f"AND {own_where} ", own_params)]
+    orphaned = scope.orphaned_sql("guild_id")
+    if orphaned is not None:
+        passes.append((f"AND {orphaned[0]} ", orphaned[1]))
+    return passes
+
+
 def _shards_sql(
     column: str, count: int, shards: tuple[int, ...], *, with_null: bool
 ) -> tuple[str, tuple[Any, ...]]:
