@@ -64,6 +64,13 @@ class Settings:
     secret_key_path: Path | None = None
     # The settings features declare (bot/features.py), by key: read them with `feature()`.
     feature_values: Mapping[str, float] = field(default_factory=dict)
+    # DATABASE_URL: a PostgreSQL database (postgresql://...) instead of the SQLite file db_path.
+    database_url: str | None = field(default=None, repr=False)
+
+    @property
+    def store_target(self) -> Path | str:
+        """What `Store.open` opens: the PostgreSQL URL when set, else the SQLite file."""
+        return self.database_url or self.db_path
 
     @classmethod
     def load(
@@ -132,7 +139,17 @@ class Settings:
         )
         shards = shards_setting(pick("REBOUND_SHARDS", "shards"), shard_count)
 
+        database_url = merged.get("DATABASE_URL", "").strip() or None
+        if database_url is not None and not database_url.startswith(
+            ("postgresql://", "postgres://")
+        ):
+            raise SettingsError(
+                "DATABASE_URL must be a postgresql:// URL (leave it empty for the SQLite file "
+                f"REBOUND_DB_PATH); got one starting {database_url.split(':', 1)[0]!r}."
+            )
+
         return cls(
+            database_url=database_url,
             discord_token=token,
             discord_api_base=api_base.rstrip("/") if api_base else None,
             discord_gateway_url=gateway,
@@ -234,7 +251,11 @@ class Settings:
             + (" (not used: REBOUND_SECRET_KEY is set)" if self.secret_key else ""),
             "DEV_GUILD_ID": str(self.dev_guild_id) if self.dev_guild_id else "not set",
             "data_dir": str(self.data_dir),
-            "db_path": str(self.db_path),
+            "DATABASE_URL": _redacted(self.database_url)
+            if self.database_url
+            else "not set (SQLite: db_path)",
+            "db_path": str(self.db_path)
+            + (" (not used: DATABASE_URL is set)" if self.database_url else ""),
             "content_dir": str(self.content_dir),
             "log_level": self.log_level,
             "tick_seconds": f"{self.tick_seconds:g}",
@@ -325,6 +346,12 @@ def _optional_int(key: str, raw: object, low: int, high: int) -> int | None:
     if value != int(value):
         raise SettingsError(f"{key} must be a whole number (got {raw!r}).")
     return int(value)
+
+
+def _redacted(url: str) -> str:
+    from bot.db.postgres import redact
+
+    return redact(url)
 
 
 def default_key_file(data_dir: Path) -> Path:

@@ -96,7 +96,7 @@ class RunningBot:
 
     async def start(self) -> None:
         clamp_payload_loggers()
-        self._store = await Store.open(self.settings.db_path)
+        self._store = await Store.open(self.settings.store_target)
         scheduler = Scheduler.from_settings(self._store, self.clock, self.settings)
         self._bot = Bot(
             settings=self.settings,

@@ -113,7 +113,7 @@ async def _run(settings: Settings, content: Content) -> int:
 async def _run_locked(settings: Settings, content: Content) -> int:
     assert settings.discord_token is not None
     try:
-        store = await Store.open(settings.db_path)
+        store = await Store.open(settings.store_target)
     except DatabaseTooNewError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_CONFIG

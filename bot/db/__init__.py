@@ -1,4 +1,5 @@
-"""The store: one connection, forward-only migrations, one transaction style (bot.db.connection).
+"""The store: one connection API, forward-only migrations, one transaction style
+(bot.db.connection), on SQLite by default or on PostgreSQL (bot.db.postgres).
 
 `Connection` is what a transaction body and a repository receive; repositories annotate with
 it rather than with the driver's own type.
@@ -6,9 +7,17 @@ it rather than with the driver's own type.
 
 import aiosqlite
 
-from bot.db.connection import DatabaseTooNewError, Store
+from bot.db.connection import DatabaseTooNewError, SQLiteStore, Store, is_postgres_url, lock_rows
 
-#: The connection inside a transaction (today aiosqlite's API, from the SQLite driver).
+#: The connection inside a transaction: aiosqlite's API (SQLite's driver; the PostgreSQL
+#: driver's connection offers the same methods and is typed as a subclass of it).
 Connection = aiosqlite.Connection
 
-__all__ = ["Connection", "DatabaseTooNewError", "Store"]
+__all__ = [
+    "Connection",
+    "DatabaseTooNewError",
+    "SQLiteStore",
+    "Store",
+    "is_postgres_url",
+    "lock_rows",
+]

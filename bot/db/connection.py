@@ -7,25 +7,26 @@ together or not at all::
         await repository.save(conn, ...)
     await store.run(repository.save, ...)            # the same transaction, as one call
 
-``run`` takes the block as an ``async def (conn, ...)`` and runs it whole on the database's
-thread: one round trip instead of one per statement (the hot paths use it). For a consistent
-snapshot that takes no write lock: ``transaction(read_only=True)`` and ``run_read``. ``fetchone``,
-``fetchall`` and ``execute`` are one-statement transactions. Repositories receive the
-connection and never begin or commit; a driver for another database (PostgreSQL) would give
-them the same connection API, so they need not change.
+``run`` takes the block as an ``async def (conn, ...)`` and, on SQLite, runs it whole on the
+database's thread: one round trip instead of one per statement (the hot paths use it). For a
+consistent snapshot that takes no write lock: ``transaction(read_only=True)`` and
+``run_read``. ``fetchone``, ``fetchall`` and ``execute`` are one-statement transactions.
+Repositories receive the connection and never begin or commit.
 
-Kept as thin aliases of the SQLite driver, for code written before: ``call``/``read`` (a
-*synchronous* body over the raw sqlite3 connection: the scheduler's claim, group commits, the
-affirmations' card draw) and ``executemany``. New code uses ``transaction``/``run``.
+Two stores offer this API: :class:`SQLiteStore` (the default, a file in the data folder) and
+``bot.db.postgres.PostgresStore`` (``DATABASE_URL=postgresql://...``). :meth:`Store.open`
+picks by its target; nothing above the store knows which one runs.
 
 SQLite allows one writer at a time; a single connection behind an asyncio lock keeps every
 transaction whole (no interleaving of two coroutines' statements) and makes "claim in the same
-transaction that records it ran" straightforward.
+transaction that records it ran" straightforward. PostgreSQL keeps the same guarantee for
+write transactions across processes (see bot.db.postgres).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 import sqlite3
@@ -51,6 +52,14 @@ T = TypeVar("T")
 
 class DatabaseTooNewError(RuntimeError):
     """The database was written by a newer Rebound; refuse rather than corrupt it."""
+
+
+def too_new(where: str, current: int, latest: int, setting: str) -> DatabaseTooNewError:
+    return DatabaseTooNewError(
+        f"The database at {where} is at schema version {current}, but this "
+        f"Rebound only knows up to {latest}. It was written by a newer version: "
+        f"upgrade Rebound, or point {setting} at another database. Nothing was changed."
+    )
 
 
 def load_migrations() -> list[tuple[int, str, str]]:
@@ -79,7 +88,91 @@ def _make_private(target: str) -> None:
             private_file(Path(target + suffix))
 
 
+def is_postgres_url(target: object) -> bool:
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+
+
+def lock_rows(conn: object, of: str | None = None) -> str:
+    """The clause that locks a SELECT's rows for the transaction and skips rows another
+    transaction holds (``FOR UPDATE [OF t] SKIP LOCKED``) on PostgreSQL; nothing on SQLite,
+    whose one writer already holds the whole database."""
+    if getattr(conn, "dialect", "sqlite") != "postgresql":
+        return ""
+    return f" FOR UPDATE{f' OF {of}' if of else ''} SKIP LOCKED"
+
+
 class Store:
+    """The store's API (see the module docstring). :meth:`open` returns the store the target
+    names: a PostgreSQL URL, or an SQLite file path (or ``:memory:``)."""
+
+    #: "sqlite" or "postgresql"
+    dialect = "sqlite"
+    #: where the data is (a file path, or a URL without its password)
+    path: str
+
+    @classmethod
+    async def open(cls, target: Path | str) -> Store:
+        """Open (creating if needed) the database and apply pending migrations."""
+        if is_postgres_url(target):
+            from bot.db.postgres import PostgresStore
+
+            return await PostgresStore.connect(str(target))
+        return await SQLiteStore.connect(target)
+
+    async def close(self) -> None:
+        raise NotImplementedError
+
+    async def __aenter__(self) -> Store:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def schema_version(self) -> int:
+        raise NotImplementedError
+
+    def transaction(
+        self, *, read_only: bool = False
+    ) -> contextlib.AbstractAsyncContextManager[aiosqlite.Connection]:
+        raise NotImplementedError
+
+    async def run(
+        self,
+        body: Callable[Concatenate[aiosqlite.Connection, P], Coroutine[Any, Any, T]],
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        raise NotImplementedError
+
+    async def run_read(
+        self,
+        body: Callable[Concatenate[aiosqlite.Connection, P], Coroutine[Any, Any, T]],
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        raise NotImplementedError
+
+    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        raise NotImplementedError
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        raise NotImplementedError
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        async with self.transaction() as conn:
+            await conn.executemany(sql, rows)
+
+    async def integrity_check(self) -> list[str]:
+        raise NotImplementedError
+
+
+class SQLiteStore(Store):
     def __init__(self, driver: SQLiteDriver, path: str) -> None:
         self._driver = driver
         self._conn = driver.connection
@@ -87,8 +180,7 @@ class Store:
         self.path = path
 
     @classmethod
-    async def open(cls, path: Path | str) -> Store:
-        """Open (creating if needed) the database and apply pending migrations."""
+    async def connect(cls, path: Path | str) -> SQLiteStore:
         target = str(path)
         if target != ":memory:":
             _make_private(target)
@@ -104,12 +196,6 @@ class Store:
     async def close(self) -> None:
         await self._driver.close()
 
-    async def __aenter__(self) -> Store:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
-
     async def schema_version(self) -> int:
         row = await self.fetchone("PRAGMA user_version")
         return int(row[0]) if row else 0
@@ -121,11 +207,7 @@ class Store:
         row = await cursor.fetchone()
         current = int(row[0]) if row else 0
         if current > latest:
-            raise DatabaseTooNewError(
-                f"The database at {self.path} is at schema version {current}, but this "
-                f"Rebound only knows up to {latest}. It was written by a newer version: "
-                "upgrade Rebound, or point REBOUND_DB_PATH at another file. Nothing was changed."
-            )
+            raise too_new(self.path, current, latest, "REBOUND_DB_PATH")
         pending = [m for m in migrations if m[0] > current]
         if not pending:
             return
@@ -196,29 +278,6 @@ class Store:
 
         return await self._on_thread("BEGIN", work)
 
-    # -- thin aliases for synchronous bodies (SQLite only; see the module docstring) ---------
-
-    async def call(
-        self,
-        work: Callable[Concatenate[sqlite3.Connection, P], T],
-        /,
-        *args: P.args,
-        **kwargs: P.kwargs,
-    ) -> T:
-        """`work(raw_conn, ...)`, synchronous, in one write transaction on SQLite's thread (it
-        must only use `raw_conn` and pure Python)."""
-        return await self._on_thread("BEGIN IMMEDIATE", lambda raw: work(raw, *args, **kwargs))
-
-    async def read(
-        self,
-        work: Callable[Concatenate[sqlite3.Connection, P], T],
-        /,
-        *args: P.args,
-        **kwargs: P.kwargs,
-    ) -> T:
-        """:meth:`call` for reads: one snapshot, no write lock."""
-        return await self._on_thread("BEGIN", lambda raw: work(raw, *args, **kwargs))
-
     async def _on_thread(self, begin: str, work: Callable[[sqlite3.Connection], T]) -> T:
         def transaction(raw: sqlite3.Connection) -> T:
             raw.execute(begin)
@@ -235,10 +294,6 @@ class Store:
 
     # One round trip to SQLite's thread each: a morning rush makes tens of thousands of these.
 
-    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        rows = await self.fetchall(sql, params)
-        return rows[0] if rows else None
-
     async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
         async with self._lock:
             return list(await self._conn.execute_fetchall(sql, params))
@@ -249,10 +304,6 @@ class Store:
         async with self._lock:
             cursor = await self._conn.execute(sql, params)
             return cursor.rowcount
-
-    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
-        async with self.transaction() as conn:
-            await conn.executemany(sql, rows)
 
     async def integrity_check(self) -> list[str]:
         rows = await self.fetchall("PRAGMA integrity_check")

@@ -1,7 +1,7 @@
 """Group commit: many small write transactions of the event loop, committed together.
 
 On a busy morning each post ends in a small write (the run's outcome, the post's message id,
-the server's deck). One transaction each is one round trip to SQLite's thread, one COMMIT and,
+the server's deck). One transaction each is one round trip to the database, one COMMIT and,
 at ``synchronous=FULL``, one fsync per post. :class:`GroupCommit` collects the writes that
 arrive within ``linger`` seconds and commits them in one transaction, each inside its own
 SAVEPOINT: a write that raises is rolled back alone and its caller gets the exception; the
@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import sqlite3
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+
+import aiosqlite
 
 from bot.db.connection import Store
 
-Write = Callable[[sqlite3.Connection], None]
+#: One write: an ``async def (conn)`` that awaits only `conn` (a `Store.run` body).
+Write = Callable[[aiosqlite.Connection], Awaitable[None]]
 
 #: Seconds a write may wait for others to join its commit.
 DEFAULT_LINGER = 0.1
@@ -32,22 +34,22 @@ DEFAULT_LINGER = 0.1
 DEFAULT_MAX_BATCH = 64
 
 
-def _apply(conn: sqlite3.Connection, writes: list[Write]) -> list[BaseException | None]:
+async def _apply(conn: aiosqlite.Connection, writes: list[Write]) -> list[BaseException | None]:
     """Each write in its own savepoint, inside the caller's transaction."""
     if len(writes) == 1:  # the transaction itself is the savepoint
-        writes[0](conn)
+        await writes[0](conn)
         return [None]
     errors: list[BaseException | None] = []
     for write in writes:
-        conn.execute("SAVEPOINT group_write")
+        await conn.execute("SAVEPOINT group_write")
         try:
-            write(conn)
+            await write(conn)
         except Exception as exc:
-            conn.execute("ROLLBACK TO group_write")
+            await conn.execute("ROLLBACK TO group_write")
             errors.append(exc)
         else:
             errors.append(None)
-        conn.execute("RELEASE group_write")
+        await conn.execute("RELEASE group_write")
     return errors
 
 
@@ -107,7 +109,7 @@ class GroupCommit:
             if len(self._pending) >= self.max_batch:
                 self._soon.set()
             try:
-                errors = await self._store.call(_apply, [write for write, _ in batch])
+                errors = await self._store.run(_apply, [write for write, _ in batch])
             except Exception as exc:  # the commit failed: nobody's write is stored
                 for _, future in batch:
                     if not future.done():

@@ -5,22 +5,20 @@ its occurrence label; `job_runs` one row per occurrence that was claimed, with w
 The runner (bot.scheduling.runner) claims and records through here, and features ask here (or
 through the Scheduler) about their jobs: never with SQL of their own.
 
-Functions taking a ``Connection`` (bot.db) run inside the caller's transaction; those taking
-a ``sqlite3.Connection`` run on SQLite's thread inside ``Store.call`` (the claim's one round
-trip); those taking the Store are one statement each.
+Functions taking a ``Connection`` (bot.db) run inside the caller's transaction (the claim is a
+``Store.run`` body: one round trip on SQLite); those taking the Store are one statement each.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, Literal
 
-from bot.db import Connection, Store
+from bot.db import Connection, Store, lock_rows
 from bot.privacy import Row, delete_rows, fetch_rows
 from bot.scheduling.model import DueRun, JobHandler, Outcome, Recorder, from_epoch, to_epoch
 from bot.scheduling.scope import ClaimScope, guild_of, scope_passes
@@ -315,7 +313,7 @@ async def retry_waiting(store: Store, detail: str, now: datetime) -> int:
     )
 
 
-# -- on SQLite's thread: recording and claiming ----------------------------------------------------
+# -- recording and claiming (Store.run bodies) ----------------------------------------------
 
 
 def finishing(
@@ -330,36 +328,38 @@ def finishing(
     """The writes that record a run's outcome (and `record`'s), for one transaction."""
     params = (outcome, to_epoch(now), detail, kind, key, occurrence)
 
-    def finish(conn: sqlite3.Connection) -> None:
+    async def finish(conn: Connection) -> None:
         if record is not None:
-            record(conn)
-        conn.execute(_FINISH_SQL, params)
+            await record(conn)
+        await conn.execute(_FINISH_SQL, params)
 
     return finish
 
 
-def claim(
-    conn: sqlite3.Connection,
+async def claim(
+    conn: Connection,
     now: datetime,
     limit: int,
     handlers: Mapping[str, JobHandler],
     scope: ClaimScope | None = None,
 ) -> tuple[list[DueRun], list[DueRun]]:
-    """Claim up to `limit` runs, pending retries first: (claimed, missed). On SQLite's thread
-    (handlers' rules are pure Python). A fleet process passes its `scope`
-    (bot.scheduling.scope): its own shards' work first, then that of orphaned shards."""
+    """Claim up to `limit` runs, pending retries first: (claimed, missed). A `Store.run` body
+    (handlers' rules are pure Python). On PostgreSQL the rows read are locked, and rows another
+    process is claiming are skipped (``FOR UPDATE SKIP LOCKED``). A fleet process passes its
+    `scope` (bot.scheduling.scope): its own shards' work first, then orphaned shards'."""
     claimed: list[DueRun] = []
     missed: list[DueRun] = []
     kinds = list(handlers)
     marks = ",".join("?" for _ in kinds)
     now_s = to_epoch(now)
-    pending = conn.execute(
+    cursor = await conn.execute(
         "SELECT r.kind, r.key, r.occurrence, r.due_at, r.attempts, j.rule "
         "FROM job_runs r LEFT JOIN scheduled_jobs j ON j.kind = r.kind AND j.key = r.key "
         f"WHERE r.status = 'pending' AND r.retry_at <= ? AND r.kind IN ({marks}) "
-        "ORDER BY r.retry_at LIMIT ?",
+        f"ORDER BY r.retry_at LIMIT ?{lock_rows(conn, 'r')}",
         (now_s, *kinds, limit),
-    ).fetchall()
+    )
+    pending = await cursor.fetchall()
     for row in pending:
         rule = json.loads(row["rule"]) if row["rule"] else {}
         due_at = from_epoch(row["due_at"])
@@ -373,56 +373,56 @@ def claim(
             attempt=int(row["attempts"]) + 1,
         )
         if now - due_at > handlers[run.kind].grace(rule):
-            conn.execute(
+            await conn.execute(
                 "UPDATE job_runs SET status = 'failed', finished_at = ?, retry_at = NULL "
                 "WHERE kind = ? AND key = ? AND occurrence = ?",
                 (now_s, run.kind, run.key, run.occurrence),
             )
             continue
         # `status = 'pending'` again: another process of a fleet may have taken it meanwhile.
-        taken = conn.execute(
+        cursor = await conn.execute(
             "UPDATE job_runs SET status = 'claimed', claimed_at = ?, retry_at = NULL, "
             "attempts = attempts + 1 WHERE kind = ? AND key = ? AND occurrence = ? "
             "AND status = 'pending'",
             (now_s, run.kind, run.key, run.occurrence),
-        ).rowcount
-        if taken == 1:
+        )
+        if cursor.rowcount == 1:
             claimed.append(run)
     for where, params in scope_passes(scope):
         room = limit - len(claimed)
         if room <= 0:
             break
-        due = conn.execute(
-            due_jobs_sql(len(kinds), where), (now_s, *kinds, *params, room)
-        ).fetchall()
-        for row in due:
-            _claim_job(conn, handlers[row["kind"]], row, now, claimed, missed)
+        cursor = await conn.execute(
+            due_jobs_sql(len(kinds), where) + lock_rows(conn), (now_s, *kinds, *params, room)
+        )
+        for row in await cursor.fetchall():
+            await _claim_job(conn, handlers[row["kind"]], row, now, claimed, missed)
     for run in missed:
         log.info(
             "Scheduled %s run for %s was missed (past its grace window)", run.kind, run.occurrence
         )
-    return [_prepare(conn, handlers[run.kind], run) for run in claimed], missed
+    return [await _prepare(conn, handlers[run.kind], run) for run in claimed], missed
 
 
-def _prepare(conn: sqlite3.Connection, handler: JobHandler, run: DueRun) -> DueRun:
+async def _prepare(conn: Connection, handler: JobHandler, run: DueRun) -> DueRun:
     prepare = getattr(handler, "prepare_in", None)
     if prepare is None:
         return run
-    conn.execute("SAVEPOINT prepare_run")  # whatever it did, the claim stands
+    await conn.execute("SAVEPOINT prepare_run")  # whatever it did, the claim stands
     try:
-        return replace(run, prepared=prepare(conn, run))
+        return replace(run, prepared=await prepare(conn, run))
     except Exception:
-        conn.execute("ROLLBACK TO prepare_run")
+        await conn.execute("ROLLBACK TO prepare_run")
         log.exception("Preparing a scheduled %s run failed; it reads for itself", run.kind)
         return run
     finally:
-        conn.execute("RELEASE prepare_run")
+        await conn.execute("RELEASE prepare_run")
 
 
-def _claim_job(
-    conn: sqlite3.Connection,
+async def _claim_job(
+    conn: Connection,
     handler: JobHandler,
-    row: sqlite3.Row,
+    row: Mapping[str, Any],
     now: datetime,
     claimed: list[DueRun],
     missed: list[DueRun],
@@ -435,7 +435,7 @@ def _claim_job(
     for _ in range(_MAX_CATCH_UP):
         run = DueRun(row["kind"], row["key"], due.label, due.due_at, now, rule)
         on_time = is_within_grace(due, now, grace)
-        taken = conn.execute(
+        cursor = await conn.execute(
             _CLAIM_SQL,
             _claim_row(
                 run.kind,
@@ -446,8 +446,8 @@ def _claim_job(
                 now_s,
                 None if on_time else "past the grace window",
             ),
-        ).rowcount
-        if taken == 1:
+        )
+        if cursor.rowcount == 1:
             (claimed if on_time else missed).append(run)
         nxt = handler.next_occurrence(rule, due.due_at)
         if nxt is None or nxt.due_at > now:
@@ -456,10 +456,10 @@ def _claim_job(
     else:  # still behind after many occurrences: jump to the future
         nxt = handler.next_occurrence(rule, now)
     if nxt is None:
-        conn.execute(_DELETE_JOB, (row["kind"], row["key"]))
+        await conn.execute(_DELETE_JOB, (row["kind"], row["key"]))
     else:
         # The server is (re)noted here too: schedules put before it was recorded get it.
-        conn.execute(
+        await conn.execute(
             "UPDATE scheduled_jobs SET next_run_at = ?, occurrence = ?, guild_id = ? "
             "WHERE kind = ? AND key = ?",
             (

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import sqlite3
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -21,8 +20,9 @@ if TYPE_CHECKING:
 
 Outcome = Literal["done", "failed", "skipped"]
 #: Writes a handler wants in the same transaction that records the run's outcome (e.g. the
-#: post's message id): one round trip and one commit instead of two. Runs on SQLite's thread.
-Recorder = Callable[[sqlite3.Connection], None]
+#: post's message id): one round trip and one commit instead of two. An ``async def (conn)`` that
+#: awaits only `conn` (it runs as a `Store.run` body, on SQLite's thread there).
+Recorder = Callable[["Connection"], Awaitable[None]]
 #: What a handler's run returns: the outcome, a short detail, and optionally a Recorder.
 RunOutcome = tuple[Outcome, str | None] | tuple[Outcome, str | None, Recorder]
 #: What a run came to: a handler's outcome, or the scheduler's own verdicts.
@@ -147,12 +147,12 @@ class JobHandler(Protocol):
 
 
 class PreparesInClaim(Protocol):
-    """A JobHandler may also read what its run needs inside the claim's transaction, on
-    SQLite's thread (e.g. a post's schedule and today's card): one round trip for a batch of
-    claimed runs instead of one read each. The result arrives as ``run.prepared``. It must only
-    read through `conn` and use pure Python; if it raises, the run gets ``prepared=None``."""
+    """A JobHandler may also read what its run needs inside the claim's transaction (e.g. a
+    post's schedule and today's card): on SQLite one round trip for a batch of claimed runs
+    instead of one read each. The result arrives as ``run.prepared``. It must only await `conn`
+    (a `Store.run` body) and use pure Python; if it raises, the run gets ``prepared=None``."""
 
-    def prepare_in(self, conn: sqlite3.Connection, run: DueRun) -> Any: ...
+    async def prepare_in(self, conn: Connection, run: DueRun) -> Any: ...
 
 
 def is_resumable(handler: JobHandler) -> bool:

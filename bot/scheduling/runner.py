@@ -340,6 +340,6 @@ class Scheduler(Schedules):
         """Claim up to `limit` runs (pending retries first): one transaction, one round trip."""
         if not self._handlers:
             return [], []
-        return await self._store.call(
+        return await self._store.run(
             jobs.claim, now, limit, dict(self._handlers), self.claim_scope()
         )

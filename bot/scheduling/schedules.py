@@ -147,7 +147,7 @@ class Schedules:
         record: Recorder | None = None,
     ) -> None:
         """Record a run's outcome, and `record`'s writes with it (one transaction)."""
-        await self._store.call(
+        await self._store.run(
             jobs.finishing(kind, key, occurrence, outcome, detail, record, self._clock.now())
         )
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from bot.db import Connection
 from bot.scheduling import DueRun, Occurrence, RunOutcome
 from bot.timekeeping import LocalSchedule, next_occurrence
 from cogs.affirmations.posting import LATE_AFTER, Card, Poster
@@ -36,11 +36,11 @@ class GuildPostJob(_DailyJob):
         """The server a post goes to (a fleet's process of its shard claims it first)."""
         return int(key)
 
-    def prepare_in(
-        self, conn: sqlite3.Connection, run: DueRun
+    async def prepare_in(
+        self, conn: Connection, run: DueRun
     ) -> tuple[GuildSchedule | None, Card | None]:
         """The schedule and today's card, read in the claim (bot.scheduling.PreparesInClaim)."""
-        return self.poster.guild_post_in(conn, int(run.key), run.manual)
+        return await self.poster.guild_post_in(conn, int(run.key), run.manual)
 
     async def run(self, run: DueRun) -> RunOutcome:
         guild_id = int(run.key)
@@ -65,11 +65,11 @@ class GuildPostJob(_DailyJob):
 class DMJob(_DailyJob):
     kind = DM_JOB
 
-    def prepare_in(
-        self, conn: sqlite3.Connection, run: DueRun
+    async def prepare_in(
+        self, conn: Connection, run: DueRun
     ) -> tuple[DMSubscription | None, Card | None]:
         """The subscription and today's card, read in the claim."""
-        return self.poster.dm_in(conn, int(run.key))
+        return await self.poster.dm_in(conn, int(run.key))
 
     async def run(self, run: DueRun) -> RunOutcome:
         prepared: tuple[DMSubscription | None, Card | None] | None = run.prepared

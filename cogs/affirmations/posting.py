@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import random
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -13,6 +12,7 @@ from typing import Literal
 
 import discord
 
+from bot.db import Connection
 from bot.deps import ServiceDeps, WithDeps
 from bot.guild_settings import GuildSettingsRepository
 from bot.notices import notify_admins
@@ -93,36 +93,35 @@ class Poster(WithDeps):
     ) -> tuple[GuildSchedule | None, Card | None]:
         """The server's schedule and, unless there is none or it is paused (a manual post
         goes out anyway), the card for today: one read on SQLite's thread."""
-        return await self.store.read(self.guild_post_in, guild_id, manual)
+        return await self.store.run_read(self.guild_post_in, guild_id, manual)
 
-    def guild_post_in(
-        self, conn: sqlite3.Connection, guild_id: int, manual: bool
+    async def guild_post_in(
+        self, conn: Connection, guild_id: int, manual: bool
     ) -> tuple[GuildSchedule | None, Card | None]:
-        """prepare_guild_post's read, on SQLite's thread (also run in the scheduler's claim)."""
-        schedule = self.repo.schedule_in(conn, guild_id)
+        """prepare_guild_post's read, one transaction (also run in the scheduler's claim)."""
+        schedule = await self.repo.schedule_in(conn, guild_id)
         if schedule is None or (schedule.paused and not manual):
             return schedule, None
-        return schedule, self._draw_in(conn, guild_owner(guild_id), guild_id)
+        return schedule, await self._draw_in(conn, guild_owner(guild_id), guild_id)
 
     async def prepare_dm(self, user_id: int) -> tuple[DMSubscription | None, Card | None]:
         """The member's subscription and, when it is active, the card for today."""
-        return await self.store.read(self.dm_in, user_id)
+        return await self.store.run_read(self.dm_in, user_id)
 
-    def dm_in(
-        self, conn: sqlite3.Connection, user_id: int
+    async def dm_in(
+        self, conn: Connection, user_id: int
     ) -> tuple[DMSubscription | None, Card | None]:
-        """prepare_dm's read, on SQLite's thread (also run in the scheduler's claim)."""
-        subscription = self.repo.dm_subscription_in(conn, user_id)
+        """prepare_dm's read, one transaction (also run in the scheduler's claim)."""
+        subscription = await self.repo.dm_subscription_in(conn, user_id)
         if subscription is None or not subscription.active:
             return subscription, None
-        return subscription, self._draw_in(conn, dm_owner(user_id), None)
+        return subscription, await self._draw_in(conn, dm_owner(user_id), None)
 
-    def _draw_in(self, conn: sqlite3.Connection, owner: str, guild_id: int | None) -> Card | None:
+    async def _draw_in(self, conn: Connection, owner: str, guild_id: int | None) -> Card | None:
         """Read the pool and the deck and draw (nothing is written: see Card)."""
-        custom = {} if guild_id is None else self._custom(conn, guild_id)
-        item_id, deck = draw(
-            self.repo.deck_in(conn, owner), [*self._bundled_ids, *custom], self.rng
-        )
+        custom = {} if guild_id is None else await self._custom(conn, guild_id)
+        deck = await self.repo.deck_in(conn, owner)
+        item_id, deck = draw(deck, [*self._bundled_ids, *custom], self.rng)
         if not item_id:
             return None
         return Card(Drawn(item_id, self._text(item_id, custom)), owner, deck)
@@ -130,18 +129,19 @@ class Poster(WithDeps):
     async def peek_for_guild(self, guild_id: int) -> Drawn:
         """What the next post will use, without consuming it (for /affirmations preview): the
         deck is arranged and stored, so the next draw takes exactly this card."""
-        first, custom = await self.store.call(self._peek_in, guild_id)
+        first, custom = await self.store.run(self._peek_in, guild_id)
         return Drawn(first, self._text(first, custom))
 
-    def _peek_in(self, conn: sqlite3.Connection, guild_id: int) -> tuple[str, dict[str, str]]:
-        custom = self._custom(conn, guild_id)
+    async def _peek_in(self, conn: Connection, guild_id: int) -> tuple[str, dict[str, str]]:
+        custom = await self._custom(conn, guild_id)
         owner = guild_owner(guild_id)
-        ready = arrange(self.repo.deck_in(conn, owner), [*self._bundled_ids, *custom], self.rng)
-        self.repo.save_deck_in(conn, owner, ready)
+        deck = await self.repo.deck_in(conn, owner)
+        ready = arrange(deck, [*self._bundled_ids, *custom], self.rng)
+        await self.repo.save_deck_in(conn, owner, ready)
         return ready.remaining[0], custom
 
-    def _custom(self, conn: sqlite3.Connection, guild_id: int) -> dict[str, str]:
-        return {c.item_id: c.text for c in self.repo.custom_in(conn, guild_id)}
+    async def _custom(self, conn: Connection, guild_id: int) -> dict[str, str]:
+        return {c.item_id: c.text for c in await self.repo.custom_in(conn, guild_id)}
 
     def _text(self, item_id: str, custom: dict[str, str]) -> str:
         if item_id in custom:
@@ -233,10 +233,10 @@ class Poster(WithDeps):
             return "failed", reason
         now = self.clock.now()
 
-        def record(conn: sqlite3.Connection) -> None:
+        async def record(conn: Connection) -> None:
             """The deck and the post log, stored with the run's outcome (one transaction)."""
-            self.repo.save_deck_in(conn, card.owner, card.deck)
-            self.repo.record_post_in(
+            await self.repo.save_deck_in(conn, card.owner, card.deck)
+            await self.repo.record_post_in(
                 conn,
                 schedule.guild_id,
                 local_date.isoformat(),
@@ -312,10 +312,10 @@ class Poster(WithDeps):
             return "failed", "dms_closed"
         opened = message.channel_id if message.channel_id != subscription.dm_channel_id else None
 
-        def record(conn: sqlite3.Connection) -> None:
+        async def record(conn: Connection) -> None:
             """The deck (and a newly opened DM channel), stored with the run's outcome."""
-            self.repo.save_deck_in(conn, card.owner, card.deck)
+            await self.repo.save_deck_in(conn, card.owner, card.deck)
             if opened is not None:
-                self.repo.save_dm_channel_in(conn, subscription.user_id, opened)
+                await self.repo.save_dm_channel_in(conn, subscription.user_id, opened)
 
         return "done", None, record

@@ -3,7 +3,6 @@ feature change and its schedule change land together."""
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Literal
@@ -127,9 +126,10 @@ class AffirmationRepository:
         return _schedule(row) if row else None
 
     @staticmethod
-    def schedule_in(conn: sqlite3.Connection, guild_id: int) -> GuildSchedule | None:
-        """The same, on SQLite's thread (inside `Store.call`/`Store.read`)."""
-        row = conn.execute(_SCHEDULE_SQL, (guild_id,)).fetchone()
+    async def schedule_in(conn: aiosqlite.Connection, guild_id: int) -> GuildSchedule | None:
+        """The same, in the caller's transaction (a `Store.run_read` body, or the claim)."""
+        cursor = await conn.execute(_SCHEDULE_SQL, (guild_id,))
+        row = await cursor.fetchone()
         return _schedule(row) if row else None
 
     async def schedules_in_channel(self, channel_id: int) -> list[GuildSchedule]:
@@ -186,12 +186,11 @@ class AffirmationRepository:
     # -- decks ----------------------------------------------------------------------------------
 
     @staticmethod
-    def deck_in(conn: sqlite3.Connection, owner: str) -> Deck:
-        """The stored deck (on SQLite's thread, inside `Store.call`); a missing or unreadable
-        one starts afresh rather than failing a post."""
-        row = conn.execute(
-            "SELECT deck FROM affirmation_decks WHERE owner = ?", (owner,)
-        ).fetchone()
+    async def deck_in(conn: aiosqlite.Connection, owner: str) -> Deck:
+        """The stored deck (in the caller's transaction); a missing or unreadable one starts
+        afresh rather than failing a post."""
+        cursor = await conn.execute("SELECT deck FROM affirmation_decks WHERE owner = ?", (owner,))
+        row = await cursor.fetchone()
         if row is None:
             return Deck.empty()
         try:
@@ -200,8 +199,8 @@ class AffirmationRepository:
             return Deck.empty()
 
     @staticmethod
-    def save_deck_in(conn: sqlite3.Connection, owner: str, deck: Deck) -> None:
-        conn.execute(
+    async def save_deck_in(conn: aiosqlite.Connection, owner: str, deck: Deck) -> None:
+        await conn.execute(
             "INSERT INTO affirmation_decks (owner, deck) VALUES (?, ?) "
             "ON CONFLICT (owner) DO UPDATE SET deck = excluded.deck",
             (owner, deck.to_json()),
@@ -214,9 +213,10 @@ class AffirmationRepository:
         return [CustomAffirmation(r["number"], r["text"]) for r in rows]
 
     @staticmethod
-    def custom_in(conn: sqlite3.Connection, guild_id: int) -> list[CustomAffirmation]:
-        """The same, on SQLite's thread (inside `Store.call`)."""
-        rows = conn.execute(_CUSTOM_SQL, (guild_id,)).fetchall()
+    async def custom_in(conn: aiosqlite.Connection, guild_id: int) -> list[CustomAffirmation]:
+        """The same, in the caller's transaction."""
+        cursor = await conn.execute(_CUSTOM_SQL, (guild_id,))
+        rows = await cursor.fetchall()
         return [CustomAffirmation(r["number"], r["text"]) for r in rows]
 
     async def custom_count(self, guild_id: int) -> int:
@@ -230,8 +230,8 @@ class AffirmationRepository:
     ) -> tuple[int, bool]:
         """(how many the server has, whether one with this normalized text is among them)."""
         cursor = await conn.execute(
-            "SELECT COUNT(*), COALESCE(SUM(normalized = ?), 0) FROM affirmation_custom "
-            "WHERE guild_id = ?",
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN normalized = ? THEN 1 ELSE 0 END), 0) "
+            "FROM affirmation_custom WHERE guild_id = ?",
             (normalized, guild_id),
         )
         row = await cursor.fetchone()
@@ -278,8 +278,8 @@ class AffirmationRepository:
     # -- posts ----------------------------------------------------------------------------------
 
     @staticmethod
-    def record_post_in(
-        conn: sqlite3.Connection,
+    async def record_post_in(
+        conn: aiosqlite.Connection,
         guild_id: int,
         local_date: str,
         item_id: str,
@@ -288,8 +288,8 @@ class AffirmationRepository:
         now: datetime,
         source: Literal["schedule", "now"],
     ) -> None:
-        """The post log's row (on SQLite's thread: the scheduler's Recorder for a post)."""
-        conn.execute(
+        """The post log's row (the scheduler's Recorder for a post)."""
+        await conn.execute(
             "INSERT INTO affirmation_posts (guild_id, local_date, item_id, channel_id, "
             "message_id, posted_at, source) VALUES (?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT DO NOTHING",
@@ -317,15 +317,16 @@ class AffirmationRepository:
         return _subscription(row) if row is not None else None
 
     @staticmethod
-    def dm_subscription_in(conn: sqlite3.Connection, user_id: int) -> DMSubscription | None:
-        """The same, on SQLite's thread (inside `Store.call`/`Store.read`)."""
-        row = conn.execute(_DM_SQL, (user_id,)).fetchone()
+    async def dm_subscription_in(conn: aiosqlite.Connection, user_id: int) -> DMSubscription | None:
+        """The same, in the caller's transaction."""
+        cursor = await conn.execute(_DM_SQL, (user_id,))
+        row = await cursor.fetchone()
         return _subscription(row) if row is not None else None
 
     @staticmethod
-    def save_dm_channel_in(conn: sqlite3.Connection, user_id: int, channel_id: int) -> None:
+    async def save_dm_channel_in(conn: aiosqlite.Connection, user_id: int, channel_id: int) -> None:
         """Keep the member's DM channel id: later mornings are then one request each."""
-        conn.execute(
+        await conn.execute(
             "UPDATE affirmation_dm_subscriptions SET dm_channel_id = ? WHERE user_id = ?",
             (channel_id, user_id),
         )

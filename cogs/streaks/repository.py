@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -331,8 +330,8 @@ def celebration_posted(
     """The post's id, written in the transaction that records the run as done."""
     params = (message_id, guild_id, user_id, run_start.isoformat(), milestone)
 
-    def record(conn: sqlite3.Connection) -> None:
-        conn.execute(
+    async def record(conn: aiosqlite.Connection) -> None:
+        await conn.execute(
             "UPDATE streak_celebrations SET message_id = ? WHERE guild_id = ? AND user_id = ? "
             "AND run_start = ? AND milestone = ?",
             params,

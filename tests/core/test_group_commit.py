@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 import pytest
 
-from bot.db import Store
+from bot.db import Connection, Store
 from bot.db.group_commit import GroupCommit
 
 
@@ -16,9 +16,9 @@ async def _table(store: Store) -> None:
     await store.execute("CREATE TABLE IF NOT EXISTS t (n INTEGER PRIMARY KEY) STRICT")
 
 
-def _insert(n: int) -> Callable[[sqlite3.Connection], None]:
-    def write(conn: sqlite3.Connection) -> None:
-        conn.execute("INSERT INTO t (n) VALUES (?)", (n,))
+def _insert(n: int) -> Callable[[Connection], Awaitable[None]]:
+    async def write(conn: Connection) -> None:
+        await conn.execute("INSERT INTO t (n) VALUES (?)", (n,))
 
     return write
 
@@ -39,9 +39,9 @@ async def test_a_failing_write_is_rolled_back_alone_and_its_caller_is_told(store
     await _table(store)
     group = GroupCommit(store, linger=0.2)
 
-    def half_then_fail(conn: sqlite3.Connection) -> None:
-        conn.execute("INSERT INTO t (n) VALUES (100)")
-        conn.execute("INSERT INTO t (n) VALUES (1)")  # taken by another write: fails
+    async def half_then_fail(conn: Connection) -> None:
+        await conn.execute("INSERT INTO t (n) VALUES (100)")
+        await conn.execute("INSERT INTO t (n) VALUES (1)")  # taken by another write: fails
 
     outcomes = await asyncio.gather(
         group.write(_insert(1)),
@@ -59,8 +59,8 @@ async def test_a_single_failing_write_changes_nothing(store: Store) -> None:
     await _table(store)
     group = GroupCommit(store, linger=0.0)
 
-    def fail(conn: sqlite3.Connection) -> None:
-        conn.execute("INSERT INTO t (n) VALUES (5)")
+    async def fail(conn: Connection) -> None:
+        await conn.execute("INSERT INTO t (n) VALUES (5)")
         raise ValueError("refused")
 
     with pytest.raises(ValueError, match="refused"):

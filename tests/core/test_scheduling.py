@@ -491,11 +491,12 @@ class Preparing(Hourly):
         self.fail = fail
         self.prepared: list[Any] = []
 
-    def prepare_in(self, conn: Any, run: DueRun) -> Any:
-        conn.execute("INSERT INTO scratch VALUES (1)")
+    async def prepare_in(self, conn: Any, run: DueRun) -> Any:
+        await conn.execute("INSERT INTO scratch VALUES (1)")
         if self.fail:
             raise RuntimeError("cannot prepare")
-        row = conn.execute("SELECT occurrence FROM job_runs WHERE key = ?", (run.key,)).fetchone()
+        cursor = await conn.execute("SELECT occurrence FROM job_runs WHERE key = ?", (run.key,))
+        row = await cursor.fetchone()
         return ("claimed as", row[0])
 
     async def run(self, run: DueRun) -> tuple[Outcome, str | None]:

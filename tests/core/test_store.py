@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.db import DatabaseTooNewError, Store
+from bot.db import Connection, DatabaseTooNewError, Store
 from bot.db.connection import load_migrations
 
 
@@ -76,16 +76,19 @@ def test_migrations_are_numbered_without_gaps() -> None:
     assert numbers == list(range(1, len(numbers) + 1))
 
 
-async def test_call_runs_a_whole_transaction_and_rolls_back_on_error(store: Store) -> None:
-    def insert(conn: sqlite3.Connection, key: str, fail: bool) -> int:
-        conn.execute("INSERT INTO meta (key, value) VALUES (?, 'v')", (key,))
+async def test_run_is_a_whole_transaction_and_rolls_back_on_error(store: Store) -> None:
+    async def insert(conn: Connection, key: str, fail: bool) -> int:
+        await conn.execute("INSERT INTO meta (key, value) VALUES (?, 'v')", (key,))
         if fail:
             raise ValueError("no")
-        return int(conn.execute("SELECT COUNT(*) FROM meta WHERE key = ?", (key,)).fetchone()[0])
+        cursor = await conn.execute("SELECT COUNT(*) FROM meta WHERE key = ?", (key,))
+        row = await cursor.fetchone()
+        assert row is not None
+        return int(row[0])
 
-    assert await store.call(insert, "kept", False) == 1
+    assert await store.run(insert, "kept", False) == 1
     with pytest.raises(ValueError):
-        await store.call(insert, "dropped", True)
+        await store.run(insert, "dropped", True)
     keys = {r["key"] for r in await store.fetchall("SELECT key FROM meta")}
     assert "kept" in keys and "dropped" not in keys
 
