@@ -12,6 +12,7 @@ import asyncio
 import logging
 from typing import Any, Protocol
 
+from bot.db import is_postgres_url
 from bot.fleet.leases import ShardLeases
 from bot.pacing import Pacer
 from bot.scheduling import Scheduler
@@ -35,19 +36,9 @@ docs/operations.md, "A fleet of processes"). The key never goes into the databas
 created or changed."""
 
 
-def database_url(settings: Settings) -> str | None:
-    """The PostgreSQL address when the store is PostgreSQL (DATABASE_URL), else None.
-
-    Read by name: the PostgreSQL store (issue 19, part 1) adds the setting; until it does,
-    every store is SQLite."""
-    url = getattr(settings, "database_url", None)
-    if isinstance(url, str) and url.startswith(("postgresql://", "postgres://")):
-        return url
-    return None
-
-
 def on_postgresql(settings: Settings) -> bool:
-    return database_url(settings) is not None
+    """Whether the store is PostgreSQL (DATABASE_URL), where a fleet may run."""
+    return settings.database_url is not None and is_postgres_url(settings.database_url)
 
 
 def fleet_problem(settings: Settings) -> str | None:

@@ -3,46 +3,15 @@ live neighbour's servers to it, and takes an orphaned shard's servers (bot.sched
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime
 
 from bot.clock import ManualClock
 from bot.db import Store
-from bot.fleet.shards import shard_of
-from bot.scheduling import DueRun, Occurrence, Outcome, Scheduler
+from bot.scheduling import Scheduler
 from bot.scheduling.scope import ClaimScope
+from tests.helpers.fleet import COUNT, Daily, guild_on
 
 START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
-COUNT = 4
-
-
-def guild_on(shard: int, n: int = 0) -> int:
-    """A snowflake-sized guild id on `shard` of COUNT."""
-    guild = ((1000 + n * COUNT + shard) << 22) | 12345
-    assert shard_of(guild, COUNT) == shard
-    return guild
-
-
-class Daily:
-    def __init__(self, kind: str, *, per_guild: bool) -> None:
-        self.kind = kind
-        self.per_guild = per_guild
-        self.ran: list[str] = []
-
-    def next_occurrence(self, rule: Mapping[str, Any], after: datetime) -> Occurrence | None:
-        nxt = after.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
-        return Occurrence(nxt, nxt.date().isoformat())
-
-    def grace(self, rule: Mapping[str, Any]) -> timedelta:
-        return timedelta(hours=1)
-
-    def guild_of(self, key: str, rule: Mapping[str, Any]) -> int | None:
-        return int(key) if self.per_guild else None
-
-    async def run(self, run: DueRun) -> tuple[Outcome, str | None]:
-        self.ran.append(run.key)
-        return "done", None
 
 
 async def _fleet_of_two(store: Store) -> tuple[Scheduler, Scheduler, Daily, Daily, ManualClock]:

@@ -5,8 +5,9 @@ as `python -m bot run --shards` wires them (bot.fleet.start.join)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +15,42 @@ from bot.app import Bot
 from bot.clock import ManualClock
 from bot.db import Store
 from bot.fleet.leases import ShardLeases
+from bot.fleet.shards import shard_of
 from bot.fleet.start import join
-from bot.scheduling import Scheduler
+from bot.scheduling import DueRun, Occurrence, Outcome, Scheduler
 from fakecord import FakeChannel, FakeDiscord
 from tests.harness import RunningBot, harness_settings
+
+#: The shard count of the claim tests' fleet.
+COUNT = 4
+
+
+def guild_on(shard: int, n: int = 0) -> int:
+    """A snowflake-sized guild id on `shard` of COUNT."""
+    guild = ((1000 + n * COUNT + shard) << 22) | 12345
+    assert shard_of(guild, COUNT) == shard
+    return guild
+
+
+class Daily:
+    def __init__(self, kind: str, *, per_guild: bool) -> None:
+        self.kind = kind
+        self.per_guild = per_guild
+        self.ran: list[str] = []
+
+    def next_occurrence(self, rule: Mapping[str, Any], after: datetime) -> Occurrence | None:
+        nxt = after.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+        return Occurrence(nxt, nxt.date().isoformat())
+
+    def grace(self, rule: Mapping[str, Any]) -> timedelta:
+        return timedelta(hours=1)
+
+    def guild_of(self, key: str, rule: Mapping[str, Any]) -> int | None:
+        return int(key) if self.per_guild else None
+
+    async def run(self, run: DueRun) -> tuple[Outcome, str | None]:
+        self.ran.append(run.key)
+        return "done", None
 
 
 class FleetProcess(RunningBot):
