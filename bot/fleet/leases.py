@@ -18,7 +18,7 @@ import logging
 import os
 import secrets
 import socket
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.clock import Clock
@@ -169,6 +169,11 @@ class ShardLeases:
         self.on_change: Callable[[], None] | None = None
         #: Called when this process lost a lease (it stalled past it and another took over).
         self.on_lost: Callable[[], None] | None = None
+        #: The holders of live leases at the last look (this process included).
+        self.live_holders: tuple[str, ...] = ()
+        #: Sends again, in the look's transaction, what processes now gone left claimed
+        #: (Schedules.recover_in, given the live holders).
+        self.recover_in: Callable[[Connection, list[str]], Awaitable[object]] | None = None
 
     @property
     def rows(self) -> tuple[int, ...]:
@@ -229,8 +234,20 @@ class ShardLeases:
         return kept
 
     async def _look(self, conn: Connection, now: int) -> None:
-        """Which shards are orphaned and how many processes are live, for claims and pacing."""
-        leases = [lease for lease in await read_leases(conn) if lease.expires_at > now]
+        """Which shards are orphaned and how many processes are live, for claims and pacing;
+        and, when a process is gone (its lease expired, or it gave it back), its claimed runs
+        are sent again (with their nonces) and its expired rows removed."""
+        rows = await read_leases(conn)
+        leases = [lease for lease in rows if lease.expires_at > now]
+        expired = [lease for lease in rows if lease.expires_at <= now]
+        live = tuple(sorted({lease.holder for lease in leases}))
+        gone = {lease.holder for lease in expired} | (set(self.live_holders) - set(live))
+        self.live_holders = live
+        if gone and self.recover_in is not None:
+            log.info("%d fleet process(es) gone; sending again what they left", len(gone))
+            await self.recover_in(conn, list(live))
+        if expired:
+            await conn.execute("DELETE FROM shard_leases WHERE expires_at <= ?", (now,))
         before = (self.orphaned, self.processes)
         if self.shard_count:
             held = {lease.shard for lease in leases}

@@ -67,6 +67,9 @@ def join(
     """Wire the leases into the running bot: claims follow them, the pacer takes this
     process's share of the token's limit, and a lost lease stops the process."""
     scheduler.scope_of_claims = leases.scope
+    scheduler.claimer = leases.holder
+    scheduler.live_claimers = lambda: leases.live_holders
+    leases.recover_in = scheduler.recover_in
     if leases.shards is not None:
         scheduler.housekeeping.once_across_fleet = True
 

@@ -37,7 +37,7 @@ _MAX_CATCH_UP = 400
 
 _CLAIM_SQL = (
     "INSERT INTO job_runs (kind, key, occurrence, status, due_at, claimed_at, finished_at, "
-    "detail, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
+    "detail, attempts, claimed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
 )
 _FINISH_SQL = (
     "UPDATE job_runs SET status = ?, finished_at = ?, detail = ?, retry_at = NULL "
@@ -53,8 +53,10 @@ def _claim_row(
     due_at: datetime,
     now: int,
     detail: str | None,
+    claimer: str | None = None,
 ) -> tuple[Any, ...]:
-    """The job_runs row of a claim (or of a run recorded as already finished)."""
+    """The job_runs row of a claim (or of a run recorded as already finished); `claimer` is
+    the fleet process that claimed it (bot/fleet), so its runs are recovered if it dies."""
     claimed = status == "claimed"
     return (
         kind,
@@ -66,6 +68,7 @@ def _claim_row(
         None if claimed else now,
         detail,
         1 if claimed else 0,
+        claimer if claimed else None,
     )
 
 
@@ -160,22 +163,30 @@ async def claim_occurrence(
     now: datetime,
     status: Literal["claimed", "done", "skipped", "missed"] = "claimed",
     detail: str | None = None,
+    claimer: str | None = None,
 ) -> bool:
     cursor = await conn.execute(
-        _CLAIM_SQL, _claim_row(kind, key, occurrence, status, due_at, to_epoch(now), detail)
+        _CLAIM_SQL,
+        _claim_row(kind, key, occurrence, status, due_at, to_epoch(now), detail, claimer),
     )
     return cursor.rowcount == 1
 
 
 async def reclaim_occurrence(
-    conn: Connection, kind: str, key: str, occurrence: str, *, now: datetime
+    conn: Connection,
+    kind: str,
+    key: str,
+    occurrence: str,
+    *,
+    now: datetime,
+    claimer: str | None = None,
 ) -> bool:
     cursor = await conn.execute(
         "UPDATE job_runs SET status = 'claimed', claimed_at = ?, finished_at = NULL, "
-        "detail = NULL, retry_at = NULL, attempts = attempts + 1 "
+        "detail = NULL, retry_at = NULL, attempts = attempts + 1, claimed_by = ? "
         "WHERE kind = ? AND key = ? AND occurrence = ? "
         "AND status IN ('missed', 'failed', 'interrupted', 'skipped', 'pending')",
-        (to_epoch(now), kind, key, occurrence),
+        (to_epoch(now), claimer, kind, key, occurrence),
     )
     return cursor.rowcount == 1
 
@@ -211,22 +222,33 @@ async def ever_claimed(conn: Connection, kind: str, key: str) -> bool:
 
 
 async def recover(
-    conn: Connection, now: datetime, cutoff: datetime, resumable: Iterable[str]
+    conn: Connection,
+    now: datetime,
+    cutoff: datetime,
+    resumable: Iterable[str],
+    live: Iterable[str] | None = None,
 ) -> tuple[int, int]:
     """Runs a crash left `claimed`: pending again if claimed after `cutoff` or of a resumable
-    kind, interrupted otherwise. Returns (sent again, interrupted)."""
+    kind, interrupted otherwise. Returns (sent again, interrupted). In a fleet, `live` are
+    the processes holding a lease: their runs are in flight, not left by a crash."""
     kinds = sorted(resumable)
     marks = ",".join("?" for _ in kinds) or "NULL"
+    holders = sorted(live) if live is not None else []
+    gone = (
+        f" AND (claimed_by IS NULL OR claimed_by NOT IN ({','.join('?' for _ in holders)}))"
+        if holders
+        else ""
+    )
     cursor = await conn.execute(
         "UPDATE job_runs SET status = 'pending', retry_at = ? "
-        f"WHERE status = 'claimed' AND (claimed_at >= ? OR kind IN ({marks}))",
-        (to_epoch(now), to_epoch(cutoff), *kinds),
+        f"WHERE status = 'claimed' AND (claimed_at >= ? OR kind IN ({marks})){gone}",
+        (to_epoch(now), to_epoch(cutoff), *kinds, *holders),
     )
     resent = cursor.rowcount
     cursor = await conn.execute(
         "UPDATE job_runs SET status = 'interrupted', finished_at = ?, "
-        "detail = 'stopped past the nonce window' WHERE status = 'claimed'",
-        (to_epoch(now),),
+        f"detail = 'stopped past the nonce window' WHERE status = 'claimed'{gone}",
+        (to_epoch(now), *holders),
     )
     return resent, cursor.rowcount
 
@@ -342,6 +364,7 @@ async def claim(
     limit: int,
     handlers: Mapping[str, JobHandler],
     scope: ClaimScope | None = None,
+    claimer: str | None = None,
 ) -> tuple[list[DueRun], list[DueRun]]:
     """Claim up to `limit` runs, pending retries first: (claimed, missed). A `Store.run` body
     (handlers' rules are pure Python). On PostgreSQL the rows read are locked, and rows another
@@ -382,9 +405,9 @@ async def claim(
         # `status = 'pending'` again: another process of a fleet may have taken it meanwhile.
         cursor = await conn.execute(
             "UPDATE job_runs SET status = 'claimed', claimed_at = ?, retry_at = NULL, "
-            "attempts = attempts + 1 WHERE kind = ? AND key = ? AND occurrence = ? "
-            "AND status = 'pending'",
-            (now_s, run.kind, run.key, run.occurrence),
+            "attempts = attempts + 1, claimed_by = ? WHERE kind = ? AND key = ? "
+            "AND occurrence = ? AND status = 'pending'",
+            (now_s, claimer, run.kind, run.key, run.occurrence),
         )
         if cursor.rowcount == 1:
             claimed.append(run)
@@ -396,7 +419,7 @@ async def claim(
             due_jobs_sql(len(kinds), where) + lock_rows(conn), (now_s, *kinds, *params, room)
         )
         for row in await cursor.fetchall():
-            await _claim_job(conn, handlers[row["kind"]], row, now, claimed, missed)
+            await _claim_job(conn, handlers[row["kind"]], row, now, claimed, missed, claimer)
     for run in missed:
         log.info(
             "Scheduled %s run for %s was missed (past its grace window)", run.kind, run.occurrence
@@ -426,6 +449,7 @@ async def _claim_job(
     now: datetime,
     claimed: list[DueRun],
     missed: list[DueRun],
+    claimer: str | None = None,
 ) -> None:
     rule = json.loads(row["rule"])
     due = Occurrence(from_epoch(row["next_run_at"]), row["occurrence"])
@@ -445,6 +469,7 @@ async def _claim_job(
                 due.due_at,
                 now_s,
                 None if on_time else "past the grace window",
+                claimer,
             ),
         )
         if cursor.rowcount == 1:

@@ -3,7 +3,7 @@ live neighbour's servers to it, and takes an orphaned shard's servers (bot.sched
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.clock import ManualClock
 from bot.db import Store
@@ -84,3 +84,40 @@ async def test_the_same_occurrence_is_claimed_once_by_two_overlapping_scopes(
     await a.run_due()
     await b.run_due()
     assert sorted(post_a.ran + post_b.ran) == sorted(str(guild_on(s)) for s in range(COUNT))
+
+
+async def test_runs_a_crashed_process_left_claimed_are_sent_again_by_a_live_one(
+    store: Store,
+) -> None:
+    from bot.fleet.leases import ShardLeases
+    from bot.fleet.start import join
+    from bot.pacing import Pacer
+    from bot.scheduling import jobs
+
+    a, b, _, post_b, clock = await _fleet_of_two(store)
+    la = ShardLeases(store, clock, shards=(0, 1), shard_count=COUNT, lease_seconds=30,
+                     holder="host-a:1:x")  # fmt: skip
+    lb = ShardLeases(store, clock, shards=(2, 3), shard_count=COUNT, lease_seconds=30,
+                     holder="host-b:2:y")  # fmt: skip
+    await la.acquire()
+    await lb.acquire()
+    join(la, _NoBot(), a, Pacer(45), 45)
+    join(lb, _NoBot(), b, Pacer(45), 45)
+    await la.renew()  # a sees b
+    # a claims its servers' posts and dies before sending them (kill -9).
+    claimed, _ = await store.run(
+        jobs.claim, clock.now(), 8, {"test.post": post_b}, la.scope(), la.holder
+    )
+    assert len(claimed) == 2
+    # b restarting now would not touch a's runs: a's lease is live, they are in flight.
+    async with store.transaction() as conn:
+        assert await b.recover_in(conn) == (0, 0)
+    clock.set(clock.now() + timedelta(seconds=31))
+    assert await lb.renew()  # a's lease is over: b sends again what a left
+    await b.run_due()
+    assert sorted(post_b.ran) == sorted(str(guild_on(s)) for s in range(COUNT))
+
+
+class _NoBot:
+    async def close(self) -> None:
+        raise AssertionError("no lease was lost")

@@ -15,3 +15,7 @@ CREATE TABLE shard_leases (
 -- first); NULL for work of no server (member DMs, the privacy purge), which any process takes.
 -- Filled by the handler's `guild_of` when the job is put or next claimed.
 ALTER TABLE scheduled_jobs ADD COLUMN guild_id INTEGER;
+
+-- The fleet process that claimed a run (its lease holder): when that process is gone, the
+-- others send again what it left claimed (with the run's nonce). NULL: one process.
+ALTER TABLE job_runs ADD COLUMN claimed_by TEXT;
