@@ -54,6 +54,11 @@ IN_FLIGHT_GRACE = 5.0
 IDENTIFY_SPACING = 5.0
 
 
+class ClosedWhileConnecting(BaseException):
+    """The bot was closed while a shard waited its turn to IDENTIFY. A BaseException so that
+    discord.py's launch_shard, which retries every Exception forever, lets it through."""
+
+
 def feature_extensions() -> list[str]:
     """Every registered feature's package (bot/features.py), loaded in name order."""
     return sorted(feature.extension for feature in features.discover())
@@ -228,6 +233,17 @@ class Bot(commands.AutoShardedBot):
         await self.scheduler.start()
         self.scheduler_started.set()
 
+    async def launch_shard(
+        self, gateway: yarl.URL, shard_id: int, *, initial: bool = False
+    ) -> None:
+        """discord.py retries a failed shard connection every 5 s forever, also once the bot
+        is closed: a SIGTERM while later shards were still connecting (they IDENTIFY 5 s
+        apart) never exited. A closed bot launches nothing."""
+        if self.is_closed():
+            return
+        with contextlib.suppress(ClosedWhileConnecting):
+            await super().launch_shard(gateway, shard_id, initial=initial)
+
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
         """Space IDENTIFYs as Discord asks (max_concurrency per 5 s), not a flat 5 s each."""
         bucket = (shard_id or 0) % self._max_concurrency
@@ -236,6 +252,8 @@ class Bot(commands.AutoShardedBot):
             wait = IDENTIFY_SPACING - (time.monotonic() - last)
             if wait > 0:
                 await asyncio.sleep(wait)
+        if self.is_closed():  # stopped while waiting: no IDENTIFY, and no retry (launch_shard)
+            raise ClosedWhileConnecting
         self._identified_at[bucket] = time.monotonic()
 
     async def close(self) -> None:

@@ -4,7 +4,9 @@ as `python -m bot run --shards` wires them (bot.fleet.start.join)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import sys
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -14,12 +16,13 @@ from typing import Any
 from bot.app import Bot
 from bot.clock import ManualClock
 from bot.db import Store
-from bot.fleet.leases import ShardLeases
+from bot.fleet.leases import ShardLeases, all_leases
 from bot.fleet.shards import shard_of
 from bot.fleet.start import join
 from bot.scheduling import DueRun, Occurrence, Outcome, Scheduler
 from fakecord import FakeChannel, FakeDiscord
 from tests.harness import RunningBot, harness_settings
+from tests.helpers.process import ROOT
 
 #: The shard count of the claim tests' fleet.
 COUNT = 4
@@ -105,10 +108,15 @@ class FleetProcess(RunningBot):
 
 
 async def seed_morning_at(
-    fake: FakeDiscord, data_dir: Path, at: datetime, guilds_per_shard: int, shard_count: int
+    fake: FakeDiscord,
+    target: Path | str,
+    at: datetime,
+    guilds_per_shard: int,
+    shard_count: int,
 ) -> dict[int, list[FakeChannel]]:
     """Servers with a daily affirmation due at `at`, `guilds_per_shard` on each shard; the
-    channels by shard. Written as `/affirmations setup` leaves them (the job knows its server)."""
+    channels by shard. Written as `/affirmations setup` leaves them (the job knows its server),
+    in the data folder `target`'s SQLite file or the PostgreSQL database at `target`."""
     by_shard: dict[int, list[FakeChannel]] = {s: [] for s in range(shard_count)}
     n = 0
     while any(len(c) < guilds_per_shard for c in by_shard.values()):
@@ -120,7 +128,8 @@ async def seed_morning_at(
     hhmm = at.strftime("%H:%M")
     rule = json.dumps({"days": 127, "time": hhmm, "tz": "UTC"}, sort_keys=True)
     stamp = int(at.timestamp())
-    async with await Store.open(data_dir / "rebound.db") as store, store.transaction() as conn:
+    where = target if isinstance(target, str) else target / "rebound.db"
+    async with await Store.open(where) as store, store.transaction() as conn:
         for channel in (c for chans in by_shard.values() for c in chans):
             await conn.execute(
                 "INSERT INTO affirmation_schedules (guild_id, channel_id, post_time, timezone, "
@@ -141,3 +150,18 @@ def post_counts(channels: list[FakeChannel]) -> list[int]:
 
 def command_syncs(fake: FakeDiscord) -> list[Any]:
     return [r for r in fake.requests if r.method == "PUT" and r.path.endswith("/commands")]
+
+
+async def start_fleet_process(
+    env: dict[str, str], shards: str, shard_count: int
+) -> asyncio.subprocess.Process:
+    """`python -m bot run --shards … --shard-count …` as a child process."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", "--shards", shards, "--shard-count", str(shard_count),
+        cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+
+
+async def lease_holders(url: str) -> set[str]:
+    async with await Store.open(url) as store:
+        return {lease.holder for lease in await all_leases(store)}
