@@ -43,12 +43,16 @@ async def test_kill_9_one_of_two_processes_mid_morning_and_the_other_sends_its_p
         # Due a little later, so both processes are up and hold their shards by then.
         due = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=20)
         by_shard = await seed_morning_at(fake, pg_url, due, per_shard, COUNT)
+        members = {shard: chans[0].guild.add_member("alice") for shard, chans in by_shard.items()}
         env = fleet_env(fake, tmp_path, pg_url)
         a = await start_fleet_process(env, "0", COUNT)
         b = await start_fleet_process(env, "1", COUNT)
         try:
             await until(lambda: len(fake.identifies) >= 2, "both processes connected", 60)
             assert sorted(i["shard"] for i in fake.identifies) == [[0, 2], [1, 2]]
+            for shard, member in members.items():  # each process answers its own servers
+                r = await fake.invoke(member, by_shard[shard][0], "about")
+                assert r.ephemeral and r.content
             await until(lambda: posted(by_shard[0]) >= 10, "a mid-morning", 90)
             a.kill()  # kill -9, no restart
             killed = time.monotonic()
