@@ -44,7 +44,10 @@ def check(settings: Settings) -> int:
         f"({len(canonical_timezones())} zones offered)."
     )
     problems += _check_database(settings.db_path)
-    _show_fleet(settings.db_path)
+    if settings.database_url:
+        _show_fleet_postgresql(settings.database_url)
+    else:
+        _show_fleet(settings.db_path)
     problems += _check_secret_key(settings)
     print("All good." if problems == 0 else f"{problems} problem(s) found.")
     return 0 if problems == 0 else 1
@@ -125,4 +128,29 @@ def _show_fleet(path: Path) -> None:
         [Lease(shard, count, holder, 0, expires) for shard, count, holder, expires in rows],
         to_epoch(SystemClock().now()),
     ):
+        print(line)
+
+
+def _show_fleet_postgresql(url: str) -> None:
+    """The same from a PostgreSQL database: one read, no migration, nothing changed."""
+    import asyncio
+
+    import asyncpg  # type: ignore[import-untyped]  # no stubs; one query here
+
+    async def read() -> list[Lease]:
+        conn = await asyncpg.connect(url)
+        try:
+            rows = await conn.fetch(
+                "SELECT shard, shard_count, holder, expires_at FROM shard_leases ORDER BY shard"
+            )
+        finally:
+            await conn.close()
+        return [Lease(r[0], r[1], r[2], 0, r[3]) for r in rows]
+
+    try:
+        leases = asyncio.run(read())
+    except (OSError, asyncpg.PostgresError) as exc:
+        print(f"Shards: the leases could not be read ({type(exc).__name__}).")
+        return
+    for line in describe_leases(leases, to_epoch(SystemClock().now())):
         print(line)

@@ -4,6 +4,7 @@ stores (two connections, as two processes have) on one database."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -60,3 +61,24 @@ async def test_the_scoped_claim_on_postgresql_takes_each_server_s_post_once(
         await a.run_due()
         assert sorted(posts_b.ran) == sorted(str(guild_on(s)) for s in range(COUNT))
         assert posts_a.ran == []
+
+
+def test_check_on_postgresql_shows_who_holds_which_shards(
+    pg_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import asyncio
+
+    from bot.cli.check import check
+    from bot.settings import Settings
+
+    async def hold() -> None:
+        async with await Store.open(pg_url) as store:
+            await _leases(store, ManualClock(datetime.now(UTC)), (0, 1), "host-a:7:z").acquire()
+
+    asyncio.run(hold())
+    settings = Settings.load(
+        {"REBOUND_DATA_DIR": str(tmp_path / "state"), "DATABASE_URL": pg_url},
+        env_file=tmp_path / "none.env",
+    )
+    check(settings)
+    assert "host-a:7:z: shards 0-1 of 4, live" in capsys.readouterr().out
