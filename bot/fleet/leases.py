@@ -29,6 +29,10 @@ from bot.scheduling.scope import ClaimScope
 
 log = logging.getLogger(__name__)
 
+#: The longest between two looks at the fleet (renewals): how long a neighbour's pacing may
+#: still count a shard this process just took back as orphaned.
+REFRESH_SECONDS = 5.0
+
 #: The lease of a single process (every shard): a fleet cannot start beside it, nor it beside one.
 WHOLE_BOT = -1
 
@@ -165,6 +169,9 @@ class ShardLeases:
         self.orphaned: tuple[int, ...] = ()
         #: How many processes held a live lease at the last look (this one included).
         self.processes = 1
+        #: Shards this process has seen held by a live lease: an orphaned one among them lost
+        #: its process while we watched (a shard never seen held may simply not be up yet).
+        self._seen_held: set[int] = set()
         #: Called when the fleet's view changed (orphans appeared or the process count moved).
         self.on_change: Callable[[], None] | None = None
         #: Called when this process lost a lease (it stalled past it and another took over).
@@ -251,10 +258,26 @@ class ShardLeases:
         before = (self.orphaned, self.processes)
         if self.shard_count:
             held = {lease.shard for lease in leases}
+            self._seen_held |= held
             self.orphaned = tuple(s for s in range(self.shard_count) if s not in held)
         self.processes = max(1, len({lease.holder for lease in leases}))
         if (self.orphaned, self.processes) != before and self.on_change is not None:
             self.on_change()
+
+    @property
+    def share(self) -> float:
+        """This process's fraction of the token's limit: its shards, plus an equal part of the
+        shards whose process it saw go, over the shard count (1 for a single process). The
+        live processes' shares never add up to more than 1, whoever started first."""
+        if self.shards is None or not self.shard_count:
+            return 1.0
+        gone = [s for s in self.orphaned if s in self._seen_held]
+        return (len(self.shards) + len(gone) / self.processes) / self.shard_count
+
+    @property
+    def refresh_seconds(self) -> float:
+        """How often the leases are renewed and the fleet looked at again."""
+        return min(self.lease_seconds / 3, REFRESH_SECONDS)
 
     def scope(self) -> ClaimScope | None:
         """What the scheduler claims: own shards first, then orphaned ones (None: all)."""
@@ -269,7 +292,7 @@ class ShardLeases:
 
     async def _keep(self) -> None:
         while True:
-            await asyncio.sleep(self.lease_seconds / 3)
+            await asyncio.sleep(self.refresh_seconds)
             try:
                 kept = await self.renew()
             except asyncio.CancelledError:

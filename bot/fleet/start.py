@@ -52,9 +52,9 @@ def fleet_problem(settings: Settings) -> str | None:
     return None
 
 
-def fleet_share(rate: float, processes: int) -> float:
-    """One process's share of the token's global limit: a fixed split by the live processes."""
-    return max(1.0, rate / max(1, processes))
+def fleet_share(rate: float, share: float) -> float:
+    """One process's requests/s: its fraction of the token's limit (ShardLeases.share)."""
+    return max(1.0, rate * share)
 
 
 class _Closable(Protocol):
@@ -62,7 +62,13 @@ class _Closable(Protocol):
 
 
 def join(
-    leases: ShardLeases, bot: _Closable, scheduler: Scheduler, pacer: Pacer, rate: float
+    leases: ShardLeases,
+    bot: _Closable,
+    scheduler: Scheduler,
+    pacer: Pacer,
+    rate: float,
+    *,
+    hold_first: bool = True,
 ) -> None:
     """Wire the leases into the running bot: claims follow them, the pacer takes this
     process's share of the token's limit, and a lost lease stops the process."""
@@ -74,7 +80,7 @@ def join(
         scheduler.housekeeping.once_across_fleet = True
 
     def changed() -> None:
-        share = fleet_share(rate, leases.processes)
+        share = fleet_share(rate, leases.share)
         if share != pacer.rate:
             log.info(
                 "%d process(es) in the fleet: pacing this one at %.1f requests/s",
@@ -94,3 +100,7 @@ def join(
     leases.on_change = changed
     leases.on_lost = lost
     changed()
+    if hold_first and leases.shards is not None:
+        # A neighbour may still count this process's shards as orphaned (and pace itself for
+        # them) until its next look: send nothing under the token until it has looked.
+        pacer.hold(leases.refresh_seconds)

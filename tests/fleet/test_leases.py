@@ -132,3 +132,20 @@ def test_check_shows_which_process_holds_which_shards(
     out = capsys.readouterr().out
     assert "host-a:10:x: shards 0-1 of 4, live" in out
     assert "host-b:20:y: shards 2 of 4, expired" in out
+
+
+async def test_shares_of_the_rate_never_add_up_past_the_limit(store: Store) -> None:
+    clock = ManualClock(START)
+    a = _process(store, clock, (0, 1), holder="host-a:1:x")
+    await a.acquire()
+    # Alone at first: shards 2-3 were never seen held (not up yet), so a keeps its half.
+    assert a.share == 0.5
+    b = _process(store, clock, (2, 3), holder="host-b:2:y")
+    await b.acquire()
+    await a.renew()
+    assert a.share == b.share == 0.5
+    clock.set(START + timedelta(seconds=20))
+    await a.renew()
+    clock.set(START + timedelta(seconds=31))  # b is gone: a takes over its part
+    await a.renew()
+    assert a.share == 1.0

@@ -48,6 +48,6 @@ def test_shards_without_a_shard_count_exit_2_from_the_command_line(tmp_path: Pat
 
 
 def test_each_process_paces_at_its_share_of_the_token_s_limit() -> None:
-    assert fleet_share(45, 1) == 45
-    assert fleet_share(45, 2) == 22.5
-    assert fleet_share(45, 100) == 1
+    assert fleet_share(45, 1.0) == 45
+    assert fleet_share(45, 0.5) == 22.5
+    assert fleet_share(45, 0.001) == 1
