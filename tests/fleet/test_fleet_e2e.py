@@ -21,13 +21,15 @@ async def test_each_process_serves_its_own_shards_and_syncs_commands_once(
     tmp_path: Path,
 ) -> None:
     async with FakeDiscord() as fake:
-        by_shard = await seed_morning_at(fake, tmp_path, MORNING, 2, COUNT)
         clock = ManualClock(MORNING - timedelta(minutes=1))
         a = FleetProcess(fake, tmp_path, clock, (0,), COUNT, lease_seconds=LEASE)
         b = FleetProcess(fake, tmp_path, clock, (1,), COUNT, lease_seconds=LEASE)
         await a.start()
         await b.start()
-        await a.renew()  # a's renewer would see b within a third of the lease
+        await a.renew()  # a's renewer would see b at its next look
+        # Servers that add the bot now (GUILD_CREATE to their shard), with their morning.
+        by_shard = await seed_morning_at(fake, a.store, MORNING, 2, COUNT)
+        await fake.settle()
         try:
             assert len(command_syncs(fake)) == 1  # shard 0's process synced; b read the ids
             assert b.bot.command_ids == a.bot.command_ids != {}
@@ -49,13 +51,14 @@ async def test_a_crashed_process_s_posts_go_out_from_the_other_after_its_lease(
     tmp_path: Path,
 ) -> None:
     async with FakeDiscord() as fake:
-        by_shard = await seed_morning_at(fake, tmp_path, MORNING, 3, COUNT)
         clock = ManualClock(MORNING - timedelta(seconds=30))
         a = FleetProcess(fake, tmp_path, clock, (0,), COUNT, lease_seconds=LEASE)
         b = FleetProcess(fake, tmp_path, clock, (1,), COUNT, lease_seconds=LEASE)
         await a.start()
         await b.start()
         await a.renew()
+        by_shard = await seed_morning_at(fake, a.store, MORNING, 3, COUNT)
+        await fake.settle()
         try:
             await a.crash()  # just before the morning
             clock.set(MORNING)

@@ -113,14 +113,15 @@ class FleetProcess(RunningBot):
 
 async def seed_morning_at(
     fake: FakeDiscord,
-    target: Path | str,
+    target: Path | str | Store,
     at: datetime,
     guilds_per_shard: int,
     shard_count: int,
 ) -> dict[int, list[FakeChannel]]:
     """Servers with a daily affirmation due at `at`, `guilds_per_shard` on each shard; the
     channels by shard. Written as `/affirmations setup` leaves them (the job knows its server),
-    in the data folder `target`'s SQLite file or the PostgreSQL database at `target`."""
+    in the data folder `target`'s SQLite file, the PostgreSQL database at `target`, or the
+    open store `target` (a running process's)."""
     by_shard: dict[int, list[FakeChannel]] = {s: [] for s in range(shard_count)}
     n = 0
     while any(len(c) < guilds_per_shard for c in by_shard.values()):
@@ -129,11 +130,20 @@ async def seed_morning_at(
         shard = fake.state.shard_of(guild.id, shard_count)
         if len(by_shard[shard]) < guilds_per_shard:
             by_shard[shard].append(guild.create_text_channel("affirmations"))
+    if isinstance(target, Store):
+        await _seed(target, by_shard, at)
+    else:
+        where = target if isinstance(target, str) else target / "rebound.db"
+        async with await Store.open(where) as store:
+            await _seed(store, by_shard, at)
+    return by_shard
+
+
+async def _seed(store: Store, by_shard: dict[int, list[FakeChannel]], at: datetime) -> None:
     hhmm = at.strftime("%H:%M")
     rule = json.dumps({"days": 127, "time": hhmm, "tz": "UTC"}, sort_keys=True)
     stamp = int(at.timestamp())
-    where = target if isinstance(target, str) else target / "rebound.db"
-    async with await Store.open(where) as store, store.transaction() as conn:
+    async with store.transaction() as conn:
         for channel in (c for chans in by_shard.values() for c in chans):
             await conn.execute(
                 "INSERT INTO affirmation_schedules (guild_id, channel_id, post_time, timezone, "
@@ -145,7 +155,6 @@ async def seed_morning_at(
                 "VALUES ('affirmations.guild', ?, ?, ?, ?, ?)",
                 (str(channel.guild.id), rule, stamp, at.date().isoformat(), channel.guild.id),
             )
-    return by_shard
 
 
 def post_counts(channels: list[FakeChannel]) -> list[int]:
