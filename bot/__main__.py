@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|commands|check|invite]`. Settings are built once, here."""
+"""Command line: `python -m bot [run|check|backup|migrate-store|...]`. Settings are built once."""
 
 from __future__ import annotations
 
@@ -65,6 +65,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "restore", help="put a backup back (the bot must be stopped; the file is checked first)"
     )
     restore.add_argument("file", type=Path, help="the backup file to restore")
+    moving = sub.add_parser(
+        "migrate-store",
+        help="copy the SQLite database into an empty PostgreSQL database, checked row for row",
+    )
+    moving.add_argument("--to", required=True, help="the target: postgresql://user:pw@host/db")
     invite = sub.add_parser("invite", help="print the invite URL with the least permissions")
     invite.add_argument("--client-id", help="the application id (default: read from the token)")
     args = parser.parse_args(argv)
@@ -96,6 +101,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return backup_database(settings, args.to)
     if command == "restore":
         return restore_database(settings, args.file)
+    if command == "migrate-store":
+        from bot.cli.migrate_store import migrate_store
+
+        return migrate_store(settings, args.to)
     return run(settings)
 
 

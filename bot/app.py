@@ -128,6 +128,8 @@ class Bot(commands.AutoShardedBot):
         #: `python -m bot` sets it (one bot per process); not in tests, which start many bots in
         #: one process and would keep each one's cache alive for good.
         self.freeze_cache_when_ready = False
+        #: Seconds between READY and the first claim (a fleet process: bot/fleet/start.py).
+        self.first_claim_delay = 0.0
         intents = bot_intents()
         silence_voice_warnings()
         clamp_payload_loggers()  # every library logger exists now: ids get redacted in all
@@ -222,6 +224,8 @@ class Bot(commands.AutoShardedBot):
         """Due work waits for the first READY: posting needs the guild cache to check a channel
         still exists and may be written to, without spending a failing request to find out."""
         await self.wait_until_ready()
+        if self.first_claim_delay:
+            await asyncio.sleep(self.first_claim_delay)
         if self.freeze_cache_when_ready:
             # The guild cache filled by READY lives as long as the process: move it out of the
             # cyclic collector's way, so full collections on a busy morning do not rescan it.

@@ -10,13 +10,42 @@ import pytest
 
 from bot.clock import ManualClock
 from bot.db import Store
+from tests.helpers import postgres
 
 
 @pytest.fixture
 async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    """A real SQLite file with the real migrations applied."""
-    async with await Store.open(tmp_path / "rebound.db") as opened:
+    """A real store with the real migrations applied: an SQLite file, or with
+    REBOUND_TEST_STORE=postgresql a fresh database on the session's PostgreSQL server
+    (tests/helpers/postgres.py)."""
+    if not postgres.on_postgres():
+        async with await Store.open(tmp_path / "rebound.db") as opened:
+            yield opened
+        return
+    url = await postgres.server().fresh_database()
+    async with await Store.open(url) as opened:
         yield opened
+    await postgres.server().drop(url)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL, the tests of SQLite itself (its file, pragmas, sqlite3 reads of the
+    file) are left out: the SQLite pass runs them."""
+    if not postgres.on_postgres():
+        return
+    kept = [item for item in items if item.get_closest_marker("sqlite_only") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """The session's PostgreSQL server (if one was started) is stopped and removed."""
+    postgres.stop_server()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"store: {postgres.selected()} ({postgres.ENV})"
 
 
 @pytest.fixture

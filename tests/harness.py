@@ -31,6 +31,7 @@ from bot.logs import clamp_payload_loggers
 from bot.scheduling import Scheduler
 from bot.settings import CONTENT_DIR, Settings
 from fakecord import FakeDiscord
+from tests.helpers import postgres
 
 DEFAULT_START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 TEST_SECRET = "test-secret-key-" + "0" * 48
@@ -61,6 +62,8 @@ def harness_settings(data_dir: Path, **overrides: Any) -> Settings:
 
 
 _content_cache: Content | None = None
+#: On PostgreSQL: the database of each data folder a harness bot ran on.
+_pg_databases: dict[Path, str] = {}
 
 
 def _content() -> Content:
@@ -96,6 +99,14 @@ class RunningBot:
 
     async def start(self) -> None:
         clamp_payload_loggers()
+        if postgres.on_postgres() and self.settings.database_url is None:
+            # One database per data folder, kept across restarts (REBOUND_TEST_STORE).
+            url = _pg_databases.get(self.settings.data_dir)
+            if url is None:
+                url = _pg_databases[
+                    self.settings.data_dir
+                ] = await postgres.server().fresh_database()
+            self.settings = replace(self.settings, database_url=url)
         self._store = await Store.open(self.settings.store_target)
         scheduler = Scheduler.from_settings(self._store, self.clock, self.settings)
         self._bot = Bot(

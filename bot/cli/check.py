@@ -43,10 +43,13 @@ def check(settings: Settings) -> int:
         f"Time zones: {zone_data_summary()}, names and rules from the package only "
         f"({len(canonical_timezones())} zones offered)."
     )
-    problems += _check_database(settings.db_path)
     if settings.database_url:
+        from bot.cli.postgres import check_database
+
+        problems += check_database(settings.database_url)
         _show_fleet_postgresql(settings.database_url)
     else:
+        problems += _check_database(settings.db_path)
         _show_fleet(settings.db_path)
     problems += _check_secret_key(settings)
     print("All good." if problems == 0 else f"{problems} problem(s) found.")
@@ -65,7 +68,12 @@ def _check_secret_key(settings: Settings) -> int:
         print(f"Secret key: not created yet; the first run creates {source} (mode 0600).")
         return 0
     db = settings.db_path
-    recorded = read_key_check(db, immutable=False) if db.exists() else None
+    if settings.database_url:
+        from bot.cli.postgres import recorded_key_check
+
+        recorded = recorded_key_check(settings.database_url)
+    else:
+        recorded = read_key_check(db, immutable=False) if db.exists() else None
     match = compare(recorded, key_check(key))
     problems = 0
     if match is KeyMatch.DIFFERS:

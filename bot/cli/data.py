@@ -33,7 +33,12 @@ about them, and blocked authors are not recognised. Put back the key {what} was 
 
 
 def backup_database(settings: Settings, target: Path | None) -> int:
-    """SQLite's online backup: a consistent copy even while the bot is writing."""
+    """SQLite's online backup: a consistent copy even while the bot is writing (PostgreSQL:
+    pg_dump, bot.cli.postgres)."""
+    if settings.database_url:
+        from bot.cli.postgres import backup_database as backup_postgres
+
+        return backup_postgres(settings, target)
     if not settings.db_path.exists():
         print(f"There is no database at {settings.db_path} yet, so there is nothing to back up.")
         return 1
@@ -84,6 +89,10 @@ def backup_database(settings: Settings, target: Path | None) -> int:
 
 def restore_database(settings: Settings, backup: Path) -> int:
     """Check the file, refuse while the bot runs, keep the current database, swap atomically."""
+    if settings.database_url:
+        from bot.cli.postgres import restore_note
+
+        return restore_note(settings, backup)
     try:
         info = inspect_backup(backup)
     except RestoreError as exc:

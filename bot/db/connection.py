@@ -171,6 +171,10 @@ class Store:
     async def integrity_check(self) -> list[str]:
         raise NotImplementedError
 
+    async def tables(self) -> list[str]:
+        """Rebound's tables, by name (not the store's own bookkeeping)."""
+        raise NotImplementedError
+
 
 class SQLiteStore(Store):
     def __init__(self, driver: SQLiteDriver, path: str) -> None:
@@ -307,4 +311,11 @@ class SQLiteStore(Store):
 
     async def integrity_check(self) -> list[str]:
         rows = await self.fetchall("PRAGMA integrity_check")
+        return [str(r[0]) for r in rows]
+
+    async def tables(self) -> list[str]:
+        rows = await self.fetchall(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY name"
+        )
         return [str(r[0]) for r in rows]

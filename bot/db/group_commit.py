@@ -19,14 +19,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 import aiosqlite
 
 from bot.db.connection import Store
 
 #: One write: an ``async def (conn)`` that awaits only `conn` (a `Store.run` body).
-Write = Callable[[aiosqlite.Connection], Awaitable[None]]
+Write = Callable[[aiosqlite.Connection], Coroutine[Any, Any, None]]
 
 #: Seconds a write may wait for others to join its commit.
 DEFAULT_LINGER = 0.1

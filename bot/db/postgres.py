@@ -12,8 +12,9 @@ Three further differences are absorbed here, each documented where it is handled
 - parameter types: asyncpg checks them strictly, SQLite converts; :func:`_coercer` converts
   the same way SQLite would (a bool into an INTEGER column is 0/1, an int into TEXT its digits);
 - ``SUM`` returns NUMERIC: decoded as an int when whole (as SQLite returns), else a float;
-- a constraint violation raises :class:`IntegrityError`, a ``sqlite3.IntegrityError``, so code
-  (and tests) catching the standard exception work on both.
+- a constraint violation or a value a column refuses raises :class:`IntegrityError`, a
+  ``sqlite3.IntegrityError`` (as SQLite raises for both), so code and tests catching the
+  standard exception work on both.
 
 Writers. SQLite has one writer at a time and code written for it may read, then write on what
 it read (a cooldown, a quota, a next number). Every write transaction here therefore takes one
@@ -169,7 +170,7 @@ class _Prepared:
         return [convert(value) for convert, value in zip(self.coerce, values, strict=True)]
 
 
-class RawConnection(asyncpg.Connection):  # type: ignore[misc]
+class RawConnection(asyncpg.Connection):
     """asyncpg's connection with this driver's prepared statements (by translated text)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -197,10 +198,21 @@ async def run_statement(raw: RawConnection, sql: str, params: Params = ()) -> tu
                 raw.rebound_statements.clear()  # a prepared plan may name what changed
             status = await raw.execute(ddl(sql) if is_ddl(sql) else sql)
             return [], _rowcount(status)
-        prepared = await _prepare(raw, placeholders(sql))
-        rows = await prepared.statement.fetch(*prepared.args(params))
+        text = placeholders(sql)
+        prepared = await _prepare(raw, text)
+        try:
+            rows = await prepared.statement.fetch(*prepared.args(params))
+        except asyncpg.InvalidCachedStatementError:
+            # A migration on another connection changed a table this plan reads. Outside a
+            # transaction, prepare again and retry; inside, the transaction is lost anyway.
+            raw.rebound_statements.pop(text, None)
+            if raw.is_in_transaction():
+                raise
+            prepared = await _prepare(raw, text)
+            rows = await prepared.statement.fetch(*prepared.args(params))
         return rows, _rowcount(prepared.statement.get_statusmsg())
-    except asyncpg.IntegrityConstraintViolationError as exc:
+    except (asyncpg.IntegrityConstraintViolationError, asyncpg.DataError) as exc:
+        # A value a column refuses is an IntegrityError on SQLite too (STRICT, CHECK).
         raise IntegrityError(str(exc)) from exc
 
 
@@ -214,6 +226,7 @@ class _Pool:
         self._idle: list[RawConnection] = []
         self._all: set[RawConnection] = set()
         self._free = asyncio.Semaphore(size)
+        self._closed = False
 
     async def _open(self) -> RawConnection:
         raw: RawConnection = await asyncpg.connect(
@@ -226,6 +239,8 @@ class _Pool:
     @contextlib.asynccontextmanager
     async def acquire(self) -> AsyncIterator[RawConnection]:
         async with self._free:
+            if self._closed:
+                raise asyncpg.InterfaceError("the store is closed")
             raw = self._idle.pop() if self._idle else await self._open()
             try:
                 yield raw
@@ -237,6 +252,7 @@ class _Pool:
                     raw.terminate()
 
     async def close(self) -> None:
+        self._closed = True
         for raw in list(self._all):
             with contextlib.suppress(Exception):
                 await raw.close(timeout=5)
@@ -469,10 +485,9 @@ class PostgresStore(Store):
         return ["ok"] if version == latest else [f"schema version {version}, expected {latest}"]
 
     async def tables(self) -> list[str]:
-        """The tables of the database's current schema, by name."""
         rows = await self.fetchall(
             "SELECT table_name FROM information_schema.tables "
             "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' "
-            "ORDER BY table_name"
+            "AND table_name <> 'rebound_schema' ORDER BY table_name"
         )
         return [str(r[0]) for r in rows]

@@ -58,6 +58,8 @@ def fleet_share(rate: float, share: float) -> float:
 
 
 class _Closable(Protocol):
+    first_claim_delay: float
+
     async def close(self) -> None: ...
 
 
@@ -68,7 +70,7 @@ def join(
     pacer: Pacer,
     rate: float,
     *,
-    hold_first: bool = True,
+    delay_first_claim: bool = True,
 ) -> None:
     """Wire the leases into the running bot: claims follow them, the pacer takes this
     process's share of the token's limit, and a lost lease stops the process."""
@@ -100,7 +102,7 @@ def join(
     leases.on_change = changed
     leases.on_lost = lost
     changed()
-    if hold_first and leases.shards is not None:
+    if delay_first_claim and leases.shards is not None:
         # A neighbour may still count this process's shards as orphaned (and pace itself for
-        # them) until its next look: send nothing under the token until it has looked.
-        pacer.hold(leases.refresh_seconds)
+        # them) until its next look: claim nothing until it has looked.
+        bot.first_claim_delay = leases.refresh_seconds

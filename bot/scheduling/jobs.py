@@ -445,7 +445,7 @@ async def _prepare(conn: Connection, handler: JobHandler, run: DueRun) -> DueRun
 async def _claim_job(
     conn: Connection,
     handler: JobHandler,
-    row: Mapping[str, Any],
+    row: Any,  # a row of due_jobs_sql (sqlite3.Row or asyncpg.Record: read by name)
     now: datetime,
     claimed: list[DueRun],
     missed: list[DueRun],

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -22,7 +22,7 @@ Outcome = Literal["done", "failed", "skipped"]
 #: Writes a handler wants in the same transaction that records the run's outcome (e.g. the
 #: post's message id): one round trip and one commit instead of two. An ``async def (conn)`` that
 #: awaits only `conn` (it runs as a `Store.run` body, on SQLite's thread there).
-Recorder = Callable[["Connection"], Awaitable[None]]
+Recorder = Callable[["Connection"], Coroutine[Any, Any, None]]
 #: What a handler's run returns: the outcome, a short detail, and optionally a Recorder.
 RunOutcome = tuple[Outcome, str | None] | tuple[Outcome, str | None, Recorder]
 #: What a run came to: a handler's outcome, or the scheduler's own verdicts.

@@ -244,7 +244,8 @@ class AffirmationRepository:
         """Store a server's own affirmation under the server's next number (never reused)."""
         cursor = await conn.execute(
             "INSERT INTO affirmation_custom_numbers (guild_id, last_number) VALUES (?, 1) "
-            "ON CONFLICT (guild_id) DO UPDATE SET last_number = last_number + 1 "
+            "ON CONFLICT (guild_id) DO UPDATE "
+            "SET last_number = affirmation_custom_numbers.last_number + 1 "
             "RETURNING last_number",
             (guild_id,),
         )

@@ -59,7 +59,7 @@ class StoryRepository(ModerationRows, PersonalDataRows):
     async def next_number(self, conn: aiosqlite.Connection, guild_id: int, now: datetime) -> int:
         cursor = await conn.execute(
             "INSERT INTO story_settings (guild_id, last_number, updated_at) VALUES (?, 1, ?) "
-            "ON CONFLICT (guild_id) DO UPDATE SET last_number = last_number + 1 "
+            "ON CONFLICT (guild_id) DO UPDATE SET last_number = story_settings.last_number + 1 "
             "RETURNING last_number",
             (guild_id, to_epoch(now)),
         )

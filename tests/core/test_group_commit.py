@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ async def _table(store: Store) -> None:
     await store.execute("CREATE TABLE IF NOT EXISTS t (n INTEGER PRIMARY KEY) STRICT")
 
 
-def _insert(n: int) -> Callable[[Connection], Awaitable[None]]:
+def _insert(n: int) -> Callable[[Connection], Coroutine[Any, Any, None]]:
     async def write(conn: Connection) -> None:
         await conn.execute("INSERT INTO t (n) VALUES (?)", (n,))
 

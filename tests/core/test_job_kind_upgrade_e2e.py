@@ -12,9 +12,15 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.scheduling import make_nonce
 from tests.harness import RunningBot, running_bot
 from tests.helpers.stories import configure, longest_delays, posts, share, story_world
+
+# It writes the SQLite file as the old release did (tests/core/test_pg_store.py upgrades a
+# PostgreSQL database across the same migration).
+pytestmark = pytest.mark.sqlite_only
 
 KIND, OLD_KIND = "stories.post", "story_post"
 DELAY = timedelta(seconds=60)  # the stories' max_delay, always taken in full (longest_delays)

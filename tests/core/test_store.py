@@ -18,12 +18,14 @@ async def test_new_database_is_migrated_to_the_latest_schema(tmp_path: Path) -> 
     assert {"meta", "scheduled_jobs", "job_runs"} <= tables
 
 
+@pytest.mark.sqlite_only
 async def test_pragmas_are_wal_foreign_keys_and_busy_timeout(store: Store) -> None:
     assert (await store.fetchone("PRAGMA journal_mode"))[0] == "wal"  # type: ignore[index]
     assert (await store.fetchone("PRAGMA foreign_keys"))[0] == 1  # type: ignore[index]
     assert (await store.fetchone("PRAGMA busy_timeout"))[0] >= 1000  # type: ignore[index]
 
 
+@pytest.mark.sqlite_only
 async def test_tables_are_strict(store: Store) -> None:
     rows = await store.fetchall("SELECT name, strict FROM pragma_table_list WHERE schema = 'main'")
     ours = {r["name"]: r["strict"] for r in rows if not r["name"].startswith("sqlite_")}
@@ -116,6 +118,7 @@ async def test_run_takes_an_async_body_written_for_transaction(store: Store) -> 
     assert await store.fetchone("SELECT 1 FROM meta WHERE key = 'rolled back'") is None
 
 
+@pytest.mark.sqlite_only
 async def test_run_refuses_a_body_that_awaits_anything_else(store: Store) -> None:
     import asyncio
 

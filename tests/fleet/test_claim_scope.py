@@ -119,5 +119,7 @@ async def test_runs_a_crashed_process_left_claimed_are_sent_again_by_a_live_one(
 
 
 class _NoBot:
+    first_claim_delay = 0.0
+
     async def close(self) -> None:
         raise AssertionError("no lease was lost")

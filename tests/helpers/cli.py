@@ -15,7 +15,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run_cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     """Run `python -m bot *args` with no token and no .env, its data folder in tmp_path/state."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "REBOUND_"))}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DISCORD_", "REBOUND_")) and k != "DATABASE_URL"
+    }
     clean.update(
         REBOUND_ENV_FILE=str(tmp_path / "no.env"),
         REBOUND_DATA_DIR=str(tmp_path / "state"),

@@ -88,10 +88,10 @@ class FleetProcess(RunningBot):
             holder=f"test-host:{self.name}:{self.starts}",
         )
         await leases.acquire()
-        # No first hold: the test looks at the leases by hand, so no neighbour's view is stale.
+        # No first delay: the test looks at the leases by hand, so no view is stale.
         join(
             leases, bot, scheduler, bot.pacer, self.settings.post_rate_per_second,
-            hold_first=False,
+            delay_first_claim=False,
         )  # fmt: skip
         self.leases = leases
 

@@ -14,11 +14,7 @@ from tests.helpers.stories import configure, share_and_post, story_world
 
 
 async def table_names(store: Store) -> list[str]:
-    rows = await store.fetchall(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "ORDER BY name"
-    )
-    return [str(r["name"]) for r in rows]
+    return await store.tables()
 
 
 async def rows_mentioning(store: Store, user_id: int, extra: Iterable[str] = ()) -> dict[str, int]:

