@@ -143,7 +143,7 @@ def _show_fleet_postgresql(url: str) -> None:
     """The same from a PostgreSQL database: one read, no migration, nothing changed."""
     import asyncio
 
-    import asyncpg  # type: ignore[import-untyped]  # no stubs; one query here
+    import asyncpg
 
     async def read() -> list[Lease]:
         conn = await asyncpg.connect(url)
