@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +27,19 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
     async with await Store.open(url) as opened:
         yield opened
     await postgres.server().drop(url)
+
+
+@pytest.fixture(autouse=True)
+def _drop_harness_databases() -> Iterator[None]:
+    """On PostgreSQL: the databases the harness made for this test are dropped after it (a
+    database is a few megabytes; a session makes hundreds)."""
+    yield
+    if postgres.on_postgres():
+        from tests.harness import forget_databases
+
+        urls = forget_databases()
+        if urls:
+            asyncio.run(postgres.server().drop_all(urls))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

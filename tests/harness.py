@@ -66,6 +66,13 @@ _content_cache: Content | None = None
 _pg_databases: dict[Path, str] = {}
 
 
+def forget_databases() -> list[str]:
+    """The harness's PostgreSQL databases so far (forgotten: the caller drops them)."""
+    urls = list(_pg_databases.values())
+    _pg_databases.clear()
+    return urls
+
+
 def _content() -> Content:
     global _content_cache
     if _content_cache is None:

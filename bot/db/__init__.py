@@ -7,7 +7,14 @@ it rather than with the driver's own type.
 
 import aiosqlite
 
-from bot.db.connection import DatabaseTooNewError, SQLiteStore, Store, is_postgres_url, lock_rows
+from bot.db.connection import (
+    DatabaseTooNewError,
+    SQLiteStore,
+    Store,
+    is_postgres_url,
+    lock_rows,
+    must_retry,
+)
 
 #: The connection inside a transaction: aiosqlite's API (SQLite's driver; the PostgreSQL
 #: driver's connection offers the same methods and is typed as a subclass of it).
@@ -20,4 +27,5 @@ __all__ = [
     "Store",
     "is_postgres_url",
     "lock_rows",
+    "must_retry",
 ]

@@ -92,6 +92,12 @@ def is_postgres_url(target: object) -> bool:
     return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
 
 
+def must_retry(exc: BaseException) -> bool:
+    """The error is PostgreSQL's "run the transaction again" (a serialization failure or a
+    deadlock): a body that catches errors must let it through (`Store.run` retries)."""
+    return getattr(exc, "sqlstate", None) in ("40001", "40P01")
+
+
 def lock_rows(conn: object, of: str | None = None) -> str:
     """The clause that locks a SELECT's rows for the transaction and skips rows another
     transaction holds (``FOR UPDATE [OF t] SKIP LOCKED``) on PostgreSQL; nothing on SQLite,

@@ -24,7 +24,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.db.connection import Store
+from bot.db.connection import Store, must_retry
 
 #: One write: an ``async def (conn)`` that awaits only `conn` (a `Store.run` body).
 Write = Callable[[aiosqlite.Connection], Coroutine[Any, Any, None]]
@@ -46,6 +46,8 @@ async def _apply(conn: aiosqlite.Connection, writes: list[Write]) -> list[BaseEx
         try:
             await write(conn)
         except Exception as exc:
+            if must_retry(exc):  # the whole batch runs again (PostgreSQL: a lost conflict)
+                raise
             await conn.execute("ROLLBACK TO group_write")
             errors.append(exc)
         else:

@@ -18,7 +18,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, Literal
 
-from bot.db import Connection, Store, lock_rows
+from bot.db import Connection, Store, lock_rows, must_retry
 from bot.privacy import Row, delete_rows, fetch_rows
 from bot.scheduling.model import DueRun, JobHandler, Outcome, Recorder, from_epoch, to_epoch
 from bot.scheduling.scope import ClaimScope, guild_of, scope_passes
@@ -234,11 +234,8 @@ async def recover(
     kinds = sorted(resumable)
     marks = ",".join("?" for _ in kinds) or "NULL"
     holders = sorted(live) if live is not None else []
-    gone = (
-        f" AND (claimed_by IS NULL OR claimed_by NOT IN ({','.join('?' for _ in holders)}))"
-        if holders
-        else ""
-    )
+    marks_live = ",".join("?" for _ in holders)
+    gone = f" AND (claimed_by IS NULL OR claimed_by NOT IN ({marks_live}))" if holders else ""
     cursor = await conn.execute(
         "UPDATE job_runs SET status = 'pending', retry_at = ? "
         f"WHERE status = 'claimed' AND (claimed_at >= ? OR kind IN ({marks})){gone}",
@@ -433,13 +430,16 @@ async def _prepare(conn: Connection, handler: JobHandler, run: DueRun) -> DueRun
         return run
     await conn.execute("SAVEPOINT prepare_run")  # whatever it did, the claim stands
     try:
-        return replace(run, prepared=await prepare(conn, run))
-    except Exception:
+        prepared = await prepare(conn, run)
+    except Exception as exc:
+        if must_retry(exc):  # the claim runs again; no RELEASE on the aborted transaction
+            raise
         await conn.execute("ROLLBACK TO prepare_run")
+        await conn.execute("RELEASE prepare_run")
         log.exception("Preparing a scheduled %s run failed; it reads for itself", run.kind)
         return run
-    finally:
-        await conn.execute("RELEASE prepare_run")
+    await conn.execute("RELEASE prepare_run")
+    return replace(run, prepared=prepared)
 
 
 async def _claim_job(

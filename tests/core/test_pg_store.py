@@ -107,9 +107,9 @@ async def test_a_newer_database_is_refused() -> None:
 
 
 async def test_read_then_write_of_two_processes_never_loses_an_update() -> None:
-    """Two stores (two processes) each add 1 to a counter 20 times at once, reading it first
-    and writing what they read plus one: under READ COMMITTED alone updates would be lost;
-    the write lock makes every one count."""
+    """Two stores (two processes) each add 1 to a counter 25 times at once, reading it first
+    and writing what they read plus one, as bodies (SERIALIZABLE, retried) and as blocks
+    (alone among writers): under READ COMMITTED alone updates would be lost; none is."""
     url = await postgres.server().fresh_database()
     first, second = await Store.open(url), await Store.open(url)
     try:
@@ -122,9 +122,16 @@ async def test_read_then_write_of_two_processes_never_loses_an_update() -> None:
             await asyncio.sleep(0.001)  # the race window, wide open
             await conn.execute("UPDATE meta SET value = ? WHERE key = 'n'", (int(row[0]) + 1,))
 
-        await asyncio.gather(*(store.run(add_one) for store in (first, second) for _ in range(20)))
+        async def add_one_in_a_block(store: Store) -> None:
+            async with store.transaction() as conn:
+                await add_one(conn)
+
+        await asyncio.gather(
+            *(store.run(add_one) for store in (first, second) for _ in range(20)),
+            *(add_one_in_a_block(store) for store in (first, second) for _ in range(5)),
+        )
         row = await first.fetchone("SELECT value FROM meta WHERE key = 'n'")
-        assert row is not None and row[0] == "40"
+        assert row is not None and row[0] == "50"
         # The lock is a transaction's: none is left held.
         held = await first.fetchone(
             "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = ?",

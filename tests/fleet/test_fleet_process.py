@@ -60,7 +60,12 @@ async def test_kill_9_one_of_two_processes_mid_morning_and_the_other_sends_its_p
             assert a.returncode == -signal.SIGKILL
             assert posted(by_shard[0]) < per_shard, "a finished before it was killed"
             everyone = by_shard[0] + by_shard[1]
-            await until(lambda: all(c.messages for c in everyone), "every post out", LEASE + 60)
+            try:
+                await until(lambda: all(c.messages for c in everyone), "every post", LEASE + 60)
+            except AssertionError:
+                _, log = await sigterm(b)
+                missing = sum(1 for c in everyone if not c.messages)
+                raise AssertionError(f"{missing} posts never went out; b's log:\n{log}") from None
             assert time.monotonic() - killed <= LEASE + 60
             await fake.settle(quiet=0.5)
         finally:

@@ -104,6 +104,10 @@ class TestServer:
         finally:
             await admin.close()
 
+    async def drop_all(self, urls: list[str]) -> None:
+        for url in urls:
+            await self.drop(url)
+
     def stop(self) -> None:
         self._server.cleanup()
         shutil.rmtree(self.folder, ignore_errors=True)
