@@ -117,7 +117,8 @@ async def seed(fake: FakeDiscord, db: Path, servers: int, dms: int) -> list[Any]
                 (chan.guild.id, chan.id, hhmm, stamp, stamp),
             )
             await conn.execute(
-                "INSERT INTO scheduled_jobs VALUES ('affirmations.guild', ?, ?, ?, ?)",
+                "INSERT INTO scheduled_jobs (kind, key, rule, next_run_at, occurrence) "
+                "VALUES ('affirmations.guild', ?, ?, ?, ?)",
                 (str(chan.guild.id), rule, stamp, today),
             )
         if dms:
@@ -132,7 +133,8 @@ async def seed(fake: FakeDiscord, db: Path, servers: int, dms: int) -> list[Any]
                 (user.id, hhmm, stamp, stamp, dm.id),
             )
             await conn.execute(
-                "INSERT INTO scheduled_jobs VALUES ('affirmations.dm', ?, ?, ?, ?)",
+                "INSERT INTO scheduled_jobs (kind, key, rule, next_run_at, occurrence) "
+                "VALUES ('affirmations.dm', ?, ?, ?, ?)",
                 (str(user.id), rule, stamp, today),
             )
     return targets

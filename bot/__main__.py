@@ -5,6 +5,7 @@ Settings are built once, here."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,14 +21,41 @@ from bot.cli.offline import print_commands, print_locale_template
 from bot.cli.playground import playground
 from bot.cli.run import _run as _run
 from bot.cli.run import run
-from bot.settings import Settings, SettingsError
+from bot.settings import Settings, SettingsError, shards_setting
+
+
+def with_shard_arguments(
+    settings: Settings, shards: str | None, shard_count: int | None
+) -> Settings:
+    """`--shards` and `--shard-count` over REBOUND_SHARDS and REBOUND_SHARD_COUNT."""
+    if shards is None and shard_count is None:
+        return settings
+    if shards is not None and shard_count is None:
+        raise SettingsError(
+            "--shards needs --shard-count: the fleet's total number of shards, the same in "
+            "every process (for example --shards 0-4 --shard-count 10)."
+        )
+    count = shard_count if shard_count is not None else settings.shard_count
+    if count is not None and count < 1:
+        raise SettingsError("--shard-count must be a whole number of at least 1.")
+    picked = shards_setting(shards, count) if shards is not None else settings.shards
+    if picked is not None and count is not None and max(picked) >= count:
+        raise SettingsError(f"REBOUND_SHARDS {picked} is past --shard-count {count}.")
+    return dataclasses.replace(settings, shards=picked, shard_count=count)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Rebound, the Discord bot.")
     parser.add_argument("--version", action="version", version=f"rebound {__version__}")
     sub = parser.add_subparsers(dest="command")
-    sub.add_parser("run", help="connect to Discord and run the bot (the default)")
+    run_parser = sub.add_parser("run", help="connect to Discord and run the bot (the default)")
+    run_parser.add_argument(
+        "--shards",
+        help="a fleet process: serve only these shards (1, 0,2 or 0-4; PostgreSQL only)",
+    )
+    run_parser.add_argument(
+        "--shard-count", type=int, help="the fleet's total number of shards (with --shards)"
+    )
     play = sub.add_parser(
         "playground", help="try the bot in your browser on a local Discord (no token needed)"
     )
@@ -64,6 +92,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONFIG
 
     command = args.command or "run"
+    if command == "run":
+        try:
+            settings = with_shard_arguments(
+                settings, getattr(args, "shards", None), getattr(args, "shard_count", None)
+            )
+        except SettingsError as exc:
+            print(f"Rebound's settings need a fix: {exc}", file=sys.stderr)
+            return EXIT_CONFIG
     if command == "commands":
         return print_commands(settings)
     if command == "check":

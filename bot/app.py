@@ -55,6 +55,11 @@ IN_FLIGHT_GRACE = 5.0
 IDENTIFY_SPACING = 5.0
 
 
+class ClosedWhileConnecting(BaseException):
+    """The bot was closed while a shard waited its turn to IDENTIFY. A BaseException so that
+    discord.py's launch_shard, which retries every Exception forever, lets it through."""
+
+
 def feature_extensions() -> list[str]:
     """Every registered feature's package (bot/features.py), loaded in name order."""
     return sorted(feature.extension for feature in features.discover())
@@ -124,11 +129,16 @@ class Bot(commands.AutoShardedBot):
         #: `python -m bot` sets it (one bot per process); not in tests, which start many bots in
         #: one process and would keep each one's cache alive for good.
         self.freeze_cache_when_ready = False
+        #: Seconds between READY and the first claim (a fleet process: bot/fleet/start.py).
+        self.first_claim_delay = 0.0
         intents = bot_intents()
         silence_voice_warnings()
         clamp_payload_loggers()  # every library logger exists now: ids get redacted in all
         # Every request under the bot token waits its turn here (not interaction replies).
         pacer = Pacer(settings.post_rate_per_second)
+        if settings.shards is not None:
+            # A fleet process (bot/fleet) connects only its own shards.
+            options.setdefault("shard_ids", list(settings.shards))
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -202,7 +212,10 @@ class Bot(commands.AutoShardedBot):
     async def setup_hook(self) -> None:
         # on_ready can fire many times (every reconnect); everything starts here, once.
         await self.load_features()
-        await self.sync_commands_if_changed()
+        if self.syncs_commands:
+            await self.sync_commands_if_changed()
+        else:
+            await self.load_command_ids()
         try:
             limits = await self.fetch_session_start_limits()
             self._max_concurrency = max(1, limits.max_concurrency)
@@ -214,6 +227,8 @@ class Bot(commands.AutoShardedBot):
         """Due work waits for the first READY: posting needs the guild cache to check a channel
         still exists and may be written to, without spending a failing request to find out."""
         await self.wait_until_ready()
+        if self.first_claim_delay:
+            await asyncio.sleep(self.first_claim_delay)
         if self.freeze_cache_when_ready:
             # The guild cache filled by READY lives as long as the process: move it out of the
             # cyclic collector's way, so full collections on a busy morning do not rescan it.
@@ -225,6 +240,17 @@ class Bot(commands.AutoShardedBot):
         await self.scheduler.start()
         self.scheduler_started.set()
 
+    async def launch_shard(
+        self, gateway: yarl.URL, shard_id: int, *, initial: bool = False
+    ) -> None:
+        """discord.py retries a failed shard connection every 5 s forever, also once the bot
+        is closed: a SIGTERM while later shards were still connecting (they IDENTIFY 5 s
+        apart) never exited. A closed bot launches nothing."""
+        if self.is_closed():
+            return
+        with contextlib.suppress(ClosedWhileConnecting):
+            await super().launch_shard(gateway, shard_id, initial=initial)
+
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
         """Space IDENTIFYs as Discord asks (max_concurrency per 5 s), not a flat 5 s each."""
         bucket = (shard_id or 0) % self._max_concurrency
@@ -233,6 +259,8 @@ class Bot(commands.AutoShardedBot):
             wait = IDENTIFY_SPACING - (time.monotonic() - last)
             if wait > 0:
                 await asyncio.sleep(wait)
+        if self.is_closed():  # stopped while waiting: no IDENTIFY, and no retry (launch_shard)
+            raise ClosedWhileConnecting
         self._identified_at[bucket] = time.monotonic()
 
     async def close(self) -> None:
@@ -277,6 +305,21 @@ class Bot(commands.AutoShardedBot):
             await asyncio.wait(running, timeout=remaining)
 
     # -- command sync ---------------------------------------------------------------------------
+
+    @property
+    def syncs_commands(self) -> bool:
+        """Commands are synced by one process: a single one, or the fleet's holder of shard 0
+        (the others read the ids it recorded)."""
+        return self.settings.shards is None or 0 in self.settings.shards
+
+    async def load_command_ids(self) -> None:
+        """The command ids the syncing process recorded (for clickable mentions)."""
+        target = self.sync_target()
+        scope = f"guild:{target.id}" if target else "global"
+        row = await self.store.fetchone(
+            "SELECT value FROM meta WHERE key = ?", (f"commands_ids:{self.application_id}:{scope}",)
+        )
+        self.command_ids = {k: int(v) for k, v in json.loads(row["value"]).items()} if row else {}
 
     def sync_target(self) -> discord.Object | None:
         return discord.Object(self.settings.dev_guild_id) if self.settings.dev_guild_id else None

@@ -33,6 +33,7 @@ class Pacer:
         if rate_per_second < 1 or guard < 0:
             raise ValueError("the rate must be at least 1 request per second")
         self.rate = rate_per_second
+        self._guard = guard
         self.interval = (1.0 + guard) / rate_per_second
         self._monotonic = monotonic
         self._sleep = sleep
@@ -60,6 +61,14 @@ class Pacer:
             departed = max(slot, self._held_until, now - CATCH_UP_SECONDS)
             self._next = departed + self.interval
             self.requests += 1
+
+    def set_rate(self, rate_per_second: float) -> None:
+        """Pace at a new rate from the next request on: a fleet process's share of the token's
+        limit changes as processes join and leave (bot/fleet)."""
+        if rate_per_second <= 0:
+            raise ValueError("the rate must be positive")
+        self.rate = rate_per_second
+        self.interval = (1.0 + self._guard) / rate_per_second
 
     def hold(self, seconds: float) -> None:
         """Let nothing through for `seconds` (extends, never shortens, a hold in place)."""

@@ -18,6 +18,7 @@ from dotenv import dotenv_values
 
 from bot.content import parse_yaml
 from bot.features import feature_settings
+from bot.fleet.shards import ShardSpecError, format_shards, parse_shards
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONTENT_DIR = PROJECT_ROOT / "data"
@@ -47,6 +48,10 @@ class Settings:
     # after a crash a run may be re-sent with its nonce (Discord's dedupe lasts a few minutes).
     send_workers: int = 16
     shard_count: int | None = None
+    # A fleet process serves these shards only (REBOUND_SHARDS / --shards; None: all of them,
+    # one process); its shard leases last this long without renewal (bot/fleet).
+    shards: tuple[int, ...] | None = None
+    lease_seconds: float = 60.0
     run_history_days: int = 30
     nonce_window_seconds: float = 120.0
     # Where Discord is. Only for an HTTP proxy in front of Discord, or a local Discord in tests.
@@ -130,6 +135,11 @@ class Settings:
                 f"REBOUND_DISCORD_GATEWAY must be a ws(s):// URL (got {gateway!r})."
             )
 
+        shard_count = _optional_int(
+            "REBOUND_SHARD_COUNT", pick("REBOUND_SHARD_COUNT", "shard_count"), 1, 10_000
+        )
+        shards = shards_setting(pick("REBOUND_SHARDS", "shards"), shard_count)
+
         database_url = merged.get("DATABASE_URL", "").strip() or None
         if database_url is not None and not database_url.startswith(
             ("postgresql://", "postgres://")
@@ -170,8 +180,14 @@ class Settings:
                     16,
                 )
             ),
-            shard_count=_optional_int(
-                "REBOUND_SHARD_COUNT", pick("REBOUND_SHARD_COUNT", "shard_count"), 1, 10_000
+            shard_count=shard_count,
+            shards=shards,
+            lease_seconds=_number(
+                "REBOUND_LEASE_SECONDS",
+                pick("REBOUND_LEASE_SECONDS", "lease_seconds"),
+                3,
+                3600,
+                60,
             ),
             run_history_days=int(
                 _number(
@@ -247,6 +263,10 @@ class Settings:
             "post_rate_per_second": f"{self.post_rate_per_second:g}",
             "send_workers": str(self.send_workers),
             "shard_count": str(self.shard_count) if self.shard_count else "automatic",
+            "shards": format_shards(self.shards) + " (a fleet process)"
+            if self.shards is not None
+            else "all (one process)",
+            "lease_seconds": f"{self.lease_seconds:g}",
             "run_history_days": str(self.run_history_days),
             "nonce_window_seconds": f"{self.nonce_window_seconds:g}",
             "guild_retention_days": str(self.guild_retention_days),
@@ -263,6 +283,21 @@ def _feature_values(pick: Callable[[str, str], Any]) -> dict[str, float]:
         value = _number(spec.env, pick(spec.env, spec.key), spec.low, spec.high, spec.default)
         values[spec.key] = int(value) if spec.whole else value
     return values
+
+
+def shards_setting(raw: object, shard_count: int | None) -> tuple[int, ...] | None:
+    """REBOUND_SHARDS (or `--shards`): the shards this process serves; needs a shard count."""
+    if raw is None or str(raw).strip() == "":
+        return None
+    if shard_count is None:
+        raise SettingsError(
+            "REBOUND_SHARDS (--shards) needs REBOUND_SHARD_COUNT (--shard-count): the fleet's "
+            "total number of shards, the same in every process."
+        )
+    try:
+        return parse_shards(str(raw), shard_count)
+    except ShardSpecError as exc:
+        raise SettingsError(str(exc)) from None
 
 
 def _read_defaults(path: Path) -> dict[str, Any]:

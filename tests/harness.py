@@ -124,6 +124,7 @@ class RunningBot:
             secret_key=self.settings.secret_key.encode() if self.settings.secret_key else b"",
             content=_content(),
         )
+        await self.before_start(self._bot, scheduler)
         self._task = asyncio.create_task(self._bot.start(self.fake.token))
         started = asyncio.create_task(self._bot.scheduler_started.wait())
         done, _ = await asyncio.wait(
@@ -136,6 +137,9 @@ class RunningBot:
             raise TimeoutError("the bot did not become ready on the local Discord")
         self.starts += 1
         await self.fake.settle()
+
+    async def before_start(self, bot: Bot, scheduler: Scheduler) -> None:
+        """Called with the bot built, before it connects (a fleet process takes its leases)."""
 
     async def stop(self) -> None:
         if self._bot is not None:

@@ -8,9 +8,12 @@ from pathlib import Path
 
 from bot import __version__
 from bot.anonymity import key_check
+from bot.clock import SystemClock
 from bot.content import Content, ContentError
 from bot.db.connection import load_migrations
 from bot.db.key_check import KeyMatch, compare, read_key_check
+from bot.fleet.leases import Lease, describe_leases
+from bot.scheduling.model import to_epoch
 from bot.secret_key import current_secret_key, key_source
 from bot.settings import Settings, SettingsError
 from bot.timekeeping import canonical_timezones
@@ -44,8 +47,10 @@ def check(settings: Settings) -> int:
         from bot.cli.postgres import check_database
 
         problems += check_database(settings.database_url)
+        _show_fleet_postgresql(settings.database_url)
     else:
         problems += _check_database(settings.db_path)
+        _show_fleet(settings.db_path)
     problems += _check_secret_key(settings)
     print("All good." if problems == 0 else f"{problems} problem(s) found.")
     return 0 if problems == 0 else 1
@@ -111,3 +116,49 @@ def _check_database(path: Path) -> int:
     note = f", {pending} migration(s) will apply on the next run" if pending else ""
     print(f"Database: OK — {path}, schema {version}{note}.")
     return 0
+
+
+def _show_fleet(path: Path) -> None:
+    """Which process holds which shards (bot/fleet), from the database's leases; reads only."""
+    if not path.exists():
+        return
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = conn.execute(
+                "SELECT shard, shard_count, holder, expires_at FROM shard_leases ORDER BY shard"
+            ).fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return  # an older schema: no leases yet
+    for line in describe_leases(
+        [Lease(shard, count, holder, 0, expires) for shard, count, holder, expires in rows],
+        to_epoch(SystemClock().now()),
+    ):
+        print(line)
+
+
+def _show_fleet_postgresql(url: str) -> None:
+    """The same from a PostgreSQL database: one read, no migration, nothing changed."""
+    import asyncio
+
+    import asyncpg
+
+    async def read() -> list[Lease]:
+        conn = await asyncpg.connect(url)
+        try:
+            rows = await conn.fetch(
+                "SELECT shard, shard_count, holder, expires_at FROM shard_leases ORDER BY shard"
+            )
+        finally:
+            await conn.close()
+        return [Lease(r[0], r[1], r[2], 0, r[3]) for r in rows]
+
+    try:
+        leases = asyncio.run(read())
+    except (OSError, asyncpg.PostgresError) as exc:
+        print(f"Shards: the leases could not be read ({type(exc).__name__}).")
+        return
+    for line in describe_leases(leases, to_epoch(SystemClock().now())):
+        print(line)

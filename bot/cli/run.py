@@ -12,10 +12,12 @@ import yarl
 
 from bot.anonymity import key_check
 from bot.cli import EXIT_CONFIG
-from bot.clock import SystemClock
+from bot.clock import Clock, SystemClock
 from bot.content import Content, ContentError
 from bot.db import DatabaseTooNewError, DatabaseUnreachableError, Store
 from bot.db.key_check import KeyMatch, record_or_compare
+from bot.fleet.leases import LeaseRefused, ShardLeases
+from bot.fleet.start import fleet_problem, join, on_postgresql
 from bot.logs import configure_logging
 from bot.runlock import AlreadyRunning, hold_run_lock
 from bot.secret_key import load_or_create_secret_key
@@ -65,6 +67,10 @@ def run(settings: Settings) -> int:
     if not settings.discord_token:
         print(NO_TOKEN, file=sys.stderr)
         return EXIT_CONFIG
+    problem = fleet_problem(settings)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return EXIT_CONFIG
     configure_logging(settings.log_level)
     try:
         content = Content.load(settings.content_dir)
@@ -96,15 +102,15 @@ async def _run(settings: Settings, content: Content) -> int:
     except (OSError, discord.HTTPException) as exc:
         print(UNREACHABLE_BEFORE_START.format(reason=type(exc).__name__), file=sys.stderr)
         return 1
+    if on_postgresql(settings):
+        # Shard leases in the database say who runs (bot/fleet), not a lock file of one host.
+        return await _run_locked(settings, content)
     # One bot per data folder (a restore waits for this lock too); raises AlreadyRunning.
     with hold_run_lock(settings.data_dir):
         return await _run_locked(settings, content)
 
 
 async def _run_locked(settings: Settings, content: Content) -> int:
-    from bot.app import Bot  # imported late: it imports every feature
-    from bot.scheduling import Scheduler
-
     assert settings.discord_token is not None
     try:
         store = await Store.open(settings.store_target)
@@ -125,40 +131,84 @@ async def _run_locked(settings: Settings, content: Content) -> int:
         )
     clock = SystemClock()
     async with store:
-        if await record_or_compare(store, key_check(secret_key)) is KeyMatch.DIFFERS:
-            log.warning(KEY_DIFFERS_LOG)
-        scheduler = Scheduler.from_settings(store, clock, settings)
-        bot = Bot(
-            settings=settings,
-            store=store,
-            clock=clock,
-            scheduler=scheduler,
-            secret_key=secret_key,
-            content=content,
-        )
-        bot.freeze_cache_when_ready = True
-        # systemd, Docker and friends stop services with SIGTERM, a terminal with Ctrl+C
-        # (SIGINT): both close cleanly (scheduler stopped, gateway closed, then the database).
-        loop = asyncio.get_running_loop()
-        for stop_signal in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(stop_signal, lambda: asyncio.ensure_future(bot.close()))
+        leases = await _take_leases(store, clock, settings)
+        if leases is None:
+            return EXIT_CONFIG
         try:
-            async with bot:
-                await bot.start(settings.discord_token)
-        except discord.LoginFailure:
-            print(TOKEN_REJECTED, file=sys.stderr)
-            return EXIT_CONFIG
-        except discord.ConnectionClosed as exc:
-            if exc.code != 4011:
-                raise
-            print(SHARDING_REQUIRED, file=sys.stderr)
-            return EXIT_CONFIG
-        except discord.PrivilegedIntentsRequired:  # cannot happen: Rebound asks for none
-            print("Discord refused the bot's intents; please report this.", file=sys.stderr)
-            return EXIT_CONFIG
-        except (OSError, discord.GatewayNotFound) as exc:
-            print(UNREACHABLE.format(reason=type(exc).__name__), file=sys.stderr)
-            return 1
+            return await _serve(store, clock, settings, content, secret_key, leases)
+        finally:
+            await leases.release()  # a neighbour takes this process's shards at once
+
+
+async def _take_leases(store: Store, clock: Clock, settings: Settings) -> ShardLeases | None:
+    """This process's shard leases (on PostgreSQL; SQLite keeps the lock file): None, with
+    the reason printed, when another process serves them."""
+    leases = ShardLeases(
+        store,
+        clock,
+        shards=settings.shards,
+        shard_count=settings.shard_count,
+        lease_seconds=settings.lease_seconds,
+    )
+    if settings.shards is None and not on_postgresql(settings):
+        return leases  # one process on SQLite: the data folder's lock says it all
+    try:
+        await leases.acquire()
+    except LeaseRefused as exc:
+        print(f"Rebound can't start: {exc} Nothing was changed.", file=sys.stderr)
+        return None
+    return leases
+
+
+async def _serve(
+    store: Store,
+    clock: Clock,
+    settings: Settings,
+    content: Content,
+    secret_key: bytes,
+    leases: ShardLeases,
+) -> int:
+    from bot.app import Bot  # imported late: it imports every feature
+    from bot.scheduling import Scheduler
+
+    assert settings.discord_token is not None
+    if await record_or_compare(store, key_check(secret_key)) is KeyMatch.DIFFERS:
+        log.warning(KEY_DIFFERS_LOG)
+    scheduler = Scheduler.from_settings(store, clock, settings)
+    bot = Bot(
+        settings=settings,
+        store=store,
+        clock=clock,
+        scheduler=scheduler,
+        secret_key=secret_key,
+        content=content,
+    )
+    bot.freeze_cache_when_ready = True
+    if leases.held:
+        join(leases, bot, scheduler, bot.pacer, settings.post_rate_per_second)
+        leases.start()
+    # systemd, Docker and friends stop services with SIGTERM, a terminal with Ctrl+C
+    # (SIGINT): both close cleanly (scheduler stopped, gateway closed, then the database).
+    loop = asyncio.get_running_loop()
+    for stop_signal in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(stop_signal, lambda: asyncio.ensure_future(bot.close()))
+    try:
+        async with bot:
+            await bot.start(settings.discord_token)
+    except discord.LoginFailure:
+        print(TOKEN_REJECTED, file=sys.stderr)
+        return EXIT_CONFIG
+    except discord.ConnectionClosed as exc:
+        if exc.code != 4011:
+            raise
+        print(SHARDING_REQUIRED, file=sys.stderr)
+        return EXIT_CONFIG
+    except discord.PrivilegedIntentsRequired:  # cannot happen: Rebound asks for none
+        print("Discord refused the bot's intents; please report this.", file=sys.stderr)
+        return EXIT_CONFIG
+    except (OSError, discord.GatewayNotFound) as exc:
+        print(UNREACHABLE.format(reason=type(exc).__name__), file=sys.stderr)
+        return 1
     return 0
 
 

@@ -13,15 +13,33 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.clock import Clock
-from bot.db import Store
+from bot.db import Connection, Store
 from bot.scheduling import jobs
-from bot.scheduling.model import Housekeeper
+from bot.scheduling.model import Housekeeper, to_epoch
 from bot.scheduling.waking import ClockTimers
 
 log = logging.getLogger(__name__)
 
 EVERY = timedelta(hours=1)
 _TIMER = "housekeeping"
+
+
+_HOUSEKEEPING_KEY = "housekeeping_at"
+
+
+async def _claim_housekeeping(conn: Connection, now: datetime, every: int) -> bool:
+    """Whether this process does the housekeeping of this period (once across a fleet): the
+    first to move the recorded instant forward by at least `every` seconds does it."""
+    await conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, '0') ON CONFLICT (key) DO NOTHING",
+        (_HOUSEKEEPING_KEY,),
+    )
+    now_s = to_epoch(now)
+    cursor = await conn.execute(
+        "UPDATE meta SET value = ? WHERE key = ? AND CAST(value AS INTEGER) <= ?",
+        (str(now_s), _HOUSEKEEPING_KEY, now_s - every),
+    )
+    return cursor.rowcount == 1
 
 
 class Housekeeping:
@@ -31,6 +49,8 @@ class Housekeeping:
         #: Finished history is kept this long.
         self.history = history
         self._prunes: list[Housekeeper] = []
+        #: A fleet process (bot/fleet): the hourly prune runs in one process per hour only.
+        self.once_across_fleet = False
         self._timers: ClockTimers | None = None
         self._task: asyncio.Task[Any] | None = None
 
@@ -42,10 +62,17 @@ class Housekeeping:
         if prune in self._prunes:
             self._prunes.remove(prune)
 
-    async def prune(self, now: datetime | None = None) -> int:
-        """Delete finished run history (and features' registered history) past retention."""
-        cutoff = (now or self._clock.now()) - self.history
+    async def prune(self, now: datetime | None = None, *, hourly: bool = False) -> int:
+        """Delete finished run history (and features' registered history) past retention.
+        `hourly` (the timer's): in a fleet, only if no other process did it this hour."""
+        at = now or self._clock.now()
+        cutoff = at - self.history
         async with self._store.transaction() as conn:
+            if hourly and self.once_across_fleet:
+                # A little under the hour: timers of processes started apart still alternate.
+                every = int(EVERY.total_seconds()) - 60
+                if not await _claim_housekeeping(conn, at, every):
+                    return 0
             removed = await jobs.prune_runs(conn, cutoff)
             for prune in self._prunes:
                 removed += await prune(conn, cutoff)
@@ -70,7 +97,7 @@ class Housekeeping:
             return  # stopped
         self._task = asyncio.current_task()
         try:
-            await self.prune()
+            await self.prune(hourly=True)
         except asyncio.CancelledError:
             return  # the stop
         except Exception:

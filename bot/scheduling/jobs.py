@@ -21,6 +21,7 @@ from typing import Any, Literal
 from bot.db import Connection, Store, lock_rows, must_retry
 from bot.privacy import Row, delete_rows, fetch_rows
 from bot.scheduling.model import DueRun, JobHandler, Outcome, Recorder, from_epoch, to_epoch
+from bot.scheduling.scope import ClaimScope, guild_of, scope_passes
 from bot.timekeeping import Occurrence, is_within_grace
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ _MAX_CATCH_UP = 400
 
 _CLAIM_SQL = (
     "INSERT INTO job_runs (kind, key, occurrence, status, due_at, claimed_at, finished_at, "
-    "detail, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
+    "detail, attempts, claimed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
 )
 _FINISH_SQL = (
     "UPDATE job_runs SET status = ?, finished_at = ?, detail = ?, retry_at = NULL "
@@ -52,8 +53,10 @@ def _claim_row(
     due_at: datetime,
     now: int,
     detail: str | None,
+    claimer: str | None = None,
 ) -> tuple[Any, ...]:
-    """The job_runs row of a claim (or of a run recorded as already finished)."""
+    """The job_runs row of a claim (or of a run recorded as already finished); `claimer` is
+    the fleet process that claimed it (bot/fleet), so its runs are recovered if it dies."""
     claimed = status == "claimed"
     return (
         kind,
@@ -65,10 +68,11 @@ def _claim_row(
         None if claimed else now,
         detail,
         1 if claimed else 0,
+        claimer if claimed else None,
     )
 
 
-def due_jobs_sql(kinds: int) -> str:
+def due_jobs_sql(kinds: int, where: str = "") -> str:
     """The claim's read: the first due jobs of `kinds` registered kinds, in order.
 
     `(kind || '')` keeps SQLite walking the (next_run_at, kind, key) index in order and stopping
@@ -76,8 +80,8 @@ def due_jobs_sql(kinds: int) -> str:
     kind for each claim (10,000 on a big morning: ~1.5 ms a claim on SQLite's thread)."""
     marks = ",".join("?" for _ in range(kinds))
     return (
-        "SELECT kind, key, rule, next_run_at, occurrence FROM scheduled_jobs "
-        f"WHERE next_run_at <= ? AND (kind || '') IN ({marks}) "
+        "SELECT kind, key, rule, next_run_at, occurrence, guild_id FROM scheduled_jobs "
+        f"WHERE next_run_at <= ? AND (kind || '') IN ({marks}) {where}"
         "ORDER BY next_run_at, kind, key LIMIT ?"
     )
 
@@ -86,14 +90,19 @@ def due_jobs_sql(kinds: int) -> str:
 
 
 async def put_job(
-    conn: Connection, kind: str, key: str, rule: Mapping[str, Any], nxt: Occurrence
+    conn: Connection,
+    kind: str,
+    key: str,
+    rule: Mapping[str, Any],
+    nxt: Occurrence,
+    guild_id: int | None = None,
 ) -> None:
     await conn.execute(
-        "INSERT INTO scheduled_jobs (kind, key, rule, next_run_at, occurrence) "
-        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET "
+        "INSERT INTO scheduled_jobs (kind, key, rule, next_run_at, occurrence, guild_id) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET "
         "rule = excluded.rule, next_run_at = excluded.next_run_at, "
-        "occurrence = excluded.occurrence",
-        (kind, key, json.dumps(rule, sort_keys=True), to_epoch(nxt.due_at), nxt.label),
+        "occurrence = excluded.occurrence, guild_id = excluded.guild_id",
+        (kind, key, json.dumps(rule, sort_keys=True), to_epoch(nxt.due_at), nxt.label, guild_id),
     )
 
 
@@ -154,22 +163,30 @@ async def claim_occurrence(
     now: datetime,
     status: Literal["claimed", "done", "skipped", "missed"] = "claimed",
     detail: str | None = None,
+    claimer: str | None = None,
 ) -> bool:
     cursor = await conn.execute(
-        _CLAIM_SQL, _claim_row(kind, key, occurrence, status, due_at, to_epoch(now), detail)
+        _CLAIM_SQL,
+        _claim_row(kind, key, occurrence, status, due_at, to_epoch(now), detail, claimer),
     )
     return cursor.rowcount == 1
 
 
 async def reclaim_occurrence(
-    conn: Connection, kind: str, key: str, occurrence: str, *, now: datetime
+    conn: Connection,
+    kind: str,
+    key: str,
+    occurrence: str,
+    *,
+    now: datetime,
+    claimer: str | None = None,
 ) -> bool:
     cursor = await conn.execute(
         "UPDATE job_runs SET status = 'claimed', claimed_at = ?, finished_at = NULL, "
-        "detail = NULL, retry_at = NULL, attempts = attempts + 1 "
+        "detail = NULL, retry_at = NULL, attempts = attempts + 1, claimed_by = ? "
         "WHERE kind = ? AND key = ? AND occurrence = ? "
         "AND status IN ('missed', 'failed', 'interrupted', 'skipped', 'pending')",
-        (to_epoch(now), kind, key, occurrence),
+        (to_epoch(now), claimer, kind, key, occurrence),
     )
     return cursor.rowcount == 1
 
@@ -205,22 +222,30 @@ async def ever_claimed(conn: Connection, kind: str, key: str) -> bool:
 
 
 async def recover(
-    conn: Connection, now: datetime, cutoff: datetime, resumable: Iterable[str]
+    conn: Connection,
+    now: datetime,
+    cutoff: datetime,
+    resumable: Iterable[str],
+    live: Iterable[str] | None = None,
 ) -> tuple[int, int]:
     """Runs a crash left `claimed`: pending again if claimed after `cutoff` or of a resumable
-    kind, interrupted otherwise. Returns (sent again, interrupted)."""
+    kind, interrupted otherwise. Returns (sent again, interrupted). In a fleet, `live` are
+    the processes holding a lease: their runs are in flight, not left by a crash."""
     kinds = sorted(resumable)
     marks = ",".join("?" for _ in kinds) or "NULL"
+    holders = sorted(live) if live is not None else []
+    marks_live = ",".join("?" for _ in holders)
+    gone = f" AND (claimed_by IS NULL OR claimed_by NOT IN ({marks_live}))" if holders else ""
     cursor = await conn.execute(
         "UPDATE job_runs SET status = 'pending', retry_at = ? "
-        f"WHERE status = 'claimed' AND (claimed_at >= ? OR kind IN ({marks}))",
-        (to_epoch(now), to_epoch(cutoff), *kinds),
+        f"WHERE status = 'claimed' AND (claimed_at >= ? OR kind IN ({marks})){gone}",
+        (to_epoch(now), to_epoch(cutoff), *kinds, *holders),
     )
     resent = cursor.rowcount
     cursor = await conn.execute(
         "UPDATE job_runs SET status = 'interrupted', finished_at = ?, "
-        "detail = 'stopped past the nonce window' WHERE status = 'claimed'",
-        (to_epoch(now),),
+        f"detail = 'stopped past the nonce window' WHERE status = 'claimed'{gone}",
+        (to_epoch(now), *holders),
     )
     return resent, cursor.rowcount
 
@@ -255,13 +280,17 @@ async def next_run(store: Store, kind: str, key: str) -> Occurrence | None:
     return Occurrence(from_epoch(row["next_run_at"]), row["occurrence"])
 
 
-async def next_due_at(store: Store, kinds: list[str]) -> datetime | None:
-    """The earliest next run or pending retry of `kinds`."""
+async def next_due_at(
+    store: Store, kinds: list[str], scope: ClaimScope | None = None
+) -> datetime | None:
+    """The earliest next run or pending retry of `kinds` (that `scope` may claim)."""
     if not kinds:
         return None
     marks = ",".join("?" for _ in kinds)
+    where, params = scope.any_sql("guild_id") if scope is not None else ("1 = 1", ())
     row = await store.fetchone(
-        f"SELECT MIN(next_run_at) FROM scheduled_jobs WHERE (kind || '') IN ({marks})", kinds
+        f"SELECT MIN(next_run_at) FROM scheduled_jobs WHERE (kind || '') IN ({marks}) AND {where}",
+        (*kinds, *params),
     )
     retry = await store.fetchone(
         f"SELECT MIN(retry_at) FROM job_runs WHERE status = 'pending' AND kind IN ({marks})",
@@ -327,11 +356,17 @@ def finishing(
 
 
 async def claim(
-    conn: Connection, now: datetime, limit: int, handlers: Mapping[str, JobHandler]
+    conn: Connection,
+    now: datetime,
+    limit: int,
+    handlers: Mapping[str, JobHandler],
+    scope: ClaimScope | None = None,
+    claimer: str | None = None,
 ) -> tuple[list[DueRun], list[DueRun]]:
     """Claim up to `limit` runs, pending retries first: (claimed, missed). A `Store.run` body
     (handlers' rules are pure Python). On PostgreSQL the rows read are locked, and rows another
-    process is claiming are skipped (``FOR UPDATE SKIP LOCKED``)."""
+    process is claiming are skipped (``FOR UPDATE SKIP LOCKED``). A fleet process passes its
+    `scope` (bot.scheduling.scope): its own shards' work first, then orphaned shards'."""
     claimed: list[DueRun] = []
     missed: list[DueRun] = []
     kinds = list(handlers)
@@ -364,19 +399,24 @@ async def claim(
                 (now_s, run.kind, run.key, run.occurrence),
             )
             continue
-        await conn.execute(
-            "UPDATE job_runs SET status = 'claimed', claimed_at = ?, retry_at = NULL, "
-            "attempts = attempts + 1 WHERE kind = ? AND key = ? AND occurrence = ?",
-            (now_s, run.kind, run.key, run.occurrence),
-        )
-        claimed.append(run)
-    room = limit - len(claimed)
-    if room > 0:
+        # `status = 'pending'` again: another process of a fleet may have taken it meanwhile.
         cursor = await conn.execute(
-            due_jobs_sql(len(kinds)) + lock_rows(conn), (now_s, *kinds, room)
+            "UPDATE job_runs SET status = 'claimed', claimed_at = ?, retry_at = NULL, "
+            "attempts = attempts + 1, claimed_by = ? WHERE kind = ? AND key = ? "
+            "AND occurrence = ? AND status = 'pending'",
+            (now_s, claimer, run.kind, run.key, run.occurrence),
+        )
+        if cursor.rowcount == 1:
+            claimed.append(run)
+    for where, params in scope_passes(scope):
+        room = limit - len(claimed)
+        if room <= 0:
+            break
+        cursor = await conn.execute(
+            due_jobs_sql(len(kinds), where) + lock_rows(conn), (now_s, *kinds, *params, room)
         )
         for row in await cursor.fetchall():
-            await _claim_job(conn, handlers[row["kind"]], row, now, claimed, missed)
+            await _claim_job(conn, handlers[row["kind"]], row, now, claimed, missed, claimer)
     for run in missed:
         log.info(
             "Scheduled %s run for %s was missed (past its grace window)", run.kind, run.occurrence
@@ -390,15 +430,16 @@ async def _prepare(conn: Connection, handler: JobHandler, run: DueRun) -> DueRun
         return run
     await conn.execute("SAVEPOINT prepare_run")  # whatever it did, the claim stands
     try:
-        return replace(run, prepared=await prepare(conn, run))
+        prepared = await prepare(conn, run)
     except Exception as exc:
-        if must_retry(exc):  # the claim itself runs again (PostgreSQL)
+        if must_retry(exc):  # the claim runs again; no RELEASE on the aborted transaction
             raise
         await conn.execute("ROLLBACK TO prepare_run")
+        await conn.execute("RELEASE prepare_run")
         log.exception("Preparing a scheduled %s run failed; it reads for itself", run.kind)
         return run
-    finally:
-        await conn.execute("RELEASE prepare_run")
+    await conn.execute("RELEASE prepare_run")
+    return replace(run, prepared=prepared)
 
 
 async def _claim_job(
@@ -408,6 +449,7 @@ async def _claim_job(
     now: datetime,
     claimed: list[DueRun],
     missed: list[DueRun],
+    claimer: str | None = None,
 ) -> None:
     rule = json.loads(row["rule"])
     due = Occurrence(from_epoch(row["next_run_at"]), row["occurrence"])
@@ -427,6 +469,7 @@ async def _claim_job(
                 due.due_at,
                 now_s,
                 None if on_time else "past the grace window",
+                claimer,
             ),
         )
         if cursor.rowcount == 1:
@@ -440,7 +483,15 @@ async def _claim_job(
     if nxt is None:
         await conn.execute(_DELETE_JOB, (row["kind"], row["key"]))
     else:
+        # The server is (re)noted here too: schedules put before it was recorded get it.
         await conn.execute(
-            "UPDATE scheduled_jobs SET next_run_at = ?, occurrence = ? WHERE kind = ? AND key = ?",
-            (to_epoch(nxt.due_at), nxt.label, row["kind"], row["key"]),
+            "UPDATE scheduled_jobs SET next_run_at = ?, occurrence = ?, guild_id = ? "
+            "WHERE kind = ? AND key = ?",
+            (
+                to_epoch(nxt.due_at),
+                nxt.label,
+                guild_of(handler, row["key"], rule),
+                row["kind"],
+                row["key"],
+            ),
         )

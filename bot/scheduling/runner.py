@@ -29,7 +29,6 @@ from bot.scheduling.model import (
     Recorder,
     RetryLater,
     RunResult,
-    is_resumable,
     retry_delay,
 )
 from bot.scheduling.schedules import Schedules
@@ -114,20 +113,6 @@ class Scheduler(Schedules):
             self._timers.start()
             self.housekeeping.start(self._timers)
             self._loop_task = asyncio.create_task(self._loop(), name="rebound-due-work")
-
-    async def recover(self) -> tuple[int, int]:
-        """Runs left `claimed` by a crash: (sent again, recorded interrupted)."""
-        now = self._clock.now()
-        # Kinds whose handler looks before it creates (bot.creating) are safe to run again at
-        # any age; the others rely on Discord's nonce, which only holds inside its window.
-        resumable = [k for k, h in self._handlers.items() if is_resumable(h)]
-        async with self._store.transaction() as conn:
-            resent, lost = await jobs.recover(conn, now, now - self.nonce_window, resumable)
-        if resent:
-            log.info("%d scheduled run(s) were in flight at the last stop; sending again", resent)
-        if lost:
-            log.warning("%d scheduled run(s) were interrupted too long ago to re-send safely", lost)
-        return resent, lost
 
     async def stop(self) -> None:
         """Stop claiming; let in-flight runs finish for a few seconds; cancel the rest."""
@@ -340,4 +325,6 @@ class Scheduler(Schedules):
         """Claim up to `limit` runs (pending retries first): one transaction, one round trip."""
         if not self._handlers:
             return [], []
-        return await self._store.run(jobs.claim, now, limit, dict(self._handlers))
+        return await self._store.run(
+            jobs.claim, now, limit, dict(self._handlers), self.claim_scope(), self.claimer
+        )

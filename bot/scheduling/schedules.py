@@ -8,7 +8,7 @@ and registers its history pruning. The SQL is the jobs repository's (bot.schedul
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -16,7 +16,15 @@ from bot.clock import Clock
 from bot.db import Connection, Store
 from bot.scheduling import jobs
 from bot.scheduling.housekeeping import Housekeeping
-from bot.scheduling.model import Housekeeper, JobHandler, Outcome, Recorder, RunState
+from bot.scheduling.model import (
+    Housekeeper,
+    JobHandler,
+    Outcome,
+    Recorder,
+    RunState,
+    is_resumable,
+)
+from bot.scheduling.scope import ClaimScope, guild_of
 from bot.timekeeping import Occurrence
 
 if TYPE_CHECKING:
@@ -32,6 +40,41 @@ class Schedules:
         self._handlers: dict[str, JobHandler] = {}
         self.housekeeping = Housekeeping(store, clock, timedelta(days=30))
         self._events: Events | None = None
+        #: A fleet process's view of which work it claims (bot.fleet sets it; None: all).
+        self.scope_of_claims: Callable[[], ClaimScope | None] | None = None
+        #: A fleet process's lease holder, recorded on its claims (None: one process).
+        self.claimer: str | None = None
+        #: The fleet's live lease holders (their claimed runs are in flight, not crashed).
+        self.live_claimers: Callable[[], Iterable[str]] | None = None
+        #: How long after a crash a run may be re-sent with its nonce (Discord's dedupe).
+        self.nonce_window = timedelta(minutes=2)
+
+    async def recover(self) -> tuple[int, int]:
+        """Runs left `claimed` by a crash: (sent again, recorded interrupted)."""
+        async with self._store.transaction() as conn:
+            resent, lost = await self.recover_in(conn)
+        if resent:
+            log.info("%d scheduled run(s) were in flight at the last stop; sending again", resent)
+        if lost:
+            log.warning("%d scheduled run(s) were interrupted too long ago to re-send safely", lost)
+        return resent, lost
+
+    async def recover_in(
+        self, conn: Connection, live: Iterable[str] | None = None
+    ) -> tuple[int, int]:
+        """`recover` in the caller's transaction; in a fleet, only runs of processes that
+        hold no live lease (`live`, default: `live_claimers`) were left by a crash."""
+        now = self._clock.now()
+        if live is None and self.live_claimers is not None:
+            live = list(self.live_claimers())
+        # Kinds whose handler looks before it creates (bot.creating) are safe to run again at
+        # any age; the others rely on Discord's nonce, which only holds inside its window.
+        resumable = [k for k, h in self._handlers.items() if is_resumable(h)]
+        return await jobs.recover(conn, now, now - self.nonce_window, resumable, live)
+
+    def claim_scope(self) -> ClaimScope | None:
+        """The shards whose work this process claims now (None: one process, all of it)."""
+        return self.scope_of_claims() if self.scope_of_claims is not None else None
 
     @property
     def history(self) -> timedelta:
@@ -93,7 +136,7 @@ class Schedules:
         if nxt is None:
             await self.remove_job(conn, kind, key)
             return None
-        await jobs.put_job(conn, kind, key, rule, nxt)
+        await jobs.put_job(conn, kind, key, rule, nxt, guild_of(handler, key, rule))
         self.wake()  # the loop may be asleep until a later instant
         return nxt
 
@@ -121,6 +164,7 @@ class Schedules:
             now=self._clock.now(),
             status=status,
             detail=detail,
+            claimer=self.claimer,
         )
 
     async def reclaim_occurrence(
@@ -128,7 +172,9 @@ class Schedules:
     ) -> bool:
         """Take back an occurrence that ended without doing its work (missed, failed,
         interrupted, skipped) or waits for a retry, e.g. for "post today's now"."""
-        return await jobs.reclaim_occurrence(conn, kind, key, occurrence, now=self._clock.now())
+        return await jobs.reclaim_occurrence(
+            conn, kind, key, occurrence, now=self._clock.now(), claimer=self.claimer
+        )
 
     async def finish_claim(
         self,
@@ -165,7 +211,7 @@ class Schedules:
 
     async def next_due_at(self) -> datetime | None:
         """The earliest next run or pending retry over every registered kind."""
-        return await jobs.next_due_at(self._store, list(self._handlers))
+        return await jobs.next_due_at(self._store, list(self._handlers), self.claim_scope())
 
     async def run_status(self, kind: str, key: str, occurrence: str) -> str | None:
         return await jobs.run_status(self._store, kind, key, occurrence)

@@ -32,6 +32,10 @@ class _DailyJob:
 class GuildPostJob(_DailyJob):
     kind = GUILD_JOB
 
+    def guild_of(self, key: str, rule: Mapping[str, Any]) -> int:
+        """The server a post goes to (a fleet's process of its shard claims it first)."""
+        return int(key)
+
     async def prepare_in(
         self, conn: Connection, run: DueRun
     ) -> tuple[GuildSchedule | None, Card | None]:

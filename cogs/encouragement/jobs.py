@@ -102,6 +102,10 @@ class RoundupJob:
         occurrence = logic.next_roundup(after, str(rule.get("zone") or "UTC"))
         return Occurrence(occurrence.due_at, occurrence.week)
 
+    def guild_of(self, key: str, rule: Mapping[str, Any]) -> int:
+        """The server the roundup goes to (a fleet's process of its shard claims it first)."""
+        return int(key)
+
     def grace(self, rule: Mapping[str, Any]) -> timedelta:
         # Still worth posting on Monday evening; a roundup on Thursday would be stale.
         return timedelta(hours=12)

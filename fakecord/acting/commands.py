@@ -32,7 +32,7 @@ class SlashCommands(Acting):
     ) -> InteractionResult:
         """Use slash command ``command`` ("name", "name sub" or "name group sub") with
         ``options`` (user/channel/role options take Fake objects; ``a_b`` may name ``a-b``)."""
-        await self.sender.require_bot()
+        await self.sender.require_bot(channel)
         return await self.sender.send(self._command_interaction(member, channel, command, options))
 
     async def start_invoke(
@@ -46,7 +46,7 @@ class SlashCommands(Acting):
         """Like ``invoke`` but returns as soon as INTERACTION_CREATE is queued for the bot,
         without waiting for the answer or settling (for load: many interactions in flight).
         Wait for it with ``await fake.answered(r)``."""
-        await self.sender.require_bot()
+        await self.sender.require_bot(channel)
         p = self._command_interaction(member, channel, command, options)
         return self.sender.start(p)
 
@@ -61,7 +61,7 @@ class SlashCommands(Acting):
     ) -> list[JSON]:
         """Autocomplete ``focused`` (its typed text is ``options[focused]``, default "").
         Returns the choices the bot answered (type 8)."""
-        await self.sender.require_bot()
+        await self.sender.require_bot(channel)
         user = as_user(member)
         self.sender.check_channel_user(user, channel)
         guild_member = self.sender.member_for(member, channel)

@@ -43,7 +43,7 @@ class Components(Acting):
         data: JSON = {"custom_id": comp["custom_id"], "component_type": 2}
         if "id" in comp:
             data["id"] = comp["id"]
-        await self.sender.require_bot()
+        await self.sender.require_bot(channel)
         p = self.interactions.create(MESSAGE_COMPONENT, user, channel, data, message=msg)
         return await self.sender.send(p)
 
@@ -99,7 +99,7 @@ class Components(Acting):
             data["id"] = comp["id"]
         if resolver.data:
             data["resolved"] = resolver.data
-        await self.sender.require_bot()
+        await self.sender.require_bot(channel)
         p = self.interactions.create(MESSAGE_COMPONENT, user, channel, data, message=msg)
         return await self.sender.send(p)
 

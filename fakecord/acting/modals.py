@@ -30,7 +30,7 @@ class Modals(Acting):
         """Submit a modal the bot showed (``r.modal``), ``values`` keyed by each field's label
         or custom_id. Fields left out submit their pre-filled value (required ones must be
         given)."""
-        await self.sender.require_bot()
+        await self.sender.require_bot(channel)
         return await self.sender.send(self._modal_interaction(member, channel, modal, values))
 
     async def start_modal(
@@ -42,7 +42,7 @@ class Modals(Acting):
     ) -> InteractionResult:
         """Like ``submit_modal`` but returns once MODAL_SUBMIT is queued for the bot (see
         ``start_invoke``); wait with ``await fake.answered(r)``."""
-        await self.sender.require_bot()
+        await self.sender.require_bot(channel)
         p = self._modal_interaction(member, channel, modal, values)
         return self.sender.start(p)
 

@@ -56,17 +56,23 @@ class InteractionSender:
         self.sent_interactions.append(p)
         return InteractionResult(p, self.state)
 
-    async def require_bot(self) -> None:
-        """A connected session, waiting up to ``reconnect_grace`` s for a reconnecting client."""
-        if self.hub.connected_sessions:
+    async def require_bot(self, channel: object = None) -> None:
+        """A connected session (of the shard that gets ``channel``'s guild, when sharded),
+        waiting up to ``reconnect_grace`` s for a reconnecting client."""
+        guild = getattr(channel, "guild", None)
+        guild_id: int | None = getattr(guild, "id", None)
+
+        def connected() -> bool:
+            return any(s.owns(guild_id, self.state) for s in self.hub.connected_sessions)
+
+        if connected():
             return
         try:
-            await self.hub.wait_until(
-                lambda: bool(self.hub.connected_sessions), self.reconnect_grace
-            )
+            await self.hub.wait_until(connected, self.reconnect_grace)
         except TimeoutError:
+            where = "" if guild_id is None else f" for guild {guild_id}'s shard"
             raise InvocationError(
-                "the bot has no connected gateway session: start it before interacting"
+                f"the bot has no connected gateway session{where}: start it before interacting"
             ) from None
 
     async def send(self, p: PendingInteraction, *, wait_deferred: bool = True) -> InteractionResult:

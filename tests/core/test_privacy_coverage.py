@@ -17,6 +17,8 @@ from tests.harness import harness_settings
 # Tables that hold nothing about a member or a server by themselves, with the reason.
 CORE_EXEMPT = {
     "meta": "key/value facts about the bot itself (command hashes, schema), never about people",
+    "shard_leases": "which process of a fleet serves which shard (host, pid, expiry), never "
+    "anything about people (bot/fleet/leases.py)",
     "events": "what happened to a thing (a story's post: story, channel and message ids), never "
     "who: no member id or text; pruned with the run history (bot/scheduling/events.py)",
 }
