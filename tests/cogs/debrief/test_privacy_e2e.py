@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from cogs.debrief import messages as m
 from cogs.privacy import messages as privacy_msg
 from tests.harness import running_bot
@@ -41,6 +43,8 @@ async def _a_full_journal(world: Any, app: Any) -> None:
     await world.fake.invoke(world.alice, world.channel, "debrief counts", in_streak=True)
 
 
+# Reads a copy of the SQLite file itself; the PostgreSQL pass has no such file.
+@pytest.mark.sqlite_only
 async def test_a_copy_of_the_database_without_the_key_reveals_no_word_and_no_member(
     world: Any, tmp_path: Path
 ) -> None:

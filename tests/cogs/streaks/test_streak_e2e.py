@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PIL import Image
 
 from tests.harness import RunningBot, running_bot
@@ -429,6 +430,8 @@ async def test_a_milestone_posts_job_key_seals_the_member(world: Any, tmp_path: 
         assert rows and all(str(world.alice.id) not in r["key"] for r in rows)
 
 
+# Rewrites the SQLite file as an older Rebound left it.
+@pytest.mark.sqlite_only
 async def test_a_milestone_post_in_flight_from_before_keys_were_sealed_posts_once(
     world: Any, tmp_path: Path
 ) -> None:
