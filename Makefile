@@ -40,8 +40,10 @@ PG_TESTS := tests/core/test_store.py tests/core/test_group_commit.py \
 	tests/core/test_scheduling.py tests/core/test_jobs_repository.py tests/core/test_events.py \
 	tests/core/test_guild_settings.py $(wildcard tests/core/*_e2e.py) tests/cogs tests/faults
 
-# `make -j2 test` runs the passes side by side.
-unit: unit-sqlite unit-postgresql
+# The two passes run side by side (much of a test's time is waiting on the local Discord);
+# each pass's output is printed whole when it ends.
+unit: $(STAMP) $(CHROMIUM_STAMP)
+	@$(MAKE) --no-print-directory -j2 --output-sync=target unit-sqlite unit-postgresql
 
 unit-sqlite: $(STAMP) $(CHROMIUM_STAMP)
 	$(PY) -m pytest -q
