@@ -84,10 +84,21 @@ class DebriefRepository:
     async def add_entry(
         self, conn: aiosqlite.Connection, entry_id: str, owner: str, sealed: str, now: datetime
     ) -> None:
+        """The member's next number comes from their counter row, taken and raised in one
+        upsert: the row's lock orders two saves at the same instant on either store (a
+        MAX(seq) + 1 read could give both the same number on PostgreSQL)."""
+        cursor = await conn.execute(
+            "INSERT INTO debrief_members (owner, updated_at, last_seq) VALUES (?, ?, 1) "
+            "ON CONFLICT (owner) DO UPDATE SET last_seq = debrief_members.last_seq + 1, "
+            "updated_at = excluded.updated_at RETURNING last_seq",
+            (owner, to_epoch(now)),
+        )
+        row = await cursor.fetchone()
+        assert row is not None  # an upsert with RETURNING always returns its row
         await conn.execute(
             "INSERT INTO debrief_entries (entry_id, owner, seq, sealed, created_at, updated_at) "
-            "SELECT ?, ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ? FROM debrief_entries WHERE owner = ?",
-            (entry_id, owner, sealed, to_epoch(now), to_epoch(now), owner),
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (entry_id, owner, row[0], sealed, to_epoch(now), to_epoch(now)),
         )
 
     async def replace_sealed(
