@@ -21,7 +21,7 @@ from cogs.stories import messages as msg
 from cogs.stories.comeback import Comebacks
 from cogs.stories.comeback_jobs import FollowerDmJob, UpdateJob
 from cogs.stories.comeback_posting import UpdatePublisher
-from cogs.stories.comeback_views import UpdateButton, UpdateModal, UpdateReportModal, mine_buttons
+from cogs.stories.comeback_views import UpdateButton, UpdateModal, UpdateNoteModal, mine_buttons
 from cogs.stories.content import load_crisis
 from cogs.stories.feature import FEATURE as DECLARED
 from cogs.stories.moderation import Moderation
@@ -123,7 +123,7 @@ class StoriesCog(commands.Cog, name=COG_NAME):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(StoryButton, UpdateButton)
-        self.bot.modals.add(ShareModal, NoteModal, UpdateModal, UpdateReportModal)
+        self.bot.modals.add(ShareModal, NoteModal, UpdateModal, UpdateNoteModal)
         self.bot.scheduler.register(self.service.job)
         self.bot.scheduler.register(UpdateJob(self.comebacks))
         self.bot.scheduler.register(FollowerDmJob(self.comebacks))
@@ -135,7 +135,7 @@ class StoriesCog(commands.Cog, name=COG_NAME):
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(StoryButton, UpdateButton)
-        self.bot.modals.remove(ShareModal, NoteModal, UpdateModal, UpdateReportModal)
+        self.bot.modals.remove(ShareModal, NoteModal, UpdateModal, UpdateNoteModal)
         self.bot.scheduler.unregister(POST_JOB)
         self.bot.scheduler.unregister(UPDATE_JOB)
         self.bot.scheduler.unregister(FOLLOWER_DM_JOB)

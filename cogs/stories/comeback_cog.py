@@ -12,6 +12,7 @@ from discord.ext import commands
 
 from bot.errors import UserFacingError
 from cogs.stories import comeback_logic as cb
+from cogs.stories import logic
 from cogs.stories import messages as msg
 from cogs.stories.cog import _is_moderator
 from cogs.stories.comeback import Comebacks, UpdateForm, UpdateSubmitted
@@ -21,7 +22,7 @@ from cogs.stories.comeback_views import (
     EDIT,
     NEW,
     UpdateModal,
-    UpdateReportModal,
+    UpdateNoteModal,
     nudge_view,
     updates_view,
 )
@@ -67,6 +68,9 @@ def updates_text(title: str, updates: Sequence[Update]) -> str:
         kind = cb.KIND_LABELS.get(update.kind, "")
         status = msg.CB_STATUS.get(update.status, update.status)
         lines.append(msg.CB_UPDATES_LINE.format(n=n, kind=kind, status=status))
+        if update.status == "rejected" and update.decision_note:
+            note = logic.sanitise(update.decision_note, limit=300, links_allowed=False).text
+            lines.append(msg.CB_UPDATES_NOTE.format(note=note))
     return "\n".join(lines)[:2000]
 
 
@@ -166,7 +170,7 @@ class ComebackCog(commands.Cog, name=COG_NAME):
             text = msg.CB_DISCARDED if action == "discard" else msg.CB_DELETED
             await interaction.response.send_message(text, ephemeral=True)
         elif action == "report":
-            await interaction.response.send_modal(UpdateReportModal(public_id))
+            await interaction.response.send_modal(UpdateNoteModal.report(public_id))
         else:
             raise UserFacingError(msg.CB_GONE)
 
@@ -185,12 +189,9 @@ class ComebackCog(commands.Cog, name=COG_NAME):
                 content=msg.CB_QUEUE_APPROVED.format(moderator=moderator), embeds=embeds, view=None
             )
             await self.moderation.post_approved(public_id, occurrence)
-        elif action == "reject":
-            await self.moderation.reject(public_id, guild.id)
-            await interaction.response.edit_message(
-                content=msg.CB_QUEUE_REJECTED.format(moderator=moderator), embeds=embeds, view=None
-            )
-            await interaction.followup.send(msg.CB_REJECTED_REPLY, ephemeral=True)
+        elif action == "reject":  # an optional note first, as for a story
+            await self.service.update(public_id, guild.id)  # a forged id: refused now
+            await interaction.response.send_modal(UpdateNoteModal.reject(public_id))
         elif action == "remove":
             await self.moderation.remove(public_id, guild.id)
             await interaction.response.edit_message(
@@ -201,6 +202,25 @@ class ComebackCog(commands.Cog, name=COG_NAME):
             await interaction.response.edit_message(
                 content=msg.REPORT_DISMISSED.format(moderator=moderator), embeds=embeds, view=None
             )
+
+    async def on_update_reject(
+        self, interaction: discord.Interaction[Bot], public_id: str, note: str
+    ) -> None:
+        guild = _guild(interaction)
+        # The form is answered by its custom_id (after a restart too): check as the button did.
+        settings = await self.stories.settings(guild.id)
+        if not _is_moderator(interaction, guild, settings):
+            raise UserFacingError(msg.MODS_ONLY)
+        await self.moderation.reject(public_id, guild.id, note)
+        noted = bool(note.strip())
+        template = msg.CB_QUEUE_REJECTED_NOTE if noted else msg.CB_QUEUE_REJECTED
+        embeds = [decided(e) for e in interaction.message.embeds] if interaction.message else []
+        await interaction.response.edit_message(
+            content=template.format(moderator=interaction.user.mention), embeds=embeds, view=None
+        )
+        # The same words whether or not the author asked for DMs: that stays theirs.
+        told = msg.REJECTED_NOTED if noted else msg.REJECTED_NO_NOTE
+        await interaction.followup.send(msg.CB_REJECTED_REPLY.format(noted=told), ephemeral=True)
 
     async def on_update_report(
         self, interaction: discord.Interaction[Bot], public_id: str, reason: str

@@ -7,8 +7,10 @@ import logging
 
 from bot.errors import UserFacingError
 from bot.scheduling import make_nonce, to_epoch
+from cogs.stories import logic
 from cogs.stories import messages as msg
 from cogs.stories.comeback import Comebacks
+from cogs.stories.render import label
 from cogs.stories.update_rows import UPDATE_JOB, Update
 
 log = logging.getLogger(__name__)
@@ -32,13 +34,31 @@ class UpdateModeration:
         """Through the engine's claim/run/record path, as a scheduled run."""
         await self.c.scheduler.run_now(UPDATE_JOB, public_id, occurrence)
 
-    async def reject(self, public_id: str, guild_id: int) -> None:
+    async def reject(self, public_id: str, guild_id: int, note: str | None = None) -> bool:
+        """Do not post a pending update, with an optional note for the author; True if the
+        author heard it by DM (only when they asked for DMs with their story, as a story's
+        rejection is told). They see it in /mystories either way."""
         update = await self.c.update(public_id, guild_id)
+        note = " ".join(note.split()) if note and note.strip() else None
         async with self.c.store.transaction() as conn:
-            if not await self.c.repo.change_update(conn, update.id, "pending", status="rejected"):
+            moved = await self.c.repo.change_update(
+                conn, update.id, "pending", status="rejected", decision_note=note
+            )
+            if not moved:
                 raise UserFacingError(msg.ALREADY_DECIDED)
             await self.c.scheduler.remove_job(conn, UPDATE_JOB, public_id)
         log.info("A story's update was not approved")
+        story = await self.c.repo.story_by_id(update.story_id)
+        if story is None:
+            return False
+        server = self.c.publisher.guild_name(guild_id)
+        shown = logic.sanitise(note, limit=400, links_allowed=False).text if note else None
+        text = (
+            msg.CB_DM_REJECTED.format(label=label(story), server=server, note=shown)
+            if shown
+            else msg.CB_DM_REJECTED_NO_NOTE.format(label=label(story), server=server)
+        )
+        return await self.c.stories.dm_author(story, text, what=f"cb-rejected-{public_id}")
 
     async def report(
         self, public_id: str, guild_id: int, user_id: int, reason: str | None

@@ -48,6 +48,10 @@ class ComebackHandlers(Protocol):
         self, interaction: discord.Interaction[Bot], public_id: str, reason: str
     ) -> None: ...
 
+    async def on_update_reject(
+        self, interaction: discord.Interaction[Bot], public_id: str, note: str
+    ) -> None: ...
+
 
 def handlers(interaction: discord.Interaction[Bot]) -> ComebackHandlers:
     cog: ComebackHandlers = handler_of(interaction, COG_NAME)
@@ -199,27 +203,49 @@ class UpdateModal(PersistentModal, template=FORM):
         await handlers(interaction).on_update_modal(interaction, self)
 
 
-class UpdateReportModal(PersistentModal, template=rf"story:cbreport:(?P<id>{PUBLIC_ID})"):
-    def __init__(self, public_id: str) -> None:
-        super().__init__(
-            title=msg.REPORT_MODAL_TITLE, custom_id=custom_id("story", "cbreport", public_id)
-        )
+# One optional paragraph about an update, as the stories' NoteModal: a report's reason
+# (`cbreport`) or a moderator's note when not approving it (`cbreject`).
+_NOTE_FORMS = {
+    "cbreport": (msg.REPORT_MODAL_TITLE, "reason", msg.REPORT_FIELD, msg.REPORT_PLACEHOLDER),
+    "cbreject": (msg.CB_REJECT_MODAL_TITLE, "note", msg.REJECT_FIELD, msg.CB_REJECT_PLACEHOLDER),
+}
+
+
+class UpdateNoteModal(
+    PersistentModal, template=rf"story:(?P<form>cbreport|cbreject):(?P<id>{PUBLIC_ID})"
+):
+    """Answered by its custom_id, after a restart too; the handler checks who sends it."""
+
+    def __init__(self, form: str, public_id: str) -> None:
+        title, field, label, placeholder = _NOTE_FORMS[form]
+        super().__init__(title=title, custom_id=custom_id("story", form, public_id))
+        self.form = form
         self.public_id = public_id
         self.reason = discord.ui.TextInput[Any](
-            custom_id="reason",
-            label=msg.REPORT_FIELD,
+            custom_id=field,
+            label=label,
             style=discord.TextStyle.paragraph,
-            placeholder=msg.REPORT_PLACEHOLDER,
+            placeholder=placeholder,
             required=False,
             max_length=logic.REASON_MAX_INPUT,
         )
         self.add_item(self.reason)
 
     @classmethod
+    def report(cls, public_id: str) -> Self:
+        return cls("cbreport", public_id)
+
+    @classmethod
+    def reject(cls, public_id: str) -> Self:
+        return cls("cbreject", public_id)
+
+    @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], match: re.Match[str], /
     ) -> Self:
-        return cls(match["id"])
+        return cls(match["form"], match["id"])
 
     async def on_submit(self, interaction: discord.Interaction[Bot]) -> None:  # type: ignore[override]
-        await handlers(interaction).on_update_report(interaction, self.public_id, self.reason.value)
+        handler = handlers(interaction)
+        answer = handler.on_update_report if self.form == "cbreport" else handler.on_update_reject
+        await answer(interaction, self.public_id, self.reason.value)

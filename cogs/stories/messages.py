@@ -441,7 +441,18 @@ CB_QUEUE_TITLE = "An update on {label} to approve · {anon}"
 CB_QUEUE_FOOTER = "Only an Anon tag is shown: nobody, moderators included, sees who wrote it."
 CB_QUEUE_APPROVED = "✅ Approved by {moderator}: the update goes to the story’s thread."
 CB_QUEUE_REJECTED = "Not approved by {moderator}. The update will not be posted."
-CB_REJECTED_REPLY = "Done. The author sees it as “not approved” in /mystories."
+CB_QUEUE_REJECTED_NOTE = (
+    "Not approved by {moderator}, with a note to the author. The update will not be posted."
+)
+CB_REJECTED_REPLY = "Done. {noted}"
+CB_REJECT_MODAL_TITLE = "Don’t approve this update"
+CB_REJECT_PLACEHOLDER = "Sent only to the author. Be kind: this was their good news."
+CB_UPDATES_NOTE = "   -# A moderator’s note: {note}"
+CB_DM_REJECTED = "Your update on {label} in **{server}** wasn’t posted. A moderator said: “{note}”"
+CB_DM_REJECTED_NO_NOTE = (
+    "Your update on {label} in **{server}** wasn’t posted this time. Your news is still "
+    "yours, and it still counts; you can share another update whenever you like."
+)
 CB_REPORT_TITLE = "A report about an update on {label} · {anon}"
 CB_REPORT_REMOVED = "🗑️ Update removed by {moderator}."
 CB_REMOVED_REPLY = "The update was removed from the thread and the stories channel."

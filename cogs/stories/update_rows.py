@@ -39,6 +39,7 @@ class Update:
     queue_channel_id: int | None
     queue_message_id: int | None
     followers_told: bool
+    decision_note: str | None = None  # a moderator's note when not approved
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +71,7 @@ def _update(row: aiosqlite.Row) -> Update:
         queue_channel_id=row["queue_channel_id"],
         queue_message_id=row["queue_message_id"],
         followers_told=bool(row["followers_told"]),
+        decision_note=row["decision_note"],
     )
 
 
@@ -295,7 +297,7 @@ class UpdateRows:
         cursor = await conn.execute(
             "SELECT u.public_id AS update_ref, s.number AS story_number, u.guild_id, u.status, "
             "u.kind, u.body, u.card, u.created_at, u.posted_at, u.thread_id, u.message_id, "
-            "u.card_channel_id, u.card_message_id FROM story_updates u "
+            "u.card_channel_id, u.card_message_id, u.decision_note FROM story_updates u "
             "JOIN stories s ON s.id = u.story_id WHERE u.guild_id = ? AND u.author = ? "
             "ORDER BY u.id",
             (guild_id, author),
