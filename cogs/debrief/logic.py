@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from bot.errors import UserFacingError
-from bot.text import strip_bidi_controls
+from bot.text import has_visible_content, strip_bidi_controls
 from bot.timekeeping import local_today, resolve_local
 from cogs.debrief import messages as m
 
@@ -46,6 +46,7 @@ COMPANY_MAX = 100
 NAME_MAX = 80
 ANSWER_MAX = 1000
 DATE_MAX = 20
+TIME_MAX = 5
 # /debrief patterns needs this many debriefs: fewer is not a pattern.
 PATTERNS_AFTER = 3
 REMIND_DAYS_DEFAULT = 7
@@ -94,10 +95,13 @@ class Debrief:
         return STAGE_LABELS.get(self.stage, STAGE_LABELS["other"])
 
     def title(self) -> str:
-        """ "Designer at Acme", "Designer", "Acme" or "An interview"."""
-        if self.role and self.company:
-            return m.TITLE_ROLE_AT.format(role=self.role, company=self.company)
-        return self.role or self.company or m.TITLE_NONE
+        """ "Designer at Acme", "Designer", "Acme" or "An interview", to show in bold: the
+        member's words with their markdown escaped, so `**`, `__` or a `[link](...)` in a
+        role reads as typed and cannot undo the bold around it."""
+        role, company = escape_markdown(self.role), escape_markdown(self.company)
+        if role and company:
+            return m.TITLE_ROLE_AT.format(role=role, company=company)
+        return role or company or m.TITLE_NONE
 
     def all_text(self) -> str:
         return "\n".join(
@@ -121,10 +125,25 @@ class Entry:
 # -- what a member typed ------------------------------------------------------------------------
 
 
-def clean(text: str | None, limit: int, what: str) -> str:
-    """One field as typed: normalised, stripped of direction controls, within its limit. Too
-    long is refused (Discord's form enforces it, so only a forged submission gets here)."""
-    cleaned = strip_bidi_controls(unicodedata.normalize("NFC", text or "")).strip()
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_MARKDOWN = re.compile(r"([\\*_~|`\[\]<>#])")
+
+
+def escape_markdown(text: str) -> str:
+    """`text` as typed when shown in a message: each markdown character escaped."""
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+def clean(text: str | None, limit: int, what: str, *, one_line: bool = False) -> str:
+    """One field as typed: normalised, without direction or control characters (and, for a
+    one-line field, without line breaks), within its limit. Nothing visible (only spaces or
+    zero-width marks) is the same as empty. Too long is refused (Discord's form enforces it,
+    so only a forged submission gets here)."""
+    cleaned = unicodedata.normalize("NFC", text or "").replace("\r\n", "\n").replace("\r", "\n")
+    cleaned = _CONTROL.sub("", strip_bidi_controls(cleaned))
+    cleaned = " ".join(cleaned.split()) if one_line else cleaned.strip()
+    if not has_visible_content(cleaned):
+        return ""
     if len(cleaned) > limit:
         raise UserFacingError(m.TOO_LONG.format(what=what, limit=limit))
     return cleaned

@@ -74,6 +74,8 @@ WHAT_ROLE = "The role"
 WHAT_COMPANY = "The company"
 WHAT_ANSWER = "Each answer"
 WHAT_NAME = "The name"
+WHAT_DATE = "The date"
+WHAT_TIME = "The time"
 BAD_DATE = (
     "I couldn’t read “{value}” as a date. Try YYYY-MM-DD (like 2026-03-02), or leave it "
     "empty for today. Nothing was saved."

@@ -73,10 +73,13 @@ class DebriefService(WithDeps):
     ) -> Saved:
         """Step 1: a new debrief (role, company, stage, date). Checked before anything is kept."""
         debrief = Debrief(
-            role=logic.clean(role, logic.ROLE_MAX, m.WHAT_ROLE),
-            company=logic.clean(company, logic.COMPANY_MAX, m.WHAT_COMPANY),
+            role=logic.clean(role, logic.ROLE_MAX, m.WHAT_ROLE, one_line=True),
+            company=logic.clean(company, logic.COMPANY_MAX, m.WHAT_COMPANY, one_line=True),
             stage=logic.check_choice(stage, logic.STAGE_LABELS),
-            day=logic.parse_day(day_text, await self.today(user_id)).isoformat(),
+            day=logic.parse_day(
+                logic.clean(day_text, logic.DATE_MAX, m.WHAT_DATE, one_line=True),
+                await self.today(user_id),
+            ).isoformat(),
         )
         entry_id, owner, now = _new_id(), self.seal.owner(user_id), self.clock.now()
         sealed = self.seal.seal(user_id, entry_id, debrief.to_json())
@@ -165,7 +168,7 @@ class DebriefService(WithDeps):
     async def feedback_draft(self, user_id: int, entry_id: str, interviewer: str, tone: str) -> str:
         """The draft to copy; the interviewer's name is kept (sealed) for the next draft, and
         the debrief counts once as "feedback asked"."""
-        name = logic.clean(interviewer, logic.NAME_MAX, m.WHAT_NAME)
+        name = logic.clean(interviewer, logic.NAME_MAX, m.WHAT_NAME, one_line=True)
         logic.check_choice(tone, logic.TONE_LABELS)
         owner, now = self.seal.owner(user_id), self.clock.now()
         async with self.store.transaction() as conn:
@@ -187,6 +190,8 @@ class DebriefService(WithDeps):
         self, user_id: int, entry_id: str, days_value: str, time_text: str
     ) -> ReminderSet:
         days = logic.parse_days(days_value)
+        # Echoed in the refusal: without direction marks or invisible characters.
+        time_text = logic.clean(time_text, logic.TIME_MAX, m.WHAT_TIME, one_line=True)
         try:
             at = parse_time(time_text) if time_text.strip() else logic.REMIND_TIME_DEFAULT
         except InvalidInput as error:

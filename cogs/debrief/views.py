@@ -195,7 +195,7 @@ class RemindModal(PersistentModal, template=rf"debrief:remindform:(?P<entry>{ID}
                 for n in range(logic.REMIND_DAYS_MIN, logic.REMIND_DAYS_MAX + 1)
             ],
         )
-        self.at = _text("time", limit=5, placeholder="09:00")
+        self.at = _text("time", limit=logic.TIME_MAX, placeholder="09:00")
         self.add_item(discord.ui.Label(text=m.FIELD_REMIND_DAYS, component=self.days))
         self.add_item(
             discord.ui.Label(

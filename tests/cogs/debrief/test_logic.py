@@ -107,3 +107,18 @@ def test_a_full_page_of_long_titles_fits_in_one_message() -> None:
 def test_an_overlong_word_is_not_a_pattern() -> None:
     found = logic.patterns([Debrief(threw="x" * 200), Debrief(threw="x" * 200)])
     assert found.words == []
+
+
+def test_clean_drops_controls_and_counts_nothing_visible_as_empty() -> None:
+    assert logic.clean("a\x00b\x07\r\nc\u202e", 50, "x") == "ab\nc"
+    assert logic.clean("\u200b\ufeff \u2060", 50, "x") == ""
+    assert logic.clean("😀", 5, "x") == "😀"
+
+
+def test_a_one_line_field_keeps_no_line_break() -> None:
+    assert logic.clean(" Lead\n# Designer\t ", 50, "x", one_line=True) == "Lead # Designer"
+
+
+def test_a_title_shows_markdown_as_typed() -> None:
+    debrief = logic.Debrief(role="**Lead**", company="C# [Co](x)")
+    assert debrief.title() == r"\*\*Lead\*\* at C\# \[Co\](x)"
