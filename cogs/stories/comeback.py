@@ -129,7 +129,7 @@ class Comebacks:
         """A new update to the member's story (`story_id`) or an edit of theirs (`update_id`).
         Bad input changes nothing; identifying details keep it as a draft until the member
         says "post anyway"; otherwise it is stored with its job in one transaction."""
-        body = form.body.strip()
+        body = cb.cleaned(form.body)
         problem = cb.refusal(body)
         if problem == cb.EMPTY:
             raise UserFacingError(msg.CB_EMPTY)

@@ -212,7 +212,7 @@ class ComebackCog(commands.Cog, name=COG_NAME):
         if not _is_moderator(interaction, guild, settings):
             raise UserFacingError(msg.MODS_ONLY)
         await self.moderation.reject(public_id, guild.id, note)
-        noted = bool(note.strip())
+        noted = bool(cb.cleaned(note))
         template = msg.CB_QUEUE_REJECTED_NOTE if noted else msg.CB_QUEUE_REJECTED
         embeds = [decided(e) for e in interaction.message.embeds] if interaction.message else []
         await interaction.response.edit_message(

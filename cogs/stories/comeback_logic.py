@@ -5,6 +5,8 @@ Nothing here touches Discord, the database or the clock.
 
 from __future__ import annotations
 
+import re
+
 from bot.text import has_visible_content
 from cogs.stories.logic import identifying_details, own_letters
 
@@ -31,6 +33,15 @@ CARD_CHOICES = ("yes", "no")
 EMPTY = "empty"
 TOO_SHORT = "words"
 TOO_LONG = "length"  # only a form Discord never checked (the form itself stops at the limit)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def cleaned(text: str) -> str:
+    """What a member typed, as typed, without control characters: nobody sees them, and
+    PostgreSQL's TEXT refuses a NUL (the same form must be stored on either store)."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
 def kind_of(raw: str | None) -> str:

@@ -7,6 +7,7 @@ import logging
 
 from bot.errors import UserFacingError
 from bot.scheduling import make_nonce, to_epoch
+from cogs.stories import comeback_logic as cb
 from cogs.stories import logic
 from cogs.stories import messages as msg
 from cogs.stories.comeback import Comebacks
@@ -39,7 +40,8 @@ class UpdateModeration:
         author heard it by DM (only when they asked for DMs with their story, as a story's
         rejection is told). They see it in /mystories either way."""
         update = await self.c.update(public_id, guild_id)
-        note = " ".join(note.split()) if note and note.strip() else None
+        note = " ".join(cb.cleaned(note).split()) if note else None
+        note = note or None
         async with self.c.store.transaction() as conn:
             moved = await self.c.repo.change_update(
                 conn, update.id, "pending", status="rejected", decision_note=note
@@ -67,7 +69,8 @@ class UpdateModeration:
         update = await self.c.update(public_id, guild_id)
         if update.status != "posted":
             raise UserFacingError(msg.REPORT_NOT_POSTED)
-        reason = reason.strip() if reason and reason.strip() else None
+        reason = cb.cleaned(reason) if reason else None
+        reason = reason or None
         reporter = self.c.stories.reporter_of(guild_id, user_id)
         async with self.c.store.transaction() as conn:
             report_id = await self.c.repo.add_update_report(

@@ -12,7 +12,7 @@ from tests.harness import RunningBot, running_bot
 from tests.helpers.stories import StoryWorld, configure, posts, share, story_world
 
 UPDATE = "Three weeks later I got an offer from a team that really wanted me. Thank you all."
-NOTE = "@everyone Please leave out the **team name**, then share it again."
+NOTE = "@everyone Please leave out the **team name**,\x00 then share it again."
 
 
 async def _update_in_queue(app: RunningBot, w: StoryWorld, *, dm: bool) -> dict[str, Any]:
@@ -69,7 +69,7 @@ async def test_a_note_reaches_the_author_by_dm_and_in_mystories(world: Any, tmp_
         assert msg.CB_STATUS["rejected"] in panel and "team name" in panel
         row = await app.store.fetchone("SELECT status, decision_note FROM story_updates")
         assert row is not None and row["status"] == "rejected"
-        assert "team name" in row["decision_note"]
+        assert "team name" in row["decision_note"] and "\x00" not in row["decision_note"]
 
 
 async def test_without_a_note_or_dms_the_author_sees_it_only_in_mystories(

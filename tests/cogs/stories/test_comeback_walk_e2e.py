@@ -74,7 +74,7 @@ async def test_nothing_of_ones_own_is_refused_kindly_and_kept_nowhere(
 async def test_the_worst_text_is_posted_inert(world: Any, tmp_path: Path) -> None:
     w = story_world(world)
     async with running_bot(w.fake, data_dir=tmp_path) as app:
-        await configure(w)
+        await configure(w, mod_channel=w.mods)
         _, thread = await shared_story(app, w, w.alice)
         text = (
             "\u202e@everyone @here <@123456789012345678> <@&1234> I got\x00 the offer! "
@@ -91,3 +91,10 @@ async def test_the_worst_text_is_posted_inert(world: Any, tmp_path: Path) -> Non
         assert "@everyone" not in body and "<@123456789012345678>" not in body
         assert "evil.example" not in body and "discord.gg" not in body
         assert "I got the offer!" in body and len(body) <= 4096
+        opened = await w.fake.click(w.bob, post, label=msg.REPORT)
+        assert opened.modal is not None
+        reason = {msg.REPORT_FIELD: "\u202e\x00 @everyone not ok"}
+        thanks = await w.fake.submit_modal(w.bob, thread, opened, reason)
+        assert thanks.content == msg.REPORT_THANKS
+        row = await app.store.fetchone("SELECT reason FROM story_update_reports")
+        assert row is not None and "\x00" not in row["reason"]
