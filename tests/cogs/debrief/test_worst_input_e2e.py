@@ -16,11 +16,11 @@ from tests.helpers.debrief import START, THOUGHTS, write_debrief
 
 INVISIBLE = "\u200b\u200d\ufeff\u2060"
 RTL_OVERRIDE = "\u202e"
-WHERE = ("member in a server", "moderator in a server", "member in DMs")
+WHERE = ("member in a server", "moderator in a server", "owner in a server", "member in DMs")
 
 
 def _who_and_where(world: Any, where: str) -> tuple[Any, Any]:
-    member = world.mod if where.startswith("moderator") else world.alice
+    member = {"moderator": world.mod, "owner": world.guild.owner}.get(where.split()[0], world.alice)
     channel = world.fake.dm_channel(member) if where.endswith("DMs") else world.channel
     return member, channel
 
