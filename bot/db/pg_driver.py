@@ -64,8 +64,12 @@ def _to_int(value: Any) -> Any:
 
 
 def _to_text(value: Any) -> Any:
-    if value is None or isinstance(value, str):
+    if value is None:
         return value
+    if isinstance(value, str):
+        # PostgreSQL's TEXT cannot hold a NUL (SQLite's can): one a member typed (nobody sees it)
+        # is dropped rather than failing the whole write.
+        return value.replace("\x00", "") if "\x00" in value else value
     if isinstance(value, bool):
         return str(int(value))
     return str(value)

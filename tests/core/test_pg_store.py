@@ -60,6 +60,17 @@ async def test_a_fresh_database_gets_every_migration_and_big_ids_fit() -> None:
     await postgres.server().drop(url)
 
 
+async def test_a_nul_a_member_typed_is_dropped_not_a_failed_write() -> None:
+    url = await postgres.server().fresh_database(empty=True)
+    async with await Store.open(url) as store:
+        await store.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?)", ("typed", "before\x00after")
+        )
+        row = await store.fetchone("SELECT value FROM meta WHERE key = 'typed'")
+        assert row is not None and row[0] == "beforeafter"
+    await postgres.server().drop(url)
+
+
 async def test_an_older_database_with_data_is_upgraded_in_place() -> None:
     """Migrations 1-8 by hand, rows in them, then the store applies the rest: check-ins move to
     the rebuilt table (0009) unchanged."""
