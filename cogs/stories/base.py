@@ -69,11 +69,12 @@ class StoryServiceBase:
         return settings.holds_for_review or held
 
     async def schedule(
-        self, conn: aiosqlite.Connection, public_id: str, due: datetime, step: str
+        self, conn: aiosqlite.Connection, public_id: str, due: datetime, step: str, guild_id: int
     ) -> None:
+        """The story's post as a job of its server (a fleet's process of its shard takes it)."""
         rule = {"due": to_epoch(due), "step": step}
         await self.scheduler.put_job(
-            conn, POST_JOB, public_id, rule, after=due - timedelta(seconds=1)
+            conn, POST_JOB, public_id, rule, after=due - timedelta(seconds=1), guild_id=guild_id
         )
 
     async def settings(self, guild_id: int) -> StorySettings:
