@@ -5,6 +5,7 @@ the feature (not only affirmations and roundups), pending retries included; work
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from bot.clock import ManualClock
@@ -17,6 +18,10 @@ from tests.helpers.fleet import COUNT, Daily, guild_on
 from tests.helpers.stories import configure, share, story_world
 
 START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+BACKFILL = (
+    Path(__file__).resolve().parents[2]
+    / "cogs/accountability/migrations/0002_weekly_jobs_name_their_server.sql"
+)
 MORNING = datetime(2026, 3, 3, 0, 5, tzinfo=UTC)
 
 
@@ -169,3 +174,28 @@ async def test_story_posts_their_threads_and_weekly_check_ins_record_their_serve
             "SELECT guild_id FROM scheduled_jobs WHERE kind = 'accountability.weekly'"
         )
         assert [r[0] for r in rows] == [w.guild.id]
+
+
+async def test_weekly_check_ins_put_before_get_their_server_at_the_upgrade(store: Store) -> None:
+    from bot.feature_migrations import statements
+
+    sql = BACKFILL.read_text()
+    async with store.transaction() as conn:
+        cursor = await conn.execute(
+            "INSERT INTO accountability_subscriptions (guild_id, user_id, weekday, post_time, "
+            "timezone, active, created_at, updated_at) VALUES (?, 5, 0, '09:00', 'UTC', 1, 1, 1) "
+            "RETURNING id",
+            (guild_on(1),),
+        )
+        row = await cursor.fetchone()
+        assert row is not None
+        for key, kind in ((str(row[0]), "accountability.weekly"), ("member-1", "test.dm")):
+            await conn.execute(
+                "INSERT INTO scheduled_jobs (kind, key, rule, next_run_at, occurrence) "
+                "VALUES (?, ?, '{}', 1, 'x')",
+                (kind, key),
+            )
+        for statement in statements(sql):
+            await conn.execute(statement)
+    assert await _guild_of_job(store, "accountability.weekly", str(row[0])) == guild_on(1)
+    assert await _guild_of_job(store, "test.dm", "member-1") is None
