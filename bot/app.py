@@ -20,6 +20,7 @@ from discord.ext import commands
 from bot import features
 from bot.anonymity import Anonymizer
 from bot.clock import Clock
+from bot.command_sync import CommandSync
 from bot.content import Content
 from bot.creating import Creator, install_on
 from bot.db import Store
@@ -186,6 +187,8 @@ class Bot(commands.AutoShardedBot):
         self.command_ids: dict[str, int] = {}
         self.scheduler_started = asyncio.Event()
         self._scheduler_task: asyncio.Task[None] | None = None
+        #: A process that did not sync the commands waits for the ids the syncing one records.
+        self._ids_task: asyncio.Task[None] | None = None
         self._scheduler_starting = False
         self._max_concurrency = 1
         self._identified_at: dict[int, float] = {}
@@ -212,10 +215,7 @@ class Bot(commands.AutoShardedBot):
     async def setup_hook(self) -> None:
         # on_ready can fire many times (every reconnect); everything starts here, once.
         await self.load_features()
-        if self.syncs_commands:
-            await self.sync_commands_if_changed()
-        else:
-            await self.load_command_ids()
+        await self.sync_commands_if_changed()
         try:
             limits = await self.fetch_session_start_limits()
             self._max_concurrency = max(1, limits.max_concurrency)
@@ -264,6 +264,8 @@ class Bot(commands.AutoShardedBot):
         self._identified_at[bucket] = time.monotonic()
 
     async def close(self) -> None:
+        if self._ids_task is not None:
+            self._ids_task.cancel()
         starting = self._scheduler_task
         if starting is not None and not starting.done() and not self._scheduler_starting:
             starting.cancel()  # still waiting for READY: nothing was started
@@ -306,20 +308,10 @@ class Bot(commands.AutoShardedBot):
 
     # -- command sync ---------------------------------------------------------------------------
 
-    @property
-    def syncs_commands(self) -> bool:
-        """Commands are synced by one process: a single one, or the fleet's holder of shard 0
-        (the others read the ids it recorded)."""
-        return self.settings.shards is None or 0 in self.settings.shards
-
-    async def load_command_ids(self) -> None:
-        """The command ids the syncing process recorded (for clickable mentions)."""
+    def command_sync(self) -> CommandSync:
         target = self.sync_target()
         scope = f"guild:{target.id}" if target else "global"
-        row = await self.store.fetchone(
-            "SELECT value FROM meta WHERE key = ?", (f"commands_ids:{self.application_id}:{scope}",)
-        )
-        self.command_ids = {k: int(v) for k, v in json.loads(row["value"]).items()} if row else {}
+        return CommandSync(self.store, self.clock, self.application_id, scope)
 
     def sync_target(self) -> discord.Object | None:
         return discord.Object(self.settings.dev_guild_id) if self.settings.dev_guild_id else None
@@ -337,34 +329,36 @@ class Bot(commands.AutoShardedBot):
         return [await command.get_translated_payload(self.tree, translator) for command in commands]
 
     async def sync_commands_if_changed(self) -> bool:
-        """Sync only when the payload differs from the last successful sync (hash in the DB)."""
+        """Sync only when the payload differs from the last successful sync (hash in the DB),
+        and only in the one process that claims that sync (bot/command_sync.py); a process
+        that did not claim it reads the ids the other records, when it has."""
         payload = await self.command_payload()
         digest = hashlib.sha256(
             json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
         ).hexdigest()
-        target = self.sync_target()
-        scope = f"guild:{target.id}" if target else "global"
-        key = f"commands_hash:{self.application_id}:{scope}"
-        row = await self.store.fetchone("SELECT value FROM meta WHERE key = ?", (key,))
-        ids_key = f"commands_ids:{self.application_id}:{scope}"
-        if row is not None and row["value"] == digest:
-            ids_row = await self.store.fetchone("SELECT value FROM meta WHERE key = ?", (ids_key,))
-            self.command_ids = (
-                {k: int(v) for k, v in json.loads(ids_row["value"]).items()} if ids_row else {}
-            )
+        records = self.command_sync()
+        if await records.synced_hash() == digest:
+            self.command_ids = await records.recorded_ids()
             log.info("Application commands unchanged (%d); not syncing", len(payload))
             return False
-        synced = await self.tree.sync(guild=target)
+        if not await records.claim(digest):
+            log.info("Another process of the fleet syncs the application commands")
+            self.command_ids = await records.recorded_ids()
+            self._ids_task = asyncio.create_task(self._ids_when_synced(records, digest))
+            return False
+        target = self.sync_target()
+        try:
+            synced = await self.tree.sync(guild=target)
+        except BaseException:
+            await records.give_up(digest)
+            raise
         self.command_ids = {command.name: command.id for command in synced}
-        async with self.store.transaction() as conn:
-            for meta_key, value in ((key, digest), (ids_key, json.dumps(self.command_ids))):
-                await conn.execute(
-                    "INSERT INTO meta (key, value) VALUES (?, ?) "
-                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    (meta_key, value),
-                )
-        log.info("Synced %d application commands to %s", len(payload), scope)
+        await records.record(digest, self.command_ids)
+        log.info("Synced %d application commands to %s", len(payload), target or "global")
         return True
+
+    async def _ids_when_synced(self, records: CommandSync, digest: str) -> None:
+        self.command_ids = await records.wait_for(digest)
 
     def command_mention(self, qualified_name: str) -> str:
         """A clickable `</name:id>` mention when the command is known, else `/name`."""

@@ -190,7 +190,14 @@ class ShardLeases:
         return to_epoch(self._clock.now())
 
     async def acquire(self) -> None:
-        """Take every lease of this process in one transaction, or raise LeaseRefused."""
+        """Take every lease of this process in one transaction, or raise LeaseRefused.
+
+        The check (the live leases: shard count, overlaps, a single process) and the take are
+        one step: a `transaction()` block runs alone among the writers of every process (on
+        PostgreSQL it holds the store's write lock, an advisory lock, and reads at READ
+        COMMITTED after taking it; on SQLite it is the one writer). So two processes starting
+        at the same instant, even on disjoint shards with different shard counts, cannot both
+        get in: the second reads the first's rows (tests/fleet/test_leases_postgres.py)."""
         now = self._now()
         expires = now + round(self.lease_seconds)
         count = self.shard_count or 0

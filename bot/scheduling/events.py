@@ -117,7 +117,8 @@ class Events:
     ) -> int:
         """Record event `name` about `key` in the caller's transaction, with a job due now for
         each subscriber (or only `to`). The first record of (name, key, occurrence) stands.
-        Returns how many jobs were put."""
+        Returns how many jobs were put. Data with a "guild_id" makes them that server's work
+        (a fleet's process of its shard claims them first)."""
         now = self._scheduler.clock_now()
         await conn.execute(
             "INSERT INTO events (name, key, occurrence, data, at) VALUES (?, ?, ?, ?, ?) "
@@ -126,8 +127,13 @@ class Events:
         )
         rule = {"at": to_epoch(now), "occurrence": occurrence}
         kinds = [to] if to is not None else self.subscribers(name)
+        # An event about a server's thing (its "guild_id") is that server's work in a fleet.
+        guild = data.get("guild_id")
+        guild_id = int(guild) if guild is not None else None
         for kind in kinds:
-            await self._scheduler.put_job(conn, kind, key, rule, after=now - timedelta(seconds=1))
+            await self._scheduler.put_job(
+                conn, kind, key, rule, after=now - timedelta(seconds=1), guild_id=guild_id
+            )
         return len(kinds)
 
 

@@ -7,6 +7,7 @@ through the Scheduler) about their jobs: never with SQL of their own.
 
 Functions taking a ``Connection`` (bot.db) run inside the caller's transaction (the claim is a
 ``Store.run`` body: one round trip on SQLite); those taking the Store are one statement each.
+The claim's own SQL is in bot.scheduling.claiming; `claim` and `due_jobs_sql` are offered here.
 """
 
 from __future__ import annotations
@@ -14,15 +15,23 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from datetime import datetime
 from typing import Any, Literal
 
-from bot.db import Connection, Store, lock_rows, must_retry
+from bot.db import Connection, Store
 from bot.privacy import Row, delete_rows, fetch_rows
-from bot.scheduling.model import DueRun, JobHandler, Outcome, Recorder, from_epoch, to_epoch
-from bot.scheduling.scope import ClaimScope, guild_of, scope_passes
-from bot.timekeeping import Occurrence, is_within_grace
+from bot.scheduling.claiming import (
+    CLAIM_BY_HAND_SQL,
+    DELETE_JOB,
+    claim,
+    claim_row,
+    due_jobs_sql,
+)
+from bot.scheduling.model import DueRun, Outcome, Recorder, from_epoch, to_epoch
+from bot.scheduling.scope import ClaimScope
+from bot.timekeeping import Occurrence
+
+__all__ = ["claim", "due_jobs_sql"]  # the claim's, offered here with the rest of the repository
 
 log = logging.getLogger(__name__)
 
@@ -31,60 +40,10 @@ SCHEDULES = "scheduled_jobs"
 RUNS = "job_runs"
 JOB_TABLES = (SCHEDULES, RUNS)
 
-# A job that fell very far behind (the bot was off for months) records at most this many
-# missed occurrences per claim before jumping ahead.
-_MAX_CATCH_UP = 400
-
-_CLAIM_SQL = (
-    "INSERT INTO job_runs (kind, key, occurrence, status, due_at, claimed_at, finished_at, "
-    "detail, attempts, claimed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
-)
 _FINISH_SQL = (
     "UPDATE job_runs SET status = ?, finished_at = ?, detail = ?, retry_at = NULL "
     "WHERE kind = ? AND key = ? AND occurrence = ?"
 )
-
-
-def _claim_row(
-    kind: str,
-    key: str,
-    occurrence: str,
-    status: str,
-    due_at: datetime,
-    now: int,
-    detail: str | None,
-    claimer: str | None = None,
-) -> tuple[Any, ...]:
-    """The job_runs row of a claim (or of a run recorded as already finished); `claimer` is
-    the fleet process that claimed it (bot/fleet), so its runs are recovered if it dies."""
-    claimed = status == "claimed"
-    return (
-        kind,
-        key,
-        occurrence,
-        status,
-        to_epoch(due_at),
-        now,
-        None if claimed else now,
-        detail,
-        1 if claimed else 0,
-        claimer if claimed else None,
-    )
-
-
-def due_jobs_sql(kinds: int, where: str = "") -> str:
-    """The claim's read: the first due jobs of `kinds` registered kinds, in order.
-
-    `(kind || '')` keeps SQLite walking the (next_run_at, kind, key) index in order and stopping
-    at LIMIT, instead of taking the primary key for `kind IN` and sorting every due job of that
-    kind for each claim (10,000 on a big morning: ~1.5 ms a claim on SQLite's thread)."""
-    marks = ",".join("?" for _ in range(kinds))
-    return (
-        "SELECT kind, key, rule, next_run_at, occurrence, guild_id FROM scheduled_jobs "
-        f"WHERE next_run_at <= ? AND (kind || '') IN ({marks}) {where}"
-        "ORDER BY next_run_at, kind, key LIMIT ?"
-    )
-
 
 # -- schedules, in the caller's transaction ------------------------------------------------------
 
@@ -118,13 +77,10 @@ async def job_keys(conn: Connection, kind: str) -> list[str]:
 
 async def forget(conn: Connection, kind: str, key: str, *, runs: bool = True) -> dict[str, int]:
     """Remove a (kind, key)'s schedule and, with `runs`, its run history: rows per table."""
-    removed = {SCHEDULES: await delete_rows(conn, _DELETE_JOB, (kind, key))}
+    removed = {SCHEDULES: await delete_rows(conn, DELETE_JOB, (kind, key))}
     if runs:
         removed[RUNS] = await forget_runs(conn, kind, key)
     return removed
-
-
-_DELETE_JOB = "DELETE FROM scheduled_jobs WHERE kind = ? AND key = ?"
 
 
 async def forget_runs(conn: Connection, kind: str, key: str) -> int:
@@ -165,10 +121,8 @@ async def claim_occurrence(
     detail: str | None = None,
     claimer: str | None = None,
 ) -> bool:
-    cursor = await conn.execute(
-        _CLAIM_SQL,
-        _claim_row(kind, key, occurrence, status, due_at, to_epoch(now), detail, claimer),
-    )
+    values = claim_row(kind, key, occurrence, status, due_at, to_epoch(now), detail, claimer)
+    cursor = await conn.execute(CLAIM_BY_HAND_SQL, (*values, kind, key))
     return cursor.rowcount == 1
 
 
@@ -293,8 +247,9 @@ async def next_due_at(
         (*kinds, *params),
     )
     retry = await store.fetchone(
-        f"SELECT MIN(retry_at) FROM job_runs WHERE status = 'pending' AND kind IN ({marks})",
-        kinds,
+        "SELECT MIN(retry_at) FROM job_runs WHERE status = 'pending' "
+        f"AND kind IN ({marks}) AND {where}",
+        (*kinds, *params),
     )
     found = [r[0] for r in (row, retry) if r is not None and r[0] is not None]
     return from_epoch(min(found)) if found else None
@@ -353,145 +308,3 @@ def finishing(
         await conn.execute(_FINISH_SQL, params)
 
     return finish
-
-
-async def claim(
-    conn: Connection,
-    now: datetime,
-    limit: int,
-    handlers: Mapping[str, JobHandler],
-    scope: ClaimScope | None = None,
-    claimer: str | None = None,
-) -> tuple[list[DueRun], list[DueRun]]:
-    """Claim up to `limit` runs, pending retries first: (claimed, missed). A `Store.run` body
-    (handlers' rules are pure Python). On PostgreSQL the rows read are locked, and rows another
-    process is claiming are skipped (``FOR UPDATE SKIP LOCKED``). A fleet process passes its
-    `scope` (bot.scheduling.scope): its own shards' work first, then orphaned shards'."""
-    claimed: list[DueRun] = []
-    missed: list[DueRun] = []
-    kinds = list(handlers)
-    marks = ",".join("?" for _ in kinds)
-    now_s = to_epoch(now)
-    cursor = await conn.execute(
-        "SELECT r.kind, r.key, r.occurrence, r.due_at, r.attempts, j.rule "
-        "FROM job_runs r LEFT JOIN scheduled_jobs j ON j.kind = r.kind AND j.key = r.key "
-        f"WHERE r.status = 'pending' AND r.retry_at <= ? AND r.kind IN ({marks}) "
-        f"ORDER BY r.retry_at LIMIT ?{lock_rows(conn, 'r')}",
-        (now_s, *kinds, limit),
-    )
-    pending = await cursor.fetchall()
-    for row in pending:
-        rule = json.loads(row["rule"]) if row["rule"] else {}
-        due_at = from_epoch(row["due_at"])
-        run = DueRun(
-            row["kind"],
-            row["key"],
-            row["occurrence"],
-            due_at,
-            now,
-            rule,
-            attempt=int(row["attempts"]) + 1,
-        )
-        if now - due_at > handlers[run.kind].grace(rule):
-            await conn.execute(
-                "UPDATE job_runs SET status = 'failed', finished_at = ?, retry_at = NULL "
-                "WHERE kind = ? AND key = ? AND occurrence = ?",
-                (now_s, run.kind, run.key, run.occurrence),
-            )
-            continue
-        # `status = 'pending'` again: another process of a fleet may have taken it meanwhile.
-        cursor = await conn.execute(
-            "UPDATE job_runs SET status = 'claimed', claimed_at = ?, retry_at = NULL, "
-            "attempts = attempts + 1, claimed_by = ? WHERE kind = ? AND key = ? "
-            "AND occurrence = ? AND status = 'pending'",
-            (now_s, claimer, run.kind, run.key, run.occurrence),
-        )
-        if cursor.rowcount == 1:
-            claimed.append(run)
-    for where, params in scope_passes(scope):
-        room = limit - len(claimed)
-        if room <= 0:
-            break
-        cursor = await conn.execute(
-            due_jobs_sql(len(kinds), where) + lock_rows(conn), (now_s, *kinds, *params, room)
-        )
-        for row in await cursor.fetchall():
-            await _claim_job(conn, handlers[row["kind"]], row, now, claimed, missed, claimer)
-    for run in missed:
-        log.info(
-            "Scheduled %s run for %s was missed (past its grace window)", run.kind, run.occurrence
-        )
-    return [await _prepare(conn, handlers[run.kind], run) for run in claimed], missed
-
-
-async def _prepare(conn: Connection, handler: JobHandler, run: DueRun) -> DueRun:
-    prepare = getattr(handler, "prepare_in", None)
-    if prepare is None:
-        return run
-    await conn.execute("SAVEPOINT prepare_run")  # whatever it did, the claim stands
-    try:
-        prepared = await prepare(conn, run)
-    except Exception as exc:
-        if must_retry(exc):  # the claim runs again; no RELEASE on the aborted transaction
-            raise
-        await conn.execute("ROLLBACK TO prepare_run")
-        await conn.execute("RELEASE prepare_run")
-        log.exception("Preparing a scheduled %s run failed; it reads for itself", run.kind)
-        return run
-    await conn.execute("RELEASE prepare_run")
-    return replace(run, prepared=prepared)
-
-
-async def _claim_job(
-    conn: Connection,
-    handler: JobHandler,
-    row: Any,  # a row of due_jobs_sql (sqlite3.Row or asyncpg.Record: read by name)
-    now: datetime,
-    claimed: list[DueRun],
-    missed: list[DueRun],
-    claimer: str | None = None,
-) -> None:
-    rule = json.loads(row["rule"])
-    due = Occurrence(from_epoch(row["next_run_at"]), row["occurrence"])
-    grace = handler.grace(rule)
-    now_s = to_epoch(now)
-    nxt: Occurrence | None
-    for _ in range(_MAX_CATCH_UP):
-        run = DueRun(row["kind"], row["key"], due.label, due.due_at, now, rule)
-        on_time = is_within_grace(due, now, grace)
-        cursor = await conn.execute(
-            _CLAIM_SQL,
-            _claim_row(
-                run.kind,
-                run.key,
-                run.occurrence,
-                "claimed" if on_time else "missed",
-                due.due_at,
-                now_s,
-                None if on_time else "past the grace window",
-                claimer,
-            ),
-        )
-        if cursor.rowcount == 1:
-            (claimed if on_time else missed).append(run)
-        nxt = handler.next_occurrence(rule, due.due_at)
-        if nxt is None or nxt.due_at > now:
-            break
-        due = nxt
-    else:  # still behind after many occurrences: jump to the future
-        nxt = handler.next_occurrence(rule, now)
-    if nxt is None:
-        await conn.execute(_DELETE_JOB, (row["kind"], row["key"]))
-    else:
-        # The server is (re)noted here too: schedules put before it was recorded get it.
-        await conn.execute(
-            "UPDATE scheduled_jobs SET next_run_at = ?, occurrence = ?, guild_id = ? "
-            "WHERE kind = ? AND key = ?",
-            (
-                to_epoch(nxt.due_at),
-                nxt.label,
-                guild_of(handler, row["key"], rule),
-                row["kind"],
-                row["key"],
-            ),
-        )

@@ -129,14 +129,20 @@ class Schedules:
         rule: Mapping[str, Any],
         *,
         after: datetime | None = None,
+        guild_id: int | None = None,
     ) -> Occurrence | None:
-        """Create or replace a schedule inside the caller's transaction; returns its next run."""
+        """Create or replace a schedule inside the caller's transaction; returns its next run.
+
+        `guild_id`: the server the work is for (a fleet's process of its shard claims it first,
+        retries included); default: the handler's ``guild_of``, else work of no server (a
+        member's DM), which any process takes."""
         handler = self._handlers[kind]
         nxt = handler.next_occurrence(rule, after or self._clock.now())
         if nxt is None:
             await self.remove_job(conn, kind, key)
             return None
-        await jobs.put_job(conn, kind, key, rule, nxt, guild_of(handler, key, rule))
+        guild = guild_id if guild_id is not None else guild_of(handler, key, rule)
+        await jobs.put_job(conn, kind, key, rule, nxt, guild)
         self.wake()  # the loop may be asleep until a later instant
         return nxt
 

@@ -42,13 +42,16 @@ class ClaimScope:
         return _shards_sql(column, self.shard_count, shards, with_null=True)
 
 
-def scope_passes(scope: ClaimScope | None) -> list[tuple[str, tuple[Any, ...]]]:
-    """The due-job reads of one claim, in order: everything, or own shards then orphaned."""
+def scope_passes(
+    scope: ClaimScope | None, column: str = "guild_id"
+) -> list[tuple[str, tuple[Any, ...]]]:
+    """The reads of one claim (due schedules, or pending retries by `column`), in order:
+    everything, or own shards then orphaned."""
     if scope is None:
         return [("", ())]
-    own_where, own_params = scope.own_sql("guild_id")
+    own_where, own_params = scope.own_sql(column)
     passes = [(f"AND {own_where} ", own_params)]
-    orphaned = scope.orphaned_sql("guild_id")
+    orphaned = scope.orphaned_sql(column)
     if orphaned is not None:
         passes.append((f"AND {orphaned[0]} ", orphaned[1]))
     return passes

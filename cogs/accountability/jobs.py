@@ -110,6 +110,7 @@ class WeeklyPromptJob(WithDeps):
                 str(week.id),
                 {"due": to_epoch(now)},
                 after=now - timedelta(seconds=1),
+                guild_id=sub.guild_id,
             )
         return "done", "thread"
 

@@ -43,7 +43,9 @@ class AccountabilityService:
         rule = logic.WeeklyRule(weekday, local_time, zone)
         async with self.store.transaction() as conn:
             sub_id = await self.repo.subscribe(conn, guild_id, user_id, rule, self.clock.now())
-            nxt = await self.scheduler.put_job(conn, WEEKLY_JOB, str(sub_id), rule.to_rule())
+            nxt = await self.scheduler.put_job(
+                conn, WEEKLY_JOB, str(sub_id), rule.to_rule(), guild_id=guild_id
+            )
         assert nxt is not None  # a weekly rule never ends
         return rule, nxt
 
@@ -66,7 +68,9 @@ class AccountabilityService:
             rule = logic.WeeklyRule(sub.rule.weekday, sub.rule.local_time, zone)
             async with self.store.transaction() as conn:
                 await self.repo.set_zone(conn, sub.id, zone, now)
-                await self.scheduler.put_job(conn, WEEKLY_JOB, str(sub.id), rule.to_rule())
+                await self.scheduler.put_job(
+                    conn, WEEKLY_JOB, str(sub.id), rule.to_rule(), guild_id=sub.guild_id
+                )
 
     async def passed(self, week: Week, sub: Subscription) -> PassedWeek | None:
         """None while ``week`` is the member's current week; else where to go instead."""

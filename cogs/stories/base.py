@@ -69,11 +69,12 @@ class StoryServiceBase:
         return settings.holds_for_review or held
 
     async def schedule(
-        self, conn: aiosqlite.Connection, public_id: str, due: datetime, step: str
+        self, conn: aiosqlite.Connection, public_id: str, due: datetime, step: str, guild_id: int
     ) -> None:
+        """The story's post as a job of its server (a fleet's process of its shard takes it)."""
         rule = {"due": to_epoch(due), "step": step}
         await self.scheduler.put_job(
-            conn, POST_JOB, public_id, rule, after=due - timedelta(seconds=1)
+            conn, POST_JOB, public_id, rule, after=due - timedelta(seconds=1), guild_id=guild_id
         )
 
     async def settings(self, guild_id: int) -> StorySettings:
@@ -83,14 +84,15 @@ class StoryServiceBase:
         await self.repo.save_settings(settings, self.clock.now())
 
     async def announce_gone(
-        self, conn: aiosqlite.Connection, story_id: int, public_id: str
+        self, conn: aiosqlite.Connection, story_id: int, public_id: str, guild_id: int
     ) -> None:
         """In the transaction that deletes (or removes) the story's row, never after it: other
         features drop what hangs off the story (encouragement's thread, kind words, me-toos) as
         jobs of their own, across crashes. Keyed by a token of its own, not the public id: the
         cleanup's run history, kept until the normal pruning, names no story (the event's row,
         pruned with it, holds the ids its subscribers need)."""
-        data = {"story_id": story_id, "public_id": public_id}
+        # The server's id makes the cleanup its server's work (a fleet's process of its shard).
+        data = {"story_id": story_id, "public_id": public_id, "guild_id": guild_id}
         await self.scheduler.events.emit(conn, STORY_DELETED, secrets.token_hex(16), data)
 
     # -- a story's updates (the comeback) go with it ----------------------------------------------

@@ -197,7 +197,7 @@ class Comebacks:
                     **values,
                 )
             if not nudges:
-                await self._schedule(conn, public_id, due, f"sent-{to_epoch(now)}")
+                await self._schedule(conn, public_id, due, f"sent-{to_epoch(now)}", guild_id)
             update = await self.repo.update_in(conn, public_id)
         assert update is not None
         if not nudges:
@@ -214,11 +214,12 @@ class Comebacks:
         return await self.submit(guild_id, user_id, form, update_id=public_id, confirmed=True)
 
     async def _schedule(
-        self, conn: aiosqlite.Connection, public_id: str, due: datetime, step: str
+        self, conn: aiosqlite.Connection, public_id: str, due: datetime, step: str, guild_id: int
     ) -> None:
+        """The update's post as a job of its server (a fleet's process of its shard takes it)."""
         rule = {"due": to_epoch(due), "step": step}
         await self.scheduler.put_job(
-            conn, UPDATE_JOB, public_id, rule, after=due - timedelta(seconds=1)
+            conn, UPDATE_JOB, public_id, rule, after=due - timedelta(seconds=1), guild_id=guild_id
         )
 
     async def delete_own(self, public_id: str, guild_id: int, user_id: int) -> Update:

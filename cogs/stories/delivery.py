@@ -150,7 +150,9 @@ class Delivery(StoryServiceBase):
             status = "pending" if review else "scheduled"
             async with self.store.transaction() as conn:
                 await self.repo.move(conn, story.id, "failed", status=status, due_at=now)
-                await self.schedule(conn, story.public_id, now, f"retry-{to_epoch(now)}")
+                await self.schedule(
+                    conn, story.public_id, now, f"retry-{to_epoch(now)}", story.guild_id
+                )
         if stories:
             log.info("%d failed story post(s) will be tried again", len(stories))
         return len(stories)
@@ -166,7 +168,7 @@ class Delivery(StoryServiceBase):
         for story in lost:
             async with self.store.transaction() as conn:
                 if await self.repo.move(conn, story.id, story.status, status="failed"):
-                    await self.schedule(conn, story.public_id, now, LOST_STEP)
+                    await self.schedule(conn, story.public_id, now, LOST_STEP, story.guild_id)
                     given_up += 1
         if given_up:
             log.info("%d story post(s) could not go out in time and were given up", given_up)

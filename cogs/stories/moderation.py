@@ -127,7 +127,7 @@ class Moderation:
             await self.repo.move(conn, story.id, "posted", status="removed")
             await self.repo.close_reports(conn, story.id, "removed")
             await self.repo.remove_updates_of_in(conn, story.id)
-            await self.stories.announce_gone(conn, story.id, story.public_id)
+            await self.stories.announce_gone(conn, story.id, story.public_id, story.guild_id)
         await self.stories.dm_author(
             story,
             msg.DM_REMOVED.format(

@@ -45,7 +45,7 @@ class OwnStories(StoryServiceBase):
         async with self.store.transaction() as conn:
             await self.scheduler.remove_job(conn, POST_JOB, public_id)
             await self.repo.delete(conn, story.id)
-            await self.announce_gone(conn, story.id, public_id)
+            await self.announce_gone(conn, story.id, public_id, story.guild_id)
         log.info("A story was deleted by its writer")
         return story
 

@@ -32,7 +32,7 @@ class OwnStories(Protocol):
     async def delete_own(self, public_id: str, guild_id: int, user_id: int) -> Any: ...
 
     async def announce_gone(
-        self, conn: aiosqlite.Connection, story_id: int, public_id: str
+        self, conn: aiosqlite.Connection, story_id: int, public_id: str, guild_id: int
     ) -> None: ...
 
 
@@ -123,7 +123,7 @@ class StoriesPersonalData:
             )
             if self.service is not None:
                 for story_id, public_id in left:
-                    await self.service.announce_gone(conn, story_id, public_id)
+                    await self.service.announce_gone(conn, story_id, public_id, guild_id)
             for table, n in counts.items():
                 totals[table] += n
         return totals

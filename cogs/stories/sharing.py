@@ -237,7 +237,7 @@ class Sharing(StoryServiceBase):
     ) -> bool:
         if not await self.repo.confirm_in(conn, story.id, status):
             return False
-        await self.schedule(conn, story.public_id, due, "first")
+        await self.schedule(conn, story.public_id, due, "first", story.guild_id)
         return True
 
     def _notes(self, story: Story, settings: StorySettings) -> tuple[str, ...]:

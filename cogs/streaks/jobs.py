@@ -100,6 +100,11 @@ class MilestoneJob:
     def grace(self, rule: Mapping[str, Any]) -> timedelta:
         return MILESTONE_GRACE
 
+    def guild_of(self, key: str, rule: Mapping[str, Any]) -> int | None:
+        """The server the post goes to (a fleet's process of its shard claims it first)."""
+        opened = MilestoneKey.open(key, self.anonymizer)
+        return opened.guild_id if opened is not None else None
+
     async def run(self, run: DueRun) -> RunOutcome:
         key = MilestoneKey.open(run.key, self.anonymizer)
         if key is None:

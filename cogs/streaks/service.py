@@ -174,7 +174,12 @@ class StreakService:
         now = self.clock.now()
         sealed = key.seal(self.anonymizer)
         await self.scheduler.put_job(
-            conn, MILESTONE_JOB, sealed, milestone_rule(now), after=put_after(now)
+            conn,
+            MILESTONE_JOB,
+            sealed,
+            milestone_rule(now),
+            after=put_after(now),
+            guild_id=key.guild_id,  # the server's work: its shard's process claims it first
         )
 
     async def take_freeze_notice(

@@ -82,3 +82,24 @@ def test_check_on_postgresql_shows_who_holds_which_shards(
     )
     check(settings)
     assert "host-a:7:z: shards 0-1 of 4, live" in capsys.readouterr().out
+
+
+async def test_two_starts_at_once_with_different_shard_counts_let_one_in(pg_url: str) -> None:
+    """Disjoint shards, different counts, the same instant: the check and the take are one
+    step (the lease transaction runs alone among writers), so exactly one process gets in."""
+    import asyncio
+
+    clock = ManualClock(START)
+    async with await Store.open(pg_url) as one, await Store.open(pg_url) as two:
+        for attempt in range(8):
+            a = ShardLeases(one, clock, shards=(0, 1), shard_count=4, lease_seconds=30,
+                            holder=f"host-a:1:{attempt}")  # fmt: skip
+            b = ShardLeases(two, clock, shards=(2,), shard_count=3, lease_seconds=30,
+                            holder=f"host-b:2:{attempt}")  # fmt: skip
+            got = await asyncio.gather(a.acquire(), b.acquire(), return_exceptions=True)
+            refused = [r for r in got if isinstance(r, LeaseRefused)]
+            assert len(refused) == 1 and "--shard-count" in str(refused[0]), got
+            assert {lease.shard_count for lease in await all_leases(one)} in ({3}, {4})
+            await a.release()
+            await b.release()
+            assert await all_leases(one) == []

@@ -66,12 +66,13 @@ async def test_deleting_a_story_drops_its_thread_kind_words_and_me_toos(
         assert await encouragement_rows(app) == {}
         assert thread.deleted or w.guild.get_channel(thread.id) is None
         assert await gone_runs(app) == ["done"]
-        # The event carries ids only, and names no member.
+        # The event carries ids only (the story's and its server's), and names no member.
         (event,) = await app.store.fetchall(
             "SELECT key, data FROM events WHERE name = ?", (STORY_DELETED,)
         )
         data = json.loads(event["data"])
-        assert set(data) == {"story_id", "public_id"}
+        assert set(data) == {"story_id", "public_id", "guild_id"}
+        assert data["guild_id"] == w.guild.id  # the server's work (a fleet's shard process)
         assert str(w.alice.id) not in event["data"] and str(w.alice.id) not in event["key"]
 
 
