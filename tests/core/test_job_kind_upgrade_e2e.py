@@ -32,6 +32,12 @@ def as_written_before_the_rename(db: Path) -> None:
     with conn:
         conn.execute("UPDATE scheduled_jobs SET kind = ? WHERE kind = ?", (OLD_KIND, KIND))
         conn.execute("UPDATE job_runs SET kind = ? WHERE kind = ?", (OLD_KIND, KIND))
+        # what the core's migrations after 0016 add, taken away again (0017 only records
+        # feature versions, with ON CONFLICT DO NOTHING)
+        conn.execute("DROP TABLE shard_leases")
+        conn.execute("ALTER TABLE scheduled_jobs DROP COLUMN guild_id")
+        conn.execute("ALTER TABLE job_runs DROP COLUMN claimed_by")
+        conn.execute("ALTER TABLE job_runs DROP COLUMN guild_id")
     conn.execute("PRAGMA user_version = 15")
     conn.close()
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from bot.db import Store
+from bot.feature_migrations import migrate_every_feature
 from tests.harness import running_bot
 from tests.helpers import postgres
 from tests.helpers.cli import run_cli
@@ -21,6 +22,8 @@ pytestmark = pytest.mark.slow
 async def _sqlite_install(path: Path) -> None:
     """An SQLite install with rows in tables of several kinds (ids, text, NULLs, keys)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    async with await Store.open(path) as store:
+        await migrate_every_feature(store)
     async with await Store.open(path) as store, store.transaction() as conn:
         await conn.execute("INSERT INTO meta (key, value) VALUES ('marker', 'from sqlite')")
         for n in range(1, 4):
