@@ -32,12 +32,16 @@ from benchmarks.results import Figure, report
 from benchmarks.store import GUILD_BASE, NOW, SERVERS_OF, USER_BASE, _epoch
 from bot.clock import ManualClock
 from bot.db import Store
+from bot.feature_migrations import migrate_every_feature
 
 
 async def build(url: str, members: int, checkins: int, seed: int = 1) -> int:
     """Migrate, then fill profiles and check-ins (COPY: a million rows in seconds)."""
     store = await Store.open(url)
-    await store.close()
+    try:
+        await migrate_every_feature(store)
+    finally:
+        await store.close()
     rng = random.Random(seed)
     per_member = max(1, checkins // members)
     today = NOW.date()

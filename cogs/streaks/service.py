@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import aiosqlite
@@ -89,8 +89,16 @@ class StreakService:
     async def _snapshot(
         self, conn: aiosqlite.Connection, guild_id: int, user_id: int, zone: str
     ) -> Snapshot:
-        profile = await self._open(conn, guild_id, user_id, zone)
-        history = await self.repo.history(conn, guild_id, user_id)
+        """One statement when the member has a profile in this zone (every call but the first
+        and those after a zone change, which open the profile first and read again)."""
+        profile, history = await self.repo.member(conn, guild_id, user_id)
+        if profile is None or profile.zone != zone:
+            await self._open(conn, guild_id, user_id, zone)
+            profile, history = await self.repo.member(conn, guild_id, user_id)
+            assert profile is not None
+        return self._state(profile, history, zone)
+
+    def _state(self, profile: Profile, history: History, zone: str) -> Snapshot:
         latest = max(history.checkins) if history.checkins else None
         today = logic.effective_today(self.clock.now(), zone, latest)
         return Snapshot(profile, history, logic.compute(history, today), zone)
@@ -143,12 +151,13 @@ class StreakService:
         day = before.state.today - timedelta(days=1) if yesterday else before.state.today
         if yesterday and day in before.history.checkins:
             raise StreakRefusal("already_counted", day=day)
-        created = await self.repo.save_checkin(
+        created = day not in before.history.checkins
+        stored = await self.repo.save_checkin(
             conn, guild_id, user_id, day, counts, zone, now, backfilled=yesterday
         )
-        after = await self._snapshot(conn, guild_id, user_id, zone)
-        stored = await self.repo.checkin(conn, guild_id, user_id, day)
-        assert stored is not None
+        # The history after the write, without reading it again: the same rows but this day's.
+        checkins = {**before.history.checkins, day: stored.activity}
+        after = self._state(before.profile, replace(before.history, checkins=checkins), zone)
         milestone = None
         crossed = logic.milestones_crossed(before.state.current, after.state.current)
         run_start = after.state.run_start
@@ -164,9 +173,7 @@ class StreakService:
         if used:
             await self.repo.set_freeze_told(conn, guild_id, user_id, used[-1])
         reached = crossed[-1] if created and crossed else None
-        return CheckinOutcome(
-            day, created, yesterday, stored.counts, after, milestone, reached, used
-        )
+        return CheckinOutcome(day, created, yesterday, stored, after, milestone, reached, used)
 
     async def _announce(self, conn: aiosqlite.Connection, key: MilestoneKey) -> None:
         """The milestone's post, as a scheduled job, in the check-in's own transaction."""
