@@ -18,8 +18,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+import os
 import random
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -33,6 +37,8 @@ from benchmarks.store import GUILD_BASE, NOW, SERVERS_OF, USER_BASE, _epoch
 from bot.clock import ManualClock
 from bot.db import Store
 from bot.feature_migrations import migrate_every_feature
+
+Timings = dict[str, list[float]]
 
 
 async def build(url: str, members: int, checkins: int, seed: int = 1) -> int:
@@ -97,7 +103,7 @@ async def build(url: str, members: int, checkins: int, seed: int = 1) -> int:
         await raw.close()
 
 
-async def time_service(url: str, members: int, samples: int, seed: int) -> dict[str, list[float]]:
+async def time_service(url: str, members: int, samples: int, seed: int) -> Timings:
     from cogs.streaks.repository import Counts
     from cogs.streaks.service import StreakService
 
@@ -132,6 +138,69 @@ async def copy_database(admin_url: str, source: str, target: str) -> None:
         await raw.close()
 
 
+def time_in_child(tree: Path, url: str, members: int, samples: int, seed: int) -> Timings:
+    """`time_service` of the code in `tree` (this checkout, or another commit's files), in a
+    fresh interpreter: each version imports its own bot/ and cogs/."""
+    script = (
+        "import asyncio, json, sys\n"
+        "from benchmarks.store_postgres import time_service\n"
+        "url, members, samples, seed = sys.argv[1], *map(int, sys.argv[2:])\n"
+        "print(json.dumps(asyncio.run(time_service(url, members, samples, seed))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, url, str(members), str(samples), str(seed)],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    timings: Timings = json.loads(done.stdout.strip().splitlines()[-1])
+    return timings
+
+
+def export(ref: str, folder: Path) -> Path:
+    """The files of commit `ref` (git archive), to time the code before a change beside it."""
+    target = folder / "baseline"
+    target.mkdir()
+    archive = subprocess.run(["git", "archive", ref], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target
+
+
+async def explain(url: str, members: int) -> None:
+    """The plans of the statements /checkin and /streak show run, for one member (the write in
+    a transaction rolled back)."""
+    from bot.db.pg_sql import placeholders
+    from cogs.streaks.repository import _MEMBER
+
+    m = members // 2
+    key = (GUILD_BASE + m // SERVERS_OF, USER_BASE + m)
+    raw = await asyncpg.connect(url)
+    try:
+        for title, sql, params in (
+            ("member read", _MEMBER, key * 5),
+            (
+                "check-in write",
+                "INSERT INTO streak_checkins (guild_id, user_id, local_date, applications, "
+                "timezone, created_at, updated_at) VALUES (?, ?, ?, 1, 'UTC', 0, 0) "
+                "ON CONFLICT (guild_id, user_id, local_date) DO UPDATE SET "
+                "applications = COALESCE(excluded.applications, streak_checkins.applications) "
+                "RETURNING applications",
+                (*key, NOW.date().isoformat()),
+            ),
+        ):
+            await raw.execute("BEGIN")
+            try:
+                rows = await raw.fetch(
+                    "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + placeholders(sql), *params
+                )
+            finally:
+                await raw.execute("ROLLBACK")
+            print(f"-- {title}\n" + "\n".join(r[0] for r in rows))
+    finally:
+        await raw.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--members", type=int, default=50_000)
@@ -140,6 +209,12 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--url", help="an existing server (its database is used as the admin db)")
     parser.add_argument("--no-record", action="store_true")
+    parser.add_argument(
+        "--baseline",
+        metavar="REF",
+        help="also time the code of commit REF, on the same database, runs interleaved",
+    )
+    parser.add_argument("--explain", action="store_true", help="print the hot plans first")
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="rebound-pg-bench-"))
@@ -162,19 +237,40 @@ def main() -> None:
         began = time.perf_counter()
         rows = asyncio.run(build(url_of("bench_base"), args.members, args.checkins))
         print(f"built {rows:,} check-ins in {time.perf_counter() - began:.1f} s")
-        runs: list[dict[str, list[float]]] = []
+        if args.explain:
+            asyncio.run(explain(url_of("bench_base"), args.members))
+        versions = {"now": Path.cwd()}
+        if args.baseline:
+            versions = {"before": export(args.baseline, folder), **versions}
+        results: dict[str, list[Timings]] = {name: [] for name in versions}
+        print(f"load average at start: {os.getloadavg()}")
         for n in range(args.repeats):
-            asyncio.run(copy_database(admin, "bench_base", "bench_run"))
-            timings = asyncio.run(time_service(url_of("bench_run"), args.members, args.samples, n))
-            runs.append(timings)
+            # Alternate which version goes first, so a change in the machine's load hits both.
+            for name in list(versions)[:: 1 if n % 2 == 0 else -1]:
+                asyncio.run(copy_database(admin, "bench_base", "bench_run"))
+                timings = time_in_child(
+                    versions[name], url_of("bench_run"), args.members, args.samples, n
+                )
+                results[name].append(timings)
+                print(
+                    f"run {n + 1} {name}: "
+                    + ", ".join(
+                        f"{k} p50 {percentile(v, 50) * 1000:.2f} ms p99 "
+                        f"{percentile(v, 99) * 1000:.2f} ms"
+                        for k, v in timings.items()
+                    )
+                )
+        print(f"load average at end: {os.getloadavg()}")
+        for name, runs_of in results.items():
             print(
-                f"run {n + 1}: "
+                f"{name} (median of {args.repeats} runs): "
                 + ", ".join(
-                    f"{k} p50 {percentile(v, 50) * 1000:.2f} ms p99 "
-                    f"{percentile(v, 99) * 1000:.2f} ms"
-                    for k, v in timings.items()
+                    f"{k} p50 {median(percentile(r[k], 50) for r in runs_of) * 1000:.2f} ms "
+                    f"p99 {median(percentile(r[k], 99) for r in runs_of) * 1000:.2f} ms"
+                    for k in ("checkin", "show")
                 )
             )
+        runs = results["now"]
 
         def p(kind: str, pct: float) -> float:
             return median(percentile(r[kind], pct) * 1000 for r in runs)

@@ -8,6 +8,7 @@ from datetime import date, datetime
 import aiosqlite
 
 from bot.db import Store
+from bot.member_settings import ZONE_SOURCES, ResolvedZone, zone_from
 from bot.scheduling import Recorder, to_epoch
 from cogs.streaks.logic import History, Pause, RestRule, activity, resumed_pause
 
@@ -38,6 +39,15 @@ class Counts:
         return self == Counts()
 
 
+@dataclass(frozen=True, slots=True)
+class Member:
+    """What /checkin and /streak show read about a member (StreakRepository.member)."""
+
+    zone: ResolvedZone
+    profile: Profile | None
+    history: History
+
+
 def _profile(row: aiosqlite.Row) -> Profile:
     told = row["freeze_told_through"]
     return Profile(
@@ -56,7 +66,8 @@ def _counts(row: aiosqlite.Row) -> Counts:
 
 # The member's rows of five tables in one result: (kind, two dates, three numbers), each table's
 # rows in the columns below; typed NULLs so both databases give every column one type.
-_PROFILE, _CHECKIN, _REST, _PAUSE, _TRAVEL = range(5)
+# The member's zone rides along (bot.member_settings' sources), so /streak show is one statement.
+_PROFILE, _CHECKIN, _REST, _PAUSE, _TRAVEL, _ZONE = range(6)
 _NO_TEXT, _NO_NUMBER = "CAST(NULL AS TEXT)", "CAST(NULL AS INTEGER)"
 _MEMBER = (
     f"SELECT {_PROFILE} AS kind, zone AS d1, freeze_told_through AS d2, celebrate AS n1, "
@@ -71,6 +82,8 @@ _MEMBER = (
     "FROM streak_pauses WHERE guild_id = ? AND user_id = ? "
     f"UNION ALL SELECT {_TRAVEL}, local_date, {_NO_TEXT}, {_NO_NUMBER}, {_NO_NUMBER}, "
     f"{_NO_NUMBER} FROM streak_travel_days WHERE guild_id = ? AND user_id = ? "
+    f"UNION ALL SELECT {_ZONE}, {ZONE_SOURCES[0]}, {ZONE_SOURCES[1]}, {_NO_NUMBER}, "
+    f"{_NO_NUMBER}, {_NO_NUMBER} "
     "ORDER BY kind, d1, d2"
 )
 
@@ -162,13 +175,11 @@ class StreakRepository:
 
     # -- history --------------------------------------------------------------------------------
 
-    async def member(
-        self, conn: aiosqlite.Connection, guild_id: int, user_id: int
-    ) -> tuple[Profile | None, History]:
-        """The member's profile and whole history in one statement (one round trip on
+    async def member(self, conn: aiosqlite.Connection, guild_id: int, user_id: int) -> Member:
+        """The member's zone, profile and whole history in one statement (one round trip on
         PostgreSQL, where /checkin and /streak show read it on every call)."""
-        key = (guild_id, user_id)
-        cursor = await conn.execute(_MEMBER, key * 5)
+        cursor = await conn.execute(_MEMBER, (guild_id, user_id) * 5 + (user_id, guild_id))
+        zone = zone_from(None, None)
         profile: Profile | None = None
         checkins: dict[date, int] = {}
         rest: list[RestRule] = []
@@ -192,12 +203,14 @@ class StreakRepository:
                 pauses.append(
                     Pause(date.fromisoformat(d1), date.fromisoformat(d2), resumed=bool(n1))
                 )
-            else:
+            elif kind == _TRAVEL:
                 travel.add(date.fromisoformat(d1))
-        return profile, History(checkins, rest, pauses, frozenset(travel))
+            else:
+                zone = zone_from(d1, d2)
+        return Member(zone, profile, History(checkins, rest, pauses, frozenset(travel)))
 
     async def history(self, conn: aiosqlite.Connection, guild_id: int, user_id: int) -> History:
-        return (await self.member(conn, guild_id, user_id))[1]
+        return (await self.member(conn, guild_id, user_id)).history
 
     async def save_checkin(
         self,

@@ -10,7 +10,7 @@ import aiosqlite
 from bot.anonymity import Anonymizer
 from bot.clock import Clock
 from bot.db import Store
-from bot.member_settings import resolve_timezone, resolve_timezone_in
+from bot.member_settings import resolve_timezone
 from bot.scheduling import Scheduler
 from cogs.streaks import logic
 from cogs.streaks.jobs import MILESTONE_JOB, MilestoneKey, milestone_rule, put_after
@@ -87,16 +87,18 @@ class StreakService:
         return profile
 
     async def _snapshot(
-        self, conn: aiosqlite.Connection, guild_id: int, user_id: int, zone: str
+        self, conn: aiosqlite.Connection, guild_id: int, user_id: int, zone: str | None = None
     ) -> Snapshot:
-        """One statement when the member has a profile in this zone (every call but the first
-        and those after a zone change, which open the profile first and read again)."""
-        profile, history = await self.repo.member(conn, guild_id, user_id)
-        if profile is None or profile.zone != zone:
+        """The member in `zone` (None: the zone they resolve to, read in the same statement).
+        One statement when the member has a profile in that zone: every call but the first and
+        those after a zone change, which open the profile first and read again."""
+        read = await self.repo.member(conn, guild_id, user_id)
+        zone = read.zone.name if zone is None else zone
+        if read.profile is None or read.profile.zone != zone:
             await self._open(conn, guild_id, user_id, zone)
-            profile, history = await self.repo.member(conn, guild_id, user_id)
-            assert profile is not None
-        return self._state(profile, history, zone)
+            read = await self.repo.member(conn, guild_id, user_id)
+        assert read.profile is not None
+        return self._state(read.profile, read.history, zone)
 
     def _state(self, profile: Profile, history: History, zone: str) -> Snapshot:
         latest = max(history.checkins) if history.checkins else None
@@ -107,13 +109,7 @@ class StreakService:
         return (await resolve_timezone(self.store, user_id, guild_id)).name
 
     async def snapshot(self, guild_id: int, user_id: int) -> Snapshot:
-        return await self.store.run(self._zoned_snapshot, guild_id, user_id)
-
-    async def _zoned_snapshot(
-        self, conn: aiosqlite.Connection, guild_id: int, user_id: int
-    ) -> Snapshot:
-        zone = (await resolve_timezone_in(conn, user_id, guild_id)).name
-        return await self._snapshot(conn, guild_id, user_id, zone)
+        return await self.store.run(self._snapshot, guild_id, user_id)
 
     async def note_zone_change(self, user_id: int) -> None:
         """The member changed /timezone: count travel days now, at the moment of the change."""
@@ -145,9 +141,9 @@ class StreakService:
         yesterday: bool,
         celebrations_possible: bool,
     ) -> CheckinOutcome:
-        zone = (await resolve_timezone_in(conn, user_id, guild_id)).name
         now = self.clock.now()
-        before = await self._snapshot(conn, guild_id, user_id, zone)
+        before = await self._snapshot(conn, guild_id, user_id)
+        zone = before.zone
         day = before.state.today - timedelta(days=1) if yesterday else before.state.today
         if yesterday and day in before.history.checkins:
             raise StreakRefusal("already_counted", day=day)
@@ -193,7 +189,7 @@ class StreakService:
     async def _take_freeze_notice(
         self, conn: aiosqlite.Connection, guild_id: int, user_id: int
     ) -> tuple[Snapshot, tuple[date, ...]]:
-        snap = await self._zoned_snapshot(conn, guild_id, user_id)
+        snap = await self._snapshot(conn, guild_id, user_id)
         used = logic.freezes_used_since(snap.state, snap.profile.freeze_told_through)
         if used:
             await self.repo.set_freeze_told(conn, guild_id, user_id, used[-1])
