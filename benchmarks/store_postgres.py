@@ -178,7 +178,7 @@ async def explain(url: str, members: int) -> None:
     raw = await asyncpg.connect(url)
     try:
         for title, sql, params in (
-            ("member read", _MEMBER, key * 5),
+            ("member read", _MEMBER, key * 5 + key[::-1]),
             (
                 "check-in write",
                 "INSERT INTO streak_checkins (guild_id, user_id, local_date, applications, "

@@ -26,7 +26,7 @@ across processes under one of two rules, chosen by how the transaction is writte
   bodies had run one at a time, and bodies of several processes run side by side (the check-in,
   the claim, the stories' limits and the group commit of run records are all bodies).
 - ``transaction()`` (an ``async with`` block, which cannot be run again): it holds the write
-  lock (:data:`WRITE_LOCK`, a transaction-level advisory lock) exclusively, so it runs alone
+  lock (:data:`WRITE_LOCK_TABLE`, locked until the transaction ends) exclusively, so it runs alone
   among writers of every process, as under SQLite's ``BEGIN IMMEDIATE``, at READ COMMITTED.
   The bodies hold the same lock shared: a block waits for the bodies running, then they wait
   for it.
@@ -76,15 +76,23 @@ log = logging.getLogger(__name__)
 P = ParamSpec("P")
 T = TypeVar("T")
 
-#: Advisory lock keys (arbitrary, fixed): every write transaction; schema migrations.
-WRITE_LOCK = 0x5245_4244
+#: Advisory lock key (arbitrary, fixed): schema migrations.
 MIGRATE_LOCK = 0x5245_4245
 #: Connections per process (a transaction holds one; reads run beside writes).
 DEFAULT_POOL_SIZE = 8
 
-_BEGIN_WRITE = f"BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock({WRITE_LOCK})"
+# The write lock is a table lock on the store's own bookkeeping table: a block takes it
+# EXCLUSIVE, bodies ROW EXCLUSIVE (which they share; reads take neither). A table lock, not an
+# advisory one: LOCK TABLE is the one statement that takes no snapshot, so a SERIALIZABLE body
+# that waited for a block gets its snapshot after the wait and sees what the block wrote (a
+# SELECT of pg_advisory_xact_lock took it before the wait: the body then missed the block's
+# rows, and no serialization check tells, the block being READ COMMITTED).
+WRITE_LOCK_TABLE = "rebound_schema"
+_BEGIN_WRITE = (
+    f"BEGIN ISOLATION LEVEL READ COMMITTED; LOCK TABLE {WRITE_LOCK_TABLE} IN EXCLUSIVE MODE"
+)
 _BEGIN_BODY = (
-    f"BEGIN ISOLATION LEVEL SERIALIZABLE; SELECT pg_advisory_xact_lock_shared({WRITE_LOCK})"
+    f"BEGIN ISOLATION LEVEL SERIALIZABLE; LOCK TABLE {WRITE_LOCK_TABLE} IN ROW EXCLUSIVE MODE"
 )
 #: Attempts of a body that keeps meeting serialization failures, and the longest pause between.
 RETRIES = 40
