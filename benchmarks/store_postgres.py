@@ -138,17 +138,47 @@ async def copy_database(admin_url: str, source: str, target: str) -> None:
         await raw.close()
 
 
-def time_in_child(tree: Path, url: str, members: int, samples: int, seed: int) -> Timings:
-    """`time_service` of the code in `tree` (this checkout, or another commit's files), in a
-    fresh interpreter: each version imports its own bot/ and cogs/."""
-    script = (
-        "import asyncio, json, sys\n"
-        "from benchmarks.store_postgres import time_service\n"
-        "url, members, samples, seed = sys.argv[1], *map(int, sys.argv[2:])\n"
-        "print(json.dumps(asyncio.run(time_service(url, members, samples, seed))))\n"
-    )
+# Run in the child, so that it drives either version's code through the API both have.
+_CHILD = """
+import asyncio, json, random, sys, time
+from benchmarks.store import GUILD_BASE, NOW, SERVERS_OF, USER_BASE
+from benchmarks.store_postgres import time_service
+from bot.clock import ManualClock
+from bot.db import Store
+from cogs.streaks.repository import Counts
+from cogs.streaks.service import StreakService
+
+async def wave(url, members, servers, seed):
+    # Every member of `servers` servers checks in at once, server after server.
+    store = await Store.open(url)
+    service, took = StreakService(store, ManualClock(NOW)), []
+    async def one(m):
+        began = time.perf_counter()
+        await service.checkin(GUILD_BASE + m // SERVERS_OF, USER_BASE + m, Counts(1),
+                              yesterday=False, celebrations_possible=False)
+        took.append(time.perf_counter() - began)
+    try:
+        for g in random.Random(seed).sample(range(members // SERVERS_OF), servers):
+            await asyncio.gather(*(one(g * SERVERS_OF + k) for k in range(SERVERS_OF)))
+    finally:
+        await store.close()
+    return took
+
+url, members, samples, seed, servers = sys.argv[1], *map(int, sys.argv[2:])
+out = asyncio.run(time_service(url, members, samples, seed))
+if servers:
+    out["wave"] = asyncio.run(wave(url, members, servers, seed + 1000))
+print(json.dumps(out))
+"""
+
+
+def time_in_child(
+    tree: Path, url: str, members: int, samples: int, seed: int, wave: int
+) -> Timings:
+    """`time_service` (and the wave) of the code in `tree` (this checkout, or another
+    commit's files), in a fresh interpreter: each version imports its own bot/ and cogs/."""
     done = subprocess.run(
-        [sys.executable, "-c", script, url, str(members), str(samples), str(seed)],
+        [sys.executable, "-c", _CHILD, url, str(members), str(samples), str(seed), str(wave)],
         cwd=tree,
         capture_output=True,
         text=True,
@@ -156,6 +186,20 @@ def time_in_child(tree: Path, url: str, members: int, samples: int, seed: int) -
     )
     timings: Timings = json.loads(done.stdout.strip().splitlines()[-1])
     return timings
+
+
+async def rollbacks(admin_url: str, name: str) -> int:
+    """Transactions rolled back in database `name` (a body's failed attempts), once the
+    child's connections have closed and reported."""
+    await asyncio.sleep(1)
+    raw = await asyncpg.connect(admin_url)
+    try:
+        found = await raw.fetchval(
+            "SELECT xact_rollback FROM pg_stat_database WHERE datname = $1", name
+        )
+        return int(found or 0)
+    finally:
+        await raw.close()
 
 
 def export(ref: str, folder: Path) -> Path:
@@ -201,6 +245,15 @@ async def explain(url: str, members: int) -> None:
         await raw.close()
 
 
+def summary(timings: Timings) -> str:
+    parts = [
+        f"{k} p50 {percentile(v, 50) * 1000:.2f} ms p99 {percentile(v, 99) * 1000:.2f} ms"
+        for k, v in timings.items()
+        if k != "rollbacks"
+    ]
+    return ", ".join([*parts, f"rollbacks {timings['rollbacks'][0]:g}"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--members", type=int, default=50_000)
@@ -215,6 +268,13 @@ def main() -> None:
         help="also time the code of commit REF, on the same database, runs interleaved",
     )
     parser.add_argument("--explain", action="store_true", help="print the hot plans first")
+    parser.add_argument(
+        "--wave",
+        type=int,
+        default=0,
+        metavar="SERVERS",
+        help="then, server after server, all 20 members of SERVERS servers check in at once",
+    )
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="rebound-pg-bench-"))
@@ -249,26 +309,23 @@ def main() -> None:
             for name in list(versions)[:: 1 if n % 2 == 0 else -1]:
                 asyncio.run(copy_database(admin, "bench_base", "bench_run"))
                 timings = time_in_child(
-                    versions[name], url_of("bench_run"), args.members, args.samples, n
+                    versions[name], url_of("bench_run"), args.members, args.samples, n, args.wave
                 )
+                timings["rollbacks"] = [float(asyncio.run(rollbacks(admin, "bench_run")))]
                 results[name].append(timings)
-                print(
-                    f"run {n + 1} {name}: "
-                    + ", ".join(
-                        f"{k} p50 {percentile(v, 50) * 1000:.2f} ms p99 "
-                        f"{percentile(v, 99) * 1000:.2f} ms"
-                        for k, v in timings.items()
-                    )
-                )
+                print(f"run {n + 1} {name}: {summary(timings)}")
         print(f"load average at end: {os.getloadavg()}")
         for name, runs_of in results.items():
+            merged = {k: [median(percentile(r[k], 50) for r in runs_of)] for k in runs_of[0]}
+            p99s = {k: median(percentile(r[k], 99) for r in runs_of) for k in runs_of[0]}
             print(
                 f"{name} (median of {args.repeats} runs): "
                 + ", ".join(
-                    f"{k} p50 {median(percentile(r[k], 50) for r in runs_of) * 1000:.2f} ms "
-                    f"p99 {median(percentile(r[k], 99) for r in runs_of) * 1000:.2f} ms"
-                    for k in ("checkin", "show")
+                    f"{k} p50 {merged[k][0] * 1000:.2f} ms p99 {p99s[k] * 1000:.2f} ms"
+                    for k in merged
+                    if k != "rollbacks"
                 )
+                + f", rollbacks {merged['rollbacks'][0]:g}"
             )
         runs = results["now"]
 
