@@ -352,10 +352,11 @@ def main() -> None:
         ]
         if args.wave:
             checkins = args.wave * SERVERS_OF
+            wave = f"{SERVERS_OF} members of a server at once, {args.wave} servers, {scale}"
             figures += [
-                Figure(f"postgres streak checkin wave p99 ({scale})", p("wave", 99), "ms", ""),
+                Figure(f"postgres streak checkin wave p99 ({wave})", p("wave", 99), "ms", ""),
                 Figure(
-                    f"postgres streak checkin wave rollbacks per check-in ({scale})",
+                    f"postgres streak checkin wave rollbacks per check-in ({wave})",
                     median(r["rollbacks"][0] for r in runs) / checkins,
                     "rollbacks",
                     "",
