@@ -47,21 +47,31 @@ async def resolve_timezone(store: Store, user_id: int, guild_id: int | None) -> 
     return await store.run(resolve_timezone_in, user_id, guild_id)
 
 
+#: The two places a zone can come from, as scalar subqueries a feature may put in its own
+#: statement (parameters: the member id, then the server id); `zone_from` picks between them.
+ZONE_SOURCES = (
+    "(SELECT timezone FROM member_settings WHERE user_id = ?)",
+    "(SELECT default_timezone FROM guild_settings WHERE guild_id = ?)",
+)
+
+
+def zone_from(own: object, server: object) -> ResolvedZone:
+    """The member's zone, else the server's default, else UTC, from ZONE_SOURCES' values."""
+    if own:
+        return ResolvedZone(str(own), "member")
+    if server:
+        return ResolvedZone(str(server), "server")
+    return ResolvedZone(DEFAULT_ZONE, "default")
+
+
 async def resolve_timezone_in(
     conn: aiosqlite.Connection, user_id: int, guild_id: int | None
 ) -> ResolvedZone:
     """The same inside a transaction (or a `Store.run` body), in one statement."""
-    cursor = await conn.execute(
-        "SELECT (SELECT timezone FROM member_settings WHERE user_id = ?) AS own, "
-        "(SELECT default_timezone FROM guild_settings WHERE guild_id = ?) AS server",
-        (user_id, guild_id),
-    )
+    own, server = ZONE_SOURCES
+    cursor = await conn.execute(f"SELECT {own} AS own, {server} AS server", (user_id, guild_id))
     row = await cursor.fetchone()
-    if row is not None and row["own"]:
-        return ResolvedZone(str(row["own"]), "member")
-    if row is not None and row["server"]:
-        return ResolvedZone(str(row["server"]), "server")
-    return ResolvedZone(DEFAULT_ZONE, "default")
+    return zone_from(row["own"], row["server"]) if row is not None else zone_from(None, None)
 
 
 async def set_member_timezone(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import aiosqlite
 
 from bot.db import Store
+from bot.member_settings import ZONE_SOURCES, ResolvedZone, zone_from
 from bot.scheduling import Recorder, to_epoch
 from cogs.streaks.logic import History, Pause, RestRule, activity, resumed_pause
 
@@ -39,10 +41,12 @@ class Counts:
 
 
 @dataclass(frozen=True, slots=True)
-class CheckinRow:
-    local_date: date
-    counts: Counts
-    backfilled: bool
+class Member:
+    """What /checkin and /streak show read about a member (StreakRepository.member)."""
+
+    zone: ResolvedZone
+    profile: Profile | None
+    history: History
 
 
 def _profile(row: aiosqlite.Row) -> Profile:
@@ -59,6 +63,64 @@ def _profile(row: aiosqlite.Row) -> Profile:
 
 def _counts(row: aiosqlite.Row) -> Counts:
     return Counts(row["applications"], row["networking"], row["skills"], row["note"])
+
+
+# The member's rows of five tables in one result: (kind, two dates, three numbers), each table's
+# rows in the columns below; typed NULLs so both databases give every column one type.
+# The member's zone rides along (bot.member_settings' sources), so /streak show is one statement.
+_PROFILE, _CHECKIN, _REST, _PAUSE, _TRAVEL, _ZONE = range(6)
+_NO_TEXT, _NO_NUMBER = "CAST(NULL AS TEXT)", "CAST(NULL AS INTEGER)"
+_MEMBER = (
+    f"SELECT {_PROFILE} AS kind, zone AS d1, freeze_told_through AS d2, celebrate AS n1, "
+    f"leaderboard AS n2, {_NO_NUMBER} AS n3 "
+    "FROM streak_profiles WHERE guild_id = ? AND user_id = ? "
+    f"UNION ALL SELECT {_CHECKIN}, local_date, {_NO_TEXT}, applications, networking, skills "
+    "FROM streak_checkins WHERE guild_id = ? AND user_id = ? "
+    f"UNION ALL SELECT {_REST}, effective_from, {_NO_TEXT}, days_mask, {_NO_NUMBER}, "
+    f"{_NO_NUMBER} FROM streak_rest_rules WHERE guild_id = ? AND user_id = ? "
+    f"UNION ALL SELECT {_PAUSE}, start_date, end_date, "
+    f"CASE WHEN resumed_on IS NULL THEN 0 ELSE 1 END, {_NO_NUMBER}, {_NO_NUMBER} "
+    "FROM streak_pauses WHERE guild_id = ? AND user_id = ? "
+    f"UNION ALL SELECT {_TRAVEL}, local_date, {_NO_TEXT}, {_NO_NUMBER}, {_NO_NUMBER}, "
+    f"{_NO_NUMBER} FROM streak_travel_days WHERE guild_id = ? AND user_id = ? "
+    f"UNION ALL SELECT {_ZONE}, {ZONE_SOURCES[0]}, {ZONE_SOURCES[1]}, {_NO_NUMBER}, "
+    f"{_NO_NUMBER}, {_NO_NUMBER} "
+    "ORDER BY kind, d1, d2"
+)
+
+
+def _member_params(guild_id: int, user_id: int) -> tuple[int, ...]:
+    return (guild_id, user_id) * 5 + (user_id, guild_id)
+
+
+def _member(guild_id: int, user_id: int, rows: Iterable[aiosqlite.Row]) -> Member:
+    zone = zone_from(None, None)
+    profile: Profile | None = None
+    checkins: dict[date, int] = {}
+    rest: list[RestRule] = []
+    pauses: list[Pause] = []
+    travel: set[date] = set()
+    for kind, d1, d2, n1, n2, n3 in rows:
+        if kind == _CHECKIN:
+            checkins[date.fromisoformat(d1)] = activity((n1, n2, n3))
+        elif kind == _PROFILE:
+            profile = Profile(
+                guild_id,
+                user_id,
+                celebrate=bool(n1),
+                leaderboard=bool(n2),
+                zone=d1,
+                freeze_told_through=date.fromisoformat(d2) if d2 else None,
+            )
+        elif kind == _REST:
+            rest.append(RestRule(date.fromisoformat(d1), n1))
+        elif kind == _PAUSE:
+            pauses.append(Pause(date.fromisoformat(d1), date.fromisoformat(d2), resumed=bool(n1)))
+        elif kind == _TRAVEL:
+            travel.add(date.fromisoformat(d1))
+        else:
+            zone = zone_from(d1, d2)
+    return Member(zone, profile, History(checkins, rest, pauses, frozenset(travel)))
 
 
 class StreakRepository:
@@ -148,58 +210,20 @@ class StreakRepository:
 
     # -- history --------------------------------------------------------------------------------
 
-    async def history(self, conn: aiosqlite.Connection, guild_id: int, user_id: int) -> History:
-        key = (guild_id, user_id)
-        cursor = await conn.execute(
-            "SELECT local_date, applications, networking, skills FROM streak_checkins "
-            "WHERE guild_id = ? AND user_id = ?",
-            key,
-        )
-        checkins = {
-            date.fromisoformat(r["local_date"]): activity(
-                (r["applications"], r["networking"], r["skills"])
-            )
-            for r in await cursor.fetchall()
-        }
-        cursor = await conn.execute(
-            "SELECT effective_from, days_mask FROM streak_rest_rules "
-            "WHERE guild_id = ? AND user_id = ? ORDER BY effective_from",
-            key,
-        )
-        rest = [
-            RestRule(date.fromisoformat(r["effective_from"]), r["days_mask"])
-            for r in await cursor.fetchall()
-        ]
-        cursor = await conn.execute(
-            "SELECT start_date, end_date, resumed_on FROM streak_pauses "
-            "WHERE guild_id = ? AND user_id = ? ORDER BY start_date",
-            key,
-        )
-        pauses = [
-            Pause(
-                date.fromisoformat(r["start_date"]),
-                date.fromisoformat(r["end_date"]),
-                resumed=r["resumed_on"] is not None,
-            )
-            for r in await cursor.fetchall()
-        ]
-        cursor = await conn.execute(
-            "SELECT local_date FROM streak_travel_days WHERE guild_id = ? AND user_id = ?", key
-        )
-        travel = frozenset(date.fromisoformat(r["local_date"]) for r in await cursor.fetchall())
-        return History(checkins, rest, pauses, travel)
+    async def member(self, conn: aiosqlite.Connection, guild_id: int, user_id: int) -> Member:
+        """The member's zone, profile and whole history in one statement (one round trip on
+        PostgreSQL, where /checkin and /streak show read it on every call)."""
+        cursor = await conn.execute(_MEMBER, _member_params(guild_id, user_id))
+        return _member(guild_id, user_id, await cursor.fetchall())
 
-    async def checkin(
-        self, conn: aiosqlite.Connection, guild_id: int, user_id: int, day: date
-    ) -> CheckinRow | None:
-        cursor = await conn.execute(
-            "SELECT * FROM streak_checkins WHERE guild_id = ? AND user_id = ? AND local_date = ?",
-            (guild_id, user_id, day.isoformat()),
-        )
-        row = await cursor.fetchone()
-        if row is None:
-            return None
-        return CheckinRow(day, _counts(row), bool(row["backfilled"]))
+    async def member_now(self, guild_id: int, user_id: int) -> Member:
+        """The same as one statement of its own, outside a transaction (one statement reads
+        one snapshot): /streak show when it has nothing to write."""
+        rows = await self.store.fetchall(_MEMBER, _member_params(guild_id, user_id))
+        return _member(guild_id, user_id, rows)
+
+    async def history(self, conn: aiosqlite.Connection, guild_id: int, user_id: int) -> History:
+        return (await self.member(conn, guild_id, user_id)).history
 
     async def save_checkin(
         self,
@@ -212,45 +236,37 @@ class StreakRepository:
         now: datetime,
         *,
         backfilled: bool,
-    ) -> bool:
-        """Insert the day's check-in, or update the counts given. True when it was new."""
-        existing = await self.checkin(conn, guild_id, user_id, day)
-        if existing is None:
-            await conn.execute(
-                "INSERT INTO streak_checkins (guild_id, user_id, local_date, applications, "
-                "networking, skills, note, timezone, backfilled, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    guild_id,
-                    user_id,
-                    day.isoformat(),
-                    counts.applications,
-                    counts.networking,
-                    counts.skills,
-                    counts.note,
-                    zone,
-                    int(backfilled),
-                    to_epoch(now),
-                    to_epoch(now),
-                ),
-            )
-            return True
-        old = existing.counts
-        await conn.execute(
-            "UPDATE streak_checkins SET applications = ?, networking = ?, skills = ?, note = ?, "
-            "updated_at = ? WHERE guild_id = ? AND user_id = ? AND local_date = ?",
+    ) -> Counts:
+        """Insert the day's check-in, or update the counts given (a count left out keeps the
+        one stored); one statement. Returns the counts the day now holds."""
+        cursor = await conn.execute(
+            "INSERT INTO streak_checkins (guild_id, user_id, local_date, applications, "
+            "networking, skills, note, timezone, backfilled, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (guild_id, user_id, local_date) DO UPDATE SET "
+            "applications = COALESCE(excluded.applications, streak_checkins.applications), "
+            "networking = COALESCE(excluded.networking, streak_checkins.networking), "
+            "skills = COALESCE(excluded.skills, streak_checkins.skills), "
+            "note = COALESCE(excluded.note, streak_checkins.note), "
+            "updated_at = excluded.updated_at "
+            "RETURNING applications, networking, skills, note",
             (
-                old.applications if counts.applications is None else counts.applications,
-                old.networking if counts.networking is None else counts.networking,
-                old.skills if counts.skills is None else counts.skills,
-                old.note if counts.note is None else counts.note,
-                to_epoch(now),
                 guild_id,
                 user_id,
                 day.isoformat(),
+                counts.applications,
+                counts.networking,
+                counts.skills,
+                counts.note,
+                zone,
+                int(backfilled),
+                to_epoch(now),
+                to_epoch(now),
             ),
         )
-        return False
+        row = await cursor.fetchone()
+        assert row is not None
+        return _counts(row)
 
     # -- rest days and pauses -------------------------------------------------------------------
 

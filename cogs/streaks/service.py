@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import aiosqlite
@@ -10,7 +10,7 @@ import aiosqlite
 from bot.anonymity import Anonymizer
 from bot.clock import Clock
 from bot.db import Store
-from bot.member_settings import resolve_timezone, resolve_timezone_in
+from bot.member_settings import resolve_timezone
 from bot.scheduling import Scheduler
 from cogs.streaks import logic
 from cogs.streaks.jobs import MILESTONE_JOB, MilestoneKey, milestone_rule, put_after
@@ -87,10 +87,20 @@ class StreakService:
         return profile
 
     async def _snapshot(
-        self, conn: aiosqlite.Connection, guild_id: int, user_id: int, zone: str
+        self, conn: aiosqlite.Connection, guild_id: int, user_id: int, zone: str | None = None
     ) -> Snapshot:
-        profile = await self._open(conn, guild_id, user_id, zone)
-        history = await self.repo.history(conn, guild_id, user_id)
+        """The member in `zone` (None: the zone they resolve to, read in the same statement).
+        One statement when the member has a profile in that zone: every call but the first and
+        those after a zone change, which open the profile first and read again."""
+        read = await self.repo.member(conn, guild_id, user_id)
+        zone = read.zone.name if zone is None else zone
+        if read.profile is None or read.profile.zone != zone:
+            await self._open(conn, guild_id, user_id, zone)
+            read = await self.repo.member(conn, guild_id, user_id)
+        assert read.profile is not None
+        return self._state(read.profile, read.history, zone)
+
+    def _state(self, profile: Profile, history: History, zone: str) -> Snapshot:
         latest = max(history.checkins) if history.checkins else None
         today = logic.effective_today(self.clock.now(), zone, latest)
         return Snapshot(profile, history, logic.compute(history, today), zone)
@@ -99,13 +109,12 @@ class StreakService:
         return (await resolve_timezone(self.store, user_id, guild_id)).name
 
     async def snapshot(self, guild_id: int, user_id: int) -> Snapshot:
-        return await self.store.run(self._zoned_snapshot, guild_id, user_id)
-
-    async def _zoned_snapshot(
-        self, conn: aiosqlite.Connection, guild_id: int, user_id: int
-    ) -> Snapshot:
-        zone = (await resolve_timezone_in(conn, user_id, guild_id)).name
-        return await self._snapshot(conn, guild_id, user_id, zone)
+        """One statement, no transaction, when there is nothing to write (the member has a
+        profile in their zone: every call but the first and the first after a zone change)."""
+        read = await self.repo.member_now(guild_id, user_id)
+        if read.profile is not None and read.profile.zone == read.zone.name:
+            return self._state(read.profile, read.history, read.zone.name)
+        return await self.store.run(self._snapshot, guild_id, user_id)
 
     async def note_zone_change(self, user_id: int) -> None:
         """The member changed /timezone: count travel days now, at the moment of the change."""
@@ -137,18 +146,19 @@ class StreakService:
         yesterday: bool,
         celebrations_possible: bool,
     ) -> CheckinOutcome:
-        zone = (await resolve_timezone_in(conn, user_id, guild_id)).name
         now = self.clock.now()
-        before = await self._snapshot(conn, guild_id, user_id, zone)
+        before = await self._snapshot(conn, guild_id, user_id)
+        zone = before.zone
         day = before.state.today - timedelta(days=1) if yesterday else before.state.today
         if yesterday and day in before.history.checkins:
             raise StreakRefusal("already_counted", day=day)
-        created = await self.repo.save_checkin(
+        created = day not in before.history.checkins
+        stored = await self.repo.save_checkin(
             conn, guild_id, user_id, day, counts, zone, now, backfilled=yesterday
         )
-        after = await self._snapshot(conn, guild_id, user_id, zone)
-        stored = await self.repo.checkin(conn, guild_id, user_id, day)
-        assert stored is not None
+        # The history after the write, without reading it again: the same rows but this day's.
+        checkins = {**before.history.checkins, day: stored.activity}
+        after = self._state(before.profile, replace(before.history, checkins=checkins), zone)
         milestone = None
         crossed = logic.milestones_crossed(before.state.current, after.state.current)
         run_start = after.state.run_start
@@ -164,9 +174,7 @@ class StreakService:
         if used:
             await self.repo.set_freeze_told(conn, guild_id, user_id, used[-1])
         reached = crossed[-1] if created and crossed else None
-        return CheckinOutcome(
-            day, created, yesterday, stored.counts, after, milestone, reached, used
-        )
+        return CheckinOutcome(day, created, yesterday, stored, after, milestone, reached, used)
 
     async def _announce(self, conn: aiosqlite.Connection, key: MilestoneKey) -> None:
         """The milestone's post, as a scheduled job, in the check-in's own transaction."""
@@ -185,13 +193,17 @@ class StreakService:
     async def take_freeze_notice(
         self, guild_id: int, user_id: int
     ) -> tuple[Snapshot, tuple[date, ...]]:
-        """The snapshot, and frozen days not told yet (now marked as told)."""
+        """The snapshot, and frozen days not told yet (now marked as told). Read first without
+        a transaction: only a freeze to tell needs one (which reads again, then writes)."""
+        snap = await self.snapshot(guild_id, user_id)
+        if not logic.freezes_used_since(snap.state, snap.profile.freeze_told_through):
+            return snap, ()
         return await self.store.run(self._take_freeze_notice, guild_id, user_id)
 
     async def _take_freeze_notice(
         self, conn: aiosqlite.Connection, guild_id: int, user_id: int
     ) -> tuple[Snapshot, tuple[date, ...]]:
-        snap = await self._zoned_snapshot(conn, guild_id, user_id)
+        snap = await self._snapshot(conn, guild_id, user_id)
         used = logic.freezes_used_since(snap.state, snap.profile.freeze_told_through)
         if used:
             await self.repo.set_freeze_told(conn, guild_id, user_id, used[-1])

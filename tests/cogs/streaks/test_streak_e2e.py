@@ -134,6 +134,19 @@ async def test_a_freeze_is_used_and_the_member_told_gently(world: Any, tmp_path:
         assert "freeze covered" not in shown(again)  # told once
 
 
+async def test_a_freeze_found_by_streak_show_is_told_there_once(world: Any, tmp_path: Path) -> None:
+    """/streak show reads without a transaction when it has nothing to write; a freeze to tell
+    is something to write: told on the first show, not on the next."""
+    async with running_bot(world.fake, data_dir=tmp_path, now=START) as app:
+        await check_in_daily(app, world, world.alice, 7)
+        await app.advance(days=2)  # one whole day missed, today still open
+        first = await world.fake.invoke(world.alice, world.channel, "streak show")
+        assert "freeze covered Monday 9 March" in shown(first)
+        again = await world.fake.invoke(world.alice, world.channel, "streak show")
+        assert "freeze covered" not in shown(again)
+        assert "**Current streak:** 7 days" in shown(again)
+
+
 async def test_today_never_breaks_the_streak_before_local_midnight(
     world: Any, tmp_path: Path
 ) -> None:
