@@ -34,7 +34,9 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.rush import cpu_seconds
+from bot import features
 from bot.db import Store
+from bot.feature_migrations import migrate
 from bot.fleet.shards import format_shards
 from fakecord import FakeChannel, FakeDiscord
 
@@ -64,6 +66,9 @@ async def seed(
     hhmm, stamp = at.strftime("%H:%M"), int(at.timestamp())
     rule = json.dumps({"days": 127, "time": hhmm, "tz": "UTC"}, sort_keys=True)
     channels = []
+    async with await Store.open(target) as store:
+        # the features' own tables (affirmation_schedules), as the first process would make them
+        await migrate(store, features.discover())
     async with await Store.open(target) as store, store.transaction() as conn:
         for n in range(servers):
             chan = fake.create_guild(f"Circle {n}").create_text_channel("affirmations")
