@@ -42,7 +42,7 @@ from fakecord import FakeChannel, FakeDiscord
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "fleet-benchmark-secret-" + "0" * 41
-SHARDS = 4
+SHARDS = 4  # at least; one more per 1,000 servers above 4,000 (the emulator's recommendation)
 START_MARGIN = 25.0  # seconds between seeding and the morning: every process is up by then
 
 
@@ -86,9 +86,18 @@ async def seed(
     return channels
 
 
-def groups(processes: int) -> list[str]:
-    """The shards of each process: SHARDS split as evenly as they go."""
-    return [format_shards(list(range(SHARDS))[p::processes]) for p in range(processes)]
+def shard_count(servers: int) -> int:
+    """Discord's rule of one shard per 1,000 servers (at most 2,500), but at least SHARDS."""
+    return max(SHARDS, -(-servers // 1000))
+
+
+def shard_lists(processes: int, count: int) -> list[list[int]]:
+    """The shards of each process: `count` split as evenly as they go."""
+    return [list(range(count))[p::processes] for p in range(processes)]
+
+
+def groups(processes: int, count: int = SHARDS) -> list[str]:
+    return [format_shards(shards) for shards in shard_lists(processes, count)]
 
 
 async def one_run(
@@ -127,7 +136,9 @@ async def _morning(
     kill_both: bool = False,
 ) -> Run:
     async with FakeDiscord(patch=False, latency=latency, jitter=0.02) as fake:
-        due = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=START_MARGIN)
+        count = shard_count(servers)
+        margin = START_MARGIN + servers / 500  # seeding 10,000 servers takes a while
+        due = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=margin)
         channels = await seed(fake, target, servers, due)
         # The emulator's own collector stays out of the morning, as in benchmarks/rush.py: a
         # full collection over thousands of servers stalls its loop and squeezes the bots'
@@ -145,28 +156,26 @@ async def _morning(
             REBOUND_POST_RATE="50",
             REBOUND_LOG_LEVEL="WARNING",
             REBOUND_LEASE_SECONDS=str(lease),
-            REBOUND_SHARD_COUNT=str(SHARDS),
+            REBOUND_SHARD_COUNT=str(count),
         )
         if isinstance(target, str):
             env["DATABASE_URL"] = target
         fleet = processes > 1 or isinstance(target, str)
 
         async def spawn(shards: str) -> asyncio.subprocess.Process:
-            args = ["run", "--shards", shards, "--shard-count", str(SHARDS)] if fleet else []
+            args = ["run", "--shards", shards, "--shard-count", str(count)] if fleet else []
             return await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "bot", *args, cwd=ROOT, env=env,
                 stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
             )  # fmt: skip
 
-        children = [await spawn(shards) for shards in groups(processes)]
+        children = [await spawn(shards) for shards in groups(processes, count)]
         if kill_both:
-            return await _kill_both(fake, channels, children, spawn, servers, lease)
+            return await _kill_both(fake, channels, children, spawn, servers, lease, count)
         dead: set[int] = set()
         killed_at = float("nan")
-        first_shards = set(range(SHARDS))
-        if fleet:
-            first_shards = {int(s) for s in groups(processes)[0].replace("-", ",").split(",")}
-        theirs = [c for c in channels if fake.state.shard_of(c.guild.id, SHARDS) in first_shards]
+        first_shards = set(shard_lists(processes, count)[0])
+        theirs = [c for c in channels if fake.state.shard_of(c.guild.id, count) in first_shards]
         try:
             while not any(c.messages for c in channels):  # noqa: ASYNC110 - polling the fake
                 await asyncio.sleep(0.005)
@@ -207,11 +216,12 @@ async def _kill_both(
     spawn: Callable[[str], Awaitable[asyncio.subprocess.Process]],
     servers: int,
     lease: int,
+    count: int,
 ) -> Run:
     """Kill -9 every process at its own random moment of the morning (a random share of the
     posts out, 10-80 %), restart each 0-5 s later with the same shards; run to the end."""
     rng = random.Random()
-    shards = groups(len(children))
+    shards = groups(len(children), count)
     at = [rng.uniform(0.1, 0.8) * servers for _ in children]
     pause = [rng.uniform(0.0, 5.0) for _ in children]
     killed = [False] * len(children)
