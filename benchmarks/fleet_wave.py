@@ -88,6 +88,10 @@ async def _start(
         end = time.monotonic() + 120
         while READY_LINE not in log_path.read_text(errors="replace"):
             if child.returncode is not None or time.monotonic() > end:
+                for started, _ in children:  # leave no bot behind
+                    if started.returncode is None:
+                        started.kill()
+                    await started.wait()
                 raise RuntimeError(f"{setup}: not ready:\n{log_path.read_text()[-3000:]}")
             await asyncio.sleep(0.05)
     return children
