@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -58,6 +58,9 @@ class Run:
     seconds: float
     #: --kill: seconds from the kill until the last post of the dead process's servers
     recovered_after_kill_s: float = float("nan")
+    #: per process: (servers of its shards, its first post, its last post), seconds after the
+    #: morning's first post
+    per_process: list[tuple[int, float, float]] = field(default_factory=list)
 
 
 async def seed(
@@ -206,7 +209,9 @@ async def _morning(
                 if child.returncode is None and child.pid not in dead:
                     child.terminate()
                 await child.communicate()
-        return _tally(fake, channels, processes, target, cpu, recovered)
+        run = _tally(fake, channels, processes, target, cpu, recovered)
+        run.per_process = _per_process(fake, channels, shard_lists(processes, count), count)
+        return run
 
 
 async def _kill_both(
@@ -256,6 +261,29 @@ async def _kill_both(
                 child.terminate()
             await child.wait()
     return _tally(fake, channels, len(children), "postgresql", float("nan"), float("nan"))
+
+
+def _per_process(
+    fake: FakeDiscord, channels: list[FakeChannel], shards: list[list[int]], count: int
+) -> list[tuple[int, float, float]]:
+    """Each process's servers and the span of its posts: where the fixed shares lose time."""
+    owner = {c.id: next(i for i, mine in enumerate(shards)
+                        if fake.state.shard_of(c.guild.id, count) in mine)
+             for c in channels}  # fmt: skip
+    times: list[list[float]] = [[] for _ in shards]
+    for r in fake.requests:
+        if (
+            r.method == "POST"
+            and r.template == "/channels/{channel_id}/messages"
+            and r.status == 200
+        ):
+            times[owner[int(r.path.split("/")[2])]].append(r.at)
+    start = min((t for ts in times for t in ts), default=0.0)
+    return [
+        (sum(1 for c in channels if owner[c.id] == i), round(min(ts) - start, 2),
+         round(max(ts) - start, 2))
+        for i, ts in enumerate(times) if ts
+    ]  # fmt: skip
 
 
 def _tally(
