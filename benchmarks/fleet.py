@@ -33,7 +33,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from benchmarks.rush import cpu_seconds
+from benchmarks.rush import _watch_loop, cpu_seconds
 from bot import features
 from bot.db import Store
 from bot.feature_migrations import migrate
@@ -61,6 +61,12 @@ class Run:
     #: per process: (servers of its shards, its first post, its last post), seconds after the
     #: morning's first post
     per_process: list[tuple[int, float, float]] = field(default_factory=list)
+    #: the emulator's loop woke 40 ms late or more (benchmarks/rush.py: such a stall squeezes
+    #: evenly spaced requests into one of Discord's windows), its longest, and the 429s within
+    #: a second after one (the instrument's, not the pacers')
+    emulator_stalls_40ms: int = 0
+    emulator_max_stall_ms: float = 0.0
+    responses_429_after_stall: int = 0
 
 
 async def seed(
@@ -176,6 +182,7 @@ async def _morning(
         if kill_both:
             return await _kill_both(fake, channels, children, spawn, servers, lease, count)
         dead: set[int] = set()
+        stalls: list[tuple[float, float]] = []
         killed_at = float("nan")
         first_shards = set(shard_lists(processes, count)[0])
         theirs = [c for c in channels if fake.state.shard_of(c.guild.id, count) in first_shards]
@@ -183,6 +190,7 @@ async def _morning(
             while not any(c.messages for c in channels):  # noqa: ASYNC110 - polling the fake
                 await asyncio.sleep(0.005)
             cpu_start = {c.pid: sum(cpu_seconds(c.pid)) for c in children}
+            watcher = asyncio.create_task(_watch_loop(stalls))
             gc.disable()
             deadline = time.monotonic() + servers / 20 + lease + 120
             while sum(1 for c in channels if c.messages) < servers:
@@ -200,6 +208,7 @@ async def _morning(
                         break
                     await asyncio.sleep(0.05)
                 recovered = time.monotonic() - killed_at
+            watcher.cancel()
             await fake.settle(quiet=1.0, timeout=30)
             cpu = sum(
                 sum(cpu_seconds(c.pid)) - cpu_start[c.pid] for c in children if c.pid not in dead
@@ -211,6 +220,14 @@ async def _morning(
                 await child.communicate()
         run = _tally(fake, channels, processes, target, cpu, recovered)
         run.per_process = _per_process(fake, channels, shard_lists(processes, count), count)
+        stall_ends = [at for at, late in stalls if late >= 0.04]
+        run.emulator_stalls_40ms = len(stall_ends)
+        run.emulator_max_stall_ms = round(1000 * max((late for _, late in stalls), default=0.0), 1)
+        run.responses_429_after_stall = sum(
+            1
+            for r in fake.requests
+            if r.status == 429 and any(0 <= r.at - end <= 1.0 for end in stall_ends)
+        )
         return run
 
 
