@@ -8,9 +8,13 @@ from the package index, in a temporary folder. Measured: posts/s from the first 
 Discord to the last, responses 429, duplicates, missed, CPU per post summed over the processes
 (/proc). With `--kill`, process 0 is killed (-9) after a quarter of the posts and not restarted:
 every post of its servers must still go out, from the others, within the lease + 1 minute.
+With `--kill-both`, every process is killed (-9) at its own random moment and restarted 0-5 s
+later: every post exactly once. 4 shards, or one per 1,000 servers above 4,000.
 
     .venv/bin/python -m benchmarks.fleet --servers 2000 --processes 2 --json benchmarks/results.json
     .venv/bin/python -m benchmarks.fleet --servers 2000 --processes 2 --kill --trials 5 --json …
+    .venv/bin/python -m benchmarks.fleet --servers 2000 --processes 2 --kill-both --trials 5 …
+    .venv/bin/python -m benchmarks.fleet --servers 10000 --processes 2 --json …
     .venv/bin/python -m benchmarks.fleet --servers 2000 --processes 1 --store sqlite
 """
 
