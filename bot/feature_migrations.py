@@ -94,17 +94,25 @@ async def migrate(store: Store, features: Sequence[Feature]) -> list[str]:
     """Apply every feature's pending migrations; the names applied, as "feature/file"."""
     done: list[str] = []
     for feature in features:
+        key = META_KEY.format(feature=feature.name)
         current = await applied(store, feature.name)
         for migration in migrations_of(feature):
             if migration.number <= current:
                 continue
             async with store.transaction() as conn:
+                # Read again under the write lock: another process starting at the same moment
+                # (a fleet on one PostgreSQL) may have applied it since.
+                cursor = await conn.execute("SELECT value FROM meta WHERE key = ?", (key,))
+                row = await cursor.fetchone()
+                current = int(row[0]) if row else 0
+                if migration.number <= current:
+                    continue
                 for statement in migration.statements:
                     await conn.execute(statement)
                 await conn.execute(
                     "INSERT INTO meta (key, value) VALUES (?, ?) "
                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    (META_KEY.format(feature=feature.name), str(migration.number)),
+                    (key, str(migration.number)),
                 )
             done.append(f"{feature.name}/{migration.name}")
     if done:

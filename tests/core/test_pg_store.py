@@ -273,3 +273,19 @@ async def test_a_database_that_is_not_there_is_named_without_its_password() -> N
     with pytest.raises(DatabaseUnreachableError, match="no_such_database") as caught:
         await Store.open(url)
     assert "s3cret" not in str(caught.value)
+
+
+async def test_two_processes_starting_together_apply_each_feature_migration_once() -> None:
+    from bot.feature_migrations import migrate_every_feature
+
+    url = await postgres.server().fresh_database(empty=True)
+    first, second = await Store.open(url), await Store.open(url)
+    try:
+        done = await asyncio.gather(migrate_every_feature(first), migrate_every_feature(second))
+        applied = done[0] + done[1]
+        assert applied and len(applied) == len(set(applied))  # each file ran in one of them
+        assert "affirmation_schedules" in await first.tables()
+    finally:
+        await first.close()
+        await second.close()
+    await postgres.server().drop(url)
