@@ -15,6 +15,7 @@ from cogs.encouragement import logic
 from cogs.encouragement import messages as m
 from tests.harness import RunningBot, running_bot
 from tests.helpers.encouragement import encourage_post, shared_story
+from tests.helpers.process import until
 from tests.helpers.stories import configure, story_world
 
 MESSAGES = "/channels/{channel_id}/messages"
@@ -176,6 +177,8 @@ async def test_a_burst_of_encouragements_stops_at_three_per_story_with_a_kind_an
         await configure(w)
         post, thread = await shared_story(app, w, w.alice)
         results = await burst(w, w.bob, post, 12)
+        await until(lambda: len(kind_words(thread)) >= logic.PER_STORY_LIMIT, "the kind words")
+        await w.fake.settle()
         assert len(kind_words(thread)) == logic.PER_STORY_LIMIT
         assert await encouragement_rows(app) == logic.PER_STORY_LIMIT
         refusals = [
@@ -199,6 +202,8 @@ async def test_moderators_are_held_to_the_per_story_limit_too(world: Any, tmp_pa
         await configure(w)
         post, thread = await shared_story(app, w, w.alice)
         await burst(w, w.mod, post, 6)
+        await until(lambda: len(kind_words(thread)) >= logic.PER_STORY_LIMIT, "the kind words")
+        await w.fake.settle()
         assert len(kind_words(thread)) == logic.PER_STORY_LIMIT
 
 
