@@ -115,6 +115,18 @@ class RunningBot:
                 ] = await postgres.server().fresh_database()
             self.settings = replace(self.settings, database_url=url)
         self._store = await Store.open(self.settings.store_target)
+        try:
+            await self._start_bot()
+        except BaseException:
+            # A bot that never became ready (refused by Discord, a start-up error) leaves no
+            # open store behind: its SQLite thread would keep the test process from exiting.
+            await self._abandon()
+            raise
+        self.starts += 1
+        await self.fake.settle()
+
+    async def _start_bot(self) -> None:
+        assert self._store is not None
         scheduler = Scheduler.from_settings(self._store, self.clock, self.settings)
         self._bot = Bot(
             settings=self.settings,
@@ -135,8 +147,19 @@ class RunningBot:
             if self._task in done:
                 self._task.result()  # raises what stopped the bot
             raise TimeoutError("the bot did not become ready on the local Discord")
-        self.starts += 1
-        await self.fake.settle()
+
+    async def _abandon(self) -> None:
+        if self._bot is not None:
+            with contextlib.suppress(Exception):
+                await self._bot.close()
+        if self._task is not None:
+            if not self._task.done():
+                self._task.cancel()
+            with contextlib.suppress(BaseException):
+                await self._task
+        if self._store is not None:
+            await self._store.close()
+        self._bot = self._store = self._task = None
 
     async def before_start(self, bot: Bot, scheduler: Scheduler) -> None:
         """Called with the bot built, before it connects (a fleet process takes its leases)."""
