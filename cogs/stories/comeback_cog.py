@@ -14,7 +14,7 @@ from bot.errors import UserFacingError
 from cogs.stories import comeback_logic as cb
 from cogs.stories import logic
 from cogs.stories import messages as msg
-from cogs.stories.cog import _is_moderator
+from cogs.stories.cog import _guild, _is_moderator
 from cogs.stories.comeback import Comebacks, UpdateForm, UpdateSubmitted
 from cogs.stories.comeback_moderation import UpdateModeration
 from cogs.stories.comeback_views import (
@@ -35,12 +35,6 @@ if TYPE_CHECKING:
 
 MODERATOR_ACTIONS = frozenset({"approve", "reject", "remove", "dismiss"})
 NONE = discord.AllowedMentions.none()
-
-
-def _guild(interaction: discord.Interaction[Bot]) -> discord.Guild:
-    if interaction.guild is None:
-        raise UserFacingError(msg.SERVER_ONLY)
-    return interaction.guild
 
 
 def ack_text(result: UpdateSubmitted) -> str:
