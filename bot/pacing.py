@@ -38,7 +38,11 @@ class Pacer:
         self._monotonic = monotonic
         self._sleep = sleep
         self._next = 0.0
+        self._last = -1e9
         self._held_until = 0.0
+        #: A rate that holds only until this instant (monotonic), then `_then` (set_rate).
+        self._until: float | None = None
+        self._then = rate_per_second
         self._lock = asyncio.Lock()
         #: requests let through so far (benchmarks and tests read it)
         self.requests = 0
@@ -46,29 +50,56 @@ class Pacer:
     async def wait(self) -> None:
         """Return when one more request may go out; counts it as sent."""
         async with self._lock:
-            slot = max(self._monotonic(), self._next)
+            entered = self._monotonic()
             while True:
                 now = self._monotonic()
-                start = max(slot, self._held_until)
+                self._lapse(now)
+                start = max(entered, self._next, self._held_until)
                 if start <= now:
                     break
-                await self._sleep(start - now)
+                delay = start - now
+                if self._until is not None:
+                    # Wake at the end of a borrowed rate, so the slower one spaces from then.
+                    delay = min(delay, max(self._until - now, 0.0))
+                await self._sleep(delay)
             # The next slot follows this one, not the moment the sleep ended: oversleeping by a
             # millisecond a time would otherwise lose a few requests per second. But a request
             # that left late (the event loop stalled) does not let the next ones catch up in a
             # burst: that would squeeze more than the limit into one of Discord's windows. At
             # most CATCH_UP_SECONDS of lateness is made up.
-            departed = max(slot, self._held_until, now - CATCH_UP_SECONDS)
+            departed = max(entered, self._next, self._held_until, now - CATCH_UP_SECONDS)
+            self._last = departed
             self._next = departed + self.interval
             self.requests += 1
 
-    def set_rate(self, rate_per_second: float) -> None:
+    def set_rate(
+        self, rate_per_second: float, *, until: float | None = None, then: float | None = None
+    ) -> None:
         """Pace at a new rate from the next request on: a fleet process's share of the token's
-        limit changes as processes join and leave (bot/fleet)."""
-        if rate_per_second <= 0:
+        limit changes as processes join, leave, or lend their unused part (bot/fleet). With
+        `until` (an instant of this pacer's monotonic clock), the rate holds until then and
+        `then` after it, whether or not anyone calls again: a rate borrowed from a neighbour
+        ends when the neighbour's promise does, even if this process stalls."""
+        if rate_per_second <= 0 or (then is not None and then <= 0):
             raise ValueError("the rate must be positive")
+        self._apply(rate_per_second)
+        self._until = until
+        self._then = then if then is not None else rate_per_second
+        self._lapse(self._monotonic())
+
+    def _apply(self, rate_per_second: float) -> None:
+        slower = rate_per_second < self.rate
         self.rate = rate_per_second
         self.interval = (1.0 + self._guard) / rate_per_second
+        if slower:
+            # The next slot was spaced at the faster rate: space it from the last request at
+            # the slower one, so no window holds more than the new rate allows.
+            self._next = max(self._next, self._last + self.interval)
+
+    def _lapse(self, now: float) -> None:
+        if self._until is not None and now >= self._until:
+            self._until = None
+            self._apply(self._then)
 
     def hold(self, seconds: float) -> None:
         """Let nothing through for `seconds` (extends, never shortens, a hold in place)."""

@@ -18,6 +18,7 @@ from dotenv import dotenv_values
 
 from bot.content import parse_yaml
 from bot.features import feature_settings
+from bot.fleet.budget import BUDGETS
 from bot.fleet.shards import ShardSpecError, format_shards, parse_shards
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -52,6 +53,9 @@ class Settings:
     # one process); its shard leases last this long without renewal (bot/fleet).
     shards: tuple[int, ...] | None = None
     lease_seconds: float = 60.0
+    # How a fleet splits the token's rate limit: "shared" (an idle process lends most of its
+    # part to the busy ones) or "fixed" (each its shards' part); bot/fleet/budget.py.
+    fleet_budget: str = "shared"
     run_history_days: int = 30
     nonce_window_seconds: float = 120.0
     # Where Discord is. Only for an HTTP proxy in front of Discord, or a local Discord in tests.
@@ -140,6 +144,14 @@ class Settings:
         )
         shards = shards_setting(pick("REBOUND_SHARDS", "shards"), shard_count)
 
+        fleet_budget = str(pick("REBOUND_FLEET_BUDGET", "fleet_budget") or "shared").strip()
+        if fleet_budget.lower() not in BUDGETS:
+            raise SettingsError(
+                "REBOUND_FLEET_BUDGET must be shared (a fleet process with nothing to send "
+                "lends its part of Discord's rate limit to the busy ones) or fixed (each paces "
+                f"at its shards' part only); got {fleet_budget!r}."
+            )
+
         database_url = merged.get("DATABASE_URL", "").strip() or None
         if database_url is not None and not database_url.startswith(
             ("postgresql://", "postgres://")
@@ -182,6 +194,7 @@ class Settings:
             ),
             shard_count=shard_count,
             shards=shards,
+            fleet_budget=fleet_budget.lower(),
             lease_seconds=_number(
                 "REBOUND_LEASE_SECONDS",
                 pick("REBOUND_LEASE_SECONDS", "lease_seconds"),
@@ -267,6 +280,7 @@ class Settings:
             if self.shards is not None
             else "all (one process)",
             "lease_seconds": f"{self.lease_seconds:g}",
+            "fleet_budget": self.fleet_budget,
             "run_history_days": str(self.run_history_days),
             "nonce_window_seconds": f"{self.nonce_window_seconds:g}",
             "guild_retention_days": str(self.guild_retention_days),

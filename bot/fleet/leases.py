@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.db import Connection, Store
+from bot.fleet import budget as budget_
 from bot.fleet.shards import format_shards
 from bot.scheduling.model import to_epoch
 from bot.scheduling.scope import ClaimScope
@@ -48,6 +49,8 @@ class Lease:
     holder: str
     acquired_at: int
     expires_at: int
+    #: Until when the holder promised to pace at its kept rate (lends the rest; bot.fleet.budget)
+    idle_until: int = 0
 
     @property
     def host(self) -> str:
@@ -82,7 +85,7 @@ def is_dead_here(lease: Lease, holder: str) -> bool:
     return pid != os.getpid() and not _process_alive(pid)
 
 
-_SELECT = "SELECT shard, shard_count, holder, acquired_at, expires_at FROM shard_leases"
+_SELECT = "SELECT shard, shard_count, holder, acquired_at, expires_at, idle_until FROM shard_leases"
 _TAKE = (
     "INSERT INTO shard_leases (shard, shard_count, holder, acquired_at, expires_at) "
     "VALUES (?, ?, ?, ?, ?) ON CONFLICT (shard) DO UPDATE SET "
@@ -94,13 +97,13 @@ _TAKE = (
 
 async def read_leases(conn: Connection) -> list[Lease]:
     cursor = await conn.execute(f"{_SELECT} ORDER BY shard")
-    return [Lease(*(row[i] for i in range(5))) for row in await cursor.fetchall()]
+    return [Lease(*(row[i] for i in range(6))) for row in await cursor.fetchall()]
 
 
 async def all_leases(store: Store) -> list[Lease]:
     """Every lease row, live or not (`python -m bot check` shows them)."""
     rows = await store.fetchall(f"{_SELECT} ORDER BY shard")
-    return [Lease(*(row[i] for i in range(5))) for row in rows]
+    return [Lease(*(row[i] for i in range(6))) for row in rows]
 
 
 def refusal(
@@ -155,6 +158,7 @@ class ShardLeases:
         shard_count: int | None,
         lease_seconds: float,
         holder: str | None = None,
+        budget: budget_.Budget = "fixed",
     ) -> None:
         self._store = store
         self._clock = clock
@@ -181,6 +185,18 @@ class ShardLeases:
         #: Sends again, in the look's transaction, what processes now gone left claimed
         #: (Schedules.recover_in, given the live holders).
         self.recover_in: Callable[[Connection, list[str]], Awaitable[object]] | None = None
+        #: "shared": lend this process's unused part of the limit, borrow the others'
+        #: (bot.fleet.budget); "fixed": pace at the own share only.
+        self.budget = budget
+        #: The other live processes' shards and promises, at the last look or poll.
+        self.neighbours: dict[str, budget_.Neighbour] = {}
+        #: Until when this process promised to pace at its kept rate (unix seconds; 0: no
+        #: promise). Its pacer holds the promise before the database shows it.
+        self.promise = 0.0
+        #: When this process's next work is due (unix seconds; inf: none), while it is idle.
+        self._idle_next: float | None = None
+        self._cautious_until = 0.0
+        self._promise_writes: set[asyncio.Task[None]] = set()
 
     @property
     def rows(self) -> tuple[int, ...]:
@@ -188,6 +204,10 @@ class ShardLeases:
 
     def _now(self) -> int:
         return to_epoch(self._clock.now())
+
+    def clock_instant(self) -> float:
+        """Now on the clock the promises are written in (unix seconds)."""
+        return self._clock.now().timestamp()
 
     async def acquire(self) -> None:
         """Take every lease of this process in one transaction, or raise LeaseRefused.
@@ -226,6 +246,9 @@ class ShardLeases:
                     )
             await self._look(conn, now)
         self.held = True
+        now_exact = self.clock_instant()
+        if any(n.idle_until > now_exact for n in self.neighbours.values()):
+            self._cautious_until = now_exact + budget_.POLL_SECONDS + budget_.MARGIN_SECONDS
         log.info(
             "Holding shard lease(s) %s of %s for %gs as %s",
             format_shards(list(self.rows)),
@@ -238,10 +261,12 @@ class ShardLeases:
         """Extend every lease; False if one was lost (another process holds it now)."""
         now = self._now()
         marks = ",".join("?" for _ in self.rows)
+        idle_until = self._extend_promise()
         async with self._store.transaction() as conn:
             cursor = await conn.execute(
-                f"UPDATE shard_leases SET expires_at = ? WHERE holder = ? AND shard IN ({marks})",
-                (now + round(self.lease_seconds), self.holder, *self.rows),
+                "UPDATE shard_leases SET expires_at = ?, idle_until = ? "
+                f"WHERE holder = ? AND shard IN ({marks})",
+                (now + round(self.lease_seconds), idle_until, self.holder, *self.rows),
             )
             kept = cursor.rowcount == len(self.rows)
             await self._look(conn, now)
@@ -263,12 +288,110 @@ class ShardLeases:
         if expired:
             await conn.execute("DELETE FROM shard_leases WHERE expires_at <= ?", (now,))
         before = (self.orphaned, self.processes)
+        promises_moved = self._read_neighbours(leases)
         if self.shard_count:
             held = {lease.shard for lease in leases}
             self._seen_held |= held
             self.orphaned = tuple(s for s in range(self.shard_count) if s not in held)
         self.processes = max(1, len({lease.holder for lease in leases}))
-        if (self.orphaned, self.processes) != before and self.on_change is not None:
+        moved = promises_moved or (self.orphaned, self.processes) != before
+        if moved and self.on_change is not None:
+            self.on_change()
+
+    # -- lending unused budget (bot.fleet.budget) ---------------------------------------------
+
+    @property
+    def sharing(self) -> bool:
+        return self.budget == "shared" and self.shards is not None and bool(self.shard_count)
+
+    def _read_neighbours(self, leases: list[Lease]) -> bool:
+        """The other live processes' shards and promises; True if the view changed."""
+        view: dict[str, budget_.Neighbour] = {}
+        for lease in leases:
+            if lease.holder == self.holder or lease.shard == WHOLE_BOT:
+                continue
+            seen = view.get(lease.holder)
+            view[lease.holder] = budget_.Neighbour(
+                (seen.shards if seen else 0) + 1,
+                min(seen.idle_until, lease.idle_until) if seen else lease.idle_until,
+            )
+        changed = view != self.neighbours
+        self.neighbours = view
+        return changed
+
+    def plan(self, limit: float) -> budget_.Plan:
+        """What this process's pacer should do now (its share, lent or borrowed)."""
+        own = self.share
+        if not self.sharing:
+            rate = max(1.0, limit * own)
+            return budget_.Plan(rate, None, rate)
+        now = self.clock_instant()
+        promise = self.promise
+        if self._cautious_until > now:
+            # It started while a neighbour lent: the busy ones may be splitting the lent part
+            # among the processes they knew. Kept rate until every neighbour has looked once.
+            promise = max(promise, self._cautious_until)
+        return budget_.plan(
+            limit=limit,
+            own_share=own,
+            shard_count=self.shard_count or 0,
+            neighbours=self.neighbours,
+            promise=promise,
+            now=now,
+        )
+
+    def note_next_work(self, next_work: float | None) -> None:
+        """The scheduler's word after a pass: when its next work is due (unix seconds; None:
+        nothing planned). Far enough away, the process promises to lend its part at once."""
+        if not self.sharing or not self.held:
+            return
+        now = self.clock_instant()
+        if budget_.promise_until(now, next_work) is None:
+            self._idle_next = None
+            return
+        self._idle_next = float("inf") if next_work is None else next_work
+        if self.promise - budget_.MARGIN_SECONDS > now:
+            return  # already promised; the next look extends it
+        idle_until = self._extend_promise()
+        if idle_until:
+            task = asyncio.ensure_future(self._write_promise(idle_until))
+            self._promise_writes.add(task)
+            task.add_done_callback(self._promise_writes.discard)
+
+    def _extend_promise(self) -> int:
+        """While idle, move this process's promise further (its pacer first, through
+        on_change); the instant to write in its lease rows (0: no new promise)."""
+        if not self.sharing or self._idle_next is None:
+            return 0
+        now = self.clock_instant()
+        nxt = None if self._idle_next == float("inf") else self._idle_next
+        end = budget_.promise_until(now, nxt)
+        if end is None:
+            self._idle_next = None
+            return 0
+        until = int(end)  # whole seconds in the database; the pacer keeps to the exact end
+        if until <= self.promise:
+            return int(self.promise)
+        self.promise = float(until)
+        if self.on_change is not None:
+            self.on_change()
+        return until
+
+    async def _write_promise(self, idle_until: int) -> None:
+        try:
+            await self._store.execute(
+                "UPDATE shard_leases SET idle_until = ? WHERE holder = ? AND idle_until < ?",
+                (idle_until, self.holder, idle_until),
+            )
+        except Exception:  # the pacer keeps the promise anyway; the next look writes it
+            log.warning("Could not record that this process lends its pace", exc_info=True)
+
+    async def poll(self) -> None:
+        """Read the neighbours' promises between looks (a read, no write)."""
+        now = self._now()
+        rows = await self._store.fetchall(f"{_SELECT} WHERE expires_at > ?", (now,))
+        leases = [Lease(*(row[i] for i in range(6))) for row in rows]
+        if self._read_neighbours(leases) and self.on_change is not None:
             self.on_change()
 
     @property
@@ -298,8 +421,21 @@ class ShardLeases:
             self._task = asyncio.create_task(self._keep(), name="rebound-shard-leases")
 
     async def _keep(self) -> None:
+        loop = asyncio.get_running_loop()
+        # Sharing the budget: read the neighbours' promises every second between the looks.
+        step = min(budget_.POLL_SECONDS, self.refresh_seconds) if self.sharing else None
+        looked = loop.time()
         while True:
-            await asyncio.sleep(self.refresh_seconds)
+            await asyncio.sleep(step or self.refresh_seconds)
+            if step is not None and loop.time() - looked < self.refresh_seconds - step / 2:
+                try:
+                    await self.poll()
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    log.warning("Reading the fleet's promises failed", exc_info=True)
+                continue
+            looked = loop.time()
             try:
                 kept = await self.renew()
             except asyncio.CancelledError:
@@ -323,6 +459,8 @@ class ShardLeases:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        for task in list(self._promise_writes):
+            task.cancel()
         if self.held:
             self.held = False
             await self._store.execute("DELETE FROM shard_leases WHERE holder = ?", (self.holder,))

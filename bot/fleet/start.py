@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import Any, Protocol
 
 from bot.db import is_postgres_url
@@ -81,16 +82,30 @@ def join(
     if leases.shards is not None:
         scheduler.housekeeping.once_across_fleet = True
 
+    if leases.sharing:
+        scheduler.on_next_work = leases.note_next_work
+    shown = [0.0, 0]
+    fleet_seen: list[object] = [None]
+
     def changed() -> None:
-        share = fleet_share(rate, leases.share)
-        if share != pacer.rate:
+        plan = leases.plan(rate)
+        # The plan's end is an instant of the clock; the pacer counts on its own monotonic one.
+        until = None if plan.until is None else pacer_instant(plan.until)
+        pacer.set_rate(plan.rate, until=until, then=plan.then)
+        if (plan.then, leases.processes) != tuple(shown):
+            shown[:] = [plan.then, leases.processes]
             log.info(
-                "%d process(es) in the fleet: pacing this one at %.1f requests/s",
+                "%d process(es) in the fleet: pacing this one at %.1f requests/s%s",
                 leases.processes,
-                share,
+                plan.then,
+                " (lending or borrowing unused budget)" if leases.sharing else "",
             )
-            pacer.set_rate(share)
-        scheduler.wake()  # orphaned shards' due work may be waiting
+        if fleet_seen[0] != (leases.orphaned, leases.processes):
+            fleet_seen[0] = (leases.orphaned, leases.processes)
+            scheduler.wake()  # orphaned shards' due work may be waiting
+
+    def pacer_instant(at: float) -> float:
+        return time.monotonic() + (at - leases.clock_instant())
 
     tasks: set[asyncio.Task[Any]] = set()
 

@@ -83,6 +83,10 @@ class Scheduler(Schedules):
         self._owner_thread: int | None = None
         #: Set while stopping: workers stop claiming, senders stop retrying.
         self.stopping = asyncio.Event()
+        #: Told, after each pass that left nothing running, when the next work this process
+        #: may claim is due (unix seconds; None: none planned). A fleet process lends its part
+        #: of the rate limit while that is far off (bot.fleet.budget).
+        self.on_next_work: Callable[[float | None], None] | None = None
 
     @classmethod
     def from_settings(cls, store: Store, clock: Clock, settings: Settings) -> Scheduler:
@@ -176,6 +180,8 @@ class Scheduler(Schedules):
         """The next due instant or pending retry (of the injected clock), at most a tick away."""
         now = self._clock.now()
         nxt = await self.next_due_at()
+        if self.on_next_work is not None:
+            self.on_next_work(None if nxt is None else nxt.timestamp())
         if nxt is None:
             return now + self._tick
         return min(now + self._tick, max(now + _MIN_SLEEP, nxt + _AFTER_DUE))

@@ -105,3 +105,37 @@ def test_only_rest_requests_under_the_bot_token_are_paced() -> None:
     assert not paced_request(yarl.URL(f"{base}/webhooks/1/tok/messages/@original"))
     assert not paced_request(yarl.URL("wss://gateway.discord.gg/?v=10"))
     assert not paced_request(yarl.URL("https://cdn.discordapp.com/avatars/1/a.png"))
+
+
+async def test_a_borrowed_rate_ends_on_its_own_at_its_instant(ticking: FakeMonotonic) -> None:
+    """A fleet process borrowing a neighbour's part (bot/fleet/budget.py) must fall back when
+    the neighbour's promise ends, even if nothing tells it to: no window after the end holds
+    more than the slower rate allows."""
+    pacer = Pacer(10, monotonic=ticking, sleep=ticking.sleep)
+    pacer.set_rate(40, until=2.0, then=10)
+    times = await sent_times(pacer, ticking, 100)
+    before = [t for t in times if t < 2.0]
+    assert len(before) >= 70  # about 40 a second while borrowed
+    after = [t for t in times if t >= 2.0]
+    for i, start in enumerate(after):
+        assert len([t for t in after[i:] if t < start + 1.0]) <= 10
+    # The first request at the slower rate is spaced from the last fast one at the slow pace.
+    assert after[0] - before[-1] >= pacer.interval - 1e-9
+    assert pacer.rate == 10
+
+
+async def test_slowing_down_spaces_the_next_request_at_the_new_rate(
+    ticking: FakeMonotonic,
+) -> None:
+    pacer = Pacer(50, monotonic=ticking, sleep=ticking.sleep)
+    await pacer.wait()
+    sent = ticking.now
+    pacer.set_rate(5)
+    await pacer.wait()
+    assert ticking.now - sent == pytest.approx(pacer.interval)
+    assert pacer.interval > 1 / 5
+
+
+def test_a_borrowed_rate_is_refused_without_a_positive_fallback() -> None:
+    with pytest.raises(ValueError):
+        Pacer(10).set_rate(20, until=1.0, then=0)

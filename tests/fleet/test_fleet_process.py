@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import EXIT_CONFIG
+from bot.db import Store
+from bot.fleet.leases import all_leases
 from fakecord import FakeDiscord
 from tests.helpers.cli import run_cli
 from tests.helpers.fleet import lease_holders, seed_morning_at, start_fleet_process
@@ -132,3 +134,58 @@ async def test_sigterm_while_later_shards_wait_to_connect_exits_cleanly(tmp_path
     assert child.returncode == 0, log
     assert took < 10 and " ERROR " not in log and "Traceback" not in log
     assert len(fake.identifies) == 1  # no shard connected after the stop
+
+
+async def test_an_idle_process_lends_its_part_of_the_limit_and_nothing_gets_a_429(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """REBOUND_FLEET_BUDGET=shared (the default): shard 0's process has two posts this morning,
+    shard 1's has 150. Once shard 0's are out, its process promises to keep a tenth of its half
+    and the other borrows the rest: some second holds more of shard 1's posts than its own half
+    of the limit lets through (a fixed share never does: tests/core/test_pacing.py). Discord's
+    global limit holds (no 429), and every post goes out once."""
+    heavy = 150
+    async with FakeDiscord(patch=False) as fake:
+        fake.latency = 0.05
+        due = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=20)
+        by_shard = await seed_morning_at(fake, pg_url, due, heavy, COUNT)
+        quiet, light = by_shard[0][2:], by_shard[0][:2]
+        async with await Store.open(pg_url) as store:
+            ids = [c.guild.id for c in quiet]
+            marks = ",".join("?" for _ in ids)
+            await store.execute(f"DELETE FROM scheduled_jobs WHERE guild_id IN ({marks})", ids)
+        env = fleet_env(fake, tmp_path, pg_url)
+        a = await start_fleet_process(env, "0", COUNT)
+        b = await start_fleet_process(env, "1", COUNT)
+        try:
+            await until(lambda: len(fake.identifies) >= 2, "both processes connected", 60)
+            wanted = light + by_shard[1]
+            await until(lambda: all(c.messages for c in wanted), "every post", 120)
+            promised = await lease_promises(pg_url)
+            await fake.settle(quiet=0.5)
+        finally:
+            _, log_b = await sigterm(b)
+            _, log_a = await sigterm(a)
+        assert a.returncode == b.returncode == 0, log_a + log_b
+        assert "Traceback" not in log_a + log_b
+        assert [len(c.messages) for c in wanted] == [1] * len(wanted)
+        assert all(not c.messages for c in quiet)
+        assert fake.count_429 == 0
+        assert promised["0"] > due.timestamp()  # shard 0's process lent after its morning
+        heavy_ids = {str(c.id) for c in by_shard[1]}
+        sent = sorted(
+            r.at
+            for r in fake.requests
+            if r.method == "POST"
+            and r.path.endswith("/messages")
+            and r.path.split("/")[-2] in heavy_ids
+        )
+        assert len(sent) == heavy
+        busiest = max(sum(1 for t in sent[i:] if t < start + 1.0) for i, start in enumerate(sent))
+        assert busiest > 30, busiest  # its own half is 25/s, less the pacer's guard
+
+
+async def lease_promises(url: str) -> dict[str, int]:
+    """Each shard's lease's promise (idle_until), by shard."""
+    async with await Store.open(url) as store:
+        return {str(lease.shard): lease.idle_until for lease in await all_leases(store)}

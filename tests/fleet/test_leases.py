@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 
 from bot.clock import ManualClock
 from bot.db import Store
+from bot.fleet import budget
 from bot.fleet.leases import LeaseRefused, ShardLeases, all_leases
 
 # Read once at import (not in the async test): the kernel's highest pid.
@@ -119,7 +121,7 @@ def test_check_shows_which_process_holds_which_shards(
     now = int(time.time())
     conn = sqlite3.connect(settings.db_path)
     conn.executemany(
-        "INSERT INTO shard_leases VALUES (?, 4, ?, ?, ?)",
+        "INSERT INTO shard_leases VALUES (?, 4, ?, ?, ?, 0)",
         [
             (0, "host-a:10:x", now, now + 50),
             (1, "host-a:10:x", now, now + 50),
@@ -149,3 +151,57 @@ async def test_shares_of_the_rate_never_add_up_past_the_limit(store: Store) -> N
     clock.set(START + timedelta(seconds=31))  # b is gone: a takes over its part
     await a.renew()
     assert a.share == 1.0
+
+
+def _sharing(store: Store, clock: ManualClock, shards: tuple[int, ...], holder: str) -> ShardLeases:
+    return ShardLeases(
+        store, clock, shards=shards, shard_count=4, lease_seconds=30, holder=holder,
+        budget="shared",
+    )  # fmt: skip
+
+
+async def test_an_idle_process_lends_its_part_until_its_promise_and_renews_it(
+    store: Store,
+) -> None:
+    clock = ManualClock(START)
+    a = _sharing(store, clock, (0, 1), "host-a:1:x")
+    b = _sharing(store, clock, (2, 3), "host-b:2:y")
+    await a.acquire()
+    await b.acquire()
+    await a.renew()
+    clock.set(START + timedelta(seconds=5))  # both past their start-up caution
+    assert a.plan(50).rate == b.plan(50).rate == 25.0
+    now = START.timestamp() + 5
+    a.note_next_work(None)  # a's morning is out; nothing more today
+    assert a.promise == now + budget.PROMISE_SECONDS
+    assert a.plan(50).rate == 2.5 and a.plan(50).then == 25.0  # its pacer first
+    await asyncio.gather(*a._promise_writes)
+    assert {lease.idle_until for lease in await all_leases(store) if lease.holder == a.holder} == {
+        int(a.promise)
+    }
+    await b.poll()
+    lent = b.plan(50)
+    assert lent.rate == 25.0 + 22.5 and lent.then == 25.0
+    assert lent.until == a.promise - budget.MARGIN_SECONDS
+    # Still idle at a's next look: the promise moves on, and b sees it at its next poll.
+    clock.set(START + timedelta(seconds=10))
+    await a.renew()
+    await b.poll()
+    assert b.plan(50).until == now + 5 + budget.PROMISE_SECONDS - budget.MARGIN_SECONDS
+    # Work again soon: a stops renewing (its promise stands until it ends) ...
+    a.note_next_work(now + 7)
+    clock.set(START + timedelta(seconds=12))
+    await a.renew()
+    await b.poll()
+    assert b.plan(50).rate == 25.0  # the look wrote no promise: b stops borrowing at once
+    assert a.plan(50).rate == 2.5  # a keeps its word until the end it gave
+    clock.set(datetime.fromtimestamp(a.promise, UTC))
+    assert a.plan(50).rate == 25.0
+
+
+async def test_a_fixed_budget_lends_nothing(store: Store) -> None:
+    clock = ManualClock(START)
+    a = _process(store, clock, (0, 1), holder="host-a:1:x")
+    await a.acquire()
+    a.note_next_work(None)
+    assert a.promise == 0 and a.plan(50).rate == 25.0

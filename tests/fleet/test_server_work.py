@@ -23,6 +23,16 @@ BACKFILL = (
     / "cogs/accountability/migrations/0002_weekly_jobs_name_their_server.sql"
 )
 MORNING = datetime(2026, 3, 3, 0, 5, tzinfo=UTC)
+_COGS = Path(__file__).resolve().parents[2] / "cogs"
+#: The features' backfills of the server of jobs put before jobs recorded it (read at import).
+BACKFILLS = [
+    (_COGS / path).read_text()
+    for path in (
+        "affirmations/migrations/0002_guild_posts_name_their_server.sql",
+        "encouragement/migrations/0002_roundups_name_their_server.sql",
+        "stories/migrations/0004_story_posts_name_their_server.sql",
+    )
+]
 
 
 class FlakyDaily(Daily):
@@ -199,3 +209,39 @@ async def test_weekly_check_ins_put_before_get_their_server_at_the_upgrade(store
             await conn.execute(statement)
     assert await _guild_of_job(store, "accountability.weekly", str(row[0])) == guild_on(1)
     assert await _guild_of_job(store, "test.dm", "member-1") is None
+
+
+async def test_server_posts_roundups_and_story_posts_put_before_get_their_server(
+    store: Store,
+) -> None:
+    """The features' backfills (affirmations 0002, encouragement 0002, stories 0004): jobs put
+    before jobs recorded their server get it at the upgrade; others are left alone."""
+    from bot.feature_migrations import statements
+
+    big = guild_on(1) + (1 << 40)  # a real server id needs more than 32 bits
+    async with store.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO stories (public_id, guild_id, author, status, body, stage, created_at) "
+            "VALUES ('s-waiting', ?, 'pseudonym', 'scheduled', 'text', 'final', 1)",
+            (big,),
+        )
+        for kind, key in (
+            ("affirmations.guild", str(big)),
+            ("encouragement.roundup", str(guild_on(0))),
+            ("stories.post", "s-waiting"),
+            ("stories.post", "s-gone"),  # its story was deleted: stays anyone's
+            ("affirmations.dm", "member-1"),  # a member's DM: work of no server
+        ):
+            await conn.execute(
+                "INSERT INTO scheduled_jobs (kind, key, rule, next_run_at, occurrence) "
+                "VALUES (?, ?, '{}', 1, 'x')",
+                (kind, key),
+            )
+        for sql in BACKFILLS:
+            for statement in statements(sql):
+                await conn.execute(statement)
+    assert await _guild_of_job(store, "affirmations.guild", str(big)) == big
+    assert await _guild_of_job(store, "encouragement.roundup", str(guild_on(0))) == guild_on(0)
+    assert await _guild_of_job(store, "stories.post", "s-waiting") == big
+    assert await _guild_of_job(store, "stories.post", "s-gone") is None
+    assert await _guild_of_job(store, "affirmations.dm", "member-1") is None
