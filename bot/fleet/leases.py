@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.db import Connection, Store
 from bot.fleet import budget as budget_
+from bot.fleet.lending import Lending
 from bot.fleet.shards import format_shards
 from bot.scheduling.model import to_epoch
 from bot.scheduling.scope import ClaimScope
@@ -145,7 +146,7 @@ def refusal(
     return None
 
 
-class ShardLeases:
+class ShardLeases(Lending):
     """This process's leases: taken at start, renewed every third of the lease, released at
     the stop; `scope()` is the claim scope the scheduler reads (bot.scheduling.scope)."""
 
@@ -185,18 +186,7 @@ class ShardLeases:
         #: Sends again, in the look's transaction, what processes now gone left claimed
         #: (Schedules.recover_in, given the live holders).
         self.recover_in: Callable[[Connection, list[str]], Awaitable[object]] | None = None
-        #: "shared": lend this process's unused part of the limit, borrow the others'
-        #: (bot.fleet.budget); "fixed": pace at the own share only.
-        self.budget = budget
-        #: The other live processes' shards and promises, at the last look or poll.
-        self.neighbours: dict[str, budget_.Neighbour] = {}
-        #: Until when this process promised to pace at its kept rate (unix seconds; 0: no
-        #: promise). Its pacer holds the promise before the database shows it.
-        self.promise = 0.0
-        #: When this process's next work is due (unix seconds; inf: none), while it is idle.
-        self._idle_next: float | None = None
-        self._cautious_until = 0.0
-        self._promise_writes: set[asyncio.Task[None]] = set()
+        self._init_lending(budget)
 
     @property
     def rows(self) -> tuple[int, ...]:
@@ -204,10 +194,6 @@ class ShardLeases:
 
     def _now(self) -> int:
         return to_epoch(self._clock.now())
-
-    def clock_instant(self) -> float:
-        """Now on the clock the promises are written in (unix seconds)."""
-        return self._clock.now().timestamp()
 
     async def acquire(self) -> None:
         """Take every lease of this process in one transaction, or raise LeaseRefused.
@@ -246,9 +232,7 @@ class ShardLeases:
                     )
             await self._look(conn, now)
         self.held = True
-        now_exact = self.clock_instant()
-        if any(n.idle_until > now_exact for n in self.neighbours.values()):
-            self._cautious_until = now_exact + budget_.POLL_SECONDS + budget_.MARGIN_SECONDS
+        self._joined()
         log.info(
             "Holding shard lease(s) %s of %s for %gs as %s",
             format_shards(list(self.rows)),
@@ -288,7 +272,7 @@ class ShardLeases:
         if expired:
             await conn.execute("DELETE FROM shard_leases WHERE expires_at <= ?", (now,))
         before = (self.orphaned, self.processes)
-        promises_moved = self._read_neighbours(leases)
+        promises_moved = self._read_neighbours(_promises(leases))
         if self.shard_count:
             held = {lease.shard for lease in leases}
             self._seen_held |= held
@@ -298,100 +282,12 @@ class ShardLeases:
         if moved and self.on_change is not None:
             self.on_change()
 
-    # -- lending unused budget (bot.fleet.budget) ---------------------------------------------
-
-    @property
-    def sharing(self) -> bool:
-        return self.budget == "shared" and self.shards is not None and bool(self.shard_count)
-
-    def _read_neighbours(self, leases: list[Lease]) -> bool:
-        """The other live processes' shards and promises; True if the view changed."""
-        view: dict[str, budget_.Neighbour] = {}
-        for lease in leases:
-            if lease.holder == self.holder or lease.shard == WHOLE_BOT:
-                continue
-            seen = view.get(lease.holder)
-            view[lease.holder] = budget_.Neighbour(
-                (seen.shards if seen else 0) + 1,
-                min(seen.idle_until, lease.idle_until) if seen else lease.idle_until,
-            )
-        changed = view != self.neighbours
-        self.neighbours = view
-        return changed
-
-    def plan(self, limit: float) -> budget_.Plan:
-        """What this process's pacer should do now (its share, lent or borrowed)."""
-        own = self.share
-        if not self.sharing:
-            rate = max(1.0, limit * own)
-            return budget_.Plan(rate, None, rate)
-        now = self.clock_instant()
-        promise = self.promise
-        if self._cautious_until > now:
-            # It started while a neighbour lent: the busy ones may be splitting the lent part
-            # among the processes they knew. Kept rate until every neighbour has looked once.
-            promise = max(promise, self._cautious_until)
-        return budget_.plan(
-            limit=limit,
-            own_share=own,
-            shard_count=self.shard_count or 0,
-            neighbours=self.neighbours,
-            promise=promise,
-            now=now,
-        )
-
-    def note_next_work(self, next_work: float | None) -> None:
-        """The scheduler's word after a pass: when its next work is due (unix seconds; None:
-        nothing planned). Far enough away, the process promises to lend its part at once."""
-        if not self.sharing or not self.held:
-            return
-        now = self.clock_instant()
-        if budget_.promise_until(now, next_work) is None:
-            self._idle_next = None
-            return
-        self._idle_next = float("inf") if next_work is None else next_work
-        if self.promise - budget_.MARGIN_SECONDS > now:
-            return  # already promised; the next look extends it
-        idle_until = self._extend_promise()
-        if idle_until:
-            task = asyncio.ensure_future(self._write_promise(idle_until))
-            self._promise_writes.add(task)
-            task.add_done_callback(self._promise_writes.discard)
-
-    def _extend_promise(self) -> int:
-        """While idle, move this process's promise further (its pacer first, through
-        on_change); the instant to write in its lease rows (0: no new promise)."""
-        if not self.sharing or self._idle_next is None:
-            return 0
-        now = self.clock_instant()
-        nxt = None if self._idle_next == float("inf") else self._idle_next
-        end = budget_.promise_until(now, nxt)
-        if end is None:
-            self._idle_next = None
-            return 0
-        until = int(end)  # whole seconds in the database; the pacer keeps to the exact end
-        if until <= self.promise:
-            return int(self.promise)
-        self.promise = float(until)
-        if self.on_change is not None:
-            self.on_change()
-        return until
-
-    async def _write_promise(self, idle_until: int) -> None:
-        try:
-            await self._store.execute(
-                "UPDATE shard_leases SET idle_until = ? WHERE holder = ? AND idle_until < ?",
-                (idle_until, self.holder, idle_until),
-            )
-        except Exception:  # the pacer keeps the promise anyway; the next look writes it
-            log.warning("Could not record that this process lends its pace", exc_info=True)
-
     async def poll(self) -> None:
         """Read the neighbours' promises between looks (a read, no write)."""
         now = self._now()
         rows = await self._store.fetchall(f"{_SELECT} WHERE expires_at > ?", (now,))
         leases = [Lease(*(row[i] for i in range(6))) for row in rows]
-        if self._read_neighbours(leases) and self.on_change is not None:
+        if self._read_neighbours(_promises(leases)) and self.on_change is not None:
             self.on_change()
 
     @property
@@ -459,8 +355,7 @@ class ShardLeases:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-        for task in list(self._promise_writes):
-            task.cancel()
+        self._cancel_promise_writes()
         if self.held:
             self.held = False
             await self._store.execute("DELETE FROM shard_leases WHERE holder = ?", (self.holder,))
@@ -483,6 +378,11 @@ def describe_leases(leases: list[Lease], now: int) -> list[str]:
         shards = format_shards([lease.shard for lease in held])
         lines.append(f"  {holder}: shards {shards} of {held[0].shard_count}, {state}")
     return lines
+
+
+def _promises(leases: list[Lease]) -> list[tuple[str, int]]:
+    """Each fleet lease's holder and promise (bot.fleet.lending)."""
+    return [(lease.holder, lease.idle_until) for lease in leases if lease.shard != WHOLE_BOT]
 
 
 def _who(lease: Lease) -> tuple[int, str]:

@@ -123,9 +123,11 @@ async def test_the_global_limit_is_one_per_token_across_connections() -> None:
 
             async def burst(client: ShardClient, shard: int) -> None:
                 channel = client.get_partial_messageable(chans[shard].id)
-                await asyncio.gather(*(channel.send(f"m{i}") for i in range(15)))
+                await asyncio.gather(*(channel.send(f"m{i}") for i in range(12)))
 
             await asyncio.gather(burst(a, 0), burst(b, 1))
-            # 30 requests in one second from two processes: over the token's 20/s.
+            # 24 requests at once from two processes: over the token's 20/s. (Each alone is
+            # under it. Only a few over, so discord.py's five tries at a 429 are enough even
+            # when a loaded machine spreads the burst and its retries meet again.)
             assert fake.count_429 > before
-            assert len(chans[0].messages) == 15 and len(chans[1].messages) == 15
+            assert len(chans[0].messages) == 12 and len(chans[1].messages) == 12
