@@ -91,7 +91,9 @@ _TAKE = (
     "INSERT INTO shard_leases (shard, shard_count, holder, acquired_at, expires_at) "
     "VALUES (?, ?, ?, ?, ?) ON CONFLICT (shard) DO UPDATE SET "
     "shard_count = excluded.shard_count, holder = excluded.holder, "
-    "acquired_at = excluded.acquired_at, expires_at = excluded.expires_at "
+    "acquired_at = excluded.acquired_at, expires_at = excluded.expires_at, "
+    # A dead holder's promise to lend is not the new holder's: it paces at its share at once.
+    "idle_until = 0 "
     "WHERE shard_leases.expires_at <= ? OR shard_leases.holder = ? OR shard_leases.holder = ?"
 )
 

@@ -98,10 +98,15 @@ async def test_a_dead_process_on_this_host_is_taken_over_at_once(store: Store) -
     gone = PID_MAX + 1
     dead = f"{socket.gethostname()}:{gone}:old"
     await _process(store, clock, (0, 1), holder=dead).acquire()
+    # It had promised to lend its pace (bot.fleet.budget): the promise was its own, not the
+    # shards', so its successor must not be counted as lending.
+    await store.execute("UPDATE shard_leases SET idle_until = ?", (int(START.timestamp()) + 15,))
     fresh = _process(store, clock, (0, 1), holder=f"{socket.gethostname()}:1:new")
     fresh_holder = fresh.holder
     await fresh.acquire()
-    assert {lease.holder for lease in await all_leases(store)} == {fresh_holder}
+    leases = await all_leases(store)
+    assert {lease.holder for lease in leases} == {fresh_holder}
+    assert {lease.idle_until for lease in leases} == {0}
 
 
 def test_check_shows_which_process_holds_which_shards(
