@@ -18,7 +18,7 @@ from dotenv import dotenv_values
 
 from bot.content import parse_yaml
 from bot.features import feature_settings
-from bot.fleet.budget import BUDGETS
+from bot.fleet.budget import BUDGETS, Budget
 from bot.fleet.shards import ShardSpecError, format_shards, parse_shards
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -55,7 +55,7 @@ class Settings:
     lease_seconds: float = 60.0
     # How a fleet splits the token's rate limit: "shared" (an idle process lends most of its
     # part to the busy ones) or "fixed" (each its shards' part); bot/fleet/budget.py.
-    fleet_budget: str = "shared"
+    fleet_budget: Budget = "shared"
     run_history_days: int = 30
     nonce_window_seconds: float = 120.0
     # Where Discord is. Only for an HTTP proxy in front of Discord, or a local Discord in tests.
@@ -145,7 +145,8 @@ class Settings:
         shards = shards_setting(pick("REBOUND_SHARDS", "shards"), shard_count)
 
         fleet_budget = str(pick("REBOUND_FLEET_BUDGET", "fleet_budget") or "shared").strip()
-        if fleet_budget.lower() not in BUDGETS:
+        budget = next((b for b in BUDGETS if b == fleet_budget.lower()), None)
+        if budget is None:
             raise SettingsError(
                 "REBOUND_FLEET_BUDGET must be shared (a fleet process with nothing to send "
                 "lends its part of Discord's rate limit to the busy ones) or fixed (each paces "
@@ -194,7 +195,7 @@ class Settings:
             ),
             shard_count=shard_count,
             shards=shards,
-            fleet_budget=fleet_budget.lower(),
+            fleet_budget=budget,
             lease_seconds=_number(
                 "REBOUND_LEASE_SECONDS",
                 pick("REBOUND_LEASE_SECONDS", "lease_seconds"),

@@ -149,7 +149,7 @@ async def _take_leases(store: Store, clock: Clock, settings: Settings) -> ShardL
         shards=settings.shards,
         shard_count=settings.shard_count,
         lease_seconds=settings.lease_seconds,
-        budget="fixed" if settings.fleet_budget == "fixed" else "shared",
+        budget=settings.fleet_budget,
     )
     if settings.shards is None and not on_postgresql(settings):
         return leases  # one process on SQLite: the data folder's lock says it all

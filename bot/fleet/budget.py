@@ -64,6 +64,11 @@ class Neighbour:
     idle_until: float
 
 
+def fleet_share(limit: float, share: float) -> float:
+    """One process's requests/s at its fraction of the token's limit (at least 1/s)."""
+    return max(1.0, limit * share)
+
+
 def plan(
     *,
     limit: float,
@@ -76,7 +81,7 @@ def plan(
     """This process's pace: `own_share` of `limit` (its shards and its part of orphaned ones,
     bot.fleet.leases.ShardLeases.share), less while it promises (`promise` after `now`), more
     while neighbours promise."""
-    own = max(1.0, limit * own_share)
+    own = fleet_share(limit, own_share)
     if promise > now:
         return Plan(kept(own), promise, own)
     lending = {holder: n for holder, n in neighbours.items() if n.idle_until - MARGIN_SECONDS > now}

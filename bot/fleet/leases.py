@@ -18,8 +18,9 @@ import logging
 import os
 import secrets
 import socket
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from bot.clock import Clock
 from bot.db import Connection, Store
@@ -98,15 +99,19 @@ _TAKE = (
 )
 
 
+def _lease(row: Sequence[Any]) -> Lease:
+    return Lease(*(row[i] for i in range(6)))
+
+
 async def read_leases(conn: Connection) -> list[Lease]:
     cursor = await conn.execute(f"{_SELECT} ORDER BY shard")
-    return [Lease(*(row[i] for i in range(6))) for row in await cursor.fetchall()]
+    return [_lease(row) for row in await cursor.fetchall()]
 
 
 async def all_leases(store: Store) -> list[Lease]:
     """Every lease row, live or not (`python -m bot check` shows them)."""
     rows = await store.fetchall(f"{_SELECT} ORDER BY shard")
-    return [Lease(*(row[i] for i in range(6))) for row in rows]
+    return [_lease(row) for row in rows]
 
 
 def refusal(
@@ -288,8 +293,10 @@ class ShardLeases(Lending):
         """Read the neighbours' promises between looks (a read, no write)."""
         now = self._now()
         rows = await self._store.fetchall(f"{_SELECT} WHERE expires_at > ?", (now,))
-        leases = [Lease(*(row[i] for i in range(6))) for row in rows]
-        if self._read_neighbours(_promises(leases)) and self.on_change is not None:
+        if (
+            self._read_neighbours(_promises([_lease(row) for row in rows]))
+            and self.on_change is not None
+        ):
             self.on_change()
 
     @property
@@ -319,13 +326,14 @@ class ShardLeases(Lending):
             self._task = asyncio.create_task(self._keep(), name="rebound-shard-leases")
 
     async def _keep(self) -> None:
-        loop = asyncio.get_running_loop()
         # Sharing the budget: read the neighbours' promises every second between the looks.
         step = min(budget_.POLL_SECONDS, self.refresh_seconds) if self.sharing else None
-        looked = loop.time()
+        per_look = max(1, round(self.refresh_seconds / step)) if step else 1
+        ticks = 0
         while True:
             await asyncio.sleep(step or self.refresh_seconds)
-            if step is not None and loop.time() - looked < self.refresh_seconds - step / 2:
+            ticks += 1
+            if ticks % per_look:
                 try:
                     await self.poll()
                 except asyncio.CancelledError:
@@ -333,7 +341,6 @@ class ShardLeases(Lending):
                 except Exception:
                     log.warning("Reading the fleet's promises failed", exc_info=True)
                 continue
-            looked = loop.time()
             try:
                 kept = await self.renew()
             except asyncio.CancelledError:

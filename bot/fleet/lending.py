@@ -83,7 +83,7 @@ class Lending:
         """What this process's pacer should do now (its share, lent or borrowed)."""
         own = self.share
         if not self.sharing:
-            rate = max(1.0, limit * own)
+            rate = budget_.fleet_share(limit, own)
             return budget_.Plan(rate, None, rate)
         now = self.clock_instant()
         promise = self.promise

@@ -14,6 +14,7 @@ import time
 from typing import Any, Protocol
 
 from bot.db import is_postgres_url
+from bot.fleet.budget import fleet_share as fleet_share  # re-exported: one rule
 from bot.fleet.leases import ShardLeases
 from bot.pacing import Pacer
 from bot.scheduling import Scheduler
@@ -53,11 +54,6 @@ def fleet_problem(settings: Settings) -> str | None:
     return None
 
 
-def fleet_share(rate: float, share: float) -> float:
-    """One process's requests/s: its fraction of the token's limit (ShardLeases.share)."""
-    return max(1.0, rate * share)
-
-
 class _Closable(Protocol):
     first_claim_delay: float
 
@@ -84,24 +80,25 @@ def join(
 
     if leases.sharing:
         scheduler.on_next_work = leases.note_next_work
-    shown = [0.0, 0]
-    fleet_seen: list[object] = [None]
+    shown: tuple[float, int] | None = None
+    seen: tuple[tuple[int, ...], int] | None = None
 
     def changed() -> None:
+        nonlocal shown, seen
         plan = leases.plan(rate)
         # The plan's end is an instant of the clock; the pacer counts on its own monotonic one.
         until = None if plan.until is None else pacer_instant(plan.until)
         pacer.set_rate(plan.rate, until=until, then=plan.then)
-        if (plan.then, leases.processes) != tuple(shown):
-            shown[:] = [plan.then, leases.processes]
+        if (plan.then, leases.processes) != shown:
+            shown = (plan.then, leases.processes)
             log.info(
                 "%d process(es) in the fleet: pacing this one at %.1f requests/s%s",
                 leases.processes,
                 plan.then,
                 " (lending or borrowing unused budget)" if leases.sharing else "",
             )
-        if fleet_seen[0] != (leases.orphaned, leases.processes):
-            fleet_seen[0] = (leases.orphaned, leases.processes)
+        if (leases.orphaned, leases.processes) != seen:
+            seen = (leases.orphaned, leases.processes)
             scheduler.wake()  # orphaned shards' due work may be waiting
 
     def pacer_instant(at: float) -> float:
